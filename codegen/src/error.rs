@@ -1,0 +1,37 @@
+//! Errors of the code generation pipeline. Each names the spec file and JSON
+//! pointer it is about, so a maintainer can open the file and look.
+
+use crate::load::{Site, SpecPath, Target};
+
+fn referred(referrer: &Option<Site>) -> String {
+    match referrer {
+        Some(site) => format!(" (referenced from {site})"),
+        None => String::new(),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {file}{}: {message}", referred(referrer))]
+    Read {
+        file: SpecPath,
+        referrer: Option<Site>,
+        message: String,
+    },
+    #[error("cannot parse {file}{}: {message}", referred(referrer))]
+    Parse {
+        file: SpecPath,
+        referrer: Option<Site>,
+        message: String,
+    },
+    #[error("{referrer}: $ref target {target} does not exist (no such JSON pointer in the file)")]
+    MissingPointer { referrer: Site, target: Target },
+    #[error("{site}: cannot resolve $ref {reference:?} (only relative file paths inside the spec directory are supported)")]
+    BadReference { site: Site, reference: String },
+    #[error("{site}: $ref cycle through non-schema objects: {}", cycle.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" -> "))]
+    RefCycle { site: Site, cycle: Vec<Target> },
+    #[error("{file}#/openapi: not an OpenAPI 3.0.x document (found {found})")]
+    NotOpenApi30 { file: SpecPath, found: String },
+    #[error("{0}")]
+    Internal(String),
+}

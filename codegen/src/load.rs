@@ -1,0 +1,334 @@
+//! Stage 1: load. Reads spec files from disk, parses YAML or JSON into
+//! `serde_json::Value`, and resolves `$ref` strings to `(file, JSON pointer)`
+//! targets. Every file is parsed once and shared.
+//!
+//! Paths are kept relative to the spec directory (`openapi/`) with `/`
+//! separators, so they are stable across machines and usable in reports.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// A spec file, named by its path relative to the spec directory, e.g.
+/// `idn/v2025/schemas/Account.yaml`. Always normalized: no `.` or `..`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct SpecPath(Arc<str>);
+
+impl SpecPath {
+    /// Normalizes a `/`-separated relative path lexically. Fails if it climbs
+    /// above the spec directory.
+    pub fn new(path: &str) -> Option<SpecPath> {
+        let mut parts: Vec<&str> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        Some(SpecPath(parts.join("/").into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The directory holding this file, as a path prefix (`idn/v2025/schemas`).
+    pub fn dir(&self) -> &str {
+        self.0.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The file name without its extension (`Account` for `.../Account.yaml`).
+    pub fn stem(&self) -> &str {
+        let name = self.0.rsplit_once('/').map_or(&*self.0, |(_, n)| n);
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+
+    /// Resolves a relative file reference (the part of a `$ref` before `#`)
+    /// against this file's directory.
+    pub fn join(&self, relative: &str) -> Option<SpecPath> {
+        if relative.starts_with('/') || relative.contains("://") {
+            return None;
+        }
+        SpecPath::new(&format!("{}/{}", self.dir(), relative))
+    }
+}
+
+impl fmt::Display for SpecPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a `$ref` points: a file and a JSON pointer inside it (`""` for the
+/// whole file).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Target {
+    pub file: SpecPath,
+    pub pointer: String,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}#{}", self.file, self.pointer)
+        }
+    }
+}
+
+/// Where something was found: a file and a JSON pointer inside it. Used to
+/// name the referencing site in errors and reports.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Site {
+    pub file: SpecPath,
+    pub pointer: String,
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)
+    }
+}
+
+/// Resolves the string of a `$ref` found in `from` into a target.
+pub fn resolve_ref(from: &SpecPath, reference: &str) -> Option<Target> {
+    let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let file = if file_part.is_empty() {
+        from.clone()
+    } else {
+        from.join(file_part)?
+    };
+    Some(Target {
+        file,
+        pointer: fragment.to_string(),
+    })
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Follows a JSON pointer (RFC 6901, without URI percent-decoding beyond `%20`-free
+/// upstream usage) inside a value.
+pub fn follow_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    value.pointer(pointer)
+}
+
+/// Parses spec files and keeps each parsed file for the lifetime of the
+/// loader, so that a file reached from many places is read once.
+pub struct Loader {
+    spec_dir: PathBuf,
+    files: HashMap<SpecPath, Arc<Value>>,
+}
+
+impl Loader {
+    pub fn new(spec_dir: impl Into<PathBuf>) -> Loader {
+        Loader {
+            spec_dir: spec_dir.into(),
+            files: HashMap::new(),
+        }
+    }
+
+    pub fn spec_dir(&self) -> &Path {
+        &self.spec_dir
+    }
+
+    /// Number of distinct files parsed so far.
+    pub fn files_loaded(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Returns the parsed file, reading it on first use. `referrer` names the
+    /// `$ref` that asked for it, for the error message.
+    pub fn load(&mut self, file: &SpecPath, referrer: Option<&Site>) -> Result<Arc<Value>, Error> {
+        if let Some(value) = self.files.get(file) {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(parse_file(&self.spec_dir, file, referrer)?);
+        self.files.insert(file.clone(), value.clone());
+        Ok(value)
+    }
+
+    /// Loads a target and follows its pointer.
+    pub fn get(&mut self, target: &Target, referrer: &Site) -> Result<(Arc<Value>, Value), Error> {
+        let doc = self.load(&target.file, Some(referrer))?;
+        let value = follow_pointer(&doc, &target.pointer)
+            .cloned()
+            .ok_or_else(|| Error::MissingPointer {
+                referrer: referrer.clone(),
+                target: target.clone(),
+            })?;
+        Ok((doc, value))
+    }
+
+    /// Parses every file reachable from `roots` through `$ref`s, in parallel
+    /// breadth-first waves, and keeps them cached. Returns the set of files.
+    /// Every `$ref` is followed, wherever it stands: for vendoring, reaching a
+    /// file too many is harmless and one too few breaks the bundle.
+    pub fn load_reachable(&mut self, roots: &[SpecPath]) -> Result<BTreeSet<SpecPath>, Error> {
+        let mut reached: BTreeSet<SpecPath> = BTreeSet::new();
+        let mut wave: Vec<(SpecPath, Option<Site>)> = Vec::new();
+        for root in roots {
+            if reached.insert(root.clone()) {
+                wave.push((root.clone(), None));
+            }
+        }
+        while !wave.is_empty() {
+            let parsed = self.parse_wave(&wave)?;
+            let mut next = Vec::new();
+            for (file, value) in parsed {
+                let mut refs = Vec::new();
+                collect_file_refs(&value, &mut String::new(), &mut refs);
+                for (pointer, reference) in refs {
+                    let site = Site {
+                        file: file.clone(),
+                        pointer,
+                    };
+                    let target =
+                        resolve_ref(&file, &reference).ok_or_else(|| Error::BadReference {
+                            site: site.clone(),
+                            reference: reference.clone(),
+                        })?;
+                    if reached.insert(target.file.clone()) {
+                        next.push((target.file, Some(site)));
+                    }
+                }
+                self.files.insert(file, value);
+            }
+            wave = next;
+        }
+        Ok(reached)
+    }
+
+    /// Parses the files of one wave that are not cached yet, split over the
+    /// available cores. Results come back in input order.
+    fn parse_wave(
+        &self,
+        wave: &[(SpecPath, Option<Site>)],
+    ) -> Result<Vec<(SpecPath, Arc<Value>)>, Error> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = wave.len().div_ceil(threads).max(1);
+        let results: Vec<Result<Vec<(SpecPath, Arc<Value>)>, Error>> = std::thread::scope(|s| {
+            let handles: Vec<_> = wave
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(file, referrer)| {
+                                if let Some(v) = self.files.get(file) {
+                                    return Ok((file.clone(), v.clone()));
+                                }
+                                let value = parse_file(&self.spec_dir, file, referrer.as_ref())?;
+                                Ok((file.clone(), Arc::new(value)))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(Error::Internal("parser thread panicked".into()))))
+                .collect()
+        });
+        let mut out = Vec::with_capacity(wave.len());
+        for r in results {
+            out.extend(r?);
+        }
+        Ok(out)
+    }
+}
+
+fn parse_file(spec_dir: &Path, file: &SpecPath, referrer: Option<&Site>) -> Result<Value, Error> {
+    let path = spec_dir.join(file.as_str());
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        file: file.clone(),
+        referrer: referrer.cloned(),
+        message: source.to_string(),
+    })?;
+    let parsed = if file.as_str().ends_with(".json") {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        serde_norway::from_str(&text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|message| Error::Parse {
+        file: file.clone(),
+        referrer: referrer.cloned(),
+        message,
+    })
+}
+
+/// Collects every `$ref` string that names another file, with its pointer.
+fn collect_file_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "$ref" {
+                    if let Value::String(r) = child {
+                        if !r.starts_with('#') {
+                            out.push((format!("{pointer}/$ref"), r.clone()));
+                        }
+                    }
+                    continue;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_segment(key));
+                collect_file_refs(child, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_file_refs(child, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_paths_normalize_and_join() {
+        let p = SpecPath::new("idn/v2025/paths/../schemas/./Account.yaml").unwrap();
+        assert_eq!(p.as_str(), "idn/v2025/schemas/Account.yaml");
+        assert_eq!(p.stem(), "Account");
+        assert_eq!(p.dir(), "idn/v2025/schemas");
+        let q = p.join("../../v2024/schemas/X.yaml").unwrap();
+        assert_eq!(q.as_str(), "idn/v2024/schemas/X.yaml");
+        assert!(p.join("../../../../../etc/passwd").is_none());
+        assert!(p.join("https://example.com/x.yaml").is_none());
+    }
+
+    #[test]
+    fn refs_resolve_with_fragments() {
+        let from = SpecPath::new("a/b/c.yaml").unwrap();
+        let t = resolve_ref(&from, "../d.yaml#/components/schemas/X").unwrap();
+        assert_eq!(t.to_string(), "a/d.yaml#/components/schemas/X");
+        let t = resolve_ref(&from, "#/foo").unwrap();
+        assert_eq!(t.file, from);
+        assert_eq!(t.pointer, "/foo");
+    }
+}

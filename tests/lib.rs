@@ -1,0 +1,1 @@
+//! Integration tests for the SailPoint SDK workspace live in `tests/*.rs`.

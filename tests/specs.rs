@@ -1,0 +1,117 @@
+//! The real vendored specs: what the bundler makes of them, checked against
+//! figures computed here independently from the source files.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use codegen::bundle::{bundle_loaded, components_table, count_operations};
+use codegen::load::Loader;
+use codegen::vendor::{Reach, Upstream};
+use codegen::versions::ApiVersion;
+
+fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi")
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Counts operations straight from the source files, without the codegen
+/// loader: the root's path entries, following each path-item `$ref` once.
+fn source_operation_count(version: ApiVersion) -> usize {
+    let root_path = spec_dir().join(version.root().as_str());
+    let read = |p: &Path| -> serde_norway::Value {
+        serde_norway::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let root = read(&root_path);
+    let paths = root["paths"].as_mapping().expect("paths");
+    let mut count = 0;
+    for item in paths.values() {
+        let item = match item.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => read(&root_path.parent().unwrap().join(r)),
+            None => item.clone(),
+        };
+        let map = item.as_mapping().expect("path item is a mapping");
+        count += map
+            .keys()
+            .filter(|k| k.as_str().is_some_and(|k| METHODS.contains(&k)))
+            .count();
+    }
+    count
+}
+
+#[test]
+fn bundles_hold_exactly_the_operations_of_the_source() {
+    let mut loader = Loader::new(spec_dir());
+    for version in ApiVersion::ALL {
+        let bundle = bundle_loaded(&mut loader, &version.root()).unwrap();
+        let expected = source_operation_count(version);
+        assert!(expected > 500, "{version}: implausible source count {expected}");
+        assert_eq!(count_operations(&bundle.document), expected, "{version}");
+        let text = serde_json::to_string(&bundle.document).unwrap();
+        let dangling: BTreeSet<&str> = text
+            .match_indices("\"$ref\":\"")
+            .map(|(i, m)| {
+                let rest = &text[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .filter(|r| {
+                let Some(name) = r.strip_prefix("#/components/schemas/") else { return true };
+                bundle.document["components"]["schemas"].get(name).is_none()
+            })
+            .collect();
+        assert!(dangling.is_empty(), "{version}: refs that point nowhere: {dangling:?}");
+    }
+}
+
+#[test]
+fn component_names_and_origins() {
+    let mut loader = Loader::new(spec_dir());
+    for version in ApiVersion::ALL {
+        let bundle = bundle_loaded(&mut loader, &version.root()).unwrap();
+        insta::assert_snapshot!(
+            format!("components_{version}"),
+            components_table(&bundle.components)
+        );
+    }
+}
+
+#[test]
+fn bundling_does_not_depend_on_what_was_loaded_before() {
+    let mut fresh = Loader::new(spec_dir());
+    let alone = bundle_loaded(&mut fresh, &ApiVersion::V2025.root()).unwrap();
+    let mut shared = Loader::new(spec_dir());
+    bundle_loaded(&mut shared, &ApiVersion::Beta.root()).unwrap();
+    bundle_loaded(&mut shared, &ApiVersion::V2024.root()).unwrap();
+    let after_others = bundle_loaded(&mut shared, &ApiVersion::V2025.root()).unwrap();
+    assert_eq!(
+        serde_json::to_string(&alone.document).unwrap(),
+        serde_json::to_string(&after_others.document).unwrap()
+    );
+}
+
+/// `openapi/` holds exactly what the roots reach, and `UPSTREAM.toml`
+/// describes it.
+#[test]
+fn vendored_files_match_upstream_record() {
+    let dir = spec_dir();
+    let upstream = Upstream::read(&dir).unwrap();
+    let reach = Reach::scan(&dir).unwrap();
+    assert_eq!(upstream.versions, reach.records(&dir).unwrap());
+
+    let mut on_disk = BTreeSet::new();
+    let mut stack = vec![dir.join("idn")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+                on_disk.insert(rel);
+            }
+        }
+    }
+    let reached: BTreeSet<String> = reach.all_files().iter().map(|f| f.to_string()).collect();
+    assert_eq!(on_disk, reached, "vendored files that no root reaches, or reached files missing");
+    assert!(dir.join("LICENSE").is_file());
+}

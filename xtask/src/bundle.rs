@@ -1,0 +1,84 @@
+//! `cargo xtask bundle <version> [--out FILE] [--time]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use codegen::bundle::bundle_loaded;
+use codegen::load::Loader;
+use codegen::versions::ApiVersion;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// `beta`, `v2024`, `v2025`, or `all`.
+    version: String,
+    /// Write the bundled document here (`.json` for JSON, else YAML).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print how long each stage took.
+    #[arg(long)]
+    time: bool,
+    /// List every schema component: name, how it was named, origin.
+    #[arg(long)]
+    components: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let versions: Vec<ApiVersion> = if args.version == "all" {
+        ApiVersion::ALL.to_vec()
+    } else {
+        vec![ApiVersion::parse(&args.version).with_context(|| {
+            format!("unknown version {:?} (expected beta, v2024, v2025 or all)", args.version)
+        })?]
+    };
+    if args.out.is_some() && versions.len() != 1 {
+        anyhow::bail!("--out needs a single version");
+    }
+    let started = Instant::now();
+    let mut loader = Loader::new(crate::spec_dir());
+    let roots: Vec<_> = versions.iter().map(|v| v.root()).collect();
+    loader.load_reachable(&roots)?;
+    let loaded = started.elapsed();
+    let mut bundles = Vec::new();
+    for version in &versions {
+        let t = Instant::now();
+        let bundle = bundle_loaded(&mut loader, &version.root())?;
+        bundles.push((*version, bundle, t.elapsed()));
+    }
+    let total = started.elapsed();
+    for (version, bundle, took) in &bundles {
+        let ops = codegen::bundle::count_operations(&bundle.document);
+        println!(
+            "{version}: {ops} operations, {} schema components",
+            bundle.components.len()
+        );
+        if args.components {
+            print!("{}", codegen::bundle::components_table(&bundle.components));
+        }
+        if args.time {
+            println!("  bundle (walk, name, rewrite): {:>8.1} ms", took.as_secs_f64() * 1e3);
+        }
+    }
+    if args.time {
+        println!(
+            "load (read + parse {} files): {:>8.1} ms",
+            loader.files_loaded(),
+            loaded.as_secs_f64() * 1e3
+        );
+        println!("total, files on disk to in-memory documents: {:>8.1} ms", total.as_secs_f64() * 1e3);
+    }
+    if let (Some(out), Some((_, bundle, _))) = (&args.out, bundles.first()) {
+        let t = Instant::now();
+        let text = if out.extension().is_some_and(|e| e == "json") {
+            serde_json::to_string_pretty(&bundle.document)?
+        } else {
+            serde_norway::to_string(&bundle.document)?
+        };
+        std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+        if args.time {
+            println!("serialize + write: {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,50 @@
+//! Maintainer tasks for the SailPoint SDK workspace: `cargo xtask <command>`.
+
+mod bundle;
+mod vendor;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer tasks for the SailPoint SDK workspace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Refresh `openapi/` from an api-specs checkout or bare git directory.
+    Vendor(vendor::Args),
+    /// Bundle one version's spec into a single document, for inspection.
+    Bundle(bundle::Args),
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+/// The vendored spec directory.
+pub fn spec_dir() -> PathBuf {
+    workspace_root().join("openapi")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Vendor(args) => vendor::run(args),
+        Command::Bundle(args) => bundle::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
