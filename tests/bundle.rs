@@ -36,12 +36,32 @@ fn every_schema_file_becomes_one_named_component() {
     assert_eq!(
         names(&b),
         vec![
-            ("Inline", Naming::Root, "api.yaml#/components/schemas/Inline"),
-            ("NestedThing", Naming::Qualified, "v1/schemas/nested/Thing.yaml"),
-            ("Part", Naming::Derived, "v1/schemas/Bundle.yaml#/components/schemas/Part"),
-            ("Piece", Naming::Derived, "v1/schemas/Bundle.yaml#/components/schemas/Piece"),
+            (
+                "Inline",
+                Naming::Root,
+                "api.yaml#/components/schemas/Inline"
+            ),
+            (
+                "NestedThing",
+                Naming::Qualified,
+                "v1/schemas/nested/Thing.yaml"
+            ),
+            (
+                "Part",
+                Naming::Derived,
+                "v1/schemas/Bundle.yaml#/components/schemas/Part"
+            ),
+            (
+                "Piece",
+                Naming::Derived,
+                "v1/schemas/Bundle.yaml#/components/schemas/Piece"
+            ),
             ("RenamedWidget", Naming::Root, "v1/schemas/Widget.yaml"),
-            ("SharedThing", Naming::Qualified, "shared/schemas/Thing.yaml"),
+            (
+                "SharedThing",
+                Naming::Qualified,
+                "shared/schemas/Thing.yaml"
+            ),
             ("Thing", Naming::Root, "v1/schemas/Thing.yaml"),
             ("ThingAgain", Naming::RootAlias, "v1/schemas/Thing.yaml"),
         ]
@@ -52,15 +72,24 @@ fn every_schema_file_becomes_one_named_component() {
 fn recursive_schemas_stay_internal_refs() {
     let b = bundle_fixture();
     let thing = schema(&b, "Thing");
-    assert_eq!(thing["properties"]["children"]["items"], json!({"$ref": "#/components/schemas/Thing"}));
+    assert_eq!(
+        thing["properties"]["children"]["items"],
+        json!({"$ref": "#/components/schemas/Thing"})
+    );
     // Thing -> Widget -> Thing: a cycle across two files, reached through two
     // spellings of Widget's path, is one component each way.
-    assert_eq!(thing["properties"]["widget"], json!({"$ref": "#/components/schemas/RenamedWidget"}));
+    assert_eq!(
+        thing["properties"]["widget"],
+        json!({"$ref": "#/components/schemas/RenamedWidget"})
+    );
     assert_eq!(
         schema(&b, "RenamedWidget")["properties"]["parent"],
         json!({"$ref": "#/components/schemas/Thing"})
     );
-    assert_eq!(schema(&b, "ThingAgain"), &json!({"$ref": "#/components/schemas/Thing"}));
+    assert_eq!(
+        schema(&b, "ThingAgain"),
+        &json!({"$ref": "#/components/schemas/Thing"})
+    );
     assert_eq!(
         schema(&b, "Inline")["properties"]["thing"],
         json!({"$ref": "#/components/schemas/Thing"})
@@ -84,10 +113,16 @@ fn path_items_parameters_and_examples_are_inlined() {
     assert_eq!(things["get"]["operationId"], "listThings");
     assert_eq!(things["get"]["parameters"][0]["name"], "limit");
     let media = &things["get"]["responses"]["200"]["content"]["application/json"];
-    assert_eq!(media["schema"]["items"], json!({"$ref": "#/components/schemas/Thing"}));
-    assert_eq!(media["example"], json!([{"name": "first"}, {"name": "second"}]));
-    let one_of = &b.document["paths"]["/things/{id}"]["get"]["responses"]["200"]["content"]
-        ["application/json"]["schema"]["oneOf"];
+    assert_eq!(
+        media["schema"]["items"],
+        json!({"$ref": "#/components/schemas/Thing"})
+    );
+    assert_eq!(
+        media["example"],
+        json!([{"name": "first"}, {"name": "second"}])
+    );
+    let one_of = &b.document["paths"]["/things/{id}"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["oneOf"];
     assert_eq!(
         one_of,
         &json!([
@@ -96,7 +131,10 @@ fn path_items_parameters_and_examples_are_inlined() {
             {"$ref": "#/components/schemas/Part"},
         ])
     );
-    assert_eq!(b.document["components"]["parameters"]["limit"]["in"], "query");
+    assert_eq!(
+        b.document["components"]["parameters"]["limit"]["in"],
+        "query"
+    );
     let text = serde_json::to_string(&b.document).unwrap();
     assert!(!text.contains(".yaml"), "an external $ref survived: {text}");
 }
@@ -149,7 +187,10 @@ fn missing_root_is_named() {
 fn missing_file_names_referrer_pointer_and_target() {
     let err = bundle_error(&[("root.yaml", &root_with_path("./paths/x.yaml"))]);
     assert!(err.contains("cannot read paths/x.yaml"), "{err}");
-    assert!(err.contains("referenced from root.yaml#/paths/~1x/$ref"), "{err}");
+    assert!(
+        err.contains("referenced from root.yaml#/paths/~1x/$ref"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -159,7 +200,10 @@ fn invalid_yaml_names_the_file_and_referrer() {
         ("paths/x.yaml", "get:\n  responses: [unclosed\n"),
     ]);
     assert!(err.contains("cannot parse paths/x.yaml"), "{err}");
-    assert!(err.contains("referenced from root.yaml#/paths/~1x/$ref"), "{err}");
+    assert!(
+        err.contains("referenced from root.yaml#/paths/~1x/$ref"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -170,13 +214,19 @@ fn missing_pointer_names_referrer_and_target() {
             "paths/x.yaml",
             "get:\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema:\n            $ref: ../schemas/S.yaml#/components/schemas/Nope\n",
         ),
-        ("schemas/S.yaml", "components:\n  schemas:\n    Yes: {type: string}\n"),
+        (
+            "schemas/S.yaml",
+            "components:\n  schemas:\n    Yes: {type: string}\n",
+        ),
     ]);
     assert!(
         err.contains("paths/x.yaml#/get/responses/200/content/application~1json/schema/$ref"),
         "{err}"
     );
-    assert!(err.contains("schemas/S.yaml#/components/schemas/Nope does not exist"), "{err}");
+    assert!(
+        err.contains("schemas/S.yaml#/components/schemas/Nope does not exist"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -188,8 +238,14 @@ fn ref_escaping_the_spec_directory_is_rejected() {
 
 #[test]
 fn root_that_is_not_openapi_30_is_rejected() {
-    let err = bundle_error(&[("root.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")]);
-    assert!(err.contains("root.yaml#/openapi: not an OpenAPI 3.0.x document"), "{err}");
+    let err = bundle_error(&[(
+        "root.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    )]);
+    assert!(
+        err.contains("root.yaml#/openapi: not an OpenAPI 3.0.x document"),
+        "{err}"
+    );
     assert!(err.contains("3.1.0"), "{err}");
     let err = bundle_error(&[("root.yaml", "swagger: '2.0'\npaths: {}\n")]);
     assert!(err.contains("no `openapi` field"), "{err}");

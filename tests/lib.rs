@@ -1,1 +1,244 @@
-//! Integration tests for the SailPoint SDK workspace live in `tests/*.rs`.
+//! Support for the workspace's tests: an in-process HTTP server on
+//! 127.0.0.1 that records the requests it gets and answers with canned
+//! responses, so that the generated clients are tested against real HTTP.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query, as sent.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// Every value of a header, by case-insensitive name.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The only value of a header, if it was sent exactly once.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        match self.header_values(name).as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A canned response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: serde_json::Value) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    pub fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn bytes(status: u16, content_type: &str, body: &[u8]) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.to_vec(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// Serves the given replies in order, one per connection, and records the
+/// requests. Dropped with the test's runtime.
+pub struct MockServer {
+    pub base_url: String,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl MockServer {
+    pub async fn start(replies: Vec<Reply>) -> MockServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
+        let recorded = Arc::new(Mutex::new(Vec::new()));
+        let log = recorded.clone();
+        tokio::spawn(async move {
+            for reply in replies {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                match tokio::time::timeout(Duration::from_secs(10), exchange(stream, &reply)).await
+                {
+                    Ok(Ok(request)) => log.lock().expect("log lock").push(request),
+                    _ => return,
+                }
+            }
+        });
+        MockServer { base_url, recorded }
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.recorded.lock().expect("log lock").clone()
+    }
+
+    /// The one request received; panics (failing the test) otherwise.
+    pub fn only_request(&self) -> Recorded {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "expected one request, got {requests:#?}");
+        requests.into_iter().next().expect("one request")
+    }
+}
+
+async fn exchange(mut stream: TcpStream, reply: &Reply) -> std::io::Result<Recorded> {
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_len = loop {
+        if let Some(pos) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos + 4;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        data.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_len]).into_owned();
+    let mut lines = head.split("\r\n").filter(|l| !l.is_empty());
+    let request_line = lines.next().unwrap_or_default();
+    let mut parts = request_line.split(' ');
+    let method = parts.next().unwrap_or_default().to_string();
+    let target = parts.next().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let mut body = data[head_len..].to_vec();
+    if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        while !body.windows(5).any(|w| w == b"0\r\n\r\n") {
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        body = dechunk(&body);
+    } else {
+        let length: usize = find("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while body.len() < length {
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        body.truncate(length);
+    }
+
+    let mut response = format!(
+        "HTTP/1.1 {} Mock\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reply.status,
+        reply.body.len()
+    );
+    for (name, value) in &reply.headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
+    }
+    response.push_str("\r\n");
+    stream.write_all(response.as_bytes()).await?;
+    stream.write_all(&reply.body).await?;
+    stream.shutdown().await?;
+    Ok(Recorded {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = line_end + 2;
+        let end = (start + size).min(data.len());
+        out.extend_from_slice(&data[start..end]);
+        data = &data[(end + 2).min(data.len())..];
+    }
+    out
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Counts a spec's operations straight from its source files, without the
+/// codegen crate: the root's path entries, following each path-item `$ref`
+/// once. The figure the generated surface is checked against.
+pub fn source_operation_count(spec_dir: &Path, root: &str) -> usize {
+    let root_path = spec_dir.join(root);
+    let read = |p: &Path| -> serde_norway::Value {
+        let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let root_doc = read(&root_path);
+    let paths = root_doc["paths"].as_mapping().expect("paths");
+    let mut count = 0;
+    for item in paths.values() {
+        let item = match item.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => read(&root_path.parent().expect("root dir").join(r)),
+            None => item.clone(),
+        };
+        let map = item.as_mapping().expect("path item is a mapping");
+        count += map
+            .keys()
+            .filter(|k| k.as_str().is_some_and(|k| METHODS.contains(&k)))
+            .count();
+    }
+    count
+}

@@ -13,30 +13,8 @@ fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi")
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/// Counts operations straight from the source files, without the codegen
-/// loader: the root's path entries, following each path-item `$ref` once.
 fn source_operation_count(version: ApiVersion) -> usize {
-    let root_path = spec_dir().join(version.root().as_str());
-    let read = |p: &Path| -> serde_norway::Value {
-        serde_norway::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-    };
-    let root = read(&root_path);
-    let paths = root["paths"].as_mapping().expect("paths");
-    let mut count = 0;
-    for item in paths.values() {
-        let item = match item.get("$ref").and_then(|r| r.as_str()) {
-            Some(r) => read(&root_path.parent().unwrap().join(r)),
-            None => item.clone(),
-        };
-        let map = item.as_mapping().expect("path item is a mapping");
-        count += map
-            .keys()
-            .filter(|k| k.as_str().is_some_and(|k| METHODS.contains(&k)))
-            .count();
-    }
-    count
+    sailpoint_tests::source_operation_count(&spec_dir(), version.root().as_str())
 }
 
 #[test]
@@ -45,7 +23,10 @@ fn bundles_hold_exactly_the_operations_of_the_source() {
     for version in ApiVersion::ALL {
         let bundle = bundle_loaded(&mut loader, &version.root()).unwrap();
         let expected = source_operation_count(version);
-        assert!(expected > 500, "{version}: implausible source count {expected}");
+        assert!(
+            expected > 500,
+            "{version}: implausible source count {expected}"
+        );
         assert_eq!(count_operations(&bundle.document), expected, "{version}");
         let text = serde_json::to_string(&bundle.document).unwrap();
         let dangling: BTreeSet<&str> = text
@@ -55,11 +36,16 @@ fn bundles_hold_exactly_the_operations_of_the_source() {
                 &rest[..rest.find('"').unwrap()]
             })
             .filter(|r| {
-                let Some(name) = r.strip_prefix("#/components/schemas/") else { return true };
+                let Some(name) = r.strip_prefix("#/components/schemas/") else {
+                    return true;
+                };
                 bundle.document["components"]["schemas"].get(name).is_none()
             })
             .collect();
-        assert!(dangling.is_empty(), "{version}: refs that point nowhere: {dangling:?}");
+        assert!(
+            dangling.is_empty(),
+            "{version}: refs that point nowhere: {dangling:?}"
+        );
     }
 }
 
@@ -106,12 +92,19 @@ fn vendored_files_match_upstream_record() {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 on_disk.insert(rel);
             }
         }
     }
     let reached: BTreeSet<String> = reach.all_files().iter().map(|f| f.to_string()).collect();
-    assert_eq!(on_disk, reached, "vendored files that no root reaches, or reached files missing");
+    assert_eq!(
+        on_disk, reached,
+        "vendored files that no root reaches, or reached files missing"
+    );
     assert!(dir.join("LICENSE").is_file());
 }

@@ -242,9 +242,10 @@ pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Err
     let mut schemas: BTreeMap<String, (Value, ComponentOrigin)> = BTreeMap::new();
     for (idx, slot) in walker.slots.iter_mut().enumerate() {
         let (name, naming) = &names[idx];
-        let content = slot.content.take().ok_or_else(|| {
-            Error::Internal(format!("schema {} was never walked", slot.target))
-        })?;
+        let content = slot
+            .content
+            .take()
+            .ok_or_else(|| Error::Internal(format!("schema {} was never walked", slot.target)))?;
         schemas.insert(
             name.clone(),
             (
@@ -494,13 +495,19 @@ impl Walker<'_> {
             return Ok(walked);
         };
         for (key, value) in mapping.iter_mut() {
-            let Value::String(reference) = value else { continue };
+            let Value::String(reference) = value else {
+                continue;
+            };
             if !reference.contains('#') && !reference.contains('/') && !reference.contains('.') {
                 continue; // a bare schema name, already internal
             }
             let site = Site {
                 file: self.file.clone(),
-                pointer: format!("{}/discriminator/mapping/{}", self.pointer, escape_segment(key)),
+                pointer: format!(
+                    "{}/discriminator/mapping/{}",
+                    self.pointer,
+                    escape_segment(key)
+                ),
             };
             let target = resolve_ref(&self.file, reference).ok_or_else(|| Error::BadReference {
                 site: site.clone(),
@@ -588,9 +595,19 @@ fn derived_name(target: &Target) -> String {
     };
     let cleaned: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if cleaned.is_empty() { "Schema".to_string() } else { cleaned }
+    if cleaned.is_empty() {
+        "Schema".to_string()
+    } else {
+        cleaned
+    }
 }
 
 /// Qualifiers for a target, nearest first: for a fragment, the file stem;
@@ -721,7 +738,9 @@ fn replace_placeholders(value: &mut Value, names: &[&str]) {
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| replace_placeholders(v, names)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| replace_placeholders(v, names)),
         _ => {}
     }
 }
@@ -735,7 +754,11 @@ pub fn count_operations(document: &Value) -> usize {
             paths
                 .values()
                 .filter_map(Value::as_object)
-                .map(|item| item.keys().filter(|k| HTTP_METHODS.contains(&k.as_str())).count())
+                .map(|item| {
+                    item.keys()
+                        .filter(|k| HTTP_METHODS.contains(&k.as_str()))
+                        .count()
+                })
                 .sum()
         })
 }
@@ -745,7 +768,12 @@ pub fn count_operations(document: &Value) -> usize {
 pub fn components_table(components: &[ComponentOrigin]) -> String {
     let mut out = String::new();
     for c in components {
-        out.push_str(&format!("{}\t{}\t{}\n", c.name, c.naming.as_str(), c.origin));
+        out.push_str(&format!(
+            "{}\t{}\t{}\n",
+            c.name,
+            c.naming.as_str(),
+            c.origin
+        ));
     }
     out
 }

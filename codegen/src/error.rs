@@ -26,12 +26,30 @@ pub enum Error {
     },
     #[error("{referrer}: $ref target {target} does not exist (no such JSON pointer in the file)")]
     MissingPointer { referrer: Site, target: Target },
-    #[error("{site}: cannot resolve $ref {reference:?} (only relative file paths inside the spec directory are supported)")]
+    #[error(
+        "{site}: cannot resolve $ref {reference:?} (only relative file paths inside the spec directory are supported)"
+    )]
     BadReference { site: Site, reference: String },
     #[error("{site}: $ref cycle through non-schema objects: {}", cycle.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" -> "))]
     RefCycle { site: Site, cycle: Vec<Target> },
     #[error("{file}#/openapi: not an OpenAPI 3.0.x document (found {found})")]
     NotOpenApi30 { file: SpecPath, found: String },
+    #[error("normalization pass `{pass}` failed at {pointer}: {message}")]
+    Normalize {
+        pass: &'static str,
+        pointer: String,
+        message: String,
+    },
+    #[error("generation failed{}: {message}", culprit.as_ref().map(|c| format!(" at {c}")).unwrap_or_default())]
+    Generate {
+        culprit: Option<String>,
+        message: String,
+    },
+    #[error("{version}: {error}")]
+    InVersion {
+        version: &'static str,
+        error: Box<Error>,
+    },
     #[error("{0}")]
     Internal(String),
 }

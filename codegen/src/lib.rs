@@ -2,11 +2,18 @@
 //!
 //! The pipeline has one module per stage:
 //! [`load`] reads spec files, [`bundle`] resolves them into one document per
-//! API version. Later stages (normalize, generate, render) build on it.
+//! API version, [`normalize`] repairs the spec's defects, [`generate`] runs
+//! progenitor and builds what it cannot, and [`render`] writes the crate's
+//! files. [`pipeline`] runs them in order for one version.
 
 pub mod bundle;
 pub mod error;
+pub mod generate;
 pub mod load;
+pub mod normalize;
+pub mod pipeline;
+pub mod render;
+pub mod surface;
 pub mod vendor;
 pub mod versions;
 

@@ -130,6 +130,9 @@ pub fn follow_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> 
     value.pointer(pointer)
 }
 
+/// A parsed file.
+type Parsed = (SpecPath, Arc<Value>);
+
 /// Parses spec files and keeps each parsed file for the lifetime of the
 /// loader, so that a file reached from many places is read once.
 pub struct Loader {
@@ -218,13 +221,10 @@ impl Loader {
 
     /// Parses the files of one wave that are not cached yet, split over the
     /// available cores. Results come back in input order.
-    fn parse_wave(
-        &self,
-        wave: &[(SpecPath, Option<Site>)],
-    ) -> Result<Vec<(SpecPath, Arc<Value>)>, Error> {
+    fn parse_wave(&self, wave: &[(SpecPath, Option<Site>)]) -> Result<Vec<Parsed>, Error> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = wave.len().div_ceil(threads).max(1);
-        let results: Vec<Result<Vec<(SpecPath, Arc<Value>)>, Error>> = std::thread::scope(|s| {
+        let results: Vec<Result<Vec<Parsed>, Error>> = std::thread::scope(|s| {
             let handles: Vec<_> = wave
                 .chunks(chunk)
                 .map(|part| {
@@ -243,7 +243,10 @@ impl Loader {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(Error::Internal("parser thread panicked".into()))))
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Internal("parser thread panicked".into())))
+                })
                 .collect()
         });
         let mut out = Vec::with_capacity(wave.len());
@@ -279,10 +282,10 @@ fn collect_file_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String,
         Value::Object(map) => {
             for (key, child) in map {
                 if key == "$ref" {
-                    if let Value::String(r) = child {
-                        if !r.starts_with('#') {
-                            out.push((format!("{pointer}/$ref"), r.clone()));
-                        }
+                    if let Value::String(r) = child
+                        && !r.starts_with('#')
+                    {
+                        out.push((format!("{pointer}/$ref"), r.clone()));
                     }
                     continue;
                 }

@@ -45,7 +45,9 @@ impl Upstream {
 
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).unwrap_or_else(|e| format!("# cannot serialize: {e}\n"));
-        format!("# Provenance of the vendored specs. Written by `cargo xtask vendor`; do not edit.\n{body}")
+        format!(
+            "# Provenance of the vendored specs. Written by `cargo xtask vendor`; do not edit.\n{body}"
+        )
     }
 }
 

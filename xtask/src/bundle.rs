@@ -29,7 +29,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ApiVersion::ALL.to_vec()
     } else {
         vec![ApiVersion::parse(&args.version).with_context(|| {
-            format!("unknown version {:?} (expected beta, v2024, v2025 or all)", args.version)
+            format!(
+                "unknown version {:?} (expected beta, v2024, v2025 or all)",
+                args.version
+            )
         })?]
     };
     if args.out.is_some() && versions.len() != 1 {
@@ -57,7 +60,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             print!("{}", codegen::bundle::components_table(&bundle.components));
         }
         if args.time {
-            println!("  bundle (walk, name, rewrite): {:>8.1} ms", took.as_secs_f64() * 1e3);
+            println!(
+                "  bundle (walk, name, rewrite): {:>8.1} ms",
+                took.as_secs_f64() * 1e3
+            );
         }
     }
     if args.time {
@@ -66,7 +72,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             loader.files_loaded(),
             loaded.as_secs_f64() * 1e3
         );
-        println!("total, files on disk to in-memory documents: {:>8.1} ms", total.as_secs_f64() * 1e3);
+        println!(
+            "total, files on disk to in-memory documents: {:>8.1} ms",
+            total.as_secs_f64() * 1e3
+        );
     }
     if let (Some(out), Some((_, bundle, _))) = (&args.out, bundles.first()) {
         let t = Instant::now();
@@ -77,7 +86,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
         if args.time {
-            println!("serialize + write: {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            println!(
+                "serialize + write: {:>8.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,8 @@
 //! Maintainer tasks for the SailPoint SDK workspace: `cargo xtask <command>`.
 
 mod bundle;
+mod regen;
+mod surface;
 mod vendor;
 
 use std::path::PathBuf;
@@ -9,7 +11,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Maintainer tasks for the SailPoint SDK workspace")]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks for the SailPoint SDK workspace"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,6 +26,10 @@ enum Command {
     Vendor(vendor::Args),
     /// Bundle one version's spec into a single document, for inspection.
     Bundle(bundle::Args),
+    /// Generate the client crates from the vendored specs (`--check`: verify).
+    Regen(regen::Args),
+    /// List the generated surface of one version, one operation a line.
+    Surface(surface::Args),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -39,6 +48,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Vendor(args) => vendor::run(args),
         Command::Bundle(args) => bundle::run(args),
+        Command::Regen(args) => regen::run(args),
+        Command::Surface(args) => surface::run(args),
     };
     match result {
         Ok(code) => code,

@@ -43,7 +43,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let staging = scratch.path().join("openapi");
-    for file in reach.all_files().iter().map(SpecPath::as_str).chain([LICENSE_FILE]) {
+    for file in reach
+        .all_files()
+        .iter()
+        .map(SpecPath::as_str)
+        .chain([LICENSE_FILE])
+    {
         let to = staging.join(file);
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent)?;
@@ -92,14 +97,27 @@ impl Source {
     /// A checkout is used in place; a bare directory, or any `--rev`, is
     /// exported with `git archive` into `scratch`.
     fn open(from: &Path, rev: Option<&str>, scratch: &Path) -> anyhow::Result<Source> {
-        let git_dir = if from.join(".git").exists() { from.join(".git") } else { from.to_path_buf() };
+        let git_dir = if from.join(".git").exists() {
+            from.join(".git")
+        } else {
+            from.to_path_buf()
+        };
         let is_checkout = from.join("idn").is_dir();
         let rev_name = rev.unwrap_or("HEAD");
         let commit = git(&git_dir, &["rev-parse", &format!("{rev_name}^{{commit}}")])
-            .with_context(|| format!("{} is not a git repository with revision {rev_name}", from.display()))?;
+            .with_context(|| {
+                format!(
+                    "{} is not a git repository with revision {rev_name}",
+                    from.display()
+                )
+            })?;
         let commit_date = git(&git_dir, &["log", "-1", "--format=%cI", &commit])?;
         if is_checkout && rev.is_none() {
-            return Ok(Source { dir: from.to_path_buf(), commit, commit_date });
+            return Ok(Source {
+                dir: from.to_path_buf(),
+                commit,
+                commit_date,
+            });
         }
         let dir = scratch.join("upstream");
         std::fs::create_dir_all(&dir)?;
@@ -127,14 +145,26 @@ impl Source {
                 String::from_utf8_lossy(&archived.stderr).trim()
             );
         }
-        Ok(Source { dir, commit, commit_date })
+        Ok(Source {
+            dir,
+            commit,
+            commit_date,
+        })
     }
 }
 
 fn git(git_dir: &Path, args: &[&str]) -> anyhow::Result<String> {
-    let out = Command::new("git").arg("--git-dir").arg(git_dir).args(args).output()?;
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(args)
+        .output()?;
     if !out.status.success() {
-        bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -142,7 +172,11 @@ fn git(git_dir: &Path, args: &[&str]) -> anyhow::Result<String> {
 /// Prints, per version, the files added, removed and changed against what
 /// `openapi/` holds now.
 fn report_changes(old_dir: &Path, new_dir: &Path, new: &Reach) {
-    let old = if old_dir.exists() { Reach::scan(old_dir).ok() } else { None };
+    let old = if old_dir.exists() {
+        Reach::scan(old_dir).ok()
+    } else {
+        None
+    };
     for (version, new_files) in &new.per_version {
         let empty = BTreeSet::new();
         let old_files = old
@@ -154,7 +188,8 @@ fn report_changes(old_dir: &Path, new_dir: &Path, new: &Reach) {
         let changed: Vec<_> = new_files
             .intersection(old_files)
             .filter(|f| {
-                std::fs::read(old_dir.join(f.as_str())).ok() != std::fs::read(new_dir.join(f.as_str())).ok()
+                std::fs::read(old_dir.join(f.as_str())).ok()
+                    != std::fs::read(new_dir.join(f.as_str())).ok()
             })
             .collect();
         println!(

@@ -1,0 +1,111 @@
+//! Upstream design: error responses have different schemas per status: 401
+//! is `{error}`, 429 is `{message}`, the rest `ErrorResponseDto`
+//! (`detailCode`, `trackingId`, `messages`, `causes`), and some have no body
+//! schema at all. progenitor asserts that all error responses of an
+//! operation share one type.
+//!
+//! Repair: every 4xx/5xx response is described by one `ApiError` schema
+//! holding the fields of all of them, so every error decodes into one type
+//! that keeps what the server said. The status and headers (`Retry-After`)
+//! travel beside it in the response value. The report names the schema each
+//! response had.
+
+use serde_json::{Value, json};
+
+use super::{Changes, Pass, PassError, Plan, operations};
+use crate::load::escape_segment;
+
+pub const PASS: Pass = Pass {
+    name: "error_responses",
+    summary: "All 4xx/5xx responses are described by one `ApiError` schema that unites ErrorResponseDto, the 401 `error` and the 429 `message` bodies.",
+    run,
+};
+
+pub const API_ERROR: &str = "ApiError";
+
+fn api_error_schema() -> Value {
+    let message = json!({
+        "type": "object",
+        "properties": {
+            "locale": {"type": "string", "nullable": true, "description": "The locale of the message text."},
+            "localeOrigin": {"type": "string", "nullable": true, "description": "Where the locale came from: `DEFAULT` or `REQUEST`."},
+            "text": {"type": "string", "description": "The message."}
+        }
+    });
+    json!({
+        "description": "Any error the API returns: the fields of `ErrorResponseDto`, of 401 responses (`error`) and of 429 responses (`message`). Fields a response does not carry are empty.",
+        "type": "object",
+        "properties": {
+            "detailCode": {"type": "string", "description": "Fine-grained error code, e.g. `400.1 Bad Request Content`."},
+            "trackingId": {"type": "string", "description": "Identifier to quote to SailPoint support."},
+            "messages": {"type": "array", "items": message.clone(), "description": "Messages in the available locales."},
+            "causes": {"type": "array", "items": message, "description": "Underlying causes."},
+            "error": {"type": "string", "description": "The reason of a 401 response."},
+            "message": {"type": "string", "description": "The reason of a 429 response."}
+        }
+    })
+}
+
+fn is_error_status(status: &str) -> bool {
+    status.starts_with('4') || status.starts_with('5')
+}
+
+/// Says what a response described before, for the report.
+fn described(response: &Value) -> String {
+    let Some(Value::Object(content)) = response.get("content") else {
+        return "no body".to_string();
+    };
+    let mut parts: Vec<String> = content
+        .iter()
+        .map(|(media, mt)| {
+            let schema = match mt.pointer("/schema/$ref").and_then(Value::as_str) {
+                Some(r) => format!("`{}`", r.rsplit('/').next().unwrap_or(r)),
+                None if mt.get("schema").is_some() => "an inline schema".to_string(),
+                None => "no schema".to_string(),
+            };
+            format!("{schema} as {media}")
+        })
+        .collect();
+    parts.sort();
+    parts.join(", ")
+}
+
+fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+    let schemas = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| PassError::new("/components/schemas", "no schema components"))?;
+    if schemas.contains_key(API_ERROR) {
+        return Err(PassError::new(
+            format!("/components/schemas/{API_ERROR}"),
+            "upstream now has a schema of this name; rename the synthesized one",
+        ));
+    }
+    schemas.insert(API_ERROR.to_string(), api_error_schema());
+    changes.record(
+        format!("/components/schemas/{API_ERROR}"),
+        "added: the one error type".to_string(),
+    );
+
+    let unified = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{API_ERROR}")}}});
+    for op in operations(doc) {
+        let pointer = format!("{}/responses", op.pointer);
+        let Some(Value::Object(responses)) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        for (status, response) in responses.iter_mut() {
+            if !is_error_status(status) {
+                continue;
+            }
+            let before = described(response);
+            if let Value::Object(response) = response {
+                response.insert("content".into(), unified.clone());
+            }
+            changes.record(
+                format!("{pointer}/{}/content", escape_segment(status)),
+                format!("was {before}"),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! Upstream defect: a schema says `type: date-time` (and could say `date`),
+//! which is a string format, not a JSON type; progenitor panics on it
+//! (`invalid type: date-time`).
+//!
+//! Repair: `type: string` with that `format`. Any other unknown type is an
+//! error, so that a new defect is looked at rather than guessed.
+
+use serde_json::Value;
+
+use super::{Changes, Pass, PassError, Plan, schemas_mut};
+
+pub const PASS: Pass = Pass {
+    name: "invalid_schema_types",
+    summary: "`type: date-time` (a format, not a JSON type) becomes `type: string, format: date-time`.",
+    run,
+};
+
+const JSON_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+const FORMAT_TYPES: [&str; 2] = ["date-time", "date"];
+
+fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+    let mut error = None;
+    schemas_mut(doc, &mut |pointer, schema| {
+        let Some(Value::String(ty)) = schema.get("type") else {
+            return;
+        };
+        if JSON_TYPES.contains(&ty.as_str()) {
+            return;
+        }
+        if FORMAT_TYPES.contains(&ty.as_str()) {
+            let format = ty.clone();
+            schema.insert("type".into(), Value::String("string".into()));
+            let old_format = schema.insert("format".into(), Value::String(format.clone()));
+            let note = match old_format {
+                Some(Value::String(f)) if f != format => format!(" (replacing format `{f}`)"),
+                _ => String::new(),
+            };
+            changes.record(
+                format!("{pointer}/type"),
+                format!("`type: {format}` became `type: string, format: {format}`{note}"),
+            );
+        } else if error.is_none() {
+            error = Some(PassError::new(
+                format!("{pointer}/type"),
+                format!("unknown schema type `{ty}`"),
+            ));
+        }
+    });
+    error.map_or(Ok(()), Err)
+}

@@ -1,0 +1,87 @@
+//! Upstream design: PATCH bodies are `application/json-patch+json` (RFC 6902
+//! operation lists), a media type progenitor does not accept.
+//!
+//! Repair: the body is described as `application/json` (it is JSON, and its
+//! schema, a list of JSON Patch operations, is kept), and the plan tells the
+//! generated client to send it with its real `Content-Type`. A body typed
+//! only as a list of objects is, by RFC 6902, a list of
+//! `JsonPatchOperation`s, and is typed so.
+
+use serde_json::{Map, Value, json};
+
+use super::{Changes, Pass, PassError, Plan, operations};
+use crate::load::escape_segment;
+
+pub const PASS: Pass = Pass {
+    name: "json_patch_bodies",
+    summary: "`application/json-patch+json` bodies are generated as typed JSON and sent with their own Content-Type.",
+    run,
+};
+
+pub const JSON_PATCH: &str = "application/json-patch+json";
+/// The spec's schema of one RFC 6902 operation.
+const OPERATION: &str = "JsonPatchOperation";
+
+fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), PassError> {
+    for op in operations(doc) {
+        let pointer = format!("{}/requestBody/content", op.pointer);
+        let Some(Value::Object(content)) = doc.pointer(&pointer) else {
+            continue;
+        };
+        if !content.contains_key(JSON_PATCH) {
+            continue;
+        }
+        let id = op
+            .id(doc)
+            .ok_or_else(|| PassError::new(&op.pointer, "operation has no id"))?
+            .to_string();
+        if content.len() > 1 {
+            // A choice of bodies: the generator offers each, with its own
+            // Content-Type, so nothing is renamed here.
+            changes.record(
+                format!("{pointer}/{}", escape_segment(JSON_PATCH)),
+                format!(
+                    "left as one of {} alternative bodies of `{id}`",
+                    content.len()
+                ),
+            );
+            continue;
+        }
+        let schema_pointer = format!("{pointer}/{}/schema", escape_segment(JSON_PATCH));
+        let untyped = json!({"type": "array", "items": {"type": "object"}});
+        let has_operation = doc
+            .pointer(&format!("/components/schemas/{OPERATION}"))
+            .is_some();
+        if has_operation
+            && doc.pointer(&schema_pointer) == Some(&untyped)
+            && let Some(schema) = doc.pointer_mut(&schema_pointer)
+        {
+            *schema = json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{OPERATION}")}});
+            changes.record(
+                &schema_pointer,
+                format!("a list of untyped objects; typed as a list of `{OPERATION}`"),
+            );
+        }
+        let Some(Value::Object(content)) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        let renamed: Map<String, Value> = std::mem::take(content)
+            .into_iter()
+            .map(|(k, v)| {
+                if k == JSON_PATCH {
+                    ("application/json".to_string(), v)
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        *content = renamed;
+        changes.record(
+            format!("{pointer}/{}", escape_segment(JSON_PATCH)),
+            format!("generated as JSON; `{id}` sends `Content-Type: {JSON_PATCH}`"),
+        );
+        plan.request_content_types
+            .insert(id, JSON_PATCH.to_string());
+    }
+    Ok(())
+}

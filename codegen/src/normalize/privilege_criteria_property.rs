@@ -1,0 +1,60 @@
+//! Upstream defect (v2025, one spot): in `CreatePrivilegeCriteriaRequest`,
+//! a criteria item's `operator` carries the `oneOf` that belongs to its
+//! `property` field, and `property` itself is missing. The result allows no
+//! value at all (the operator enum and the property patterns contradict),
+//! and typify generates a validation that does not compile.
+//! `PrivilegeCriteriaDTO`, the same item as the server returns it, has both
+//! fields apart.
+//!
+//! Repair: the `oneOf` moves back into a `property` field, as in the DTO.
+//! Targeted: fails if the spot is gone, so the pass is removed once upstream
+//! fixes it.
+
+use serde_json::{Value, json};
+
+use super::{Changes, Pass, PassError, Plan};
+
+pub const PASS: Pass = Pass {
+    name: "privilege_criteria_property",
+    summary: "v2025 `CreatePrivilegeCriteriaRequest`: the `oneOf` of the missing `property` field is moved out of `operator` into it.",
+    run,
+};
+
+const SPOT: &str = "/components/schemas/CreatePrivilegeCriteriaRequest/properties/groups/items/properties/criteriaItems/items/properties";
+
+fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+    if doc.pointer("/info/version").and_then(Value::as_str) != Some("v2025") {
+        return Ok(());
+    }
+    let gone = || {
+        PassError::new(
+            SPOT,
+            "the targeted defect is no longer there: check upstream and remove this pass",
+        )
+    };
+    let properties = doc
+        .pointer_mut(SPOT)
+        .and_then(Value::as_object_mut)
+        .ok_or_else(gone)?;
+    if properties.contains_key("property") {
+        return Err(gone());
+    }
+    let one_of = properties
+        .get_mut("operator")
+        .and_then(Value::as_object_mut)
+        .and_then(|operator| operator.remove("oneOf"))
+        .ok_or_else(gone)?;
+    properties.insert(
+        "property".into(),
+        json!({
+            "type": "string",
+            "description": "The property to evaluate: `displayName`, `description`, `value`, or `attributes.<name>`.",
+            "oneOf": one_of
+        }),
+    );
+    changes.record(
+        format!("{SPOT}/operator/oneOf"),
+        "moved into the missing `property` field",
+    );
+    Ok(())
+}

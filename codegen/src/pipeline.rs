@@ -1,0 +1,155 @@
+//! The whole pipeline for one API version: bundle, normalize, generate,
+//! render. Nothing here writes files; the caller decides what to do with
+//! the result (write it, or compare it with what is committed).
+
+use std::time::{Duration, Instant};
+
+use crate::bundle::{bundle_loaded, count_operations};
+use crate::error::Error;
+use crate::generate::{Generated, generate};
+use crate::load::Loader;
+use crate::normalize::{Normalized, normalize};
+use crate::render::{CrateFiles, Provenance, render};
+use crate::surface::{SurfaceRow, surface};
+use crate::vendor::Upstream;
+use crate::versions::ApiVersion;
+
+/// Figures about one generated crate, for reports and the README.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub operations_in_spec: usize,
+    /// Client methods generated (tag-trait methods, plus inherent ones for
+    /// untagged operations), counted in the generated code.
+    pub methods_generated: usize,
+    pub schemas: usize,
+    pub normalization_changes: Vec<(&'static str, usize)>,
+    pub custom_operations: usize,
+    pub lines: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+pub struct VersionOutput {
+    pub version: ApiVersion,
+    pub files: CrateFiles,
+    pub stats: Stats,
+    pub surface: Vec<SurfaceRow>,
+}
+
+/// Runs the pipeline for `version`. Errors name the version.
+pub fn generate_version(
+    loader: &mut Loader,
+    version: ApiVersion,
+    upstream: &Upstream,
+) -> Result<VersionOutput, Error> {
+    run(loader, version, upstream).map_err(|error| Error::InVersion {
+        version: version.name(),
+        error: Box::new(error),
+    })
+}
+
+fn run(
+    loader: &mut Loader,
+    version: ApiVersion,
+    upstream: &Upstream,
+) -> Result<VersionOutput, Error> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    let bundle = bundle_loaded(loader, &version.root())?;
+    let operations_in_spec = count_operations(&bundle.document);
+    lap("bundle", &mut timings);
+
+    let title = format!("{} ({})", version.name(), version.root());
+    let normalized = normalize(&title, bundle.document)?;
+    lap("normalize", &mut timings);
+
+    let generated = generate(&normalized)?;
+    lap("generate", &mut timings);
+
+    let methods_generated = count_methods(&generated.file);
+    let surface = surface(&normalized.document, &normalized.plan, &generated.file);
+    let schemas = normalized
+        .document
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .map_or(0, |s| s.len());
+    let record = upstream.versions.get(version.name());
+    let provenance = Provenance {
+        upstream_repository: upstream.repository.clone(),
+        upstream_commit: upstream.commit.clone(),
+        spec_sha256: record.map(|r| r.sha256.clone()).unwrap_or_default(),
+        operations: operations_in_spec,
+        schemas,
+    };
+    let report = report_markdown(&normalized, &generated);
+    let custom_operations = generated.custom.len();
+    let files = render(version, generated.file, report, &provenance)?;
+    lap("render", &mut timings);
+
+    let lines = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs"))
+        .map(|(_, text)| text.lines().count())
+        .sum();
+    Ok(VersionOutput {
+        version,
+        surface,
+        stats: Stats {
+            operations_in_spec,
+            methods_generated,
+            schemas,
+            normalization_changes: normalized
+                .report
+                .passes
+                .iter()
+                .map(|p| (p.name, p.changes.len()))
+                .collect(),
+            custom_operations,
+            lines,
+            timings,
+        },
+        files,
+    })
+}
+
+/// The normalization report, followed by what generation did beyond it.
+fn report_markdown(normalized: &Normalized, generated: &Generated) -> String {
+    let mut out = normalized.report.to_markdown();
+    out.push_str(&format!(
+        "\n# Generation\n\n## Operations built outside progenitor ({})\n\n\
+         progenitor cannot express these; `codegen/src/generate/custom.rs` builds them in the same builder style.\n\n",
+        generated.custom.len()
+    ));
+    for (id, why) in &generated.custom {
+        out.push_str(&format!("- `{id}`: {why}\n"));
+    }
+    out.push_str(&format!(
+        "\n## Field renames ({})\n\nRust fields typify would have declared twice (`codegen/src/generate/field_collisions.rs`).\n\n",
+        generated.field_renames.len()
+    ));
+    for line in &generated.field_renames {
+        out.push_str(&format!("- {line}\n"));
+    }
+    out
+}
+
+fn count_methods(file: &syn::File) -> usize {
+    file.items
+        .iter()
+        .map(|item| match item {
+            syn::Item::Trait(t) if t.ident.to_string().starts_with("Client") => {
+                t.items.iter().filter(|i| matches!(i, syn::TraitItem::Fn(_))).count()
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() && matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => i
+                .items
+                .iter()
+                .filter(|item| matches!(item, syn::ImplItem::Fn(f) if f.sig.ident != "new" && f.sig.ident != "new_with_client"))
+                .count(),
+            _ => 0,
+        })
+        .sum()
+}

@@ -1,0 +1,147 @@
+//! The generated surface: one row per operation, saying how a caller sees
+//! it. `cargo xtask surface` prints it and the tests snapshot it, so that a
+//! spec update or a generator change shows up in review as a readable diff.
+
+use quote::ToTokens;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::generate::names::{builder_name, method_name};
+use crate::normalize::{Plan, operations};
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SurfaceRow {
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub rust_method: String,
+    pub tag: String,
+    pub request_body: String,
+    pub success_type: String,
+    pub experimental: bool,
+}
+
+impl SurfaceRow {
+    pub fn to_tsv(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            self.operation_id,
+            self.method,
+            self.path,
+            self.rust_method,
+            self.tag,
+            self.request_body,
+            self.success_type,
+            if self.experimental { "yes" } else { "no" }
+        )
+    }
+}
+
+/// Rows for every operation of `document`, in document order, with success
+/// types read from the generated builders.
+pub fn surface(document: &Value, plan: &Plan, generated: &syn::File) -> Vec<SurfaceRow> {
+    operations(document)
+        .into_iter()
+        .filter_map(|op| {
+            let operation = document.pointer(&op.pointer)?;
+            let id = operation.get("operationId")?.as_str()?.to_string();
+            let tags: Vec<&str> = operation
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|t| t.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            Some(SurfaceRow {
+                rust_method: method_name(&id),
+                success_type: success_type(generated, &builder_name(&id))
+                    .unwrap_or_else(|| "?".into()),
+                request_body: body_kind(operation, plan, &id),
+                experimental: plan.experimental.contains(&id),
+                tag: tags.join(","),
+                method: op.method.to_uppercase(),
+                path: op.path,
+                operation_id: id,
+            })
+        })
+        .collect()
+}
+
+fn body_kind(operation: &Value, plan: &Plan, id: &str) -> String {
+    let Some(content) = operation
+        .pointer("/requestBody/content")
+        .and_then(Value::as_object)
+    else {
+        return "none".into();
+    };
+    let kinds: Vec<&str> = content
+        .keys()
+        .map(
+            |media| match media.split(';').next().unwrap_or_default().trim() {
+                "application/json" if plan.request_content_types.contains_key(id) => "json-patch",
+                "application/json" => "json",
+                "application/json-patch+json" => "json-patch",
+                "multipart/form-data" => "multipart",
+                "application/x-www-form-urlencoded" => "form",
+                "application/octet-stream" => "bytes",
+                "text/plain" => "text",
+                _ => "other",
+            },
+        )
+        .collect();
+    kinds.join("|")
+}
+
+/// `T` of `send(self) -> Result<ResponseValue<T>, Error<E>>` in the
+/// builder named `builder`.
+fn success_type(file: &syn::File, builder: &str) -> Option<String> {
+    let module = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+        _ => None,
+    })?;
+    module.1.iter().find_map(|item| {
+        let syn::Item::Impl(imp) = item else {
+            return None;
+        };
+        let syn::Type::Path(path) = &*imp.self_ty else {
+            return None;
+        };
+        if path.path.segments.last()?.ident != builder {
+            return None;
+        }
+        imp.items.iter().find_map(|item| {
+            let syn::ImplItem::Fn(f) = item else {
+                return None;
+            };
+            if f.sig.ident != "send" {
+                return None;
+            }
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                return None;
+            };
+            let ok = first_generic(ty)?; // ResponseValue<T>
+            let inner = first_generic(&ok)?;
+            Some(tidy(&inner.to_token_stream().to_string()))
+        })
+    })
+}
+
+fn first_generic(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+fn tidy(tokens: &str) -> String {
+    tokens
+        .replace(' ', "")
+        .replace("::std::vec::", "")
+        .replace("::std::string::", "")
+        .replace("::std::option::", "")
+        .replace("::serde_json::", "serde_json::")
+}
