@@ -38,6 +38,20 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
             "{version}: no builder found for {unknown:?}"
         );
 
+        // Each experimental operation says so in its method docs, once.
+        let experimental = output.surface.iter().filter(|row| row.experimental).count();
+        assert!(experimental > 0, "{version}: no experimental operations");
+        let client_code = &output.files[codegen::render::CLIENT_FILE];
+        assert_eq!(
+            client_code.matches("**Experimental:**").count(),
+            experimental,
+            "{version}: experimental notes"
+        );
+        assert!(
+            client_code.contains("Authorization: `userAuth` with scopes"),
+            "{version}: scopes in docs"
+        );
+
         let tsv: String = output
             .surface
             .iter()
