@@ -32,7 +32,7 @@ pub fn derive_id(method: &str, path: &str) -> String {
     id
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), PassError> {
+fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
     let ops = operations(doc);
     let mut taken: BTreeSet<String> = ops
         .iter()
@@ -57,8 +57,6 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
             format!("{}/operationId", op.pointer),
             format!("set to `{id}`"),
         );
-        plan.synthesized_operation_ids
-            .insert(id, format!("{} {}", op.method.to_uppercase(), op.path));
     }
     Ok(())
 }

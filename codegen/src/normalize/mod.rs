@@ -104,8 +104,6 @@ pub struct Plan {
     pub request_content_types: BTreeMap<String, String>,
     /// Operations marked experimental upstream.
     pub experimental: BTreeSet<String>,
-    /// Operations that had no operation id upstream, with the one chosen.
-    pub synthesized_operation_ids: BTreeMap<String, String>,
 }
 
 /// The result of normalizing one document.

@@ -54,9 +54,7 @@ pub fn operations(doc: &Value) -> Vec<OperationRef> {
 /// inline in parameters, bodies, responses and headers), parents before
 /// children. `f` may change the schema; its children are visited after.
 pub fn schemas_mut(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
-    let mut pointer = String::new();
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
-        pointer.push_str("/components");
         for (section, entries) in components.iter_mut() {
             let Some(entries) = entries.as_object_mut() else {
                 continue;
