@@ -25,14 +25,21 @@ pub struct Args {
     /// The upstream repository recorded in `UPSTREAM.toml`.
     #[arg(long, default_value = "sailpoint-oss/api-specs")]
     repository: String,
+    /// Vendor into this directory instead of `openapi/` (for tests).
+    #[arg(long, hide = true)]
+    into: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let spec_dir = crate::spec_dir();
-    let workspace = crate::workspace_root();
+    let spec_dir = args.into.unwrap_or_else(crate::spec_dir);
+    // Beside the target, so that the final rename stays on one filesystem.
+    let parent = spec_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(crate::workspace_root);
     let scratch = tempfile::Builder::new()
         .prefix(".vendor-")
-        .tempdir_in(&workspace)
+        .tempdir_in(&parent)
         .context("cannot create a scratch directory in the workspace")?;
 
     let source = Source::open(&args.from, args.rev.as_deref(), scratch.path())?;
