@@ -121,8 +121,8 @@ pub fn escape_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-/// Follows a JSON pointer (RFC 6901, without URI percent-decoding beyond `%20`-free
-/// upstream usage) inside a value.
+/// Follows a JSON pointer (RFC 6901) inside a value; `""` is the whole
+/// value. Fragments are not percent-decoded: upstream writes none.
 pub fn follow_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
         return Some(value);
