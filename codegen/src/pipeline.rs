@@ -121,7 +121,7 @@ fn report_markdown(normalized: &Normalized, generated: &Generated) -> String {
     let mut out = normalized.report.to_markdown();
     out.push_str(&format!(
         "\n# Generation\n\n## Operations built outside progenitor ({})\n\n\
-         progenitor cannot express these; `codegen/src/generate/custom.rs` builds them in the same builder style.\n\n",
+         progenitor cannot express all of these; it generates their builders from a reduced copy, and `codegen/src/generate/custom.rs` adds the rest (body parts, body choices, success variants).\n\n",
         generated.custom.len()
     ));
     for (id, why) in &generated.custom {

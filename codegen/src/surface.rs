@@ -6,7 +6,7 @@ use quote::ToTokens;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::generate::names::{builder_name, method_name};
+use crate::generate::names::OperationKey;
 use crate::normalize::{Plan, operations};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -51,9 +51,12 @@ pub fn surface(document: &Value, plan: &Plan, generated: &syn::File) -> Vec<Surf
                 .map(|t| t.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             Some(SurfaceRow {
-                rust_method: method_name(&id),
-                success_type: success_type(generated, &builder_name(&id))
-                    .unwrap_or_else(|| "?".into()),
+                rust_method: OperationKey::new(id.as_str()).method_name(),
+                success_type: success_type(
+                    generated,
+                    &OperationKey::new(id.as_str()).builder_name(),
+                )
+                .unwrap_or_else(|| "?".into()),
                 request_body: body_kind(operation, plan, &id),
                 experimental: plan.experimental.contains(&id),
                 tag: tags.join(","),

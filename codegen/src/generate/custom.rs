@@ -1,41 +1,69 @@
-//! Builds, with `quote`, the operations progenitor cannot express (see
-//! [`super::split`]): multipart uploads, a choice of request bodies, and
-//! success responses of different kinds. The builders look and behave like
-//! progenitor's: same name, `new(client)`, one setter per parameter or
-//! part, and `send()`, which goes through the client's hooks like every
-//! other request. They replace the builders progenitor made for the
-//! reduced copies of these operations.
+//! Completes progenitor's builders for the operations it cannot express
+//! (see [`super::split`]). progenitor generates each of them from a reduced
+//! copy, so the builder struct, its parameter fields and setters, the URL,
+//! headers, hooks and error arms are progenitor's own. Only what progenitor
+//! cannot say is added to that builder here:
+//! - a `multipart/form-data` body: one setter per part (progenitor's
+//!   `TryInto` convention), files as [`FilePart`], plain values (strings,
+//!   string enums, numbers, booleans) as `text/plain`, anything else as
+//!   JSON with its own `Content-Type`;
+//! - a choice of request media types: `types::<Builder>Body`, an enum with
+//!   one variant per media type;
+//! - success responses of different kinds: `types::<Builder>Response`, an
+//!   enum with one variant per success status.
+//!
+//! `send` stays progenitor's: the body is attached to its request chain and
+//! the success arms of its status match are replaced.
+//!
+//! [`FilePart`]: https://docs.rs/sailpoint-runtime
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
+use syn::parse::Parser;
+use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, ItemStruct, Pat, Stmt};
 
-use super::names::{builder_name, method_name};
-use super::split::{CustomOperation, is_success_status};
+use super::names::{pascal, snake};
+use super::split::{CustomOperation, CustomReason, is_success_status};
 use crate::error::Error;
 
-/// Builds the builder struct (and any body or response enum) of `op`.
-pub fn generate(op: &CustomOperation, document: &Value) -> Result<TokenStream, Error> {
-    Builder::new(op, document)
-        .and_then(|b| b.tokens())
+type Fallible<T> = Result<T, String>;
+
+/// Adds to progenitor's builder of `op` (in `builder`) what progenitor could
+/// not generate, and the body and response enums it needs to `types`.
+pub fn complete_builder(
+    builder: &mut Vec<Item>,
+    types: &mut Vec<Item>,
+    op: &CustomOperation,
+    document: &Value,
+) -> Result<(), Error> {
+    let culprit = || {
+        format!(
+            "operation `{}` ({} {})",
+            op.key,
+            op.method.to_uppercase(),
+            op.path
+        )
+    };
+    let extension = Extension::new(op, document).map_err(|message| Error::Generate {
+        culprit: Some(culprit()),
+        message,
+    })?;
+    extension
+        .apply(builder, types)
         .map_err(|message| Error::Generate {
-            culprit: Some(format!(
-                "operation `{}` ({} {})",
-                op.id,
-                op.method.to_uppercase(),
-                op.path
-            )),
+            culprit: Some(culprit()),
             message,
         })
 }
-
-type Fallible<T> = Result<T, String>;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a schema, as progenitor and typify spell it.
+/// The Rust type typify gives a schema: components by their sanitized name
+/// in `types::`, scalars by typify's format rules. Inline objects and enums
+/// have no name here; `split` hoists them into components first.
 fn rust_type(schema: &Value) -> Fallible<TokenStream> {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let name = reference
@@ -44,7 +72,7 @@ fn rust_type(schema: &Value) -> Fallible<TokenStream> {
         if name == crate::normalize::error_responses::API_ERROR {
             return Ok(quote! { sailpoint_runtime::ApiError });
         }
-        let ty = ident(&builder_name(name));
+        let ty = ident(&pascal(name));
         return Ok(quote! { types::#ty });
     }
     if let Some(Value::Array(all)) = schema.get("allOf")
@@ -54,13 +82,23 @@ fn rust_type(schema: &Value) -> Fallible<TokenStream> {
     }
     let format = schema.get("format").and_then(Value::as_str);
     match schema.get("type").and_then(Value::as_str) {
-        Some("string") if format == Some("date-time") => {
-            Ok(quote! { ::chrono::DateTime<::chrono::offset::Utc> })
-        }
-        Some("string") => Ok(quote! { ::std::string::String }),
-        Some("integer") if format == Some("int32") => Ok(quote! { i32 }),
-        Some("integer") => Ok(quote! { i64 }),
-        Some("number") => Ok(quote! { f64 }),
+        Some("string") if schema.get("enum").is_some() => Err(format!(
+            "inline string enum {schema} has no named type; hoist it into a component"
+        )),
+        Some("string") => Ok(match format {
+            Some("date-time") => quote! { ::chrono::DateTime<::chrono::offset::Utc> },
+            Some("date") => quote! { ::chrono::naive::NaiveDate },
+            Some("uuid") => quote! { ::uuid::Uuid },
+            _ => quote! { ::std::string::String },
+        }),
+        Some("integer") => Ok(match format {
+            Some("int32") => quote! { i32 },
+            _ => quote! { i64 },
+        }),
+        Some("number") => Ok(match format {
+            Some("float") => quote! { f32 },
+            _ => quote! { f64 },
+        }),
         Some("boolean") => Ok(quote! { bool }),
         Some("array") => {
             let items = rust_type(schema.get("items").unwrap_or(&Value::Null))?;
@@ -76,13 +114,22 @@ fn rust_type(schema: &Value) -> Fallible<TokenStream> {
     }
 }
 
-/// A path, query or header parameter.
-struct Param {
-    api_name: String,
-    field: Ident,
-    location: String,
-    required: bool,
-    ty: TokenStream,
+/// The `types::X` paths in a type, for checking that they exist.
+fn named_types(ty: &TokenStream, out: &mut Vec<String>) {
+    let mut tokens = ty.clone().into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            proc_macro2::TokenTree::Ident(i) if i == "types" => {
+                // `types :: Name`
+                let _colons: Vec<_> = tokens.by_ref().take(2).collect();
+                if let Some(proc_macro2::TokenTree::Ident(name)) = tokens.next() {
+                    out.push(name.to_string());
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => named_types(&g.stream(), out),
+            _ => {}
+        }
+    }
 }
 
 /// One part of a multipart body.
@@ -91,24 +138,26 @@ struct Part {
     field: Ident,
     required: bool,
     kind: PartKind,
+    ty: TokenStream,
     description: Option<String>,
 }
 
 enum PartKind {
-    /// `format: binary`: bytes or a stream with a file name.
+    /// `format: binary`: a [`FilePart`] with the spec's content type as
+    /// its default.
     File { content_type: Option<String> },
-    /// A string, number or boolean, sent as text.
-    Text(TokenStream),
-    /// Anything else, serialized as JSON with its own content type.
-    Json(TokenStream),
+    /// A string, string enum, number or boolean: `text/plain`, the bare
+    /// value (OpenAPI 3.0's rule for primitive parts).
+    Text,
+    /// Objects and arrays: JSON with `Content-Type: application/json`.
+    Json,
 }
 
 enum Body {
-    None,
-    /// One JSON body (operations here for their responses).
-    Json(TokenStream),
+    /// progenitor attaches the body, if any.
+    Progenitor,
     Multipart(Vec<Part>),
-    /// A choice of media types: an enum with one variant each.
+    /// A choice of media types: `(variant, media type, type)`.
     Alternatives(Vec<(Ident, String, TokenStream)>),
 }
 
@@ -119,239 +168,216 @@ enum Success {
     Empty,
 }
 
-struct Builder<'a> {
+struct Extension<'a> {
     op: &'a CustomOperation,
-    name: Ident,
-    params: Vec<Param>,
+    builder: Ident,
     body: Body,
-    successes: Vec<(String, Success)>,
-    errors: Vec<String>,
+    /// Every success status, when they are of different kinds.
+    mixed_successes: Option<Vec<(String, Success)>>,
 }
 
-impl<'a> Builder<'a> {
-    fn new(op: &'a CustomOperation, document: &'a Value) -> Fallible<Builder<'a>> {
-        let params = op
-            .operation
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(param)
-            .collect::<Fallible<Vec<_>>>()?;
-        let mut body = body(&op.operation, document)?;
-        if let Body::Multipart(parts) = &mut body {
-            // `PUT /brandings/{name}` has a `name` part too.
-            for part in parts.iter_mut() {
-                if params.iter().any(|p| p.field == part.field) {
-                    part.field = format_ident!("{}_part", part.field);
-                }
-            }
-        }
-        let mut successes = Vec::new();
-        let mut errors = Vec::new();
-        for (status, response) in op
-            .operation
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if is_success_status(status) {
+impl<'a> Extension<'a> {
+    fn new(op: &'a CustomOperation, document: &Value) -> Fallible<Extension<'a>> {
+        let body = if op.reasons.contains(&CustomReason::Multipart) {
+            Body::Multipart(multipart(&op.operation, document)?)
+        } else if op.reasons.contains(&CustomReason::AlternativeBodies) {
+            Body::Alternatives(alternatives(&op.operation)?)
+        } else {
+            Body::Progenitor
+        };
+        let mixed_successes = if op.reasons.contains(&CustomReason::MixedSuccessResponses) {
+            let mut successes = Vec::new();
+            for (status, response) in op
+                .operation
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(status, _)| is_success_status(status))
+            {
                 successes.push((status.clone(), success(response)?));
-            } else {
-                errors.push(status.clone());
             }
-        }
-        Ok(Builder {
+            Some(successes)
+        } else {
+            None
+        };
+        Ok(Extension {
             op,
-            name: ident(&builder_name(&op.id)),
-            params,
+            builder: ident(&op.key.builder_name()),
             body,
-            successes,
-            errors,
+            mixed_successes,
         })
     }
 
-    fn tokens(&self) -> Fallible<TokenStream> {
-        let name = &self.name;
-        let (response_type, response_enum) = self.response_type()?;
-        let body_enum = self.body_enum();
-        let fields = self.fields();
-        let inits = self.initializers();
-        let setters = self.setters();
-        let send = self.send(&response_type)?;
-        let method = method_name(&self.op.id);
-        let doc = format!(
-            "Builder for `{method}`: `{} {}`.\n\nprogenitor cannot express this operation ({}); it is built by the SDK's generator in the same style.",
-            self.op.method.to_uppercase(),
-            self.op.path,
-            self.op
-                .reasons
+    fn body_enum(&self) -> Ident {
+        format_ident!("{}Body", self.builder)
+    }
+
+    fn response_enum(&self) -> Ident {
+        format_ident!("{}Response", self.builder)
+    }
+
+    fn apply(&self, builder: &mut [Item], types: &mut Vec<Item>) -> Fallible<()> {
+        let type_names: Vec<String> = types.iter().filter_map(item_name).collect();
+        self.check_types_exist(&type_names)?;
+        let mut new_types = Vec::new();
+        if matches!(self.body, Body::Alternatives(_)) {
+            new_types.push(self.body_enum_item()?);
+        }
+        if self.mixed_successes.is_some() {
+            new_types.push(self.response_enum_item()?);
+        }
+        for item in &new_types {
+            if let Some(name) = item_name(item)
+                && type_names.contains(&name)
+            {
+                return Err(format!(
+                    "the generated type `types::{name}` would collide with a type of the spec"
+                ));
+            }
+        }
+        types.extend(new_types);
+
+        let name = self.builder.to_string();
+        let structure = find_struct(builder, &name)
+            .ok_or_else(|| format!("progenitor generated no builder `{name}`"))?;
+        self.extend_struct(structure)?;
+        let implementation = find_impl(builder, &name)
+            .ok_or_else(|| format!("progenitor generated no `impl {name}`"))?;
+        self.extend_impl(implementation)
+    }
+
+    /// Every `types::X` this extension names must be a type typify made.
+    fn check_types_exist(&self, type_names: &[String]) -> Fallible<()> {
+        let mut named = Vec::new();
+        match &self.body {
+            Body::Progenitor => {}
+            Body::Multipart(parts) => parts.iter().for_each(|p| named_types(&p.ty, &mut named)),
+            Body::Alternatives(variants) => variants
                 .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        Ok(quote! {
-            #[doc = #doc]
-            #[derive(Debug)]
-            pub struct #name<'a> {
-                client: &'a super::Client,
-                #(#fields)*
-            }
-
-            impl<'a> #name<'a> {
-                pub fn new(client: &'a super::Client) -> Self {
-                    Self {
-                        client,
-                        #(#inits)*
-                    }
-                }
-
-                #(#setters)*
-
-                #send
-            }
-
-            #body_enum
-            #response_enum
-        })
-    }
-
-    fn fields(&self) -> Vec<TokenStream> {
-        let mut out: Vec<TokenStream> = self
-            .params
-            .iter()
-            .map(|p| {
-                let (field, ty) = (&p.field, &p.ty);
-                if p.required {
-                    quote! { #field: Result<#ty, String>, }
-                } else {
-                    quote! { #field: Result<Option<#ty>, String>, }
-                }
-            })
-            .collect();
-        match &self.body {
-            Body::None => {}
-            Body::Json(ty) => out.push(quote! { body: Result<#ty, String>, }),
-            Body::Alternatives(_) => {
-                let ty = self.body_enum_name();
-                out.push(quote! { body: Result<#ty, String>, });
-            }
-            Body::Multipart(parts) => {
-                for part in parts {
-                    let field = &part.field;
-                    let ty = part.value_type();
-                    out.push(quote! { #field: Option<#ty>, });
-                }
-                out.push(quote! { extra_parts: Vec<(String, reqwest::multipart::Part)>, });
+                .for_each(|(_, _, ty)| named_types(ty, &mut named)),
+        }
+        for (_, success) in self.mixed_successes.iter().flatten() {
+            if let Success::Json(ty) = success {
+                named_types(ty, &mut named);
             }
         }
-        out
+        match named.iter().find(|n| !type_names.contains(n)) {
+            Some(missing) => Err(format!(
+                "no generated type `types::{missing}`: typify named the schema differently"
+            )),
+            None => Ok(()),
+        }
     }
 
-    fn initializers(&self) -> Vec<TokenStream> {
-        let mut out: Vec<TokenStream> = self
-            .params
-            .iter()
-            .map(|p| {
-                let field = &p.field;
-                if p.required {
-                    let message = format!("{} was not initialized", p.field);
-                    quote! { #field: Err(#message.to_string()), }
-                } else {
-                    quote! { #field: Ok(None), }
-                }
-            })
-            .collect();
+    /// `(field, type, initial value)` of each field added to the builder.
+    fn fields(&self) -> Vec<(Ident, TokenStream, TokenStream)> {
         match &self.body {
-            Body::None => {}
-            Body::Json(_) | Body::Alternatives(_) => {
-                out.push(quote! { body: Err("body was not initialized".to_string()), })
+            Body::Progenitor => Vec::new(),
+            Body::Alternatives(_) => {
+                let ty = self.body_enum();
+                vec![(
+                    ident("body"),
+                    quote! { Result<types::#ty, String> },
+                    quote! { Err("body was not initialized".to_string()) },
+                )]
             }
             Body::Multipart(parts) => {
-                for part in parts {
-                    let field = &part.field;
-                    out.push(quote! { #field: None, });
-                }
-                out.push(quote! { extra_parts: Vec::new(), });
+                let mut out: Vec<_> = parts
+                    .iter()
+                    .map(|part| {
+                        let ty = &part.ty;
+                        if part.required {
+                            let missing = format!("{} was not initialized", part.field);
+                            (
+                                part.field.clone(),
+                                quote! { Result<#ty, String> },
+                                quote! { Err(#missing.to_string()) },
+                            )
+                        } else {
+                            (
+                                part.field.clone(),
+                                quote! { Result<Option<#ty>, String> },
+                                quote! { Ok(None) },
+                            )
+                        }
+                    })
+                    .collect();
+                out.push((
+                    ident("extra_parts"),
+                    quote! { Vec<(String, reqwest::multipart::Part)> },
+                    quote! { Vec::new() },
+                ));
+                out
             }
         }
-        out
     }
 
-    fn setters(&self) -> Vec<TokenStream> {
-        let mut out: Vec<TokenStream> = self
-            .params
+    fn extend_struct(&self, structure: &mut ItemStruct) -> Fallible<()> {
+        let syn::Fields::Named(named) = &mut structure.fields else {
+            return Err("progenitor's builder has no named fields".into());
+        };
+        for (field, ty, _) in self.fields() {
+            let field = syn::Field::parse_named
+                .parse2(quote! { #field: #ty })
+                .map_err(|e| e.to_string())?;
+            named.named.push(field);
+        }
+        if matches!(self.body, Body::Multipart(_)) {
+            // File parts and streams cannot be cloned.
+            for attr in &mut structure.attrs {
+                if attr.path().is_ident("derive") {
+                    *attr = syn::parse_quote!(#[derive(Debug)]);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn extend_impl(&self, implementation: &mut ItemImpl) -> Fallible<()> {
+        let fields = self.fields();
+        let new = find_fn(implementation, "new").ok_or("progenitor's builder has no `new`")?;
+        let Some(Stmt::Expr(Expr::Struct(init), _)) = new.block.stmts.last_mut() else {
+            return Err("progenitor's `new` does not end in `Self { .. }`".into());
+        };
+        for (field, _, value) in &fields {
+            init.fields
+                .push(syn::parse2(quote! { #field: #value }).map_err(|e| e.to_string())?);
+        }
+
+        let send = find_fn(implementation, "send").ok_or("progenitor's builder has no `send`")?;
+        self.extend_send(send, &fields)?;
+
+        let setters = self.setters()?;
+        let at = implementation
+            .items
             .iter()
-            .map(|p| {
-                let (field, ty) = (&p.field, &p.ty);
-                let message = format!(
-                    "conversion to `{}` for {} failed",
-                    ty.to_string().replace(' ', ""),
-                    p.field
-                );
-                let assign = if p.required {
-                    quote! { value.try_into().map_err(|_| #message.to_string()) }
-                } else {
-                    quote! { value.try_into().map(Some).map_err(|_| #message.to_string()) }
-                };
-                let doc = format!("Sets the `{}` {} parameter.", p.api_name, p.location);
-                quote! {
-                    #[doc = #doc]
-                    pub fn #field<V>(mut self, value: V) -> Self
-                    where
-                        V: std::convert::TryInto<#ty>,
-                    {
-                        self.#field = #assign;
-                        self
-                    }
-                }
-            })
-            .collect();
+            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+            .unwrap_or(implementation.items.len());
+        implementation.items.splice(at..at, setters);
+        Ok(())
+    }
+
+    fn setters(&self) -> Fallible<Vec<ImplItem>> {
+        let mut out = Vec::new();
         match &self.body {
-            Body::None => {}
-            Body::Json(ty) => out.push(quote! {
-                /// Sets the JSON request body.
-                pub fn body<V>(mut self, value: V) -> Self
-                where
-                    V: std::convert::TryInto<#ty>,
-                    <V as std::convert::TryInto<#ty>>::Error: std::fmt::Display,
-                {
-                    self.body = value.try_into().map_err(|e| format!("conversion to body failed: {e}"));
-                    self
-                }
-            }),
+            Body::Progenitor => {}
             Body::Alternatives(_) => {
-                let ty = self.body_enum_name();
+                let ty = self.body_enum();
                 out.push(quote! {
                     /// Sets the request body; each variant is sent with its own `Content-Type`.
-                    pub fn body(mut self, value: #ty) -> Self {
-                        self.body = Ok(value);
+                    pub fn body<V>(mut self, value: V) -> Self
+                    where
+                        V: std::convert::TryInto<types::#ty>,
+                    {
+                        self.body = value.try_into().map_err(|_| "conversion to the body failed".to_string());
                         self
                     }
                 });
             }
             Body::Multipart(parts) => {
                 for part in parts {
-                    let field = &part.field;
-                    let ty = part.value_type();
-                    let mut doc = match &part.kind {
-                        PartKind::File { .. } => format!("Sets the `{}` file part (bytes or a stream, with a file name).", part.api_name),
-                        PartKind::Text(_) => format!("Sets the `{}` text part.", part.api_name),
-                        PartKind::Json(_) => format!("Sets the `{}` part, sent as JSON with `Content-Type: application/json`.", part.api_name),
-                    };
-                    if let Some(description) = &part.description {
-                        doc.push_str("\n\n");
-                        doc.push_str(description);
-                    }
-                    out.push(quote! {
-                        #[doc = #doc]
-                        pub fn #field(mut self, value: #ty) -> Self {
-                            self.#field = Some(value);
-                            self
-                        }
-                    });
+                    out.push(part.setter());
                 }
                 out.push(quote! {
                     /// Adds a part the spec does not describe.
@@ -362,221 +388,112 @@ impl<'a> Builder<'a> {
                 });
             }
         }
-        out
+        out.into_iter()
+            .map(|tokens| syn::parse2(tokens).map_err(|e| e.to_string()))
+            .collect()
     }
 
-    fn body_enum_name(&self) -> Ident {
-        format_ident!("{}Body", self.name)
-    }
-
-    fn response_enum_name(&self) -> Ident {
-        format_ident!("{}Response", self.name)
-    }
-
-    fn body_enum(&self) -> TokenStream {
-        let Body::Alternatives(variants) = &self.body else {
-            return quote! {};
-        };
-        let name = self.body_enum_name();
-        let defs = variants.iter().map(|(variant, media, ty)| {
-            let doc = format!("Sent as `{media}`.");
-            quote! { #[doc = #doc] #variant(#ty), }
-        });
-        let doc = format!(
-            "The request body of `{}`: one of the media types it accepts.",
-            method_name(&self.op.id)
-        );
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone)]
-            pub enum #name {
-                #(#defs)*
-            }
-        }
-    }
-
-    /// The success type, and the enum that defines it when the operation
-    /// has several kinds of success.
-    fn response_type(&self) -> Fallible<(TokenStream, TokenStream)> {
-        let kinds: std::collections::BTreeSet<String> = self
-            .successes
-            .iter()
-            .map(|(_, s)| match s {
-                Success::Json(ty) => ty.to_string(),
-                Success::Stream => "stream".into(),
-                Success::Empty => "empty".into(),
+    /// Threads the added fields through progenitor's `send`: destructured
+    /// with the others, turned into a body before the URL is built, and
+    /// attached to the request; then decodes every success status.
+    fn extend_send(
+        &self,
+        send: &mut ImplItemFn,
+        fields: &[(Ident, TokenStream, TokenStream)],
+    ) -> Fallible<()> {
+        let stmts = &mut send.block.stmts;
+        let destructure = stmts
+            .iter_mut()
+            .find_map(|stmt| match stmt {
+                Stmt::Local(local) => match &mut local.pat {
+                    Pat::Struct(pat) if pat.path.is_ident("Self") => Some(pat),
+                    _ => None,
+                },
+                _ => None,
             })
-            .collect();
-        if kinds.len() <= 1 {
-            let ty = match self.successes.first().map(|(_, s)| s) {
-                Some(Success::Json(ty)) => ty.clone(),
-                Some(Success::Stream) => quote! { ByteStream },
-                Some(Success::Empty) | None => quote! { () },
+            .ok_or("progenitor's `send` does not destructure `Self`")?;
+        for (field, _, _) in fields {
+            let Pat::Struct(single) = Pat::parse_single
+                .parse2(quote! { Self { #field } })
+                .map_err(|e| e.to_string())?
+            else {
+                return Err("a field pattern does not parse".into());
             };
-            return Ok((ty, quote! {}));
+            destructure.fields.extend(single.fields);
         }
-        let name = self.response_enum_name();
-        let variants = self.successes.iter().map(|(status, success)| {
-            let variant = status_variant(status);
-            let doc = format!("Status {status}.");
-            match success {
-                Success::Json(ty) => quote! { #[doc = #doc] #variant(#ty), },
-                Success::Stream => quote! { #[doc = #doc] #variant(ByteStream), },
-                Success::Empty => quote! { #[doc = #doc] #variant, },
-            }
-        });
-        let doc = format!(
-            "What `{}` answers: one variant per success status.",
-            method_name(&self.op.id)
-        );
-        Ok((
-            quote! { #name },
-            quote! {
-                #[doc = #doc]
-                #[derive(Debug)]
-                pub enum #name {
-                    #(#variants)*
-                }
-            },
-        ))
-    }
 
-    fn send(&self, response_type: &TokenStream) -> Fallible<TokenStream> {
-        let mut fields: Vec<&Ident> = self.params.iter().map(|p| &p.field).collect();
-        let body_field = ident("body");
-        let extra = ident("extra_parts");
-        match &self.body {
-            Body::None => {}
-            Body::Json(_) | Body::Alternatives(_) => fields.push(&body_field),
-            Body::Multipart(parts) => {
-                fields.extend(parts.iter().map(|p| &p.field));
-                fields.push(&extra);
-            }
-        }
-        let unwrap_params = self.params.iter().map(|p| {
-            let field = &p.field;
-            quote! { let #field = #field.map_err(Error::InvalidRequest)?; }
-        });
-        let url = self.url()?;
-        let method = ident(&self.op.method);
-        let queries = self
-            .params
-            .iter()
-            .filter(|p| p.location == "query")
-            .map(|p| {
-                let (api, field) = (&p.api_name, &p.field);
-                quote! { .query(&progenitor_client::QueryParam::new(#api, &#field)) }
-            });
-        let headers = self
-            .params
-            .iter()
-            .filter(|p| p.location == "header")
-            .map(|p| {
-                let (api, field) = (&p.api_name, &p.field);
-                let insert = quote! {
-                    let value = ::reqwest::header::HeaderValue::try_from(value.to_string())
-                        .map_err(|e| Error::InvalidRequest(format!("header {}: {e}", #api)))?;
-                    header_map.append(#api, value);
-                };
-                if p.required {
-                    quote! { let value = &#field; #insert }
-                } else {
-                    quote! { if let Some(value) = &#field { #insert } }
-                }
-            });
-        let (prepare_body, attach_body) = self.body_code();
-        let operation_id = method_name(&self.op.id);
-        let accept = match self
-            .successes
-            .iter()
-            .any(|(_, s)| matches!(s, Success::Json(_)))
-        {
-            true => quote! {
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-            },
-            false => quote! {},
+        let (prepare, attach) = self.body_code();
+        let url = local_position(stmts, "url").ok_or("progenitor's `send` builds no `url`")?;
+        let prepare: Vec<Stmt> = syn::Block::parse_within
+            .parse2(prepare)
+            .map_err(|e| e.to_string())?;
+        stmts.splice(url..url, prepare);
+
+        let request =
+            local_position(stmts, "request").ok_or("progenitor's `send` builds no `request`")?;
+        let Stmt::Local(local) = &mut stmts[request] else {
+            return Err("`request` is not a `let`".into());
         };
-        let arms = self.response_arms();
-        let doc = format!(
-            "Sends a `{}` request to `{}`",
-            self.op.method.to_uppercase(),
-            self.op.path
-        );
-        Ok(quote! {
-            #[doc = #doc]
-            pub async fn send(self) -> Result<ResponseValue<#response_type>, Error<sailpoint_runtime::ApiError>> {
-                let Self { client, #(#fields),* } = self;
-                #(#unwrap_params)*
-                #prepare_body
-                let url = #url;
-                let mut header_map = ::reqwest::header::HeaderMap::new();
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
-                #(#headers)*
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .#method(url)
-                    #accept
-                    #attach_body
-                    #(#queries)*
-                    .headers(header_map)
-                    .build()?;
-                let info = OperationInfo { operation_id: #operation_id };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    #(#arms)*
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
-            }
-        })
-    }
+        let init = local
+            .init
+            .as_mut()
+            .ok_or("`let request` has no initializer")?;
+        let Expr::Try(built) = &mut *init.expr else {
+            return Err("`let request` is not `...build()?`".into());
+        };
+        let Expr::MethodCall(build) = &mut *built.expr else {
+            return Err("`let request` is not `...build()?`".into());
+        };
+        let chain = build.receiver.clone();
+        *build.receiver = syn::parse2(quote! { #chain #attach }).map_err(|e| e.to_string())?;
 
-    /// `format!("{}/path/{}", client.baseurl, encode_path(&id.to_string()))`
-    fn url(&self) -> Fallible<TokenStream> {
-        let mut template = String::from("{}");
-        let mut args = Vec::new();
-        let mut rest = self.op.path.as_str();
-        while let Some(start) = rest.find('{') {
-            let end = rest[start..].find('}').ok_or("unclosed `{` in path")? + start;
-            template.push_str(&rest[..start]);
-            template.push_str("{}");
-            let name = &rest[start + 1..end];
-            let param = self
-                .params
+        if let Some(successes) = &self.mixed_successes {
+            let name = self.response_enum();
+            send.sig.output = syn::parse2(quote! {
+                -> Result<ResponseValue<types::#name>, Error<sailpoint_runtime::ApiError>>
+            })
+            .map_err(|e| e.to_string())?;
+            let Some(Stmt::Expr(Expr::Match(status_match), _)) = send.block.stmts.last_mut() else {
+                return Err("progenitor's `send` does not end in a status `match`".into());
+            };
+            status_match.arms.retain(|arm| !is_success_arm(arm));
+            let arms = successes
                 .iter()
-                .find(|p| p.location == "path" && p.api_name == name)
-                .ok_or_else(|| format!("path placeholder `{name}` has no parameter"))?;
-            let field = &param.field;
-            args.push(quote! { encode_path(&#field.to_string()) });
-            rest = &rest[end + 1..];
+                .map(|(status, success)| self.success_arm(status, success))
+                .collect::<Fallible<Vec<_>>>()?;
+            status_match.arms.splice(0..0, arms);
         }
-        template.push_str(rest);
-        Ok(quote! { format!(#template, client.baseurl, #(#args),*) })
+        Ok(())
     }
 
-    /// Code run before the request is built, and the request-builder calls
-    /// that attach the body.
+    fn success_arm(&self, status: &str, success: &Success) -> Fallible<syn::Arm> {
+        let pattern = status_pattern(status);
+        let name = self.response_enum();
+        let variant = status_variant(status);
+        let decode = match success {
+            Success::Json(ty) => quote! {
+                ResponseValue::<#ty>::from_response(response).await?.map(types::#name::#variant)
+            },
+            Success::Stream => {
+                quote! { ResponseValue::stream(response).map(types::#name::#variant) }
+            }
+            Success::Empty => {
+                quote! { ResponseValue::empty(response).map(|()| types::#name::#variant) }
+            }
+        };
+        syn::parse2(quote! { #pattern => { #decode } }).map_err(|e| e.to_string())
+    }
+
+    /// Statements that turn the added fields into a body, and the request
+    /// builder calls that attach it.
     fn body_code(&self) -> (TokenStream, TokenStream) {
         match &self.body {
-            Body::None => (quote! {}, quote! {}),
-            Body::Json(_) => (
-                quote! { let body = body.map_err(Error::InvalidRequest)?; },
-                quote! { .json(&body) },
-            ),
+            Body::Progenitor => (quote! {}, quote! {}),
             Body::Alternatives(variants) => {
-                let enum_name = self.body_enum_name();
+                let name = self.body_enum();
                 let arms = variants.iter().map(|(variant, media, _)| {
                     quote! {
-                        #enum_name::#variant(value) => (
+                        types::#name::#variant(value) => (
                             #media,
                             ::serde_json::to_vec(&value).map_err(|e| Error::InvalidRequest(e.to_string()))?,
                         ),
@@ -598,37 +515,7 @@ impl<'a> Builder<'a> {
                 )
             }
             Body::Multipart(parts) => {
-                let adds = parts.iter().map(|part| {
-                    let (api, field) = (&part.api_name, &part.field);
-                    let to_part = match &part.kind {
-                        PartKind::File { content_type: Some(default) } => quote! {
-                            value.with_default_content_type(#default).into_part().map_err(|e| Error::InvalidRequest(format!("part {}: {e}", #api)))?
-                        },
-                        PartKind::File { content_type: None } => quote! {
-                            value.into_part().map_err(|e| Error::InvalidRequest(format!("part {}: {e}", #api)))?
-                        },
-                        PartKind::Text(_) => quote! { reqwest::multipart::Part::text(value.to_string()) },
-                        PartKind::Json(_) => quote! {
-                            reqwest::multipart::Part::text(
-                                ::serde_json::to_string(&value).map_err(|e| Error::InvalidRequest(format!("part {}: {e}", #api)))?,
-                            )
-                            .mime_str("application/json")
-                            .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", #api)))?
-                        },
-                    };
-                    let missing = format!("{api} was not initialized");
-                    let absent = if part.required {
-                        quote! { None => return Err(Error::InvalidRequest(#missing.to_string())), }
-                    } else {
-                        quote! { None => {} }
-                    };
-                    quote! {
-                        match #field {
-                            Some(value) => form = form.part(#api, #to_part),
-                            #absent
-                        }
-                    }
-                });
+                let adds = parts.iter().map(Part::add_to_form);
                 (
                     quote! {
                         let mut form = reqwest::multipart::Form::new();
@@ -643,41 +530,208 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn response_arms(&self) -> Vec<TokenStream> {
-        let several =
-            self.successes.len() > 1 && !self.response_type().is_ok_and(|(_, e)| e.is_empty());
-        let enum_name = self.response_enum_name();
-        let mut arms: Vec<TokenStream> = self
-            .successes
+    fn body_enum_item(&self) -> Fallible<Item> {
+        let name = self.body_enum();
+        let Body::Alternatives(variants) = &self.body else {
+            return Err("no alternative bodies".into());
+        };
+        let defs = variants.iter().map(|(variant, media, ty)| {
+            let doc = format!("Sent as `{media}`.");
+            let ty = in_types_module(ty);
+            quote! { #[doc = #doc] #variant(#ty), }
+        });
+        let doc = format!(
+            "The request body of `{}`: one of the media types it accepts.",
+            self.op.key.method_name()
+        );
+        syn::parse2(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub enum #name {
+                #(#defs)*
+            }
+        })
+        .map_err(|e| e.to_string())
+    }
+
+    fn response_enum_item(&self) -> Fallible<Item> {
+        let name = self.response_enum();
+        let variants = self
+            .mixed_successes
             .iter()
+            .flatten()
             .map(|(status, success)| {
-                let pattern = status_pattern(status);
                 let variant = status_variant(status);
-                let decode = match (success, several) {
-                    (Success::Json(_), false) => quote! { ResponseValue::from_response(response).await },
-                    (Success::Stream, false) => quote! { Ok(ResponseValue::stream(response)) },
-                    (Success::Empty, false) => quote! { Ok(ResponseValue::empty(response)) },
-                    (Success::Json(ty), true) => quote! { ResponseValue::<#ty>::from_response(response).await?.map(#enum_name::#variant) },
-                    (Success::Stream, true) => quote! { ResponseValue::stream(response).map(#enum_name::#variant) },
-                    (Success::Empty, true) => quote! { ResponseValue::empty(response).map(|()| #enum_name::#variant) },
-                };
-                quote! { #pattern => { #decode } }
-            })
-            .collect();
-        arms.extend(self.errors.iter().map(|status| {
-            let pattern = status_pattern(status);
-            quote! { #pattern => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)), }
-        }));
-        arms
+                let doc = format!("Status {status}.");
+                match success {
+                    Success::Json(ty) => {
+                        let ty = in_types_module(ty);
+                        quote! { #[doc = #doc] #variant(#ty), }
+                    }
+                    Success::Stream => {
+                        quote! { #[doc = #doc] #variant(::progenitor_client::ByteStream), }
+                    }
+                    Success::Empty => quote! { #[doc = #doc] #variant, },
+                }
+            });
+        let doc = format!(
+            "What `{}` answers: one variant per success status.",
+            self.op.key.method_name()
+        );
+        syn::parse2(quote! {
+            #[doc = #doc]
+            #[derive(Debug)]
+            pub enum #name {
+                #(#variants)*
+            }
+        })
+        .map_err(|e| e.to_string())
     }
 }
 
 impl Part {
-    fn value_type(&self) -> TokenStream {
-        match &self.kind {
-            PartKind::File { .. } => quote! { sailpoint_runtime::FilePart },
-            PartKind::Text(ty) | PartKind::Json(ty) => ty.clone(),
+    fn setter(&self) -> TokenStream {
+        let (field, ty) = (&self.field, &self.ty);
+        let mut doc = match &self.kind {
+            PartKind::File { .. } => format!(
+                "Sets the `{}` file part (bytes or a stream, with a file name).",
+                self.api_name
+            ),
+            PartKind::Text => format!("Sets the `{}` part, sent as `text/plain`.", self.api_name),
+            PartKind::Json => format!(
+                "Sets the `{}` part, sent as JSON with `Content-Type: application/json`.",
+                self.api_name
+            ),
+        };
+        if let Some(description) = &self.description {
+            doc.push_str("\n\n");
+            doc.push_str(description);
         }
+        let message = format!(
+            "conversion to `{}` for {} failed",
+            ty.to_string().replace(' ', ""),
+            self.field
+        );
+        let assign = if self.required {
+            quote! { value.try_into().map_err(|_| #message.to_string()) }
+        } else {
+            quote! { value.try_into().map(Some).map_err(|_| #message.to_string()) }
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn #field<V>(mut self, value: V) -> Self
+            where
+                V: std::convert::TryInto<#ty>,
+            {
+                self.#field = #assign;
+                self
+            }
+        }
+    }
+
+    fn add_to_form(&self) -> TokenStream {
+        let (api, field) = (&self.api_name, &self.field);
+        let to_part = match &self.kind {
+            PartKind::File {
+                content_type: Some(default),
+            } => quote! { value.with_default_content_type(#default).into_part() },
+            PartKind::File { content_type: None } => quote! { value.into_part() },
+            PartKind::Text => quote! { sailpoint_runtime::text_part(&value) },
+            PartKind::Json => quote! { sailpoint_runtime::json_part(&value) },
+        };
+        let add = quote! {
+            form = form.part(
+                #api,
+                #to_part.map_err(|e| Error::InvalidRequest(format!("part {}: {e}", #api)))?,
+            );
+        };
+        if self.required {
+            quote! {
+                let value = #field.map_err(Error::InvalidRequest)?;
+                #add
+            }
+        } else {
+            quote! {
+                if let Some(value) = #field.map_err(Error::InvalidRequest)? {
+                    #add
+                }
+            }
+        }
+    }
+}
+
+/// `types::X` written from inside the `types` module is `X`.
+fn in_types_module(ty: &TokenStream) -> TokenStream {
+    let text = ty.to_string().replace("types :: ", "");
+    text.parse().unwrap_or_else(|_| ty.clone())
+}
+
+fn item_name(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn find_struct<'i>(items: &'i mut [Item], name: &str) -> Option<&'i mut ItemStruct> {
+    items.iter_mut().find_map(|item| match item {
+        Item::Struct(s) if s.ident == name => Some(s),
+        _ => None,
+    })
+}
+
+fn find_impl<'i>(items: &'i mut [Item], name: &str) -> Option<&'i mut ItemImpl> {
+    items.iter_mut().find_map(|item| match item {
+        Item::Impl(i)
+            if i.trait_.is_none()
+                && matches!(&*i.self_ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == name)) =>
+        {
+            Some(i)
+        }
+        _ => None,
+    })
+}
+
+fn find_fn<'i>(implementation: &'i mut ItemImpl, name: &str) -> Option<&'i mut ImplItemFn> {
+    implementation.items.iter_mut().find_map(|item| match item {
+        ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+        _ => None,
+    })
+}
+
+/// The index of `let name = ...` or `let mut name = ...`.
+fn local_position(stmts: &[Stmt], name: &str) -> Option<usize> {
+    stmts.iter().position(|stmt| match stmt {
+        Stmt::Local(local) => matches!(&local.pat, Pat::Ident(p) if p.ident == name),
+        _ => false,
+    })
+}
+
+/// Whether a status-match arm is for a 2xx status (`200u16 => ...`).
+fn is_success_arm(arm: &syn::Arm) -> bool {
+    let literal = |pat: &Pat| match pat {
+        Pat::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(i) => i.base10_parse::<u16>().ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    match &arm.pat {
+        Pat::Range(range) => range
+            .start
+            .as_deref()
+            .and_then(|e| match e {
+                Expr::Lit(l) => match &l.lit {
+                    syn::Lit::Int(i) => i.base10_parse::<u16>().ok(),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .is_some_and(|s| (200..300).contains(&s)),
+        pat => literal(pat).is_some_and(|s| (200..300).contains(&s)),
     }
 }
 
@@ -715,29 +769,6 @@ fn status_variant(status: &str) -> Ident {
     })
 }
 
-fn param(p: &Value) -> Fallible<Param> {
-    let api_name = p
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or("parameter without a name")?
-        .to_string();
-    let location = p
-        .get("in")
-        .and_then(Value::as_str)
-        .ok_or("parameter without `in`")?
-        .to_string();
-    let schema = p
-        .get("schema")
-        .ok_or_else(|| format!("parameter `{api_name}` has no schema"))?;
-    Ok(Param {
-        field: ident(&method_name(&api_name)),
-        required: p.get("required") == Some(&Value::Bool(true)) || location == "path",
-        ty: rust_type(schema)?,
-        api_name,
-        location,
-    })
-}
-
 fn resolve<'d>(schema: &'d Value, document: &'d Value) -> &'d Value {
     match schema
         .get("$ref")
@@ -749,52 +780,43 @@ fn resolve<'d>(schema: &'d Value, document: &'d Value) -> &'d Value {
     }
 }
 
-fn body(operation: &Map<String, Value>, document: &Value) -> Fallible<Body> {
-    let Some(content) = operation
+fn request_content(operation: &Map<String, Value>) -> Option<&Map<String, Value>> {
+    operation
         .get("requestBody")
         .and_then(|b| b.get("content"))
         .and_then(Value::as_object)
-    else {
-        return Ok(Body::None);
-    };
-    if let Some((_, media)) = content
-        .iter()
-        .find(|(k, _)| k.starts_with("multipart/form-data"))
-    {
-        return multipart(media, document).map(Body::Multipart);
-    }
-    let json_like = |media: &str| media == "application/json" || media.ends_with("+json");
-    if content.len() > 1 {
-        let variants = content
-            .iter()
-            .map(|(media, m)| {
-                if !json_like(media) {
-                    return Err(format!("alternative body `{media}` is not JSON"));
-                }
-                let variant = match media.as_str() {
-                    "application/json" => ident("Json"),
-                    "application/json-patch+json" => ident("JsonPatch"),
-                    other => ident(&builder_name(other)),
-                };
-                Ok((
-                    variant,
-                    media.clone(),
-                    rust_type(m.get("schema").unwrap_or(&Value::Null))?,
-                ))
-            })
-            .collect::<Fallible<Vec<_>>>()?;
-        return Ok(Body::Alternatives(variants));
-    }
-    match content.iter().next() {
-        Some((media, m)) if json_like(media) => Ok(Body::Json(rust_type(
-            m.get("schema").unwrap_or(&Value::Null),
-        )?)),
-        Some((media, _)) => Err(format!("request body `{media}` is not supported here")),
-        None => Ok(Body::None),
-    }
 }
 
-fn multipart(media: &Value, document: &Value) -> Fallible<Vec<Part>> {
+fn alternatives(operation: &Map<String, Value>) -> Fallible<Vec<(Ident, String, TokenStream)>> {
+    request_content(operation)
+        .into_iter()
+        .flatten()
+        .map(|(media, m)| {
+            if !super::split::is_json_media_type(media) {
+                return Err(format!("alternative body `{media}` is not JSON"));
+            }
+            let variant = match media.as_str() {
+                "application/json" => ident("Json"),
+                "application/json-patch+json" => ident("JsonPatch"),
+                other => ident(&pascal(other)),
+            };
+            Ok((
+                variant,
+                media.clone(),
+                rust_type(m.get("schema").unwrap_or(&Value::Null))?,
+            ))
+        })
+        .collect()
+}
+
+fn multipart(operation: &Map<String, Value>, document: &Value) -> Fallible<Vec<Part>> {
+    let Some((_, media)) = request_content(operation)
+        .into_iter()
+        .flatten()
+        .find(|(k, _)| k.starts_with("multipart/form-data"))
+    else {
+        return Err("no multipart/form-data body".into());
+    };
     let schema = resolve(media.get("schema").unwrap_or(&Value::Null), document);
     let required: Vec<&str> = schema
         .get("required")
@@ -802,6 +824,13 @@ fn multipart(media: &Value, document: &Value) -> Fallible<Vec<Part>> {
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let encoding = media.get("encoding");
+    let parameter_fields: Vec<String> = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(snake))
+        .collect();
     let mut parts = Vec::new();
     for (name, property) in schema
         .get("properties")
@@ -811,7 +840,7 @@ fn multipart(media: &Value, document: &Value) -> Fallible<Vec<Part>> {
     {
         let resolved = resolve(property, document);
         let ty = resolved.get("type").and_then(Value::as_str);
-        let kind = if ty == Some("string")
+        let (kind, rust) = if ty == Some("string")
             && resolved.get("format").and_then(Value::as_str) == Some("binary")
         {
             let content_type = encoding
@@ -820,22 +849,29 @@ fn multipart(media: &Value, document: &Value) -> Fallible<Vec<Part>> {
                 // "image/png, image/jpeg" lists the accepted types; the first is the default.
                 .and_then(|c| c.split(',').next())
                 .map(|c| c.trim().to_string());
-            PartKind::File { content_type }
-        } else if matches!(ty, Some("string" | "integer" | "number" | "boolean"))
-            && property.get("$ref").is_none()
-        {
-            PartKind::Text(rust_type(resolved)?)
+            (
+                PartKind::File { content_type },
+                quote! { sailpoint_runtime::FilePart },
+            )
+        } else if matches!(ty, Some("string" | "integer" | "number" | "boolean")) {
+            (PartKind::Text, rust_type(property)?)
         } else {
-            PartKind::Json(rust_type(property)?)
+            (PartKind::Json, rust_type(property)?)
         };
+        let mut field = snake(name);
+        // `PUT /brandings/{name}` has a `name` part too.
+        if parameter_fields.contains(&field) {
+            field.push_str("_part");
+        }
         parts.push(Part {
-            field: ident(&method_name(name)),
+            field: ident(&field),
             required: required.contains(&name.as_str()),
             description: resolved
                 .get("description")
                 .and_then(Value::as_str)
                 .map(str::to_string),
             api_name: name.clone(),
+            ty: rust,
             kind,
         });
     }
@@ -852,175 +888,11 @@ fn success(response: &Value) -> Fallible<Success> {
     };
     match content
         .iter()
-        .find(|(k, _)| k.starts_with("application/json"))
+        .find(|(k, _)| super::split::is_json_media_type(k))
     {
         Some((_, media)) => Ok(Success::Json(rust_type(
             media.get("schema").unwrap_or(&Value::Null),
         )?)),
         None => Ok(Success::Stream),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::generate::split::split;
-    use serde_json::json;
-
-    fn op_with(operation: Value) -> (CustomOperation, Value) {
-        let document = json!({
-            "openapi": "3.0.1",
-            "info": {"title": "t", "version": "1"},
-            "paths": {"/things/{id}/upload": {"post": operation}},
-            "components": {"schemas": {
-                "Options": {"type": "object", "properties": {"dryRun": {"type": "boolean"}}},
-                "Thing": {"type": "object"}
-            }}
-        });
-        let mut custom = split(&document).custom;
-        assert_eq!(custom.len(), 1, "the operation should be custom");
-        (custom.remove(0), document)
-    }
-
-    fn generated(operation: Value) -> String {
-        let (op, document) = op_with(operation);
-        let tokens = generate(&op, &document).expect("generates");
-        let file: syn::File = syn::parse2(tokens).expect("parses");
-        prettyplease::unparse(&file)
-    }
-
-    #[test]
-    fn multipart_parts_are_typed_and_json_parts_carry_their_content_type() {
-        let code = generated(json!({
-            "operationId": "importThing",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "requestBody": {"content": {"multipart/form-data": {
-                "schema": {"type": "object", "required": ["data"], "properties": {
-                    "data": {"type": "string", "format": "binary"},
-                    "options": {"$ref": "#/components/schemas/Options"},
-                    "name": {"type": "string"}
-                }},
-                "encoding": {"data": {"contentType": "application/json"}}
-            }}},
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}
-        }));
-        assert!(code.contains("pub struct ImportThing<'a>"), "{code}");
-        assert!(
-            code.contains("pub fn data(mut self, value: sailpoint_runtime::FilePart)"),
-            "{code}"
-        );
-        assert!(
-            code.contains("pub fn options(mut self, value: types::Options)"),
-            "{code}"
-        );
-        assert!(code.contains(".mime_str(\"application/json\")"), "{code}");
-        assert!(
-            code.contains("with_default_content_type(\"application/json\")"),
-            "{code}"
-        );
-        assert!(code.contains("\"data was not initialized\""), "{code}");
-        assert!(code.contains(".multipart(form)"), "{code}");
-        assert!(code.contains("operation_id: \"import_thing\""), "{code}");
-        assert!(code.contains("ResponseValue<types::Thing>"), "{code}");
-    }
-
-    #[test]
-    fn mixed_success_responses_become_an_enum() {
-        let code = generated(json!({
-            "operationId": "getThing",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": {
-                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}},
-                "204": {"description": "none"},
-                "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}
-            }
-        }));
-        assert!(code.contains("pub enum GetThingResponse"), "{code}");
-        assert!(code.contains("Ok(::std::vec::Vec<types::Thing>)"), "{code}");
-        assert!(code.contains("NoContent,"), "{code}");
-        assert!(
-            code.contains(
-                "Result<ResponseValue<GetThingResponse>, Error<sailpoint_runtime::ApiError>>"
-            ),
-            "{code}"
-        );
-        assert!(code.contains("400u16 => {\n"), "{code}");
-        assert!(
-            code.contains("Error::ErrorResponse(ResponseValue::from_response(response).await?)"),
-            "{code}"
-        );
-    }
-
-    #[test]
-    fn alternative_bodies_set_their_own_content_type() {
-        let code = generated(json!({
-            "operationId": "updateThing",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "requestBody": {"content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}},
-                "application/json-patch+json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Options"}}}
-            }},
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}
-        }));
-        assert!(code.contains("pub enum UpdateThingBody"), "{code}");
-        assert!(
-            code.contains("JsonPatch(::std::vec::Vec<types::Options>)"),
-            "{code}"
-        );
-        assert!(code.contains("\"application/json-patch+json\""), "{code}");
-        assert!(code.contains("::reqwest::header::CONTENT_TYPE"), "{code}");
-    }
-
-    #[test]
-    fn unsupported_inline_schemas_are_errors_naming_the_operation() {
-        // Built directly: `split` would have hoisted the inline schema.
-        let operation = json!({
-            "operationId": "odd",
-            "responses": {
-                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
-                "204": {"description": "none"}
-            }
-        });
-        let op = CustomOperation {
-            id: "odd".into(),
-            method: "get".into(),
-            path: "/odd".into(),
-            operation: operation.as_object().cloned().unwrap_or_default(),
-            reasons: [crate::generate::split::CustomReason::MixedSuccessResponses].into(),
-        };
-        let err = generate(&op, &json!({})).expect_err("an error").to_string();
-        assert!(err.contains("operation `odd`"), "{err}");
-        assert!(err.contains("hoist"), "{err}");
-    }
-
-    #[test]
-    fn split_hoists_inline_response_schemas_into_components() {
-        let document = json!({
-            "openapi": "3.0.1",
-            "info": {"title": "t", "version": "1"},
-            "paths": {"/odd": {"get": {"operationId": "odd", "responses": {
-                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}},
-                "204": {"description": "none"}
-            }}}},
-            "components": {"schemas": {}}
-        });
-        let split = split(&document);
-        let schema =
-            &split.custom[0].operation["responses"]["200"]["content"]["application/json"]["schema"];
-        assert_eq!(
-            schema,
-            &json!({"$ref": "#/components/schemas/OddResponse200"})
-        );
-        assert!(
-            split
-                .progenitor_document
-                .pointer("/components/schemas/OddResponse200/properties/a")
-                .is_some()
-        );
-        let code = prettyplease::unparse(
-            &syn::parse2(generate(&split.custom[0], &document).expect("generates"))
-                .expect("parses"),
-        );
-        assert!(code.contains("Ok(types::OddResponse200)"), "{code}");
     }
 }

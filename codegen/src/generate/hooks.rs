@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::method_name;
+use super::names::OperationKey;
 use crate::normalize::Plan;
 
 /// Fixed headers by progenitor's operation name, sorted.
@@ -13,13 +13,13 @@ pub fn fixed_headers(plan: &Plan) -> Vec<(String, Vec<(String, String)>)> {
     let mut table: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     for (id, headers) in &plan.fixed_headers {
         table
-            .entry(method_name(id))
+            .entry(OperationKey::new(id.as_str()).method_name())
             .or_default()
             .extend(headers.iter().cloned());
     }
     for (id, content_type) in &plan.request_content_types {
         table
-            .entry(method_name(id))
+            .entry(OperationKey::new(id.as_str()).method_name())
             .or_default()
             .push(("Content-Type".to_string(), content_type.clone()));
     }

@@ -5,8 +5,8 @@
 //! 3. [`progenitor`] runs progenitor (builder style, one trait per tag),
 //!    turning its panics into errors that name the operation;
 //! 4. [`field_collisions`] repairs field names typify generates twice;
-//! 5. [`custom`] builds the operations progenitor cannot, replacing the
-//!    builders it made for their reduced copies;
+//! 5. [`custom`] completes progenitor's builders of the operations it
+//!    cannot express (multipart and alternative bodies, mixed successes);
 //! 6. [`hooks`] adds the runtime hooks and the fixed-header table.
 
 pub mod custom;
@@ -17,7 +17,11 @@ pub mod names;
 pub mod progenitor;
 pub mod split;
 
+use std::collections::BTreeSet;
+
 use syn::{Item, ItemMod};
+
+use names::OperationKey;
 
 use crate::error::Error;
 use crate::normalize::Normalized;
@@ -28,8 +32,8 @@ pub struct Generated {
     pub file: syn::File,
     /// Field renames of [`field_collisions`].
     pub field_renames: Vec<String>,
-    /// Operations built by [`custom`], with why.
-    pub custom: Vec<(String, String)>,
+    /// Operations completed by [`custom`], with why.
+    pub custom: Vec<(OperationKey, String)>,
 }
 
 pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
@@ -39,30 +43,22 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let tokens = progenitor::generate(&progenitor_document)?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Internal(format!("progenitor's output does not parse: {e}")))?;
+    check_names(&file, &progenitor_document)?;
 
     let field_renames = match module_mut(&mut file.items, "types") {
         Some(types) => field_collisions::rename_colliding_fields(types),
         None => return Err(Error::Internal("generated code has no `mod types`".into())),
     };
-
-    let builder = module_mut(&mut file.items, "builder")
-        .ok_or_else(|| Error::Internal("generated code has no `mod builder`".into()))?;
+    let mut types = take_module_items(&mut file.items, "types")?;
+    let mut builder = take_module_items(&mut file.items, "builder")?;
     let mut custom_report = Vec::new();
     for op in &split.custom {
-        let tokens = custom::generate(op, &normalized.document)?;
-        let items: syn::File = syn::parse2(tokens).map_err(|e| Error::Generate {
-            culprit: Some(format!("operation `{}`", op.id)),
-            message: format!("custom builder does not parse: {e}"),
-        })?;
-        replace_builder(builder, &names::builder_name(&op.id), items.items).map_err(|message| {
-            Error::Generate {
-                culprit: Some(format!("operation `{}`", op.id)),
-                message,
-            }
-        })?;
+        custom::complete_builder(&mut builder, &mut types, op, &normalized.document)?;
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
-        custom_report.push((op.id.clone(), reasons.join(", ")));
+        custom_report.push((op.key.clone(), reasons.join(", ")));
     }
+    put_module_items(&mut file.items, "types", types)?;
+    put_module_items(&mut file.items, "builder", builder)?;
 
     let hooks: syn::File = syn::parse2(hooks::tokens(&normalized.plan))
         .map_err(|e| Error::Internal(format!("hooks do not parse: {e}")))?;
@@ -83,35 +79,95 @@ fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod> 
     })
 }
 
-/// Replaces progenitor's builder struct `name` and its impls with `items`.
-fn replace_builder(builder: &mut ItemMod, name: &str, items: Vec<Item>) -> Result<(), String> {
-    let Some((_, content)) = &mut builder.content else {
-        return Err("`mod builder` is empty".into());
-    };
-    let is_ours = |item: &Item| match item {
-        Item::Struct(s) => s.ident == name,
-        Item::Impl(i) => {
-            matches!(&*i.self_ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+fn take_module_items(items: &mut [Item], name: &str) -> Result<Vec<Item>, Error> {
+    module_mut(items, name)
+        .and_then(|m| m.content.as_mut())
+        .map(|(_, content)| std::mem::take(content))
+        .ok_or_else(|| Error::Internal(format!("generated code has no `mod {name}`")))
+}
+
+fn put_module_items(items: &mut [Item], name: &str, content: Vec<Item>) -> Result<(), Error> {
+    match module_mut(items, name).and_then(|m| m.content.as_mut()) {
+        Some((_, slot)) => {
+            *slot = content;
+            Ok(())
         }
-        _ => false,
-    };
-    let position = content
-        .iter()
-        .position(is_ours)
-        .ok_or_else(|| format!("progenitor generated no builder `{name}` to replace"))?;
-    content.retain(|item| !is_ours(item));
-    let at = position.min(content.len());
-    content.splice(at..at, items);
+        None => Err(Error::Internal(format!(
+            "generated code has no `mod {name}`"
+        ))),
+    }
+}
+
+/// The `OperationInfo::operation_id` of every builder's `send`, read from
+/// the syntax tree: the names the hooks see at run time.
+fn sent_operation_names(file: &syn::File) -> BTreeSet<String> {
+    let builder = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    let statements = builder
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            Item::Impl(i) => Some(&i.items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(&f.block.stmts),
+            _ => None,
+        })
+        .flatten();
+    let mut names = BTreeSet::new();
+    for statement in statements {
+        let syn::Stmt::Local(local) = statement else {
+            continue;
+        };
+        let Some(syn::Expr::Struct(info)) = local.init.as_ref().map(|i| &*i.expr) else {
+            continue;
+        };
+        if !info.path.is_ident("OperationInfo") {
+            continue;
+        }
+        for field in &info.fields {
+            if let (syn::Member::Named(member), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                && member == "operation_id"
+                && let syn::Lit::Str(name) = &lit.lit
+            {
+                names.insert(name.value());
+            }
+        }
+    }
+    names
+}
+
+/// [`names`] restates progenitor's private naming rules; every operation's
+/// name as [`OperationKey`] derives it must be one progenitor generated, or
+/// the header table and custom builders would name nothing.
+fn check_names(file: &syn::File, document: &serde_json::Value) -> Result<(), Error> {
+    let sent = sent_operation_names(file);
+    for op in crate::normalize::operations(document) {
+        let Some(id) = op.id(document) else { continue };
+        let key = OperationKey::new(id);
+        if !sent.contains(&key.method_name()) {
+            return Err(Error::Generate {
+                culprit: Some(format!("operation `{key}`")),
+                message: format!(
+                    "progenitor named it differently than `{}`: update generate/names.rs",
+                    key.method_name()
+                ),
+            });
+        }
+    }
     Ok(())
 }
 
 /// Every operation named in the fixed-header table must be one the code
 /// sends, or its headers would silently never go out.
 fn check_fixed_header_keys(file: &syn::File, plan: &crate::normalize::Plan) -> Result<(), Error> {
-    let code = quote::ToTokens::to_token_stream(file).to_string();
+    let sent = sent_operation_names(file);
     for (operation, _) in hooks::fixed_headers(plan) {
-        let needle = format!("operation_id : \"{operation}\"");
-        if !code.contains(&needle) {
+        if !sent.contains(&operation) {
             return Err(Error::Internal(format!(
                 "fixed headers are planned for `{operation}`, but no generated method has that operation id"
             )));

@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use super::names::{OperationKey, pascal};
 use crate::normalize::{OperationRef, operations};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,7 +42,7 @@ impl CustomReason {
 /// An operation the custom generator builds.
 #[derive(Clone, Debug)]
 pub struct CustomOperation {
-    pub id: String,
+    pub key: OperationKey,
     pub method: String,
     pub path: String,
     /// The normalized operation, with the path item's parameters merged in.
@@ -64,14 +65,22 @@ enum ResponseKind {
     Empty,
 }
 
+/// `application/json`, or any `+json` type, parameters ignored.
+pub(crate) fn is_json_media_type(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
 fn response_kind(response: &Value) -> ResponseKind {
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return ResponseKind::Empty;
     };
-    match content
-        .iter()
-        .find(|(k, _)| k.starts_with("application/json"))
-    {
+    match content.iter().find(|(k, _)| is_json_media_type(k)) {
         Some((_, media)) => ResponseKind::Json(
             media
                 .get("schema")
@@ -107,6 +116,10 @@ fn reasons(op: &Value) -> BTreeSet<CustomReason> {
         }
     }
     out
+}
+
+fn reasons_remove_body(reasons: &BTreeSet<CustomReason>) -> bool {
+    reasons.contains(&CustomReason::Multipart) || reasons.contains(&CustomReason::AlternativeBodies)
 }
 
 /// The operation with its path item's parameters merged in (the
@@ -149,9 +162,10 @@ pub fn split(document: &Value) -> Split {
         if reasons.is_empty() {
             continue;
         }
-        let id = op.id(document).unwrap_or_default().to_string();
+        let key = OperationKey::new(op.id(document).unwrap_or_default());
+        let remove_body = reasons_remove_body(&reasons);
         let mut operation = merged_operation(document, &op);
-        hoist_inline_schemas(&id, &mut operation, &mut hoisted);
+        hoist_inline_schemas(&key, &mut operation, remove_body, &mut hoisted);
         if let Some(Value::Object(original)) = progenitor_document.pointer_mut(&op.pointer) {
             // progenitor must see the hoisted references too, so that the
             // one success response it generates names the same type.
@@ -160,22 +174,28 @@ pub fn split(document: &Value) -> Split {
             }
         }
         custom.push(CustomOperation {
-            id,
+            key,
             method: op.method.clone(),
             path: op.path.clone(),
             operation,
             reasons,
         });
         if let Some(Value::Object(reduced)) = progenitor_document.pointer_mut(&op.pointer) {
-            reduced.remove("requestBody");
+            // progenitor keeps a body it can express (a JSON body of an
+            // operation here only for its responses).
+            if remove_body {
+                reduced.remove("requestBody");
+            }
             if let Some(Value::Object(responses)) = reduced.get_mut("responses") {
-                // Keep the first success response and the errors.
-                let mut kept_success = false;
+                // Keep the errors and one success response, a JSON one if
+                // any, so that progenitor asks for JSON in `Accept`.
+                let kept = responses
+                    .iter()
+                    .filter(|(status, _)| is_success_status(status))
+                    .min_by_key(|(_, r)| !matches!(response_kind(r), ResponseKind::Json(_)))
+                    .map(|(status, _)| status.clone());
                 responses.retain(|status, _| {
-                    if !is_success_status(status) {
-                        return true;
-                    }
-                    !std::mem::replace(&mut kept_success, true)
+                    !is_success_status(status) || Some(status) == kept.as_ref()
                 });
             }
         }
@@ -228,11 +248,12 @@ fn hoist(schema: &mut Value, name: String, hoisted: &mut Map<String, Value>) {
 }
 
 fn hoist_inline_schemas(
-    id: &str,
+    key: &OperationKey,
     operation: &mut Map<String, Value>,
+    body_is_ours: bool,
     hoisted: &mut Map<String, Value>,
 ) {
-    let base = super::names::builder_name(id);
+    let base = key.builder_name();
     if let Some(Value::Object(responses)) = operation.get_mut("responses") {
         for (status, response) in responses.iter_mut().filter(|(s, _)| is_success_status(s)) {
             if let Some(Value::Object(content)) = response.get_mut("content") {
@@ -243,6 +264,9 @@ fn hoist_inline_schemas(
                 }
             }
         }
+    }
+    if !body_is_ours {
+        return;
     }
     if let Some(Value::Object(content)) = operation
         .get_mut("requestBody")
@@ -255,7 +279,7 @@ fn hoist_inline_schemas(
             if media.starts_with("multipart/") {
                 if let Some(Value::Object(properties)) = schema.get_mut("properties") {
                     for (part, property) in properties.iter_mut() {
-                        let part_name = super::names::builder_name(part);
+                        let part_name = pascal(part);
                         hoist(property, format!("{base}{part_name}Part"), hoisted);
                     }
                 }

@@ -22,5 +22,5 @@ mod runtime;
 
 pub use api_error::{ApiError, ErrorMessage};
 pub use error_ext::ErrorExt;
-pub use file_part::FilePart;
+pub use file_part::{FilePart, json_part, text_part};
 pub use runtime::{PrepareError, Runtime};
