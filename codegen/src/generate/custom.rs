@@ -11,8 +11,9 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::names::{builder_name, method_name};
-use super::split::{CustomOperation, is_success_status};
+use super::split::CustomOperation;
 use crate::error::Error;
+use crate::openapi::{is_json_media_type, is_success_or_default};
 
 /// Builds the builder struct (and any body or response enum) of `op`.
 pub fn generate(op: &CustomOperation, document: &Value) -> Result<TokenStream, Error> {
@@ -156,7 +157,7 @@ impl<'a> Builder<'a> {
             .into_iter()
             .flatten()
         {
-            if is_success_status(status) {
+            if is_success_or_default(status) {
                 successes.push((status.clone(), success(response)?));
             } else {
                 errors.push(status.clone());
@@ -763,12 +764,11 @@ fn body(operation: &Map<String, Value>, document: &Value) -> Fallible<Body> {
     {
         return multipart(media, document).map(Body::Multipart);
     }
-    let json_like = |media: &str| media == "application/json" || media.ends_with("+json");
     if content.len() > 1 {
         let variants = content
             .iter()
             .map(|(media, m)| {
-                if !json_like(media) {
+                if !is_json_media_type(media) {
                     return Err(format!("alternative body `{media}` is not JSON"));
                 }
                 let variant = match media.as_str() {
@@ -786,7 +786,7 @@ fn body(operation: &Map<String, Value>, document: &Value) -> Fallible<Body> {
         return Ok(Body::Alternatives(variants));
     }
     match content.iter().next() {
-        Some((media, m)) if json_like(media) => Ok(Body::Json(rust_type(
+        Some((media, m)) if is_json_media_type(media) => Ok(Body::Json(rust_type(
             m.get("schema").unwrap_or(&Value::Null),
         )?)),
         Some((media, _)) => Err(format!("request body `{media}` is not supported here")),
@@ -850,10 +850,7 @@ fn success(response: &Value) -> Fallible<Success> {
     else {
         return Ok(Success::Empty);
     };
-    match content
-        .iter()
-        .find(|(k, _)| k.starts_with("application/json"))
-    {
+    match content.iter().find(|(k, _)| is_json_media_type(k)) {
         Some((_, media)) => Ok(Success::Json(rust_type(
             media.get("schema").unwrap_or(&Value::Null),
         )?)),

@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::normalize::{OperationRef, operations};
+use crate::openapi::{is_json_media_type, is_success_or_default};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CustomReason {
@@ -68,10 +69,7 @@ fn response_kind(response: &Value) -> ResponseKind {
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return ResponseKind::Empty;
     };
-    match content
-        .iter()
-        .find(|(k, _)| k.starts_with("application/json"))
-    {
+    match content.iter().find(|(k, _)| is_json_media_type(k)) {
         Some((_, media)) => ResponseKind::Json(
             media
                 .get("schema")
@@ -81,10 +79,6 @@ fn response_kind(response: &Value) -> ResponseKind {
         None if !content.is_empty() => ResponseKind::Other,
         None => ResponseKind::Empty,
     }
-}
-
-pub fn is_success_status(status: &str) -> bool {
-    status.starts_with('2') || status == "default"
 }
 
 fn reasons(op: &Value) -> BTreeSet<CustomReason> {
@@ -99,7 +93,7 @@ fn reasons(op: &Value) -> BTreeSet<CustomReason> {
     if let Some(Value::Object(responses)) = op.get("responses") {
         let kinds: BTreeSet<ResponseKind> = responses
             .iter()
-            .filter(|(status, _)| is_success_status(status))
+            .filter(|(status, _)| is_success_or_default(status))
             .map(|(_, r)| response_kind(r))
             .collect();
         if kinds.len() > 1 {
@@ -113,7 +107,7 @@ fn reasons(op: &Value) -> BTreeSet<CustomReason> {
 /// operation's own win, as OpenAPI says).
 fn merged_operation(doc: &Value, op: &OperationRef) -> Map<String, Value> {
     let mut operation = doc
-        .pointer(&op.pointer)
+        .pointer(op.pointer.as_str())
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
@@ -142,7 +136,7 @@ pub fn split(document: &Value) -> Split {
     let mut custom = Vec::new();
     let mut hoisted = Map::new();
     for op in operations(document) {
-        let Some(operation) = document.pointer(&op.pointer) else {
+        let Some(operation) = document.pointer(op.pointer.as_str()) else {
             continue;
         };
         let reasons = reasons(operation);
@@ -152,7 +146,8 @@ pub fn split(document: &Value) -> Split {
         let id = op.id(document).unwrap_or_default().to_string();
         let mut operation = merged_operation(document, &op);
         hoist_inline_schemas(&id, &mut operation, &mut hoisted);
-        if let Some(Value::Object(original)) = progenitor_document.pointer_mut(&op.pointer) {
+        if let Some(Value::Object(original)) = progenitor_document.pointer_mut(op.pointer.as_str())
+        {
             // progenitor must see the hoisted references too, so that the
             // one success response it generates names the same type.
             if let Some(responses) = operation.get("responses") {
@@ -166,13 +161,13 @@ pub fn split(document: &Value) -> Split {
             operation,
             reasons,
         });
-        if let Some(Value::Object(reduced)) = progenitor_document.pointer_mut(&op.pointer) {
+        if let Some(Value::Object(reduced)) = progenitor_document.pointer_mut(op.pointer.as_str()) {
             reduced.remove("requestBody");
             if let Some(Value::Object(responses)) = reduced.get_mut("responses") {
                 // Keep the first success response and the errors.
                 let mut kept_success = false;
                 responses.retain(|status, _| {
-                    if !is_success_status(status) {
+                    if !is_success_or_default(status) {
                         return true;
                     }
                     !std::mem::replace(&mut kept_success, true)
@@ -234,7 +229,10 @@ fn hoist_inline_schemas(
 ) {
     let base = super::names::builder_name(id);
     if let Some(Value::Object(responses)) = operation.get_mut("responses") {
-        for (status, response) in responses.iter_mut().filter(|(s, _)| is_success_status(s)) {
+        for (status, response) in responses
+            .iter_mut()
+            .filter(|(s, _)| is_success_or_default(s))
+        {
             if let Some(Value::Object(content)) = response.get_mut("content") {
                 for media in content.values_mut() {
                     if let Some(schema) = media.get_mut("schema") {
