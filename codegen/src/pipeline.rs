@@ -87,7 +87,7 @@ fn run(
     };
     let report = report_markdown(&normalized, &generated);
     let custom_operations = generated.custom.len();
-    let files = render(version, generated.file, report, &provenance)?;
+    let files = render(&version.target(), generated.file, report, &provenance)?;
     lap("render", &mut timings);
 
     let lines = files
