@@ -2,7 +2,8 @@
 //! the repair, what the report records, and what the plan tells the
 //! generator.
 
-use codegen::normalize::{Normalized, normalize};
+use codegen::normalize::{Normalized, PassContext, normalize};
+use codegen::versions::ApiVersion;
 use serde_json::{Value, json};
 
 fn doc(paths: Value, schemas: Value) -> Value {
@@ -15,7 +16,7 @@ fn doc(paths: Value, schemas: Value) -> Value {
 }
 
 fn run(document: Value) -> Normalized {
-    normalize("test", document).expect("normalizes")
+    normalize("test", &PassContext::default(), document).expect("normalizes")
 }
 
 fn changes<'a>(n: &'a Normalized, pass: &str) -> Vec<(&'a str, &'a str)> {
@@ -71,6 +72,7 @@ fn date_time_type_becomes_a_string_format() {
 fn unknown_schema_type_is_an_error_naming_the_pointer() {
     let err = normalize(
         "test",
+        &PassContext::default(),
         doc(json!({}), json!({"T": {"type": "datetime-ish"}})),
     )
     .err()
@@ -250,18 +252,34 @@ fn inline_types_named_like_components_are_hoisted() {
 
 #[test]
 fn targeted_pass_fails_loudly_when_its_spot_is_gone() {
-    // A v2025 document without the defect the pass repairs.
-    let mut v2025 = doc(
+    // A v2025 document without the defect the pass repairs. Its `info`
+    // does not say v2025: the pass goes by the context, not the document.
+    let v2025 = doc(
         json!({}),
         json!({"CreatePrivilegeCriteriaRequest": {"type": "object"}}),
     );
-    v2025["info"]["version"] = json!("v2025");
-    let err = normalize("test", v2025)
+    let err = normalize("test", &PassContext::for_version(ApiVersion::V2025), v2025)
         .err()
         .expect("an error")
         .to_string();
     assert!(err.contains("privilege_criteria_property"), "{err}");
     assert!(err.contains("no longer there"), "{err}");
+}
+
+#[test]
+fn version_targeted_pass_ignores_what_the_document_says_its_version_is() {
+    let mut claims_v2025 = doc(
+        json!({}),
+        json!({"CreatePrivilegeCriteriaRequest": {"type": "object"}}),
+    );
+    claims_v2025["info"]["version"] = json!("v2025");
+    for context in [
+        PassContext::default(),
+        PassContext::for_version(ApiVersion::V2024),
+    ] {
+        let n = normalize("test", &context, claims_v2025.clone()).expect("normalizes");
+        assert!(changes(&n, "privilege_criteria_property").is_empty());
+    }
 }
 
 #[test]

@@ -22,7 +22,9 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::load::{Loader, Site, SpecPath, Target, escape_segment, resolve_ref};
+use crate::load::{Loader, resolve_ref};
+use crate::openapi::is_http_method;
+use crate::pointer::{JsonPointer, Site, SpecPath, Target};
 
 /// A bundled document and where each of its schema components came from.
 pub struct Bundle {
@@ -94,10 +96,6 @@ enum Kind {
     ListOf(Node),
 }
 
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 fn child_kind(node: Node, key: &str) -> Kind {
     use Kind::*;
     use Node::*;
@@ -120,7 +118,7 @@ fn child_kind(node: Node, key: &str) -> Kind {
         (Components, "examples") => MapOf(Example),
         (Components, "callbacks") => MapOf(Callback),
         (PathItem, "parameters") | (Operation, "parameters") => ListOf(Parameter),
-        (PathItem, m) if HTTP_METHODS.contains(&m) => One(Operation),
+        (PathItem, m) if is_http_method(m) => One(Operation),
         (Operation, "requestBody") => One(RequestBody),
         (Operation, "responses") => MapOf(Response),
         (Operation, "callbacks") => MapOf(Callback),
@@ -166,7 +164,7 @@ struct Walker<'l> {
     pending: Vec<(usize, Site)>,
     inlining: Vec<Target>,
     file: SpecPath,
-    pointer: String,
+    pointer: JsonPointer,
 }
 
 /// Loads a root file and everything it reaches, then bundles it.
@@ -188,7 +186,7 @@ pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Err
         pending: Vec::new(),
         inlining: Vec::new(),
         file: root.clone(),
-        pointer: String::new(),
+        pointer: JsonPointer::root(),
     };
 
     // The root's own schema names come first: they reserve their targets.
@@ -198,7 +196,7 @@ pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Err
         for (name, value) in schemas {
             let own = Target {
                 file: root.clone(),
-                pointer: format!("/components/schemas/{}", escape_segment(name)),
+                pointer: JsonPointer::from_segments(["components", "schemas", name]),
             };
             let site = Site {
                 file: root.clone(),
@@ -228,7 +226,7 @@ pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Err
         });
     };
     for (key, value) in root_map {
-        walker.pointer = format!("/{}", escape_segment(key));
+        walker.pointer = JsonPointer::from_segments([key.as_str()]);
         let walked = if key == "components" {
             walker.walk_components(value)?
         } else {
@@ -340,14 +338,16 @@ impl Walker<'_> {
     /// and the file are one schema.
     fn canonical(&mut self, mut target: Target, site: &Site) -> Result<Target, Error> {
         let mut seen = HashSet::new();
-        while target.file == self.root && target.pointer.starts_with("/components/schemas/") {
+        while target.file == self.root
+            && target.pointer.as_str().starts_with("/components/schemas/")
+        {
             if !seen.insert(target.clone()) {
                 return Err(Error::RefCycle {
                     site: site.clone(),
                     cycle: seen.into_iter().collect(),
                 });
             }
-            let Some(value) = self.root_doc.pointer(&target.pointer) else {
+            let Some(value) = target.pointer.follow(&self.root_doc) else {
                 return Err(Error::MissingPointer {
                     referrer: site.clone(),
                     target,
@@ -359,7 +359,7 @@ impl Walker<'_> {
             target = resolve_ref(&self.root, reference).ok_or_else(|| Error::BadReference {
                 site: Site {
                     file: self.root.clone(),
-                    pointer: format!("{}/$ref", target.pointer),
+                    pointer: target.pointer.child("$ref"),
                 },
                 reference: reference.to_string(),
             })?;
@@ -408,11 +408,9 @@ impl Walker<'_> {
             if key == "schemas" {
                 continue;
             }
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            self.pointer.push_str(&escape_segment(key));
+            self.pointer.push(key);
             let walked = self.walk(child, child_kind(Node::Components, key));
-            self.pointer.truncate(len);
+            self.pointer.pop();
             out.insert(key.clone(), walked?);
         }
         Ok(Value::Object(out))
@@ -445,11 +443,9 @@ impl Walker<'_> {
             (Kind::ListOf(node), Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let len = self.pointer.len();
-                    self.pointer.push('/');
-                    self.pointer.push_str(&i.to_string());
+                    self.pointer.push_index(i);
                     let walked = self.walk(item, Kind::One(node));
-                    self.pointer.truncate(len);
+                    self.pointer.pop();
                     out.push(walked?);
                 }
                 Ok(Value::Array(out))
@@ -457,11 +453,9 @@ impl Walker<'_> {
             (Kind::One(_), Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let len = self.pointer.len();
-                    self.pointer.push('/');
-                    self.pointer.push_str(&i.to_string());
+                    self.pointer.push_index(i);
                     let walked = self.walk(item, Kind::One(Node::Other));
-                    self.pointer.truncate(len);
+                    self.pointer.pop();
                     out.push(walked?);
                 }
                 Ok(Value::Array(out))
@@ -477,11 +471,9 @@ impl Walker<'_> {
     ) -> Result<Value, Error> {
         let mut out = Map::with_capacity(map.len());
         for (key, child) in map {
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            self.pointer.push_str(&escape_segment(key));
+            self.pointer.push(key);
             let walked = self.walk(child, kind_of(key));
-            self.pointer.truncate(len);
+            self.pointer.pop();
             out.insert(key.clone(), walked?);
         }
         Ok(Value::Object(out))
@@ -503,11 +495,11 @@ impl Walker<'_> {
             }
             let site = Site {
                 file: self.file.clone(),
-                pointer: format!(
-                    "{}/discriminator/mapping/{}",
-                    self.pointer,
-                    escape_segment(key)
-                ),
+                pointer: self
+                    .pointer
+                    .child("discriminator")
+                    .child("mapping")
+                    .child(key),
             };
             let target = resolve_ref(&self.file, reference).ok_or_else(|| Error::BadReference {
                 site: site.clone(),
@@ -526,11 +518,10 @@ impl Walker<'_> {
         node: Node,
         map: &Map<String, Value>,
     ) -> Result<Value, Error> {
-        let len = self.pointer.len();
-        self.pointer.push_str("/$ref");
+        self.pointer.push("$ref");
         let site = self.site();
         let target = self.resolve(reference);
-        self.pointer.truncate(len);
+        self.pointer.pop();
         let target = target?;
 
         if node == Node::Schema {
@@ -587,11 +578,9 @@ fn collision_key(name: &str) -> String {
 }
 
 fn derived_name(target: &Target) -> String {
-    let raw = if target.pointer.is_empty() {
-        target.file.stem().to_string()
-    } else {
-        let last = target.pointer.rsplit('/').next().unwrap_or_default();
-        last.replace("~1", "/").replace("~0", "~")
+    let raw = match target.pointer.last_segment() {
+        None => target.file.stem().to_string(),
+        Some(last) => last.into_owned(),
     };
     let cleaned: String = raw
         .chars()
@@ -614,7 +603,7 @@ fn derived_name(target: &Target) -> String {
 /// then the informative directories up from the file.
 fn qualifiers(target: &Target) -> Vec<String> {
     let mut out = Vec::new();
-    if !target.pointer.is_empty() {
+    if !target.pointer.is_root() {
         out.push(target.file.stem().to_upper_camel_case());
     }
     for dir in target.file.dir().rsplit('/') {
@@ -666,7 +655,7 @@ fn assign_names(
             let t = &slots[idx].target;
             (
                 !t.file.as_str().starts_with(version_dir),
-                !t.pointer.is_empty(),
+                !t.pointer.is_root(),
                 t.file.as_str().matches('/').count(),
                 t.file.clone(),
                 t.pointer.clone(),
@@ -754,11 +743,7 @@ pub fn count_operations(document: &Value) -> usize {
             paths
                 .values()
                 .filter_map(Value::as_object)
-                .map(|item| {
-                    item.keys()
-                        .filter(|k| HTTP_METHODS.contains(&k.as_str()))
-                        .count()
-                })
+                .map(|item| item.keys().filter(|k| is_http_method(k)).count())
                 .sum()
         })
 }

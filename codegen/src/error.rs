@@ -1,7 +1,7 @@
 //! Errors of the code generation pipeline. Each names the spec file and JSON
 //! pointer it is about, so a maintainer can open the file and look.
 
-use crate::load::{Site, SpecPath, Target};
+use crate::pointer::{Site, SpecPath, Target};
 
 fn referred(referrer: &Option<Site>) -> String {
     match referrer {

@@ -6,101 +6,14 @@
 //! separators, so they are stable across machines and usable in reports.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::error::Error;
-
-/// A spec file, named by its path relative to the spec directory, e.g.
-/// `idn/v2025/schemas/Account.yaml`. Always normalized: no `.` or `..`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct SpecPath(Arc<str>);
-
-impl SpecPath {
-    /// Normalizes a `/`-separated relative path lexically. Fails if it climbs
-    /// above the spec directory.
-    pub fn new(path: &str) -> Option<SpecPath> {
-        let mut parts: Vec<&str> = Vec::new();
-        for part in path.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                p => parts.push(p),
-            }
-        }
-        if parts.is_empty() {
-            return None;
-        }
-        Some(SpecPath(parts.join("/").into()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The directory holding this file, as a path prefix (`idn/v2025/schemas`).
-    pub fn dir(&self) -> &str {
-        self.0.rsplit_once('/').map_or("", |(dir, _)| dir)
-    }
-
-    /// The file name without its extension (`Account` for `.../Account.yaml`).
-    pub fn stem(&self) -> &str {
-        let name = self.0.rsplit_once('/').map_or(&*self.0, |(_, n)| n);
-        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
-    }
-
-    /// Resolves a relative file reference (the part of a `$ref` before `#`)
-    /// against this file's directory.
-    pub fn join(&self, relative: &str) -> Option<SpecPath> {
-        if relative.starts_with('/') || relative.contains("://") {
-            return None;
-        }
-        SpecPath::new(&format!("{}/{}", self.dir(), relative))
-    }
-}
-
-impl fmt::Display for SpecPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Where a `$ref` points: a file and a JSON pointer inside it (`""` for the
-/// whole file).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct Target {
-    pub file: SpecPath,
-    pub pointer: String,
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.pointer.is_empty() {
-            write!(f, "{}", self.file)
-        } else {
-            write!(f, "{}#{}", self.file, self.pointer)
-        }
-    }
-}
-
-/// Where something was found: a file and a JSON pointer inside it. Used to
-/// name the referencing site in errors and reports.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Site {
-    pub file: SpecPath,
-    pub pointer: String,
-}
-
-impl fmt::Display for Site {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}#{}", self.file, self.pointer)
-    }
-}
+// Re-exported: the locations are load's vocabulary, defined with the pointer.
+pub use crate::pointer::{JsonPointer, Site, SpecPath, Target};
 
 /// Resolves the string of a `$ref` found in `from` into a target.
 pub fn resolve_ref(from: &SpecPath, reference: &str) -> Option<Target> {
@@ -112,22 +25,8 @@ pub fn resolve_ref(from: &SpecPath, reference: &str) -> Option<Target> {
     };
     Some(Target {
         file,
-        pointer: fragment.to_string(),
+        pointer: JsonPointer::from_escaped(fragment),
     })
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// Follows a JSON pointer (RFC 6901) inside a value; `""` is the whole
-/// value. Fragments are not percent-decoded: upstream writes none.
-pub fn follow_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.is_empty() {
-        return Some(value);
-    }
-    value.pointer(pointer)
 }
 
 /// A parsed file.
@@ -171,7 +70,9 @@ impl Loader {
     /// Loads a target and follows its pointer.
     pub fn get(&mut self, target: &Target, referrer: &Site) -> Result<(Arc<Value>, Value), Error> {
         let doc = self.load(&target.file, Some(referrer))?;
-        let value = follow_pointer(&doc, &target.pointer)
+        let value = target
+            .pointer
+            .follow(&doc)
             .cloned()
             .ok_or_else(|| Error::MissingPointer {
                 referrer: referrer.clone(),
@@ -197,7 +98,7 @@ impl Loader {
             let mut next = Vec::new();
             for (file, value) in parsed {
                 let mut refs = Vec::new();
-                collect_file_refs(&value, &mut String::new(), &mut refs);
+                collect_file_refs(&value, &mut JsonPointer::root(), &mut refs);
                 for (pointer, reference) in refs {
                     let site = Site {
                         file: file.clone(),
@@ -277,7 +178,11 @@ fn parse_file(spec_dir: &Path, file: &SpecPath, referrer: Option<&Site>) -> Resu
 }
 
 /// Collects every `$ref` string that names another file, with its pointer.
-fn collect_file_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+fn collect_file_refs(
+    value: &Value,
+    pointer: &mut JsonPointer,
+    out: &mut Vec<(JsonPointer, String)>,
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
@@ -285,24 +190,20 @@ fn collect_file_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String,
                     if let Value::String(r) = child
                         && !r.starts_with('#')
                     {
-                        out.push((format!("{pointer}/$ref"), r.clone()));
+                        out.push((pointer.child("$ref"), r.clone()));
                     }
                     continue;
                 }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape_segment(key));
+                pointer.push(key);
                 collect_file_refs(child, pointer, out);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
+                pointer.push_index(i);
                 collect_file_refs(child, pointer, out);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         _ => {}
@@ -314,24 +215,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spec_paths_normalize_and_join() {
-        let p = SpecPath::new("idn/v2025/paths/../schemas/./Account.yaml").unwrap();
-        assert_eq!(p.as_str(), "idn/v2025/schemas/Account.yaml");
-        assert_eq!(p.stem(), "Account");
-        assert_eq!(p.dir(), "idn/v2025/schemas");
-        let q = p.join("../../v2024/schemas/X.yaml").unwrap();
-        assert_eq!(q.as_str(), "idn/v2024/schemas/X.yaml");
-        assert!(p.join("../../../../../etc/passwd").is_none());
-        assert!(p.join("https://example.com/x.yaml").is_none());
-    }
-
-    #[test]
     fn refs_resolve_with_fragments() {
         let from = SpecPath::new("a/b/c.yaml").unwrap();
         let t = resolve_ref(&from, "../d.yaml#/components/schemas/X").unwrap();
         assert_eq!(t.to_string(), "a/d.yaml#/components/schemas/X");
         let t = resolve_ref(&from, "#/foo").unwrap();
         assert_eq!(t.file, from);
-        assert_eq!(t.pointer, "/foo");
+        assert_eq!(t.pointer.as_str(), "/foo");
     }
 }

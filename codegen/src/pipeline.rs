@@ -8,7 +8,7 @@ use crate::bundle::{bundle_loaded, count_operations};
 use crate::error::Error;
 use crate::generate::{Generated, generate};
 use crate::load::Loader;
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::{Normalized, PassContext, normalize};
 use crate::render::{CrateFiles, Provenance, render};
 use crate::surface::{SurfaceRow, surface};
 use crate::vendor::Upstream;
@@ -64,7 +64,7 @@ fn run(
     lap("bundle", &mut timings);
 
     let title = format!("{} ({})", version.name(), version.root());
-    let normalized = normalize(&title, bundle.document)?;
+    let normalized = normalize(&title, &PassContext::for_version(version), bundle.document)?;
     lap("normalize", &mut timings);
 
     let generated = generate(&normalized)?;
@@ -87,7 +87,7 @@ fn run(
     };
     let report = report_markdown(&normalized, &generated);
     let custom_operations = generated.custom.len();
-    let files = render(version, generated.file, report, &provenance)?;
+    let files = render(&version.target(), generated.file, report, &provenance)?;
     lap("render", &mut timings);
 
     let lines = files

@@ -43,7 +43,7 @@ pub fn surface(document: &Value, plan: &Plan, generated: &syn::File) -> Vec<Surf
     operations(document)
         .into_iter()
         .filter_map(|op| {
-            let operation = document.pointer(&op.pointer)?;
+            let operation = op.pointer.follow(document)?;
             let id = operation.get("operationId")?.as_str()?.to_string();
             let tags: Vec<&str> = operation
                 .get("tags")

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
+use clap::ValueEnum;
 use codegen::bundle::bundle_loaded;
 use codegen::load::Loader;
 use codegen::versions::ApiVersion;
@@ -12,7 +13,8 @@ use codegen::versions::ApiVersion;
 #[derive(clap::Args)]
 pub struct Args {
     /// `beta`, `v2024`, `v2025`, or `all`.
-    version: String,
+    #[arg(value_parser = parse_selection)]
+    version: Selection,
     /// Write the bundled document here (`.json` for JSON, else YAML).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -24,17 +26,36 @@ pub struct Args {
     components: bool,
 }
 
+/// The versions to bundle: one, or all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Selection {
+    All,
+    One(ApiVersion),
+}
+
+impl Selection {
+    fn versions(self) -> Vec<ApiVersion> {
+        match self {
+            Selection::All => ApiVersion::ALL.to_vec(),
+            Selection::One(version) => vec![version],
+        }
+    }
+}
+
+fn parse_selection(text: &str) -> Result<Selection, String> {
+    if text == "all" {
+        return Ok(Selection::All);
+    }
+    ApiVersion::from_str(text, false)
+        .map(Selection::One)
+        .map_err(|_| {
+            let names: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.name()).collect();
+            format!("expected one of {}, or all", names.join(", "))
+        })
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let versions: Vec<ApiVersion> = if args.version == "all" {
-        ApiVersion::ALL.to_vec()
-    } else {
-        vec![ApiVersion::parse(&args.version).with_context(|| {
-            format!(
-                "unknown version {:?} (expected beta, v2024, v2025 or all)",
-                args.version
-            )
-        })?]
-    };
+    let versions = args.version.versions();
     if args.out.is_some() && versions.len() != 1 {
         anyhow::bail!("--out needs a single version");
     }
@@ -93,4 +114,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_is_a_version_name_or_all() {
+        assert_eq!(parse_selection("all"), Ok(Selection::All));
+        assert_eq!(
+            parse_selection("v2024"),
+            Ok(Selection::One(ApiVersion::V2024))
+        );
+        assert_eq!(Selection::All.versions(), ApiVersion::ALL);
+        let error = parse_selection("v2023").err().unwrap_or_default();
+        assert!(error.contains("beta, v2024, v2025, or all"), "{error}");
+    }
 }

@@ -15,9 +15,9 @@ use codegen::versions::ApiVersion;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Only this version (`beta`, `v2024`, `v2025`).
-    #[arg(long)]
-    version: Option<String>,
+    /// Only this version.
+    #[arg(long, value_enum)]
+    version: Option<ApiVersion>,
     /// Compare with the committed files instead of writing; exit 1 if stale.
     #[arg(long)]
     check: bool,
@@ -30,11 +30,9 @@ pub struct Args {
 }
 
 /// Runs the pipeline for the selected versions (all by default).
-pub fn generate(only: Option<&str>, spec_dir: &Path) -> anyhow::Result<Vec<VersionOutput>> {
+pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec<VersionOutput>> {
     let versions = match only {
-        Some(name) => {
-            vec![ApiVersion::parse(name).with_context(|| format!("unknown version {name:?}"))?]
-        }
+        Some(version) => vec![version],
         None => ApiVersion::ALL.to_vec(),
     };
     let upstream = Upstream::read(spec_dir)?;
@@ -79,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sdk_dir = args
         .sdk_dir
         .unwrap_or_else(|| crate::workspace_root().join("sdk"));
-    let outputs = match generate(args.version.as_deref(), &spec_dir) {
+    let outputs = match generate(args.version, &spec_dir) {
         Ok(outputs) => outputs,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -4,17 +4,19 @@
 
 use std::process::ExitCode;
 
+use codegen::versions::ApiVersion;
+
 #[derive(clap::Args)]
 pub struct Args {
-    /// `beta`, `v2024` or `v2025`.
-    version: String,
+    #[arg(value_enum)]
+    version: ApiVersion,
     /// Print JSON instead of tab-separated lines.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let outputs = crate::regen::generate(Some(&args.version), &crate::spec_dir())?;
+    let outputs = crate::regen::generate(Some(args.version), &crate::spec_dir())?;
     for output in outputs {
         if args.json {
             println!("{}", serde_json::to_string_pretty(&output.surface)?);

@@ -58,6 +58,7 @@ impl Workspace {
             "src/generated_types.rs",
             "src/generated_builder.rs",
             "src/generated_client.rs",
+            "src/lib.rs",
         ] {
             out.push((
                 file.to_string(),

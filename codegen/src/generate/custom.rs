@@ -24,8 +24,9 @@ use syn::parse::Parser;
 use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, ItemStruct, Pat, Stmt};
 
 use super::names::{pascal, snake};
-use super::split::{CustomOperation, CustomReason, is_success_status};
+use super::split::{CustomOperation, CustomReason};
 use crate::error::Error;
+use crate::openapi::{is_json_media_type, is_success_or_default};
 
 type Fallible<T> = Result<T, String>;
 
@@ -193,7 +194,7 @@ impl<'a> Extension<'a> {
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-                .filter(|(status, _)| is_success_status(status))
+                .filter(|(status, _)| is_success_or_default(status))
             {
                 successes.push((status.clone(), success(response)?));
             }
@@ -792,7 +793,7 @@ fn alternatives(operation: &Map<String, Value>) -> Fallible<Vec<(Ident, String, 
         .into_iter()
         .flatten()
         .map(|(media, m)| {
-            if !super::split::is_json_media_type(media) {
+            if !is_json_media_type(media) {
                 return Err(format!("alternative body `{media}` is not JSON"));
             }
             let variant = match media.as_str() {
@@ -886,10 +887,7 @@ fn success(response: &Value) -> Fallible<Success> {
     else {
         return Ok(Success::Empty);
     };
-    match content
-        .iter()
-        .find(|(k, _)| super::split::is_json_media_type(k))
-    {
+    match content.iter().find(|(k, _)| is_json_media_type(k)) {
         Some((_, media)) => Ok(Success::Json(rust_type(
             media.get("schema").unwrap_or(&Value::Null),
         )?)),

@@ -10,7 +10,7 @@ use crate::normalize::{Plan, operations};
 
 pub fn enrich_descriptions(document: &mut Value, plan: &Plan) {
     for op in operations(document) {
-        let Some(Value::Object(operation)) = document.pointer_mut(&op.pointer) else {
+        let Some(Value::Object(operation)) = document.pointer_mut(op.pointer.as_str()) else {
             continue;
         };
         let id = operation

@@ -9,7 +9,8 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::normalize::HTTP_METHODS;
+use crate::openapi::is_http_method;
+use crate::pointer::JsonPointer;
 
 /// The last panic message seen by [`catching_panics`], with its location.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
@@ -111,8 +112,7 @@ fn with_operations(document: &Value, keep: &[(String, String)]) -> Value {
         for (path, item) in paths.iter_mut() {
             if let Value::Object(item) = item {
                 item.retain(|method, _| {
-                    !HTTP_METHODS.contains(&method.as_str())
-                        || keep.iter().any(|(p, m)| p == path && m == method)
+                    !is_http_method(method) || keep.iter().any(|(p, m)| p == path && m == method)
                 });
             }
         }
@@ -145,11 +145,8 @@ fn narrow_down(document: &Value) -> Option<String> {
             };
         }
         return suspects.first().map(|(path, method)| {
-            let id = document
-                .pointer(&format!(
-                    "/paths/{}/{method}/operationId",
-                    crate::load::escape_segment(path)
-                ))
+            let id = JsonPointer::from_segments(["paths", path, method, "operationId"])
+                .follow(document)
                 .and_then(Value::as_str)
                 .unwrap_or("?");
             format!("operation `{id}` ({} {path})", method.to_uppercase())

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use super::names::{OperationKey, pascal};
 use crate::normalize::{OperationRef, operations};
+use crate::openapi::{is_json_media_type, is_success_or_default};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CustomReason {
@@ -65,17 +66,6 @@ enum ResponseKind {
     Empty,
 }
 
-/// `application/json`, or any `+json` type, parameters ignored.
-pub(crate) fn is_json_media_type(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
-}
-
 fn response_kind(response: &Value) -> ResponseKind {
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return ResponseKind::Empty;
@@ -92,10 +82,6 @@ fn response_kind(response: &Value) -> ResponseKind {
     }
 }
 
-pub fn is_success_status(status: &str) -> bool {
-    status.starts_with('2') || status == "default"
-}
-
 fn reasons(op: &Value) -> BTreeSet<CustomReason> {
     let mut out = BTreeSet::new();
     if let Some(Value::Object(content)) = op.pointer("/requestBody/content") {
@@ -108,7 +94,7 @@ fn reasons(op: &Value) -> BTreeSet<CustomReason> {
     if let Some(Value::Object(responses)) = op.get("responses") {
         let kinds: BTreeSet<ResponseKind> = responses
             .iter()
-            .filter(|(status, _)| is_success_status(status))
+            .filter(|(status, _)| is_success_or_default(status))
             .map(|(_, r)| response_kind(r))
             .collect();
         if kinds.len() > 1 {
@@ -126,7 +112,7 @@ fn reasons_remove_body(reasons: &BTreeSet<CustomReason>) -> bool {
 /// operation's own win, as OpenAPI says).
 fn merged_operation(doc: &Value, op: &OperationRef) -> Map<String, Value> {
     let mut operation = doc
-        .pointer(&op.pointer)
+        .pointer(op.pointer.as_str())
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
@@ -155,7 +141,7 @@ pub fn split(document: &Value) -> Split {
     let mut custom = Vec::new();
     let mut hoisted = Map::new();
     for op in operations(document) {
-        let Some(operation) = document.pointer(&op.pointer) else {
+        let Some(operation) = document.pointer(op.pointer.as_str()) else {
             continue;
         };
         let reasons = reasons(operation);
@@ -166,7 +152,8 @@ pub fn split(document: &Value) -> Split {
         let remove_body = reasons_remove_body(&reasons);
         let mut operation = merged_operation(document, &op);
         hoist_inline_schemas(&key, &mut operation, remove_body, &mut hoisted);
-        if let Some(Value::Object(original)) = progenitor_document.pointer_mut(&op.pointer) {
+        if let Some(Value::Object(original)) = progenitor_document.pointer_mut(op.pointer.as_str())
+        {
             // progenitor must see the hoisted references too, so that the
             // one success response it generates names the same type.
             if let Some(responses) = operation.get("responses") {
@@ -180,7 +167,7 @@ pub fn split(document: &Value) -> Split {
             operation,
             reasons,
         });
-        if let Some(Value::Object(reduced)) = progenitor_document.pointer_mut(&op.pointer) {
+        if let Some(Value::Object(reduced)) = progenitor_document.pointer_mut(op.pointer.as_str()) {
             // progenitor keeps a body it can express (a JSON body of an
             // operation here only for its responses).
             if remove_body {
@@ -191,11 +178,11 @@ pub fn split(document: &Value) -> Split {
                 // any, so that progenitor asks for JSON in `Accept`.
                 let kept = responses
                     .iter()
-                    .filter(|(status, _)| is_success_status(status))
+                    .filter(|(status, _)| is_success_or_default(status))
                     .min_by_key(|(_, r)| !matches!(response_kind(r), ResponseKind::Json(_)))
                     .map(|(status, _)| status.clone());
                 responses.retain(|status, _| {
-                    !is_success_status(status) || Some(status) == kept.as_ref()
+                    !is_success_or_default(status) || Some(status) == kept.as_ref()
                 });
             }
         }
@@ -255,7 +242,10 @@ fn hoist_inline_schemas(
 ) {
     let base = key.builder_name();
     if let Some(Value::Object(responses)) = operation.get_mut("responses") {
-        for (status, response) in responses.iter_mut().filter(|(s, _)| is_success_status(s)) {
+        for (status, response) in responses
+            .iter_mut()
+            .filter(|(s, _)| is_success_or_default(s))
+        {
             if let Some(Value::Object(content)) = response.get_mut("content") {
                 for media in content.values_mut() {
                     if let Some(schema) = media.get_mut("schema") {

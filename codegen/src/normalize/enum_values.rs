@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::{Changes, Pass, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "enum_values",
@@ -48,7 +48,12 @@ pub fn has_type(value: &Value, ty: &str) -> bool {
     }
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let mut error = None;
     schemas_mut(doc, &mut |pointer, schema| {
         let ty = schema

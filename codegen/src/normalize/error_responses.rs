@@ -12,8 +12,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Changes, Pass, PassError, Plan, operations};
-use crate::load::escape_segment;
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::openapi::is_error_status;
 
 pub const PASS: Pass = Pass {
     name: "error_responses",
@@ -46,10 +46,6 @@ fn api_error_schema() -> Value {
     })
 }
 
-fn is_error_status(status: &str) -> bool {
-    status.starts_with('4') || status.starts_with('5')
-}
-
 /// Says what a response described before, for the report.
 fn described(response: &Value) -> String {
     let Some(Value::Object(content)) = response.get("content") else {
@@ -70,7 +66,12 @@ fn described(response: &Value) -> String {
     parts.join(", ")
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let schemas = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -89,8 +90,8 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
 
     let unified = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{API_ERROR}")}}});
     for op in operations(doc) {
-        let pointer = format!("{}/responses", op.pointer);
-        let Some(Value::Object(responses)) = doc.pointer_mut(&pointer) else {
+        let pointer = op.pointer.child("responses");
+        let Some(Value::Object(responses)) = pointer.follow_mut(doc) else {
             continue;
         };
         for (status, response) in responses.iter_mut() {
@@ -102,7 +103,7 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
                 response.insert("content".into(), unified.clone());
             }
             changes.record(
-                format!("{pointer}/{}/content", escape_segment(status)),
+                pointer.child(status).child("content"),
                 format!("was {before}"),
             );
         }

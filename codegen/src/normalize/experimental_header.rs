@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::{Changes, Pass, PassError, Plan, operations};
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "experimental_header",
@@ -46,7 +46,12 @@ fn fixed_value(param: &Value) -> String {
     .unwrap_or_else(|| "true".to_string())
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    plan: &mut Plan,
+) -> Result<(), PassError> {
     // A header declared on the path item applies to each of its operations;
     // it is removed from the path item once every operation has seen it.
     let mut path_items = Vec::new();
@@ -56,7 +61,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
             .ok_or_else(|| PassError::new(&op.pointer, "operation has no id"))?
             .to_string();
         for holder in [op.pointer.clone(), op.path_item_pointer()] {
-            let Some(Value::Array(params)) = doc.pointer(&format!("{holder}/parameters")) else {
+            let Some(Value::Array(params)) = holder.child("parameters").follow(doc) else {
                 continue;
             };
             let Some(index) = params.iter().position(is_experimental_header) else {
@@ -64,7 +69,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
             };
             let value = fixed_value(&params[index]);
             changes.record(
-                format!("{holder}/parameters/{index}"),
+                holder.child("parameters").index(index),
                 format!("`{HEADER}: {value}` is sent by `{id}` itself"),
             );
             plan.fixed_headers
@@ -73,8 +78,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
                 .push((HEADER.to_string(), value));
             plan.experimental.insert(id.clone());
             if holder == op.pointer {
-                if let Some(Value::Array(params)) = doc.pointer_mut(&format!("{holder}/parameters"))
-                {
+                if let Some(Value::Array(params)) = holder.child("parameters").follow_mut(doc) {
                     params.remove(index);
                 }
             } else {
@@ -84,7 +88,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
         }
     }
     for item in path_items {
-        if let Some(Value::Array(params)) = doc.pointer_mut(&format!("{item}/parameters")) {
+        if let Some(Value::Array(params)) = item.child("parameters").follow_mut(doc) {
             params.retain(|p| !is_experimental_header(p));
         }
     }

@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToPascalCase;
 use serde_json::Value;
 
-use super::{Changes, Pass, PassError, Plan, schemas_mut};
-use crate::load::escape_segment;
+use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {
     name: "inline_type_names",
@@ -30,13 +30,17 @@ pub fn type_name(name: &str) -> String {
         .to_pascal_case()
 }
 
-fn is_component_root(pointer: &str) -> bool {
-    pointer
-        .strip_prefix("/components/schemas/")
-        .is_some_and(|rest| !rest.contains('/'))
+fn is_component_root(pointer: &JsonPointer) -> bool {
+    let segments: Vec<_> = pointer.segments().collect();
+    matches!(segments.as_slice(), [section, kind, _] if section == "components" && kind == "schemas")
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let components: BTreeSet<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -116,7 +120,7 @@ fn name_by_position(doc: &mut Value, components: &BTreeSet<String>, changes: &mu
             }
             taken.insert(name.clone());
             changes.record(
-                format!("/components/schemas/{}/properties/{}", escape_segment(component), escape_segment(property)),
+                JsonPointer::from_segments(["components", "schemas", component, "properties", property]),
                 format!("would be named `{clash}`, which is a component; hoisted into component `{name}`"),
             );
             hoists.push((component.clone(), property.clone(), name));

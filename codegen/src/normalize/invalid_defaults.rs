@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::enum_values::{coerce, has_type};
-use super::{Changes, Pass, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "invalid_defaults",
@@ -87,7 +87,12 @@ fn accepts(c: &Constraint, value: &Value) -> bool {
     }
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let mut components = HashMap::new();
     if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
         // Two rounds resolve components that wrap other components.

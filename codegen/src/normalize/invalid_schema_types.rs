@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Changes, Pass, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "invalid_schema_types",
@@ -18,7 +18,12 @@ pub const PASS: Pass = Pass {
 const JSON_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 const FORMAT_TYPES: [&str; 2] = ["date-time", "date"];
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let mut error = None;
     schemas_mut(doc, &mut |pointer, schema| {
         let Some(Value::String(ty)) = schema.get("type") else {

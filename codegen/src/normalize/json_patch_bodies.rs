@@ -9,8 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Changes, Pass, PassError, Plan, operations};
-use crate::load::escape_segment;
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "json_patch_bodies",
@@ -22,10 +21,15 @@ pub const JSON_PATCH: &str = "application/json-patch+json";
 /// The spec's schema of one RFC 6902 operation.
 const OPERATION: &str = "JsonPatchOperation";
 
-fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    plan: &mut Plan,
+) -> Result<(), PassError> {
     for op in operations(doc) {
-        let pointer = format!("{}/requestBody/content", op.pointer);
-        let Some(Value::Object(content)) = doc.pointer(&pointer) else {
+        let pointer = op.pointer.child("requestBody").child("content");
+        let Some(Value::Object(content)) = pointer.follow(doc) else {
             continue;
         };
         if !content.contains_key(JSON_PATCH) {
@@ -39,7 +43,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
             // A choice of bodies: the generator offers each, with its own
             // Content-Type, so nothing is renamed here.
             changes.record(
-                format!("{pointer}/{}", escape_segment(JSON_PATCH)),
+                pointer.child(JSON_PATCH),
                 format!(
                     "left as one of {} alternative bodies of `{id}`",
                     content.len()
@@ -47,14 +51,14 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
             );
             continue;
         }
-        let schema_pointer = format!("{pointer}/{}/schema", escape_segment(JSON_PATCH));
+        let schema_pointer = pointer.child(JSON_PATCH).child("schema");
         let untyped = json!({"type": "array", "items": {"type": "object"}});
         let has_operation = doc
             .pointer(&format!("/components/schemas/{OPERATION}"))
             .is_some();
         if has_operation
-            && doc.pointer(&schema_pointer) == Some(&untyped)
-            && let Some(schema) = doc.pointer_mut(&schema_pointer)
+            && schema_pointer.follow(doc) == Some(&untyped)
+            && let Some(schema) = schema_pointer.follow_mut(doc)
         {
             *schema = json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{OPERATION}")}});
             changes.record(
@@ -62,7 +66,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
                 format!("a list of untyped objects; typed as a list of `{OPERATION}`"),
             );
         }
-        let Some(Value::Object(content)) = doc.pointer_mut(&pointer) else {
+        let Some(Value::Object(content)) = pointer.follow_mut(doc) else {
             continue;
         };
         let renamed: Map<String, Value> = std::mem::take(content)
@@ -77,7 +81,7 @@ fn run(doc: &mut Value, changes: &mut Changes, plan: &mut Plan) -> Result<(), Pa
             .collect();
         *content = renamed;
         changes.record(
-            format!("{pointer}/{}", escape_segment(JSON_PATCH)),
+            pointer.child(JSON_PATCH),
             format!("generated as JSON; `{id}` sends `Content-Type: {JSON_PATCH}`"),
         );
         plan.request_content_types

@@ -7,8 +7,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Changes, Pass, PassError, Plan, operations};
-use crate::load::escape_segment;
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::openapi::is_json_media_type;
 
 pub const PASS: Pass = Pass {
     name: "media_types_without_schema",
@@ -16,23 +16,21 @@ pub const PASS: Pass = Pass {
     run,
 };
 
-pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json")
-}
-
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     for op in operations(doc) {
-        let mut holders = vec![format!("{}/requestBody", op.pointer)];
-        if let Some(Value::Object(responses)) = doc.pointer(&format!("{}/responses", op.pointer)) {
-            holders.extend(
-                responses
-                    .keys()
-                    .map(|s| format!("{}/responses/{}", op.pointer, escape_segment(s))),
-            );
+        let mut holders = vec![op.pointer.child("requestBody")];
+        let responses = op.pointer.child("responses");
+        if let Some(Value::Object(statuses)) = responses.follow(doc) {
+            holders.extend(statuses.keys().map(|status| responses.child(status)));
         }
         for holder in holders {
-            let Some(Value::Object(content)) = doc.pointer_mut(&format!("{holder}/content")) else {
+            let content_pointer = holder.child("content");
+            let Some(Value::Object(content)) = content_pointer.follow_mut(doc) else {
                 continue;
             };
             for (media, media_type) in content.iter_mut() {
@@ -42,14 +40,14 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
                 if media_type.contains_key("schema") {
                     continue;
                 }
-                let (schema, what) = if is_json(media) {
+                let (schema, what) = if is_json_media_type(media) {
                     (json!({}), "any JSON value")
                 } else {
                     (json!({"type": "string", "format": "binary"}), "binary")
                 };
                 media_type.insert("schema".into(), schema);
                 changes.record(
-                    format!("{holder}/content/{}/schema", escape_segment(media)),
+                    content_pointer.child(media).child("schema"),
                     format!("no schema; set to {what}"),
                 );
             }

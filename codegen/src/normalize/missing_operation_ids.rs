@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use super::{Changes, Pass, PassError, Plan, operations};
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "missing_operation_ids",
@@ -32,7 +32,12 @@ pub fn derive_id(method: &str, path: &str) -> String {
     id
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let ops = operations(doc);
     let mut taken: BTreeSet<String> = ops
         .iter()
@@ -50,13 +55,10 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
                 format!("derived operation id {id} is already taken"),
             ));
         }
-        if let Some(Value::Object(map)) = doc.pointer_mut(&op.pointer) {
+        if let Some(Value::Object(map)) = op.pointer.follow_mut(doc) {
             map.insert("operationId".into(), Value::String(id.clone()));
         }
-        changes.record(
-            format!("{}/operationId", op.pointer),
-            format!("set to `{id}`"),
-        );
+        changes.record(op.pointer.child("operationId"), format!("set to `{id}`"));
     }
     Ok(())
 }

@@ -27,7 +27,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-pub use walk::{HTTP_METHODS, OperationRef, operations, schemas_mut};
+pub use crate::openapi::{OperationRef, operations};
+pub use walk::schemas_mut;
+
+use crate::versions::ApiVersion;
 
 /// One normalization pass.
 pub struct Pass {
@@ -35,7 +38,25 @@ pub struct Pass {
     pub name: &'static str,
     /// One line: what is wrong upstream and what the pass does about it.
     pub summary: &'static str,
-    pub run: fn(&mut Value, &mut Changes, &mut Plan) -> Result<(), PassError>,
+    pub run: fn(&mut Value, &PassContext, &mut Changes, &mut Plan) -> Result<(), PassError>,
+}
+
+/// What a pass knows about the document beyond its content: which API
+/// version it is. Passes ask this rather than read the document's own
+/// `info`, which upstream writes as it likes (`3.1.0-beta` for beta).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PassContext {
+    /// `None` for a document that is none of SailPoint's versions (a test
+    /// fixture); version-targeted passes then leave it alone.
+    pub version: Option<ApiVersion>,
+}
+
+impl PassContext {
+    pub fn for_version(version: ApiVersion) -> PassContext {
+        PassContext {
+            version: Some(version),
+        }
+    }
 }
 
 /// All passes, in the order they run. Order matters where one pass relies on
@@ -124,13 +145,17 @@ pub struct Report {
     pub passes: Vec<PassReport>,
 }
 
-/// Runs every pass over `document`.
-pub fn normalize(title: &str, mut document: Value) -> Result<Normalized, crate::Error> {
+/// Runs every pass over `document`; `title` heads the report.
+pub fn normalize(
+    title: &str,
+    context: &PassContext,
+    mut document: Value,
+) -> Result<Normalized, crate::Error> {
     let mut plan = Plan::default();
     let mut passes = Vec::new();
     for pass in PASSES {
         let mut changes = Changes::default();
-        (pass.run)(&mut document, &mut changes, &mut plan).map_err(|e| {
+        (pass.run)(&mut document, context, &mut changes, &mut plan).map_err(|e| {
             crate::Error::Normalize {
                 pass: pass.name,
                 pointer: e.pointer,

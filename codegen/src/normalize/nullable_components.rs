@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::{Changes, Pass, PassError, Plan, schemas_mut};
-use crate::load::escape_segment;
+use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {
     name: "nullable_components",
@@ -21,7 +21,12 @@ pub const PASS: Pass = Pass {
     run,
 };
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     let mut nullable = BTreeSet::new();
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
@@ -32,7 +37,7 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
                 schema.remove("nullable");
                 nullable.insert(format!("#/components/schemas/{name}"));
                 changes.record(
-                    format!("/components/schemas/{}/nullable", escape_segment(name)),
+                    JsonPointer::from_segments(["components", "schemas", name, "nullable"]),
                     "removed from the definition; its required uses say it instead",
                 );
             }
@@ -74,7 +79,7 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
             }
             *property = wrapped;
             changes.record(
-                format!("{pointer}/properties/{}", escape_segment(name)),
+                pointer.child("properties").child(name),
                 format!(
                     "required reference to nullable `{}` made nullable",
                     target.rsplit('/').next().unwrap_or(&target)

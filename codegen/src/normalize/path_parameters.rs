@@ -13,7 +13,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Changes, Pass, PassError, Plan, operations};
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {
     name: "path_parameters",
@@ -37,9 +38,14 @@ pub fn placeholders(path: &str) -> Vec<String> {
 
 /// Pointers and names of the path parameters that apply to an operation:
 /// the operation's own, and the path item's that it does not override.
-fn declared(doc: &Value, item_pointer: &str, op_pointer: &str) -> Vec<(String, String)> {
-    let list = |pointer: &str| -> Vec<(String, String, String)> {
-        let Some(Value::Array(params)) = doc.pointer(&format!("{pointer}/parameters")) else {
+fn declared(
+    doc: &Value,
+    item_pointer: &JsonPointer,
+    op_pointer: &JsonPointer,
+) -> Vec<(JsonPointer, String)> {
+    let list = |holder: &JsonPointer| -> Vec<(JsonPointer, String, String)> {
+        let pointer = holder.child("parameters");
+        let Some(Value::Array(params)) = pointer.follow(doc) else {
             return vec![];
         };
         params
@@ -48,12 +54,12 @@ fn declared(doc: &Value, item_pointer: &str, op_pointer: &str) -> Vec<(String, S
             .filter_map(|(i, p)| {
                 let name = p.get("name")?.as_str()?.to_string();
                 let location = p.get("in")?.as_str()?.to_string();
-                Some((format!("{pointer}/parameters/{i}"), name, location))
+                Some((pointer.index(i), name, location))
             })
             .collect()
     };
     let own = list(op_pointer);
-    let mut out: Vec<(String, String)> = own
+    let mut out: Vec<(JsonPointer, String)> = own
         .iter()
         .filter(|(_, _, loc)| loc == "path")
         .map(|(p, n, _)| (p.clone(), n.clone()))
@@ -67,11 +73,16 @@ fn declared(doc: &Value, item_pointer: &str, op_pointer: &str) -> Vec<(String, S
     out
 }
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     for op in operations(doc) {
         let template = placeholders(&op.path);
         let params = declared(doc, &op.path_item_pointer(), &op.pointer);
-        let stray: Vec<&(String, String)> = params
+        let stray: Vec<&(JsonPointer, String)> = params
             .iter()
             .filter(|(_, n)| !template.contains(n))
             .collect();
@@ -81,9 +92,10 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
             .collect();
 
         if let ([(pointer, name)], [placeholder]) = (stray.as_slice(), undeclared.as_slice()) {
-            set(doc, &format!("{pointer}/name"), json!(placeholder))?;
+            let name_pointer = pointer.child("name");
+            set(doc, &name_pointer, json!(placeholder))?;
             changes.record(
-                format!("{pointer}/name"),
+                name_pointer,
                 format!(
                     "`{name}` renamed to `{placeholder}`, the placeholder in `{}`",
                     op.path
@@ -92,9 +104,10 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
             continue;
         }
         for (pointer, name) in stray {
-            set(doc, &format!("{pointer}/in"), json!("query"))?;
+            let in_pointer = pointer.child("in");
+            set(doc, &in_pointer, json!("query"))?;
             changes.record(
-                format!("{pointer}/in"),
+                in_pointer,
                 format!(
                     "`{name}` has no placeholder in `{}`; sent as a query parameter",
                     op.path
@@ -102,13 +115,13 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
             );
         }
         for placeholder in undeclared {
-            let params = match doc.pointer_mut(&op.pointer).and_then(Value::as_object_mut) {
+            let params = match op.pointer.follow_mut(doc).and_then(Value::as_object_mut) {
                 Some(op_map) => op_map.entry("parameters").or_insert_with(|| json!([])),
                 None => return Err(PassError::new(&op.pointer, "operation is not an object")),
             };
             let Value::Array(list) = params else {
                 return Err(PassError::new(
-                    format!("{}/parameters", op.pointer),
+                    op.pointer.child("parameters"),
                     "parameters is not a list",
                 ));
             };
@@ -120,7 +133,7 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
                 "schema": {"type": "string"}
             }));
             changes.record(
-                format!("{}/parameters/{}", op.pointer, list.len() - 1),
+                op.pointer.child("parameters").index(list.len() - 1),
                 format!("placeholder `{placeholder}` was not declared; added as a required string"),
             );
         }
@@ -128,9 +141,9 @@ fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassE
     Ok(())
 }
 
-fn set(doc: &mut Value, pointer: &str, value: Value) -> Result<(), PassError> {
-    let slot = doc
-        .pointer_mut(pointer)
+fn set(doc: &mut Value, pointer: &JsonPointer, value: Value) -> Result<(), PassError> {
+    let slot = pointer
+        .follow_mut(doc)
         .ok_or_else(|| PassError::new(pointer, "expected a value here"))?;
     *slot = value;
     Ok(())

@@ -12,7 +12,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Changes, Pass, PassError, Plan};
+use super::{Changes, Pass, PassContext, PassError, Plan};
+use crate::versions::ApiVersion;
 
 pub const PASS: Pass = Pass {
     name: "privilege_criteria_property",
@@ -22,8 +23,13 @@ pub const PASS: Pass = Pass {
 
 const SPOT: &str = "/components/schemas/CreatePrivilegeCriteriaRequest/properties/groups/items/properties/criteriaItems/items/properties";
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
-    if doc.pointer("/info/version").and_then(Value::as_str) != Some("v2025") {
+fn run(
+    doc: &mut Value,
+    context: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
+    if context.version != Some(ApiVersion::V2025) {
         return Ok(());
     }
     let gone = || {

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Changes, Pass, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "vacuous_constraints",
@@ -17,7 +17,12 @@ pub const PASS: Pass = Pass {
 
 const LOWER_BOUNDS: [&str; 3] = ["minLength", "minItems", "minProperties"];
 
-fn run(doc: &mut Value, changes: &mut Changes, _: &mut Plan) -> Result<(), PassError> {
+fn run(
+    doc: &mut Value,
+    _: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
     schemas_mut(doc, &mut |pointer, schema| {
         for keyword in LOWER_BOUNDS {
             if schema.get(keyword).and_then(Value::as_u64) == Some(0) {
