@@ -773,3 +773,90 @@ async fn success_bodies_are_untouched() {
     assert_eq!(response.headers()["content-type"], "text/csv");
     assert_eq!(response.text().await.unwrap(), "not json but fine");
 }
+
+#[tokio::test]
+async fn whole_request_timeout_applies_per_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2025/sources"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let config = Config::builder()
+        .sources(Sources::none())
+        .base_url(server.uri())
+        .access_token("t")
+        .no_proxy()
+        .timeout(Some(Duration::from_millis(200)))
+        .retry(fast_retries().max_attempts(2))
+        .build()
+        .unwrap();
+    let client = config.http_client();
+    let request = client
+        .get(config.base_url_for("v2025") + "/sources")
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = config
+        .runtime()
+        .execute(&client, request, &GET_SOURCES)
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    // Two attempts of 200 ms each, well short of the 3 s delay.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(api_requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn proxy_setting_routes_requests_through_the_proxy() {
+    // wiremock stands in for the proxy: a plain-http request through a proxy
+    // is sent to it in absolute form, so the tenant host is never resolved.
+    let proxy = MockServer::start().await;
+    Mock::given(path("/v2025/sources"))
+        .and(header("authorization", "Bearer t"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&proxy)
+        .await;
+    let config = Config::builder()
+        .sources(Sources::none())
+        .base_url("http://tenant.invalid")
+        .allow_insecure_http(true)
+        .access_token("t")
+        .proxy(proxy.uri())
+        .build()
+        .unwrap();
+    let response = get(&config, &config.runtime()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_401s_share_one_forced_refresh() {
+    let server = MockServer::start().await;
+    let mut issuer = TokenIssuer::new(600);
+    issuer.delay = Duration::from_millis(100);
+    issuer.mount(&server).await;
+    Mock::given(path("/v2025/sources"))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "revoked"})))
+        .mount(&server)
+        .await;
+    ok_for_any(&server).await;
+    let config = oauth(&server).build().unwrap();
+    let runtime = config.runtime();
+
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (config, runtime) = (config.clone(), runtime.clone());
+            tokio::spawn(async move { get(&config, &runtime).await.status() })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(issuer.count(), 2);
+}
