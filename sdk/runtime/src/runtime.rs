@@ -195,7 +195,12 @@ impl Runtime {
         let token = match &self.inner.auth {
             None => return Ok(()),
             Some(Auth::Static(token)) => token.clone(),
-            Some(Auth::OAuth(cache)) => cache.token().await?,
+            Some(Auth::OAuth(cache)) => {
+                cache
+                    .token()
+                    .instrument(tracing::debug_span!("sailpoint.token", operation = op.id))
+                    .await?
+            }
         };
         headers.insert(AUTHORIZATION, bearer(&token)?);
         Ok(())

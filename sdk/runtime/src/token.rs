@@ -10,6 +10,9 @@ use crate::secret::Secret;
 
 /// Lifetime assumed when the token response has no `expires_in`.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+/// Longest lifetime believed: a larger `expires_in` is read as this, so a
+/// silly value cannot overflow a clock and tokens are renewed at least daily.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// Largest token response body read.
 const TOKEN_BODY_LIMIT: usize = 64 * 1024;
 
@@ -145,8 +148,12 @@ impl TokenCache {
 
     async fn fetch_into(&self, state: &mut State) -> Result<Secret, TokenError> {
         let (token, lifetime) = self.fetch().await?;
+        let lifetime = lifetime.min(MAX_LIFETIME);
         let margin = self.margin.min(lifetime / 2);
-        let refresh_at = Instant::now() + lifetime.saturating_sub(margin);
+        let now = Instant::now();
+        let refresh_at = now
+            .checked_add(lifetime.saturating_sub(margin))
+            .unwrap_or(now);
         if let Some(old) = state.current.take() {
             state.previous = Some(old.token);
         }
@@ -204,7 +211,7 @@ impl TokenCache {
             Some(serde_json::Value::Number(n)) => n
                 .as_f64()
                 .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(|s| Duration::from_secs_f64(s.min(1e9)))
+                .map(|s| Duration::from_secs_f64(s.min(MAX_LIFETIME.as_secs_f64())))
                 .ok_or_else(|| invalid("`expires_in` is negative"))?,
             Some(serde_json::Value::String(s)) => s
                 .trim()

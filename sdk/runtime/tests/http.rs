@@ -860,3 +860,57 @@ async fn concurrent_401s_share_one_forced_refresh() {
     }
     assert_eq!(issuer.count(), 2);
 }
+
+#[tokio::test]
+async fn odd_token_responses_are_errors_or_clamped_never_panics() {
+    let cases = [
+        (
+            json!({"access_token": "a", "expires_in": "18446744073709551615"}),
+            None,
+        ),
+        (json!({"access_token": "a", "expires_in": 1e300}), None),
+        (json!({"access_token": "a"}), None),
+        (
+            json!({"access_token": "a", "expires_in": -5}),
+            Some("`expires_in` is negative"),
+        ),
+        (
+            json!({"access_token": 7}),
+            Some("`access_token` is not a string"),
+        ),
+        (json!({"token": "a"}), Some("no `access_token`")),
+    ];
+    for (body, expected_error) in cases {
+        let server = MockServer::start().await;
+        Mock::given(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+            .mount(&server)
+            .await;
+        let config = oauth(&server).build().unwrap();
+        let mut request = config
+            .http_client()
+            .get(config.base_url_for("v2025") + "/sources")
+            .build()
+            .unwrap();
+        let result = config.runtime().prepare(&mut request, &GET_SOURCES).await;
+        match (result, expected_error) {
+            (Ok(()), None) => assert_eq!(request.headers()["authorization"], "Bearer a"),
+            (Err(error), Some(text)) => assert!(error.to_string().contains(text), "{error}"),
+            (result, _) => panic!("{body}: {result:?}"),
+        }
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>login</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let config = oauth(&server).build().unwrap();
+    let mut request = config.http_client().get(server.uri()).build().unwrap();
+    let error = config
+        .runtime()
+        .prepare(&mut request, &GET_SOURCES)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("not JSON"), "{error}");
+}
