@@ -717,7 +717,7 @@ impl ConfigBuilder {
                         if found.client_id.is_none() {
                             missing.push(names.client_id);
                         }
-                        if found.client_secret.is_none() {
+                        if found.client_secret.is_none() && !names.client_secret.is_empty() {
                             missing.push(names.client_secret);
                         }
                     }
@@ -758,8 +758,10 @@ impl ConfigBuilder {
             found,
             Names {
                 base_url: "base_url".into(),
+                // The builder sets id and secret together, so only the
+                // credentials as a whole can be missing.
                 client_id: "client_credentials or access_token".into(),
-                client_secret: "client secret".into(),
+                client_secret: String::new(),
             },
         ))
     }

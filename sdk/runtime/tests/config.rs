@@ -127,10 +127,8 @@ fn a_partial_source_is_an_error_not_a_fall_through() {
     assert!(
         matches!(
             &error,
-            ConfigError::Incomplete {
-                origin: ConfigSource::Explicit,
-                ..
-            }
+            ConfigError::Incomplete { origin: ConfigSource::Explicit, missing }
+                if missing == &["client_credentials or access_token"]
         ),
         "{error:?}"
     );
