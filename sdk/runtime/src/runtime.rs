@@ -227,7 +227,9 @@ impl Runtime {
     /// - Runs in a `sailpoint.request` tracing span with the operation id,
     ///   method, URL path (never the query string, which may carry
     ///   personal data in filters), final status, attempts and latency.
-    ///   Headers and bodies are never logged.
+    ///   Events: each attempt's status and latency at `debug`, a retry or a
+    ///   401 refresh at `info`, a failed token request at `warn`. Headers
+    ///   and bodies are never logged.
     ///
     /// A transport error after the last attempt is returned as is.
     pub async fn execute(
@@ -323,7 +325,7 @@ impl Runtime {
                 && policy.allows(attempt, started.elapsed(), wait)
                 && let Some(mut next) = template.try_clone()
             {
-                tracing::warn!(
+                tracing::info!(
                     attempt,
                     status = result.as_ref().ok().map(|r| r.status().as_u16()),
                     wait_ms = millis(wait),
@@ -342,7 +344,7 @@ impl Runtime {
             return match result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    tracing::info!(
+                    tracing::debug!(
                         status = response.status().as_u16(),
                         attempts = attempt,
                         "request finished"
@@ -350,7 +352,7 @@ impl Runtime {
                     Ok(finish(response, attempt).await)
                 }
                 Err(error) => {
-                    tracing::warn!(
+                    tracing::debug!(
                         error_kind = kind(&error),
                         attempts = attempt,
                         "request failed"

@@ -220,7 +220,7 @@ impl TokenCache {
                 .map_err(|_| invalid("`expires_in` is not a number"))?,
             _ => DEFAULT_LIFETIME,
         };
-        tracing::info!(
+        tracing::debug!(
             token_url = %url,
             status = status.as_u16(),
             expires_in_s = lifetime.as_secs(),
