@@ -914,3 +914,25 @@ async fn odd_token_responses_are_errors_or_clamped_never_panics() {
         .unwrap_err();
     assert!(error.to_string().contains("not JSON"), "{error}");
 }
+
+#[tokio::test]
+async fn a_retry_after_a_wait_carries_a_fresh_token_if_the_old_one_expired() {
+    let server = MockServer::start().await;
+    // Replaced after 1 s; the 429 below makes the runtime wait 1 s.
+    let issuer = TokenIssuer::new(2);
+    issuer.mount(&server).await;
+    Mock::given(path("/v2025/sources"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    ok_for_any(&server).await;
+    let config = oauth(&server).build().unwrap();
+
+    let response = get(&config, &config.runtime()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(issuer.count(), 2);
+    let sent = api_requests(&server).await;
+    let tokens: Vec<_> = sent.iter().map(|r| authorization(r).unwrap()).collect();
+    assert_eq!(tokens, ["Bearer tok-1", "Bearer tok-2"]);
+}
