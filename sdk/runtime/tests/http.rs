@@ -242,8 +242,9 @@ async fn fifty_concurrent_callers_share_one_token_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expiry_mid_sequence_refreshes_once_for_concurrent_callers() {
     let server = MockServer::start().await;
-    // 2 s lifetime: the margin becomes 1 s, so the token is replaced after 1 s.
-    let mut issuer = TokenIssuer::new(2);
+    // 4 s lifetime: the margin becomes 2 s, so the token is replaced after
+    // 2 s (room for the first two calls on a busy machine).
+    let mut issuer = TokenIssuer::new(4);
     issuer.delay = Duration::from_millis(100);
     issuer.mount(&server).await;
     ok_for_any(&server).await;
@@ -254,7 +255,7 @@ async fn expiry_mid_sequence_refreshes_once_for_concurrent_callers() {
     get(&config, &runtime).await;
     assert_eq!(issuer.count(), 1);
 
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let (config, runtime) = (config.clone(), runtime.clone());
