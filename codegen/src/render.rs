@@ -157,7 +157,26 @@ pub mod builder;
 
 include!("generated_client.rs");
 
-pub use sailpoint_runtime::{{ApiError, ErrorExt, Runtime}};
+pub use sailpoint_runtime::{{ApiError, Config, ErrorExt, Runtime}};
+
+impl Client {{
+    /// A client for the `{base_path}` API of the tenant `config` names,
+    /// sharing its HTTP client, retry policy and OAuth token with every
+    /// other client built from the same configuration.
+    pub fn from_config(config: &Config) -> Self {{
+        Self::new_with_client(
+            &config.base_url_for("{base_path}"),
+            config.http_client(),
+            config.runtime(),
+        )
+    }}
+
+    /// A client configured from the environment and SailPoint's config
+    /// files, as [`Config::load`] reads them.
+    pub fn from_env() -> Result<Self, sailpoint_runtime::ConfigError> {{
+        Ok(Self::from_config(&Config::load()?))
+    }}
+}}
 "#,
         title = target.title,
         base_path = target.base_path,
@@ -247,7 +266,8 @@ mod tests {
             lib.contains("`use sailpoint_fixture::prelude::*;`"),
             "{lib}"
         );
-        assert!(lib.contains("pub use sailpoint_runtime::{ApiError, ErrorExt, Runtime};"));
+        assert!(lib.contains("pub use sailpoint_runtime::{ApiError, Config, ErrorExt, Runtime};"));
+        assert!(lib.contains("config.base_url_for(\"/fixture\")"), "{lib}");
     }
 
     #[test]

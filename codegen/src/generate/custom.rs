@@ -33,7 +33,7 @@ type Fallible<T> = Result<T, String>;
 /// Adds to progenitor's builder of `op` (in `builder`) what progenitor could
 /// not generate, and the body and response enums it needs to `types`.
 pub fn complete_builder(
-    builder: &mut Vec<Item>,
+    builder: &mut [Item],
     types: &mut Vec<Item>,
     op: &CustomOperation,
     document: &Value,

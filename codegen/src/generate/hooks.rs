@@ -1,47 +1,106 @@
 //! The generated client's `ClientHooks` implementation, which hands every
 //! request to the shared runtime (`sailpoint_runtime::Runtime`), and the
-//! table of headers each operation sends with a fixed value.
+//! table of what the runtime must know about each operation
+//! (`sailpoint_runtime::Operation`): its spec id, whether it is
+//! authenticated or experimental, and the headers it sends with a fixed
+//! value.
+
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use serde_json::Value;
 
 use super::names::OperationKey;
-use crate::normalize::Plan;
+use crate::normalize::{Plan, operations};
 
-/// Fixed headers by progenitor's operation name, sorted.
-pub fn fixed_headers(plan: &Plan) -> Vec<(String, Vec<(String, String)>)> {
-    let mut table: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
-    for (id, headers) in &plan.fixed_headers {
-        table
-            .entry(OperationKey::new(id.as_str()).method_name())
-            .or_default()
-            .extend(headers.iter().cloned());
-    }
-    for (id, content_type) in &plan.request_content_types {
-        table
-            .entry(OperationKey::new(id.as_str()).method_name())
-            .or_default()
-            .push(("Content-Type".to_string(), content_type.clone()));
-    }
-    table.into_iter().collect()
+/// What the runtime is told about one operation.
+pub struct OperationFacts {
+    pub key: OperationKey,
+    pub authenticated: bool,
+    pub experimental: bool,
+    pub fixed_headers: Vec<(String, String)>,
 }
 
-pub fn tokens(plan: &Plan) -> TokenStream {
-    let arms = fixed_headers(plan).into_iter().map(|(operation, headers)| {
-        let pairs = headers
+/// Whether `security` (the operation's, else the document's) lets the
+/// operation be called without credentials: `security: [{}]`, or no
+/// requirement at all.
+fn authenticated(operation: &Value, document: &Value) -> bool {
+    let security = operation
+        .get("security")
+        .or_else(|| document.get("security"))
+        .and_then(Value::as_array);
+    match security {
+        None => false,
+        Some(requirements) => {
+            !requirements.is_empty()
+                && !requirements
+                    .iter()
+                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+        }
+    }
+}
+
+/// Facts for every operation, sorted by progenitor's method name (the
+/// `OperationInfo::operation_id` the hooks look them up by).
+pub fn operation_facts(document: &Value, plan: &Plan) -> Vec<OperationFacts> {
+    let mut facts = BTreeMap::new();
+    for op in operations(document) {
+        let Some(operation) = document.pointer(op.pointer.as_str()) else {
+            continue;
+        };
+        let Some(id) = op.id(document) else { continue };
+        let key = OperationKey::new(id);
+        let mut fixed_headers = plan.fixed_headers.get(id).cloned().unwrap_or_default();
+        if let Some(content_type) = plan.request_content_types.get(id) {
+            fixed_headers.push(("Content-Type".to_string(), content_type.clone()));
+        }
+        facts.insert(
+            key.method_name(),
+            OperationFacts {
+                authenticated: authenticated(operation, document),
+                experimental: plan.experimental.contains(id),
+                fixed_headers,
+                key,
+            },
+        );
+    }
+    facts.into_values().collect()
+}
+
+pub fn tokens(facts: &[OperationFacts]) -> TokenStream {
+    let entries = facts.iter().map(|fact| {
+        let name = fact.key.method_name();
+        let id = fact.key.operation_id();
+        let (authenticated, experimental) = (fact.authenticated, fact.experimental);
+        let headers = fact
+            .fixed_headers
             .iter()
             .map(|(name, value)| quote! { (#name, #value) });
-        quote! { #operation => &[#(#pairs),*], }
+        quote! {
+            (#name, sailpoint_runtime::Operation {
+                id: #id,
+                authenticated: #authenticated,
+                experimental: #experimental,
+                fixed_headers: &[#(#headers),*],
+            }),
+        }
     });
     quote! {
-        /// Headers operations send with a fixed value: the experimental
-        /// opt-in, and request content types that are JSON under another
-        /// name (`application/json-patch+json`). They are not method
-        /// arguments.
-        pub(crate) fn fixed_headers(operation_id: &str) -> &'static [(&'static str, &'static str)] {
-            match operation_id {
-                #(#arms)*
-                _ => &[],
+        /// What the runtime needs to know about each operation, sorted by
+        /// method name (progenitor's `OperationInfo::operation_id`).
+        static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
+            #(#entries)*
+        ];
+
+        /// The runtime facts of the operation progenitor calls `name`.
+        fn operation(name: &str) -> &'static sailpoint_runtime::Operation {
+            // Every generated `send` names an operation of the table; the
+            // fallback only serves a hand-made `OperationInfo`.
+            static UNLISTED: sailpoint_runtime::Operation = sailpoint_runtime::Operation::new("");
+            match OPERATIONS.binary_search_by(|(listed, _)| (*listed).cmp(name)) {
+                Ok(index) => &OPERATIONS[index].1,
+                Err(_) => &UNLISTED,
             }
         }
 
@@ -51,7 +110,7 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 request: &mut reqwest::Request,
                 info: &OperationInfo,
             ) -> std::result::Result<(), Error<E>> {
-                self.inner.prepare(request, fixed_headers(info.operation_id))?;
+                self.inner.prepare(request, operation(info.operation_id)).await?;
                 Ok(())
             }
 
@@ -60,7 +119,9 @@ pub fn tokens(plan: &Plan) -> TokenStream {
                 request: reqwest::Request,
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&self.client, request, info.operation_id).await
+                self.inner
+                    .execute(&self.client, request, operation(info.operation_id))
+                    .await
             }
         }
     }

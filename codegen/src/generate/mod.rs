@@ -60,10 +60,11 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 
-    let hooks: syn::File = syn::parse2(hooks::tokens(&normalized.plan))
+    let facts = hooks::operation_facts(&normalized.document, &normalized.plan);
+    check_operation_table(&file, &facts)?;
+    let hooks: syn::File = syn::parse2(hooks::tokens(&facts))
         .map_err(|e| Error::Internal(format!("hooks do not parse: {e}")))?;
     file.items.extend(hooks.items);
-    check_fixed_header_keys(&file, &normalized.plan)?;
 
     Ok(Generated {
         file,
@@ -162,16 +163,19 @@ fn check_names(file: &syn::File, document: &serde_json::Value) -> Result<(), Err
     Ok(())
 }
 
-/// Every operation named in the fixed-header table must be one the code
-/// sends, or its headers would silently never go out.
-fn check_fixed_header_keys(file: &syn::File, plan: &crate::normalize::Plan) -> Result<(), Error> {
+/// The runtime's operation table and the generated `send`s must name the
+/// same operations: a send missing from the table would go out without its
+/// fixed headers and with the wrong authentication.
+fn check_operation_table(file: &syn::File, facts: &[hooks::OperationFacts]) -> Result<(), Error> {
     let sent = sent_operation_names(file);
-    for (operation, _) in hooks::fixed_headers(plan) {
-        if !sent.contains(&operation) {
-            return Err(Error::Internal(format!(
-                "fixed headers are planned for `{operation}`, but no generated method has that operation id"
-            )));
-        }
+    let listed: BTreeSet<String> = facts.iter().map(|f| f.key.method_name()).collect();
+    if let Some(name) = sent.symmetric_difference(&listed).next() {
+        let side = if listed.contains(name) {
+            "is in the operation table, but no generated `send` names it"
+        } else {
+            "is sent, but missing from the operation table"
+        };
+        return Err(Error::Internal(format!("operation `{name}` {side}")));
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 
 mod walk;
 
+pub mod empty_security;
 pub mod enum_values;
 pub mod error_responses;
 pub mod experimental_header;
@@ -64,6 +65,7 @@ impl PassContext {
 /// repairs, then request and response shapes.
 pub const PASSES: &[Pass] = &[
     missing_operation_ids::PASS,
+    empty_security::PASS,
     invalid_schema_types::PASS,
     privilege_criteria_property::PASS,
     enum_values::PASS,

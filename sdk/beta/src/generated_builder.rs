@@ -6415,10 +6415,10 @@ impl<'a> CreateSearchAttributeConfig<'a> {
         }
     }
 }
-/**Builder for `get_single_search_attribute_config`: `GET /accounts/search-attribute-config/{name}`.
+/**Builder for [`ClientSearchAttributeConfigurationExt::get_single_search_attribute_config`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientSearchAttributeConfigurationExt::get_single_search_attribute_config`]: super::ClientSearchAttributeConfigurationExt::get_single_search_attribute_config*/
+#[derive(Debug, Clone)]
 pub struct GetSingleSearchAttributeConfig<'a> {
     client: &'a super::Client,
     name: Result<::std::string::String, String>,
@@ -6426,11 +6426,10 @@ pub struct GetSingleSearchAttributeConfig<'a> {
 impl<'a> GetSingleSearchAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             name: Err("name was not initialized".to_string()),
         }
     }
-    ///Sets the `name` path parameter.
     pub fn name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -6438,7 +6437,7 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
         self.name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for name failed".to_string()
+                "conversion to `:: std :: string :: String` for name failed".to_string()
             });
         self
     }
@@ -6446,16 +6445,16 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetSingleSearchAttributeConfigResponse>,
+        ResponseValue<types::GetSingleSearchAttributeConfigResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, name } = self;
         let name = name.map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/accounts/search-attribute-config/{}", client.baseurl, encode_path(& name
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -6484,11 +6483,11 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
                     ::std::vec::Vec<types::SearchAttributeConfig>,
                 >::from_response(response)
                     .await?
-                    .map(GetSingleSearchAttributeConfigResponse::Ok)
+                    .map(types::GetSingleSearchAttributeConfigResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| GetSingleSearchAttributeConfigResponse::NoContent)
+                    .map(|()| types::GetSingleSearchAttributeConfigResponse::NoContent)
             }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -6508,14 +6507,6 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_single_search_attribute_config` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetSingleSearchAttributeConfigResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::SearchAttributeConfig>),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientSearchAttributeConfigurationExt::delete_search_attribute_config`]
 
@@ -12618,26 +12609,25 @@ impl<'a> DeleteAccessModelMetadataFromEntitlement<'a> {
         }
     }
 }
-/**Builder for `import_entitlements_by_source`: `POST /entitlements/aggregate/sources/{id}`.
+/**Builder for [`ClientEntitlementsExt::import_entitlements_by_source`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientEntitlementsExt::import_entitlements_by_source`]: super::ClientEntitlementsExt::import_entitlements_by_source*/
 #[derive(Debug)]
 pub struct ImportEntitlementsBySource<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    csv_file: Option<sailpoint_runtime::FilePart>,
+    csv_file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportEntitlementsBySource<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            csv_file: None,
+            csv_file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -12645,15 +12635,24 @@ impl<'a> ImportEntitlementsBySource<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     /**Sets the `csvFile` file part (bytes or a stream, with a file name).
 
 The CSV file containing the source entitlements to aggregate.*/
-    pub fn csv_file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.csv_file = Some(value);
+    pub fn csv_file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.csv_file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for csv_file failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -12675,28 +12674,25 @@ The CSV file containing the source entitlements to aggregate.*/
         let Self { client, id, csv_file, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match csv_file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "csvFile",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "csvFile"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = csv_file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "csvFile",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "csvFile"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/entitlements/aggregate/sources/{}", client.baseurl, encode_path(& id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -12710,8 +12706,8 @@ The CSV file containing the source entitlements to aggregate.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_entitlements_by_source",
@@ -20996,26 +20992,25 @@ impl<'a> GetNonEmployeeExportRecords<'a> {
         }
     }
 }
-/**Builder for `import_non_employee_records_in_bulk`: `POST /non-employee-sources/{id}/non-employee-bulk-upload`.
+/**Builder for [`ClientNonEmployeeLifecycleManagementExt::import_non_employee_records_in_bulk`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientNonEmployeeLifecycleManagementExt::import_non_employee_records_in_bulk`]: super::ClientNonEmployeeLifecycleManagementExt::import_non_employee_records_in_bulk*/
 #[derive(Debug)]
 pub struct ImportNonEmployeeRecordsInBulk<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    data: Option<sailpoint_runtime::FilePart>,
+    data: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            data: None,
+            data: Err("data was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -21023,13 +21018,20 @@ impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     ///Sets the `data` file part (bytes or a stream, with a file name).
-    pub fn data(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.data = Some(value);
+    pub fn data<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.data = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for data failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -21051,30 +21053,22 @@ impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
         let Self { client, id, data, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match data {
-            Some(value) => {
-                form = form
-                    .part(
-                        "data",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "data"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("data was not initialized".to_string()));
-            }
-        }
+        let value = data.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "data",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "data")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/non-employee-sources/{}/non-employee-bulk-upload", client.baseurl,
-            encode_path(& id.to_string())
+            encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -21088,8 +21082,8 @@ impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_non_employee_records_in_bulk",
@@ -25677,30 +25671,42 @@ impl<'a> GetValidTimeZones<'a> {
         }
     }
 }
-/**Builder for `get_identity_outlier_snapshots`: `GET /outlier-summaries`.
+/**Builder for [`ClientIaiOutliersExt::get_identity_outlier_snapshots`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientIaiOutliersExt::get_identity_outlier_snapshots`]: super::ClientIaiOutliersExt::get_identity_outlier_snapshots*/
+#[derive(Debug, Clone)]
 pub struct GetIdentityOutlierSnapshots<'a> {
     client: &'a super::Client,
+    filters: Result<Option<::std::string::String>, String>,
     limit: Result<Option<i32>, String>,
     offset: Result<Option<i32>, String>,
-    type_: Result<Option<::std::string::String>, String>,
-    filters: Result<Option<::std::string::String>, String>,
     sorters: Result<Option<::std::string::String>, String>,
+    type_: Result<Option<types::GetIdentityOutlierSnapshotsType>, String>,
 }
 impl<'a> GetIdentityOutlierSnapshots<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
+            filters: Ok(None),
             limit: Ok(None),
             offset: Ok(None),
-            type_: Ok(None),
-            filters: Ok(None),
             sorters: Ok(None),
+            type_: Ok(None),
         }
     }
-    ///Sets the `limit` query parameter.
+    pub fn filters<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.filters = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
+        self
+    }
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<i32>,
@@ -25711,7 +25717,6 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
             .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
-    ///Sets the `offset` query parameter.
     pub fn offset<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<i32>,
@@ -25722,33 +25727,6 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
             .map_err(|_| "conversion to `i32` for offset failed".to_string());
         self
     }
-    ///Sets the `type` query parameter.
-    pub fn type_<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        self.type_ = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| {
-                "conversion to `::std::string::String` for type_ failed".to_string()
-            });
-        self
-    }
-    ///Sets the `filters` query parameter.
-    pub fn filters<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        self.filters = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| {
-                "conversion to `::std::string::String` for filters failed".to_string()
-            });
-        self
-    }
-    ///Sets the `sorters` query parameter.
     pub fn sorters<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -25757,7 +25735,21 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `::std::string::String` for sorters failed".to_string()
+                "conversion to `:: std :: string :: String` for sorters failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn type_<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::GetIdentityOutlierSnapshotsType>,
+    {
+        self.type_ = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `GetIdentityOutlierSnapshotsType` for type_ failed"
+                    .to_string()
             });
         self
     }
@@ -25765,17 +25757,17 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetIdentityOutlierSnapshotsResponse>,
+        ResponseValue<types::GetIdentityOutlierSnapshotsResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
-        let Self { client, limit, offset, type_, filters, sorters } = self;
+        let Self { client, filters, limit, offset, sorters, type_ } = self;
+        let filters = filters.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let offset = offset.map_err(Error::InvalidRequest)?;
-        let type_ = type_.map_err(Error::InvalidRequest)?;
-        let filters = filters.map_err(Error::InvalidRequest)?;
         let sorters = sorters.map_err(Error::InvalidRequest)?;
+        let type_ = type_.map_err(Error::InvalidRequest)?;
         let url = format!("{}/outlier-summaries", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -25789,11 +25781,11 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .query(&progenitor_client::QueryParam::new("type", &type_))
-            .query(&progenitor_client::QueryParam::new("filters", &filters))
             .query(&progenitor_client::QueryParam::new("sorters", &sorters))
+            .query(&progenitor_client::QueryParam::new("type", &type_))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -25809,14 +25801,14 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
                     ::std::vec::Vec<types::OutlierSummary>,
                 >::from_response(response)
                     .await?
-                    .map(GetIdentityOutlierSnapshotsResponse::Ok)
+                    .map(types::GetIdentityOutlierSnapshotsResponse::Ok)
             }
             202u16 => {
                 ResponseValue::<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >::from_response(response)
                     .await?
-                    .map(GetIdentityOutlierSnapshotsResponse::Accepted)
+                    .map(types::GetIdentityOutlierSnapshotsResponse::Accepted)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -25837,36 +25829,31 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
         }
     }
 }
-///What `get_identity_outlier_snapshots` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetIdentityOutlierSnapshotsResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::OutlierSummary>),
-    ///Status 202.
-    Accepted(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-/**Builder for `get_latest_identity_outlier_snapshots`: `GET /outlier-summaries/latest`.
+/**Builder for [`ClientIaiOutliersExt::get_latest_identity_outlier_snapshots`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientIaiOutliersExt::get_latest_identity_outlier_snapshots`]: super::ClientIaiOutliersExt::get_latest_identity_outlier_snapshots*/
+#[derive(Debug, Clone)]
 pub struct GetLatestIdentityOutlierSnapshots<'a> {
     client: &'a super::Client,
-    type_: Result<Option<::std::string::String>, String>,
+    type_: Result<Option<types::GetLatestIdentityOutlierSnapshotsType>, String>,
 }
 impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client, type_: Ok(None) }
+        Self {
+            client: client,
+            type_: Ok(None),
+        }
     }
-    ///Sets the `type` query parameter.
     pub fn type_<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<types::GetLatestIdentityOutlierSnapshotsType>,
     {
         self.type_ = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `::std::string::String` for type_ failed".to_string()
+                "conversion to `GetLatestIdentityOutlierSnapshotsType` for type_ failed"
+                    .to_string()
             });
         self
     }
@@ -25874,13 +25861,13 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetLatestIdentityOutlierSnapshotsResponse>,
+        ResponseValue<types::GetLatestIdentityOutlierSnapshotsResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, type_ } = self;
         let type_ = type_.map_err(Error::InvalidRequest)?;
         let url = format!("{}/outlier-summaries/latest", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -25910,14 +25897,14 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
                     ::std::vec::Vec<types::LatestOutlierSummary>,
                 >::from_response(response)
                     .await?
-                    .map(GetLatestIdentityOutlierSnapshotsResponse::Ok)
+                    .map(types::GetLatestIdentityOutlierSnapshotsResponse::Ok)
             }
             202u16 => {
                 ResponseValue::<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >::from_response(response)
                     .await?
-                    .map(GetLatestIdentityOutlierSnapshotsResponse::Accepted)
+                    .map(types::GetLatestIdentityOutlierSnapshotsResponse::Accepted)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -25937,14 +25924,6 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_latest_identity_outlier_snapshots` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetLatestIdentityOutlierSnapshotsResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::LatestOutlierSummary>),
-    ///Status 202.
-    Accepted(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 /**Builder for [`ClientIaiOutliersExt::get_identity_outliers`]
 
@@ -26853,26 +26832,34 @@ impl<'a> GetPasswordDictionary<'a> {
         }
     }
 }
-/**Builder for `put_password_dictionary`: `PUT /password-dictionary`.
+/**Builder for [`ClientPasswordDictionaryExt::put_password_dictionary`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientPasswordDictionaryExt::put_password_dictionary`]: super::ClientPasswordDictionaryExt::put_password_dictionary*/
 #[derive(Debug)]
 pub struct PutPasswordDictionary<'a> {
     client: &'a super::Client,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> PutPasswordDictionary<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            file: None,
+            client: client,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -26890,25 +26877,22 @@ impl<'a> PutPasswordDictionary<'a> {
     ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, file, extra_parts } = self;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/password-dictionary", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -26918,8 +26902,12 @@ impl<'a> PutPasswordDictionary<'a> {
         let mut request = client
             .client
             .put(url)
-            .multipart(form)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "put_password_dictionary",
@@ -26930,7 +26918,6 @@ impl<'a> PutPasswordDictionary<'a> {
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
-            201u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -38280,28 +38267,27 @@ impl<'a> GetSpConfigExport<'a> {
         }
     }
 }
-/**Builder for `import_sp_config`: `POST /sp-config/import`.
+/**Builder for [`ClientSpConfigExt::import_sp_config`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSpConfigExt::import_sp_config`]: super::ClientSpConfigExt::import_sp_config*/
 #[derive(Debug)]
 pub struct ImportSpConfig<'a> {
     client: &'a super::Client,
     preview: Result<Option<bool>, String>,
-    data: Option<sailpoint_runtime::FilePart>,
-    options: Option<types::ImportOptions>,
+    data: Result<sailpoint_runtime::FilePart, String>,
+    options: Result<Option<types::ImportOptions>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSpConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             preview: Ok(None),
-            data: None,
-            options: None,
+            data: Err("data was not initialized".to_string()),
+            options: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `preview` query parameter.
     pub fn preview<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
@@ -38315,13 +38301,28 @@ impl<'a> ImportSpConfig<'a> {
     /**Sets the `data` file part (bytes or a stream, with a file name).
 
 JSON file containing the objects to be imported.*/
-    pub fn data(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.data = Some(value);
+    pub fn data<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.data = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for data failed".to_string()
+            });
         self
     }
     ///Sets the `options` part, sent as JSON with `Content-Type: application/json`.
-    pub fn options(mut self, value: types::ImportOptions) -> Self {
-        self.options = Some(value);
+    pub fn options<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ImportOptions>,
+    {
+        self.options = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `types::ImportOptions` for options failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -38340,46 +38341,29 @@ JSON file containing the objects to be imported.*/
         let Self { client, preview, data, options, extra_parts } = self;
         let preview = preview.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match data {
-            Some(value) => {
-                form = form
-                    .part(
-                        "data",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "data"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("data was not initialized".to_string()));
-            }
-        }
-        match options {
-            Some(value) => {
-                form = form
-                    .part(
-                        "options",
-                        reqwest::multipart::Part::text(
-                                ::serde_json::to_string(&value)
-                                    .map_err(|e| Error::InvalidRequest(
-                                        format!("part {}: {e}", "options"),
-                                    ))?,
-                            )
-                            .mime_str("application/json")
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "options"),
-                            ))?,
-                    );
-            }
-            None => {}
+        let value = data.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "data",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "data")))?,
+            );
+        if let Some(value) = options.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "options",
+                    sailpoint_runtime::json_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "options"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/sp-config/import", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -38393,9 +38377,9 @@ JSON file containing the objects to be imported.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .query(&progenitor_client::QueryParam::new("preview", &preview))
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_sp_config",
@@ -41880,26 +41864,25 @@ impl<'a> GetSourceAccountsSchema<'a> {
         }
     }
 }
-/**Builder for `import_source_accounts_schema`: `POST /sources/{sourceId}/schemas/accounts`.
+/**Builder for [`ClientSourcesExt::import_source_accounts_schema`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_source_accounts_schema`]: super::ClientSourcesExt::import_source_accounts_schema*/
 #[derive(Debug)]
 pub struct ImportSourceAccountsSchema<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSourceAccountsSchema<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -41907,13 +41890,22 @@ impl<'a> ImportSourceAccountsSchema<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -41932,28 +41924,25 @@ impl<'a> ImportSourceAccountsSchema<'a> {
         let Self { client, source_id, file, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/schemas/accounts", client.baseurl, encode_path(& source_id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -41967,8 +41956,8 @@ impl<'a> ImportSourceAccountsSchema<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_source_accounts_schema",
@@ -42095,28 +42084,27 @@ impl<'a> GetSourceEntitlementsSchema<'a> {
         }
     }
 }
-/**Builder for `import_source_entitlements_schema`: `POST /sources/{sourceId}/schemas/entitlements`.
+/**Builder for [`ClientSourcesExt::import_source_entitlements_schema`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_source_entitlements_schema`]: super::ClientSourcesExt::import_source_entitlements_schema*/
 #[derive(Debug)]
 pub struct ImportSourceEntitlementsSchema<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
     schema_name: Result<Option<::std::string::String>, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSourceEntitlementsSchema<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
             schema_name: Ok(None),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -42124,11 +42112,11 @@ impl<'a> ImportSourceEntitlementsSchema<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
-    ///Sets the `schemaName` query parameter.
     pub fn schema_name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -42137,14 +42125,22 @@ impl<'a> ImportSourceEntitlementsSchema<'a> {
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `::std::string::String` for schema_name failed"
+                "conversion to `:: std :: string :: String` for schema_name failed"
                     .to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -42164,28 +42160,25 @@ impl<'a> ImportSourceEntitlementsSchema<'a> {
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let schema_name = schema_name.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/schemas/entitlements", client.baseurl, encode_path(& source_id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -42199,9 +42192,9 @@ impl<'a> ImportSourceEntitlementsSchema<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .query(&progenitor_client::QueryParam::new("schemaName", &schema_name))
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_source_entitlements_schema",
@@ -42231,26 +42224,25 @@ impl<'a> ImportSourceEntitlementsSchema<'a> {
         }
     }
 }
-/**Builder for `import_source_connector_file`: `POST /sources/{sourceId}/upload-connector-file`.
+/**Builder for [`ClientSourcesExt::import_source_connector_file`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_source_connector_file`]: super::ClientSourcesExt::import_source_connector_file*/
 #[derive(Debug)]
 pub struct ImportSourceConnectorFile<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSourceConnectorFile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -42258,13 +42250,22 @@ impl<'a> ImportSourceConnectorFile<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -42283,28 +42284,25 @@ impl<'a> ImportSourceConnectorFile<'a> {
         let Self { client, source_id, file, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/upload-connector-file", client.baseurl, encode_path(&
-            source_id.to_string())
+            source_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -42318,8 +42316,8 @@ impl<'a> ImportSourceConnectorFile<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_source_connector_file",
@@ -42640,28 +42638,30 @@ impl<'a> UpdateSourceEntitlementRequestConfig<'a> {
         }
     }
 }
-/**Builder for `import_accounts`: `POST /sources/{sourceId}/load-accounts`.
+/**Builder for [`ClientSourcesExt::import_accounts`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_accounts`]: super::ClientSourcesExt::import_accounts*/
 #[derive(Debug)]
 pub struct ImportAccounts<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
-    disable_optimization: Option<types::ImportAccountsDisableOptimizationPart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
+    disable_optimization: Result<
+        Option<types::ImportAccountsDisableOptimizationPart>,
+        String,
+    >,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportAccounts<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
-            disable_optimization: None,
+            file: Ok(None),
+            disable_optimization: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -42669,23 +42669,38 @@ impl<'a> ImportAccounts<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 The CSV file containing the source accounts to aggregate.*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     ///Sets the `disableOptimization` part, sent as JSON with `Content-Type: application/json`.
-    pub fn disable_optimization(
-        mut self,
-        value: types::ImportAccountsDisableOptimizationPart,
-    ) -> Self {
-        self.disable_optimization = Some(value);
+    pub fn disable_optimization<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ImportAccountsDisableOptimizationPart>,
+    {
+        self.disable_optimization = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `types::ImportAccountsDisableOptimizationPart` for disable_optimization failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -42707,47 +42722,35 @@ The CSV file containing the source accounts to aggregate.*/
         let Self { client, source_id, file, disable_optimization, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
-        match disable_optimization {
-            Some(value) => {
-                form = form
-                    .part(
-                        "disableOptimization",
-                        reqwest::multipart::Part::text(
-                                ::serde_json::to_string(&value)
-                                    .map_err(|e| Error::InvalidRequest(
-                                        format!("part {}: {e}", "disableOptimization"),
-                                    ))?,
-                            )
-                            .mime_str("application/json")
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "disableOptimization"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = disable_optimization.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "disableOptimization",
+                    sailpoint_runtime::json_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "disableOptimization"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/load-accounts", client.baseurl, encode_path(& source_id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -42761,8 +42764,8 @@ The CSV file containing the source accounts to aggregate.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_accounts",
@@ -42792,26 +42795,25 @@ The CSV file containing the source accounts to aggregate.*/
         }
     }
 }
-/**Builder for `import_entitlements`: `POST /sources/{sourceId}/load-entitlements`.
+/**Builder for [`ClientSourcesExt::import_entitlements`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_entitlements`]: super::ClientSourcesExt::import_entitlements*/
 #[derive(Debug)]
 pub struct ImportEntitlements<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportEntitlements<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -42819,15 +42821,24 @@ impl<'a> ImportEntitlements<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 The CSV file containing the source entitlements to aggregate.*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -42849,28 +42860,25 @@ The CSV file containing the source entitlements to aggregate.*/
         let Self { client, source_id, file, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/load-entitlements", client.baseurl, encode_path(& source_id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -42884,8 +42892,8 @@ The CSV file containing the source entitlements to aggregate.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_entitlements",
@@ -42915,26 +42923,25 @@ The CSV file containing the source entitlements to aggregate.*/
         }
     }
 }
-/**Builder for `import_uncorrelated_accounts`: `POST /sources/{sourceId}/load-uncorrelated-accounts`.
+/**Builder for [`ClientSourcesExt::import_uncorrelated_accounts`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_uncorrelated_accounts`]: super::ClientSourcesExt::import_uncorrelated_accounts*/
 #[derive(Debug)]
 pub struct ImportUncorrelatedAccounts<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportUncorrelatedAccounts<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -42942,13 +42949,22 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -42970,28 +42986,25 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
         let Self { client, source_id, file, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/load-uncorrelated-accounts", client.baseurl, encode_path(&
-            source_id.to_string())
+            source_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -43005,8 +43018,8 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_uncorrelated_accounts",
@@ -44689,48 +44702,25 @@ impl<'a> GetTaskStatusList<'a> {
         }
     }
 }
-/**Builder for `get_pending_tasks`: `GET /task-status/pending-tasks`.
+/**Builder for [`ClientTaskManagementExt::get_pending_tasks`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientTaskManagementExt::get_pending_tasks`]: super::ClientTaskManagementExt::get_pending_tasks*/
+#[derive(Debug, Clone)]
 pub struct GetPendingTasks<'a> {
     client: &'a super::Client,
-    offset: Result<Option<i32>, String>,
-    limit: Result<Option<i32>, String>,
     count: Result<Option<bool>, String>,
+    limit: Result<Option<i32>, String>,
+    offset: Result<Option<i32>, String>,
 }
 impl<'a> GetPendingTasks<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            offset: Ok(None),
-            limit: Ok(None),
+            client: client,
             count: Ok(None),
+            limit: Ok(None),
+            offset: Ok(None),
         }
     }
-    ///Sets the `offset` query parameter.
-    pub fn offset<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i32>,
-    {
-        self.offset = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
-        self
-    }
-    ///Sets the `limit` query parameter.
-    pub fn limit<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i32>,
-    {
-        self.limit = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
-        self
-    }
-    ///Sets the `count` query parameter.
     pub fn count<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
@@ -44741,19 +44731,39 @@ impl<'a> GetPendingTasks<'a> {
             .map_err(|_| "conversion to `bool` for count failed".to_string());
         self
     }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+        self
+    }
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.offset = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+        self
+    }
     ///Sends a `GET` request to `/task-status/pending-tasks`
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetPendingTasksResponse>,
+        ResponseValue<types::GetPendingTasksResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
-        let Self { client, offset, limit, count } = self;
-        let offset = offset.map_err(Error::InvalidRequest)?;
-        let limit = limit.map_err(Error::InvalidRequest)?;
+        let Self { client, count, limit, offset } = self;
         let count = count.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
         let url = format!("{}/task-status/pending-tasks", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -44767,9 +44777,9 @@ impl<'a> GetPendingTasks<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("count", &count))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -44785,11 +44795,11 @@ impl<'a> GetPendingTasks<'a> {
                     ::std::vec::Vec<types::TaskStatus>,
                 >::from_response(response)
                     .await?
-                    .map(GetPendingTasksResponse::Ok)
+                    .map(types::GetPendingTasksResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| GetPendingTasksResponse::NoContent)
+                    .map(|()| types::GetPendingTasksResponse::NoContent)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -44809,14 +44819,6 @@ impl<'a> GetPendingTasks<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_pending_tasks` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetPendingTasksResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::TaskStatus>),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientTaskManagementExt::get_pending_task_headers`]
 
@@ -47851,22 +47853,21 @@ impl<'a> CompleteTriggerInvocation<'a> {
         }
     }
 }
-/**Builder for `start_test_trigger_invocation`: `POST /trigger-invocations/test`.
+/**Builder for [`ClientTriggersExt::start_test_trigger_invocation`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientTriggersExt::start_test_trigger_invocation`]: super::ClientTriggersExt::start_test_trigger_invocation*/
+#[derive(Debug, Clone)]
 pub struct StartTestTriggerInvocation<'a> {
     client: &'a super::Client,
-    body: Result<types::TestInvocation, String>,
+    body: Result<types::builder::TestInvocation, String>,
 }
 impl<'a> StartTestTriggerInvocation<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            body: Err("body was not initialized".to_string()),
+            client: client,
+            body: Ok(::std::default::Default::default()),
         }
     }
-    /// Sets the JSON request body.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::TestInvocation>,
@@ -47874,20 +47875,34 @@ impl<'a> StartTestTriggerInvocation<'a> {
     {
         self.body = value
             .try_into()
-            .map_err(|e| format!("conversion to body failed: {e}"));
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `TestInvocation` for body failed: {}", s)
+            });
+        self
+    }
+    pub fn body_map<F>(mut self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::TestInvocation,
+        ) -> types::builder::TestInvocation,
+    {
+        self.body = self.body.map(f);
         self
     }
     ///Sends a `POST` request to `/trigger-invocations/test`
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<StartTestTriggerInvocationResponse>,
+        ResponseValue<types::StartTestTriggerInvocationResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, body } = self;
-        let body = body.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| types::TestInvocation::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/trigger-invocations/test", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -47917,11 +47932,11 @@ impl<'a> StartTestTriggerInvocation<'a> {
                     ::std::vec::Vec<types::Invocation>,
                 >::from_response(response)
                     .await?
-                    .map(StartTestTriggerInvocationResponse::Ok)
+                    .map(types::StartTestTriggerInvocationResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| StartTestTriggerInvocationResponse::NoContent)
+                    .map(|()| types::StartTestTriggerInvocationResponse::NoContent)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -47941,14 +47956,6 @@ impl<'a> StartTestTriggerInvocation<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `start_test_trigger_invocation` answers: one variant per success status.
-#[derive(Debug)]
-pub enum StartTestTriggerInvocationResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::Invocation>),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientUiMetadataExt::get_tenant_ui_metadata`]
 
@@ -55939,28 +55946,27 @@ impl<'a> CreateFormDefinitionByTemplate<'a> {
         }
     }
 }
-/**Builder for `create_form_definition_file_request`: `POST /form-definitions/{formDefinitionID}/upload`.
+/**Builder for [`ClientCustomFormsExt::create_form_definition_file_request`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientCustomFormsExt::create_form_definition_file_request`]: super::ClientCustomFormsExt::create_form_definition_file_request*/
 #[derive(Debug)]
 pub struct CreateFormDefinitionFileRequest<'a> {
     client: &'a super::Client,
     form_definition_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> CreateFormDefinitionFileRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             form_definition_id: Err(
                 "form_definition_id was not initialized".to_string(),
             ),
-            file: None,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `formDefinitionID` path parameter.
     pub fn form_definition_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -55968,7 +55974,7 @@ impl<'a> CreateFormDefinitionFileRequest<'a> {
         self.form_definition_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for form_definition_id failed"
+                "conversion to `:: std :: string :: String` for form_definition_id failed"
                     .to_string()
             });
         self
@@ -55976,8 +55982,15 @@ impl<'a> CreateFormDefinitionFileRequest<'a> {
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 File specifying the multipart*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -55999,31 +56012,23 @@ File specifying the multipart*/
         let Self { client, form_definition_id, file, extra_parts } = self;
         let form_definition_id = form_definition_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .with_default_content_type("image/png")
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .with_default_content_type("image/png")
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/form-definitions/{}/upload", client.baseurl, encode_path(&
-            form_definition_id.to_string())
+            form_definition_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -56037,8 +56042,8 @@ File specifying the multipart*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_form_definition_file_request",
@@ -57431,28 +57436,35 @@ impl<'a> GetManualDiscoverApplicationsCsvTemplate<'a> {
         }
     }
 }
-/**Builder for `send_manual_discover_applications_csv_template`: `POST /manual-discover-applications`.
+/**Builder for [`ClientApplicationDiscoveryExt::send_manual_discover_applications_csv_template`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientApplicationDiscoveryExt::send_manual_discover_applications_csv_template`]: super::ClientApplicationDiscoveryExt::send_manual_discover_applications_csv_template*/
 #[derive(Debug)]
 pub struct SendManualDiscoverApplicationsCsvTemplate<'a> {
     client: &'a super::Client,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> SendManualDiscoverApplicationsCsvTemplate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            file: None,
+            client: client,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 The CSV file to upload containing `application_name` and `description` columns. Each row represents an application to be discovered.*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -57470,27 +57482,19 @@ The CSV file to upload containing `application_name` and `description` columns. 
     ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, file, extra_parts } = self;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/manual-discover-applications", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -57500,8 +57504,12 @@ The CSV file to upload containing `application_name` and `description` columns. 
         let mut request = client
             .client
             .post(url)
-            .multipart(form)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "send_manual_discover_applications_csv_template",
@@ -57852,41 +57860,38 @@ impl<'a> PatchDiscoveredApplicationById<'a> {
         }
     }
 }
-/**Builder for `set_icon`: `PUT /icons/{objectType}/{objectId}`.
+/**Builder for [`ClientIconsExt::set_icon`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientIconsExt::set_icon`]: super::ClientIconsExt::set_icon*/
 #[derive(Debug)]
 pub struct SetIcon<'a> {
     client: &'a super::Client,
-    object_type: Result<::std::string::String, String>,
+    object_type: Result<types::SetIconObjectType, String>,
     object_id: Result<::std::string::String, String>,
-    image: Option<sailpoint_runtime::FilePart>,
+    image: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> SetIcon<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             object_type: Err("object_type was not initialized".to_string()),
             object_id: Err("object_id was not initialized".to_string()),
-            image: None,
+            image: Err("image was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `objectType` path parameter.
     pub fn object_type<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<types::SetIconObjectType>,
     {
         self.object_type = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for object_type failed"
-                    .to_string()
+                "conversion to `SetIconObjectType` for object_type failed".to_string()
             });
         self
     }
-    ///Sets the `objectId` path parameter.
     pub fn object_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -57894,15 +57899,24 @@ impl<'a> SetIcon<'a> {
         self.object_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for object_id failed".to_string()
+                "conversion to `:: std :: string :: String` for object_id failed"
+                    .to_string()
             });
         self
     }
     /**Sets the `image` file part (bytes or a stream, with a file name).
 
 file with icon. Allowed mime-types ['image/png', 'image/jpeg']*/
-    pub fn image(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.image = Some(value);
+    pub fn image<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.image = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for image failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -57925,32 +57939,24 @@ file with icon. Allowed mime-types ['image/png', 'image/jpeg']*/
         let object_type = object_type.map_err(Error::InvalidRequest)?;
         let object_id = object_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match image {
-            Some(value) => {
-                form = form
-                    .part(
-                        "image",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "image"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(
-                    Error::InvalidRequest("image was not initialized".to_string()),
-                );
-            }
-        }
+        let value = image.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "image",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("part {}: {e}", "image"),
+                    ))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/icons/{}/{}", client.baseurl, encode_path(& object_type.to_string()),
-            encode_path(& object_id.to_string())
+            encode_path(& object_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -57964,8 +57970,8 @@ file with icon. Allowed mime-types ['image/png', 'image/jpeg']*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "set_icon",

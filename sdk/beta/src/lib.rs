@@ -28,4 +28,23 @@ pub mod builder;
 
 include!("generated_client.rs");
 
-pub use sailpoint_runtime::{ApiError, ErrorExt, Runtime};
+pub use sailpoint_runtime::{ApiError, Config, ErrorExt, Runtime};
+
+impl Client {
+    /// A client for the `/beta` API of the tenant `config` names,
+    /// sharing its HTTP client, retry policy and OAuth token with every
+    /// other client built from the same configuration.
+    pub fn from_config(config: &Config) -> Self {
+        Self::new_with_client(
+            &config.base_url_for("/beta"),
+            config.http_client(),
+            config.runtime(),
+        )
+    }
+
+    /// A client configured from the environment and SailPoint's config
+    /// files, as [`Config::load`] reads them.
+    pub fn from_env() -> Result<Self, sailpoint_runtime::ConfigError> {
+        Ok(Self::from_config(&Config::load()?))
+    }
+}

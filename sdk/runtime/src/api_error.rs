@@ -38,9 +38,54 @@ pub struct ApiError {
     /// The `message` field of 429 Too Many Requests bodies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// What the runtime recorded about the response: attempts made, status,
+    /// content type and, when the server's body was not a SailPoint error
+    /// object, a bounded excerpt of it. Not sent by the server; `None` for a
+    /// body that did not pass through [`Runtime::execute`](crate::Runtime::execute).
+    #[serde(
+        rename = "sailpointRuntime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub runtime: Option<ResponseInfo>,
     /// Any other fields of the body, kept as received.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Facts [`Runtime::execute`](crate::Runtime::execute) records on every error
+/// response, in [`ApiError::runtime`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseInfo {
+    /// How many times the request was sent, the first included.
+    pub attempts: u32,
+    /// The HTTP status of the last attempt.
+    pub status: u16,
+    /// The `Content-Type` the server sent (at most 256 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Set when the server's body was not a SailPoint error object (HTML,
+    /// plain text, truncated or too large) and was replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_body: Option<RawBody>,
+}
+
+/// The start of an error body that could not be decoded as an [`ApiError`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawBody {
+    /// Why it was replaced: `not JSON`, `empty`, `too large to keep`, ...
+    pub reason: String,
+    /// At most 4 KiB of the body as text, cut on a character boundary.
+    pub excerpt: String,
+    /// Whether the body was longer than `excerpt`.
+    pub truncated: bool,
+    /// How many bytes of the body were read (reading stops at 64 KiB).
+    pub bytes_read: u64,
+    /// The `Content-Length` the server announced, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_length: Option<u64>,
 }
 
 /// One localized message of an [`ApiError`].
@@ -89,7 +134,35 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.headline().unwrap_or("unspecified API error"))?;
+        match (self.headline(), &self.runtime) {
+            (Some(headline), _) => f.write_str(headline)?,
+            (
+                None,
+                Some(ResponseInfo {
+                    status,
+                    content_type,
+                    raw_body: Some(raw),
+                    ..
+                }),
+            ) => {
+                write!(f, "HTTP {status} response")?;
+                if let Some(content_type) = content_type {
+                    write!(f, " ({content_type})")?;
+                }
+                write!(f, " whose body is {}", raw.reason)?;
+                let snippet: String = raw.excerpt.split_whitespace().collect::<Vec<_>>().join(" ");
+                let short: String = snippet.chars().take(200).collect();
+                if !short.is_empty() {
+                    let more = if short.len() < snippet.len() || raw.truncated {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    write!(f, ": {short}{more}")?;
+                }
+            }
+            (None, _) => f.write_str("unspecified API error")?,
+        }
         let details: Vec<String> = [
             self.detail_code
                 .as_ref()

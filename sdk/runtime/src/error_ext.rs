@@ -1,21 +1,20 @@
 use std::time::{Duration, SystemTime};
 
 use progenitor_client::Error;
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::ApiError;
+use crate::error_body::Attempts;
+use crate::retry::retry_after_at;
+use crate::{ApiError, RawBody};
 
 /// Convenience accessors for errors returned by the generated clients.
+///
+/// **Reading the status:** use `progenitor_client::Error`'s own inherent
+/// `error.status()`. Every 4xx/5xx response that went through
+/// [`Runtime::execute`](crate::Runtime::execute) decodes into
+/// `Error::ErrorResponse` (documented status) or arrives as
+/// `Error::UnexpectedResponse` (undocumented status), and `status()`
+/// reports both. This trait deliberately has no method of that name.
 pub trait ErrorExt {
-    /// The HTTP status of an error response (documented or not); `None` when
-    /// no response was received.
-    ///
-    /// `progenitor_client::Error` has an inherent `status` method that wins in
-    /// method-call syntax and also reports statuses carried by `reqwest`
-    /// errors; call this one as `ErrorExt::status(&error)`.
-    fn status(&self) -> Option<StatusCode>;
-
     /// The decoded body of a documented error response.
     fn api_error(&self) -> Option<&ApiError>;
 
@@ -23,17 +22,18 @@ pub trait ErrorExt {
     /// `Retry-After` header of an error response. An HTTP date in the past
     /// yields [`Duration::ZERO`]; a missing or malformed header yields `None`.
     fn retry_after(&self) -> Option<Duration>;
+
+    /// How many times the runtime sent the request before giving up with
+    /// this response, the first attempt included; `None` when no response
+    /// came through the runtime.
+    fn attempts(&self) -> Option<u32>;
+
+    /// The start of an error body that was not a SailPoint error object
+    /// (an HTML proxy page, plain text, a truncated or huge body).
+    fn raw_body(&self) -> Option<&RawBody>;
 }
 
 impl ErrorExt for Error<ApiError> {
-    fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::ErrorResponse(response) => Some(response.status()),
-            Error::UnexpectedResponse(response) => Some(response.status()),
-            _ => None,
-        }
-    }
-
     fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::ErrorResponse(response) => Some(response.as_ref()),
@@ -49,74 +49,33 @@ impl ErrorExt for Error<ApiError> {
         };
         retry_after_at(headers, SystemTime::now())
     }
-}
 
-/// Parses `Retry-After` (RFC 9110 §10.2.3) relative to `now`: either
-/// delta-seconds or an HTTP date.
-fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::ErrorResponse(response) => response.runtime.as_ref().map(|r| r.attempts),
+            Error::UnexpectedResponse(response) => {
+                response.extensions().get::<Attempts>().map(|a| a.0)
+            }
+            _ => None,
+        }
     }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+
+    fn raw_body(&self) -> Option<&RawBody> {
+        self.api_error()?.runtime.as_ref()?.raw_body.as_ref()
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use reqwest::header::HeaderValue;
-
     use super::*;
 
-    fn headers(retry_after: &'static str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, HeaderValue::from_static(retry_after));
-        headers
-    }
-
     #[test]
-    fn parses_delta_seconds() {
-        let now = SystemTime::now();
-        assert_eq!(
-            retry_after_at(&headers("120"), now),
-            Some(Duration::from_secs(120))
-        );
-        assert_eq!(retry_after_at(&headers(" 0 "), now), Some(Duration::ZERO));
-    }
-
-    #[test]
-    fn parses_http_date_relative_to_now() {
-        // 1994-11-06T08:49:37Z, the example date of RFC 9110.
-        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
-        let now = date - Duration::from_secs(90);
-        assert_eq!(
-            retry_after_at(&headers("Sun, 06 Nov 1994 08:49:37 GMT"), now),
-            Some(Duration::from_secs(90))
-        );
-    }
-
-    #[test]
-    fn past_date_means_retry_now() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777 + 5);
-        assert_eq!(
-            retry_after_at(&headers("Sun, 06 Nov 1994 08:49:37 GMT"), now),
-            Some(Duration::ZERO)
-        );
-    }
-
-    #[test]
-    fn malformed_or_missing_is_none() {
-        let now = SystemTime::now();
-        assert_eq!(retry_after_at(&headers("soon"), now), None);
-        assert_eq!(retry_after_at(&headers("-5"), now), None);
-        assert_eq!(retry_after_at(&HeaderMap::new(), now), None);
-    }
-
-    #[test]
-    fn non_response_errors_have_no_status_body_or_delay() {
+    fn non_response_errors_have_no_body_delay_or_attempts() {
         let error: Error<ApiError> = Error::InvalidRequest("bad".into());
-        assert_eq!(ErrorExt::status(&error), None);
+        assert_eq!(error.status(), None);
         assert!(error.api_error().is_none());
         assert_eq!(error.retry_after(), None);
+        assert_eq!(error.attempts(), None);
+        assert!(error.raw_body().is_none());
     }
 }

@@ -59,6 +59,7 @@ impl FilePart {
         self
     }
 
+    /// The file name the server sees.
     pub fn file_name(&self) -> &str {
         &self.file_name
     }

@@ -4,23 +4,70 @@
 //! specs; everything that is not derived from a spec lives here, written by
 //! hand, so that every generated crate behaves the same:
 //!
+//! - [`Config`] finds the tenant and credentials (builder, `SAIL_*`
+//!   environment variables, `./config.json`, `~/.sailpoint/config.yaml`),
+//!   and holds HTTP settings, the retry policy and the shared token cache.
 //! - [`Runtime`] is the inner value of each generated `Client`. Its
 //!   [`prepare`](Runtime::prepare) step adds per-operation fixed headers and
 //!   the bearer token, and [`execute`](Runtime::execute) is the one place
-//!   where requests are sent.
-//! - [`ApiError`] is the single type that every documented error response of
-//!   every operation decodes into.
-//! - [`ErrorExt`] reads the status, decoded body and `Retry-After` delay off a
-//!   `progenitor_client::Error<ApiError>`.
+//!   where requests are sent: retries, token refresh on 401, bounded error
+//!   bodies, tracing.
+//! - [`ApiError`] is the single type that every error response of every
+//!   operation decodes into.
+//! - [`ErrorExt`] reads the decoded body, `Retry-After` delay, attempt count
+//!   and raw-body excerpt off a `progenitor_client::Error<ApiError>`; the
+//!   status is progenitor's own `error.status()`.
 //! - [`FilePart`] is a file in a multipart upload: bytes or a stream, with
 //!   its file name.
+//!
+//! # The seam with the generated code
+//!
+//! The generator emits one `static` [`Operation`] per operation and the
+//! progenitor hooks call exactly:
+//!
+//! ```text
+//! Runtime::prepare(&self, &mut reqwest::Request, &Operation) -> Result<(), RuntimeError>   (async; `?` into progenitor_client::Error<E>)
+//! Runtime::execute(&self, &reqwest::Client, reqwest::Request, &Operation) -> reqwest::Result<reqwest::Response>   (async)
+//! ```
+//!
+//! # Use
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), sailpoint_runtime::ConfigError> {
+//! let config = sailpoint_runtime::Config::load()?;
+//! let base = config.base_url_for("/v2025");
+//! let http = config.http_client();
+//! let runtime = config.runtime();
+//! // sailpoint_v2025::Client::new_with_client(&base, http, runtime)
+//! # let _ = (base, http, runtime);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Secrets (client secret, tokens, the `Authorization` header) never appear
+//! in `Debug`, `Display`, error messages or tracing output.
+
+#![deny(missing_docs)]
 
 mod api_error;
+mod config;
+mod error_body;
 mod error_ext;
 mod file_part;
+mod retry;
 mod runtime;
+mod secret;
+mod token;
 
-pub use api_error::{ApiError, ErrorMessage};
+pub use api_error::{ApiError, ErrorMessage, RawBody, ResponseInfo};
+pub use config::{
+    Config, ConfigBuilder, ConfigError, ConfigSource, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_TOKEN_REFRESH_MARGIN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TOKEN_URL,
+    SourceAttempt, Sources, USER_AGENT_PREFIX,
+};
+pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;
 pub use file_part::{FilePart, json_part, text_part};
-pub use runtime::{PrepareError, Runtime};
+pub use retry::RetryPolicy;
+pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
+pub use token::TokenError;

@@ -5590,91 +5590,160 @@ impl<'a> GetBrandingList<'a> {
         }
     }
 }
-/**Builder for `create_branding_item`: `POST /brandings`.
+/**Builder for [`ClientBrandingExt::create_branding_item`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientBrandingExt::create_branding_item`]: super::ClientBrandingExt::create_branding_item*/
 #[derive(Debug)]
 pub struct CreateBrandingItem<'a> {
     client: &'a super::Client,
-    name: Option<::std::string::String>,
-    product_name: Option<::std::string::String>,
-    action_button_color: Option<::std::string::String>,
-    active_link_color: Option<::std::string::String>,
-    navigation_color: Option<::std::string::String>,
-    email_from_address: Option<::std::string::String>,
-    login_informational_message: Option<::std::string::String>,
-    file_standard: Option<sailpoint_runtime::FilePart>,
+    name: Result<::std::string::String, String>,
+    product_name: Result<::std::string::String, String>,
+    action_button_color: Result<Option<::std::string::String>, String>,
+    active_link_color: Result<Option<::std::string::String>, String>,
+    navigation_color: Result<Option<::std::string::String>, String>,
+    email_from_address: Result<Option<::std::string::String>, String>,
+    login_informational_message: Result<Option<::std::string::String>, String>,
+    file_standard: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> CreateBrandingItem<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            name: None,
-            product_name: None,
-            action_button_color: None,
-            active_link_color: None,
-            navigation_color: None,
-            email_from_address: None,
-            login_informational_message: None,
-            file_standard: None,
+            client: client,
+            name: Err("name was not initialized".to_string()),
+            product_name: Err("product_name was not initialized".to_string()),
+            action_button_color: Ok(None),
+            active_link_color: Ok(None),
+            navigation_color: Ok(None),
+            email_from_address: Ok(None),
+            login_informational_message: Ok(None),
+            file_standard: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    /**Sets the `name` text part.
+    /**Sets the `name` part, sent as `text/plain`.
 
 name of branding item*/
-    pub fn name(mut self, value: ::std::string::String) -> Self {
-        self.name = Some(value);
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `::std::string::String` for name failed".to_string()
+            });
         self
     }
-    /**Sets the `productName` text part.
+    /**Sets the `productName` part, sent as `text/plain`.
 
 product name*/
-    pub fn product_name(mut self, value: ::std::string::String) -> Self {
-        self.product_name = Some(value);
+    pub fn product_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.product_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `::std::string::String` for product_name failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `actionButtonColor` text part.
+    /**Sets the `actionButtonColor` part, sent as `text/plain`.
 
 hex value of color for action button*/
-    pub fn action_button_color(mut self, value: ::std::string::String) -> Self {
-        self.action_button_color = Some(value);
+    pub fn action_button_color<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.action_button_color = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for action_button_color failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `activeLinkColor` text part.
+    /**Sets the `activeLinkColor` part, sent as `text/plain`.
 
 hex value of color for link*/
-    pub fn active_link_color(mut self, value: ::std::string::String) -> Self {
-        self.active_link_color = Some(value);
+    pub fn active_link_color<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.active_link_color = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for active_link_color failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `navigationColor` text part.
+    /**Sets the `navigationColor` part, sent as `text/plain`.
 
 hex value of color for navigation bar*/
-    pub fn navigation_color(mut self, value: ::std::string::String) -> Self {
-        self.navigation_color = Some(value);
+    pub fn navigation_color<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.navigation_color = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for navigation_color failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `emailFromAddress` text part.
+    /**Sets the `emailFromAddress` part, sent as `text/plain`.
 
 email from address*/
-    pub fn email_from_address(mut self, value: ::std::string::String) -> Self {
-        self.email_from_address = Some(value);
+    pub fn email_from_address<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.email_from_address = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for email_from_address failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `loginInformationalMessage` text part.
+    /**Sets the `loginInformationalMessage` part, sent as `text/plain`.
 
 login information message*/
-    pub fn login_informational_message(mut self, value: ::std::string::String) -> Self {
-        self.login_informational_message = Some(value);
+    pub fn login_informational_message<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.login_informational_message = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for login_informational_message failed"
+                    .to_string()
+            });
         self
     }
     /**Sets the `fileStandard` file part (bytes or a stream, with a file name).
 
 png file with logo*/
-    pub fn file_standard(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file_standard = Some(value);
+    pub fn file_standard<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file_standard = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file_standard failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -5703,98 +5772,89 @@ png file with logo*/
             extra_parts,
         } = self;
         let mut form = reqwest::multipart::Form::new();
-        match name {
-            Some(value) => {
-                form = form
-                    .part("name", reqwest::multipart::Part::text(value.to_string()));
-            }
-            None => {
-                return Err(Error::InvalidRequest("name was not initialized".to_string()));
-            }
-        }
-        match product_name {
-            Some(value) => {
-                form = form
-                    .part(
-                        "productName",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {
-                return Err(
-                    Error::InvalidRequest("productName was not initialized".to_string()),
+        let value = name.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "name",
+                sailpoint_runtime::text_part(&value)
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "name")))?,
+            );
+        let value = product_name.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "productName",
+                sailpoint_runtime::text_part(&value)
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("part {}: {e}", "productName"),
+                    ))?,
+            );
+        if let Some(value) = action_button_color.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "actionButtonColor",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "actionButtonColor"),
+                        ))?,
                 );
-            }
         }
-        match action_button_color {
-            Some(value) => {
-                form = form
-                    .part(
-                        "actionButtonColor",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = active_link_color.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "activeLinkColor",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "activeLinkColor"),
+                        ))?,
+                );
         }
-        match active_link_color {
-            Some(value) => {
-                form = form
-                    .part(
-                        "activeLinkColor",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = navigation_color.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "navigationColor",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "navigationColor"),
+                        ))?,
+                );
         }
-        match navigation_color {
-            Some(value) => {
-                form = form
-                    .part(
-                        "navigationColor",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = email_from_address.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "emailFromAddress",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "emailFromAddress"),
+                        ))?,
+                );
         }
-        match email_from_address {
-            Some(value) => {
-                form = form
-                    .part(
-                        "emailFromAddress",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = login_informational_message.map_err(Error::InvalidRequest)?
+        {
+            form = form
+                .part(
+                    "loginInformationalMessage",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "loginInformationalMessage"),
+                        ))?,
+                );
         }
-        match login_informational_message {
-            Some(value) => {
-                form = form
-                    .part(
-                        "loginInformationalMessage",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
-        }
-        match file_standard {
-            Some(value) => {
-                form = form
-                    .part(
-                        "fileStandard",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "fileStandard"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file_standard.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "fileStandard",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "fileStandard"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/brandings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -5808,8 +5868,8 @@ png file with logo*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_branding_item",
@@ -5921,40 +5981,39 @@ impl<'a> GetBranding<'a> {
         }
     }
 }
-/**Builder for `set_branding_item`: `PUT /brandings/{name}`.
+/**Builder for [`ClientBrandingExt::set_branding_item`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientBrandingExt::set_branding_item`]: super::ClientBrandingExt::set_branding_item*/
 #[derive(Debug)]
 pub struct SetBrandingItem<'a> {
     client: &'a super::Client,
     name: Result<::std::string::String, String>,
-    name_part: Option<::std::string::String>,
-    product_name: Option<::std::string::String>,
-    action_button_color: Option<::std::string::String>,
-    active_link_color: Option<::std::string::String>,
-    navigation_color: Option<::std::string::String>,
-    email_from_address: Option<::std::string::String>,
-    login_informational_message: Option<::std::string::String>,
-    file_standard: Option<sailpoint_runtime::FilePart>,
+    name_part: Result<::std::string::String, String>,
+    product_name: Result<::std::string::String, String>,
+    action_button_color: Result<Option<::std::string::String>, String>,
+    active_link_color: Result<Option<::std::string::String>, String>,
+    navigation_color: Result<Option<::std::string::String>, String>,
+    email_from_address: Result<Option<::std::string::String>, String>,
+    login_informational_message: Result<Option<::std::string::String>, String>,
+    file_standard: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> SetBrandingItem<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             name: Err("name was not initialized".to_string()),
-            name_part: None,
-            product_name: None,
-            action_button_color: None,
-            active_link_color: None,
-            navigation_color: None,
-            email_from_address: None,
-            login_informational_message: None,
-            file_standard: None,
+            name_part: Err("name_part was not initialized".to_string()),
+            product_name: Err("product_name was not initialized".to_string()),
+            action_button_color: Ok(None),
+            active_link_color: Ok(None),
+            navigation_color: Ok(None),
+            email_from_address: Ok(None),
+            login_informational_message: Ok(None),
+            file_standard: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `name` path parameter.
     pub fn name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -5962,64 +6021,133 @@ impl<'a> SetBrandingItem<'a> {
         self.name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for name failed".to_string()
+                "conversion to `:: std :: string :: String` for name failed".to_string()
             });
         self
     }
-    /**Sets the `name` text part.
+    /**Sets the `name` part, sent as `text/plain`.
 
 name of branding item*/
-    pub fn name_part(mut self, value: ::std::string::String) -> Self {
-        self.name_part = Some(value);
+    pub fn name_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.name_part = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `::std::string::String` for name_part failed".to_string()
+            });
         self
     }
-    /**Sets the `productName` text part.
+    /**Sets the `productName` part, sent as `text/plain`.
 
 product name*/
-    pub fn product_name(mut self, value: ::std::string::String) -> Self {
-        self.product_name = Some(value);
+    pub fn product_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.product_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `::std::string::String` for product_name failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `actionButtonColor` text part.
+    /**Sets the `actionButtonColor` part, sent as `text/plain`.
 
 hex value of color for action button*/
-    pub fn action_button_color(mut self, value: ::std::string::String) -> Self {
-        self.action_button_color = Some(value);
+    pub fn action_button_color<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.action_button_color = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for action_button_color failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `activeLinkColor` text part.
+    /**Sets the `activeLinkColor` part, sent as `text/plain`.
 
 hex value of color for link*/
-    pub fn active_link_color(mut self, value: ::std::string::String) -> Self {
-        self.active_link_color = Some(value);
+    pub fn active_link_color<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.active_link_color = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for active_link_color failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `navigationColor` text part.
+    /**Sets the `navigationColor` part, sent as `text/plain`.
 
 hex value of color for navigation bar*/
-    pub fn navigation_color(mut self, value: ::std::string::String) -> Self {
-        self.navigation_color = Some(value);
+    pub fn navigation_color<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.navigation_color = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for navigation_color failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `emailFromAddress` text part.
+    /**Sets the `emailFromAddress` part, sent as `text/plain`.
 
 email from address*/
-    pub fn email_from_address(mut self, value: ::std::string::String) -> Self {
-        self.email_from_address = Some(value);
+    pub fn email_from_address<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.email_from_address = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for email_from_address failed"
+                    .to_string()
+            });
         self
     }
-    /**Sets the `loginInformationalMessage` text part.
+    /**Sets the `loginInformationalMessage` part, sent as `text/plain`.
 
 login information message*/
-    pub fn login_informational_message(mut self, value: ::std::string::String) -> Self {
-        self.login_informational_message = Some(value);
+    pub fn login_informational_message<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.login_informational_message = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for login_informational_message failed"
+                    .to_string()
+            });
         self
     }
     /**Sets the `fileStandard` file part (bytes or a stream, with a file name).
 
 png file with logo*/
-    pub fn file_standard(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file_standard = Some(value);
+    pub fn file_standard<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file_standard = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file_standard failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -6050,100 +6178,91 @@ png file with logo*/
         } = self;
         let name = name.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match name_part {
-            Some(value) => {
-                form = form
-                    .part("name", reqwest::multipart::Part::text(value.to_string()));
-            }
-            None => {
-                return Err(Error::InvalidRequest("name was not initialized".to_string()));
-            }
-        }
-        match product_name {
-            Some(value) => {
-                form = form
-                    .part(
-                        "productName",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {
-                return Err(
-                    Error::InvalidRequest("productName was not initialized".to_string()),
+        let value = name_part.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "name",
+                sailpoint_runtime::text_part(&value)
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "name")))?,
+            );
+        let value = product_name.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "productName",
+                sailpoint_runtime::text_part(&value)
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("part {}: {e}", "productName"),
+                    ))?,
+            );
+        if let Some(value) = action_button_color.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "actionButtonColor",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "actionButtonColor"),
+                        ))?,
                 );
-            }
         }
-        match action_button_color {
-            Some(value) => {
-                form = form
-                    .part(
-                        "actionButtonColor",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = active_link_color.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "activeLinkColor",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "activeLinkColor"),
+                        ))?,
+                );
         }
-        match active_link_color {
-            Some(value) => {
-                form = form
-                    .part(
-                        "activeLinkColor",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = navigation_color.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "navigationColor",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "navigationColor"),
+                        ))?,
+                );
         }
-        match navigation_color {
-            Some(value) => {
-                form = form
-                    .part(
-                        "navigationColor",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = email_from_address.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "emailFromAddress",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "emailFromAddress"),
+                        ))?,
+                );
         }
-        match email_from_address {
-            Some(value) => {
-                form = form
-                    .part(
-                        "emailFromAddress",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = login_informational_message.map_err(Error::InvalidRequest)?
+        {
+            form = form
+                .part(
+                    "loginInformationalMessage",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "loginInformationalMessage"),
+                        ))?,
+                );
         }
-        match login_informational_message {
-            Some(value) => {
-                form = form
-                    .part(
-                        "loginInformationalMessage",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
-        }
-        match file_standard {
-            Some(value) => {
-                form = form
-                    .part(
-                        "fileStandard",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "fileStandard"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file_standard.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "fileStandard",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "fileStandard"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
-            "{}/brandings/{}", client.baseurl, encode_path(& name.to_string())
+            "{}/brandings/{}", client.baseurl, encode_path(& name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -6157,8 +6276,8 @@ png file with logo*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "set_branding_item",
@@ -12515,37 +12634,51 @@ impl<'a> ListUploadedConfigurations<'a> {
         }
     }
 }
-/**Builder for `create_uploaded_configuration`: `POST /configuration-hub/backups/uploads`.
+/**Builder for [`ClientConfigurationHubExt::create_uploaded_configuration`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientConfigurationHubExt::create_uploaded_configuration`]: super::ClientConfigurationHubExt::create_uploaded_configuration*/
 #[derive(Debug)]
 pub struct CreateUploadedConfiguration<'a> {
     client: &'a super::Client,
-    data: Option<sailpoint_runtime::FilePart>,
-    name: Option<::std::string::String>,
+    data: Result<sailpoint_runtime::FilePart, String>,
+    name: Result<::std::string::String, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> CreateUploadedConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            data: None,
-            name: None,
+            client: client,
+            data: Err("data was not initialized".to_string()),
+            name: Err("name was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
     /**Sets the `data` file part (bytes or a stream, with a file name).
 
 JSON file containing the objects to be imported.*/
-    pub fn data(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.data = Some(value);
+    pub fn data<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.data = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for data failed".to_string()
+            });
         self
     }
-    /**Sets the `name` text part.
+    /**Sets the `name` part, sent as `text/plain`.
 
 Name that will be assigned to the uploaded configuration file.*/
-    pub fn name(mut self, value: ::std::string::String) -> Self {
-        self.name = Some(value);
+    pub fn name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `::std::string::String` for name failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -12566,36 +12699,26 @@ Name that will be assigned to the uploaded configuration file.*/
     > {
         let Self { client, data, name, extra_parts } = self;
         let mut form = reqwest::multipart::Form::new();
-        match data {
-            Some(value) => {
-                form = form
-                    .part(
-                        "data",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "data"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("data was not initialized".to_string()));
-            }
-        }
-        match name {
-            Some(value) => {
-                form = form
-                    .part("name", reqwest::multipart::Part::text(value.to_string()));
-            }
-            None => {
-                return Err(Error::InvalidRequest("name was not initialized".to_string()));
-            }
-        }
+        let value = data.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "data",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "data")))?,
+            );
+        let value = name.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "name",
+                sailpoint_runtime::text_part(&value)
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "name")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/configuration-hub/backups/uploads", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -12609,8 +12732,8 @@ Name that will be assigned to the uploaded configuration file.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_uploaded_configuration",
@@ -13993,26 +14116,25 @@ impl<'a> GetConnectorSourceConfig<'a> {
         }
     }
 }
-/**Builder for `put_connector_source_config`: `PUT /connectors/{scriptName}/source-config`.
+/**Builder for [`ClientConnectorsExt::put_connector_source_config`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientConnectorsExt::put_connector_source_config`]: super::ClientConnectorsExt::put_connector_source_config*/
 #[derive(Debug)]
 pub struct PutConnectorSourceConfig<'a> {
     client: &'a super::Client,
     script_name: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> PutConnectorSourceConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             script_name: Err("script_name was not initialized".to_string()),
-            file: None,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `scriptName` path parameter.
     pub fn script_name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -14020,7 +14142,7 @@ impl<'a> PutConnectorSourceConfig<'a> {
         self.script_name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for script_name failed"
+                "conversion to `:: std :: string :: String` for script_name failed"
                     .to_string()
             });
         self
@@ -14028,8 +14150,15 @@ impl<'a> PutConnectorSourceConfig<'a> {
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 connector source config xml file*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -14048,30 +14177,22 @@ connector source config xml file*/
         let Self { client, script_name, file, extra_parts } = self;
         let script_name = script_name.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/connectors/{}/source-config", client.baseurl, encode_path(& script_name
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -14085,8 +14206,8 @@ connector source config xml file*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "put_connector_source_config",
@@ -14210,26 +14331,25 @@ impl<'a> GetConnectorTranslations<'a> {
         }
     }
 }
-/**Builder for `put_connector_translations`: `PUT /connectors/{scriptName}/translations/{locale}`.
+/**Builder for [`ClientConnectorsExt::put_connector_translations`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientConnectorsExt::put_connector_translations`]: super::ClientConnectorsExt::put_connector_translations*/
 #[derive(Debug)]
 pub struct PutConnectorTranslations<'a> {
     client: &'a super::Client,
     script_name: Result<::std::string::String, String>,
-    locale: Result<::std::string::String, String>,
+    locale: Result<types::PutConnectorTranslationsLocale, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> PutConnectorTranslations<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             script_name: Err("script_name was not initialized".to_string()),
             locale: Err("locale was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `scriptName` path parameter.
     pub fn script_name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -14237,20 +14357,20 @@ impl<'a> PutConnectorTranslations<'a> {
         self.script_name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for script_name failed"
+                "conversion to `:: std :: string :: String` for script_name failed"
                     .to_string()
             });
         self
     }
-    ///Sets the `locale` path parameter.
     pub fn locale<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<types::PutConnectorTranslationsLocale>,
     {
         self.locale = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for locale failed".to_string()
+                "conversion to `PutConnectorTranslationsLocale` for locale failed"
+                    .to_string()
             });
         self
     }
@@ -14276,9 +14396,9 @@ impl<'a> PutConnectorTranslations<'a> {
         }
         let url = format!(
             "{}/connectors/{}/translations/{}", client.baseurl, encode_path(& script_name
-            .to_string()), encode_path(& locale.to_string())
+            .to_string()), encode_path(& locale.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -14292,8 +14412,8 @@ impl<'a> PutConnectorTranslations<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "put_connector_translations",
@@ -14402,26 +14522,25 @@ impl<'a> GetConnectorSourceTemplate<'a> {
         }
     }
 }
-/**Builder for `put_connector_source_template`: `PUT /connectors/{scriptName}/source-template`.
+/**Builder for [`ClientConnectorsExt::put_connector_source_template`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientConnectorsExt::put_connector_source_template`]: super::ClientConnectorsExt::put_connector_source_template*/
 #[derive(Debug)]
 pub struct PutConnectorSourceTemplate<'a> {
     client: &'a super::Client,
     script_name: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> PutConnectorSourceTemplate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             script_name: Err("script_name was not initialized".to_string()),
-            file: None,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `scriptName` path parameter.
     pub fn script_name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -14429,7 +14548,7 @@ impl<'a> PutConnectorSourceTemplate<'a> {
         self.script_name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for script_name failed"
+                "conversion to `:: std :: string :: String` for script_name failed"
                     .to_string()
             });
         self
@@ -14437,8 +14556,15 @@ impl<'a> PutConnectorSourceTemplate<'a> {
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 connector source template xml file*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -14457,30 +14583,22 @@ connector source template xml file*/
         let Self { client, script_name, file, extra_parts } = self;
         let script_name = script_name.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/connectors/{}/source-template", client.baseurl, encode_path(& script_name
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -14494,8 +14612,8 @@ connector source template xml file*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "put_connector_source_template",
@@ -14604,26 +14722,25 @@ impl<'a> GetConnectorCorrelationConfig<'a> {
         }
     }
 }
-/**Builder for `put_connector_correlation_config`: `PUT /connectors/{scriptName}/correlation-config`.
+/**Builder for [`ClientConnectorsExt::put_connector_correlation_config`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientConnectorsExt::put_connector_correlation_config`]: super::ClientConnectorsExt::put_connector_correlation_config*/
 #[derive(Debug)]
 pub struct PutConnectorCorrelationConfig<'a> {
     client: &'a super::Client,
     script_name: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> PutConnectorCorrelationConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             script_name: Err("script_name was not initialized".to_string()),
-            file: None,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `scriptName` path parameter.
     pub fn script_name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -14631,7 +14748,7 @@ impl<'a> PutConnectorCorrelationConfig<'a> {
         self.script_name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for script_name failed"
+                "conversion to `:: std :: string :: String` for script_name failed"
                     .to_string()
             });
         self
@@ -14639,8 +14756,15 @@ impl<'a> PutConnectorCorrelationConfig<'a> {
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 connector correlation config xml file*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -14659,30 +14783,22 @@ connector correlation config xml file*/
         let Self { client, script_name, file, extra_parts } = self;
         let script_name = script_name.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/connectors/{}/correlation-config", client.baseurl, encode_path(&
-            script_name.to_string())
+            script_name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -14696,8 +14812,8 @@ connector correlation config xml file*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "put_connector_correlation_config",
@@ -20029,47 +20145,44 @@ impl<'a> UpdateManagedCluster<'a> {
         }
     }
 }
-/**Builder for `get_client_log_configuration`: `GET /managed-clusters/{id}/log-config`.
+/**Builder for [`ClientManagedClustersExt::get_client_log_configuration`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientManagedClustersExt::get_client_log_configuration`]: super::ClientManagedClustersExt::get_client_log_configuration*/
+#[derive(Debug, Clone)]
 pub struct GetClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::std::string::String, String>,
+    id: Result<::uuid::Uuid, String>,
 }
 impl<'a> GetClientLogConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<::uuid::Uuid>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
-            });
+            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
         self
     }
     ///Sends a `GET` request to `/managed-clusters/{id}/log-config`
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetClientLogConfigurationResponse>,
+        ResponseValue<types::GetClientLogConfigurationResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/managed-clusters/{}/log-config", client.baseurl, encode_path(& id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -20096,11 +20209,11 @@ impl<'a> GetClientLogConfiguration<'a> {
             200u16 => {
                 ResponseValue::<types::ClientLogConfiguration>::from_response(response)
                     .await?
-                    .map(GetClientLogConfigurationResponse::Ok)
+                    .map(types::GetClientLogConfigurationResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| GetClientLogConfigurationResponse::NoContent)
+                    .map(|()| types::GetClientLogConfigurationResponse::NoContent)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -20123,14 +20236,6 @@ impl<'a> GetClientLogConfiguration<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_client_log_configuration` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetClientLogConfigurationResponse {
-    ///Status 200.
-    Ok(types::ClientLogConfiguration),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientManagedClustersExt::put_client_log_configuration`]
 
@@ -24590,26 +24695,25 @@ impl<'a> ExportNonEmployeeRecords<'a> {
         }
     }
 }
-/**Builder for `import_non_employee_records_in_bulk`: `POST /non-employee-sources/{id}/non-employee-bulk-upload`.
+/**Builder for [`ClientNonEmployeeLifecycleManagementExt::import_non_employee_records_in_bulk`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientNonEmployeeLifecycleManagementExt::import_non_employee_records_in_bulk`]: super::ClientNonEmployeeLifecycleManagementExt::import_non_employee_records_in_bulk*/
 #[derive(Debug)]
 pub struct ImportNonEmployeeRecordsInBulk<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    data: Option<sailpoint_runtime::FilePart>,
+    data: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            data: None,
+            data: Err("data was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -24617,13 +24721,20 @@ impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     ///Sets the `data` file part (bytes or a stream, with a file name).
-    pub fn data(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.data = Some(value);
+    pub fn data<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.data = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for data failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -24645,30 +24756,22 @@ impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
         let Self { client, id, data, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match data {
-            Some(value) => {
-                form = form
-                    .part(
-                        "data",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "data"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("data was not initialized".to_string()));
-            }
-        }
+        let value = data.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "data",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "data")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/non-employee-sources/{}/non-employee-bulk-upload", client.baseurl,
-            encode_path(& id.to_string())
+            encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -24682,8 +24785,8 @@ impl<'a> ImportNonEmployeeRecordsInBulk<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_non_employee_records_in_bulk",
@@ -33827,26 +33930,34 @@ impl<'a> GetPasswordDictionary<'a> {
         }
     }
 }
-/**Builder for `put_password_dictionary`: `PUT /password-dictionary`.
+/**Builder for [`ClientPasswordDictionaryExt::put_password_dictionary`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientPasswordDictionaryExt::put_password_dictionary`]: super::ClientPasswordDictionaryExt::put_password_dictionary*/
 #[derive(Debug)]
 pub struct PutPasswordDictionary<'a> {
     client: &'a super::Client,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> PutPasswordDictionary<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            file: None,
+            client: client,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -33864,25 +33975,22 @@ impl<'a> PutPasswordDictionary<'a> {
     ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, file, extra_parts } = self;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/password-dictionary", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -33892,8 +34000,12 @@ impl<'a> PutPasswordDictionary<'a> {
         let mut request = client
             .client
             .put(url)
-            .multipart(form)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "put_password_dictionary",
@@ -33904,7 +34016,6 @@ impl<'a> PutPasswordDictionary<'a> {
         let response = result?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
-            201u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -39095,26 +39206,25 @@ impl<'a> GetAccountsSchema<'a> {
         }
     }
 }
-/**Builder for `import_accounts_schema`: `POST /sources/{id}/schemas/accounts`.
+/**Builder for [`ClientSourcesExt::import_accounts_schema`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_accounts_schema`]: super::ClientSourcesExt::import_accounts_schema*/
 #[derive(Debug)]
 pub struct ImportAccountsSchema<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportAccountsSchema<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -39122,13 +39232,21 @@ impl<'a> ImportAccountsSchema<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -39147,28 +39265,25 @@ impl<'a> ImportAccountsSchema<'a> {
         let Self { client, id, file, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/schemas/accounts", client.baseurl, encode_path(& id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -39182,8 +39297,8 @@ impl<'a> ImportAccountsSchema<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_accounts_schema",
@@ -39309,28 +39424,27 @@ impl<'a> GetEntitlementsSchema<'a> {
         }
     }
 }
-/**Builder for `import_entitlements_schema`: `POST /sources/{id}/schemas/entitlements`.
+/**Builder for [`ClientSourcesExt::import_entitlements_schema`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_entitlements_schema`]: super::ClientSourcesExt::import_entitlements_schema*/
 #[derive(Debug)]
 pub struct ImportEntitlementsSchema<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
     schema_name: Result<Option<::std::string::String>, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportEntitlementsSchema<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
             schema_name: Ok(None),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -39338,11 +39452,10 @@ impl<'a> ImportEntitlementsSchema<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
-    ///Sets the `schemaName` query parameter.
     pub fn schema_name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -39351,14 +39464,22 @@ impl<'a> ImportEntitlementsSchema<'a> {
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `::std::string::String` for schema_name failed"
+                "conversion to `:: std :: string :: String` for schema_name failed"
                     .to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -39378,28 +39499,25 @@ impl<'a> ImportEntitlementsSchema<'a> {
         let id = id.map_err(Error::InvalidRequest)?;
         let schema_name = schema_name.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/schemas/entitlements", client.baseurl, encode_path(& id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -39413,9 +39531,9 @@ impl<'a> ImportEntitlementsSchema<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .query(&progenitor_client::QueryParam::new("schemaName", &schema_name))
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_entitlements_schema",
@@ -39445,26 +39563,25 @@ impl<'a> ImportEntitlementsSchema<'a> {
         }
     }
 }
-/**Builder for `import_connector_file`: `POST /sources/{sourceId}/upload-connector-file`.
+/**Builder for [`ClientSourcesExt::import_connector_file`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_connector_file`]: super::ClientSourcesExt::import_connector_file*/
 #[derive(Debug)]
 pub struct ImportConnectorFile<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportConnectorFile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -39472,13 +39589,22 @@ impl<'a> ImportConnectorFile<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -39497,28 +39623,25 @@ impl<'a> ImportConnectorFile<'a> {
         let Self { client, source_id, file, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/upload-connector-file", client.baseurl, encode_path(&
-            source_id.to_string())
+            source_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -39532,8 +39655,8 @@ impl<'a> ImportConnectorFile<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_connector_file",
@@ -40812,28 +40935,27 @@ impl<'a> DeleteAccountsAsync<'a> {
         }
     }
 }
-/**Builder for `import_accounts`: `POST /sources/{id}/load-accounts`.
+/**Builder for [`ClientSourcesExt::import_accounts`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_accounts`]: super::ClientSourcesExt::import_accounts*/
 #[derive(Debug)]
 pub struct ImportAccounts<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
-    disable_optimization: Option<::std::string::String>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
+    disable_optimization: Result<Option<::std::string::String>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportAccounts<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            file: None,
-            disable_optimization: None,
+            file: Ok(None),
+            disable_optimization: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -40841,22 +40963,39 @@ impl<'a> ImportAccounts<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 The CSV file containing the source accounts to aggregate.*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
-    /**Sets the `disableOptimization` text part.
+    /**Sets the `disableOptimization` part, sent as `text/plain`.
 
 Use this flag to reprocess every account whether or not the data has changed.*/
-    pub fn disable_optimization(mut self, value: ::std::string::String) -> Self {
-        self.disable_optimization = Some(value);
+    pub fn disable_optimization<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.disable_optimization = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `::std::string::String` for disable_optimization failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -40878,37 +41017,34 @@ Use this flag to reprocess every account whether or not the data has changed.*/
         let Self { client, id, file, disable_optimization, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
-        match disable_optimization {
-            Some(value) => {
-                form = form
-                    .part(
-                        "disableOptimization",
-                        reqwest::multipart::Part::text(value.to_string()),
-                    );
-            }
-            None => {}
+        if let Some(value) = disable_optimization.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "disableOptimization",
+                    sailpoint_runtime::text_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "disableOptimization"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
-            "{}/sources/{}/load-accounts", client.baseurl, encode_path(& id.to_string())
+            "{}/sources/{}/load-accounts", client.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -40922,8 +41058,8 @@ Use this flag to reprocess every account whether or not the data has changed.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_accounts",
@@ -40953,26 +41089,25 @@ Use this flag to reprocess every account whether or not the data has changed.*/
         }
     }
 }
-/**Builder for `import_uncorrelated_accounts`: `POST /sources/{id}/load-uncorrelated-accounts`.
+/**Builder for [`ClientSourcesExt::import_uncorrelated_accounts`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_uncorrelated_accounts`]: super::ClientSourcesExt::import_uncorrelated_accounts*/
 #[derive(Debug)]
 pub struct ImportUncorrelatedAccounts<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportUncorrelatedAccounts<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -40980,13 +41115,21 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     ///Sets the `file` file part (bytes or a stream, with a file name).
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -41008,28 +41151,25 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
         let Self { client, id, file, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/load-uncorrelated-accounts", client.baseurl, encode_path(& id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -41043,8 +41183,8 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_uncorrelated_accounts",
@@ -46481,10 +46621,10 @@ impl<'a> CreateSearchAttributeConfig<'a> {
         }
     }
 }
-/**Builder for `get_single_search_attribute_config`: `GET /accounts/search-attribute-config/{name}`.
+/**Builder for [`ClientSearchAttributeConfigurationExt::get_single_search_attribute_config`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientSearchAttributeConfigurationExt::get_single_search_attribute_config`]: super::ClientSearchAttributeConfigurationExt::get_single_search_attribute_config*/
+#[derive(Debug, Clone)]
 pub struct GetSingleSearchAttributeConfig<'a> {
     client: &'a super::Client,
     name: Result<::std::string::String, String>,
@@ -46492,11 +46632,10 @@ pub struct GetSingleSearchAttributeConfig<'a> {
 impl<'a> GetSingleSearchAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             name: Err("name was not initialized".to_string()),
         }
     }
-    ///Sets the `name` path parameter.
     pub fn name<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -46504,7 +46643,7 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
         self.name = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for name failed".to_string()
+                "conversion to `:: std :: string :: String` for name failed".to_string()
             });
         self
     }
@@ -46512,16 +46651,16 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetSingleSearchAttributeConfigResponse>,
+        ResponseValue<types::GetSingleSearchAttributeConfigResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, name } = self;
         let name = name.map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/accounts/search-attribute-config/{}", client.baseurl, encode_path(& name
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -46548,11 +46687,11 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
             200u16 => {
                 ResponseValue::<types::SearchAttributeConfig>::from_response(response)
                     .await?
-                    .map(GetSingleSearchAttributeConfigResponse::Ok)
+                    .map(types::GetSingleSearchAttributeConfigResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| GetSingleSearchAttributeConfigResponse::NoContent)
+                    .map(|()| types::GetSingleSearchAttributeConfigResponse::NoContent)
             }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -46572,14 +46711,6 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_single_search_attribute_config` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetSingleSearchAttributeConfigResponse {
-    ///Status 200.
-    Ok(types::SearchAttributeConfig),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientSearchAttributeConfigurationExt::delete_search_attribute_config`]
 
@@ -50771,26 +50902,25 @@ impl<'a> DeleteAccessModelMetadataFromEntitlement<'a> {
         }
     }
 }
-/**Builder for `import_entitlements_by_source`: `POST /entitlements/aggregate/sources/{id}`.
+/**Builder for [`ClientEntitlementsExt::import_entitlements_by_source`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientEntitlementsExt::import_entitlements_by_source`]: super::ClientEntitlementsExt::import_entitlements_by_source*/
 #[derive(Debug)]
 pub struct ImportEntitlementsBySource<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    csv_file: Option<sailpoint_runtime::FilePart>,
+    csv_file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportEntitlementsBySource<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             id: Err("id was not initialized".to_string()),
-            csv_file: None,
+            csv_file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `id` path parameter.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -50798,15 +50928,24 @@ impl<'a> ImportEntitlementsBySource<'a> {
         self.id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for id failed".to_string()
+                "conversion to `:: std :: string :: String` for id failed".to_string()
             });
         self
     }
     /**Sets the `csvFile` file part (bytes or a stream, with a file name).
 
 The CSV file containing the source entitlements to aggregate.*/
-    pub fn csv_file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.csv_file = Some(value);
+    pub fn csv_file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.csv_file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for csv_file failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -50828,28 +50967,25 @@ The CSV file containing the source entitlements to aggregate.*/
         let Self { client, id, csv_file, extra_parts } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match csv_file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "csvFile",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "csvFile"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = csv_file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "csvFile",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "csvFile"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/entitlements/aggregate/sources/{}", client.baseurl, encode_path(& id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -50863,8 +50999,8 @@ The CSV file containing the source entitlements to aggregate.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_entitlements_by_source",
@@ -57423,30 +57559,42 @@ impl<'a> GetValidTimeZones<'a> {
         }
     }
 }
-/**Builder for `get_identity_outlier_snapshots`: `GET /outlier-summaries`.
+/**Builder for [`ClientIaiOutliersExt::get_identity_outlier_snapshots`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientIaiOutliersExt::get_identity_outlier_snapshots`]: super::ClientIaiOutliersExt::get_identity_outlier_snapshots*/
+#[derive(Debug, Clone)]
 pub struct GetIdentityOutlierSnapshots<'a> {
     client: &'a super::Client,
+    filters: Result<Option<::std::string::String>, String>,
     limit: Result<Option<i32>, String>,
     offset: Result<Option<i32>, String>,
-    type_: Result<Option<::std::string::String>, String>,
-    filters: Result<Option<::std::string::String>, String>,
     sorters: Result<Option<::std::string::String>, String>,
+    type_: Result<Option<types::GetIdentityOutlierSnapshotsType>, String>,
 }
 impl<'a> GetIdentityOutlierSnapshots<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
+            filters: Ok(None),
             limit: Ok(None),
             offset: Ok(None),
-            type_: Ok(None),
-            filters: Ok(None),
             sorters: Ok(None),
+            type_: Ok(None),
         }
     }
-    ///Sets the `limit` query parameter.
+    pub fn filters<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.filters = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
+        self
+    }
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<i32>,
@@ -57457,7 +57605,6 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
             .map_err(|_| "conversion to `i32` for limit failed".to_string());
         self
     }
-    ///Sets the `offset` query parameter.
     pub fn offset<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<i32>,
@@ -57468,33 +57615,6 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
             .map_err(|_| "conversion to `i32` for offset failed".to_string());
         self
     }
-    ///Sets the `type` query parameter.
-    pub fn type_<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        self.type_ = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| {
-                "conversion to `::std::string::String` for type_ failed".to_string()
-            });
-        self
-    }
-    ///Sets the `filters` query parameter.
-    pub fn filters<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        self.filters = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| {
-                "conversion to `::std::string::String` for filters failed".to_string()
-            });
-        self
-    }
-    ///Sets the `sorters` query parameter.
     pub fn sorters<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -57503,7 +57623,21 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `::std::string::String` for sorters failed".to_string()
+                "conversion to `:: std :: string :: String` for sorters failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn type_<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::GetIdentityOutlierSnapshotsType>,
+    {
+        self.type_ = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `GetIdentityOutlierSnapshotsType` for type_ failed"
+                    .to_string()
             });
         self
     }
@@ -57511,17 +57645,17 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetIdentityOutlierSnapshotsResponse>,
+        ResponseValue<types::GetIdentityOutlierSnapshotsResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
-        let Self { client, limit, offset, type_, filters, sorters } = self;
+        let Self { client, filters, limit, offset, sorters, type_ } = self;
+        let filters = filters.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let offset = offset.map_err(Error::InvalidRequest)?;
-        let type_ = type_.map_err(Error::InvalidRequest)?;
-        let filters = filters.map_err(Error::InvalidRequest)?;
         let sorters = sorters.map_err(Error::InvalidRequest)?;
+        let type_ = type_.map_err(Error::InvalidRequest)?;
         let url = format!("{}/outlier-summaries", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -57535,11 +57669,11 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .query(&progenitor_client::QueryParam::new("type", &type_))
-            .query(&progenitor_client::QueryParam::new("filters", &filters))
             .query(&progenitor_client::QueryParam::new("sorters", &sorters))
+            .query(&progenitor_client::QueryParam::new("type", &type_))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -57555,14 +57689,14 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
                     ::std::vec::Vec<types::OutlierSummary>,
                 >::from_response(response)
                     .await?
-                    .map(GetIdentityOutlierSnapshotsResponse::Ok)
+                    .map(types::GetIdentityOutlierSnapshotsResponse::Ok)
             }
             202u16 => {
                 ResponseValue::<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >::from_response(response)
                     .await?
-                    .map(GetIdentityOutlierSnapshotsResponse::Accepted)
+                    .map(types::GetIdentityOutlierSnapshotsResponse::Accepted)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -57583,36 +57717,31 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
         }
     }
 }
-///What `get_identity_outlier_snapshots` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetIdentityOutlierSnapshotsResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::OutlierSummary>),
-    ///Status 202.
-    Accepted(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-/**Builder for `get_latest_identity_outlier_snapshots`: `GET /outlier-summaries/latest`.
+/**Builder for [`ClientIaiOutliersExt::get_latest_identity_outlier_snapshots`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientIaiOutliersExt::get_latest_identity_outlier_snapshots`]: super::ClientIaiOutliersExt::get_latest_identity_outlier_snapshots*/
+#[derive(Debug, Clone)]
 pub struct GetLatestIdentityOutlierSnapshots<'a> {
     client: &'a super::Client,
-    type_: Result<Option<::std::string::String>, String>,
+    type_: Result<Option<types::GetLatestIdentityOutlierSnapshotsType>, String>,
 }
 impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client, type_: Ok(None) }
+        Self {
+            client: client,
+            type_: Ok(None),
+        }
     }
-    ///Sets the `type` query parameter.
     pub fn type_<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<types::GetLatestIdentityOutlierSnapshotsType>,
     {
         self.type_ = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `::std::string::String` for type_ failed".to_string()
+                "conversion to `GetLatestIdentityOutlierSnapshotsType` for type_ failed"
+                    .to_string()
             });
         self
     }
@@ -57620,13 +57749,13 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetLatestIdentityOutlierSnapshotsResponse>,
+        ResponseValue<types::GetLatestIdentityOutlierSnapshotsResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, type_ } = self;
         let type_ = type_.map_err(Error::InvalidRequest)?;
         let url = format!("{}/outlier-summaries/latest", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -57656,14 +57785,14 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
                     ::std::vec::Vec<types::LatestOutlierSummary>,
                 >::from_response(response)
                     .await?
-                    .map(GetLatestIdentityOutlierSnapshotsResponse::Ok)
+                    .map(types::GetLatestIdentityOutlierSnapshotsResponse::Ok)
             }
             202u16 => {
                 ResponseValue::<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >::from_response(response)
                     .await?
-                    .map(GetLatestIdentityOutlierSnapshotsResponse::Accepted)
+                    .map(types::GetLatestIdentityOutlierSnapshotsResponse::Accepted)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -57683,14 +57812,6 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_latest_identity_outlier_snapshots` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetLatestIdentityOutlierSnapshotsResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::LatestOutlierSummary>),
-    ///Status 202.
-    Accepted(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 /**Builder for [`ClientIaiOutliersExt::get_identity_outliers`]
 
@@ -65347,28 +65468,27 @@ impl<'a> GetSpConfigExport<'a> {
         }
     }
 }
-/**Builder for `import_sp_config`: `POST /sp-config/import`.
+/**Builder for [`ClientSpConfigExt::import_sp_config`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSpConfigExt::import_sp_config`]: super::ClientSpConfigExt::import_sp_config*/
 #[derive(Debug)]
 pub struct ImportSpConfig<'a> {
     client: &'a super::Client,
     preview: Result<Option<bool>, String>,
-    data: Option<sailpoint_runtime::FilePart>,
-    options: Option<types::ImportOptions>,
+    data: Result<sailpoint_runtime::FilePart, String>,
+    options: Result<Option<types::ImportOptions>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSpConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             preview: Ok(None),
-            data: None,
-            options: None,
+            data: Err("data was not initialized".to_string()),
+            options: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `preview` query parameter.
     pub fn preview<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
@@ -65382,13 +65502,28 @@ impl<'a> ImportSpConfig<'a> {
     /**Sets the `data` file part (bytes or a stream, with a file name).
 
 JSON file containing the objects to be imported.*/
-    pub fn data(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.data = Some(value);
+    pub fn data<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.data = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for data failed".to_string()
+            });
         self
     }
     ///Sets the `options` part, sent as JSON with `Content-Type: application/json`.
-    pub fn options(mut self, value: types::ImportOptions) -> Self {
-        self.options = Some(value);
+    pub fn options<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::ImportOptions>,
+    {
+        self.options = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `types::ImportOptions` for options failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -65407,46 +65542,29 @@ JSON file containing the objects to be imported.*/
         let Self { client, preview, data, options, extra_parts } = self;
         let preview = preview.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match data {
-            Some(value) => {
-                form = form
-                    .part(
-                        "data",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "data"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("data was not initialized".to_string()));
-            }
-        }
-        match options {
-            Some(value) => {
-                form = form
-                    .part(
-                        "options",
-                        reqwest::multipart::Part::text(
-                                ::serde_json::to_string(&value)
-                                    .map_err(|e| Error::InvalidRequest(
-                                        format!("part {}: {e}", "options"),
-                                    ))?,
-                            )
-                            .mime_str("application/json")
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "options"),
-                            ))?,
-                    );
-            }
-            None => {}
+        let value = data.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "data",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "data")))?,
+            );
+        if let Some(value) = options.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "options",
+                    sailpoint_runtime::json_part(&value)
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "options"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/sp-config/import", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -65460,9 +65578,9 @@ JSON file containing the objects to be imported.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .query(&progenitor_client::QueryParam::new("preview", &preview))
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_sp_config",
@@ -66225,26 +66343,25 @@ impl<'a> UpdateSourceEntitlementRequestConfig<'a> {
         }
     }
 }
-/**Builder for `import_entitlements`: `POST /sources/{sourceId}/load-entitlements`.
+/**Builder for [`ClientSourcesExt::import_entitlements`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientSourcesExt::import_entitlements`]: super::ClientSourcesExt::import_entitlements*/
 #[derive(Debug)]
 pub struct ImportEntitlements<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<Option<sailpoint_runtime::FilePart>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportEntitlements<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             source_id: Err("source_id was not initialized".to_string()),
-            file: None,
+            file: Ok(None),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `sourceId` path parameter.
     pub fn source_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -66252,15 +66369,24 @@ impl<'a> ImportEntitlements<'a> {
         self.source_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for source_id failed".to_string()
+                "conversion to `:: std :: string :: String` for source_id failed"
+                    .to_string()
             });
         self
     }
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 The CSV file containing the source entitlements to aggregate.*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -66282,28 +66408,25 @@ The CSV file containing the source entitlements to aggregate.*/
         let Self { client, source_id, file, extra_parts } = self;
         let source_id = source_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {}
+        if let Some(value) = file.map_err(Error::InvalidRequest)? {
+            form = form
+                .part(
+                    "file",
+                    value
+                        .into_part()
+                        .map_err(|e| Error::InvalidRequest(
+                            format!("part {}: {e}", "file"),
+                        ))?,
+                );
         }
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/sources/{}/load-entitlements", client.baseurl, encode_path(& source_id
-            .to_string())
+            .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -66317,8 +66440,8 @@ The CSV file containing the source entitlements to aggregate.*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "import_entitlements",
@@ -66673,48 +66796,25 @@ impl<'a> GetTaskStatusList<'a> {
         }
     }
 }
-/**Builder for `get_pending_tasks`: `GET /task-status/pending-tasks`.
+/**Builder for [`ClientTaskManagementExt::get_pending_tasks`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientTaskManagementExt::get_pending_tasks`]: super::ClientTaskManagementExt::get_pending_tasks*/
+#[derive(Debug, Clone)]
 pub struct GetPendingTasks<'a> {
     client: &'a super::Client,
-    offset: Result<Option<i32>, String>,
-    limit: Result<Option<i32>, String>,
     count: Result<Option<bool>, String>,
+    limit: Result<Option<i32>, String>,
+    offset: Result<Option<i32>, String>,
 }
 impl<'a> GetPendingTasks<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            offset: Ok(None),
-            limit: Ok(None),
+            client: client,
             count: Ok(None),
+            limit: Ok(None),
+            offset: Ok(None),
         }
     }
-    ///Sets the `offset` query parameter.
-    pub fn offset<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i32>,
-    {
-        self.offset = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
-        self
-    }
-    ///Sets the `limit` query parameter.
-    pub fn limit<V>(mut self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i32>,
-    {
-        self.limit = value
-            .try_into()
-            .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
-        self
-    }
-    ///Sets the `count` query parameter.
     pub fn count<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
@@ -66725,19 +66825,39 @@ impl<'a> GetPendingTasks<'a> {
             .map_err(|_| "conversion to `bool` for count failed".to_string());
         self
     }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+        self
+    }
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.offset = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+        self
+    }
     ///Sends a `GET` request to `/task-status/pending-tasks`
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<GetPendingTasksResponse>,
+        ResponseValue<types::GetPendingTasksResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
-        let Self { client, offset, limit, count } = self;
-        let offset = offset.map_err(Error::InvalidRequest)?;
-        let limit = limit.map_err(Error::InvalidRequest)?;
+        let Self { client, count, limit, offset } = self;
         let count = count.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
         let url = format!("{}/task-status/pending-tasks", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -66751,9 +66871,9 @@ impl<'a> GetPendingTasks<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("count", &count))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -66769,11 +66889,11 @@ impl<'a> GetPendingTasks<'a> {
                     ::std::vec::Vec<types::TaskStatus>,
                 >::from_response(response)
                     .await?
-                    .map(GetPendingTasksResponse::Ok)
+                    .map(types::GetPendingTasksResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| GetPendingTasksResponse::NoContent)
+                    .map(|()| types::GetPendingTasksResponse::NoContent)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -66793,14 +66913,6 @@ impl<'a> GetPendingTasks<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `get_pending_tasks` answers: one variant per success status.
-#[derive(Debug)]
-pub enum GetPendingTasksResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::TaskStatus>),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientTaskManagementExt::get_pending_task_headers`]
 
@@ -68158,22 +68270,21 @@ impl<'a> CompleteTriggerInvocation<'a> {
         }
     }
 }
-/**Builder for `start_test_trigger_invocation`: `POST /trigger-invocations/test`.
+/**Builder for [`ClientTriggersExt::start_test_trigger_invocation`]
 
-progenitor cannot express this operation (success responses of different kinds); it is built by the SDK's generator in the same style.*/
-#[derive(Debug)]
+[`ClientTriggersExt::start_test_trigger_invocation`]: super::ClientTriggersExt::start_test_trigger_invocation*/
+#[derive(Debug, Clone)]
 pub struct StartTestTriggerInvocation<'a> {
     client: &'a super::Client,
-    body: Result<types::TestInvocation, String>,
+    body: Result<types::builder::TestInvocation, String>,
 }
 impl<'a> StartTestTriggerInvocation<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            body: Err("body was not initialized".to_string()),
+            client: client,
+            body: Ok(::std::default::Default::default()),
         }
     }
-    /// Sets the JSON request body.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::TestInvocation>,
@@ -68181,20 +68292,34 @@ impl<'a> StartTestTriggerInvocation<'a> {
     {
         self.body = value
             .try_into()
-            .map_err(|e| format!("conversion to body failed: {e}"));
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `TestInvocation` for body failed: {}", s)
+            });
+        self
+    }
+    pub fn body_map<F>(mut self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::TestInvocation,
+        ) -> types::builder::TestInvocation,
+    {
+        self.body = self.body.map(f);
         self
     }
     ///Sends a `POST` request to `/trigger-invocations/test`
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<StartTestTriggerInvocationResponse>,
+        ResponseValue<types::StartTestTriggerInvocationResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, body } = self;
-        let body = body.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| types::TestInvocation::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/trigger-invocations/test", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -68224,11 +68349,11 @@ impl<'a> StartTestTriggerInvocation<'a> {
                     ::std::vec::Vec<types::Invocation>,
                 >::from_response(response)
                     .await?
-                    .map(StartTestTriggerInvocationResponse::Ok)
+                    .map(types::StartTestTriggerInvocationResponse::Ok)
             }
             204u16 => {
                 ResponseValue::empty(response)
-                    .map(|()| StartTestTriggerInvocationResponse::NoContent)
+                    .map(|()| types::StartTestTriggerInvocationResponse::NoContent)
             }
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
@@ -68248,14 +68373,6 @@ impl<'a> StartTestTriggerInvocation<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-///What `start_test_trigger_invocation` answers: one variant per success status.
-#[derive(Debug)]
-pub enum StartTestTriggerInvocationResponse {
-    ///Status 200.
-    Ok(::std::vec::Vec<types::Invocation>),
-    ///Status 204.
-    NoContent,
 }
 /**Builder for [`ClientUiMetadataExt::get_tenant_ui_metadata`]
 
@@ -70996,28 +71113,27 @@ impl<'a> ImportFormDefinitions<'a> {
         }
     }
 }
-/**Builder for `create_form_definition_file_request`: `POST /form-definitions/{formDefinitionID}/upload`.
+/**Builder for [`ClientCustomFormsExt::create_form_definition_file_request`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientCustomFormsExt::create_form_definition_file_request`]: super::ClientCustomFormsExt::create_form_definition_file_request*/
 #[derive(Debug)]
 pub struct CreateFormDefinitionFileRequest<'a> {
     client: &'a super::Client,
     form_definition_id: Result<::std::string::String, String>,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> CreateFormDefinitionFileRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             form_definition_id: Err(
                 "form_definition_id was not initialized".to_string(),
             ),
-            file: None,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `formDefinitionID` path parameter.
     pub fn form_definition_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -71025,7 +71141,7 @@ impl<'a> CreateFormDefinitionFileRequest<'a> {
         self.form_definition_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for form_definition_id failed"
+                "conversion to `:: std :: string :: String` for form_definition_id failed"
                     .to_string()
             });
         self
@@ -71033,8 +71149,15 @@ impl<'a> CreateFormDefinitionFileRequest<'a> {
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 File specifying the multipart*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -71056,31 +71179,23 @@ File specifying the multipart*/
         let Self { client, form_definition_id, file, extra_parts } = self;
         let form_definition_id = form_definition_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .with_default_content_type("image/png")
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .with_default_content_type("image/png")
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/form-definitions/{}/upload", client.baseurl, encode_path(&
-            form_definition_id.to_string())
+            form_definition_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -71094,8 +71209,8 @@ File specifying the multipart*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_form_definition_file_request",
@@ -72082,41 +72197,38 @@ impl<'a> GetAccessRequestIdentityMetrics<'a> {
         }
     }
 }
-/**Builder for `set_icon`: `PUT /icons/{objectType}/{objectId}`.
+/**Builder for [`ClientIconsExt::set_icon`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientIconsExt::set_icon`]: super::ClientIconsExt::set_icon*/
 #[derive(Debug)]
 pub struct SetIcon<'a> {
     client: &'a super::Client,
-    object_type: Result<::std::string::String, String>,
+    object_type: Result<types::SetIconObjectType, String>,
     object_id: Result<::std::string::String, String>,
-    image: Option<sailpoint_runtime::FilePart>,
+    image: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> SetIcon<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
+            client: client,
             object_type: Err("object_type was not initialized".to_string()),
             object_id: Err("object_id was not initialized".to_string()),
-            image: None,
+            image: Err("image was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
-    ///Sets the `objectType` path parameter.
     pub fn object_type<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::string::String>,
+        V: std::convert::TryInto<types::SetIconObjectType>,
     {
         self.object_type = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for object_type failed"
-                    .to_string()
+                "conversion to `SetIconObjectType` for object_type failed".to_string()
             });
         self
     }
-    ///Sets the `objectId` path parameter.
     pub fn object_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -72124,15 +72236,24 @@ impl<'a> SetIcon<'a> {
         self.object_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `::std::string::String` for object_id failed".to_string()
+                "conversion to `:: std :: string :: String` for object_id failed"
+                    .to_string()
             });
         self
     }
     /**Sets the `image` file part (bytes or a stream, with a file name).
 
 file with icon. Allowed mime-types ['image/png', 'image/jpeg']*/
-    pub fn image(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.image = Some(value);
+    pub fn image<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.image = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for image failed"
+                    .to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -72155,32 +72276,24 @@ file with icon. Allowed mime-types ['image/png', 'image/jpeg']*/
         let object_type = object_type.map_err(Error::InvalidRequest)?;
         let object_id = object_id.map_err(Error::InvalidRequest)?;
         let mut form = reqwest::multipart::Form::new();
-        match image {
-            Some(value) => {
-                form = form
-                    .part(
-                        "image",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "image"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(
-                    Error::InvalidRequest("image was not initialized".to_string()),
-                );
-            }
-        }
+        let value = image.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "image",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("part {}: {e}", "image"),
+                    ))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!(
             "{}/icons/{}/{}", client.baseurl, encode_path(& object_type.to_string()),
-            encode_path(& object_id.to_string())
+            encode_path(& object_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -72194,8 +72307,8 @@ file with icon. Allowed mime-types ['image/png', 'image/jpeg']*/
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .multipart(form)
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "set_icon",
@@ -73346,28 +73459,35 @@ impl<'a> GetManualDiscoverApplicationsCsvTemplate<'a> {
         }
     }
 }
-/**Builder for `send_manual_discover_applications_csv_template`: `POST /manual-discover-applications`.
+/**Builder for [`ClientApplicationDiscoveryExt::send_manual_discover_applications_csv_template`]
 
-progenitor cannot express this operation (multipart/form-data body); it is built by the SDK's generator in the same style.*/
+[`ClientApplicationDiscoveryExt::send_manual_discover_applications_csv_template`]: super::ClientApplicationDiscoveryExt::send_manual_discover_applications_csv_template*/
 #[derive(Debug)]
 pub struct SendManualDiscoverApplicationsCsvTemplate<'a> {
     client: &'a super::Client,
-    file: Option<sailpoint_runtime::FilePart>,
+    file: Result<sailpoint_runtime::FilePart, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> SendManualDiscoverApplicationsCsvTemplate<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client,
-            file: None,
+            client: client,
+            file: Err("file was not initialized".to_string()),
             extra_parts: Vec::new(),
         }
     }
     /**Sets the `file` file part (bytes or a stream, with a file name).
 
 The CSV file to upload containing `application_name` and `description` columns. Each row represents an application to be discovered.*/
-    pub fn file(mut self, value: sailpoint_runtime::FilePart) -> Self {
-        self.file = Some(value);
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
         self
     }
     /// Adds a part the spec does not describe.
@@ -73385,27 +73505,19 @@ The CSV file to upload containing `application_name` and `description` columns. 
     ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, file, extra_parts } = self;
         let mut form = reqwest::multipart::Form::new();
-        match file {
-            Some(value) => {
-                form = form
-                    .part(
-                        "file",
-                        value
-                            .into_part()
-                            .map_err(|e| Error::InvalidRequest(
-                                format!("part {}: {e}", "file"),
-                            ))?,
-                    );
-            }
-            None => {
-                return Err(Error::InvalidRequest("file was not initialized".to_string()));
-            }
-        }
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
         for (name, part) in extra_parts {
             form = form.part(name, part);
         }
         let url = format!("{}/manual-discover-applications", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -73415,8 +73527,12 @@ The CSV file to upload containing `application_name` and `description` columns. 
         let mut request = client
             .client
             .post(url)
-            .multipart(form)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
             .headers(header_map)
+            .multipart(form)
             .build()?;
         let info = OperationInfo {
             operation_id: "send_manual_discover_applications_csv_template",

@@ -23816,6 +23816,7 @@ Sends a `POST` request to `/trigger-invocations/test`
 
 ```ignore
 let response = client.start_test_trigger_invocation()
+    .body(body)
     .send()
     .await;
 ```*/
@@ -25025,387 +25026,7359 @@ pub mod prelude {
     pub use super::ClientWorkReassignmentExt;
     pub use super::ClientWorkflowsExt;
 }
-/// Headers operations send with a fixed value: the experimental
-/// opt-in, and request content types that are JSON under another
-/// name (`application/json-patch+json`). They are not method
-/// arguments.
-pub(crate) fn fixed_headers(
-    operation_id: &str,
-) -> &'static [(&'static str, &'static str)] {
-    match operation_id {
-        "add_access_request_recommendations_ignored_item" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "add_access_request_recommendations_requested_item" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "add_access_request_recommendations_viewed_item" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "add_access_request_recommendations_viewed_items" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "cancel_role_propagation" => &[("X-SailPoint-Experimental", "true")],
-        "compare_identity_snapshots" => &[("X-SailPoint-Experimental", "true")],
-        "compare_identity_snapshots_access_type" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "create_common_access" => &[("X-SailPoint-Experimental", "true")],
-        "create_custom_password_instructions" => &[("X-SailPoint-Experimental", "true")],
-        "create_custom_user_level" => &[("X-SailPoint-Experimental", "true")],
-        "create_data_segment" => &[("X-SailPoint-Experimental", "true")],
-        "create_digit_token" => &[("X-SailPoint-Experimental", "true")],
-        "create_machine_account_mappings" => &[("X-SailPoint-Experimental", "true")],
-        "create_machine_account_subtype" => &[("X-SailPoint-Experimental", "true")],
-        "create_machine_identity" => &[("X-SailPoint-Experimental", "true")],
-        "create_password_policy" => &[("X-SailPoint-Experimental", "true")],
-        "create_potential_role_provision_request" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "create_reassignment_configuration" => &[("X-SailPoint-Experimental", "true")],
-        "create_role_insight_requests" => &[("X-SailPoint-Experimental", "true")],
-        "create_role_mining_sessions" => &[("X-SailPoint-Experimental", "true")],
-        "create_sim_integration" => &[("X-SailPoint-Experimental", "true")],
-        "create_source_app" => &[("X-SailPoint-Experimental", "true")],
-        "delete_access_profiles_from_source_app_by_bulk" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "delete_classify_machine_account_from_source" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "delete_custom_password_instructions" => &[("X-SailPoint-Experimental", "true")],
-        "delete_data_segment" => &[("X-SailPoint-Experimental", "true")],
-        "delete_icon" => &[("X-SailPoint-Experimental", "true")],
-        "delete_machine_account_mappings" => &[("X-SailPoint-Experimental", "true")],
-        "delete_machine_account_subtype" => &[("X-SailPoint-Experimental", "true")],
-        "delete_machine_classification_config" => &[("X-SailPoint-Experimental", "true")],
-        "delete_machine_identity" => &[("X-SailPoint-Experimental", "true")],
-        "delete_password_policy" => &[("X-SailPoint-Experimental", "true")],
-        "delete_reassignment_configuration" => &[("X-SailPoint-Experimental", "true")],
-        "delete_sim_integration" => &[("X-SailPoint-Experimental", "true")],
-        "delete_source_app" => &[("X-SailPoint-Experimental", "true")],
-        "delete_user_level" => &[("X-SailPoint-Experimental", "true")],
-        "download_role_insights_entitlements_changes" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "download_role_mining_potential_role_zip" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "export_outliers_zip" => &[("X-SailPoint-Experimental", "true")],
-        "export_role_mining_potential_role" => &[("X-SailPoint-Experimental", "true")],
-        "export_role_mining_potential_role_async" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "export_role_mining_potential_role_status" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_access_request_recommendations" => &[("X-SailPoint-Experimental", "true")],
-        "get_access_request_recommendations_config" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_access_request_recommendations_ignored_items" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_access_request_recommendations_requested_items" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_access_request_recommendations_viewed_items" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_all_potential_role_summaries" => &[("X-SailPoint-Experimental", "true")],
-        "get_classify_machine_account_from_source_status" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_common_access" => &[("X-SailPoint-Experimental", "true")],
-        "get_custom_password_instructions" => &[("X-SailPoint-Experimental", "true")],
-        "get_data_segment" => &[("X-SailPoint-Experimental", "true")],
-        "get_data_segment_identity_membership" => &[("X-SailPoint-Experimental", "true")],
-        "get_data_segmentation_enabled_for_user" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_entitlement_changes_identities" => &[("X-SailPoint-Experimental", "true")],
-        "get_entitlement_distribution_potential_role" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_entitlements_potential_role" => &[("X-SailPoint-Experimental", "true")],
-        "get_evaluate_reassignment_configuration" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_excluded_entitlements_potential_role" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_historical_identity" => &[("X-SailPoint-Experimental", "true")],
-        "get_historical_identity_events" => &[("X-SailPoint-Experimental", "true")],
-        "get_identities_potential_role" => &[("X-SailPoint-Experimental", "true")],
-        "get_identity_outlier_snapshots" => &[("X-SailPoint-Experimental", "true")],
-        "get_identity_outliers" => &[("X-SailPoint-Experimental", "true")],
-        "get_identity_snapshot" => &[("X-SailPoint-Experimental", "true")],
-        "get_identity_snapshot_summary" => &[("X-SailPoint-Experimental", "true")],
-        "get_identity_start_date" => &[("X-SailPoint-Experimental", "true")],
-        "get_latest_identity_outlier_snapshots" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_machine_account_subtype_by_id" => &[("X-SailPoint-Experimental", "true")],
-        "get_machine_account_subtype_by_technical_name" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_machine_classification_config" => &[("X-SailPoint-Experimental", "true")],
-        "get_machine_identity" => &[("X-SailPoint-Experimental", "true")],
-        "get_ongoing_role_propagation" => &[("X-SailPoint-Experimental", "true")],
-        "get_outlier_contributing_feature_summary" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_password_policy_by_id" => &[("X-SailPoint-Experimental", "true")],
-        "get_peer_group_outliers" => &[("X-SailPoint-Experimental", "true")],
-        "get_peer_group_outliers_contributing_features" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_potential_role" => &[("X-SailPoint-Experimental", "true")],
-        "get_potential_role_applications" => &[("X-SailPoint-Experimental", "true")],
-        "get_potential_role_entitlements" => &[("X-SailPoint-Experimental", "true")],
-        "get_potential_role_source_identity_usage" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_potential_role_summaries" => &[("X-SailPoint-Experimental", "true")],
-        "get_reassignment_config_types" => &[("X-SailPoint-Experimental", "true")],
-        "get_reassignment_configuration" => &[("X-SailPoint-Experimental", "true")],
-        "get_recommendations" => &[("X-SailPoint-Experimental", "true")],
-        "get_recommendations_config" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_insight" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_insights" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_insights_current_entitlements" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_role_insights_entitlements_changes" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "get_role_insights_requests" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_insights_summary" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_mining_potential_role" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_mining_session" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_mining_session_status" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_mining_sessions" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_propagation_config" => &[("X-SailPoint-Experimental", "true")],
-        "get_role_propagation_status" => &[("X-SailPoint-Experimental", "true")],
-        "get_saved_potential_roles" => &[("X-SailPoint-Experimental", "true")],
-        "get_sim_integration" => &[("X-SailPoint-Experimental", "true")],
-        "get_sim_integrations" => &[("X-SailPoint-Experimental", "true")],
-        "get_source_app" => &[("X-SailPoint-Experimental", "true")],
-        "get_source_attr_sync_config" => &[("X-SailPoint-Experimental", "true")],
-        "get_tenant_config_configuration" => &[("X-SailPoint-Experimental", "true")],
-        "get_tenant_ui_metadata" => &[("X-SailPoint-Experimental", "true")],
-        "get_total_count" => &[("X-SailPoint-Experimental", "true")],
-        "get_user_level" => &[("X-SailPoint-Experimental", "true")],
-        "ignore_identity_outliers" => &[("X-SailPoint-Experimental", "true")],
-        "list_access_profiles_for_source_app" => &[("X-SailPoint-Experimental", "true")],
-        "list_administrators_access_request_status" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "list_all_authorization_right_sets" => &[("X-SailPoint-Experimental", "true")],
-        "list_all_source_app" => &[("X-SailPoint-Experimental", "true")],
-        "list_all_user_apps" => &[("X-SailPoint-Experimental", "true")],
-        "list_api_summary" => &[("X-SailPoint-Experimental", "true")],
-        "list_assigned_source_app" => &[("X-SailPoint-Experimental", "true")],
-        "list_available_accounts_for_user_app" => &[("X-SailPoint-Experimental", "true")],
-        "list_available_source_apps" => &[("X-SailPoint-Experimental", "true")],
-        "list_data_segments" => &[("X-SailPoint-Experimental", "true")],
-        "list_historical_identities" => &[("X-SailPoint-Experimental", "true")],
-        "list_identity_access_items" => &[("X-SailPoint-Experimental", "true")],
-        "list_identity_snapshot_access_items" => &[("X-SailPoint-Experimental", "true")],
-        "list_identity_snapshots" => &[("X-SailPoint-Experimental", "true")],
-        "list_machine_account_mappings" => &[("X-SailPoint-Experimental", "true")],
-        "list_machine_account_subtypes" => &[("X-SailPoint-Experimental", "true")],
-        "list_machine_identities" => &[("X-SailPoint-Experimental", "true")],
-        "list_machine_identity_user_entitlements" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "list_outliers_contributing_feature_access_items" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "list_owned_user_apps" => &[("X-SailPoint-Experimental", "true")],
-        "list_password_policies" => &[("X-SailPoint-Experimental", "true")],
-        "list_reassignment_configurations" => &[("X-SailPoint-Experimental", "true")],
-        "list_user_level_identities" => &[("X-SailPoint-Experimental", "true")],
-        "list_user_levels" => &[("X-SailPoint-Experimental", "true")],
-        "load_account_selections" => &[("X-SailPoint-Experimental", "true")],
-        "patch_access_profile" => &[("Content-Type", "application/json-patch+json")],
-        "patch_auth_org_lockout_config" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_auth_org_network_config" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_auth_org_service_provider_config" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_auth_org_session_config" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_auth_user" => &[("Content-Type", "application/json-patch+json")],
-        "patch_before_provisioning_rule" => {
-            &[
+/// What the runtime needs to know about each operation, sorted by
+/// method name (progenitor's `OperationInfo::operation_id`).
+static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
+    (
+        "add_access_request_recommendations_ignored_item",
+        sailpoint_runtime::Operation {
+            id: "addAccessRequestRecommendationsIgnoredItem",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "add_access_request_recommendations_requested_item",
+        sailpoint_runtime::Operation {
+            id: "addAccessRequestRecommendationsRequestedItem",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "add_access_request_recommendations_viewed_item",
+        sailpoint_runtime::Operation {
+            id: "addAccessRequestRecommendationsViewedItem",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "add_access_request_recommendations_viewed_items",
+        sailpoint_runtime::Operation {
+            id: "addAccessRequestRecommendationsViewedItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "approve_access_request",
+        sailpoint_runtime::Operation {
+            id: "approveAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "approve_approval",
+        sailpoint_runtime::Operation {
+            id: "approveApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "approve_approval_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "approveApprovalInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "approve_approval_item",
+        sailpoint_runtime::Operation {
+            id: "approveApprovalItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "approve_approval_items_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "approveApprovalItemsInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "approve_bulk_access_request",
+        sailpoint_runtime::Operation {
+            id: "approveBulkAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "approve_non_employee_request",
+        sailpoint_runtime::Operation {
+            id: "approveNonEmployeeRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "cancel_access_request",
+        sailpoint_runtime::Operation {
+            id: "cancelAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "cancel_access_request_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "cancelAccessRequestInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "cancel_approval",
+        sailpoint_runtime::Operation {
+            id: "cancelApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "cancel_report",
+        sailpoint_runtime::Operation {
+            id: "cancelReport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "cancel_role_propagation",
+        sailpoint_runtime::Operation {
+            id: "cancelRolePropagation",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "cancel_task",
+        sailpoint_runtime::Operation {
+            id: "cancelTask",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "cancel_workflow_execution",
+        sailpoint_runtime::Operation {
+            id: "cancelWorkflowExecution",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "close_access_request",
+        sailpoint_runtime::Operation {
+            id: "closeAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "compare_identity_snapshots",
+        sailpoint_runtime::Operation {
+            id: "compareIdentitySnapshots",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "compare_identity_snapshots_access_type",
+        sailpoint_runtime::Operation {
+            id: "compareIdentitySnapshotsAccessType",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "complete_campaign",
+        sailpoint_runtime::Operation {
+            id: "completeCampaign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "complete_trigger_invocation",
+        sailpoint_runtime::Operation {
+            id: "completeTriggerInvocation",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "complete_work_item",
+        sailpoint_runtime::Operation {
+            id: "completeWorkItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_access_model_metadata_attribute",
+        sailpoint_runtime::Operation {
+            id: "createAccessModelMetadataAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_access_model_metadata_attribute_value",
+        sailpoint_runtime::Operation {
+            id: "createAccessModelMetadataAttributeValue",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_access_model_metadata_for_entitlement",
+        sailpoint_runtime::Operation {
+            id: "createAccessModelMetadataForEntitlement",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_access_profile",
+        sailpoint_runtime::Operation {
+            id: "createAccessProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_access_request",
+        sailpoint_runtime::Operation {
+            id: "createAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_account",
+        sailpoint_runtime::Operation {
+            id: "createAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_application",
+        sailpoint_runtime::Operation {
+            id: "createApplication",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_auth_org_network_config",
+        sailpoint_runtime::Operation {
+            id: "createAuthOrgNetworkConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_branding_item",
+        sailpoint_runtime::Operation {
+            id: "createBrandingItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_campaign",
+        sailpoint_runtime::Operation {
+            id: "createCampaign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_campaign_filter",
+        sailpoint_runtime::Operation {
+            id: "createCampaignFilter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_campaign_template",
+        sailpoint_runtime::Operation {
+            id: "createCampaignTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_common_access",
+        sailpoint_runtime::Operation {
+            id: "createCommonAccess",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_connector_customizer",
+        sailpoint_runtime::Operation {
+            id: "createConnectorCustomizer",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_connector_customizer_version",
+        sailpoint_runtime::Operation {
+            id: "createConnectorCustomizerVersion",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_connector_rule",
+        sailpoint_runtime::Operation {
+            id: "createConnectorRule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_custom_connector",
+        sailpoint_runtime::Operation {
+            id: "createCustomConnector",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_custom_password_instructions",
+        sailpoint_runtime::Operation {
+            id: "createCustomPasswordInstructions",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_custom_privilege_criteria",
+        sailpoint_runtime::Operation {
+            id: "createCustomPrivilegeCriteria",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_custom_user_level",
+        sailpoint_runtime::Operation {
+            id: "createCustomUserLevel",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_data_segment",
+        sailpoint_runtime::Operation {
+            id: "createDataSegment",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_deploy",
+        sailpoint_runtime::Operation {
+            id: "createDeploy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_digit_token",
+        sailpoint_runtime::Operation {
+            id: "createDigitToken",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_dimension",
+        sailpoint_runtime::Operation {
+            id: "createDimension",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_domain_dkim",
+        sailpoint_runtime::Operation {
+            id: "createDomainDkim",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_external_execute_workflow",
+        sailpoint_runtime::Operation {
+            id: "createExternalExecuteWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_form_definition",
+        sailpoint_runtime::Operation {
+            id: "createFormDefinition",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_form_definition_dynamic_schema",
+        sailpoint_runtime::Operation {
+            id: "createFormDefinitionDynamicSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_form_definition_file_request",
+        sailpoint_runtime::Operation {
+            id: "createFormDefinitionFileRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_form_instance",
+        sailpoint_runtime::Operation {
+            id: "createFormInstance",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_identity_attribute",
+        sailpoint_runtime::Operation {
+            id: "createIdentityAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_identity_profile",
+        sailpoint_runtime::Operation {
+            id: "createIdentityProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_launcher",
+        sailpoint_runtime::Operation {
+            id: "createLauncher",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_lifecycle_state",
+        sailpoint_runtime::Operation {
+            id: "createLifecycleState",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_machine_account_mappings",
+        sailpoint_runtime::Operation {
+            id: "createMachineAccountMappings",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_machine_account_subtype",
+        sailpoint_runtime::Operation {
+            id: "createMachineAccountSubtype",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_machine_identity",
+        sailpoint_runtime::Operation {
+            id: "createMachineIdentity",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_managed_client",
+        sailpoint_runtime::Operation {
+            id: "createManagedClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_managed_cluster",
+        sailpoint_runtime::Operation {
+            id: "createManagedCluster",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_managed_cluster_type",
+        sailpoint_runtime::Operation {
+            id: "createManagedClusterType",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_multi_host_integration",
+        sailpoint_runtime::Operation {
+            id: "createMultiHostIntegration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_non_employee_record",
+        sailpoint_runtime::Operation {
+            id: "createNonEmployeeRecord",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_non_employee_request",
+        sailpoint_runtime::Operation {
+            id: "createNonEmployeeRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_non_employee_source",
+        sailpoint_runtime::Operation {
+            id: "createNonEmployeeSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_non_employee_source_schema_attributes",
+        sailpoint_runtime::Operation {
+            id: "createNonEmployeeSourceSchemaAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_notification_template",
+        sailpoint_runtime::Operation {
+            id: "createNotificationTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_oauth_client",
+        sailpoint_runtime::Operation {
+            id: "createOauthClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_object_mapping",
+        sailpoint_runtime::Operation {
+            id: "createObjectMapping",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_object_mappings",
+        sailpoint_runtime::Operation {
+            id: "createObjectMappings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_parameter",
+        sailpoint_runtime::Operation {
+            id: "createParameter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_password_org_config",
+        sailpoint_runtime::Operation {
+            id: "createPasswordOrgConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_password_policy",
+        sailpoint_runtime::Operation {
+            id: "createPasswordPolicy",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_password_sync_group",
+        sailpoint_runtime::Operation {
+            id: "createPasswordSyncGroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_personal_access_token",
+        sailpoint_runtime::Operation {
+            id: "createPersonalAccessToken",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_potential_role_provision_request",
+        sailpoint_runtime::Operation {
+            id: "createPotentialRoleProvisionRequest",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_provisioning_policy",
+        sailpoint_runtime::Operation {
+            id: "createProvisioningPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_reassignment_configuration",
+        sailpoint_runtime::Operation {
+            id: "createReassignmentConfiguration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_role",
+        sailpoint_runtime::Operation {
+            id: "createRole",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_role_insight_requests",
+        sailpoint_runtime::Operation {
+            id: "createRoleInsightRequests",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_role_mining_sessions",
+        sailpoint_runtime::Operation {
+            id: "createRoleMiningSessions",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_saved_search",
+        sailpoint_runtime::Operation {
+            id: "createSavedSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_schedule",
+        sailpoint_runtime::Operation {
+            id: "createSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_scheduled_action",
+        sailpoint_runtime::Operation {
+            id: "createScheduledAction",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_scheduled_search",
+        sailpoint_runtime::Operation {
+            id: "createScheduledSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_search_attribute_config",
+        sailpoint_runtime::Operation {
+            id: "createSearchAttributeConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_segment",
+        sailpoint_runtime::Operation {
+            id: "createSegment",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_service_desk_integration",
+        sailpoint_runtime::Operation {
+            id: "createServiceDeskIntegration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_sim_integration",
+        sailpoint_runtime::Operation {
+            id: "createSIMIntegration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "createSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_source",
+        sailpoint_runtime::Operation {
+            id: "createSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_source_app",
+        sailpoint_runtime::Operation {
+            id: "createSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "create_source_schedule",
+        sailpoint_runtime::Operation {
+            id: "createSourceSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_source_schema",
+        sailpoint_runtime::Operation {
+            id: "createSourceSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_sources_within_multi_host",
+        sailpoint_runtime::Operation {
+            id: "createSourcesWithinMultiHost",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_stream",
+        sailpoint_runtime::Operation {
+            id: "createStream",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_subscription",
+        sailpoint_runtime::Operation {
+            id: "createSubscription",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_tag",
+        sailpoint_runtime::Operation {
+            id: "createTag",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_transform",
+        sailpoint_runtime::Operation {
+            id: "createTransform",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_uploaded_configuration",
+        sailpoint_runtime::Operation {
+            id: "createUploadedConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_verified_from_address",
+        sailpoint_runtime::Operation {
+            id: "createVerifiedFromAddress",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_workflow",
+        sailpoint_runtime::Operation {
+            id: "createWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_workflow_external_trigger",
+        sailpoint_runtime::Operation {
+            id: "createWorkflowExternalTrigger",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "create_workgroup",
+        sailpoint_runtime::Operation {
+            id: "createWorkgroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_access_model_metadata_from_entitlement",
+        sailpoint_runtime::Operation {
+            id: "deleteAccessModelMetadataFromEntitlement",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_access_profile",
+        sailpoint_runtime::Operation {
+            id: "deleteAccessProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_access_profiles_from_source_app_by_bulk",
+        sailpoint_runtime::Operation {
+            id: "deleteAccessProfilesFromSourceAppByBulk",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_access_profiles_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "deleteAccessProfilesInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_account",
+        sailpoint_runtime::Operation {
+            id: "deleteAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_account_async",
+        sailpoint_runtime::Operation {
+            id: "deleteAccountAsync",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_accounts_async",
+        sailpoint_runtime::Operation {
+            id: "deleteAccountsAsync",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_application",
+        sailpoint_runtime::Operation {
+            id: "deleteApplication",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_approval_config_request",
+        sailpoint_runtime::Operation {
+            id: "deleteApprovalConfigRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_backup",
+        sailpoint_runtime::Operation {
+            id: "deleteBackup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_branding",
+        sailpoint_runtime::Operation {
+            id: "deleteBranding",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_bulk_dimensions",
+        sailpoint_runtime::Operation {
+            id: "deleteBulkDimensions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_bulk_roles",
+        sailpoint_runtime::Operation {
+            id: "deleteBulkRoles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_campaign_filters",
+        sailpoint_runtime::Operation {
+            id: "deleteCampaignFilters",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_campaign_template",
+        sailpoint_runtime::Operation {
+            id: "deleteCampaignTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_campaign_template_schedule",
+        sailpoint_runtime::Operation {
+            id: "deleteCampaignTemplateSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_campaigns",
+        sailpoint_runtime::Operation {
+            id: "deleteCampaigns",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_classify_machine_account_from_source",
+        sailpoint_runtime::Operation {
+            id: "deleteClassifyMachineAccountFromSource",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_connector_customizer",
+        sailpoint_runtime::Operation {
+            id: "deleteConnectorCustomizer",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_connector_rule",
+        sailpoint_runtime::Operation {
+            id: "deleteConnectorRule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_custom_connector",
+        sailpoint_runtime::Operation {
+            id: "deleteCustomConnector",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_custom_password_instructions",
+        sailpoint_runtime::Operation {
+            id: "deleteCustomPasswordInstructions",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_custom_privilege_criteria",
+        sailpoint_runtime::Operation {
+            id: "deleteCustomPrivilegeCriteria",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_data_segment",
+        sailpoint_runtime::Operation {
+            id: "deleteDataSegment",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_dimension",
+        sailpoint_runtime::Operation {
+            id: "deleteDimension",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_draft",
+        sailpoint_runtime::Operation {
+            id: "deleteDraft",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_form_definition",
+        sailpoint_runtime::Operation {
+            id: "deleteFormDefinition",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_icon",
+        sailpoint_runtime::Operation {
+            id: "deleteIcon",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_identity",
+        sailpoint_runtime::Operation {
+            id: "deleteIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_identity_attribute",
+        sailpoint_runtime::Operation {
+            id: "deleteIdentityAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_identity_attributes_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "deleteIdentityAttributesInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_identity_profile",
+        sailpoint_runtime::Operation {
+            id: "deleteIdentityProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_identity_profiles",
+        sailpoint_runtime::Operation {
+            id: "deleteIdentityProfiles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_launcher",
+        sailpoint_runtime::Operation {
+            id: "deleteLauncher",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_lifecycle_state",
+        sailpoint_runtime::Operation {
+            id: "deleteLifecycleState",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_machine_account_mappings",
+        sailpoint_runtime::Operation {
+            id: "deleteMachineAccountMappings",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_machine_account_subtype",
+        sailpoint_runtime::Operation {
+            id: "deleteMachineAccountSubtype",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_machine_classification_config",
+        sailpoint_runtime::Operation {
+            id: "deleteMachineClassificationConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_machine_identity",
+        sailpoint_runtime::Operation {
+            id: "deleteMachineIdentity",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_managed_client",
+        sailpoint_runtime::Operation {
+            id: "deleteManagedClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_managed_cluster",
+        sailpoint_runtime::Operation {
+            id: "deleteManagedCluster",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_managed_cluster_type",
+        sailpoint_runtime::Operation {
+            id: "deleteManagedClusterType",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_metadata_from_role_by_key_and_value",
+        sailpoint_runtime::Operation {
+            id: "deleteMetadataFromRoleByKeyAndValue",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_multi_host",
+        sailpoint_runtime::Operation {
+            id: "deleteMultiHost",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_multi_host_sources",
+        sailpoint_runtime::Operation {
+            id: "deleteMultiHostSources",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_native_change_detection_config",
+        sailpoint_runtime::Operation {
+            id: "deleteNativeChangeDetectionConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_non_employee_record",
+        sailpoint_runtime::Operation {
+            id: "deleteNonEmployeeRecord",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_non_employee_records_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "deleteNonEmployeeRecordsInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_non_employee_request",
+        sailpoint_runtime::Operation {
+            id: "deleteNonEmployeeRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_non_employee_schema_attribute",
+        sailpoint_runtime::Operation {
+            id: "deleteNonEmployeeSchemaAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_non_employee_source",
+        sailpoint_runtime::Operation {
+            id: "deleteNonEmployeeSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_non_employee_source_schema_attributes",
+        sailpoint_runtime::Operation {
+            id: "deleteNonEmployeeSourceSchemaAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_notification_templates_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "deleteNotificationTemplatesInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_oauth_client",
+        sailpoint_runtime::Operation {
+            id: "deleteOauthClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_object_mapping",
+        sailpoint_runtime::Operation {
+            id: "deleteObjectMapping",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_parameter",
+        sailpoint_runtime::Operation {
+            id: "deleteParameter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_password_policy",
+        sailpoint_runtime::Operation {
+            id: "deletePasswordPolicy",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_password_sync_group",
+        sailpoint_runtime::Operation {
+            id: "deletePasswordSyncGroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_personal_access_token",
+        sailpoint_runtime::Operation {
+            id: "deletePersonalAccessToken",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_provisioning_policy",
+        sailpoint_runtime::Operation {
+            id: "deleteProvisioningPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_reassignment_configuration",
+        sailpoint_runtime::Operation {
+            id: "deleteReassignmentConfiguration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_role",
+        sailpoint_runtime::Operation {
+            id: "deleteRole",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_saved_search",
+        sailpoint_runtime::Operation {
+            id: "deleteSavedSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_schedule",
+        sailpoint_runtime::Operation {
+            id: "deleteSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_scheduled_action",
+        sailpoint_runtime::Operation {
+            id: "deleteScheduledAction",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_scheduled_search",
+        sailpoint_runtime::Operation {
+            id: "deleteScheduledSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_search_attribute_config",
+        sailpoint_runtime::Operation {
+            id: "deleteSearchAttributeConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_segment",
+        sailpoint_runtime::Operation {
+            id: "deleteSegment",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_service_desk_integration",
+        sailpoint_runtime::Operation {
+            id: "deleteServiceDeskIntegration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_sim_integration",
+        sailpoint_runtime::Operation {
+            id: "deleteSIMIntegration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "deleteSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_sod_policy_schedule",
+        sailpoint_runtime::Operation {
+            id: "deleteSodPolicySchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_source",
+        sailpoint_runtime::Operation {
+            id: "deleteSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_source_app",
+        sailpoint_runtime::Operation {
+            id: "deleteSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_source_schedule",
+        sailpoint_runtime::Operation {
+            id: "deleteSourceSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_source_schema",
+        sailpoint_runtime::Operation {
+            id: "deleteSourceSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_stream",
+        sailpoint_runtime::Operation {
+            id: "deleteStream",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_subscription",
+        sailpoint_runtime::Operation {
+            id: "deleteSubscription",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_tag_by_id",
+        sailpoint_runtime::Operation {
+            id: "deleteTagById",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_tagged_object",
+        sailpoint_runtime::Operation {
+            id: "deleteTaggedObject",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_tags_to_many_object",
+        sailpoint_runtime::Operation {
+            id: "deleteTagsToManyObject",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_task",
+        sailpoint_runtime::Operation {
+            id: "deleteTask",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_transform",
+        sailpoint_runtime::Operation {
+            id: "deleteTransform",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_uploaded_configuration",
+        sailpoint_runtime::Operation {
+            id: "deleteUploadedConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_user_level",
+        sailpoint_runtime::Operation {
+            id: "deleteUserLevel",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "delete_verified_from_address",
+        sailpoint_runtime::Operation {
+            id: "deleteVerifiedFromAddress",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_workflow",
+        sailpoint_runtime::Operation {
+            id: "deleteWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_workgroup",
+        sailpoint_runtime::Operation {
+            id: "deleteWorkgroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_workgroup_members",
+        sailpoint_runtime::Operation {
+            id: "deleteWorkgroupMembers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "delete_workgroups_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "deleteWorkgroupsInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "disable_account",
+        sailpoint_runtime::Operation {
+            id: "disableAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "disable_account_for_identity",
+        sailpoint_runtime::Operation {
+            id: "disableAccountForIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "disable_accounts_for_identities",
+        sailpoint_runtime::Operation {
+            id: "disableAccountsForIdentities",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "download_role_insights_entitlements_changes",
+        sailpoint_runtime::Operation {
+            id: "downloadRoleInsightsEntitlementsChanges",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "download_role_mining_potential_role_zip",
+        sailpoint_runtime::Operation {
+            id: "downloadRoleMiningPotentialRoleZip",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "enable_account",
+        sailpoint_runtime::Operation {
+            id: "enableAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "enable_account_for_identity",
+        sailpoint_runtime::Operation {
+            id: "enableAccountForIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "enable_accounts_for_identities",
+        sailpoint_runtime::Operation {
+            id: "enableAccountsForIdentities",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "execute_saved_search",
+        sailpoint_runtime::Operation {
+            id: "executeSavedSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "export_form_definitions_by_tenant",
+        sailpoint_runtime::Operation {
+            id: "exportFormDefinitionsByTenant",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "export_identity_profiles",
+        sailpoint_runtime::Operation {
+            id: "exportIdentityProfiles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "export_non_employee_records",
+        sailpoint_runtime::Operation {
+            id: "exportNonEmployeeRecords",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "export_non_employee_source_schema_template",
+        sailpoint_runtime::Operation {
+            id: "exportNonEmployeeSourceSchemaTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "export_outliers_zip",
+        sailpoint_runtime::Operation {
+            id: "exportOutliersZip",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "export_role_mining_potential_role",
+        sailpoint_runtime::Operation {
+            id: "exportRoleMiningPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "export_role_mining_potential_role_async",
+        sailpoint_runtime::Operation {
+            id: "exportRoleMiningPotentialRoleAsync",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "export_role_mining_potential_role_status",
+        sailpoint_runtime::Operation {
+            id: "exportRoleMiningPotentialRoleStatus",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "export_sp_config",
+        sailpoint_runtime::Operation {
+            id: "exportSpConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "forward_access_request",
+        sailpoint_runtime::Operation {
+            id: "forwardAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "forward_work_item",
+        sailpoint_runtime::Operation {
+            id: "forwardWorkItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "generate_identity_preview",
+        sailpoint_runtime::Operation {
+            id: "generateIdentityPreview",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_model_metadata_attribute",
+        sailpoint_runtime::Operation {
+            id: "getAccessModelMetadataAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_model_metadata_attribute_value",
+        sailpoint_runtime::Operation {
+            id: "getAccessModelMetadataAttributeValue",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_profile",
+        sailpoint_runtime::Operation {
+            id: "getAccessProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_profile_entitlements",
+        sailpoint_runtime::Operation {
+            id: "getAccessProfileEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_request_approval_summary",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestApprovalSummary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_request_config",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_request_identity_metrics",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestIdentityMetrics",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_access_request_recommendations",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestRecommendations",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_access_request_recommendations_config",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestRecommendationsConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_access_request_recommendations_ignored_items",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestRecommendationsIgnoredItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_access_request_recommendations_requested_items",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestRecommendationsRequestedItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_access_request_recommendations_viewed_items",
+        sailpoint_runtime::Operation {
+            id: "getAccessRequestRecommendationsViewedItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_account",
+        sailpoint_runtime::Operation {
+            id: "getAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_account_activity",
+        sailpoint_runtime::Operation {
+            id: "getAccountActivity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_account_aggregation_status",
+        sailpoint_runtime::Operation {
+            id: "getAccountAggregationStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_account_entitlements",
+        sailpoint_runtime::Operation {
+            id: "getAccountEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_accounts_schema",
+        sailpoint_runtime::Operation {
+            id: "getAccountsSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_acct_aggregation_groups",
+        sailpoint_runtime::Operation {
+            id: "getAcctAggregationGroups",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_active_campaigns",
+        sailpoint_runtime::Operation {
+            id: "getActiveCampaigns",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_all_potential_role_summaries",
+        sailpoint_runtime::Operation {
+            id: "getAllPotentialRoleSummaries",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_application",
+        sailpoint_runtime::Operation {
+            id: "getApplication",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_applications",
+        sailpoint_runtime::Operation {
+            id: "getApplications",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_approval",
+        sailpoint_runtime::Operation {
+            id: "getApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_approvals",
+        sailpoint_runtime::Operation {
+            id: "getApprovals",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_approvals_config",
+        sailpoint_runtime::Operation {
+            id: "getApprovalsConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_attestation_document",
+        sailpoint_runtime::Operation {
+            id: "getAttestationDocument",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_auth_org_lockout_config",
+        sailpoint_runtime::Operation {
+            id: "getAuthOrgLockoutConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_auth_org_network_config",
+        sailpoint_runtime::Operation {
+            id: "getAuthOrgNetworkConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_auth_org_service_provider_config",
+        sailpoint_runtime::Operation {
+            id: "getAuthOrgServiceProviderConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_auth_org_session_config",
+        sailpoint_runtime::Operation {
+            id: "getAuthOrgSessionConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_auth_user",
+        sailpoint_runtime::Operation {
+            id: "getAuthUser",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_branding",
+        sailpoint_runtime::Operation {
+            id: "getBranding",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_branding_list",
+        sailpoint_runtime::Operation {
+            id: "getBrandingList",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_bulk_update_status",
+        sailpoint_runtime::Operation {
+            id: "getBulkUpdateStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_bulk_update_status_by_id",
+        sailpoint_runtime::Operation {
+            id: "getBulkUpdateStatusById",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign",
+        sailpoint_runtime::Operation {
+            id: "getCampaign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign_filter_by_id",
+        sailpoint_runtime::Operation {
+            id: "getCampaignFilterById",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign_reports",
+        sailpoint_runtime::Operation {
+            id: "getCampaignReports",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign_reports_config",
+        sailpoint_runtime::Operation {
+            id: "getCampaignReportsConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign_template",
+        sailpoint_runtime::Operation {
+            id: "getCampaignTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign_template_schedule",
+        sailpoint_runtime::Operation {
+            id: "getCampaignTemplateSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_campaign_templates",
+        sailpoint_runtime::Operation {
+            id: "getCampaignTemplates",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_certification_task",
+        sailpoint_runtime::Operation {
+            id: "getCertificationTask",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_classify_machine_account_from_source_status",
+        sailpoint_runtime::Operation {
+            id: "getClassifyMachineAccountFromSourceStatus",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_client_log_configuration",
+        sailpoint_runtime::Operation {
+            id: "getClientLogConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_common_access",
+        sailpoint_runtime::Operation {
+            id: "getCommonAccess",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_completed_work_items",
+        sailpoint_runtime::Operation {
+            id: "getCompletedWorkItems",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector",
+        sailpoint_runtime::Operation {
+            id: "getConnector",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_correlation_config",
+        sailpoint_runtime::Operation {
+            id: "getConnectorCorrelationConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_customizer",
+        sailpoint_runtime::Operation {
+            id: "getConnectorCustomizer",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_list",
+        sailpoint_runtime::Operation {
+            id: "getConnectorList",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_rule",
+        sailpoint_runtime::Operation {
+            id: "getConnectorRule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_rule_list",
+        sailpoint_runtime::Operation {
+            id: "getConnectorRuleList",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_source_config",
+        sailpoint_runtime::Operation {
+            id: "getConnectorSourceConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_source_template",
+        sailpoint_runtime::Operation {
+            id: "getConnectorSourceTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_connector_translations",
+        sailpoint_runtime::Operation {
+            id: "getConnectorTranslations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_correlation_config",
+        sailpoint_runtime::Operation {
+            id: "getCorrelationConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_count_completed_work_items",
+        sailpoint_runtime::Operation {
+            id: "getCountCompletedWorkItems",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_count_work_items",
+        sailpoint_runtime::Operation {
+            id: "getCountWorkItems",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_custom_password_instructions",
+        sailpoint_runtime::Operation {
+            id: "getCustomPasswordInstructions",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_custom_violation_report",
+        sailpoint_runtime::Operation {
+            id: "getCustomViolationReport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_das_owners_by_owner_identity_id_resources",
+        sailpoint_runtime::Operation {
+            id: "getDasOwnersByOwnerIdentityIdResources",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_das_owners_resources_by_resource_id",
+        sailpoint_runtime::Operation {
+            id: "getDasOwnersResourcesByResourceId",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_data_segment",
+        sailpoint_runtime::Operation {
+            id: "getDataSegment",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_data_segment_identity_membership",
+        sailpoint_runtime::Operation {
+            id: "getDataSegmentIdentityMembership",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_data_segmentation_enabled_for_user",
+        sailpoint_runtime::Operation {
+            id: "getDataSegmentationEnabledForUser",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_default_identity_attribute_config",
+        sailpoint_runtime::Operation {
+            id: "getDefaultIdentityAttributeConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_default_violation_report",
+        sailpoint_runtime::Operation {
+            id: "getDefaultViolationReport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_deploy",
+        sailpoint_runtime::Operation {
+            id: "getDeploy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_dimension",
+        sailpoint_runtime::Operation {
+            id: "getDimension",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_dimension_entitlements",
+        sailpoint_runtime::Operation {
+            id: "getDimensionEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_discovered_applications",
+        sailpoint_runtime::Operation {
+            id: "getDiscoveredApplications",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_dkim_attributes",
+        sailpoint_runtime::Operation {
+            id: "getDkimAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_entitlement",
+        sailpoint_runtime::Operation {
+            id: "getEntitlement",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_entitlement_aggregation_groups",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementAggregationGroups",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_entitlement_changes_identities",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementChangesIdentities",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_entitlement_details_for_identity",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementDetailsForIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_entitlement_distribution_potential_role",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementDistributionPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_entitlement_request_config",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementRequestConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_entitlements_potential_role",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementsPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_entitlements_schema",
+        sailpoint_runtime::Operation {
+            id: "getEntitlementsSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_evaluate_reassignment_configuration",
+        sailpoint_runtime::Operation {
+            id: "getEvaluateReassignmentConfiguration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_excluded_entitlements_potential_role",
+        sailpoint_runtime::Operation {
+            id: "getExcludedEntitlementsPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_file_from_s3",
+        sailpoint_runtime::Operation {
+            id: "getFileFromS3",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_form_definition_by_key",
+        sailpoint_runtime::Operation {
+            id: "getFormDefinitionByKey",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_form_instance_by_key",
+        sailpoint_runtime::Operation {
+            id: "getFormInstanceByKey",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_form_instance_file",
+        sailpoint_runtime::Operation {
+            id: "getFormInstanceFile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_historical_identity",
+        sailpoint_runtime::Operation {
+            id: "getHistoricalIdentity",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_historical_identity_events",
+        sailpoint_runtime::Operation {
+            id: "getHistoricalIdentityEvents",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identities_potential_role",
+        sailpoint_runtime::Operation {
+            id: "getIdentitiesPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identity",
+        sailpoint_runtime::Operation {
+            id: "getIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_access_summaries",
+        sailpoint_runtime::Operation {
+            id: "getIdentityAccessSummaries",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_attribute",
+        sailpoint_runtime::Operation {
+            id: "getIdentityAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_certification",
+        sailpoint_runtime::Operation {
+            id: "getIdentityCertification",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_certification_item_permissions",
+        sailpoint_runtime::Operation {
+            id: "getIdentityCertificationItemPermissions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_decision_summary",
+        sailpoint_runtime::Operation {
+            id: "getIdentityDecisionSummary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_outlier_snapshots",
+        sailpoint_runtime::Operation {
+            id: "getIdentityOutlierSnapshots",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identity_outliers",
+        sailpoint_runtime::Operation {
+            id: "getIdentityOutliers",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identity_ownership_details",
+        sailpoint_runtime::Operation {
+            id: "getIdentityOwnershipDetails",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_profile",
+        sailpoint_runtime::Operation {
+            id: "getIdentityProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_snapshot",
+        sailpoint_runtime::Operation {
+            id: "getIdentitySnapshot",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identity_snapshot_summary",
+        sailpoint_runtime::Operation {
+            id: "getIdentitySnapshotSummary",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identity_start_date",
+        sailpoint_runtime::Operation {
+            id: "getIdentityStartDate",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_identity_summaries",
+        sailpoint_runtime::Operation {
+            id: "getIdentitySummaries",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_identity_summary",
+        sailpoint_runtime::Operation {
+            id: "getIdentitySummary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_jwks_data",
+        sailpoint_runtime::Operation {
+            id: "getJWKSData",
+            authenticated: false,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_latest_identity_outlier_snapshots",
+        sailpoint_runtime::Operation {
+            id: "getLatestIdentityOutlierSnapshots",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_launcher",
+        sailpoint_runtime::Operation {
+            id: "getLauncher",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_launchers",
+        sailpoint_runtime::Operation {
+            id: "getLaunchers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_lifecycle_state",
+        sailpoint_runtime::Operation {
+            id: "getLifecycleState",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_lifecycle_states",
+        sailpoint_runtime::Operation {
+            id: "getLifecycleStates",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_machine_account",
+        sailpoint_runtime::Operation {
+            id: "getMachineAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_machine_account_subtype_by_id",
+        sailpoint_runtime::Operation {
+            id: "getMachineAccountSubtypeById",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_machine_account_subtype_by_technical_name",
+        sailpoint_runtime::Operation {
+            id: "getMachineAccountSubtypeByTechnicalName",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_machine_classification_config",
+        sailpoint_runtime::Operation {
+            id: "getMachineClassificationConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_machine_identity",
+        sailpoint_runtime::Operation {
+            id: "getMachineIdentity",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_mail_from_attributes",
+        sailpoint_runtime::Operation {
+            id: "getMailFromAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_client",
+        sailpoint_runtime::Operation {
+            id: "getManagedClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_client_health_indicators",
+        sailpoint_runtime::Operation {
+            id: "getManagedClientHealthIndicators",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_client_status",
+        sailpoint_runtime::Operation {
+            id: "getManagedClientStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_clients",
+        sailpoint_runtime::Operation {
+            id: "getManagedClients",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_cluster",
+        sailpoint_runtime::Operation {
+            id: "getManagedCluster",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_cluster_type",
+        sailpoint_runtime::Operation {
+            id: "getManagedClusterType",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_cluster_types",
+        sailpoint_runtime::Operation {
+            id: "getManagedClusterTypes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_managed_clusters",
+        sailpoint_runtime::Operation {
+            id: "getManagedClusters",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_manual_discover_applications_csv_template",
+        sailpoint_runtime::Operation {
+            id: "getManualDiscoverApplicationsCsvTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_mfa_duo_config",
+        sailpoint_runtime::Operation {
+            id: "getMFADuoConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_mfa_kba_config",
+        sailpoint_runtime::Operation {
+            id: "getMFAKbaConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_mfa_okta_config",
+        sailpoint_runtime::Operation {
+            id: "getMFAOktaConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_multi_host_integrations",
+        sailpoint_runtime::Operation {
+            id: "getMultiHostIntegrations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_multi_host_integrations_list",
+        sailpoint_runtime::Operation {
+            id: "getMultiHostIntegrationsList",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_multi_host_source_creation_errors",
+        sailpoint_runtime::Operation {
+            id: "getMultiHostSourceCreationErrors",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_multihost_integration_types",
+        sailpoint_runtime::Operation {
+            id: "getMultihostIntegrationTypes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_native_change_detection_config",
+        sailpoint_runtime::Operation {
+            id: "getNativeChangeDetectionConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_approval",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_approval_summary",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeApprovalSummary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_bulk_upload_status",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeBulkUploadStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_record",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeRecord",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_request",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_request_summary",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeRequestSummary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_schema_attribute",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeSchemaAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_source",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_non_employee_source_schema_attributes",
+        sailpoint_runtime::Operation {
+            id: "getNonEmployeeSourceSchemaAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_notification_preferences",
+        sailpoint_runtime::Operation {
+            id: "getNotificationPreferences",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_notification_template",
+        sailpoint_runtime::Operation {
+            id: "getNotificationTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_notifications_template_context",
+        sailpoint_runtime::Operation {
+            id: "getNotificationsTemplateContext",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_oauth_client",
+        sailpoint_runtime::Operation {
+            id: "getOauthClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_object_mappings",
+        sailpoint_runtime::Operation {
+            id: "getObjectMappings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_ongoing_role_propagation",
+        sailpoint_runtime::Operation {
+            id: "getOngoingRolePropagation",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_org_config",
+        sailpoint_runtime::Operation {
+            id: "getOrgConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_outlier_contributing_feature_summary",
+        sailpoint_runtime::Operation {
+            id: "getOutlierContributingFeatureSummary",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_owners",
+        sailpoint_runtime::Operation {
+            id: "getOwners",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_parameter",
+        sailpoint_runtime::Operation {
+            id: "getParameter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_parameter_references",
+        sailpoint_runtime::Operation {
+            id: "getParameterReferences",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_parameter_storage_specification",
+        sailpoint_runtime::Operation {
+            id: "getParameterStorageSpecification",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_password_change_status",
+        sailpoint_runtime::Operation {
+            id: "getPasswordChangeStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_password_dictionary",
+        sailpoint_runtime::Operation {
+            id: "getPasswordDictionary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_password_org_config",
+        sailpoint_runtime::Operation {
+            id: "getPasswordOrgConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_password_policy_by_id",
+        sailpoint_runtime::Operation {
+            id: "getPasswordPolicyById",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_password_sync_group",
+        sailpoint_runtime::Operation {
+            id: "getPasswordSyncGroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_password_sync_groups",
+        sailpoint_runtime::Operation {
+            id: "getPasswordSyncGroups",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_peer_group_outliers",
+        sailpoint_runtime::Operation {
+            id: "getPeerGroupOutliers",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_peer_group_outliers_contributing_features",
+        sailpoint_runtime::Operation {
+            id: "getPeerGroupOutliersContributingFeatures",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_pending_certification_tasks",
+        sailpoint_runtime::Operation {
+            id: "getPendingCertificationTasks",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_pending_task_headers",
+        sailpoint_runtime::Operation {
+            id: "getPendingTaskHeaders",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_pending_tasks",
+        sailpoint_runtime::Operation {
+            id: "getPendingTasks",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_potential_role",
+        sailpoint_runtime::Operation {
+            id: "getPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_potential_role_applications",
+        sailpoint_runtime::Operation {
+            id: "getPotentialRoleApplications",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_potential_role_entitlements",
+        sailpoint_runtime::Operation {
+            id: "getPotentialRoleEntitlements",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_potential_role_source_identity_usage",
+        sailpoint_runtime::Operation {
+            id: "getPotentialRoleSourceIdentityUsage",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_potential_role_summaries",
+        sailpoint_runtime::Operation {
+            id: "getPotentialRoleSummaries",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_privilege_criteria",
+        sailpoint_runtime::Operation {
+            id: "getPrivilegeCriteria",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_privilege_criteria_config",
+        sailpoint_runtime::Operation {
+            id: "getPrivilegeCriteriaConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_profile_config",
+        sailpoint_runtime::Operation {
+            id: "getProfileConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_profile_config_list",
+        sailpoint_runtime::Operation {
+            id: "getProfileConfigList",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_provisioning_policy",
+        sailpoint_runtime::Operation {
+            id: "getProvisioningPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_public_identities",
+        sailpoint_runtime::Operation {
+            id: "getPublicIdentities",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_public_identity_config",
+        sailpoint_runtime::Operation {
+            id: "getPublicIdentityConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_reassignment_config_types",
+        sailpoint_runtime::Operation {
+            id: "getReassignmentConfigTypes",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_reassignment_configuration",
+        sailpoint_runtime::Operation {
+            id: "getReassignmentConfiguration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_recommendations",
+        sailpoint_runtime::Operation {
+            id: "getRecommendations",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_recommendations_config",
+        sailpoint_runtime::Operation {
+            id: "getRecommendationsConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_report",
+        sailpoint_runtime::Operation {
+            id: "getReport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_report_result",
+        sailpoint_runtime::Operation {
+            id: "getReportResult",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_role",
+        sailpoint_runtime::Operation {
+            id: "getRole",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_role_assigned_identities",
+        sailpoint_runtime::Operation {
+            id: "getRoleAssignedIdentities",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_role_assignment",
+        sailpoint_runtime::Operation {
+            id: "getRoleAssignment",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_role_assignments",
+        sailpoint_runtime::Operation {
+            id: "getRoleAssignments",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_role_entitlements",
+        sailpoint_runtime::Operation {
+            id: "getRoleEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_role_insight",
+        sailpoint_runtime::Operation {
+            id: "getRoleInsight",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_insights",
+        sailpoint_runtime::Operation {
+            id: "getRoleInsights",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_insights_current_entitlements",
+        sailpoint_runtime::Operation {
+            id: "getRoleInsightsCurrentEntitlements",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_insights_entitlements_changes",
+        sailpoint_runtime::Operation {
+            id: "getRoleInsightsEntitlementsChanges",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_insights_requests",
+        sailpoint_runtime::Operation {
+            id: "getRoleInsightsRequests",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_insights_summary",
+        sailpoint_runtime::Operation {
+            id: "getRoleInsightsSummary",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_mining_potential_role",
+        sailpoint_runtime::Operation {
+            id: "getRoleMiningPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_mining_session",
+        sailpoint_runtime::Operation {
+            id: "getRoleMiningSession",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_mining_session_status",
+        sailpoint_runtime::Operation {
+            id: "getRoleMiningSessionStatus",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_mining_sessions",
+        sailpoint_runtime::Operation {
+            id: "getRoleMiningSessions",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_propagation_config",
+        sailpoint_runtime::Operation {
+            id: "getRolePropagationConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_role_propagation_status",
+        sailpoint_runtime::Operation {
+            id: "getRolePropagationStatus",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_saved_potential_roles",
+        sailpoint_runtime::Operation {
+            id: "getSavedPotentialRoles",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_saved_search",
+        sailpoint_runtime::Operation {
+            id: "getSavedSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_schedule",
+        sailpoint_runtime::Operation {
+            id: "getSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_scheduled_search",
+        sailpoint_runtime::Operation {
+            id: "getScheduledSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_schedules",
+        sailpoint_runtime::Operation {
+            id: "getSchedules",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_search_attribute_config",
+        sailpoint_runtime::Operation {
+            id: "getSearchAttributeConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sed_batch_stats",
+        sailpoint_runtime::Operation {
+            id: "getSedBatchStats",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sed_batches",
+        sailpoint_runtime::Operation {
+            id: "getSedBatches",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_segment",
+        sailpoint_runtime::Operation {
+            id: "getSegment",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_service_desk_integration",
+        sailpoint_runtime::Operation {
+            id: "getServiceDeskIntegration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_service_desk_integration_template",
+        sailpoint_runtime::Operation {
+            id: "getServiceDeskIntegrationTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_service_desk_integration_types",
+        sailpoint_runtime::Operation {
+            id: "getServiceDeskIntegrationTypes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_service_desk_integrations",
+        sailpoint_runtime::Operation {
+            id: "getServiceDeskIntegrations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sim_integration",
+        sailpoint_runtime::Operation {
+            id: "getSIMIntegration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_sim_integrations",
+        sailpoint_runtime::Operation {
+            id: "getSIMIntegrations",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_single_search_attribute_config",
+        sailpoint_runtime::Operation {
+            id: "getSingleSearchAttributeConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sod_all_report_run_status",
+        sailpoint_runtime::Operation {
+            id: "getSodAllReportRunStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "getSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sod_policy_schedule",
+        sailpoint_runtime::Operation {
+            id: "getSodPolicySchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sod_violation_report_run_status",
+        sailpoint_runtime::Operation {
+            id: "getSodViolationReportRunStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sod_violation_report_status",
+        sailpoint_runtime::Operation {
+            id: "getSodViolationReportStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source",
+        sailpoint_runtime::Operation {
+            id: "getSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_app",
+        sailpoint_runtime::Operation {
+            id: "getSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_source_attr_sync_config",
+        sailpoint_runtime::Operation {
+            id: "getSourceAttrSyncConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_source_config",
+        sailpoint_runtime::Operation {
+            id: "getSourceConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_connections",
+        sailpoint_runtime::Operation {
+            id: "getSourceConnections",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_entitlement_request_config",
+        sailpoint_runtime::Operation {
+            id: "getSourceEntitlementRequestConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_health",
+        sailpoint_runtime::Operation {
+            id: "getSourceHealth",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_schedule",
+        sailpoint_runtime::Operation {
+            id: "getSourceSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_schedules",
+        sailpoint_runtime::Operation {
+            id: "getSourceSchedules",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_schema",
+        sailpoint_runtime::Operation {
+            id: "getSourceSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_source_schemas",
+        sailpoint_runtime::Operation {
+            id: "getSourceSchemas",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sources_within_multi_host",
+        sailpoint_runtime::Operation {
+            id: "getSourcesWithinMultiHost",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sp_config_export",
+        sailpoint_runtime::Operation {
+            id: "getSpConfigExport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sp_config_export_status",
+        sailpoint_runtime::Operation {
+            id: "getSpConfigExportStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sp_config_import",
+        sailpoint_runtime::Operation {
+            id: "getSpConfigImport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_sp_config_import_status",
+        sailpoint_runtime::Operation {
+            id: "getSpConfigImportStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_ssf_configuration",
+        sailpoint_runtime::Operation {
+            id: "getSSFConfiguration",
+            authenticated: false,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_status_by_source_id",
+        sailpoint_runtime::Operation {
+            id: "getStatusBySourceId",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_status_check_details",
+        sailpoint_runtime::Operation {
+            id: "getStatusCheckDetails",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_stream",
+        sailpoint_runtime::Operation {
+            id: "getStream",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_stream_status",
+        sailpoint_runtime::Operation {
+            id: "getStreamStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_tag_by_id",
+        sailpoint_runtime::Operation {
+            id: "getTagById",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_tagged_object",
+        sailpoint_runtime::Operation {
+            id: "getTaggedObject",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_task",
+        sailpoint_runtime::Operation {
+            id: "getTask",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_task_status",
+        sailpoint_runtime::Operation {
+            id: "getTaskStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_task_status_list",
+        sailpoint_runtime::Operation {
+            id: "getTaskStatusList",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_tasks",
+        sailpoint_runtime::Operation {
+            id: "getTasks",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_tenant",
+        sailpoint_runtime::Operation {
+            id: "getTenant",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_tenant_config_configuration",
+        sailpoint_runtime::Operation {
+            id: "getTenantConfigConfiguration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_tenant_context",
+        sailpoint_runtime::Operation {
+            id: "getTenantContext",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_tenant_ui_metadata",
+        sailpoint_runtime::Operation {
+            id: "getTenantUiMetadata",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_total_count",
+        sailpoint_runtime::Operation {
+            id: "getTotalCount",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_transform",
+        sailpoint_runtime::Operation {
+            id: "getTransform",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_uploaded_configuration",
+        sailpoint_runtime::Operation {
+            id: "getUploadedConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_usages_by_account_id",
+        sailpoint_runtime::Operation {
+            id: "getUsagesByAccountId",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_usages_by_source_id",
+        sailpoint_runtime::Operation {
+            id: "getUsagesBySourceId",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_user_level",
+        sailpoint_runtime::Operation {
+            id: "getUserLevel",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "get_valid_time_zones",
+        sailpoint_runtime::Operation {
+            id: "getValidTimeZones",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_work_item",
+        sailpoint_runtime::Operation {
+            id: "getWorkItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_work_items_summary",
+        sailpoint_runtime::Operation {
+            id: "getWorkItemsSummary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_workflow",
+        sailpoint_runtime::Operation {
+            id: "getWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_workflow_execution",
+        sailpoint_runtime::Operation {
+            id: "getWorkflowExecution",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_workflow_execution_history",
+        sailpoint_runtime::Operation {
+            id: "getWorkflowExecutionHistory",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_workflow_execution_history_v2",
+        sailpoint_runtime::Operation {
+            id: "getWorkflowExecutionHistoryV2",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_workflow_executions",
+        sailpoint_runtime::Operation {
+            id: "getWorkflowExecutions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_workgroup",
+        sailpoint_runtime::Operation {
+            id: "getWorkgroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "ignore_identity_outliers",
+        sailpoint_runtime::Operation {
+            id: "ignoreIdentityOutliers",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "import_accounts",
+        sailpoint_runtime::Operation {
+            id: "importAccounts",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_accounts_schema",
+        sailpoint_runtime::Operation {
+            id: "importAccountsSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_connector_file",
+        sailpoint_runtime::Operation {
+            id: "importConnectorFile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_entitlements",
+        sailpoint_runtime::Operation {
+            id: "importEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_entitlements_by_source",
+        sailpoint_runtime::Operation {
+            id: "importEntitlementsBySource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_entitlements_schema",
+        sailpoint_runtime::Operation {
+            id: "importEntitlementsSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_form_definitions",
+        sailpoint_runtime::Operation {
+            id: "importFormDefinitions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_identity_profiles",
+        sailpoint_runtime::Operation {
+            id: "importIdentityProfiles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_non_employee_records_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "importNonEmployeeRecordsInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_sp_config",
+        sailpoint_runtime::Operation {
+            id: "importSpConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "import_uncorrelated_accounts",
+        sailpoint_runtime::Operation {
+            id: "importUncorrelatedAccounts",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_access_model_metadata_attribute",
+        sailpoint_runtime::Operation {
+            id: "listAccessModelMetadataAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_access_model_metadata_attribute_value",
+        sailpoint_runtime::Operation {
+            id: "listAccessModelMetadataAttributeValue",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_access_profiles",
+        sailpoint_runtime::Operation {
+            id: "listAccessProfiles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_access_profiles_for_source_app",
+        sailpoint_runtime::Operation {
+            id: "listAccessProfilesForSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_access_request_approvers",
+        sailpoint_runtime::Operation {
+            id: "listAccessRequestApprovers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_access_request_status",
+        sailpoint_runtime::Operation {
+            id: "listAccessRequestStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_account_activities",
+        sailpoint_runtime::Operation {
+            id: "listAccountActivities",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_accounts",
+        sailpoint_runtime::Operation {
+            id: "listAccounts",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_administrators_access_request_status",
+        sailpoint_runtime::Operation {
+            id: "listAdministratorsAccessRequestStatus",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_all_authorization_right_sets",
+        sailpoint_runtime::Operation {
+            id: "listAllAuthorizationRightSets",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_all_source_app",
+        sailpoint_runtime::Operation {
+            id: "listAllSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_all_user_apps",
+        sailpoint_runtime::Operation {
+            id: "listAllUserApps",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_api_summary",
+        sailpoint_runtime::Operation {
+            id: "listApiSummary",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_assigned_source_app",
+        sailpoint_runtime::Operation {
+            id: "listAssignedSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_available_accounts_for_user_app",
+        sailpoint_runtime::Operation {
+            id: "listAvailableAccountsForUserApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_available_source_apps",
+        sailpoint_runtime::Operation {
+            id: "listAvailableSourceApps",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_backups",
+        sailpoint_runtime::Operation {
+            id: "listBackups",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_campaign_filters",
+        sailpoint_runtime::Operation {
+            id: "listCampaignFilters",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_certification_reviewers",
+        sailpoint_runtime::Operation {
+            id: "listCertificationReviewers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_complete_workflow_library",
+        sailpoint_runtime::Operation {
+            id: "listCompleteWorkflowLibrary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_completed_approvals",
+        sailpoint_runtime::Operation {
+            id: "listCompletedApprovals",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_connections",
+        sailpoint_runtime::Operation {
+            id: "listConnections",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_connector_customizers",
+        sailpoint_runtime::Operation {
+            id: "listConnectorCustomizers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_data_segments",
+        sailpoint_runtime::Operation {
+            id: "listDataSegments",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_deploys",
+        sailpoint_runtime::Operation {
+            id: "listDeploys",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_dimension_access_profiles",
+        sailpoint_runtime::Operation {
+            id: "listDimensionAccessProfiles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_dimensions",
+        sailpoint_runtime::Operation {
+            id: "listDimensions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_drafts",
+        sailpoint_runtime::Operation {
+            id: "listDrafts",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_entitlement_children",
+        sailpoint_runtime::Operation {
+            id: "listEntitlementChildren",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_entitlement_parents",
+        sailpoint_runtime::Operation {
+            id: "listEntitlementParents",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_entitlements",
+        sailpoint_runtime::Operation {
+            id: "listEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_entitlements_by_identity",
+        sailpoint_runtime::Operation {
+            id: "listEntitlementsByIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_from_addresses",
+        sailpoint_runtime::Operation {
+            id: "listFromAddresses",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_historical_identities",
+        sailpoint_runtime::Operation {
+            id: "listHistoricalIdentities",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_identities",
+        sailpoint_runtime::Operation {
+            id: "listIdentities",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_identity_access_items",
+        sailpoint_runtime::Operation {
+            id: "listIdentityAccessItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_identity_access_review_items",
+        sailpoint_runtime::Operation {
+            id: "listIdentityAccessReviewItems",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_identity_attributes",
+        sailpoint_runtime::Operation {
+            id: "listIdentityAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_identity_certifications",
+        sailpoint_runtime::Operation {
+            id: "listIdentityCertifications",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_identity_profiles",
+        sailpoint_runtime::Operation {
+            id: "listIdentityProfiles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_identity_snapshot_access_items",
+        sailpoint_runtime::Operation {
+            id: "listIdentitySnapshotAccessItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_identity_snapshots",
+        sailpoint_runtime::Operation {
+            id: "listIdentitySnapshots",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_machine_account_mappings",
+        sailpoint_runtime::Operation {
+            id: "listMachineAccountMappings",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_machine_account_subtypes",
+        sailpoint_runtime::Operation {
+            id: "listMachineAccountSubtypes",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_machine_accounts",
+        sailpoint_runtime::Operation {
+            id: "listMachineAccounts",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_machine_identities",
+        sailpoint_runtime::Operation {
+            id: "listMachineIdentities",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_machine_identity_user_entitlements",
+        sailpoint_runtime::Operation {
+            id: "listMachineIdentityUserEntitlements",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_non_employee_approvals",
+        sailpoint_runtime::Operation {
+            id: "listNonEmployeeApprovals",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_non_employee_records",
+        sailpoint_runtime::Operation {
+            id: "listNonEmployeeRecords",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_non_employee_requests",
+        sailpoint_runtime::Operation {
+            id: "listNonEmployeeRequests",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_non_employee_sources",
+        sailpoint_runtime::Operation {
+            id: "listNonEmployeeSources",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_notification_template_defaults",
+        sailpoint_runtime::Operation {
+            id: "listNotificationTemplateDefaults",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_notification_templates",
+        sailpoint_runtime::Operation {
+            id: "listNotificationTemplates",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_oauth_clients",
+        sailpoint_runtime::Operation {
+            id: "listOauthClients",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_outliers_contributing_feature_access_items",
+        sailpoint_runtime::Operation {
+            id: "listOutliersContributingFeatureAccessItems",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_owned_user_apps",
+        sailpoint_runtime::Operation {
+            id: "listOwnedUserApps",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_password_policies",
+        sailpoint_runtime::Operation {
+            id: "listPasswordPolicies",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_password_policy_holders_on_source",
+        sailpoint_runtime::Operation {
+            id: "listPasswordPolicyHoldersOnSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_pending_approvals",
+        sailpoint_runtime::Operation {
+            id: "listPendingApprovals",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_personal_access_tokens",
+        sailpoint_runtime::Operation {
+            id: "listPersonalAccessTokens",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_privilege_criteria",
+        sailpoint_runtime::Operation {
+            id: "listPrivilegeCriteria",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_privilege_criteria_config",
+        sailpoint_runtime::Operation {
+            id: "listPrivilegeCriteriaConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_provisioning_policies",
+        sailpoint_runtime::Operation {
+            id: "listProvisioningPolicies",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_reassignment_configurations",
+        sailpoint_runtime::Operation {
+            id: "listReassignmentConfigurations",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_requestable_objects",
+        sailpoint_runtime::Operation {
+            id: "listRequestableObjects",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_roles",
+        sailpoint_runtime::Operation {
+            id: "listRoles",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_saved_searches",
+        sailpoint_runtime::Operation {
+            id: "listSavedSearches",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_scheduled_actions",
+        sailpoint_runtime::Operation {
+            id: "listScheduledActions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_scheduled_search",
+        sailpoint_runtime::Operation {
+            id: "listScheduledSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_seds",
+        sailpoint_runtime::Operation {
+            id: "listSeds",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_segments",
+        sailpoint_runtime::Operation {
+            id: "listSegments",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_sod_policies",
+        sailpoint_runtime::Operation {
+            id: "listSodPolicies",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_sources",
+        sailpoint_runtime::Operation {
+            id: "listSources",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_sp_config_objects",
+        sailpoint_runtime::Operation {
+            id: "listSpConfigObjects",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_subscriptions",
+        sailpoint_runtime::Operation {
+            id: "listSubscriptions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_tagged_objects",
+        sailpoint_runtime::Operation {
+            id: "listTaggedObjects",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_tagged_objects_by_type",
+        sailpoint_runtime::Operation {
+            id: "listTaggedObjectsByType",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_tags",
+        sailpoint_runtime::Operation {
+            id: "listTags",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_transforms",
+        sailpoint_runtime::Operation {
+            id: "listTransforms",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_trigger_invocation_status",
+        sailpoint_runtime::Operation {
+            id: "listTriggerInvocationStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_triggers",
+        sailpoint_runtime::Operation {
+            id: "listTriggers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_uploaded_configurations",
+        sailpoint_runtime::Operation {
+            id: "listUploadedConfigurations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_user_level_identities",
+        sailpoint_runtime::Operation {
+            id: "listUserLevelIdentities",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_user_levels",
+        sailpoint_runtime::Operation {
+            id: "listUserLevels",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_work_items",
+        sailpoint_runtime::Operation {
+            id: "listWorkItems",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_workflow_library_actions",
+        sailpoint_runtime::Operation {
+            id: "listWorkflowLibraryActions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_workflow_library_operators",
+        sailpoint_runtime::Operation {
+            id: "listWorkflowLibraryOperators",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_workflow_library_triggers",
+        sailpoint_runtime::Operation {
+            id: "listWorkflowLibraryTriggers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_workflows",
+        sailpoint_runtime::Operation {
+            id: "listWorkflows",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_workgroup_members",
+        sailpoint_runtime::Operation {
+            id: "listWorkgroupMembers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "list_workgroups",
+        sailpoint_runtime::Operation {
+            id: "listWorkgroups",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "load_account_selections",
+        sailpoint_runtime::Operation {
+            id: "loadAccountSelections",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "make_identity_decision",
+        sailpoint_runtime::Operation {
+            id: "makeIdentityDecision",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "move_",
+        sailpoint_runtime::Operation {
+            id: "move",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "move_approval",
+        sailpoint_runtime::Operation {
+            id: "moveApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "patch_access_profile",
+        sailpoint_runtime::Operation {
+            id: "patchAccessProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_auth_org_lockout_config",
+        sailpoint_runtime::Operation {
+            id: "patchAuthOrgLockoutConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_auth_org_network_config",
+        sailpoint_runtime::Operation {
+            id: "patchAuthOrgNetworkConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_auth_org_service_provider_config",
+        sailpoint_runtime::Operation {
+            id: "patchAuthOrgServiceProviderConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_auth_org_session_config",
+        sailpoint_runtime::Operation {
+            id: "patchAuthOrgSessionConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_auth_user",
+        sailpoint_runtime::Operation {
+            id: "patchAuthUser",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_before_provisioning_rule",
+        sailpoint_runtime::Operation {
+            id: "patchBeforeProvisioningRule",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_campaign_template" => &[("Content-Type", "application/json-patch+json")],
-        "patch_data_segment" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_campaign_template",
+        sailpoint_runtime::Operation {
+            id: "patchCampaignTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_data_segment",
+        sailpoint_runtime::Operation {
+            id: "patchDataSegment",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_dimension" => &[("Content-Type", "application/json-patch+json")],
-        "patch_entitlement" => &[("Content-Type", "application/json-patch+json")],
-        "patch_machine_account_subtype" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_dimension",
+        sailpoint_runtime::Operation {
+            id: "patchDimension",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_entitlement",
+        sailpoint_runtime::Operation {
+            id: "patchEntitlement",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_form_definition",
+        sailpoint_runtime::Operation {
+            id: "patchFormDefinition",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "patch_form_instance",
+        sailpoint_runtime::Operation {
+            id: "patchFormInstance",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "patch_machine_account_subtype",
+        sailpoint_runtime::Operation {
+            id: "patchMachineAccountSubtype",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_non_employee_record" => &[("Content-Type", "application/json-patch+json")],
-        "patch_non_employee_schema_attribute" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_non_employee_source" => &[("Content-Type", "application/json-patch+json")],
-        "patch_oauth_client" => &[("Content-Type", "application/json-patch+json")],
-        "patch_org_config" => &[("Content-Type", "application/json-patch+json")],
-        "patch_personal_access_token" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_potential_role" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_non_employee_record",
+        sailpoint_runtime::Operation {
+            id: "patchNonEmployeeRecord",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_non_employee_schema_attribute",
+        sailpoint_runtime::Operation {
+            id: "patchNonEmployeeSchemaAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_non_employee_source",
+        sailpoint_runtime::Operation {
+            id: "patchNonEmployeeSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_oauth_client",
+        sailpoint_runtime::Operation {
+            id: "patchOauthClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_org_config",
+        sailpoint_runtime::Operation {
+            id: "patchOrgConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_personal_access_token",
+        sailpoint_runtime::Operation {
+            id: "patchPersonalAccessToken",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_potential_role",
+        sailpoint_runtime::Operation {
+            id: "patchPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_potential_role_session" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_potential_role_session",
+        sailpoint_runtime::Operation {
+            id: "patchPotentialRoleSession",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_privilege_criteria_config" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_profile_config" => &[("Content-Type", "application/json-patch+json")],
-        "patch_role" => &[("Content-Type", "application/json-patch+json")],
-        "patch_role_mining_session" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_privilege_criteria_config",
+        sailpoint_runtime::Operation {
+            id: "patchPrivilegeCriteriaConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_profile_config",
+        sailpoint_runtime::Operation {
+            id: "patchProfileConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_role",
+        sailpoint_runtime::Operation {
+            id: "patchRole",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_role_mining_session",
+        sailpoint_runtime::Operation {
+            id: "patchRoleMiningSession",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_search_attribute_config" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_sed" => &[("Content-Type", "application/json-patch+json")],
-        "patch_segment" => &[("Content-Type", "application/json-patch+json")],
-        "patch_service_desk_integration" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "patch_sim_attributes" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_search_attribute_config",
+        sailpoint_runtime::Operation {
+            id: "patchSearchAttributeConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_sed",
+        sailpoint_runtime::Operation {
+            id: "patchSed",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_segment",
+        sailpoint_runtime::Operation {
+            id: "patchSegment",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_service_desk_integration",
+        sailpoint_runtime::Operation {
+            id: "patchServiceDeskIntegration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_sim_attributes",
+        sailpoint_runtime::Operation {
+            id: "patchSIMAttributes",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_sod_policy" => &[("Content-Type", "application/json-patch+json")],
-        "patch_source_app" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "patchSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_source_app",
+        sailpoint_runtime::Operation {
+            id: "patchSourceApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_subscription" => &[("Content-Type", "application/json-patch+json")],
-        "patch_tenant_context" => &[("Content-Type", "application/json-patch+json")],
-        "patch_user_app" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_subscription",
+        sailpoint_runtime::Operation {
+            id: "patchSubscription",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_tenant_context",
+        sailpoint_runtime::Operation {
+            id: "patchTenantContext",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_user_app",
+        sailpoint_runtime::Operation {
+            id: "patchUserApp",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "patch_workflow" => &[("Content-Type", "application/json-patch+json")],
-        "patch_workgroup" => &[("Content-Type", "application/json-patch+json")],
-        "publish_custom_user_level" => &[("X-SailPoint-Experimental", "true")],
-        "publish_data_segment" => &[("X-SailPoint-Experimental", "true")],
-        "put_reassignment_config" => &[("X-SailPoint-Experimental", "true")],
-        "put_sim_integration" => &[("X-SailPoint-Experimental", "true")],
-        "put_source_attr_sync_config" => &[("X-SailPoint-Experimental", "true")],
-        "put_tenant_configuration" => &[("X-SailPoint-Experimental", "true")],
-        "send_classify_machine_account" => &[("X-SailPoint-Experimental", "true")],
-        "send_classify_machine_account_from_source" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "send_declassify_machine_account_from_source" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "send_identity_verification_account_token" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "set_access_request_recommendations_config" => {
-            &[("X-SailPoint-Experimental", "true")]
-        }
-        "set_icon" => &[("X-SailPoint-Experimental", "true")],
-        "set_machine_classification_config" => &[("X-SailPoint-Experimental", "true")],
-        "set_password_policy" => &[("X-SailPoint-Experimental", "true")],
-        "set_role_propagation_config" => &[("X-SailPoint-Experimental", "true")],
-        "set_tenant_ui_metadata" => &[("X-SailPoint-Experimental", "true")],
-        "show_user_level_counts" => &[("X-SailPoint-Experimental", "true")],
-        "start_application_discovery" => &[("X-SailPoint-Experimental", "true")],
-        "start_identities_invite" => &[("X-SailPoint-Experimental", "true")],
-        "start_identity_processing" => &[("X-SailPoint-Experimental", "true")],
-        "start_machine_identity_aggregation" => &[("X-SailPoint-Experimental", "true")],
-        "start_role_propagation" => &[("X-SailPoint-Experimental", "true")],
-        "submit_sed_approval" => &[("Content-Type", "application/json-patch+json")],
-        "submit_sed_assignment" => &[("Content-Type", "application/json-patch+json")],
-        "submit_sed_batch_request" => &[("Content-Type", "application/json-patch+json")],
-        "sync_attributes_for_source" => &[("X-SailPoint-Experimental", "true")],
-        "synchronize_attributes_for_identity" => &[("X-SailPoint-Experimental", "true")],
-        "un_ignore_identity_outliers" => &[("X-SailPoint-Experimental", "true")],
-        "update_access_model_metadata_attribute" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "update_access_model_metadata_attribute_value" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "update_account" => &[("Content-Type", "application/json-patch+json")],
-        "update_campaign" => &[("Content-Type", "application/json-patch+json")],
-        "update_common_access_status_in_bulk" => &[("X-SailPoint-Experimental", "true")],
-        "update_connector" => &[("Content-Type", "application/json-patch+json")],
-        "update_entitlements_potential_role" => &[("X-SailPoint-Experimental", "true")],
-        "update_identity_profile" => &[("Content-Type", "application/json-patch+json")],
-        "update_lifecycle_states" => &[("Content-Type", "application/json-patch+json")],
-        "update_machine_account" => &[("Content-Type", "application/json-patch+json")],
-        "update_machine_identity" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "patch_workflow",
+        sailpoint_runtime::Operation {
+            id: "patchWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "patch_workgroup",
+        sailpoint_runtime::Operation {
+            id: "patchWorkgroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "ping_cluster",
+        sailpoint_runtime::Operation {
+            id: "pingCluster",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "post_das_owners_assign",
+        sailpoint_runtime::Operation {
+            id: "postDasOwnersAssign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "post_das_owners_by_source_identity_id_reassign_by_destination_identity_id",
+        sailpoint_runtime::Operation {
+            id: "postDasOwnersBySourceIdentityIdReassignByDestinationIdentityId",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "post_das_owners_reelect",
+        sailpoint_runtime::Operation {
+            id: "postDasOwnersReelect",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "publish_custom_user_level",
+        sailpoint_runtime::Operation {
+            id: "publishCustomUserLevel",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "publish_data_segment",
+        sailpoint_runtime::Operation {
+            id: "publishDataSegment",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "put_account",
+        sailpoint_runtime::Operation {
+            id: "putAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_application",
+        sailpoint_runtime::Operation {
+            id: "putApplication",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_approvals_config",
+        sailpoint_runtime::Operation {
+            id: "putApprovalsConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_client_log_configuration",
+        sailpoint_runtime::Operation {
+            id: "putClientLogConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_connector_correlation_config",
+        sailpoint_runtime::Operation {
+            id: "putConnectorCorrelationConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_connector_customizer",
+        sailpoint_runtime::Operation {
+            id: "putConnectorCustomizer",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_connector_rule",
+        sailpoint_runtime::Operation {
+            id: "putConnectorRule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_connector_source_config",
+        sailpoint_runtime::Operation {
+            id: "putConnectorSourceConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_connector_source_template",
+        sailpoint_runtime::Operation {
+            id: "putConnectorSourceTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_connector_translations",
+        sailpoint_runtime::Operation {
+            id: "putConnectorTranslations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_correlation_config",
+        sailpoint_runtime::Operation {
+            id: "putCorrelationConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_custom_privilege_criteria_value",
+        sailpoint_runtime::Operation {
+            id: "putCustomPrivilegeCriteriaValue",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_entitlement_request_config",
+        sailpoint_runtime::Operation {
+            id: "putEntitlementRequestConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_identity_attribute",
+        sailpoint_runtime::Operation {
+            id: "putIdentityAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_launcher",
+        sailpoint_runtime::Operation {
+            id: "putLauncher",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_mail_from_attributes",
+        sailpoint_runtime::Operation {
+            id: "putMailFromAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_native_change_detection_config",
+        sailpoint_runtime::Operation {
+            id: "putNativeChangeDetectionConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_password_dictionary",
+        sailpoint_runtime::Operation {
+            id: "putPasswordDictionary",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_password_org_config",
+        sailpoint_runtime::Operation {
+            id: "putPasswordOrgConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_policy_schedule",
+        sailpoint_runtime::Operation {
+            id: "putPolicySchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_provisioning_policy",
+        sailpoint_runtime::Operation {
+            id: "putProvisioningPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_reassignment_config",
+        sailpoint_runtime::Operation {
+            id: "putReassignmentConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "put_saved_search",
+        sailpoint_runtime::Operation {
+            id: "putSavedSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_schedule",
+        sailpoint_runtime::Operation {
+            id: "putSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_service_desk_integration",
+        sailpoint_runtime::Operation {
+            id: "putServiceDeskIntegration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_sim_integration",
+        sailpoint_runtime::Operation {
+            id: "putSIMIntegration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "put_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "putSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_source",
+        sailpoint_runtime::Operation {
+            id: "putSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_source_attr_sync_config",
+        sailpoint_runtime::Operation {
+            id: "putSourceAttrSyncConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "put_source_schema",
+        sailpoint_runtime::Operation {
+            id: "putSourceSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_tagged_object",
+        sailpoint_runtime::Operation {
+            id: "putTaggedObject",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_tenant_configuration",
+        sailpoint_runtime::Operation {
+            id: "putTenantConfiguration",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "put_workflow",
+        sailpoint_runtime::Operation {
+            id: "putWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "query_password_info",
+        sailpoint_runtime::Operation {
+            id: "queryPasswordInfo",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reassign_identity_certifications",
+        sailpoint_runtime::Operation {
+            id: "reassignIdentityCertifications",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reject_access_request",
+        sailpoint_runtime::Operation {
+            id: "rejectAccessRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reject_approval",
+        sailpoint_runtime::Operation {
+            id: "rejectApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reject_approval_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "rejectApprovalInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reject_approval_item",
+        sailpoint_runtime::Operation {
+            id: "rejectApprovalItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reject_approval_items_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "rejectApprovalItemsInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reject_non_employee_request",
+        sailpoint_runtime::Operation {
+            id: "rejectNonEmployeeRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reset_identity",
+        sailpoint_runtime::Operation {
+            id: "resetIdentity",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "reset_source_entitlements",
+        sailpoint_runtime::Operation {
+            id: "resetSourceEntitlements",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_aggregate",
+        sailpoint_runtime::Operation {
+            id: "searchAggregate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_count",
+        sailpoint_runtime::Operation {
+            id: "searchCount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_form_definitions_by_tenant",
+        sailpoint_runtime::Operation {
+            id: "searchFormDefinitionsByTenant",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_form_element_data_by_element_id",
+        sailpoint_runtime::Operation {
+            id: "searchFormElementDataByElementID",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_form_instances_by_tenant",
+        sailpoint_runtime::Operation {
+            id: "searchFormInstancesByTenant",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_get",
+        sailpoint_runtime::Operation {
+            id: "searchGet",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_parameters",
+        sailpoint_runtime::Operation {
+            id: "searchParameters",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_post",
+        sailpoint_runtime::Operation {
+            id: "searchPost",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_pre_defined_select_options",
+        sailpoint_runtime::Operation {
+            id: "searchPreDefinedSelectOptions",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_resource_objects",
+        sailpoint_runtime::Operation {
+            id: "searchResourceObjects",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_roles_by_filter",
+        sailpoint_runtime::Operation {
+            id: "searchRolesByFilter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "send_classify_machine_account",
+        sailpoint_runtime::Operation {
+            id: "sendClassifyMachineAccount",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "send_classify_machine_account_from_source",
+        sailpoint_runtime::Operation {
+            id: "sendClassifyMachineAccountFromSource",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "send_declassify_machine_account_from_source",
+        sailpoint_runtime::Operation {
+            id: "sendDeclassifyMachineAccountFromSource",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "send_identity_verification_account_token",
+        sailpoint_runtime::Operation {
+            id: "sendIdentityVerificationAccountToken",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "send_manual_discover_applications_csv_template",
+        sailpoint_runtime::Operation {
+            id: "sendManualDiscoverApplicationsCsvTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "send_stream_verification",
+        sailpoint_runtime::Operation {
+            id: "sendStreamVerification",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "send_test_notification",
+        sailpoint_runtime::Operation {
+            id: "sendTestNotification",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_access_request_config",
+        sailpoint_runtime::Operation {
+            id: "setAccessRequestConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_access_request_recommendations_config",
+        sailpoint_runtime::Operation {
+            id: "setAccessRequestRecommendationsConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "set_branding_item",
+        sailpoint_runtime::Operation {
+            id: "setBrandingItem",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_campaign_reports_config",
+        sailpoint_runtime::Operation {
+            id: "setCampaignReportsConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_campaign_template_schedule",
+        sailpoint_runtime::Operation {
+            id: "setCampaignTemplateSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_icon",
+        sailpoint_runtime::Operation {
+            id: "setIcon",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "set_lifecycle_state",
+        sailpoint_runtime::Operation {
+            id: "setLifecycleState",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_machine_account_mappings",
+        sailpoint_runtime::Operation {
+            id: "setMachineAccountMappings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_machine_classification_config",
+        sailpoint_runtime::Operation {
+            id: "setMachineClassificationConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "set_mfa_duo_config",
+        sailpoint_runtime::Operation {
+            id: "setMFADuoConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_mfa_okta_config",
+        sailpoint_runtime::Operation {
+            id: "setMFAOktaConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_mfakba_config",
+        sailpoint_runtime::Operation {
+            id: "setMFAKBAConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_password",
+        sailpoint_runtime::Operation {
+            id: "setPassword",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_password_policy",
+        sailpoint_runtime::Operation {
+            id: "setPasswordPolicy",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "set_role_propagation_config",
+        sailpoint_runtime::Operation {
+            id: "setRolePropagationConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "set_stream_configuration",
+        sailpoint_runtime::Operation {
+            id: "setStreamConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_tag_to_object",
+        sailpoint_runtime::Operation {
+            id: "setTagToObject",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_tags_to_many_objects",
+        sailpoint_runtime::Operation {
+            id: "setTagsToManyObjects",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "set_tenant_ui_metadata",
+        sailpoint_runtime::Operation {
+            id: "setTenantUiMetadata",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "show_preview_data_source",
+        sailpoint_runtime::Operation {
+            id: "showPreviewDataSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "show_user_level_counts",
+        sailpoint_runtime::Operation {
+            id: "showUserLevelCounts",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "sign_off_identity_certification",
+        sailpoint_runtime::Operation {
+            id: "signOffIdentityCertification",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_application_discovery",
+        sailpoint_runtime::Operation {
+            id: "startApplicationDiscovery",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "start_campaign",
+        sailpoint_runtime::Operation {
+            id: "startCampaign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_campaign_remediation_scan",
+        sailpoint_runtime::Operation {
+            id: "startCampaignRemediationScan",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_campaign_report",
+        sailpoint_runtime::Operation {
+            id: "startCampaignReport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_evaluate_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "startEvaluateSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_generate_campaign_template",
+        sailpoint_runtime::Operation {
+            id: "startGenerateCampaignTemplate",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_identities_invite",
+        sailpoint_runtime::Operation {
+            id: "startIdentitiesInvite",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "start_identity_processing",
+        sailpoint_runtime::Operation {
+            id: "startIdentityProcessing",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "start_launcher",
+        sailpoint_runtime::Operation {
+            id: "startLauncher",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_machine_identity_aggregation",
+        sailpoint_runtime::Operation {
+            id: "startMachineIdentityAggregation",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "start_predict_sod_violations",
+        sailpoint_runtime::Operation {
+            id: "startPredictSodViolations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_report",
+        sailpoint_runtime::Operation {
+            id: "startReport",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_role_propagation",
+        sailpoint_runtime::Operation {
+            id: "startRolePropagation",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "start_sod_all_policies_for_org",
+        sailpoint_runtime::Operation {
+            id: "startSodAllPoliciesForOrg",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_sod_policy",
+        sailpoint_runtime::Operation {
+            id: "startSodPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_task_rerun",
+        sailpoint_runtime::Operation {
+            id: "startTaskRerun",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_test_trigger_invocation",
+        sailpoint_runtime::Operation {
+            id: "startTestTriggerInvocation",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "start_violation_check",
+        sailpoint_runtime::Operation {
+            id: "startViolationCheck",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "submit_account_selection",
+        sailpoint_runtime::Operation {
+            id: "submitAccountSelection",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "submit_reassign_certs_async",
+        sailpoint_runtime::Operation {
+            id: "submitReassignCertsAsync",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "submit_reload_account",
+        sailpoint_runtime::Operation {
+            id: "submitReloadAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "submit_sed_approval",
+        sailpoint_runtime::Operation {
+            id: "submitSedApproval",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "submit_sed_assignment",
+        sailpoint_runtime::Operation {
+            id: "submitSedAssignment",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "submit_sed_batch_request",
+        sailpoint_runtime::Operation {
+            id: "submitSedBatchRequest",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "sync_attributes_for_source",
+        sailpoint_runtime::Operation {
+            id: "syncAttributesForSource",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "sync_identity_profile",
+        sailpoint_runtime::Operation {
+            id: "syncIdentityProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "synchronize_attributes_for_identity",
+        sailpoint_runtime::Operation {
+            id: "synchronizeAttributesForIdentity",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "test_connection_multi_host_sources",
+        sailpoint_runtime::Operation {
+            id: "testConnectionMultiHostSources",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_connector_rule",
+        sailpoint_runtime::Operation {
+            id: "testConnectorRule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_external_execute_workflow",
+        sailpoint_runtime::Operation {
+            id: "testExternalExecuteWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_mfa_config",
+        sailpoint_runtime::Operation {
+            id: "testMFAConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_source_configuration",
+        sailpoint_runtime::Operation {
+            id: "testSourceConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_source_connection",
+        sailpoint_runtime::Operation {
+            id: "testSourceConnection",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_source_connection_multihost",
+        sailpoint_runtime::Operation {
+            id: "testSourceConnectionMultihost",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_subscription_filter",
+        sailpoint_runtime::Operation {
+            id: "testSubscriptionFilter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "test_workflow",
+        sailpoint_runtime::Operation {
+            id: "testWorkflow",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "un_ignore_identity_outliers",
+        sailpoint_runtime::Operation {
+            id: "unIgnoreIdentityOutliers",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "unlock_account",
+        sailpoint_runtime::Operation {
+            id: "unlockAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "unsubscribe_scheduled_search",
+        sailpoint_runtime::Operation {
+            id: "unsubscribeScheduledSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update",
+        sailpoint_runtime::Operation {
+            id: "update",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_access_model_metadata_attribute",
+        sailpoint_runtime::Operation {
+            id: "updateAccessModelMetadataAttribute",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_access_model_metadata_attribute_value",
+        sailpoint_runtime::Operation {
+            id: "updateAccessModelMetadataAttributeValue",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_access_model_metadata_by_filter",
+        sailpoint_runtime::Operation {
+            id: "updateAccessModelMetadataByFilter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_access_model_metadata_by_ids",
+        sailpoint_runtime::Operation {
+            id: "updateAccessModelMetadataByIds",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_access_model_metadata_by_query",
+        sailpoint_runtime::Operation {
+            id: "updateAccessModelMetadataByQuery",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_access_profiles_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "updateAccessProfilesInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_account",
+        sailpoint_runtime::Operation {
+            id: "updateAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_approvals_attributes",
+        sailpoint_runtime::Operation {
+            id: "updateApprovalsAttributes",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_approvals_comments",
+        sailpoint_runtime::Operation {
+            id: "updateApprovalsComments",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_approvals_reassign",
+        sailpoint_runtime::Operation {
+            id: "updateApprovalsReassign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_attribute_key_and_value_to_role",
+        sailpoint_runtime::Operation {
+            id: "updateAttributeKeyAndValueToRole",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_campaign",
+        sailpoint_runtime::Operation {
+            id: "updateCampaign",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_campaign_filter",
+        sailpoint_runtime::Operation {
+            id: "updateCampaignFilter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_common_access_status_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "updateCommonAccessStatusInBulk",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "update_connector",
+        sailpoint_runtime::Operation {
+            id: "updateConnector",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_entitlements_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "updateEntitlementsInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_entitlements_potential_role",
+        sailpoint_runtime::Operation {
+            id: "updateEntitlementsPotentialRole",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "update_identity_profile",
+        sailpoint_runtime::Operation {
+            id: "updateIdentityProfile",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_lifecycle_states",
+        sailpoint_runtime::Operation {
+            id: "updateLifecycleStates",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_machine_account",
+        sailpoint_runtime::Operation {
+            id: "updateMachineAccount",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_machine_identity",
+        sailpoint_runtime::Operation {
+            id: "updateMachineIdentity",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        "update_managed_client" => &[("Content-Type", "application/json-patch+json")],
-        "update_managed_cluster" => &[("Content-Type", "application/json-patch+json")],
-        "update_managed_cluster_type" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "update_multi_host_sources" => &[("Content-Type", "application/json-patch+json")],
-        "update_provisioning_policy" => {
-            &[("Content-Type", "application/json-patch+json")]
-        }
-        "update_recommendations_config" => &[("X-SailPoint-Experimental", "true")],
-        "update_scheduled_action" => &[("Content-Type", "application/json-patch+json")],
-        "update_source" => &[("Content-Type", "application/json-patch+json")],
-        "update_source_apps_in_bulk" => &[("X-SailPoint-Experimental", "true")],
-        "update_source_schedule" => &[("Content-Type", "application/json-patch+json")],
-        "update_source_schema" => &[("Content-Type", "application/json-patch+json")],
-        "update_task_status" => &[("Content-Type", "application/json-patch+json")],
-        "update_user_level" => {
-            &[
+            ],
+        },
+    ),
+    (
+        "update_managed_client",
+        sailpoint_runtime::Operation {
+            id: "updateManagedClient",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_managed_cluster",
+        sailpoint_runtime::Operation {
+            id: "updateManagedCluster",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_managed_cluster_type",
+        sailpoint_runtime::Operation {
+            id: "updateManagedClusterType",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_multi_host_sources",
+        sailpoint_runtime::Operation {
+            id: "updateMultiHostSources",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_non_employee_record",
+        sailpoint_runtime::Operation {
+            id: "updateNonEmployeeRecord",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_object_mappings",
+        sailpoint_runtime::Operation {
+            id: "updateObjectMappings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_parameter",
+        sailpoint_runtime::Operation {
+            id: "updateParameter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_password_policy_holders",
+        sailpoint_runtime::Operation {
+            id: "updatePasswordPolicyHolders",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_password_sync_group",
+        sailpoint_runtime::Operation {
+            id: "updatePasswordSyncGroup",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_provisioning_policies_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "updateProvisioningPoliciesInBulk",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_provisioning_policy",
+        sailpoint_runtime::Operation {
+            id: "updateProvisioningPolicy",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_public_identity_config",
+        sailpoint_runtime::Operation {
+            id: "updatePublicIdentityConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_recommendations_config",
+        sailpoint_runtime::Operation {
+            id: "updateRecommendationsConfig",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "update_roles_metadata_by_filter",
+        sailpoint_runtime::Operation {
+            id: "updateRolesMetadataByFilter",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_roles_metadata_by_ids",
+        sailpoint_runtime::Operation {
+            id: "updateRolesMetadataByIds",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_roles_metadata_by_query",
+        sailpoint_runtime::Operation {
+            id: "updateRolesMetadataByQuery",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_scheduled_action",
+        sailpoint_runtime::Operation {
+            id: "updateScheduledAction",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_scheduled_search",
+        sailpoint_runtime::Operation {
+            id: "updateScheduledSearch",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_source",
+        sailpoint_runtime::Operation {
+            id: "updateSource",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_source_apps_in_bulk",
+        sailpoint_runtime::Operation {
+            id: "updateSourceAppsInBulk",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "update_source_entitlement_request_config",
+        sailpoint_runtime::Operation {
+            id: "updateSourceEntitlementRequestConfig",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_source_schedule",
+        sailpoint_runtime::Operation {
+            id: "updateSourceSchedule",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_source_schema",
+        sailpoint_runtime::Operation {
+            id: "updateSourceSchema",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_status_check_details",
+        sailpoint_runtime::Operation {
+            id: "updateStatusCheckDetails",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_stream_configuration",
+        sailpoint_runtime::Operation {
+            id: "updateStreamConfiguration",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_stream_status",
+        sailpoint_runtime::Operation {
+            id: "updateStreamStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_subscription",
+        sailpoint_runtime::Operation {
+            id: "updateSubscription",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_task_status",
+        sailpoint_runtime::Operation {
+            id: "updateTaskStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "update_transform",
+        sailpoint_runtime::Operation {
+            id: "updateTransform",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "update_user_level",
+        sailpoint_runtime::Operation {
+            id: "updateUserLevel",
+            authenticated: true,
+            experimental: true,
+            fixed_headers: &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
-            ]
-        }
-        _ => &[],
+            ],
+        },
+    ),
+    (
+        "update_workgroup_members",
+        sailpoint_runtime::Operation {
+            id: "updateWorkgroupMembers",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+];
+/// The runtime facts of the operation progenitor calls `name`.
+fn operation(name: &str) -> &'static sailpoint_runtime::Operation {
+    static UNLISTED: sailpoint_runtime::Operation = sailpoint_runtime::Operation::new(
+        "",
+    );
+    match OPERATIONS.binary_search_by(|(listed, _)| (*listed).cmp(name)) {
+        Ok(index) => &OPERATIONS[index].1,
+        Err(_) => &UNLISTED,
     }
 }
 impl ClientHooks<sailpoint_runtime::Runtime> for Client {
@@ -25414,7 +32387,7 @@ impl ClientHooks<sailpoint_runtime::Runtime> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> std::result::Result<(), Error<E>> {
-        self.inner.prepare(request, fixed_headers(info.operation_id))?;
+        self.inner.prepare(request, operation(info.operation_id)).await?;
         Ok(())
     }
     async fn exec(
@@ -25422,6 +32395,6 @@ impl ClientHooks<sailpoint_runtime::Runtime> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request, info.operation_id).await
+        self.inner.execute(&self.client, request, operation(info.operation_id)).await
     }
 }

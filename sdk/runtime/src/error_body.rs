@@ -1,0 +1,246 @@
+//! Makes every error response decodable and bounded before the generated
+//! code reads it.
+//!
+//! The generated operations decode a documented error status with
+//! `serde_json::from_slice::<ApiError>` over the whole body; a proxy's HTML
+//! page, a plain-text 401 or a truncated body would become
+//! `InvalidResponsePayload` holding every byte of the body. So
+//! [`finish`] reads at most [`ERROR_BODY_LIMIT`] bytes of each 4xx/5xx
+//! body: a JSON object that decodes as [`ApiError`] is passed on with the
+//! runtime's facts added under `sailpointRuntime`; anything else is
+//! replaced by a small JSON body whose `sailpointRuntime.rawBody` holds the
+//! original content type and a bounded excerpt. Status and other headers
+//! are kept.
+
+use bytes::Bytes;
+use reqwest::header::{
+    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, TRANSFER_ENCODING,
+};
+
+use crate::api_error::{ApiError, RawBody, ResponseInfo};
+
+/// Largest error body passed on (or inspected); larger bodies are replaced
+/// by an excerpt.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Largest excerpt of an undecodable error body, in bytes.
+pub const EXCERPT_LIMIT: usize = 4 * 1024;
+
+/// How many attempts [`Runtime::execute`](crate::Runtime::execute) made for
+/// the response that carries it, as a response extension:
+/// `response.extensions().get::<Attempts>()`. For error responses the same
+/// number is in [`ApiError::runtime`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempts(pub u32);
+
+/// The first bytes of a body.
+pub(crate) struct Bounded {
+    pub(crate) bytes: Vec<u8>,
+    /// The whole body was read and it fit.
+    pub(crate) complete: bool,
+    /// Reading failed before the end (connection lost, timeout).
+    pub(crate) failed: bool,
+}
+
+/// Reads at most `limit` bytes of `response`'s body.
+pub(crate) async fn read_bounded_full(mut response: reqwest::Response, limit: usize) -> Bounded {
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit.saturating_sub(bytes.len());
+                if chunk.len() > room {
+                    bytes.extend_from_slice(&chunk[..room]);
+                    return Bounded {
+                        bytes,
+                        complete: false,
+                        failed: false,
+                    };
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => {
+                return Bounded {
+                    bytes,
+                    complete: true,
+                    failed: false,
+                };
+            }
+            Err(_) => {
+                return Bounded {
+                    bytes,
+                    complete: false,
+                    failed: true,
+                };
+            }
+        }
+    }
+}
+
+/// [`read_bounded_full`] as a tuple `(bytes, complete, failed)`.
+pub(crate) async fn read_bounded(
+    response: reqwest::Response,
+    limit: usize,
+) -> (Vec<u8>, bool, bool) {
+    let b = read_bounded_full(response, limit).await;
+    (b.bytes, b.complete, b.failed)
+}
+
+/// At most `max` bytes of `bytes` as text, cut on a character boundary
+/// (invalid UTF-8 becomes U+FFFD), and whether anything was left out.
+pub(crate) fn excerpt(bytes: &[u8], max: usize) -> (String, bool) {
+    let mut cut = bytes.len().min(max);
+    let mut truncated = cut < bytes.len();
+    // Do not split a multi-byte sequence at the cut.
+    if truncated
+        && let Err(e) = std::str::from_utf8(&bytes[..cut])
+        && e.error_len().is_none()
+    {
+        cut = e.valid_up_to();
+    }
+    let mut text = String::from_utf8_lossy(&bytes[..cut]).into_owned();
+    // Replacement characters are longer than the bytes they replace.
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        truncated = true;
+    }
+    (text, truncated)
+}
+
+fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let value = headers.get(CONTENT_TYPE)?;
+    Some(excerpt(value.as_bytes(), 256).0)
+}
+
+/// Records the attempt count on `response` and, for a 4xx/5xx response,
+/// bounds and normalises its body as described in the module docs.
+pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> reqwest::Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        response.extensions_mut().insert(Attempts(attempts));
+        return response;
+    }
+    let version = response.version();
+    let mut headers = response.headers().clone();
+    let mut extensions = std::mem::take(response.extensions_mut());
+    let declared_length = response.content_length();
+    let content_type = content_type(&headers);
+    let read = read_bounded_full(response, ERROR_BODY_LIMIT).await;
+
+    let mut info = ResponseInfo {
+        attempts,
+        status: status.as_u16(),
+        content_type: content_type.clone(),
+        raw_body: None,
+    };
+    let decoded = if read.complete {
+        decode_error_object(&read.bytes)
+    } else {
+        None
+    };
+    let body = match decoded {
+        Some(mut object) => {
+            object.insert(
+                "sailpointRuntime".into(),
+                serde_json::to_value(&info).unwrap_or_default(),
+            );
+            serde_json::to_vec(&object).unwrap_or_default()
+        }
+        None => {
+            let reason = if read.failed {
+                "cut short: the connection failed while it was read"
+            } else if !read.complete {
+                "too large to keep"
+            } else if read.bytes.iter().all(u8::is_ascii_whitespace) {
+                "empty"
+            } else if serde_json::from_slice::<serde_json::Value>(&read.bytes).is_ok() {
+                "JSON that is not a SailPoint error object"
+            } else {
+                "not JSON"
+            };
+            let (text, truncated) = excerpt(&read.bytes, EXCERPT_LIMIT);
+            info.raw_body = Some(RawBody {
+                reason: reason.to_owned(),
+                excerpt: text,
+                truncated: truncated || !read.complete,
+                bytes_read: read.bytes.len() as u64,
+                declared_length,
+            });
+            let error = ApiError {
+                runtime: Some(info),
+                ..ApiError::default()
+            };
+            serde_json::to_vec(&error).unwrap_or_default()
+        }
+    };
+
+    for name in [
+        CONTENT_LENGTH,
+        CONTENT_TYPE,
+        CONTENT_ENCODING,
+        TRANSFER_ENCODING,
+    ] {
+        headers.remove(name);
+    }
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+    extensions.insert(Attempts(attempts));
+
+    let mut rebuilt = http::Response::new(Bytes::from(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.extensions_mut() = extensions;
+    reqwest::Response::from(rebuilt)
+}
+
+/// The body as a JSON object, if it is one that decodes as [`ApiError`].
+fn decode_error_object(bytes: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    serde_json::from_value::<ApiError>(value.clone()).ok()?;
+    match value {
+        serde_json::Value::Object(object) => Some(object),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_cuts_on_char_boundary() {
+        // "é" is two bytes; a cut after its first byte must drop it whole.
+        let text = "aé".repeat(10);
+        for max in 0..text.len() + 2 {
+            let (cut, truncated) = excerpt(text.as_bytes(), max);
+            assert!(cut.len() <= max, "{max}: {cut:?}");
+            assert!(text.starts_with(&cut), "{max}: {cut:?}");
+            assert_eq!(truncated, cut.len() < text.len(), "{max}");
+        }
+    }
+
+    #[test]
+    fn excerpt_of_invalid_utf8_stays_within_bound() {
+        let bytes = [0xffu8; 100];
+        let (text, truncated) = excerpt(&bytes, 10);
+        assert!(text.len() <= 10, "{}", text.len());
+        assert!(text.chars().all(|c| c == '\u{fffd}'));
+        assert!(truncated);
+        let (whole, truncated) = excerpt(b"plain", 10);
+        assert_eq!((whole.as_str(), truncated), ("plain", false));
+    }
+
+    #[test]
+    fn only_error_objects_pass_through() {
+        assert!(decode_error_object(br#"{"error":"x"}"#).is_some());
+        assert!(decode_error_object(br#"["error"]"#).is_none());
+        assert!(decode_error_object(br#"{"detailCode": 5}"#).is_none());
+        assert!(decode_error_object(br#"{"error":"#).is_none());
+        assert!(decode_error_object(b"<html>").is_none());
+    }
+}
