@@ -13,8 +13,8 @@ fn fixture_dir() -> PathBuf {
 }
 
 fn bundle_fixture() -> Bundle {
-    let mut loader = Loader::new(fixture_dir());
-    bundle(&mut loader, &SpecPath::new("api.yaml").unwrap()).expect("fixture bundles")
+    let loader = Loader::new(fixture_dir());
+    bundle(&loader, &SpecPath::new("api.yaml").unwrap()).expect("fixture bundles")
 }
 
 fn schema<'a>(b: &'a Bundle, name: &str) -> &'a Value {
@@ -159,8 +159,8 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 fn bundle_error(files: &[(&str, &str)]) -> String {
     let dir = tree(files);
-    let mut loader = Loader::new(dir.path());
-    match bundle(&mut loader, &SpecPath::new("root.yaml").unwrap()) {
+    let loader = Loader::new(dir.path());
+    match bundle(&loader, &SpecPath::new("root.yaml").unwrap()) {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),
     }
@@ -175,8 +175,8 @@ fn root_with_path(path_ref: &str) -> String {
 #[test]
 fn missing_root_is_named() {
     let dir = tree(&[]);
-    let mut loader = Loader::new(dir.path());
-    let err = bundle(&mut loader, &SpecPath::new("root.yaml").unwrap())
+    let loader = Loader::new(dir.path());
+    let err = bundle(&loader, &SpecPath::new("root.yaml").unwrap())
         .err()
         .unwrap()
         .to_string();

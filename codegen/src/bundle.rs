@@ -158,7 +158,7 @@ struct SchemaSlot {
 }
 
 struct Walker<'l> {
-    loader: &'l mut Loader,
+    loader: &'l Loader,
     root: SpecPath,
     root_doc: std::sync::Arc<Value>,
     slots: Vec<SchemaSlot>,
@@ -170,13 +170,13 @@ struct Walker<'l> {
 }
 
 /// Loads a root file and everything it reaches, then bundles it.
-pub fn bundle(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Error> {
+pub fn bundle(loader: &Loader, root: &SpecPath) -> Result<Bundle, Error> {
     loader.load_reachable(std::slice::from_ref(root))?;
     bundle_loaded(loader, root)
 }
 
 /// Bundles a root whose files may already be cached in `loader`.
-pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Error> {
+pub fn bundle_loaded(loader: &Loader, root: &SpecPath) -> Result<Bundle, Error> {
     let root_doc = loader.load(root, None)?;
     check_openapi_30(root, &root_doc)?;
     let mut walker = Walker {
