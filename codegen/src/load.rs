@@ -283,16 +283,33 @@ fn parse_file(spec_dir: &Path, file: &SpecPath, referrer: Option<&Site>) -> Resu
         referrer: referrer.cloned(),
         message: source.to_string(),
     })?;
+    // An empty file parses as `null`, which would only fail much later, far
+    // from the file; say so here, where the file is known.
+    if text.trim().is_empty() {
+        return Err(Error::Parse {
+            file: file.clone(),
+            referrer: referrer.cloned(),
+            message: "the file is empty".into(),
+        });
+    }
     let parsed = if file.as_str().ends_with(".json") {
         serde_json::from_str(&text).map_err(|e| e.to_string())
     } else {
         serde_norway::from_str(&text).map_err(|e| e.to_string())
     };
-    parsed.map_err(|message| Error::Parse {
-        file: file.clone(),
-        referrer: referrer.cloned(),
-        message,
-    })
+    match parsed {
+        Ok(Value::Null) => Err(Error::Parse {
+            file: file.clone(),
+            referrer: referrer.cloned(),
+            message: "the file holds no value (only comments, or `null`)".into(),
+        }),
+        Ok(value) => Ok(value),
+        Err(message) => Err(Error::Parse {
+            file: file.clone(),
+            referrer: referrer.cloned(),
+            message,
+        }),
+    }
 }
 
 /// Collects every `$ref` string that names another file, with its pointer.
