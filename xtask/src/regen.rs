@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use codegen::load::Loader;
 use codegen::pipeline::{VersionOutput, generate_version};
-use codegen::vendor::Upstream;
+use codegen::vendor::{UPSTREAM_FILE, Upstream, content_hash};
 use codegen::versions::ApiVersion;
 
 #[derive(clap::Args)]
@@ -48,6 +48,7 @@ pub fn generate(only: Option<&str>, spec_dir: &Path) -> anyhow::Result<Vec<Versi
         loader.files_loaded(),
         started.elapsed().as_secs_f64()
     );
+    verify_spec_hashes(&loader, &versions, &upstream)?;
     let results: Vec<anyhow::Result<VersionOutput>> = std::thread::scope(|scope| {
         let handles: Vec<_> = versions
             .iter()
@@ -111,6 +112,42 @@ pub fn generate(only: Option<&str>, spec_dir: &Path) -> anyhow::Result<Vec<Versi
 }
 
 const GENERATOR_STACK: usize = 64 << 20;
+
+/// Recomputes each version's spec hash from the files its root reaches and
+/// compares it with `UPSTREAM.toml`: a hand edit under `openapi/` would
+/// otherwise ship in crates whose metadata names an upstream commit that
+/// does not hold it.
+fn verify_spec_hashes(
+    loader: &Loader,
+    versions: &[ApiVersion],
+    upstream: &Upstream,
+) -> anyhow::Result<()> {
+    let spec_dir = loader.spec_dir();
+    let mut problems = Vec::new();
+    for &version in versions {
+        // Every file is cached by now: this only walks the cache.
+        let files = loader.load_reachable(&[version.root()])?;
+        let actual = content_hash(spec_dir, &files)?;
+        match upstream.versions.get(version.name()) {
+            Some(record) if record.sha256 == actual => {}
+            Some(record) => problems.push(format!(
+                "{version}: the specs under {} hash to {actual}, but {UPSTREAM_FILE} records {}",
+                spec_dir.display(),
+                record.sha256
+            )),
+            None => problems.push(format!(
+                "{version}: {UPSTREAM_FILE} has no record for this version (the specs hash to {actual})"
+            )),
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{}\nthe vendored specs were edited by hand: run `cargo xtask vendor` to take them from upstream, or revert the edit",
+        problems.join("\n")
+    )
+}
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();

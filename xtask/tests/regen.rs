@@ -1,9 +1,14 @@
 //! `cargo xtask regen` end to end on a small fixture spec: it writes the
-//! crate, `--check` notices drift, and a spec that makes progenitor panic
-//! gives an error naming the operation and changes nothing.
+//! crate, `--check` notices drift, a spec that makes progenitor panic gives
+//! an error naming the operation and changes nothing, hand-edited specs and
+//! schema alias cycles are refused, and recursive schemas generate.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use codegen::load::Loader;
+use codegen::vendor::{Upstream, content_hash};
+use codegen::versions::ApiVersion;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/regen")
@@ -42,11 +47,37 @@ impl Workspace {
             .unwrap()
     }
 
+    /// Edits the root and records the new spec hash, as `cargo xtask
+    /// vendor` would after taking the edit from upstream.
     fn edit_spec(&self, from: &str, to: &str) {
+        self.edit_spec_by_hand(from, to);
+        self.record_hash();
+    }
+
+    /// Edits the root without touching `UPSTREAM.toml`.
+    fn edit_spec_by_hand(&self, from: &str, to: &str) {
         let path = self.specs.join("idn/sailpoint-api.v2025.yaml");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "fixture lacks {from:?}");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Adds a spec file beside the root (not recorded: call `record_hash`).
+    fn add_spec_file(&self, relative: &str, text: &str) {
+        let path = self.specs.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Records the hash of what the v2025 root reaches in `UPSTREAM.toml`.
+    fn record_hash(&self) {
+        let loader = Loader::new(&self.specs);
+        let files = loader.load_reachable(&[ApiVersion::V2025.root()]).unwrap();
+        let mut upstream = Upstream::read(&self.specs).unwrap();
+        let record = upstream.versions.get_mut("v2025").unwrap();
+        record.files = files.len();
+        record.sha256 = content_hash(&self.specs, &files).unwrap();
+        std::fs::write(self.specs.join("UPSTREAM.toml"), upstream.to_toml()).unwrap();
     }
 
     fn generated(&self) -> Vec<(String, Vec<u8>)> {
@@ -139,4 +170,85 @@ fn a_spec_that_makes_progenitor_panic_names_the_operation_and_changes_nothing() 
     assert!(!out.contains("stack backtrace"), "{out}");
     assert!(out.contains("nothing under sdk/ was changed"), "{out}");
     assert_eq!(before, ws.generated(), "a failed regen changed files");
+}
+
+#[test]
+fn a_hand_edited_spec_fails_regen_and_check_naming_both_hashes() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let before = ws.generated();
+    let recorded = Upstream::read(&ws.specs).unwrap().versions["v2025"]
+        .sha256
+        .clone();
+    ws.edit_spec_by_hand("title: Regen fixture", "title: Edited fixture");
+    let mut outputs = Vec::new();
+    for extra in [&[][..], &["--check"][..]] {
+        let failed = ws.regen(extra);
+        let out = text(&failed);
+        assert_eq!(failed.status.code(), Some(1), "{out}");
+        assert!(out.contains("v2025: the specs under "), "{out}");
+        assert!(
+            out.contains(&format!("UPSTREAM.toml records {recorded}")),
+            "{out}"
+        );
+        assert!(out.contains("run `cargo xtask vendor`"), "{out}");
+        assert!(out.contains("or revert the edit"), "{out}");
+        outputs.push(out);
+    }
+    assert_eq!(before, ws.generated(), "a refused regen changed files");
+    // The hash it names as the actual one is what vendoring records.
+    ws.record_hash();
+    let actual = &Upstream::read(&ws.specs).unwrap().versions["v2025"].sha256;
+    assert_ne!(actual, &recorded);
+    for out in outputs {
+        assert!(out.contains(&format!("hash to {actual}, but")), "{out}");
+    }
+    assert!(ws.regen(&[]).status.success());
+}
+
+const NODE_RESPONSE: (&str, &str) = (
+    "                $ref: '#/components/schemas/Thing'\n",
+    "                $ref: '#/components/schemas/Node'\n",
+);
+
+#[test]
+fn recursive_schemas_generate() {
+    let ws = Workspace::new();
+    ws.add_spec_file(
+        "idn/v2025/schemas/Node.yaml",
+        "type: object\nproperties:\n  children:\n    type: array\n    items:\n      $ref: ./Node.yaml\n  parent:\n    $ref: ./Node.yaml\n  byName:\n    type: object\n    additionalProperties:\n      $ref: ./Node.yaml\n",
+    );
+    ws.edit_spec_by_hand(NODE_RESPONSE.0, NODE_RESPONSE.1);
+    ws.edit_spec(
+        "components:\n  schemas:\n",
+        "components:\n  schemas:\n    Node:\n      $ref: './v2025/schemas/Node.yaml'\n",
+    );
+    let out = ws.regen(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let types = String::from_utf8_lossy(&ws.generated()[2].1).to_string();
+    assert!(types.contains("pub struct Node"), "{types}");
+    assert!(types.contains("Vec<Node>"), "{types}");
+}
+
+#[test]
+fn a_schema_alias_cycle_is_an_error_naming_its_files_not_a_crash() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let before = ws.generated();
+    ws.add_spec_file("idn/v2025/schemas/A.yaml", "$ref: ./B.yaml\n");
+    ws.add_spec_file("idn/v2025/schemas/B.yaml", "allOf:\n  - $ref: ./A.yaml\n");
+    ws.edit_spec(
+        NODE_RESPONSE.0,
+        "                $ref: './v2025/schemas/A.yaml'\n",
+    );
+    let failed = ws.regen(&[]);
+    let out = text(&failed);
+    // Before, typify overflowed its stack: SIGABRT, exit 134.
+    assert_eq!(failed.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("v2025: schema alias cycle: idn/v2025/schemas/A.yaml -> idn/v2025/schemas/B.yaml -> idn/v2025/schemas/A.yaml"),
+        "{out}"
+    );
+    assert!(out.contains("nothing under sdk/ was changed"), "{out}");
+    assert_eq!(before, ws.generated());
 }
