@@ -1,7 +1,8 @@
 //! `cargo xtask regen` end to end on a small fixture spec: it writes the
 //! crate, `--check` notices drift, a spec that makes progenitor panic gives
 //! an error naming the operation and changes nothing, hand-edited specs and
-//! schema alias cycles are refused, and recursive schemas generate.
+//! schema alias cycles are refused, recursive schemas generate, and an
+//! interrupted write is finished by the next regen.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -37,14 +38,18 @@ impl Workspace {
     }
 
     fn regen(&self, extra: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
+        self.command(extra).output().unwrap()
+    }
+
+    fn command(&self, extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
             .args(["regen", "--version", "v2025", "--spec-dir"])
             .arg(&self.specs)
             .arg("--sdk-dir")
             .arg(&self.sdk)
-            .args(extra)
-            .output()
-            .unwrap()
+            .args(extra);
+        command
     }
 
     /// Edits the root and records the new spec hash, as `cargo xtask
@@ -251,4 +256,111 @@ fn a_schema_alias_cycle_is_an_error_naming_its_files_not_a_crash() {
     );
     assert!(out.contains("nothing under sdk/ was changed"), "{out}");
     assert_eq!(before, ws.generated());
+}
+
+const ADD_SIZE: (&str, &str) = (
+    "        name:\n          type: string\n",
+    "        name:\n          type: string\n        size:\n          type: integer\n",
+);
+
+#[test]
+fn an_interrupted_swap_fails_check_and_the_next_regen_finishes_it() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let before = ws.generated();
+    // Changes the types and, through the spec hash, Cargo.toml.
+    ws.edit_spec(ADD_SIZE.0, ADD_SIZE.1);
+    let killed = ws
+        .command(&[])
+        .env("XTASK_REGEN_STOP_AFTER_RENAMES", "1")
+        .output()
+        .unwrap();
+    assert_eq!(killed.status.code(), Some(3), "{}", text(&killed));
+    let staging = ws.sdk.join(".regen-staging");
+    assert!(staging.join("COMMIT").is_file());
+    let half: Vec<bool> = before
+        .iter()
+        .zip(ws.generated())
+        .map(|(old, now)| *old == now)
+        .collect();
+    assert_eq!(
+        half.iter().filter(|same| !**same).count(),
+        1,
+        "one file moved in"
+    );
+
+    let check = ws.regen(&["--check"]);
+    let out = text(&check);
+    assert_eq!(check.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("an earlier regen was interrupted while moving files into place"),
+        "{out}"
+    );
+    assert!(
+        out.contains("run `cargo xtask regen` to finish it"),
+        "{out}"
+    );
+    assert!(staging.exists(), "--check changed the staging directory");
+
+    let finish = ws.regen(&[]);
+    let out = text(&finish);
+    assert!(finish.status.success(), "{out}");
+    assert!(
+        out.contains("finished an interrupted regen: moved the "),
+        "{out}"
+    );
+    // Rolling forward alone brought every file up to date.
+    assert!(out.contains("generated code is up to date"), "{out}");
+    assert!(!staging.exists());
+    assert!(ws.regen(&["--check"]).status.success());
+}
+
+#[test]
+fn a_staging_directory_without_marker_is_discarded_untouched() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let before = ws.generated();
+    let staged = ws
+        .sdk
+        .join(".regen-staging/files/v2025/src/generated_types.rs");
+    std::fs::create_dir_all(staged.parent().unwrap()).unwrap();
+    std::fs::write(&staged, "half written").unwrap();
+    let check = ws.regen(&["--check"]);
+    let out = text(&check);
+    assert!(check.status.success(), "{out}");
+    assert!(
+        out.contains("stopped before its commit marker, so no file under"),
+        "{out}"
+    );
+    assert!(!ws.sdk.join(".regen-staging").exists());
+    assert_eq!(before, ws.generated());
+}
+
+#[test]
+fn stray_temporary_files_of_the_old_scheme_are_removed() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let stray = ws.sdk.join("v2025/src/generated_types.regen-tmp");
+    std::fs::write(&stray, "old").unwrap();
+    let out = ws.regen(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("removed stray "), "{}", text(&out));
+    assert!(text(&out).contains("generated_types.regen-tmp"));
+    assert!(!stray.exists());
+}
+
+#[test]
+fn a_marker_naming_a_path_outside_the_sdk_directory_is_refused() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let staging = ws.sdk.join(".regen-staging");
+    std::fs::create_dir_all(staging.join("files")).unwrap();
+    std::fs::write(staging.join("COMMIT"), "v2025/Cargo.toml\n../outside\n").unwrap();
+    let failed = ws.regen(&[]);
+    let out = text(&failed);
+    assert!(!failed.status.success(), "{out}");
+    assert!(
+        out.contains("COMMIT:2: \"../outside\" is not a path inside"),
+        "{out}"
+    );
 }
