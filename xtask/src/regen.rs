@@ -62,7 +62,12 @@ pub fn generate(only: Option<&str>, spec_dir: &Path) -> anyhow::Result<Vec<Versi
         loader.files_loaded(),
         started.elapsed().as_secs_f64()
     );
+    let hashing = Instant::now();
     verify_spec_hashes(&loader, &versions, &upstream)?;
+    eprintln!(
+        "spec hashes match {UPSTREAM_FILE} ({:.2} s)",
+        hashing.elapsed().as_secs_f64()
+    );
     let results: Vec<anyhow::Result<VersionOutput>> = std::thread::scope(|scope| {
         let handles: Vec<_> = versions
             .iter()
@@ -137,11 +142,31 @@ fn verify_spec_hashes(
     upstream: &Upstream,
 ) -> anyhow::Result<()> {
     let spec_dir = loader.spec_dir();
+    // One thread per version: hashing re-reads every file.
+    let hashes: Vec<anyhow::Result<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = versions
+            .iter()
+            .map(|&version| {
+                scope.spawn(move || -> anyhow::Result<String> {
+                    // Every file is cached by now: this only walks the cache.
+                    let files = loader.load_reachable(&[version.root()])?;
+                    Ok(content_hash(spec_dir, &files)?)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(versions)
+            .map(|(handle, version)| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("{version}: hashing panicked")))
+            })
+            .collect()
+    });
     let mut problems = Vec::new();
-    for &version in versions {
-        // Every file is cached by now: this only walks the cache.
-        let files = loader.load_reachable(&[version.root()])?;
-        let actual = content_hash(spec_dir, &files)?;
+    for (&version, actual) in versions.iter().zip(hashes) {
+        let actual = actual?;
         match upstream.versions.get(version.name()) {
             Some(record) if record.sha256 == actual => {}
             Some(record) => problems.push(format!(
