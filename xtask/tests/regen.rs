@@ -37,6 +37,56 @@ impl Workspace {
         }
     }
 
+    /// The fixture root as all three versions, each recorded.
+    fn all_versions() -> Workspace {
+        let ws = Workspace::new();
+        let root = std::fs::read_to_string(ws.specs.join("idn/sailpoint-api.v2025.yaml")).unwrap();
+        let mut upstream = Upstream::read(&ws.specs).unwrap();
+        let record = upstream.versions["v2025"].clone();
+        for version in ApiVersion::ALL {
+            std::fs::write(ws.specs.join(version.root().as_str()), &root).unwrap();
+            let loader = Loader::new(&ws.specs);
+            let files = loader.load_reachable(&[version.root()]).unwrap();
+            let mut record = record.clone();
+            record.root = version.root().to_string();
+            record.sha256 = content_hash(&ws.specs, &files).unwrap();
+            upstream.versions.insert(version.name().to_string(), record);
+        }
+        std::fs::write(ws.specs.join("UPSTREAM.toml"), upstream.to_toml()).unwrap();
+        ws
+    }
+
+    /// `regen` over every version, as `cargo xtask regen` runs it.
+    fn regen_all(&self, extra: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["regen", "--spec-dir"])
+            .arg(&self.specs)
+            .arg("--sdk-dir")
+            .arg(&self.sdk)
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
+    /// Every file under the sdk directory, with its bytes, in path order.
+    fn tree(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut pending = vec![self.sdk.clone()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).unwrap();
+                    out.push((path, bytes));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     fn regen(&self, extra: &[&str]) -> Output {
         self.command(extra).output().unwrap()
     }
@@ -365,4 +415,39 @@ fn a_marker_naming_a_path_outside_the_sdk_directory_is_refused() {
         out.contains("COMMIT:2: \"../outside\" is not a path inside"),
         "{out}"
     );
+}
+
+#[test]
+fn versions_generated_in_parallel_come_out_in_order_and_byte_for_byte_the_same() {
+    let ws = Workspace::all_versions();
+    let first = ws.regen_all(&[]);
+    assert!(first.status.success(), "{}", text(&first));
+    let tree = ws.tree();
+    assert_eq!(tree.len(), 15, "five files for each of three crates");
+    let stderr = String::from_utf8_lossy(&first.stderr).to_string();
+    let order: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(v, _)| v))
+        .filter(|v| ["beta", "v2024", "v2025"].contains(v))
+        .collect();
+    assert_eq!(order, ["beta", "v2024", "v2025"], "{stderr}");
+
+    std::fs::remove_dir_all(&ws.sdk).unwrap();
+    let second = ws.regen_all(&[]);
+    assert!(second.status.success(), "{}", text(&second));
+    assert_eq!(tree, ws.tree(), "two parallel regens gave different bytes");
+    let wrote = |o: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| l.contains("wrote "))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(wrote(&first).len(), 15);
+    assert_eq!(
+        wrote(&first),
+        wrote(&second),
+        "files written in another order"
+    );
+    assert!(ws.regen_all(&["--check"]).status.success());
 }
