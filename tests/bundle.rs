@@ -13,8 +13,8 @@ fn fixture_dir() -> PathBuf {
 }
 
 fn bundle_fixture() -> Bundle {
-    let mut loader = Loader::new(fixture_dir());
-    bundle(&mut loader, &SpecPath::new("api.yaml").unwrap()).expect("fixture bundles")
+    let loader = Loader::new(fixture_dir());
+    bundle(&loader, &SpecPath::new("api.yaml").unwrap()).expect("fixture bundles")
 }
 
 fn schema<'a>(b: &'a Bundle, name: &str) -> &'a Value {
@@ -159,8 +159,8 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 fn bundle_error(files: &[(&str, &str)]) -> String {
     let dir = tree(files);
-    let mut loader = Loader::new(dir.path());
-    match bundle(&mut loader, &SpecPath::new("root.yaml").unwrap()) {
+    let loader = Loader::new(dir.path());
+    match bundle(&loader, &SpecPath::new("root.yaml").unwrap()) {
         Ok(_) => panic!("expected an error"),
         Err(e) => e.to_string(),
     }
@@ -175,8 +175,8 @@ fn root_with_path(path_ref: &str) -> String {
 #[test]
 fn missing_root_is_named() {
     let dir = tree(&[]);
-    let mut loader = Loader::new(dir.path());
-    let err = bundle(&mut loader, &SpecPath::new("root.yaml").unwrap())
+    let loader = Loader::new(dir.path());
+    let err = bundle(&loader, &SpecPath::new("root.yaml").unwrap())
         .err()
         .unwrap()
         .to_string();
@@ -260,4 +260,112 @@ fn non_schema_ref_cycle_is_an_error_not_a_stack_overflow() {
     ]);
     assert!(err.contains("$ref cycle"), "{err}");
     assert!(err.contains("a.yaml -> b.yaml -> a.yaml"), "{err}");
+}
+
+/// A root whose one operation answers with `schema_ref`.
+fn root_with_response(schema_ref: &str) -> String {
+    format!(
+        "{ROOT_HEAD}paths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: {schema_ref}\n"
+    )
+}
+
+#[test]
+fn schema_alias_cycle_names_every_file_in_order() {
+    let err = bundle_error(&[
+        ("root.yaml", &root_with_response("./v1/schemas/B.yaml")),
+        ("v1/schemas/A.yaml", "$ref: ./B.yaml\n"),
+        ("v1/schemas/B.yaml", "$ref: ./A.yaml\n"),
+    ]);
+    assert!(
+        err.starts_with(
+            "schema alias cycle: v1/schemas/A.yaml -> v1/schemas/B.yaml -> v1/schemas/A.yaml ("
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn schema_referring_to_itself_is_an_alias_cycle() {
+    let err = bundle_error(&[
+        ("root.yaml", &root_with_response("./v1/schemas/A.yaml")),
+        ("v1/schemas/A.yaml", "description: me\n$ref: ./A.yaml\n"),
+    ]);
+    assert!(
+        err.starts_with("schema alias cycle: v1/schemas/A.yaml -> v1/schemas/A.yaml ("),
+        "{err}"
+    );
+}
+
+#[test]
+fn all_of_chain_back_to_itself_is_an_alias_cycle() {
+    let err = bundle_error(&[
+        ("root.yaml", &root_with_response("./s/C.yaml")),
+        ("s/A.yaml", "allOf:\n  - $ref: ./B.yaml\n  - type: object\n"),
+        (
+            "s/B.yaml",
+            "oneOf:\n  - type: string\n  - allOf:\n      - $ref: ./C.yaml\n",
+        ),
+        ("s/C.yaml", "anyOf:\n  - $ref: ./A.yaml\n"),
+    ]);
+    assert!(
+        err.starts_with("schema alias cycle: s/A.yaml -> s/B.yaml -> s/C.yaml -> s/A.yaml ("),
+        "{err}"
+    );
+}
+
+#[test]
+fn recursion_through_properties_items_or_additional_properties_is_not_a_cycle() {
+    let dir = tree(&[
+        ("root.yaml", &root_with_response("./s/Node.yaml")),
+        (
+            "s/Node.yaml",
+            "allOf:\n  - $ref: ./Base.yaml\n  - type: object\n    properties:\n      children:\n        type: array\n        items:\n          $ref: ./Node.yaml\n      byName:\n        type: object\n        additionalProperties:\n          $ref: ./Node.yaml\n",
+        ),
+        (
+            "s/Base.yaml",
+            "type: object\nproperties:\n  parent:\n    $ref: ./Node.yaml\n",
+        ),
+    ]);
+    let loader = Loader::new(dir.path());
+    let b = bundle(&loader, &SpecPath::new("root.yaml").unwrap()).expect("recursive spec bundles");
+    assert_eq!(
+        schema(&b, "Base")["properties"]["parent"],
+        json!({"$ref": "#/components/schemas/Node"})
+    );
+}
+
+#[test]
+fn empty_schema_file_is_named() {
+    let err = bundle_error(&[
+        ("root.yaml", &root_with_response("./s/Empty.yaml")),
+        ("s/Empty.yaml", "\n  \n"),
+    ]);
+    assert!(
+        err.contains("cannot parse s/Empty.yaml (referenced from root.yaml#/paths/~1x/get/responses/200/content/application~1json/schema/$ref): the file is empty"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_path_item_file_is_named() {
+    let err = bundle_error(&[
+        ("root.yaml", &root_with_path("./paths/x.yaml")),
+        ("paths/x.yaml", "# nothing yet\n"),
+    ]);
+    assert!(
+        err.contains("cannot parse paths/x.yaml (referenced from root.yaml#/paths/~1x/$ref): the file holds no value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn schema_file_that_is_not_a_mapping_is_named() {
+    let err = bundle_error(&[
+        ("root.yaml", &root_with_response("./s/Text.yaml")),
+        ("s/Text.yaml", "just some text\n"),
+    ]);
+    assert!(
+        err.contains("root.yaml#/paths/~1x/get/responses/200/content/application~1json/schema/$ref: $ref target s/Text.yaml is not a schema (found a string)"),
+        "{err}"
+    );
 }

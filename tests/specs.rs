@@ -19,9 +19,9 @@ fn source_operation_count(version: ApiVersion) -> usize {
 
 #[test]
 fn bundles_hold_exactly_the_operations_of_the_source() {
-    let mut loader = Loader::new(spec_dir());
+    let loader = Loader::new(spec_dir());
     for version in ApiVersion::ALL {
-        let bundle = bundle_loaded(&mut loader, &version.root()).unwrap();
+        let bundle = bundle_loaded(&loader, &version.root()).unwrap();
         let expected = source_operation_count(version);
         assert!(
             expected > 500,
@@ -51,9 +51,9 @@ fn bundles_hold_exactly_the_operations_of_the_source() {
 
 #[test]
 fn component_names_and_origins() {
-    let mut loader = Loader::new(spec_dir());
+    let loader = Loader::new(spec_dir());
     for version in ApiVersion::ALL {
-        let bundle = bundle_loaded(&mut loader, &version.root()).unwrap();
+        let bundle = bundle_loaded(&loader, &version.root()).unwrap();
         insta::assert_snapshot!(
             format!("components_{version}"),
             components_table(&bundle.components)
@@ -63,12 +63,12 @@ fn component_names_and_origins() {
 
 #[test]
 fn bundling_does_not_depend_on_what_was_loaded_before() {
-    let mut fresh = Loader::new(spec_dir());
-    let alone = bundle_loaded(&mut fresh, &ApiVersion::V2025.root()).unwrap();
-    let mut shared = Loader::new(spec_dir());
-    bundle_loaded(&mut shared, &ApiVersion::Beta.root()).unwrap();
-    bundle_loaded(&mut shared, &ApiVersion::V2024.root()).unwrap();
-    let after_others = bundle_loaded(&mut shared, &ApiVersion::V2025.root()).unwrap();
+    let fresh = Loader::new(spec_dir());
+    let alone = bundle_loaded(&fresh, &ApiVersion::V2025.root()).unwrap();
+    let shared = Loader::new(spec_dir());
+    bundle_loaded(&shared, &ApiVersion::Beta.root()).unwrap();
+    bundle_loaded(&shared, &ApiVersion::V2024.root()).unwrap();
+    let after_others = bundle_loaded(&shared, &ApiVersion::V2025.root()).unwrap();
     assert_eq!(
         serde_json::to_string(&alone.document).unwrap(),
         serde_json::to_string(&after_others.document).unwrap()

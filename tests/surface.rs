@@ -18,9 +18,9 @@ fn spec_dir() -> PathBuf {
 fn every_operation_is_a_method_and_the_surface_is_reviewed() {
     let dir = spec_dir();
     let upstream = Upstream::read(&dir).unwrap();
-    let mut loader = Loader::new(&dir);
+    let loader = Loader::new(&dir);
     for version in ApiVersion::ALL {
-        let output = generate_version(&mut loader, version, &upstream).unwrap();
+        let output = generate_version(&loader, version, &upstream).unwrap();
         let expected = sailpoint_tests::source_operation_count(&dir, version.root().as_str());
         assert_eq!(output.surface.len(), expected, "{version}: surface rows");
         assert_eq!(
@@ -84,8 +84,8 @@ fn regeneration_is_deterministic() {
     let dir = spec_dir();
     let upstream = Upstream::read(&dir).unwrap();
     let version = ApiVersion::V2025;
-    let first = generate_version(&mut Loader::new(&dir), version, &upstream).unwrap();
-    let second = generate_version(&mut Loader::new(&dir), version, &upstream).unwrap();
+    let first = generate_version(&Loader::new(&dir), version, &upstream).unwrap();
+    let second = generate_version(&Loader::new(&dir), version, &upstream).unwrap();
     assert_eq!(
         first.files.keys().collect::<Vec<_>>(),
         second.files.keys().collect::<Vec<_>>()

@@ -156,7 +156,7 @@ struct SchemaSlot {
 }
 
 struct Walker<'l> {
-    loader: &'l mut Loader,
+    loader: &'l Loader,
     root: SpecPath,
     root_doc: std::sync::Arc<Value>,
     slots: Vec<SchemaSlot>,
@@ -168,13 +168,13 @@ struct Walker<'l> {
 }
 
 /// Loads a root file and everything it reaches, then bundles it.
-pub fn bundle(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Error> {
+pub fn bundle(loader: &Loader, root: &SpecPath) -> Result<Bundle, Error> {
     loader.load_reachable(std::slice::from_ref(root))?;
     bundle_loaded(loader, root)
 }
 
 /// Bundles a root whose files may already be cached in `loader`.
-pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Error> {
+pub fn bundle_loaded(loader: &Loader, root: &SpecPath) -> Result<Bundle, Error> {
     let root_doc = loader.load(root, None)?;
     check_openapi_30(root, &root_doc)?;
     let mut walker = Walker {
@@ -235,6 +235,7 @@ pub fn bundle_loaded(loader: &mut Loader, root: &SpecPath) -> Result<Bundle, Err
         document.insert(key.clone(), walked);
     }
     walker.drain_pending()?;
+    check_alias_cycles(&walker.slots)?;
 
     let names = assign_names(&walker.slots, &named, &root_version_dir(root));
     let mut schemas: BTreeMap<String, (Value, ComponentOrigin)> = BTreeMap::new();
@@ -386,6 +387,7 @@ impl Walker<'_> {
         while let Some((idx, referrer)) = self.pending.pop() {
             let target = self.slots[idx].target.clone();
             let (_, value) = self.loader.get(&target, &referrer)?;
+            expect_object(&value, &target, &referrer, "a schema")?;
             let saved = (
                 std::mem::replace(&mut self.file, target.file.clone()),
                 std::mem::replace(&mut self.pointer, target.pointer.clone()),
@@ -547,6 +549,9 @@ impl Walker<'_> {
             return Err(Error::RefCycle { site, cycle });
         }
         let (_, value) = self.loader.get(&target, &site)?;
+        if node != Node::Literal {
+            expect_object(&value, &target, &site, "an object")?;
+        }
         self.inlining.push(target.clone());
         let saved = (
             std::mem::replace(&mut self.file, target.file),
@@ -557,6 +562,128 @@ impl Walker<'_> {
         self.inlining.pop();
         walked
     }
+}
+
+/// A `$ref` target that must be a mapping (a schema, path item, parameter,
+/// ...): anything else would only fail in generation, far from its file.
+fn expect_object(
+    value: &Value,
+    target: &Target,
+    referrer: &Site,
+    expected: &'static str,
+) -> Result<(), Error> {
+    let found = match value {
+        Value::Object(_) => return Ok(()),
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+    };
+    Err(Error::NotAnObject {
+        referrer: referrer.clone(),
+        target: target.clone(),
+        expected,
+        found: found.into(),
+    })
+}
+
+/// Slots a schema is an alias of: its `$ref`, and the `$ref`s of its
+/// `allOf`/`oneOf`/`anyOf` members (inline members looked into). A cycle of
+/// these has no `properties`/`items` in between, so the type would be its
+/// own member: typify overflows its stack on it, or the generated type does
+/// on its first decode.
+fn alias_edges(schema: &Value, out: &mut Vec<usize>) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(Value::String(reference)) = map.get("$ref") {
+        // OpenAPI 3.0 ignores a `$ref`'s siblings, so they make no edges.
+        if let Some(idx) = placeholder_index(reference) {
+            out.push(idx);
+        }
+        return;
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(members)) = map.get(key) {
+            for member in members {
+                alias_edges(member, out);
+            }
+        }
+    }
+}
+
+fn placeholder_index(reference: &str) -> Option<usize> {
+    reference.strip_prefix(PLACEHOLDER)?.parse().ok()
+}
+
+fn check_alias_cycles(slots: &[SchemaSlot]) -> Result<(), Error> {
+    let edges: Vec<Vec<usize>> = slots
+        .iter()
+        .map(|slot| {
+            let mut out = Vec::new();
+            if let Some(content) = &slot.content {
+                alias_edges(content, &mut out);
+            }
+            out
+        })
+        .collect();
+    // Start from targets in sorted order, so the cycle reported does not
+    // depend on the order the walk met the files.
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by(|&a, &b| slots[a].target.cmp(&slots[b].target));
+    let Some(mut cycle) = find_cycle(&edges, &order) else {
+        return Ok(());
+    };
+    // Begin at the smallest target: one cycle, one message.
+    let first = (0..cycle.len())
+        .min_by(|&a, &b| slots[cycle[a]].target.cmp(&slots[cycle[b]].target))
+        .unwrap_or(0);
+    cycle.rotate_left(first);
+    cycle.push(cycle[0]);
+    Err(Error::SchemaAliasCycle {
+        cycle: cycle.iter().map(|&i| slots[i].target.clone()).collect(),
+    })
+}
+
+/// A cycle of `edges`, as the nodes along it, found by an iterative
+/// depth-first search (a long alias chain must not overflow the stack).
+fn find_cycle(edges: &[Vec<usize>], order: &[usize]) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Open,
+        Done,
+    }
+    let mut state = vec![State::New; edges.len()];
+    for &start in order {
+        if state[start] != State::New {
+            continue;
+        }
+        state[start] = State::Open;
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(top) = stack.last_mut() {
+            let node = top.0;
+            let Some(&next) = edges[node].get(top.1) else {
+                state[node] = State::Done;
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            match state[next] {
+                State::New => {
+                    state[next] = State::Open;
+                    stack.push((next, 0));
+                }
+                State::Open => {
+                    let from = stack.iter().position(|&(n, _)| n == next)?;
+                    return Some(stack[from..].iter().map(|&(n, _)| n).collect());
+                }
+                State::Done => {}
+            }
+        }
+    }
+    None
 }
 
 /// `idn/v2025/` for `idn/sailpoint-api.v2025.yaml`: the directory whose
@@ -699,7 +826,7 @@ fn assign_names(
 
 fn replace_placeholders(value: &mut Value, names: &[&str]) {
     let lookup = |s: &str| -> Option<String> {
-        let idx: usize = s.strip_prefix(PLACEHOLDER)?.parse().ok()?;
+        let idx = placeholder_index(s)?;
         Some(format!("#/components/schemas/{}", names.get(idx)?))
     };
     match value {

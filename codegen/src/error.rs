@@ -32,6 +32,18 @@ pub enum Error {
     BadReference { site: Site, reference: String },
     #[error("{site}: $ref cycle through non-schema objects: {}", cycle.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" -> "))]
     RefCycle { site: Site, cycle: Vec<Target> },
+    #[error(
+        "schema alias cycle: {} (each is nothing but a $ref, allOf, oneOf or anyOf of the next, so the type would contain itself; a recursive schema must go through properties, items or additionalProperties)",
+        cycle.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" -> ")
+    )]
+    SchemaAliasCycle { cycle: Vec<Target> },
+    #[error("{referrer}: $ref target {target} is not {expected} (found {found})")]
+    NotAnObject {
+        referrer: Site,
+        target: Target,
+        expected: &'static str,
+        found: String,
+    },
     #[error("{file}#/openapi: not an OpenAPI 3.0.x document (found {found})")]
     NotOpenApi30 { file: SpecPath, found: String },
     #[error("normalization pass `{pass}` failed at {pointer}: {message}")]

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use serde_json::Value;
 
@@ -34,16 +34,20 @@ type Parsed = (SpecPath, Arc<Value>);
 
 /// Parses spec files and keeps each parsed file for the lifetime of the
 /// loader, so that a file reached from many places is read once.
+///
+/// Shared by reference between threads (one per API version): the cache is
+/// behind a lock, so every method takes `&self`. Load what the roots reach
+/// first with [`Loader::load_reachable`]; bundling then only reads.
 pub struct Loader {
     spec_dir: PathBuf,
-    files: HashMap<SpecPath, Arc<Value>>,
+    files: RwLock<HashMap<SpecPath, Arc<Value>>>,
 }
 
 impl Loader {
     pub fn new(spec_dir: impl Into<PathBuf>) -> Loader {
         Loader {
             spec_dir: spec_dir.into(),
-            files: HashMap::new(),
+            files: RwLock::new(HashMap::new()),
         }
     }
 
@@ -53,22 +57,37 @@ impl Loader {
 
     /// Number of distinct files parsed so far.
     pub fn files_loaded(&self) -> usize {
-        self.files.len()
+        self.cache().len()
+    }
+
+    /// The cache for reading. A panic while holding the lock cannot leave
+    /// the map half-updated (inserts are single calls), so poison is ignored.
+    fn cache(&self) -> std::sync::RwLockReadGuard<'_, HashMap<SpecPath, Arc<Value>>> {
+        self.files.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn cached(&self, file: &SpecPath) -> Option<Arc<Value>> {
+        self.cache().get(file).cloned()
+    }
+
+    fn insert(&self, file: SpecPath, value: Arc<Value>) -> Arc<Value> {
+        let mut files = self.files.write().unwrap_or_else(PoisonError::into_inner);
+        // Two threads may parse the same file at once; the first one kept wins.
+        files.entry(file).or_insert(value).clone()
     }
 
     /// Returns the parsed file, reading it on first use. `referrer` names the
     /// `$ref` that asked for it, for the error message.
-    pub fn load(&mut self, file: &SpecPath, referrer: Option<&Site>) -> Result<Arc<Value>, Error> {
-        if let Some(value) = self.files.get(file) {
-            return Ok(value.clone());
+    pub fn load(&self, file: &SpecPath, referrer: Option<&Site>) -> Result<Arc<Value>, Error> {
+        if let Some(value) = self.cached(file) {
+            return Ok(value);
         }
         let value = Arc::new(parse_file(&self.spec_dir, file, referrer)?);
-        self.files.insert(file.clone(), value.clone());
-        Ok(value)
+        Ok(self.insert(file.clone(), value))
     }
 
     /// Loads a target and follows its pointer.
-    pub fn get(&mut self, target: &Target, referrer: &Site) -> Result<(Arc<Value>, Value), Error> {
+    pub fn get(&self, target: &Target, referrer: &Site) -> Result<(Arc<Value>, Value), Error> {
         let doc = self.load(&target.file, Some(referrer))?;
         let value = target
             .pointer
@@ -85,7 +104,7 @@ impl Loader {
     /// breadth-first waves, and keeps them cached. Returns the set of files.
     /// Every `$ref` is followed, wherever it stands: for vendoring, reaching a
     /// file too many is harmless and one too few breaks the bundle.
-    pub fn load_reachable(&mut self, roots: &[SpecPath]) -> Result<BTreeSet<SpecPath>, Error> {
+    pub fn load_reachable(&self, roots: &[SpecPath]) -> Result<BTreeSet<SpecPath>, Error> {
         let mut reached: BTreeSet<SpecPath> = BTreeSet::new();
         let mut wave: Vec<(SpecPath, Option<Site>)> = Vec::new();
         for root in roots {
@@ -113,7 +132,7 @@ impl Loader {
                         next.push((target.file, Some(site)));
                     }
                 }
-                self.files.insert(file, value);
+                self.insert(file, value);
             }
             wave = next;
         }
@@ -132,8 +151,8 @@ impl Loader {
                     s.spawn(move || {
                         part.iter()
                             .map(|(file, referrer)| {
-                                if let Some(v) = self.files.get(file) {
-                                    return Ok((file.clone(), v.clone()));
+                                if let Some(v) = self.cached(file) {
+                                    return Ok((file.clone(), v));
                                 }
                                 let value = parse_file(&self.spec_dir, file, referrer.as_ref())?;
                                 Ok((file.clone(), Arc::new(value)))
@@ -165,16 +184,33 @@ fn parse_file(spec_dir: &Path, file: &SpecPath, referrer: Option<&Site>) -> Resu
         referrer: referrer.cloned(),
         message: source.to_string(),
     })?;
+    // An empty file parses as `null`, which would only fail much later, far
+    // from the file; say so here, where the file is known.
+    if text.trim().is_empty() {
+        return Err(Error::Parse {
+            file: file.clone(),
+            referrer: referrer.cloned(),
+            message: "the file is empty".into(),
+        });
+    }
     let parsed = if file.as_str().ends_with(".json") {
         serde_json::from_str(&text).map_err(|e| e.to_string())
     } else {
         serde_norway::from_str(&text).map_err(|e| e.to_string())
     };
-    parsed.map_err(|message| Error::Parse {
-        file: file.clone(),
-        referrer: referrer.cloned(),
-        message,
-    })
+    match parsed {
+        Ok(Value::Null) => Err(Error::Parse {
+            file: file.clone(),
+            referrer: referrer.cloned(),
+            message: "the file holds no value (only comments, or `null`)".into(),
+        }),
+        Ok(value) => Ok(value),
+        Err(message) => Err(Error::Parse {
+            file: file.clone(),
+            referrer: referrer.cloned(),
+            message,
+        }),
+    }
 }
 
 /// Collects every `$ref` string that names another file, with its pointer.

@@ -37,7 +37,7 @@ pub struct VersionOutput {
 
 /// Runs the pipeline for `version`. Errors name the version.
 pub fn generate_version(
-    loader: &mut Loader,
+    loader: &Loader,
     version: ApiVersion,
     upstream: &Upstream,
 ) -> Result<VersionOutput, Error> {
@@ -47,11 +47,7 @@ pub fn generate_version(
     })
 }
 
-fn run(
-    loader: &mut Loader,
-    version: ApiVersion,
-    upstream: &Upstream,
-) -> Result<VersionOutput, Error> {
+fn run(loader: &Loader, version: ApiVersion, upstream: &Upstream) -> Result<VersionOutput, Error> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {

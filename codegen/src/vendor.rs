@@ -58,7 +58,7 @@ pub struct Reach {
 
 impl Reach {
     pub fn scan(spec_dir: &Path) -> Result<Reach, Error> {
-        let mut loader = Loader::new(spec_dir);
+        let loader = Loader::new(spec_dir);
         let mut per_version = BTreeMap::new();
         for version in ApiVersion::ALL {
             per_version.insert(version, loader.load_reachable(&[version.root()])?);

@@ -60,14 +60,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--out needs a single version");
     }
     let started = Instant::now();
-    let mut loader = Loader::new(crate::spec_dir());
+    let loader = Loader::new(crate::spec_dir());
     let roots: Vec<_> = versions.iter().map(|v| v.root()).collect();
     loader.load_reachable(&roots)?;
     let loaded = started.elapsed();
     let mut bundles = Vec::new();
     for version in &versions {
         let t = Instant::now();
-        let bundle = bundle_loaded(&mut loader, &version.root())?;
+        let bundle = bundle_loaded(&loader, &version.root())?;
         bundles.push((*version, bundle, t.elapsed()));
     }
     let total = started.elapsed();

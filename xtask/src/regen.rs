@@ -2,7 +2,21 @@
 //! version in memory, then writes every crate's generated files, or with
 //! `--check` compares them with what is committed. If any version fails,
 //! nothing is written.
+//!
+//! Writing is journaled so that a kill cannot leave crates half old, half
+//! new: every changed file of every crate is written under
+//! `<sdk>/.regen-staging/files/`, then the commit marker
+//! `<sdk>/.regen-staging/COMMIT` listing the targets is written (and synced)
+//! last, then the files are moved into place and the staging directory is
+//! removed. At start, leftovers are dealt with: a staging directory without
+//! marker is discarded (no file was replaced yet); one with a marker is an
+//! interrupted swap, which `regen` finishes and `--check` reports.
+//!
+//! For tests only: with `XTASK_REGEN_STOP_AFTER_RENAMES=N` in the
+//! environment, regen exits (status 3) after moving N files into place, as a
+//! kill at that moment would.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -10,7 +24,7 @@ use std::time::Instant;
 use anyhow::Context;
 use codegen::load::Loader;
 use codegen::pipeline::{VersionOutput, generate_version};
-use codegen::vendor::Upstream;
+use codegen::vendor::{UPSTREAM_FILE, Upstream, content_hash};
 use codegen::versions::ApiVersion;
 
 #[derive(clap::Args)]
@@ -29,14 +43,16 @@ pub struct Args {
     sdk_dir: Option<PathBuf>,
 }
 
-/// Runs the pipeline for the selected versions (all by default).
+/// Runs the pipeline for the selected versions (all by default), one thread
+/// per version over one shared [`Loader`]. Outputs come back in version
+/// order whatever order the threads finish in.
 pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec<VersionOutput>> {
     let versions = match only {
         Some(version) => vec![version],
         None => ApiVersion::ALL.to_vec(),
     };
     let upstream = Upstream::read(spec_dir)?;
-    let mut loader = Loader::new(spec_dir);
+    let loader = Loader::new(spec_dir);
     let started = Instant::now();
     loader.load_reachable(&versions.iter().map(|v| v.root()).collect::<Vec<_>>())?;
     eprintln!(
@@ -44,9 +60,50 @@ pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec
         loader.files_loaded(),
         started.elapsed().as_secs_f64()
     );
+    let hashing = Instant::now();
+    verify_spec_hashes(&loader, &versions, &upstream)?;
+    eprintln!(
+        "spec hashes match {UPSTREAM_FILE} ({:.2} s)",
+        hashing.elapsed().as_secs_f64()
+    );
+    let results: Vec<anyhow::Result<VersionOutput>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = versions
+            .iter()
+            .map(|&version| {
+                let (loader, upstream) = (&loader, &upstream);
+                let spawned = std::thread::Builder::new()
+                    .name(format!("regen-{version}"))
+                    // typify recurses deeply on the big specs; the main
+                    // thread's 8 MiB is what it has always run with.
+                    .stack_size(GENERATOR_STACK)
+                    .spawn_scoped(scope, move || generate_version(loader, version, upstream));
+                (version, spawned)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(version, spawned)| {
+                let handle = spawned
+                    .with_context(|| format!("{version}: cannot start a generator thread"))?;
+                match handle.join() {
+                    Ok(output) => Ok(output?),
+                    Err(_) => anyhow::bail!("{version}: the generator thread panicked"),
+                }
+            })
+            .collect()
+    });
     let mut outputs = Vec::new();
-    for version in versions {
-        let output = generate_version(&mut loader, version, &upstream)?;
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(output) => outputs.push(output),
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    }
+    if !errors.is_empty() {
+        anyhow::bail!("{}", errors.join("\nerror: "));
+    }
+    for output in &outputs {
         let s = &output.stats;
         let timings: Vec<String> = s
             .timings
@@ -54,7 +111,8 @@ pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec
             .map(|(n, d)| format!("{n} {:.2} s", d.as_secs_f64()))
             .collect();
         eprintln!(
-            "{version}: {} operations in spec, {} methods generated ({} outside progenitor), {} schemas, {} normalization changes, {} lines; {}",
+            "{}: {} operations in spec, {} methods generated ({} outside progenitor), {} schemas, {} normalization changes, {} lines; {}",
+            output.version,
             s.operations_in_spec,
             s.methods_generated,
             s.custom_operations,
@@ -66,9 +124,66 @@ pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec
             s.lines,
             timings.join(", ")
         );
-        outputs.push(output);
     }
     Ok(outputs)
+}
+
+const GENERATOR_STACK: usize = 64 << 20;
+
+/// Recomputes each version's spec hash from the files its root reaches and
+/// compares it with `UPSTREAM.toml`: a hand edit under `openapi/` would
+/// otherwise ship in crates whose metadata names an upstream commit that
+/// does not hold it.
+fn verify_spec_hashes(
+    loader: &Loader,
+    versions: &[ApiVersion],
+    upstream: &Upstream,
+) -> anyhow::Result<()> {
+    let spec_dir = loader.spec_dir();
+    // One thread per version: hashing re-reads every file.
+    let hashes: Vec<anyhow::Result<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = versions
+            .iter()
+            .map(|&version| {
+                scope.spawn(move || -> anyhow::Result<String> {
+                    // Every file is cached by now: this only walks the cache.
+                    let files = loader.load_reachable(&[version.root()])?;
+                    Ok(content_hash(spec_dir, &files)?)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(versions)
+            .map(|(handle, version)| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("{version}: hashing panicked")))
+            })
+            .collect()
+    });
+    let mut problems = Vec::new();
+    for (&version, actual) in versions.iter().zip(hashes) {
+        let actual = actual?;
+        match upstream.versions.get(version.name()) {
+            Some(record) if record.sha256 == actual => {}
+            Some(record) => problems.push(format!(
+                "{version}: the specs under {} hash to {actual}, but {UPSTREAM_FILE} records {}",
+                spec_dir.display(),
+                record.sha256
+            )),
+            None => problems.push(format!(
+                "{version}: {UPSTREAM_FILE} has no record for this version (the specs hash to {actual})"
+            )),
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{}\nthe vendored specs were edited by hand: run `cargo xtask vendor` to take them from upstream, or revert the edit",
+        problems.join("\n")
+    )
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -77,6 +192,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sdk_dir = args
         .sdk_dir
         .unwrap_or_else(|| crate::workspace_root().join("sdk"));
+    if let Some(code) = recover(&sdk_dir, args.check)? {
+        return Ok(code);
+    }
     let outputs = match generate(args.version, &spec_dir) {
         Ok(outputs) => outputs,
         Err(e) => {
@@ -98,44 +216,205 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// Writes every file next to its target first, then renames them all in:
-/// a failure while writing leaves the committed files as they were.
-fn write(outputs: &[VersionOutput], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| -> anyhow::Result<()> {
-        for output in outputs {
-            let dir = sdk_dir.join(output.version.name());
-            for (relative, text) in &output.files {
-                let target = dir.join(relative);
-                if std::fs::read_to_string(&target).is_ok_and(|old| old == *text) {
-                    continue;
-                }
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                let temp = target.with_extension("regen-tmp");
-                std::fs::write(&temp, text)
-                    .with_context(|| format!("cannot write {}", temp.display()))?;
-                staged.push((temp, target));
+/// Where a regen stages its files, under the sdk directory.
+const STAGING: &str = ".regen-staging";
+/// The commit marker inside [`STAGING`]: one target a line, relative to the
+/// sdk directory. Present only once every file is staged.
+const MARKER: &str = "COMMIT";
+/// The staged files inside [`STAGING`], at their paths relative to the sdk
+/// directory.
+const FILES: &str = "files";
+/// The suffix of the old scheme's temporary files, written beside targets.
+const OLD_TEMP_SUFFIX: &str = ".regen-tmp";
+/// See the module documentation.
+const STOP_AFTER_RENAMES: &str = "XTASK_REGEN_STOP_AFTER_RENAMES";
+
+/// Deals with what an interrupted regen left under `sdk_dir`. Returns an exit
+/// code when `--check` must stop here.
+fn recover(sdk_dir: &Path, check: bool) -> anyhow::Result<Option<ExitCode>> {
+    remove_old_temp_files(sdk_dir)?;
+    let staging = sdk_dir.join(STAGING);
+    if !staging.exists() {
+        return Ok(None);
+    }
+    if !staging.join(MARKER).exists() {
+        std::fs::remove_dir_all(&staging)
+            .with_context(|| format!("cannot remove {}", staging.display()))?;
+        println!(
+            "discarded {}: an earlier regen stopped before its commit marker, so no file under {} had been replaced",
+            relative_to_root(&staging),
+            relative_to_root(sdk_dir)
+        );
+        return Ok(None);
+    }
+    if check {
+        eprintln!(
+            "error: an earlier regen was interrupted while moving files into place: {} holds the files it had not moved yet, so {} is part old, part new; run `cargo xtask regen` to finish it",
+            relative_to_root(&staging),
+            relative_to_root(sdk_dir)
+        );
+        return Ok(Some(ExitCode::FAILURE));
+    }
+    let moved = commit(sdk_dir)?;
+    println!(
+        "finished an interrupted regen: moved the {moved} file(s) it had staged but not moved into place"
+    );
+    Ok(None)
+}
+
+/// Removes the `*.regen-tmp` files the old, unjournaled scheme could leave
+/// beside the generated files (hidden by `.gitignore`).
+fn remove_old_temp_files(sdk_dir: &Path) -> anyhow::Result<()> {
+    let mut pending: Vec<PathBuf> = ApiVersion::ALL
+        .iter()
+        .map(|v| sdk_dir.join(v.name()))
+        .collect();
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue; // not generated yet
+        };
+        for entry in entries {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if path.to_string_lossy().ends_with(OLD_TEMP_SUFFIX) {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+                println!(
+                    "removed stray {} (left by an interrupted regen of the old, unjournaled kind)",
+                    relative_to_root(&path)
+                );
             }
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (temp, _) in &staged {
-            let _ = std::fs::remove_file(temp);
+    }
+    Ok(())
+}
+
+/// Stages every changed file, writes the commit marker, then moves the
+/// files into place. A failure before the marker leaves `sdk_dir` as it was.
+fn write(outputs: &[VersionOutput], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
+    let mut changed: Vec<(String, &str)> = Vec::new();
+    for output in outputs {
+        for (relative, text) in &output.files {
+            let relative = format!("{}/{relative}", output.version.name());
+            let target = sdk_dir.join(&relative);
+            if std::fs::read_to_string(&target).is_ok_and(|old| old == *text) {
+                continue;
+            }
+            changed.push((relative, text.as_str()));
         }
+    }
+    if changed.is_empty() {
+        println!("  generated code is up to date");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let staging = sdk_dir.join(STAGING);
+    if let Err(e) = stage(&staging, &changed) {
+        let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    for (temp, target) in &staged {
-        std::fs::rename(temp, target)
-            .with_context(|| format!("cannot replace {}", target.display()))?;
-        println!("  wrote {}", relative_to_root(target));
-    }
-    if staged.is_empty() {
-        println!("  generated code is up to date");
-    }
+    commit(sdk_dir)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the files and, last, the marker, each synced to disk so that the
+/// marker never stands for files that are not there.
+fn stage(staging: &Path, changed: &[(String, &str)]) -> anyhow::Result<()> {
+    let files = staging.join(FILES);
+    for (relative, text) in changed {
+        write_synced(&files.join(relative), text.as_bytes())?;
+    }
+    let mut marker = String::new();
+    for (relative, _) in changed {
+        marker.push_str(relative);
+        marker.push('\n');
+    }
+    // Written whole under another name, then renamed: a marker is either
+    // complete or absent.
+    let partial = staging.join(format!("{MARKER}.partial"));
+    write_synced(&partial, marker.as_bytes())?;
+    std::fs::rename(&partial, staging.join(MARKER))
+        .with_context(|| format!("cannot write the commit marker in {}", staging.display()))?;
+    sync_dir(staging)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn sync_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot sync {}", dir.display()))
+}
+
+/// Moves every staged file the marker lists into place, then removes the
+/// staging directory. Files already moved (by an interrupted run) are
+/// skipped, so running it again finishes the job. Returns how many moved.
+fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
+    let staging = sdk_dir.join(STAGING);
+    let marker_path = staging.join(MARKER);
+    let marker = std::fs::read_to_string(&marker_path)
+        .with_context(|| format!("cannot read {}", marker_path.display()))?;
+    let stop_after: Option<usize> = std::env::var(STOP_AFTER_RENAMES)
+        .ok()
+        .and_then(|n| n.parse().ok());
+    let mut moved = 0;
+    let mut touched_dirs = std::collections::BTreeSet::new();
+    // The marker names files under the sdk directory and nothing else;
+    // checked whole before anything moves.
+    for (number, relative) in marker.lines().enumerate() {
+        let inside = !relative.is_empty()
+            && Path::new(relative)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            anyhow::bail!(
+                "{}:{}: {relative:?} is not a path inside {}; remove {} by hand and run `cargo xtask regen`",
+                marker_path.display(),
+                number + 1,
+                sdk_dir.display(),
+                staging.display()
+            );
+        }
+    }
+    for relative in marker.lines() {
+        let staged = staging.join(FILES).join(relative);
+        if !staged.exists() {
+            continue;
+        }
+        let target = sdk_dir.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            touched_dirs.insert(parent.to_path_buf());
+        }
+        std::fs::rename(&staged, &target)
+            .with_context(|| format!("cannot replace {}", target.display()))?;
+        println!("  wrote {}", relative_to_root(&target));
+        moved += 1;
+        if stop_after == Some(moved) {
+            eprintln!("{STOP_AFTER_RENAMES}={moved}: stopping mid-swap, as a kill would");
+            std::process::exit(3);
+        }
+    }
+    // The renames must be on disk before the journal that replays them goes.
+    for dir in &touched_dirs {
+        sync_dir(dir)?;
+    }
+    std::fs::remove_dir_all(&staging)
+        .with_context(|| format!("cannot remove {}", staging.display()))?;
+    Ok(moved)
 }
 
 fn relative_to_root(path: &Path) -> String {

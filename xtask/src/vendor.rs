@@ -31,6 +31,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(rev) = &args.rev {
+        check_rev(rev)?;
+    }
     let spec_dir = args.into.unwrap_or_else(crate::spec_dir);
     // Beside the target, so that the final rename stays on one filesystem.
     let parent = spec_dir
@@ -43,6 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .context("cannot create a scratch directory in the workspace")?;
 
     let source = Source::open(&args.from, args.rev.as_deref(), scratch.path())?;
+    refuse_symlinks(&source.dir)?;
     let reach = Reach::scan(&source.dir)
         .with_context(|| format!("while following $refs in {}", source.dir.display()))?;
     if !source.dir.join(LICENSE_FILE).is_file() {
@@ -92,6 +96,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("  {name}: {} files reached from {}", v.files, v.root);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Accepts only a plain commit-ish (hash, tag, branch): `--rev` goes on
+/// git's command line, where a value starting with `-` would be an option.
+fn check_rev(rev: &str) -> anyhow::Result<()> {
+    let plain = rev
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
+    if rev.is_empty() || rev.starts_with('-') || !plain {
+        bail!(
+            "--rev {rev:?} is not a commit-ish this command accepts: give a commit hash, tag or branch name made of letters, digits and `._/-`, not starting with `-`"
+        );
+    }
+    Ok(())
+}
+
+/// Refuses any symbolic link under the upstream `idn/` (or as `LICENSE`):
+/// following one could copy files from outside the upstream tree into
+/// `openapi/`.
+fn refuse_symlinks(source: &Path) -> anyhow::Result<()> {
+    let mut pending = vec![source.join("idn"), source.join(LICENSE_FILE)];
+    while let Some(path) = pending.pop() {
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            // A missing file is reported later, by what needs it.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot inspect {}", path.display())),
+        };
+        let name = path.strip_prefix(source).unwrap_or(&path).display();
+        if meta.file_type().is_symlink() {
+            let to = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            bail!(
+                "upstream {name} is a symbolic link (to {to}); refusing to follow links out of the upstream tree"
+            );
+        }
+        if meta.is_dir() {
+            for entry in
+                std::fs::read_dir(&path).with_context(|| format!("cannot list upstream {name}"))?
+            {
+                pending.push(entry?.path());
+            }
+        }
+    }
+    Ok(())
 }
 
 struct Source {

@@ -1,6 +1,7 @@
 //! `cargo xtask vendor` on a throwaway upstream git repository: it copies
-//! only what the roots reach, reports what changed between revisions, and
-//! leaves the vendored directory alone when the new revision is broken.
+//! only what the roots reach, reports what changed between revisions,
+//! leaves the vendored directory alone when the new revision is broken, and
+//! refuses symbolic links and revisions git would read as options.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -154,4 +155,65 @@ fn a_broken_revision_changes_nothing() {
         std::fs::read_to_string(into.join("UPSTREAM.toml")).unwrap()
     );
     assert!(into.join("idn/v2024/schemas/Thing.yaml").is_file());
+}
+
+#[test]
+fn a_symbolic_link_in_the_upstream_tree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("api-specs");
+    let into = dir.path().join("openapi");
+    std::fs::create_dir_all(&repo).unwrap();
+    upstream(&repo);
+    std::fs::write(dir.path().join("secret.yaml"), "type: object\n").unwrap();
+    let link = repo.join("idn/v2025/schemas/Thing.yaml");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("../../../../secret.yaml", &link).unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "link"]);
+
+    // From the checkout as it is, and exported from git with --rev.
+    for rev in [None, Some("HEAD")] {
+        let failed = vendor(&repo, &into, rev);
+        let out = text(&failed);
+        assert!(!failed.status.success(), "{out}");
+        assert!(
+            out.contains("upstream idn/v2025/schemas/Thing.yaml is a symbolic link (to ../../../../secret.yaml); refusing"),
+            "{out}"
+        );
+        assert!(!into.exists(), "vendored through a link");
+    }
+}
+
+#[test]
+fn a_revision_that_git_would_read_as_an_option_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("api-specs");
+    let into = dir.path().join("openapi");
+    std::fs::create_dir_all(&repo).unwrap();
+    upstream(&repo);
+    for rev in ["--output=x", "-p", "HEAD x", "HEAD~1", ""] {
+        let failed = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .current_dir(dir.path())
+            .arg("vendor")
+            .arg("--from")
+            .arg(&repo)
+            .arg("--into")
+            .arg(&into)
+            .arg(format!("--rev={rev}"))
+            .output()
+            .unwrap();
+        let out = text(&failed);
+        assert!(!failed.status.success(), "{rev}: {out}");
+        assert!(
+            out.contains(&format!(
+                "--rev {rev:?} is not a commit-ish this command accepts"
+            )),
+            "{out}"
+        );
+        assert!(!dir.path().join("x").exists(), "git wrote --output");
+        assert!(!into.exists());
+    }
+    // A plain revision still works.
+    let ok = vendor(&repo, &into, Some("HEAD"));
+    assert!(ok.status.success(), "{}", text(&ok));
 }

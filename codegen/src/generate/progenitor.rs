@@ -1,8 +1,9 @@
 //! Runs progenitor (and typify under it) on a normalized document, turning
 //! its panics into errors that say what it was generating.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::cell::{Cell, RefCell};
+use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
+use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -12,39 +13,67 @@ use crate::error::Error;
 use crate::openapi::is_http_method;
 use crate::pointer::JsonPointer;
 
-/// The last panic message seen by [`catching_panics`], with its location.
-static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+thread_local! {
+    /// Whether this thread is inside [`catching_panics`]. Per thread, so that
+    /// versions generated in parallel (and parallel tests) do not see each
+    /// other's panics.
+    static CAPTURING: Cell<bool> = const { Cell::new(false) };
+    /// The message of the last panic captured on this thread.
+    static CAPTURED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+static INSTALL_HOOK: Once = Once::new();
+
+/// Installs, once per process, a panic hook that records panics of capturing
+/// threads and hands every other panic to the hook that was there before.
+/// Swapping the process-wide hook per call instead races between threads.
+fn install_hook() {
+    INSTALL_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // `try_with`: a panic while thread-locals are torn down must
+            // still be reported, not turned into an abort.
+            if CAPTURING.try_with(Cell::get).unwrap_or(false) {
+                let message = describe(info);
+                let _ = CAPTURED.try_with(|c| *c.borrow_mut() = Some(message));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn describe(info: &PanicHookInfo<'_>) -> String {
+    let message = match info.payload().downcast_ref::<&str>() {
+        Some(s) => s.to_string(),
+        None => info
+            .payload()
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_else(|| "(non-string panic payload)".into()),
+    };
+    let location = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!("{message}{location}")
+}
+
+/// Whether the current thread is inside [`catching_panics`].
+pub fn capturing() -> bool {
+    CAPTURING.with(Cell::get)
+}
 
 /// Runs `f`, converting a panic into `Err(message)` without printing a
-/// backtrace to stderr.
+/// backtrace to stderr. Safe to call from several threads at once; panics
+/// of other threads still reach the previously installed hook.
 pub fn catching_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|info| {
-        let message = match info.payload().downcast_ref::<&str>() {
-            Some(s) => s.to_string(),
-            None => info
-                .payload()
-                .downcast_ref::<String>()
-                .cloned()
-                .unwrap_or_else(|| "(non-string panic payload)".into()),
-        };
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = Some(format!("{message}{location}"));
-        }
-    }));
+    install_hook();
+    let outer = CAPTURING.with(|c| c.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
-    result.map_err(|_| {
-        LAST_PANIC
-            .lock()
-            .ok()
-            .and_then(|mut l| l.take())
-            .unwrap_or_else(|| "unknown panic".into())
-    })
+    CAPTURING.with(|c| c.set(outer));
+    let captured = CAPTURED.with(|c| c.borrow_mut().take());
+    result.map_err(|_| captured.unwrap_or_else(|| "unknown panic".into()))
 }
 
 /// Builder style with one extension trait per tag; every request goes
@@ -183,4 +212,69 @@ fn narrow_down(document: &Value) -> Option<String> {
     suspects
         .first()
         .map(|name| format!("schema `#/components/schemas/{name}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Barrier;
+
+    #[test]
+    fn concurrent_captures_each_get_their_own_panic() {
+        // Many rounds: the old per-call hook swap lost or swapped messages
+        // in most of them.
+        for round in 0..50 {
+            let barrier = Barrier::new(2);
+            let results: Vec<Result<(), String>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..2)
+                    .map(|i| {
+                        let barrier = &barrier;
+                        s.spawn(move || {
+                            catching_panics(|| {
+                                barrier.wait();
+                                panic!("thread {i} round {round}");
+                            })
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err("escaped".into())))
+                    .collect()
+            });
+            for (i, result) in results.iter().enumerate() {
+                let message = result.as_ref().err().cloned().unwrap_or_default();
+                assert!(
+                    message.starts_with(&format!("thread {i} round {round} at ")),
+                    "thread {i}: {message:?}"
+                );
+                assert!(message.contains("progenitor.rs"), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn capture_is_per_thread_and_ends_with_the_call() {
+        assert!(!capturing());
+        let inside = catching_panics(|| {
+            // Another thread running now is not capturing: its panics go to
+            // the previous hook, which prints them.
+            let other = std::thread::scope(|s| s.spawn(capturing).join().unwrap_or(true));
+            (capturing(), other)
+        });
+        assert_eq!(inside, Ok((true, false)));
+        assert!(!capturing());
+        // Nested captures restore the outer state.
+        let nested = catching_panics(|| {
+            let inner = catching_panics(|| panic!("inner"));
+            (inner.is_err(), capturing())
+        });
+        assert_eq!(nested, Ok((true, true)));
+        assert!(!capturing());
+    }
+
+    #[test]
+    fn a_value_is_returned_when_nothing_panics() {
+        assert_eq!(catching_panics(|| 7), Ok(7));
+    }
 }
