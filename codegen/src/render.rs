@@ -214,6 +214,11 @@ serde.workspace = true
 serde_json.workspace = true
 uuid.workspace = true
 
+[dev-dependencies]
+# For the hand-written examples/ beside the generated code.
+futures.workspace = true
+tokio.workspace = true
+
 [package.metadata.sailpoint]
 spec = "openapi/{root}"
 upstream-repository = "{repo}"
