@@ -2,6 +2,7 @@
 //! render. Nothing here writes files; the caller decides what to do with
 //! the result (write it, or compare it with what is committed).
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::bundle::{bundle_loaded, count_operations};
@@ -9,7 +10,7 @@ use crate::error::Error;
 use crate::generate::{Generated, generate};
 use crate::load::Loader;
 use crate::normalize::{Normalized, PassContext, normalize};
-use crate::render::{CrateFiles, Provenance, render};
+use crate::render::{CrateFiles, CrateTarget, Provenance, render};
 use crate::surface::{SurfaceRow, surface};
 use crate::vendor::Upstream;
 use crate::versions::ApiVersion;
@@ -41,13 +42,49 @@ pub fn generate_version(
     version: ApiVersion,
     upstream: &Upstream,
 ) -> Result<VersionOutput, Error> {
-    run(loader, version, upstream).map_err(|error| Error::InVersion {
-        version: version.name(),
-        error: Box::new(error),
-    })
+    let record = upstream.versions.get(version.name());
+    let provenance = |operations, schemas| Provenance {
+        upstream_repository: upstream.repository.clone(),
+        upstream_commit: upstream.commit.clone(),
+        spec_sha256: record.map(|r| r.sha256.clone()).unwrap_or_default(),
+        operations,
+        schemas,
+    };
+    let context = PassContext::for_version(version);
+    run(loader, &version.target(), &context, provenance)
+        .map(|(files, stats, surface)| VersionOutput {
+            version,
+            files,
+            stats,
+            surface,
+        })
+        .map_err(|error| Error::InVersion {
+            version: version.name(),
+            error: Box::new(error),
+        })
 }
 
-fn run(loader: &Loader, version: ApiVersion, upstream: &Upstream) -> Result<VersionOutput, Error> {
+/// Runs the pipeline for a spec that is none of SailPoint's versions (the
+/// generator's test fixture), with the same stages and templates.
+pub fn generate_fixture(spec_dir: &Path, target: &CrateTarget) -> Result<CrateFiles, Error> {
+    let loader = Loader::new(spec_dir);
+    loader.load_reachable(std::slice::from_ref(&target.root))?;
+    let provenance = |operations, schemas| Provenance {
+        upstream_repository: "(test fixture)".into(),
+        upstream_commit: String::new(),
+        spec_sha256: String::new(),
+        operations,
+        schemas,
+    };
+    run(&loader, target, &PassContext { version: None }, provenance).map(|(files, _, _)| files)
+}
+
+fn run(
+    loader: &Loader,
+    target: &CrateTarget,
+    context: &PassContext,
+    provenance: impl FnOnce(usize, usize) -> Provenance,
+) -> Result<(CrateFiles, Stats, Vec<SurfaceRow>), Error> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -55,12 +92,12 @@ fn run(loader: &Loader, version: ApiVersion, upstream: &Upstream) -> Result<Vers
         clock = Instant::now();
     };
 
-    let bundle = bundle_loaded(loader, &version.root())?;
+    let bundle = bundle_loaded(loader, &target.root)?;
     let operations_in_spec = count_operations(&bundle.document);
     lap("bundle", &mut timings);
 
-    let title = format!("{} ({})", version.name(), version.root());
-    let normalized = normalize(&title, &PassContext::for_version(version), bundle.document)?;
+    let title = format!("{} ({})", target.name, target.root);
+    let normalized = normalize(&title, context, bundle.document)?;
     lap("normalize", &mut timings);
 
     let generated = generate(&normalized)?;
@@ -73,17 +110,10 @@ fn run(loader: &Loader, version: ApiVersion, upstream: &Upstream) -> Result<Vers
         .pointer("/components/schemas")
         .and_then(serde_json::Value::as_object)
         .map_or(0, |s| s.len());
-    let record = upstream.versions.get(version.name());
-    let provenance = Provenance {
-        upstream_repository: upstream.repository.clone(),
-        upstream_commit: upstream.commit.clone(),
-        spec_sha256: record.map(|r| r.sha256.clone()).unwrap_or_default(),
-        operations: operations_in_spec,
-        schemas,
-    };
+    let provenance = provenance(operations_in_spec, schemas);
     let report = report_markdown(&normalized, &generated);
     let custom_operations = generated.custom.len();
-    let files = render(&version.target(), generated.file, report, &provenance)?;
+    let files = render(target, generated.file, report, &provenance)?;
     lap("render", &mut timings);
 
     let lines = files
@@ -91,25 +121,21 @@ fn run(loader: &Loader, version: ApiVersion, upstream: &Upstream) -> Result<Vers
         .filter(|(path, _)| path.ends_with(".rs"))
         .map(|(_, text)| text.lines().count())
         .sum();
-    Ok(VersionOutput {
-        version,
-        surface,
-        stats: Stats {
-            operations_in_spec,
-            methods_generated,
-            schemas,
-            normalization_changes: normalized
-                .report
-                .passes
-                .iter()
-                .map(|p| (p.name, p.changes.len()))
-                .collect(),
-            custom_operations,
-            lines,
-            timings,
-        },
-        files,
-    })
+    let stats = Stats {
+        operations_in_spec,
+        methods_generated,
+        schemas,
+        normalization_changes: normalized
+            .report
+            .passes
+            .iter()
+            .map(|p| (p.name, p.changes.len()))
+            .collect(),
+        custom_operations,
+        lines,
+        timings,
+    };
+    Ok((files, stats, surface))
 }
 
 /// The normalization report, followed by what generation did beyond it.

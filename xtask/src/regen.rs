@@ -23,7 +23,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use codegen::load::Loader;
+use codegen::load::SpecPath;
 use codegen::pipeline::{VersionOutput, generate_version};
+use codegen::render::{CrateFiles, CrateTarget};
 use codegen::vendor::{UPSTREAM_FILE, Upstream, content_hash};
 use codegen::versions::ApiVersion;
 
@@ -41,7 +43,16 @@ pub struct Args {
     /// Write crates under here instead of `sdk/` (for tests).
     #[arg(long, hide = true)]
     sdk_dir: Option<PathBuf>,
+    /// The generator's fixture crate, regenerated from its own
+    /// `openapi/fixture.yaml` (default `tests/fixture-client`; skipped when
+    /// `--sdk-dir` is given without it).
+    #[arg(long, hide = true)]
+    fixture_dir: Option<PathBuf>,
 }
+
+/// A crate to write or check: its directory under an output root, and its
+/// files relative to that directory.
+type CrateDir<'a> = (String, &'a CrateFiles);
 
 /// Runs the pipeline for the selected versions (all by default), one thread
 /// per version over one shared [`Loader`]. Outputs come back in version
@@ -130,6 +141,20 @@ pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec
 
 const GENERATOR_STACK: usize = 64 << 20;
 
+/// The generator's fixture: a small spec with one of each construct the
+/// generator handles beyond plain progenitor, compiled and driven by
+/// `tests/fixture_client.rs`.
+fn fixture_target() -> CrateTarget {
+    CrateTarget {
+        name: "fixture".into(),
+        title: "Fixture".into(),
+        crate_name: "sailpoint-fixture-client".into(),
+        crate_ident: "sailpoint_fixture_client".into(),
+        root: SpecPath::new("fixture.yaml").unwrap_or_else(|| unreachable!("a valid literal path")),
+        base_path: "/fixture".into(),
+    }
+}
+
 /// Recomputes each version's spec hash from the files its root reaches and
 /// compares it with `UPSTREAM.toml`: a hand edit under `openapi/` would
 /// otherwise ship in crates whose metadata names an upstream commit that
@@ -189,25 +214,65 @@ fn verify_spec_hashes(
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let spec_dir = args.spec_dir.unwrap_or_else(crate::spec_dir);
+    let fixture_dir = match (&args.fixture_dir, &args.sdk_dir) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, Some(_)) => None,
+        (None, None) => Some(crate::workspace_root().join("tests/fixture-client")),
+    };
     let sdk_dir = args
         .sdk_dir
         .unwrap_or_else(|| crate::workspace_root().join("sdk"));
-    if let Some(code) = recover(&sdk_dir, args.check)? {
-        return Ok(code);
+    // Each output root: where crates go, and the crates' directory names.
+    let mut roots = vec![sdk_dir.clone()];
+    if let Some(fixture) = &fixture_dir {
+        roots.push(fixture.parent().map(Path::to_path_buf).unwrap_or_default());
     }
-    let outputs = match generate(args.version, &spec_dir) {
-        Ok(outputs) => outputs,
+    for root in &roots {
+        if let Some(code) = recover(root, args.check)? {
+            return Ok(code);
+        }
+    }
+    let generated = generate(args.version, &spec_dir).and_then(|outputs| {
+        let fixture = fixture_dir
+            .as_deref()
+            .map(|dir| {
+                codegen::pipeline::generate_fixture(&dir.join("openapi"), &fixture_target())
+                    .with_context(|| format!("fixture crate {}", dir.display()))
+            })
+            .transpose()?;
+        Ok((outputs, fixture))
+    });
+    let (outputs, fixture) = match generated {
+        Ok(generated) => generated,
         Err(e) => {
             eprintln!("error: {e:#}");
             eprintln!("nothing under sdk/ was changed");
             return Ok(ExitCode::FAILURE);
         }
     };
-    let code = if args.check {
-        check(&outputs, &sdk_dir)?
-    } else {
-        write(&outputs, &sdk_dir)?
-    };
+    let versions: Vec<CrateDir> = outputs
+        .iter()
+        .map(|o| (o.version.name().to_string(), &o.files))
+        .collect();
+    let mut targets = vec![(sdk_dir, versions)];
+    if let (Some(dir), Some(files)) = (&fixture_dir, &fixture) {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        targets.push((roots[1].clone(), vec![(name, files)]));
+    }
+    let mut code = ExitCode::SUCCESS;
+    for (root, crates) in &targets {
+        let result = if args.check {
+            check(crates, root)?
+        } else {
+            write(crates, root)?
+        };
+        if result != ExitCode::SUCCESS {
+            code = result;
+        }
+    }
     println!(
         "regen{} took {:.1} s",
         if args.check { " --check" } else { "" },
@@ -294,11 +359,11 @@ fn remove_old_temp_files(sdk_dir: &Path) -> anyhow::Result<()> {
 
 /// Stages every changed file, writes the commit marker, then moves the
 /// files into place. A failure before the marker leaves `sdk_dir` as it was.
-fn write(outputs: &[VersionOutput], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
+fn write(crates: &[CrateDir], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut changed: Vec<(String, &str)> = Vec::new();
-    for output in outputs {
-        for (relative, text) in &output.files {
-            let relative = format!("{}/{relative}", output.version.name());
+    for (name, files) in crates {
+        for (relative, text) in files.iter() {
+            let relative = format!("{name}/{relative}");
             let target = sdk_dir.join(&relative);
             if std::fs::read_to_string(&target).is_ok_and(|old| old == *text) {
                 continue;
@@ -424,11 +489,11 @@ fn relative_to_root(path: &Path) -> String {
         .to_string()
 }
 
-fn check(outputs: &[VersionOutput], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
+fn check(crates: &[CrateDir], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut stale = 0;
-    for output in outputs {
-        let dir = sdk_dir.join(output.version.name());
-        for (relative, text) in &output.files {
+    for (name, files) in crates {
+        let dir = sdk_dir.join(name);
+        for (relative, text) in files.iter() {
             let target = dir.join(relative);
             let committed = std::fs::read_to_string(&target).unwrap_or_default();
             if committed == *text {

@@ -53,7 +53,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let mut builder = take_module_items(&mut file.items, "builder")?;
     let mut custom_report = Vec::new();
     for op in &split.custom {
-        custom::complete_builder(&mut builder, &mut types, op, &normalized.document)?;
+        custom::complete_builder(&mut builder, &mut types, op, &progenitor_document)?;
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
         custom_report.push((op.key.clone(), reasons.join(", ")));
     }

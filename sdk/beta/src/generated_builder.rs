@@ -42689,7 +42689,9 @@ The CSV file containing the source accounts to aggregate.*/
             });
         self
     }
-    ///Sets the `disableOptimization` part, sent as JSON with `Content-Type: application/json`.
+    /**Sets the `disableOptimization` part, sent as `text/plain`.
+
+Use this flag to reprocess every account whether or not the data has changed.*/
     pub fn disable_optimization<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::ImportAccountsDisableOptimizationPart>,
@@ -42737,7 +42739,7 @@ The CSV file containing the source accounts to aggregate.*/
             form = form
                 .part(
                     "disableOptimization",
-                    sailpoint_runtime::json_part(&value)
+                    sailpoint_runtime::text_part(&value)
                         .map_err(|e| Error::InvalidRequest(
                             format!("part {}: {e}", "disableOptimization"),
                         ))?,
