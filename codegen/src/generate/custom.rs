@@ -31,10 +31,12 @@ use crate::openapi::{is_json_media_type, is_success_or_default};
 type Fallible<T> = Result<T, String>;
 
 /// Adds to progenitor's builder of `op` (in `builder`) what progenitor could
-/// not generate, and the body and response enums it needs to `types`.
+/// not generate, the body and response enums it needs to `types`, and the
+/// body's setters to the usage example in the docs (in `client`).
 pub fn complete_builder(
     builder: &mut [Item],
     types: &mut Vec<Item>,
+    client: &mut [Item],
     op: &CustomOperation,
     document: &Value,
 ) -> Result<(), Error> {
@@ -55,7 +57,48 @@ pub fn complete_builder(
         .map_err(|message| Error::Generate {
             culprit: Some(culprit()),
             message,
-        })
+        })?;
+    complete_usage_docs(client, &extension);
+    Ok(())
+}
+
+/// Adds the setters of the body to the usage example progenitor wrote,
+/// from the reduced copy, into the operation's docs (in `client`, the
+/// tag traits).
+fn complete_usage_docs(client: &mut [Item], extension: &Extension) {
+    let setters: Vec<String> = match &extension.body {
+        Body::Progenitor => return,
+        Body::Alternatives(_) => vec!["body".into()],
+        Body::Multipart(parts) => parts.iter().map(|p| p.field.to_string()).collect(),
+    };
+    let method = extension.op.key.method_name();
+    let added: String = setters.iter().map(|s| format!("    .{s}({s})\n")).collect();
+    for item in client.iter_mut() {
+        let Item::Trait(tag) = item else { continue };
+        for member in &mut tag.items {
+            let syn::TraitItem::Fn(f) = member else {
+                continue;
+            };
+            if f.sig.ident != method {
+                continue;
+            }
+            for attr in &mut f.attrs {
+                if let syn::Meta::NameValue(doc) = &mut attr.meta
+                    && doc.path.is_ident("doc")
+                    && let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = &mut doc.value
+                    && text.value().contains("    .send()")
+                {
+                    let completed =
+                        text.value()
+                            .replacen("    .send()", &format!("{added}    .send()"), 1);
+                    *text = syn::LitStr::new(&completed, text.span());
+                }
+            }
+        }
+    }
 }
 
 fn ident(name: &str) -> Ident {

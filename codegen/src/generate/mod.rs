@@ -53,7 +53,13 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let mut builder = take_module_items(&mut file.items, "builder")?;
     let mut custom_report = Vec::new();
     for op in &split.custom {
-        custom::complete_builder(&mut builder, &mut types, op, &progenitor_document)?;
+        custom::complete_builder(
+            &mut builder,
+            &mut types,
+            &mut file.items,
+            op,
+            &progenitor_document,
+        )?;
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
         custom_report.push((op.key.clone(), reasons.join(", ")));
     }
@@ -178,4 +184,53 @@ fn check_operation_table(file: &syn::File, facts: &[hooks::OperationFacts]) -> R
         return Err(Error::Internal(format!("operation `{name}` {side}")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::normalize::{PassContext, normalize};
+
+    /// `names` restates progenitor's private naming; on awkward operation
+    /// ids, generation (which checks every name against progenitor's output)
+    /// must succeed, and the table must hold progenitor's names.
+    #[test]
+    fn restated_names_match_progenitor_on_awkward_operation_ids() {
+        let ids = [
+            "get-thing.v2",
+            "type",
+            "+1",
+            "9lives",
+            "listÜmlauts",
+            "Self",
+        ];
+        let mut paths = serde_json::Map::new();
+        for (i, id) in ids.iter().enumerate() {
+            paths.insert(
+                format!("/p{i}"),
+                json!({"get": {"operationId": id, "responses": {"204": {"description": "none"}}}}),
+            );
+        }
+        let document = json!({
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": paths,
+            "components": {"schemas": {}},
+        });
+        let normalized =
+            normalize("names", &PassContext { version: None }, document).expect("normalizes");
+        let generated = super::generate(&normalized).expect("names agree with progenitor's");
+        let sent = super::sent_operation_names(&generated.file);
+        for expected in [
+            "get_thing_v2",
+            "type_",
+            "plus1",
+            "_9lives",
+            "list_ümlauts",
+            "self_",
+        ] {
+            assert!(sent.contains(expected), "{expected} not in {sent:?}");
+        }
+    }
 }

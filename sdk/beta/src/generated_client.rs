@@ -1959,6 +1959,7 @@ Sends a `POST` request to `/manual-discover-applications`
 
 ```ignore
 let response = client.send_manual_discover_applications_csv_template()
+    .file(file)
     .send()
     .await;
 ```*/
@@ -4008,6 +4009,7 @@ String specifying FormDefinitionID
 ```ignore
 let response = client.create_form_definition_file_request()
     .form_definition_id(form_definition_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -4821,6 +4823,7 @@ Arguments:
 ```ignore
 let response = client.import_entitlements_by_source()
     .id(id)
+    .csv_file(csv_file)
     .send()
     .await;
 ```*/
@@ -6916,6 +6919,7 @@ Arguments:
 let response = client.set_icon()
     .object_type(object_type)
     .object_id(object_id)
+    .image(image)
     .send()
     .await;
 ```*/
@@ -9672,6 +9676,7 @@ Arguments:
 ```ignore
 let response = client.import_non_employee_records_in_bulk()
     .id(id)
+    .data(data)
     .send()
     .await;
 ```*/
@@ -10862,6 +10867,7 @@ Sends a `PUT` request to `/password-dictionary`
 
 ```ignore
 let response = client.put_password_dictionary()
+    .file(file)
     .send()
     .await;
 ```*/
@@ -12885,6 +12891,8 @@ and messages indicating which objects would be imported.
 ```ignore
 let response = client.import_sp_config()
     .preview(preview)
+    .data(data)
+    .options(options)
     .send()
     .await;
 ```*/
@@ -14462,6 +14470,7 @@ Arguments:
 ```ignore
 let response = client.import_source_accounts_schema()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -14498,6 +14507,7 @@ Arguments:
 let response = client.import_source_entitlements_schema()
     .source_id(source_id)
     .schema_name(schema_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -14518,6 +14528,7 @@ Arguments:
 ```ignore
 let response = client.import_source_connector_file()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -14606,6 +14617,8 @@ Arguments:
 ```ignore
 let response = client.import_accounts()
     .source_id(source_id)
+    .file(file)
+    .disable_optimization(disable_optimization)
     .send()
     .await;
 ```*/
@@ -14628,6 +14641,7 @@ Arguments:
 ```ignore
 let response = client.import_entitlements()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -14645,6 +14659,7 @@ Arguments:
 ```ignore
 let response = client.import_uncorrelated_accounts()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/

@@ -2136,6 +2136,7 @@ Sends a `POST` request to `/manual-discover-applications`
 
 ```ignore
 let response = client.send_manual_discover_applications_csv_template()
+    .file(file)
     .send()
     .await;
 ```*/
@@ -2892,6 +2893,14 @@ Sends a `POST` request to `/brandings`
 
 ```ignore
 let response = client.create_branding_item()
+    .name(name)
+    .product_name(product_name)
+    .action_button_color(action_button_color)
+    .active_link_color(active_link_color)
+    .navigation_color(navigation_color)
+    .email_from_address(email_from_address)
+    .login_informational_message(login_informational_message)
+    .file_standard(file_standard)
     .send()
     .await;
 ```*/
@@ -2930,6 +2939,14 @@ Arguments:
 ```ignore
 let response = client.set_branding_item()
     .name(name)
+    .name_part(name_part)
+    .product_name(product_name)
+    .action_button_color(action_button_color)
+    .active_link_color(active_link_color)
+    .navigation_color(navigation_color)
+    .email_from_address(email_from_address)
+    .login_informational_message(login_informational_message)
+    .file_standard(file_standard)
     .send()
     .await;
 ```*/
@@ -4634,6 +4651,8 @@ Sends a `POST` request to `/configuration-hub/backups/uploads`
 
 ```ignore
 let response = client.create_uploaded_configuration()
+    .data(data)
+    .name(name)
     .send()
     .await;
 ```*/
@@ -5366,6 +5385,7 @@ Arguments:
 ```ignore
 let response = client.put_connector_source_config()
     .script_name(script_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -5446,6 +5466,7 @@ Arguments:
 ```ignore
 let response = client.put_connector_source_template()
     .script_name(script_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -5486,6 +5507,7 @@ Arguments:
 ```ignore
 let response = client.put_connector_correlation_config()
     .script_name(script_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -5789,6 +5811,7 @@ String specifying FormDefinitionID
 ```ignore
 let response = client.create_form_definition_file_request()
     .form_definition_id(form_definition_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -7184,6 +7207,7 @@ Arguments:
 ```ignore
 let response = client.import_entitlements_by_source()
     .id(id)
+    .csv_file(csv_file)
     .send()
     .await;
 ```*/
@@ -9647,6 +9671,7 @@ Arguments:
 let response = client.set_icon()
     .object_type(object_type)
     .object_id(object_id)
+    .image(image)
     .send()
     .await;
 ```*/
@@ -13299,6 +13324,7 @@ Arguments:
 ```ignore
 let response = client.import_non_employee_records_in_bulk()
     .id(id)
+    .data(data)
     .send()
     .await;
 ```*/
@@ -14520,6 +14546,7 @@ Sends a `PUT` request to `/password-dictionary`
 
 ```ignore
 let response = client.put_password_dictionary()
+    .file(file)
     .send()
     .await;
 ```*/
@@ -16979,6 +17006,8 @@ and messages indicating which objects would be imported.
 ```ignore
 let response = client.import_sp_config()
     .preview(preview)
+    .data(data)
+    .options(options)
     .send()
     .await;
 ```*/
@@ -18969,6 +18998,7 @@ Arguments:
 ```ignore
 let response = client.import_accounts_schema()
     .id(id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -19015,6 +19045,7 @@ Arguments:
 let response = client.import_entitlements_schema()
     .id(id)
     .schema_name(schema_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -19034,6 +19065,7 @@ Arguments:
 ```ignore
 let response = client.import_connector_file()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -19324,6 +19356,8 @@ Arguments:
 ```ignore
 let response = client.import_accounts()
     .id(id)
+    .file(file)
+    .disable_optimization(disable_optimization)
     .send()
     .await;
 ```*/
@@ -19343,6 +19377,7 @@ Arguments:
 ```ignore
 let response = client.import_uncorrelated_accounts()
     .id(id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -19482,6 +19517,7 @@ Arguments:
 ```ignore
 let response = client.import_entitlements()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/

@@ -2323,6 +2323,7 @@ Sends a `POST` request to `/manual-discover-applications`
 
 ```ignore
 let response = client.send_manual_discover_applications_csv_template()
+    .file(file)
     .send()
     .await;
 ```*/
@@ -3516,6 +3517,14 @@ Sends a `POST` request to `/brandings`
 
 ```ignore
 let response = client.create_branding_item()
+    .name(name)
+    .product_name(product_name)
+    .action_button_color(action_button_color)
+    .active_link_color(active_link_color)
+    .navigation_color(navigation_color)
+    .email_from_address(email_from_address)
+    .login_informational_message(login_informational_message)
+    .file_standard(file_standard)
     .send()
     .await;
 ```*/
@@ -3554,6 +3563,14 @@ Arguments:
 ```ignore
 let response = client.set_branding_item()
     .name(name)
+    .name_part(name_part)
+    .product_name(product_name)
+    .action_button_color(action_button_color)
+    .active_link_color(active_link_color)
+    .navigation_color(navigation_color)
+    .email_from_address(email_from_address)
+    .login_informational_message(login_informational_message)
+    .file_standard(file_standard)
     .send()
     .await;
 ```*/
@@ -5349,6 +5366,8 @@ Sends a `POST` request to `/configuration-hub/backups/uploads`
 
 ```ignore
 let response = client.create_uploaded_configuration()
+    .data(data)
+    .name(name)
     .send()
     .await;
 ```*/
@@ -6081,6 +6100,7 @@ Arguments:
 ```ignore
 let response = client.put_connector_source_config()
     .script_name(script_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -6161,6 +6181,7 @@ Arguments:
 ```ignore
 let response = client.put_connector_source_template()
     .script_name(script_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -6201,6 +6222,7 @@ Arguments:
 ```ignore
 let response = client.put_connector_correlation_config()
     .script_name(script_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -6504,6 +6526,7 @@ String specifying FormDefinitionID
 ```ignore
 let response = client.create_form_definition_file_request()
     .form_definition_id(form_definition_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -8788,6 +8811,7 @@ Arguments:
 ```ignore
 let response = client.import_entitlements_by_source()
     .id(id)
+    .csv_file(csv_file)
     .send()
     .await;
 ```*/
@@ -11251,6 +11275,7 @@ Arguments:
 let response = client.set_icon()
     .object_type(object_type)
     .object_id(object_id)
+    .image(image)
     .send()
     .await;
 ```*/
@@ -15242,6 +15267,7 @@ Arguments:
 ```ignore
 let response = client.import_non_employee_records_in_bulk()
     .id(id)
+    .data(data)
     .send()
     .await;
 ```*/
@@ -16413,6 +16439,7 @@ Arguments:
 ```ignore
 let response = client.update_parameter()
     .id(id)
+    .body(body)
     .send()
     .await;
 ```*/
@@ -16697,6 +16724,7 @@ Sends a `PUT` request to `/password-dictionary`
 
 ```ignore
 let response = client.put_password_dictionary()
+    .file(file)
     .send()
     .await;
 ```*/
@@ -19592,6 +19620,8 @@ and messages indicating which objects would be imported.
 ```ignore
 let response = client.import_sp_config()
     .preview(preview)
+    .data(data)
+    .options(options)
     .send()
     .await;
 ```*/
@@ -21805,6 +21835,7 @@ Arguments:
 ```ignore
 let response = client.import_accounts_schema()
     .id(id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -21851,6 +21882,7 @@ Arguments:
 let response = client.import_entitlements_schema()
     .id(id)
     .schema_name(schema_name)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -21870,6 +21902,7 @@ Arguments:
 ```ignore
 let response = client.import_connector_file()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -22194,6 +22227,8 @@ Arguments:
 ```ignore
 let response = client.import_accounts()
     .id(id)
+    .file(file)
+    .disable_optimization(disable_optimization)
     .send()
     .await;
 ```*/
@@ -22213,6 +22248,7 @@ Arguments:
 ```ignore
 let response = client.import_uncorrelated_accounts()
     .id(id)
+    .file(file)
     .send()
     .await;
 ```*/
@@ -22352,6 +22388,7 @@ Arguments:
 ```ignore
 let response = client.import_entitlements()
     .source_id(source_id)
+    .file(file)
     .send()
     .await;
 ```*/

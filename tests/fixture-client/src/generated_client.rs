@@ -78,6 +78,13 @@ Sends a `POST` request to `/things/{id}/upload`
 let response = client.upload_thing_file()
     .id(id)
     .kind(kind)
+    .data(data)
+    .options(options)
+    .name(name)
+    .disable_optimization(disable_optimization)
+    .kind_part(kind_part)
+    .count(count)
+    .dry_run(dry_run)
     .send()
     .await;
 ```*/
@@ -120,6 +127,7 @@ Sends a `PUT` request to `/things/{id}`
 ```ignore
 let response = client.replace_thing()
     .id(id)
+    .body(body)
     .send()
     .await;
 ```*/
