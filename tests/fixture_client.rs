@@ -138,6 +138,8 @@ async fn multipart_sends_files_json_and_plain_parts_as_the_spec_says() {
         header_value(&request, "authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+    // progenitor's `api-version` header is not part of SailPoint's API.
+    assert_eq!(header_value(&request, "api-version"), None);
     let parts = form_parts(&request);
     let part = |name: &str| {
         parts

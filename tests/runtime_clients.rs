@@ -46,7 +46,9 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 // Both preludes export traits of the same names (`ClientSourcesExt`, ...):
 // glob-importing both makes every such name ambiguous and unusable, so the
 // one beta trait used here is imported alone.
-use sailpoint_beta::ClientTenantExt as _;
+// Both preludes at once: their traits are imported anonymously, so the
+// shared trait names do not clash.
+use sailpoint_beta::prelude::*;
 use sailpoint_v2025::prelude::*;
 
 const CLIENT_ID: &str = "runtime-clients-test-id";

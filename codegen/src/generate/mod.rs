@@ -7,8 +7,10 @@
 //! 4. [`field_collisions`] repairs field names typify generates twice;
 //! 5. [`custom`] completes progenitor's builders of the operations it
 //!    cannot express (multipart and alternative bodies, mixed successes);
-//! 6. [`hooks`] adds the runtime hooks and the fixed-header table.
+//! 6. [`client`] makes the prelude's trait imports anonymous;
+//! 7. [`hooks`] adds the runtime hooks and the operation table.
 
+pub mod client;
 pub mod custom;
 pub mod docs;
 pub mod field_collisions;
@@ -44,6 +46,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Internal(format!("progenitor's output does not parse: {e}")))?;
     check_names(&file, &progenitor_document)?;
+    client::polish(&mut file.items)?;
 
     let field_renames = match module_mut(&mut file.items, "types") {
         Some(types) => field_collisions::rename_colliding_fields(types),

@@ -15,6 +15,9 @@ use crate::token::{TokenCache, TokenError, kind, millis};
 /// Name of the header experimental operations must send.
 pub const EXPERIMENTAL_HEADER: &str = "X-SailPoint-Experimental";
 
+/// The header progenitor sends with the spec's `info.version`.
+const PROGENITOR_VERSION_HEADER: &str = "api-version";
+
 /// Static facts about one operation, emitted by the generator as a
 /// `&'static` table and passed to [`Runtime::prepare`] and
 /// [`Runtime::execute`].
@@ -173,12 +176,18 @@ impl Runtime {
     /// refreshed first if needed; a failed token request is an error naming
     /// the token URL and status, and the request is not sent. A
     /// caller-supplied `Authorization` header is left alone.
+    ///
+    /// The `api-version` header progenitor adds to every request (the spec's
+    /// `info.version`) is removed: SailPoint's API defines no such header,
+    /// the version is in the path, and a client should send only what the
+    /// API documents.
     pub async fn prepare(
         &self,
         request: &mut reqwest::Request,
         op: &Operation,
     ) -> Result<(), RuntimeError> {
         let headers = request.headers_mut();
+        headers.remove(PROGENITOR_VERSION_HEADER);
         for &(name, value) in op.fixed_headers {
             let header_name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| RuntimeError::InvalidHeaderName(name.to_owned()))?;

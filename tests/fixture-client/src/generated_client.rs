@@ -177,8 +177,8 @@ impl ClientThingsExt for Client {
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
-    pub use super::ClientFilesExt;
-    pub use super::ClientThingsExt;
+    pub use super::ClientFilesExt as _;
+    pub use super::ClientThingsExt as _;
 }
 /// What the runtime needs to know about each operation, sorted by
 /// method name (progenitor's `OperationInfo::operation_id`).

@@ -1,0 +1,32 @@
+//! Makes progenitor's prelude import the tag traits anonymously (`as _`):
+//! their names are the same in every version, so two versions' preludes
+//! glob-imported together would make every trait name ambiguous. The
+//! methods are what a prelude is for; the traits stay nameable at the crate
+//! root.
+
+use syn::{Item, UseTree};
+
+use crate::error::Error;
+
+pub fn polish(items: &mut [Item]) -> Result<(), Error> {
+    let prelude = items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "prelude" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Internal("progenitor generated no `prelude`".into()))?;
+    for item in &mut prelude.1 {
+        let Item::Use(import) = item else { continue };
+        let UseTree::Path(path) = &mut import.tree else {
+            continue;
+        };
+        if let UseTree::Name(name) = &*path.tree
+            && name.ident != "Client"
+        {
+            let ident = name.ident.clone();
+            *path.tree = syn::parse_quote!(#ident as _);
+        }
+    }
+    Ok(())
+}
