@@ -77,6 +77,7 @@ fn run(loader: &Loader, version: ApiVersion, upstream: &Upstream) -> Result<Vers
     let provenance = Provenance {
         upstream_repository: upstream.repository.clone(),
         upstream_commit: upstream.commit.clone(),
+        upstream_commit_date: upstream.commit_date.clone(),
         spec_sha256: record.map(|r| r.sha256.clone()).unwrap_or_default(),
         operations: operations_in_spec,
         schemas,
