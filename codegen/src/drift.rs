@@ -427,7 +427,7 @@ impl SpecModel {
                         continue;
                     }
                     let schema = parameter.get("schema").unwrap_or(&Value::Null);
-                    let mut typed = typed(doc, schema, flag(parameter, "required"));
+                    let mut typed = typed(schema, flag(parameter, "required"));
                     typed.deprecated = flag(parameter, "deprecated");
                     parameters.insert(format!("{place} {name}"), typed);
                 }
@@ -447,7 +447,7 @@ impl SpecModel {
                             .or_else(|| c.iter().next())
                     })
                     .and_then(|(_, m)| m.get("schema"))
-                    .map_or_else(|| "none".to_string(), |s| type_of(doc, s));
+                    .map_or_else(|| "none".to_string(), type_of);
                 Body {
                     media: media.join(" | "),
                     ty,
@@ -478,9 +478,7 @@ impl SpecModel {
             .and_then(Value::as_object)
         {
             for (name, schema) in schemas {
-                model
-                    .schemas
-                    .insert(name.clone(), schema_model(doc, schema));
+                model.schemas.insert(name.clone(), schema_model(schema));
             }
         }
         model.request_schemas = reachable_schemas(doc, &request_roots);
@@ -551,9 +549,9 @@ fn is_nullable(schema: &Value) -> bool {
             })
 }
 
-fn typed(doc: &Value, schema: &Value, required: bool) -> Typed {
+fn typed(schema: &Value, required: bool) -> Typed {
     Typed {
-        ty: type_of(doc, schema),
+        ty: type_of(schema),
         required,
         nullable: is_nullable(schema),
         deprecated: flag(schema, "deprecated"),
@@ -583,7 +581,7 @@ fn enum_values(schema: &Value) -> Vec<String> {
 /// A short, comparable description of a schema's Rust-relevant shape:
 /// a component name, `string(date-time)`, `array<Source>`,
 /// `map<string>`, `oneOf[A, B]`, `object`.
-fn type_of(doc: &Value, schema: &Value) -> String {
+fn type_of(schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         return match reference.strip_prefix(SCHEMA_PREFIX) {
             Some(name) => name.to_string(),
@@ -595,7 +593,7 @@ fn type_of(doc: &Value, schema: &Value) -> String {
             let members: Vec<String> = members
                 .iter()
                 .filter(|m| key != "allOf" || !is_annotation(m))
-                .map(|m| type_of(doc, m))
+                .map(type_of)
                 .collect();
             if key == "allOf" && members.len() == 1 && schema.get("properties").is_none() {
                 return members.into_iter().next().unwrap_or_default();
@@ -608,13 +606,13 @@ fn type_of(doc: &Value, schema: &Value) -> String {
             "array<{}>",
             schema
                 .get("items")
-                .map_or_else(|| "any".to_string(), |i| type_of(doc, i))
+                .map_or_else(|| "any".to_string(), type_of)
         ),
         Some("object") | None if schema.get("properties").is_some() => "object".into(),
         Some("object") => match schema.get("additionalProperties") {
             Some(Value::Bool(false)) | None => "object".into(),
             Some(Value::Bool(true)) => "map<any>".into(),
-            Some(inner) => format!("map<{}>", type_of(doc, inner)),
+            Some(inner) => format!("map<{}>", type_of(inner)),
         },
         Some(ty) => match schema.get("format").and_then(Value::as_str) {
             Some(format) => format!("{ty}({format})"),
@@ -624,7 +622,7 @@ fn type_of(doc: &Value, schema: &Value) -> String {
     }
 }
 
-fn schema_model(doc: &Value, schema: &Value) -> SchemaModel {
+fn schema_model(schema: &Value) -> SchemaModel {
     let required: BTreeSet<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -633,14 +631,11 @@ fn schema_model(doc: &Value, schema: &Value) -> SchemaModel {
     let mut properties = BTreeMap::new();
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, prop) in props {
-            properties.insert(
-                name.clone(),
-                typed(doc, prop, required.contains(name.as_str())),
-            );
+            properties.insert(name.clone(), typed(prop, required.contains(name.as_str())));
         }
     }
     SchemaModel {
-        ty: type_of(doc, schema),
+        ty: type_of(schema),
         properties,
         enum_values: enum_values(schema),
         deprecated: flag(schema, "deprecated"),
@@ -666,7 +661,7 @@ fn success_type(doc: &Value, operation: &Value) -> String {
             Some(c) => match c.iter().find(|(m, _)| is_json_media_type(m)) {
                 Some((_, media)) => media
                     .get("schema")
-                    .map_or_else(|| "any".to_string(), |s| type_of(doc, s)),
+                    .map_or_else(|| "any".to_string(), type_of),
                 None => {
                     let mut media: Vec<&str> = c.keys().map(String::as_str).collect();
                     media.sort_unstable();
@@ -1354,33 +1349,20 @@ mod tests {
 
     #[test]
     fn types_are_described_by_shape() {
-        let doc = json!({});
+        assert_eq!(type_of(&json!({"$ref": "#/components/schemas/A"})), "A");
         assert_eq!(
-            type_of(&doc, &json!({"$ref": "#/components/schemas/A"})),
-            "A"
-        );
-        assert_eq!(
-            type_of(
-                &doc,
-                &json!({"type": "array", "items": {"type": "string", "format": "date-time"}})
-            ),
+            type_of(&json!({"type": "array", "items": {"type": "string", "format": "date-time"}})),
             "array<string(date-time)>"
         );
         assert_eq!(
-            type_of(
-                &doc,
-                &json!({"type": "object", "additionalProperties": {"type": "integer"}})
-            ),
+            type_of(&json!({"type": "object", "additionalProperties": {"type": "integer"}})),
             "map<integer>"
         );
         assert_eq!(
-            type_of(
-                &doc,
-                &json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "string"}]})
-            ),
+            type_of(&json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "string"}]})),
             "oneOf[A, string]"
         );
-        assert_eq!(type_of(&doc, &json!({})), "any");
+        assert_eq!(type_of(&json!({})), "any");
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Print how long each phase took, on stderr.
+    #[arg(long)]
+    time: bool,
     /// The vendored side: this directory instead of `openapi/` (for tests).
     #[arg(long, hide = true)]
     spec_dir: Option<PathBuf>,
@@ -79,6 +82,12 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
         None => ApiVersion::ALL.to_vec(),
     };
 
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| {
+        if args.time {
+            eprintln!("{what}: {:.2} s", clock.elapsed().as_secs_f64());
+        }
+    };
     let scratch = tempfile::Builder::new()
         .prefix("sailpoint-drift-")
         .tempdir()
@@ -98,6 +107,7 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
             source.commit
         );
     }
+    lap("upstream exported");
     refuse_symlinks(&source.dir)?;
     for version in &versions {
         let root = version.root();
@@ -120,6 +130,7 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
         (join(old), join(new))
     });
     let (old, new) = (old?, new?);
+    lap("both sides bundled and normalized");
 
     let mut drift = Vec::new();
     for ((&version, old), new) in versions.iter().zip(old).zip(new) {
@@ -147,6 +158,7 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
         drift.push(VersionDrift::new(version, diff(&old, &new), regen_error));
     }
     let versions = drift;
+    lap("compared");
     Ok(DriftReport {
         format_version: codegen::drift::FORMAT_VERSION,
         vendored: Revision {
