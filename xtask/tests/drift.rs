@@ -387,3 +387,55 @@ fn bad_input_is_an_error_with_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("idn/gone.yaml"), "{}", stderr(&out));
 }
+
+/// A v2025 document without the spot a v2025-targeted pass repairs
+/// (`privilege_criteria_property`): drift says that regen would fail, and
+/// still compares, without the targeted passes, finding what it finds for
+/// the same documents as v2024.
+#[test]
+fn a_failing_targeted_pass_is_reported_and_the_comparison_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let as_v2025 = |from: &str, to: &Path| {
+        copy_dir(&fixture(from), to);
+        std::fs::rename(
+            to.join("idn/sailpoint-api.v2024.yaml"),
+            to.join("idn/sailpoint-api.v2025.yaml"),
+        )
+        .unwrap();
+    };
+    let old = dir.path().join("old");
+    as_v2025("kinds/old", &old);
+    let tree = dir.path().join("new");
+    as_v2025("kinds/new", &tree);
+    let repo = upstream(dir.path(), &tree);
+
+    let out = drift(&repo, &old, &["--version", "v2025", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let regen_error = report["versions"][0]["regen_error"].as_str().unwrap_or("");
+    assert!(
+        regen_error.contains("normalization pass `privilege_criteria_property` failed"),
+        "{regen_error}"
+    );
+    let v2025 = facts(&json_changes(&out));
+
+    let same = drift(
+        &repo_v2024(dir.path()),
+        &fixture("kinds/old"),
+        &["--version", "v2024", "--format", "json"],
+    );
+    assert_eq!(v2025, facts(&json_changes(&same)));
+
+    let text = drift(&repo, &old, &["--version", "v2025"]);
+    assert!(
+        stdout(&text).contains("regen would fail: "),
+        "{}",
+        stdout(&text)
+    );
+}
+
+fn repo_v2024(dir: &Path) -> PathBuf {
+    let sub = dir.join("v2024");
+    std::fs::create_dir_all(&sub).unwrap();
+    upstream(&sub, &fixture("kinds/new"))
+}
