@@ -46,6 +46,7 @@ pub fn generate_version(
     let provenance = |operations, schemas| Provenance {
         upstream_repository: upstream.repository.clone(),
         upstream_commit: upstream.commit.clone(),
+        upstream_commit_date: upstream.commit_date.clone(),
         spec_sha256: record.map(|r| r.sha256.clone()).unwrap_or_default(),
         operations,
         schemas,
@@ -72,6 +73,7 @@ pub fn generate_fixture(spec_dir: &Path, target: &CrateTarget) -> Result<CrateFi
     let provenance = |operations, schemas| Provenance {
         upstream_repository: "(test fixture)".into(),
         upstream_commit: String::new(),
+        upstream_commit_date: String::new(),
         spec_sha256: String::new(),
         operations,
         schemas,

@@ -69,6 +69,7 @@ impl ApiVersion {
             crate_ident: self.crate_ident(),
             root: self.root(),
             base_path: self.base_path(),
+            publish: true,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Maintainer tasks for the SailPoint SDK workspace: `cargo xtask <command>`.
 
 mod bundle;
+mod drift;
 mod regen;
 mod surface;
 mod vendor;
@@ -30,6 +31,8 @@ enum Command {
     Regen(regen::Args),
     /// List the generated surface of one version, one operation a line.
     Surface(surface::Args),
+    /// Compare the vendored specs with upstream: a semantic changelog (exit 0 none, 1 drift, 2 error).
+    Drift(drift::Args),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Command::Bundle(args) => bundle::run(args),
         Command::Regen(args) => regen::run(args),
         Command::Surface(args) => surface::run(args),
+        Command::Drift(args) => drift::run(args),
     };
     match result {
         Ok(code) => code,

@@ -152,6 +152,7 @@ fn fixture_target() -> CrateTarget {
         crate_ident: "sailpoint_fixture_client".into(),
         root: SpecPath::new("fixture.yaml").unwrap_or_else(|| unreachable!("a valid literal path")),
         base_path: "/fixture".into(),
+        publish: false,
     }
 }
 

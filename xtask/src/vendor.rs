@@ -100,7 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Accepts only a plain commit-ish (hash, tag, branch): `--rev` goes on
 /// git's command line, where a value starting with `-` would be an option.
-fn check_rev(rev: &str) -> anyhow::Result<()> {
+pub(crate) fn check_rev(rev: &str) -> anyhow::Result<()> {
     let plain = rev
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
@@ -115,7 +115,7 @@ fn check_rev(rev: &str) -> anyhow::Result<()> {
 /// Refuses any symbolic link under the upstream `idn/` (or as `LICENSE`):
 /// following one could copy files from outside the upstream tree into
 /// `openapi/`.
-fn refuse_symlinks(source: &Path) -> anyhow::Result<()> {
+pub(crate) fn refuse_symlinks(source: &Path) -> anyhow::Result<()> {
     let mut pending = vec![source.join("idn"), source.join(LICENSE_FILE)];
     while let Some(path) = pending.pop() {
         let meta = match std::fs::symlink_metadata(&path) {
@@ -144,16 +144,16 @@ fn refuse_symlinks(source: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Source {
-    dir: PathBuf,
-    commit: String,
-    commit_date: String,
+pub(crate) struct Source {
+    pub(crate) dir: PathBuf,
+    pub(crate) commit: String,
+    pub(crate) commit_date: String,
 }
 
 impl Source {
     /// A checkout is used in place; a bare directory, or any `--rev`, is
     /// exported with `git archive` into `scratch`.
-    fn open(from: &Path, rev: Option<&str>, scratch: &Path) -> anyhow::Result<Source> {
+    pub(crate) fn open(from: &Path, rev: Option<&str>, scratch: &Path) -> anyhow::Result<Source> {
         let git_dir = if from.join(".git").exists() {
             from.join(".git")
         } else {

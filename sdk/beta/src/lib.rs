@@ -12,6 +12,11 @@
 //! spec first. Requests go through [`sailpoint_runtime::Runtime`], which
 //! adds authentication and the headers an operation needs; every error
 //! response decodes into [`ApiError`].
+//!
+//! Spec: `idn/sailpoint-api.beta.yaml` of [`sailpoint-oss/api-specs`](https://github.com/sailpoint-oss/api-specs) at commit
+//! [`81ef79d05e43`](https://github.com/sailpoint-oss/api-specs/commit/81ef79d05e43806f9083f42015a2a359bbd76e1f), dated 2026-08-22.
+//! The crate version's build metadata (`+spec.<date>`) carries the same
+//! date; `[package.metadata.sailpoint]` in `Cargo.toml` has the details.
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.

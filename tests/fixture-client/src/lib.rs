@@ -12,6 +12,11 @@
 //! spec first. Requests go through [`sailpoint_runtime::Runtime`], which
 //! adds authentication and the headers an operation needs; every error
 //! response decodes into [`ApiError`].
+//!
+//! Spec: `fixture.yaml` of [`(test fixture)`](https://github.com/(test fixture)) at commit
+//! [``](https://github.com/(test fixture)/commit/), dated .
+//! The crate version's build metadata (`+spec.<date>`) carries the same
+//! date; `[package.metadata.sailpoint]` in `Cargo.toml` has the details.
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
