@@ -755,7 +755,7 @@ fn local_position(stmts: &[Stmt], name: &str) -> Option<usize> {
 }
 
 /// Whether a status-match arm is for a 2xx status (`200u16 => ...`).
-fn is_success_arm(arm: &syn::Arm) -> bool {
+pub(super) fn is_success_arm(arm: &syn::Arm) -> bool {
     let literal = |pat: &Pat| match pat {
         Pat::Lit(lit) => match &lit.lit {
             syn::Lit::Int(i) => i.base10_parse::<u16>().ok(),

@@ -8,7 +8,9 @@
 //! 5. [`custom`] completes progenitor's builders of the operations it
 //!    cannot express (multipart and alternative bodies, mixed successes);
 //! 6. [`client`] makes the prelude's trait imports anonymous;
-//! 7. [`hooks`] adds the runtime hooks and the operation table.
+//! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
+//!    the status when a body does not decode;
+//! 8. [`hooks`] adds the runtime hooks and the operation table.
 
 pub mod client;
 pub mod custom;
@@ -18,6 +20,7 @@ pub mod hooks;
 pub mod names;
 pub mod progenitor;
 pub mod split;
+pub mod success_bodies;
 
 use std::collections::BTreeSet;
 
@@ -66,6 +69,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
         custom_report.push((op.key.clone(), reasons.join(", ")));
     }
+    success_bodies::decode_with_runtime(&mut builder)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 

@@ -4,7 +4,7 @@ use progenitor_client::Error;
 
 use crate::error_body::Attempts;
 use crate::retry::retry_after_at;
-use crate::{ApiError, RawBody};
+use crate::{ApiError, RawBody, UndecodableBody};
 
 /// Convenience accessors for errors returned by the generated clients.
 ///
@@ -29,8 +29,14 @@ pub trait ErrorExt {
     fn attempts(&self) -> Option<u32>;
 
     /// The start of an error body that was not a SailPoint error object
-    /// (an HTML proxy page, plain text, a truncated or huge body).
+    /// (an HTML proxy page, plain text, a truncated or huge body), or of a
+    /// success body that did not decode.
     fn raw_body(&self) -> Option<&RawBody>;
+
+    /// Why a success response's body did not decode as the documented type
+    /// (empty, truncated, another shape); the error is then
+    /// `Error::UnexpectedResponse` with the response's status and headers.
+    fn undecodable_body(&self) -> Option<&UndecodableBody>;
 }
 
 impl ErrorExt for Error<ApiError> {
@@ -61,7 +67,17 @@ impl ErrorExt for Error<ApiError> {
     }
 
     fn raw_body(&self) -> Option<&RawBody> {
-        self.api_error()?.runtime.as_ref()?.raw_body.as_ref()
+        match self.undecodable_body() {
+            Some(undecodable) => Some(&undecodable.raw),
+            None => self.api_error()?.runtime.as_ref()?.raw_body.as_ref(),
+        }
+    }
+
+    fn undecodable_body(&self) -> Option<&UndecodableBody> {
+        match self {
+            Error::UnexpectedResponse(response) => response.extensions().get::<UndecodableBody>(),
+            _ => None,
+        }
     }
 }
 

@@ -51,6 +51,7 @@
 
 mod api_error;
 mod config;
+mod decode;
 mod error_body;
 mod error_ext;
 mod file_part;
@@ -65,6 +66,7 @@ pub use config::{
     DEFAULT_TOKEN_REFRESH_MARGIN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TOKEN_URL,
     SourceAttempt, Sources, USER_AGENT_PREFIX,
 };
+pub use decode::{UndecodableBody, decode_success};
 pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;
 pub use file_part::{FilePart, json_part, text_part};

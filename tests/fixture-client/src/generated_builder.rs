@@ -72,7 +72,7 @@ impl<'a> GetThing<'a> {
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
-                ResponseValue::<types::Thing>::from_response(response)
+                sailpoint_runtime::decode_success::<types::Thing, _>(response)
                     .await?
                     .map(types::GetThingResponse::Ok)
             }
@@ -185,7 +185,7 @@ impl<'a> ReplaceThing<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -268,7 +268,7 @@ impl<'a> PatchThing<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -555,7 +555,7 @@ The file.*/
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -663,7 +663,7 @@ impl<'a> GetThingTree<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => sailpoint_runtime::decode_success(response).await,
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }

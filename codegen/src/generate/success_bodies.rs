@@ -1,0 +1,112 @@
+//! Routes every documented success status with a JSON body through
+//! `sailpoint_runtime::decode_success` instead of progenitor's
+//! `ResponseValue::from_response`, so that an empty, truncated or
+//! differently shaped success body fails with the response's status,
+//! headers and a bounded excerpt (progenitor's `InvalidResponsePayload`
+//! keeps none of the first two and all of the body).
+
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItem, Item, Stmt};
+
+use super::custom::is_success_arm;
+use crate::error::Error;
+
+/// Rewrites the success arms of every builder's `send` in `builder`.
+/// Fails if none was found, which means progenitor changed their shape.
+pub fn decode_with_runtime(builder: &mut [Item]) -> Result<usize, Error> {
+    let mut rewrite = Rewrite { count: 0 };
+    for item in builder.iter_mut() {
+        let Item::Impl(implementation) = item else {
+            continue;
+        };
+        for member in &mut implementation.items {
+            let ImplItem::Fn(send) = member else { continue };
+            if send.sig.ident != "send" {
+                continue;
+            }
+            let Some(Stmt::Expr(Expr::Match(status_match), _)) = send.block.stmts.last_mut() else {
+                continue;
+            };
+            for arm in status_match.arms.iter_mut().filter(|a| is_success_arm(a)) {
+                rewrite.visit_expr_mut(&mut arm.body);
+            }
+        }
+    }
+    if rewrite.count == 0 {
+        return Err(Error::Internal(
+            "no success arm decodes with `ResponseValue::from_response`: progenitor's `send` changed; revisit generate/success_bodies.rs".into(),
+        ));
+    }
+    Ok(rewrite.count)
+}
+
+struct Rewrite {
+    count: usize,
+}
+
+impl VisitMut for Rewrite {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Call(call) = expr
+            && let Expr::Path(function) = &*call.func
+            && let [ty, method] = function.path.segments.iter().collect::<Vec<_>>()[..]
+            && ty.ident == "ResponseValue"
+            && method.ident == "from_response"
+        {
+            let args = &call.args;
+            *expr = match &ty.arguments {
+                syn::PathArguments::AngleBracketed(generics) => {
+                    let inner = &generics.args;
+                    syn::parse_quote!(sailpoint_runtime::decode_success::<#inner, _>(#args))
+                }
+                _ => syn::parse_quote!(sailpoint_runtime::decode_success(#args)),
+            };
+            self.count += 1;
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn success_arms_decode_with_the_runtime_and_error_arms_stay() {
+        let send: syn::ItemImpl = syn::parse2(quote! {
+            impl<'a> GetThing<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<ApiError>> {
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        201u16 => { ResponseValue::<types::Thing>::from_response(response).await?.map(Wrap::Created) }
+                        204u16 => Ok(ResponseValue::empty(response)),
+                        400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+        })
+        .expect("parses");
+        let mut items = vec![Item::Impl(send)];
+        assert_eq!(decode_with_runtime(&mut items).expect("rewrites"), 2);
+        let code = quote!(#(#items)*).to_string();
+        assert!(
+            code.contains("200u16 => sailpoint_runtime :: decode_success (response)"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "sailpoint_runtime :: decode_success :: < types :: Thing , _ > (response)"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("Error :: ErrorResponse (ResponseValue :: from_response (response)"),
+            "{code}"
+        );
+        assert!(decode_with_runtime(&mut []).is_err());
+    }
+}

@@ -1,0 +1,149 @@
+//! Decodes the JSON body of a success response, keeping the status when it
+//! cannot.
+//!
+//! progenitor decodes a documented success status with
+//! `ResponseValue::from_response`, whose failures (`InvalidResponsePayload`
+//! for an empty or truncated body, `ResponseBodyError` for a body cut off
+//! by the connection) carry no status, no headers and, for the first, every
+//! byte of the body. The generator routes every success status through
+//! [`decode_success`] instead: a body that decodes is returned as
+//! progenitor would; one that does not comes back as
+//! `Error::UnexpectedResponse` with the response's status and headers, a
+//! bounded copy of the body, and an [`UndecodableBody`] extension saying
+//! why (read it with [`ErrorExt::undecodable_body`](crate::ErrorExt)).
+
+use bytes::Bytes;
+use progenitor_client::{Error, ResponseValue};
+use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
+use serde::de::DeserializeOwned;
+
+use crate::api_error::RawBody;
+use crate::error_body::{EXCERPT_LIMIT, excerpt};
+
+/// Why a success body did not decode as the type the spec documents,
+/// attached to the `Error::UnexpectedResponse` that [`decode_success`]
+/// returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndecodableBody {
+    /// The decoder's message, e.g. `EOF while parsing a value at line 1
+    /// column 0`, or why the body could not be read.
+    pub message: String,
+    /// A bounded excerpt of the body.
+    pub raw: RawBody,
+}
+
+/// Decodes `response`'s body as `T`, or fails with its status kept (see the
+/// module docs). Called by the generated `send` of every operation for each
+/// documented success status with a JSON body.
+pub async fn decode_success<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let version = response.version();
+    let mut headers = response.headers().clone();
+    let mut extensions = std::mem::take(response.extensions_mut());
+    let declared_length = response.content_length();
+
+    let mut body = Vec::new();
+    let mut read_error = None;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) => {
+                read_error = Some(format!("the body was cut short: {e}"));
+                break;
+            }
+        }
+    }
+    let (message, reason) = match (read_error, serde_json::from_slice::<T>(&body)) {
+        (None, Ok(inner)) => return Ok(ResponseValue::new(inner, status, headers)),
+        (Some(cut), _) => (cut, "cut short: the connection failed while it was read"),
+        (None, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (e.to_string(), "empty"),
+        (None, Err(e)) => (e.to_string(), "not the documented type"),
+    };
+
+    let (text, truncated) = excerpt(&body, EXCERPT_LIMIT);
+    let kept = Bytes::from(text.clone().into_bytes());
+    extensions.insert(UndecodableBody {
+        message,
+        raw: RawBody {
+            reason: reason.to_owned(),
+            excerpt: text,
+            truncated,
+            bytes_read: body.len() as u64,
+            declared_length,
+        },
+    });
+    for name in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
+        headers.remove(name);
+    }
+    headers.insert(CONTENT_LENGTH, kept.len().into());
+    let mut rebuilt = http::Response::new(kept);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.extensions_mut() = extensions;
+    Err(Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorExt;
+    use crate::error_body::Attempts;
+
+    fn response(status: u16, body: &'static str) -> reqwest::Response {
+        let mut response = http::Response::new(Bytes::from_static(body.as_bytes()));
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or_default();
+        response.extensions_mut().insert(Attempts(2));
+        reqwest::Response::from(response)
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Thing {
+        #[allow(dead_code)]
+        id: String,
+    }
+
+    #[tokio::test]
+    async fn a_decodable_body_is_returned_with_its_status() {
+        let value = decode_success::<Thing, crate::ApiError>(response(201, r#"{"id":"a"}"#))
+            .await
+            .expect("decodes");
+        assert_eq!(value.status(), 201);
+    }
+
+    #[tokio::test]
+    async fn undecodable_bodies_keep_status_attempts_and_an_excerpt() {
+        for (body, reason) in [
+            ("", "empty"),
+            (r#"{"id": "trunc"#, "not the documented type"),
+            (r#"{"name": "no id"}"#, "not the documented type"),
+        ] {
+            let error = decode_success::<Thing, crate::ApiError>(response(200, body))
+                .await
+                .expect_err("does not decode");
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{body}");
+            assert_eq!(error.attempts(), Some(2), "{body}");
+            let why = error.undecodable_body().expect("the reason");
+            assert_eq!(why.raw.reason, reason, "{body}");
+            assert_eq!(why.raw.excerpt, body);
+            assert!(!why.message.is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_huge_undecodable_body_is_bounded() {
+        let huge: &'static str = Box::leak("x".repeat(1 << 20).into_boxed_str());
+        let error = decode_success::<Thing, crate::ApiError>(response(200, huge))
+            .await
+            .expect_err("not JSON");
+        let why = error.undecodable_body().expect("the reason");
+        assert!(why.raw.truncated);
+        assert!(why.raw.excerpt.len() <= EXCERPT_LIMIT);
+        assert_eq!(why.raw.bytes_read, 1 << 20);
+        let shown = format!("{error} {error:?}");
+        assert!(shown.len() < 20_000, "{} bytes of message", shown.len());
+    }
+}
