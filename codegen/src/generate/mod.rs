@@ -69,7 +69,8 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
         custom_report.push((op.key.clone(), reasons.join(", ")));
     }
-    success_bodies::decode_with_runtime(&mut builder)?;
+    let json_successes = success_bodies::has_json_success(&progenitor_document);
+    success_bodies::decode_with_runtime(&mut builder, json_successes)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 
