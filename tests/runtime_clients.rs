@@ -1200,6 +1200,10 @@ async fn secrets_never_appear_in_tracing_output_or_debug_text() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary run on other threads without a subscriber;
+    // a callsite they registered meanwhile may have cached "no interest".
+    // Recompute it now that this thread has a subscriber.
+    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::start().await;
     let issuer = TokenIssuer {
