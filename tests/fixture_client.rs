@@ -419,3 +419,53 @@ async fn every_error_shape_decodes_into_the_one_api_error() {
     let api = sailpoint_runtime::ErrorExt::api_error(&busy).expect("decoded");
     assert_eq!(api.message.as_deref(), Some("Rate Limit Exceeded"));
 }
+
+#[tokio::test]
+async fn list_operations_stream_every_page_with_their_filters() {
+    let (client, server) = client().await;
+    let names = ["a", "b", "c", "d", "e"];
+    for (offset, page) in [(0, &names[0..2]), (2, &names[2..4]), (4, &names[4..5])] {
+        let body: Vec<Value> = page
+            .iter()
+            .map(|n| json!({"id": n, "name": n.to_uppercase()}))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path("/fixture/things"))
+            .and(query_param("offset", offset.to_string()))
+            .and(query_param("limit", "2"))
+            .and(query_param("filters", "name sw \"x\""))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let things: Vec<Thing> = client
+        .list_things()
+        .filters("name sw \"x\"")
+        .stream_with(sailpoint_runtime::Paging::default().page_size(2))
+        .try_collect()
+        .await
+        .expect("every page");
+    let ids: Vec<&str> = things.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, names);
+    // The short third page ends it; the one page fetched ahead (offset 6)
+    // while it was awaited is dropped, and nothing after it is asked for.
+    let mut offsets: Vec<u32> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "offset")
+                .and_then(|(_, v)| v.parse().ok())
+        })
+        .collect();
+    // Pages are fetched concurrently (one ahead), so they arrive in any order.
+    offsets.sort_unstable();
+    assert!(
+        offsets == [0, 2, 4] || offsets == [0, 2, 4, 6],
+        "{offsets:?}"
+    );
+}

@@ -10,7 +10,8 @@
 //! 6. [`client`] makes the prelude's trait imports anonymous;
 //! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
 //!    the status when a body does not decode;
-//! 8. [`hooks`] adds the runtime hooks and the operation table.
+//! 8. [`pagination`] gives every `limit`/`offset` list a `.stream()`;
+//! 9. [`hooks`] adds the runtime hooks and the operation table.
 
 pub mod client;
 pub mod custom;
@@ -18,6 +19,7 @@ pub mod docs;
 pub mod field_collisions;
 pub mod hooks;
 pub mod names;
+pub mod pagination;
 pub mod progenitor;
 pub mod split;
 pub mod success_bodies;
@@ -39,6 +41,8 @@ pub struct Generated {
     pub field_renames: Vec<String>,
     /// Operations completed by [`custom`], with why.
     pub custom: Vec<(OperationKey, String)>,
+    /// Builders given a `.stream()` by [`pagination`].
+    pub paginated: Vec<String>,
 }
 
 pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
@@ -71,6 +75,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     }
     let json_successes = success_bodies::has_json_success(&progenitor_document);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
+    let paginated = pagination::add_streams(&mut builder)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 
@@ -84,6 +89,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         file,
         field_renames,
         custom: custom_report,
+        paginated,
     })
 }
 

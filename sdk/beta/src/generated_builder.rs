@@ -153,6 +153,36 @@ impl<'a> ListAccessModelMetadataAttribute<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessModelMetadataExt::create_access_model_metadata_attribute`]
 
@@ -585,6 +615,36 @@ impl<'a> ListAccessModelMetadataAttributeValue<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeValueDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeValueDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessModelMetadataExt::create_access_model_metadata_attribute_value`]
@@ -1126,6 +1186,36 @@ impl<'a> ListAccessProfiles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessProfilesExt::create_access_profile`]
@@ -1827,6 +1917,36 @@ impl<'a> GetAccessProfileEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestsExt::create_access_request`]
 
@@ -2526,6 +2646,36 @@ impl<'a> ListAccessRequestStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestedItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestedItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestsExt::list_administrators_access_request_status`]
 
@@ -2770,6 +2920,36 @@ impl<'a> ListAdministratorsAccessRequestStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessRequestAdminItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessRequestAdminItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::list_pending_approvals`]
 
@@ -2926,6 +3106,36 @@ impl<'a> ListPendingApprovals<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PendingApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PendingApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::list_completed_approvals`]
 
@@ -3081,6 +3291,36 @@ impl<'a> ListCompletedApprovals<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CompletedApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CompletedApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::approve_access_request`]
@@ -3716,6 +3956,42 @@ impl<'a> GetAccessRequestRecommendations<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationItemDetail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationItemDetail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::get_access_request_recommendations_ignored_items`]
 
@@ -3861,6 +4137,42 @@ impl<'a> GetAccessRequestRecommendationsIgnoredItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_ignored_item`]
@@ -4112,6 +4424,42 @@ impl<'a> GetAccessRequestRecommendationsRequestedItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_requested_item`]
 
@@ -4361,6 +4709,42 @@ impl<'a> GetAccessRequestRecommendationsViewedItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_viewed_item`]
@@ -4716,6 +5100,36 @@ impl<'a> ListAccounts<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Account, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Account, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountsExt::create_account`]
@@ -5324,6 +5738,36 @@ impl<'a> GetAccountEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountsExt::submit_reload_account`]
@@ -6313,6 +6757,36 @@ impl<'a> GetSearchAttributeConfig<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchAttributeConfig, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchAttributeConfig, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSearchAttributeConfigurationExt::create_search_attribute_config`]
 
@@ -6915,6 +7389,36 @@ impl<'a> ListAccountActivities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CancelableAccountActivity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CancelableAccountActivity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountActivitiesExt::get_account_activity`]
 
@@ -7481,6 +7985,36 @@ impl<'a> GetActiveCampaigns<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::GetActiveCampaignsResponseItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::GetActiveCampaignsResponseItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationCampaignsExt::create_campaign`]
@@ -8776,6 +9310,36 @@ impl<'a> GetCampaignTemplates<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CampaignTemplate, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CampaignTemplate, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationCampaignsExt::create_campaign_template`]
 
@@ -9959,6 +10523,36 @@ impl<'a> GetIdentityCertificationItemPermissions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PermissionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PermissionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationsExt::list_certification_reviewers`]
 
@@ -10120,6 +10714,42 @@ impl<'a> ListCertificationReviewers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentityReferenceWithNameAndEmail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentityReferenceWithNameAndEmail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationsExt::list_certifications`]
@@ -10292,6 +10922,36 @@ impl<'a> ListCertifications<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientConnectorRuleManagementExt::get_connector_rule_list`]
@@ -10977,6 +11637,36 @@ impl<'a> GetConnectorList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::V3ConnectorDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::V3ConnectorDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCustomPasswordInstructionsExt::create_custom_password_instructions`]
 
@@ -11497,6 +12187,36 @@ impl<'a> ListEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientEntitlementsExt::get_entitlement`]
 
@@ -11838,6 +12558,36 @@ impl<'a> ListEntitlementParents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientEntitlementsExt::list_entitlement_children`]
 
@@ -11998,6 +12748,36 @@ impl<'a> ListEntitlementChildren<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientEntitlementsExt::update_entitlements_in_bulk`]
@@ -12979,6 +13759,36 @@ impl<'a> ListHistoricalIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityListItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityListItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_historical_identity`]
 
@@ -13256,6 +14066,42 @@ impl<'a> ListIdentityAccessItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListIdentityAccessItemsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListIdentityAccessItemsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::list_identity_snapshots`]
 
@@ -13413,6 +14259,42 @@ impl<'a> ListIdentitySnapshots<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentitySnapshotSummaryResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentitySnapshotSummaryResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_snapshot_summary`]
@@ -13589,6 +14471,36 @@ impl<'a> GetIdentitySnapshotSummary<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MetricResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MetricResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_snapshot`]
@@ -13944,6 +14856,36 @@ impl<'a> GetCommonAccess<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CommonAccessResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CommonAccessResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiCommonAccessExt::create_common_access`]
@@ -14317,6 +15259,42 @@ impl<'a> GetHistoricalIdentityEvents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetHistoricalIdentityEventsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetHistoricalIdentityEventsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_start_date`]
 
@@ -14590,6 +15568,36 @@ impl<'a> CompareIdentitySnapshots<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityCompareResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityCompareResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::compare_identity_snapshots_access_type`]
 
@@ -14794,6 +15802,36 @@ impl<'a> CompareIdentitySnapshotsAccessType<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessItemDiff, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessItemDiff, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentitiesExt::synchronize_attributes_for_identity`]
@@ -15127,6 +16165,36 @@ impl<'a> ListIdentities<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Identity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Identity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentitiesExt::get_identity`]
@@ -16662,6 +17730,36 @@ impl<'a> ListIdentityProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityProfilesExt::create_identity_profile`]
 
@@ -16981,6 +18079,36 @@ impl<'a> ExportIdentityProfiles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfileExportedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfileExportedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityProfilesExt::import_identity_profiles`]
@@ -18007,6 +19135,36 @@ impl<'a> GetMultiHostIntegrationsList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostIntegrations, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostIntegrations, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::create_multi_host_integration`]
 
@@ -18896,6 +20054,36 @@ impl<'a> GetSourcesWithinMultiHost<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostSources, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostSources, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::get_multi_host_source_creation_errors`]
 
@@ -19298,6 +20486,36 @@ impl<'a> ListNonEmployeeRecords<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_record`]
@@ -20033,6 +21251,36 @@ impl<'a> ListNonEmployeeRequests<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRequest, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRequest, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_request`]
 
@@ -20550,6 +21798,36 @@ impl<'a> ListNonEmployeeSources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSourceWithNeCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSourceWithNeCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_source`]
@@ -21433,6 +22711,36 @@ impl<'a> ListNonEmployeeApproval<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeApprovalItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeApprovalItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::get_non_employee_approval`]
 
@@ -21970,6 +23278,36 @@ impl<'a> GetNonEmployeeSourceSchemaAttributes<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSchemaAttribute, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSchemaAttribute, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_source_schema_attributes`]
@@ -23120,6 +24458,36 @@ impl<'a> GetManagedClusters<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedCluster, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedCluster, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::put_mail_from_attributes`]
@@ -24633,6 +26001,36 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::list_notification_templates`]
 
@@ -24760,6 +26158,36 @@ impl<'a> ListNotificationTemplates<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_notification_template`]
@@ -26087,6 +27515,36 @@ impl<'a> GetIdentityOutliers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Outlier, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Outlier, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiOutliersExt::get_peer_group_outliers_contributing_features`]
 
@@ -26263,6 +27721,36 @@ impl<'a> GetPeerGroupOutliersContributingFeatures<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::OutlierContributingFeature, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::OutlierContributingFeature, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiOutliersExt::list_outliers_contributing_feature_access_items`]
@@ -26459,6 +27947,42 @@ impl<'a> ListOutliersContributingFeatureAccessItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::OutliersContributingFeatureAccessItems,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::OutliersContributingFeatureAccessItems,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiOutliersExt::ignore_identity_outliers`]
@@ -27328,6 +28852,36 @@ impl<'a> GetPasswordSyncGroups<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordSyncGroup, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordSyncGroup, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordSyncGroupsExt::create_password_sync_group`]
 
@@ -28095,6 +29649,36 @@ impl<'a> ListPasswordPolicies<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordPolicyV3Dto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordPolicyV3Dto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordPoliciesExt::create_password_policy`]
 
@@ -28577,6 +30161,36 @@ impl<'a> GetPeerGroupOutliers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PeerGroupMember, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PeerGroupMember, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientPersonalAccessTokensExt::list_personal_access_tokens`]
@@ -29437,6 +31051,36 @@ impl<'a> ListReassignmentConfigurations<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConfigurationResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConfigurationResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkReassignmentExt::create_reassignment_configuration`]
@@ -30617,6 +32261,36 @@ impl<'a> ListRequestableObjects<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestableObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestableObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientRoleInsightsExt::create_role_insight_requests`]
 
@@ -30963,6 +32637,36 @@ impl<'a> GetRoleInsights<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsight, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsight, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRoleInsightsExt::get_role_insight`]
@@ -31561,6 +33265,36 @@ impl<'a> GetEntitlementChangesIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsightsIdentities, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsightsIdentities, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_sessions`]
 
@@ -31702,6 +33436,36 @@ impl<'a> GetRoleMiningSessions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::create_role_mining_sessions`]
@@ -32232,6 +33996,36 @@ impl<'a> GetPotentialRoleSummaries<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role`]
 
@@ -32618,6 +34412,42 @@ impl<'a> GetPotentialRoleApplications<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleApplication,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleApplication,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_entitlements`]
 
@@ -32784,6 +34614,42 @@ impl<'a> GetPotentialRoleEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleEntitlements,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleEntitlements,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlements_potential_role`]
@@ -32992,6 +34858,36 @@ impl<'a> GetEntitlementsPotentialRole<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlement_distribution_potential_role`]
@@ -33426,6 +35322,36 @@ impl<'a> GetIdentitiesPotentialRole<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::export_role_mining_potential_role`]
@@ -34224,6 +36150,36 @@ impl<'a> GetExcludedEntitlementsPotentialRole<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_all_potential_role_summaries`]
 
@@ -34365,6 +36321,36 @@ impl<'a> GetAllPotentialRoleSummaries<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_potential_role`]
@@ -34678,6 +36664,36 @@ impl<'a> GetSavedPotentialRoles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_source_identity_usage`]
 
@@ -34844,6 +36860,42 @@ impl<'a> GetPotentialRoleSourceIdentityUsage<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleSourceUsage,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleSourceUsage,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolesExt::list_roles`]
@@ -35053,6 +37105,36 @@ impl<'a> ListRoles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Role, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Role, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolesExt::create_role`]
@@ -35648,6 +37730,36 @@ impl<'a> GetRoleAssignedIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientRolesExt::get_role_entitlements`]
 
@@ -35806,6 +37918,36 @@ impl<'a> GetRoleEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSegmentsExt::list_segments`]
 
@@ -35913,6 +38055,36 @@ impl<'a> ListSegments<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Segment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Segment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSegmentsExt::create_segment`]
@@ -36509,6 +38681,36 @@ impl<'a> GetServiceDeskIntegrationList<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ServiceDeskIntegrationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ServiceDeskIntegrationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientServiceDeskIntegrationExt::create_service_desk_integration`]
@@ -38845,6 +41047,36 @@ impl<'a> ListSources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Source, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Source, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSourcesExt::create_source`]
@@ -43763,6 +45995,36 @@ impl<'a> ListAssignedSourceApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_available_source_apps`]
 
@@ -43904,6 +46166,36 @@ impl<'a> ListAvailableSourceApps<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAppsExt::create_source_app`]
@@ -44142,6 +46434,36 @@ impl<'a> ListAllSourceApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_access_profiles_for_source_app`]
 
@@ -44269,6 +46591,36 @@ impl<'a> ListAccessProfilesForSourceApp<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfileDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfileDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAppsExt::delete_access_profiles_from_source_app_by_bulk`]
@@ -44708,6 +47060,36 @@ impl<'a> GetTaskStatusList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTaskManagementExt::get_pending_tasks`]
 
@@ -45058,6 +47440,36 @@ impl<'a> ListTaggedObjects<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTaggedObjectsExt::set_tag_to_object`]
 
@@ -45288,6 +47700,36 @@ impl<'a> ListTaggedObjectsByType<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTaggedObjectsExt::get_tagged_object`]
@@ -45928,6 +48370,36 @@ impl<'a> ListTags<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Tag, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Tag, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTagsExt::create_tag`]
 
@@ -46382,6 +48854,36 @@ impl<'a> ListTransforms<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TransformRead, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TransformRead, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTransformsExt::create_transform`]
@@ -46978,6 +49480,36 @@ impl<'a> ListTriggers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Trigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Trigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTriggersExt::list_subscriptions`]
 
@@ -47119,6 +49651,36 @@ impl<'a> ListSubscriptions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Subscription, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Subscription, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTriggersExt::create_subscription`]
@@ -47748,6 +50310,36 @@ impl<'a> ListTriggerInvocationStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::InvocationStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::InvocationStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTriggersExt::complete_trigger_invocation`]
 
@@ -48360,6 +50952,36 @@ impl<'a> ListAvailableAccountsForUserApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AppAccountDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AppAccountDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_owned_user_apps`]
 
@@ -48485,6 +51107,36 @@ impl<'a> ListOwnedUserApps<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_all_user_apps`]
 
@@ -48608,6 +51260,36 @@ impl<'a> ListAllUserApps<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::list_from_addresses`]
@@ -48747,6 +51429,36 @@ impl<'a> ListFromAddresses<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_verified_from_address`]
@@ -49227,6 +51939,36 @@ impl<'a> ListSodPolicies<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SodPolicy, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SodPolicy, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSodPoliciesExt::create_sod_policy`]
@@ -50790,6 +53532,36 @@ impl<'a> ListWorkItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkItemsExt::get_completed_work_items`]
 
@@ -50917,6 +53689,36 @@ impl<'a> GetCompletedWorkItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkItemsExt::get_count_work_items`]
@@ -51117,6 +53919,36 @@ impl<'a> GetCountCompletedWorkItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItemsCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItemsCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkItemsExt::get_work_items_summary`]
@@ -52102,6 +54934,36 @@ impl<'a> ListWorkflows<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Workflow, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Workflow, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::create_workflow`]
 
@@ -52813,6 +55675,36 @@ impl<'a> GetWorkflowExecutions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::get_workflow_execution`]
 
@@ -53012,6 +55904,36 @@ impl<'a> GetWorkflowExecutionHistory<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::cancel_workflow_execution`]
 
@@ -53189,6 +56111,42 @@ impl<'a> ListCompleteWorkflowLibrary<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListCompleteWorkflowLibraryResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListCompleteWorkflowLibraryResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_actions`]
 
@@ -53300,6 +56258,36 @@ impl<'a> ListWorkflowLibraryActions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_triggers`]
 
@@ -53410,6 +56398,36 @@ impl<'a> ListWorkflowLibraryTriggers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_operators`]
@@ -53937,6 +56955,36 @@ impl<'a> ListWorkgroups<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGovernanceGroupsExt::create_workgroup`]
@@ -54523,6 +57571,36 @@ impl<'a> ListConnections<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupConnectionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupConnectionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientGovernanceGroupsExt::list_workgroup_members`]
 
@@ -54665,6 +57743,42 @@ impl<'a> ListWorkgroupMembers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListWorkgroupMembersResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListWorkgroupMembersResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGovernanceGroupsExt::update_workgroup_members`]
@@ -55664,6 +58778,42 @@ impl<'a> ExportFormDefinitionsByTenant<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ExportFormDefinitionsByTenantResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ExportFormDefinitionsByTenantResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCustomFormsExt::create_form_definition_dynamic_schema`]
 
@@ -56293,6 +59443,36 @@ impl<'a> SearchFormInstancesByTenant<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::FormInstanceResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::FormInstanceResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCustomFormsExt::create_form_instance`]
@@ -57131,6 +60311,36 @@ impl<'a> GetUsagesBySourceId<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountUsagesExt::get_usages_by_account_id`]
 
@@ -57273,6 +60483,36 @@ impl<'a> GetUsagesByAccountId<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessRequestIdentityMetricsExt::get_access_request_identity_metrics`]
@@ -57691,6 +60931,42 @@ impl<'a> GetDiscoveredApplications<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetDiscoveredApplicationsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetDiscoveredApplicationsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientApplicationDiscoveryExt::get_discovered_application_by_id`]
@@ -58339,6 +61615,36 @@ impl<'a> GetSedBatches<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Sed, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Sed, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSuggestedEntitlementDescriptionExt::submit_sed_batch_request`]

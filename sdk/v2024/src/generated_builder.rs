@@ -217,6 +217,36 @@ impl<'a> ListAccessProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessProfilesExt::create_access_profile`]
 
@@ -834,6 +864,36 @@ impl<'a> GetAccessProfileEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessRequestsExt::create_access_request`]
@@ -1735,6 +1795,36 @@ impl<'a> ListAccessRequestStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestedItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestedItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestsExt::list_administrators_access_request_status`]
 
@@ -1979,6 +2069,36 @@ impl<'a> ListAdministratorsAccessRequestStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessRequestAdminItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessRequestAdminItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::list_pending_approvals`]
 
@@ -2138,6 +2258,36 @@ impl<'a> ListPendingApprovals<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PendingApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PendingApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::list_completed_approvals`]
 
@@ -2296,6 +2446,36 @@ impl<'a> ListCompletedApprovals<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CompletedApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CompletedApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::approve_access_request`]
@@ -2972,6 +3152,42 @@ impl<'a> ListAccessRequestApprovers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestApproversListResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestApproversListResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountsExt::list_accounts`]
 
@@ -3130,6 +3346,36 @@ impl<'a> ListAccounts<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Account, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Account, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountsExt::create_account`]
@@ -3738,6 +3984,36 @@ impl<'a> GetAccountEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountsExt::submit_reload_account`]
@@ -4464,6 +4740,36 @@ impl<'a> ListAccountActivities<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountActivity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountActivity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountActivitiesExt::get_account_activity`]
@@ -6549,6 +6855,36 @@ impl<'a> GetActiveCampaigns<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::GetActiveCampaignsResponseItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::GetActiveCampaignsResponseItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationCampaignsExt::create_campaign`]
 
@@ -8362,6 +8698,36 @@ impl<'a> GetCampaignTemplates<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CampaignTemplate, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CampaignTemplate, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationCampaignsExt::create_campaign_template`]
 
@@ -9250,6 +9616,36 @@ impl<'a> ListIdentityCertifications<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Certification, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Certification, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationsExt::get_identity_certification`]
 
@@ -9559,6 +9955,36 @@ impl<'a> ListIdentityAccessReviewItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessReviewItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessReviewItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationsExt::make_identity_decision`]
@@ -10132,6 +10558,36 @@ impl<'a> GetIdentitySummaries<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationIdentitySummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationIdentitySummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationSummariesExt::get_identity_access_summaries`]
 
@@ -10308,6 +10764,36 @@ impl<'a> GetIdentityAccessSummaries<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationSummariesExt::get_identity_summary`]
@@ -10574,6 +11060,36 @@ impl<'a> GetIdentityCertificationItemPermissions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PermissionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PermissionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationsExt::list_certification_reviewers`]
 
@@ -10735,6 +11251,42 @@ impl<'a> ListCertificationReviewers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentityReferenceWithNameAndEmail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentityReferenceWithNameAndEmail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationsExt::submit_reassign_certs_async`]
@@ -11091,6 +11643,36 @@ impl<'a> GetPendingCertificationTasks<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationTask, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationTask, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientConnectorCustomizersExt::list_connector_customizers`]
 
@@ -11184,6 +11766,36 @@ impl<'a> ListConnectorCustomizers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorCustomizersResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorCustomizersResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientConnectorCustomizersExt::create_connector_customizer`]
@@ -13938,6 +14550,36 @@ impl<'a> GetConnectorList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::V3ConnectorDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::V3ConnectorDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientConnectorsExt::create_custom_connector`]
 
@@ -14952,6 +15594,36 @@ impl<'a> GetConnectorRuleList<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorRuleResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorRuleResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientConnectorRuleManagementExt::create_connector_rule`]
@@ -16162,6 +16834,36 @@ impl<'a> ListDataSegments<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DataSegment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DataSegment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDataSegmentationExt::create_data_segment`]
 
@@ -16407,6 +17109,36 @@ impl<'a> ListIdentities<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Identity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Identity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentitiesExt::get_identity`]
@@ -17604,6 +18336,36 @@ impl<'a> GetLifecycleStates<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::LifecycleState, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::LifecycleState, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientLifecycleStatesExt::create_lifecycle_state`]
 
@@ -18193,6 +18955,36 @@ impl<'a> ListIdentityProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityProfilesExt::create_identity_profile`]
 
@@ -18509,6 +19301,36 @@ impl<'a> ExportIdentityProfiles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfileExportedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfileExportedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityProfilesExt::import_identity_profiles`]
@@ -19178,6 +20000,36 @@ impl<'a> GetManagedClients<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClient, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClient, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientManagedClientsExt::create_managed_client`]
 
@@ -19766,6 +20618,36 @@ impl<'a> GetManagedClusters<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedCluster, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedCluster, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientManagedClustersExt::create_managed_cluster`]
@@ -20567,6 +21449,36 @@ impl<'a> GetManagedClusterTypes<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClusterType, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClusterType, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientManagedClusterTypesExt::create_managed_cluster_type`]
@@ -21656,6 +22568,36 @@ impl<'a> GetMultiHostIntegrationsList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostIntegrations, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostIntegrations, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::create_multi_host_integration`]
 
@@ -22545,6 +23487,36 @@ impl<'a> GetSourcesWithinMultiHost<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostSources, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostSources, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::get_multi_host_source_creation_errors`]
 
@@ -22747,6 +23719,42 @@ impl<'a> GetAcctAggregationGroups<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::get_entitlement_aggregation_groups`]
 
@@ -22861,6 +23869,42 @@ impl<'a> GetEntitlementAggregationGroups<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::list_non_employee_records`]
@@ -23003,6 +24047,36 @@ impl<'a> ListNonEmployeeRecords<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_record`]
@@ -23738,6 +24812,36 @@ impl<'a> ListNonEmployeeRequests<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRequest, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRequest, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_request`]
 
@@ -24255,6 +25359,36 @@ impl<'a> ListNonEmployeeSources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSourceWithNeCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSourceWithNeCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_source`]
@@ -25137,6 +26271,36 @@ impl<'a> ListNonEmployeeApprovals<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeApprovalItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeApprovalItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::get_non_employee_approval`]
@@ -26721,6 +27885,36 @@ impl<'a> GetPasswordSyncGroups<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordSyncGroup, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordSyncGroup, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordSyncGroupsExt::create_password_sync_group`]
 
@@ -27488,6 +28682,36 @@ impl<'a> ListPasswordPolicies<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordPolicyV3Dto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordPolicyV3Dto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordPoliciesExt::create_password_policy`]
 
@@ -28137,6 +29361,36 @@ impl<'a> GetPublicIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PublicIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PublicIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPublicIdentitiesConfigExt::get_public_identity_config`]
 
@@ -28527,6 +29781,36 @@ impl<'a> ListRequestableObjects<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestableObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestableObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestsExt::get_entitlement_details_for_identity`]
 
@@ -28836,6 +30120,36 @@ impl<'a> ListRoles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Role, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Role, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolesExt::create_role`]
@@ -29431,6 +30745,36 @@ impl<'a> GetRoleAssignedIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDimensionsExt::list_dimensions`]
 
@@ -29615,6 +30959,36 @@ impl<'a> ListDimensions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Dimension, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Dimension, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientDimensionsExt::create_dimension`]
@@ -30329,6 +31703,36 @@ impl<'a> ListDimensionAccessProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDimensionsExt::get_dimension_entitlements`]
 
@@ -30513,6 +31917,36 @@ impl<'a> GetDimensionEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSavedSearchExt::list_saved_searches`]
 
@@ -30637,6 +32071,36 @@ impl<'a> ListSavedSearches<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SavedSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SavedSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSavedSearchExt::create_saved_search`]
@@ -31238,6 +32702,36 @@ impl<'a> ListScheduledSearch<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ScheduledSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ScheduledSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientScheduledSearchExt::create_scheduled_search`]
@@ -31856,6 +33350,36 @@ impl<'a> SearchPost<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchDocuments, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchDocuments, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSearchExt::search_count`]
 
@@ -32280,6 +33804,36 @@ impl<'a> ListSegments<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Segment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Segment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSegmentsExt::create_segment`]
@@ -32774,6 +34328,36 @@ impl<'a> GetServiceDeskIntegrations<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ServiceDeskIntegrationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ServiceDeskIntegrationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientServiceDeskIntegrationExt::create_service_desk_integration`]
@@ -34833,6 +36417,36 @@ impl<'a> ListSodPolicies<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SodPolicy, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SodPolicy, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSodPoliciesExt::create_sod_policy`]
 
@@ -36641,6 +38255,36 @@ impl<'a> ListSources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Source, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Source, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSourcesExt::create_source`]
@@ -41341,6 +42985,36 @@ impl<'a> ListTaggedObjects<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTaggedObjectsExt::set_tag_to_object`]
 
@@ -41571,6 +43245,36 @@ impl<'a> ListTaggedObjectsByType<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTaggedObjectsExt::get_tagged_object`]
@@ -42215,6 +43919,36 @@ impl<'a> ListTags<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Tag, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Tag, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTagsExt::create_tag`]
 
@@ -42605,6 +44339,36 @@ impl<'a> ListTransforms<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TransformRead, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TransformRead, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTransformsExt::create_transform`]
@@ -43100,6 +44864,36 @@ impl<'a> ListWorkItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkItemsExt::get_completed_work_items`]
 
@@ -43224,6 +45018,36 @@ impl<'a> GetCompletedWorkItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkItemsExt::get_count_work_items`]
@@ -44870,6 +46694,36 @@ impl<'a> GetWorkflowExecutions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::get_workflow_execution`]
 
@@ -45069,6 +46923,36 @@ impl<'a> GetWorkflowExecutionHistory<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::cancel_workflow_execution`]
 
@@ -45246,6 +47130,42 @@ impl<'a> ListCompleteWorkflowLibrary<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListCompleteWorkflowLibraryResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListCompleteWorkflowLibraryResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_actions`]
 
@@ -45357,6 +47277,36 @@ impl<'a> ListWorkflowLibraryActions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_triggers`]
 
@@ -45467,6 +47417,36 @@ impl<'a> ListWorkflowLibraryTriggers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_operators`]
@@ -46080,6 +48060,36 @@ impl<'a> GetUsagesBySourceId<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountUsagesExt::get_usages_by_account_id`]
 
@@ -46222,6 +48232,36 @@ impl<'a> GetUsagesByAccountId<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityProfilesExt::generate_identity_preview`]
@@ -46521,6 +48561,36 @@ impl<'a> GetSearchAttributeConfig<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchAttributeConfig, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchAttributeConfig, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSearchAttributeConfigurationExt::create_search_attribute_config`]
@@ -48023,6 +50093,42 @@ impl<'a> GetAccessRequestRecommendations<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationItemDetail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationItemDetail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::get_access_request_recommendations_config`]
 
@@ -48339,6 +50445,42 @@ impl<'a> GetAccessRequestRecommendationsIgnoredItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_ignored_item`]
 
@@ -48589,6 +50731,42 @@ impl<'a> GetAccessRequestRecommendationsRequestedItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_requested_item`]
 
@@ -48838,6 +51016,42 @@ impl<'a> GetAccessRequestRecommendationsViewedItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_viewed_item`]
@@ -49796,6 +52010,36 @@ impl<'a> ListEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientEntitlementsExt::get_entitlement`]
 
@@ -50137,6 +52381,36 @@ impl<'a> ListEntitlementParents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientEntitlementsExt::list_entitlement_children`]
 
@@ -50297,6 +52571,36 @@ impl<'a> ListEntitlementChildren<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientEntitlementsExt::update_entitlements_in_bulk`]
@@ -51163,6 +53467,36 @@ impl<'a> ListEntitlementsByIdentity<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityEntitlements, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityEntitlements, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordManagementExt::create_digit_token`]
 
@@ -51405,6 +53739,36 @@ impl<'a> ListHistoricalIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityListItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityListItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_historical_identity`]
 
@@ -51632,6 +53996,42 @@ impl<'a> ListIdentityAccessItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListIdentityAccessItemsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListIdentityAccessItemsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::list_identity_snapshots`]
 
@@ -51789,6 +54189,42 @@ impl<'a> ListIdentitySnapshots<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentitySnapshotSummaryResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentitySnapshotSummaryResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_snapshot_summary`]
@@ -51965,6 +54401,36 @@ impl<'a> GetIdentitySnapshotSummary<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MetricResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MetricResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_snapshot`]
@@ -52316,6 +54782,36 @@ impl<'a> GetCommonAccess<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CommonAccessResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CommonAccessResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiCommonAccessExt::create_common_access`]
@@ -52689,6 +55185,42 @@ impl<'a> GetHistoricalIdentityEvents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetHistoricalIdentityEventsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetHistoricalIdentityEventsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_start_date`]
 
@@ -52962,6 +55494,36 @@ impl<'a> CompareIdentitySnapshots<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityCompareResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityCompareResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::compare_identity_snapshots_access_type`]
 
@@ -53166,6 +55728,36 @@ impl<'a> CompareIdentitySnapshotsAccessType<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessItemDiff, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessItemDiff, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentitiesExt::synchronize_attributes_for_identity`]
@@ -55072,6 +57664,36 @@ impl<'a> GetApprovals<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Approval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Approval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientApprovalsExt::get_approval`]
 
@@ -55295,6 +57917,36 @@ impl<'a> ListMachineAccounts<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineAccount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineAccount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientMachineAccountsExt::get_machine_account`]
@@ -55890,6 +58542,36 @@ impl<'a> ListMachineAccountMappings<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeMappings, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeMappings, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMachineAccountMappingsExt::create_machine_account_mappings`]
 
@@ -56457,6 +59139,36 @@ impl<'a> ListMachineIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMachineIdentitiesExt::create_machine_identity`]
 
@@ -56933,6 +59645,36 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::list_notification_templates`]
 
@@ -57060,6 +59802,36 @@ impl<'a> ListNotificationTemplates<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_notification_template`]
@@ -57564,6 +60336,36 @@ impl<'a> GetValidTimeZones<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<::std::string::String, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<::std::string::String, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiOutliersExt::get_identity_outlier_snapshots`]
 
@@ -57980,6 +60782,36 @@ impl<'a> GetIdentityOutliers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Outlier, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Outlier, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiOutliersExt::get_peer_group_outliers_contributing_features`]
 
@@ -58156,6 +60988,36 @@ impl<'a> GetPeerGroupOutliersContributingFeatures<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::OutlierContributingFeature, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::OutlierContributingFeature, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiOutliersExt::list_outliers_contributing_feature_access_items`]
@@ -58352,6 +61214,42 @@ impl<'a> ListOutliersContributingFeatureAccessItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::OutliersContributingFeatureAccessItems,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::OutliersContributingFeatureAccessItems,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiOutliersExt::ignore_identity_outliers`]
@@ -58798,6 +61696,36 @@ impl<'a> GetPeerGroupOutliers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PeerGroupMember, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PeerGroupMember, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::get_notifications_template_context`]
@@ -60381,6 +63309,36 @@ impl<'a> GetRoleInsights<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsight, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsight, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientRoleInsightsExt::get_role_insight`]
 
@@ -60978,6 +63936,36 @@ impl<'a> GetEntitlementChangesIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsightsIdentities, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsightsIdentities, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_sessions`]
 
@@ -61119,6 +64107,36 @@ impl<'a> GetRoleMiningSessions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::create_role_mining_sessions`]
@@ -61649,6 +64667,36 @@ impl<'a> GetPotentialRoleSummaries<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role`]
 
@@ -62035,6 +65083,42 @@ impl<'a> GetPotentialRoleApplications<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleApplication,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleApplication,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_entitlements`]
 
@@ -62201,6 +65285,42 @@ impl<'a> GetPotentialRoleEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleEntitlements,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleEntitlements,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlements_potential_role`]
@@ -62409,6 +65529,36 @@ impl<'a> GetEntitlementsPotentialRole<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlement_distribution_potential_role`]
@@ -62843,6 +65993,36 @@ impl<'a> GetIdentitiesPotentialRole<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::export_role_mining_potential_role`]
@@ -63641,6 +66821,36 @@ impl<'a> GetExcludedEntitlementsPotentialRole<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_all_potential_role_summaries`]
 
@@ -63782,6 +66992,36 @@ impl<'a> GetAllPotentialRoleSummaries<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_potential_role`]
@@ -64111,6 +67351,36 @@ impl<'a> GetSavedPotentialRoles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_source_identity_usage`]
 
@@ -64278,6 +67548,42 @@ impl<'a> GetPotentialRoleSourceIdentityUsage<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleSourceUsage,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleSourceUsage,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientRolesExt::get_role_entitlements`]
 
@@ -64435,6 +67741,36 @@ impl<'a> GetRoleEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::send_test_notification`]
@@ -66805,6 +70141,36 @@ impl<'a> GetTaskStatusList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTaskManagementExt::get_pending_tasks`]
 
@@ -67398,6 +70764,36 @@ impl<'a> ListTriggers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Trigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Trigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTriggersExt::list_subscriptions`]
 
@@ -67539,6 +70935,36 @@ impl<'a> ListSubscriptions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Subscription, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Subscription, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTriggersExt::create_subscription`]
@@ -68168,6 +71594,36 @@ impl<'a> ListTriggerInvocationStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::InvocationStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::InvocationStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTriggersExt::complete_trigger_invocation`]
 
@@ -68699,6 +72155,36 @@ impl<'a> ListFromAddresses<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::create_verified_from_address`]
 
@@ -68970,6 +72456,36 @@ impl<'a> GetDkimAttributes<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DkimAttributes, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DkimAttributes, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::create_domain_dkim`]
 
@@ -69208,6 +72724,36 @@ impl<'a> ListWorkgroups<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGovernanceGroupsExt::create_workgroup`]
@@ -69794,6 +73340,36 @@ impl<'a> ListConnections<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupConnectionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupConnectionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientGovernanceGroupsExt::list_workgroup_members`]
 
@@ -69936,6 +73512,42 @@ impl<'a> ListWorkgroupMembers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListWorkgroupMembersResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListWorkgroupMembersResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGovernanceGroupsExt::update_workgroup_members`]
@@ -70935,6 +74547,42 @@ impl<'a> ExportFormDefinitionsByTenant<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ExportFormDefinitionsByTenantResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ExportFormDefinitionsByTenantResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCustomFormsExt::create_form_definition_dynamic_schema`]
 
@@ -71480,6 +75128,42 @@ impl<'a> SearchFormInstancesByTenant<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListFormInstancesByTenantResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListFormInstancesByTenantResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCustomFormsExt::create_form_instance`]
@@ -72680,6 +76364,36 @@ impl<'a> GetSedBatches<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SedBatchRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SedBatchRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSuggestedEntitlementDescriptionExt::submit_sed_batch_request`]
 
@@ -73177,6 +76891,36 @@ impl<'a> ListSeds<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Sed, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Sed, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSuggestedEntitlementDescriptionExt::patch_sed`]
 
@@ -73416,6 +77160,42 @@ impl<'a> GetDiscoveredApplications<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetDiscoveredApplicationsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetDiscoveredApplicationsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientApplicationDiscoveryExt::get_manual_discover_applications_csv_template`]
@@ -74077,6 +77857,36 @@ impl<'a> ListAssignedSourceApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_available_source_apps`]
 
@@ -74218,6 +78028,36 @@ impl<'a> ListAvailableSourceApps<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAppsExt::create_source_app`]
@@ -74456,6 +78296,36 @@ impl<'a> ListAllSourceApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_access_profiles_for_source_app`]
 
@@ -74583,6 +78453,36 @@ impl<'a> ListAccessProfilesForSourceApp<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfileDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfileDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAppsExt::delete_access_profiles_from_source_app_by_bulk`]
@@ -75031,6 +78931,36 @@ impl<'a> ListOwnedUserApps<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_all_user_apps`]
 
@@ -75154,6 +79084,36 @@ impl<'a> ListAllUserApps<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolesExt::update_attribute_key_and_value_to_role`]

@@ -217,6 +217,36 @@ impl<'a> ListAccessProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessProfilesExt::create_access_profile`]
 
@@ -831,6 +861,36 @@ impl<'a> GetAccessProfileEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessRequestsExt::create_access_request`]
@@ -1732,6 +1792,36 @@ impl<'a> ListAccessRequestStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestedItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestedItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestsExt::list_administrators_access_request_status`]
 
@@ -1976,6 +2066,36 @@ impl<'a> ListAdministratorsAccessRequestStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessRequestAdminItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessRequestAdminItemStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::list_pending_approvals`]
 
@@ -2135,6 +2255,36 @@ impl<'a> ListPendingApprovals<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PendingApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PendingApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::list_completed_approvals`]
 
@@ -2293,6 +2443,36 @@ impl<'a> ListCompletedApprovals<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CompletedApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CompletedApproval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccessRequestApprovalsExt::approve_access_request`]
@@ -2969,6 +3149,42 @@ impl<'a> ListAccessRequestApprovers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestApproversListResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestApproversListResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountsExt::list_accounts`]
 
@@ -3127,6 +3343,36 @@ impl<'a> ListAccounts<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Account, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Account, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountsExt::create_account`]
@@ -3735,6 +3981,36 @@ impl<'a> GetAccountEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAccountsExt::submit_reload_account`]
@@ -4462,6 +4738,36 @@ impl<'a> ListAccountActivities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountActivity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountActivity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountActivitiesExt::get_account_activity`]
 
@@ -4826,6 +5132,36 @@ impl<'a> ListApiSummary<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SummaryResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SummaryResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGlobalTenantSecuritySettingsExt::get_auth_org_network_config`]
@@ -6740,6 +7076,36 @@ impl<'a> GetActiveCampaigns<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::GetActiveCampaignsResponseItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::GetActiveCampaignsResponseItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationCampaignsExt::create_campaign`]
 
@@ -8553,6 +8919,36 @@ impl<'a> GetCampaignTemplates<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CampaignTemplate, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CampaignTemplate, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationCampaignsExt::create_campaign_template`]
 
@@ -9441,6 +9837,36 @@ impl<'a> ListIdentityCertifications<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Certification, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Certification, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationsExt::get_identity_certification`]
 
@@ -9750,6 +10176,36 @@ impl<'a> ListIdentityAccessReviewItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessReviewItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessReviewItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationsExt::make_identity_decision`]
@@ -10323,6 +10779,36 @@ impl<'a> GetIdentitySummaries<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationIdentitySummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationIdentitySummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationSummariesExt::get_identity_access_summaries`]
 
@@ -10499,6 +10985,36 @@ impl<'a> GetIdentityAccessSummaries<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationSummariesExt::get_identity_summary`]
@@ -10765,6 +11281,36 @@ impl<'a> GetIdentityCertificationItemPermissions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PermissionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PermissionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCertificationsExt::list_certification_reviewers`]
 
@@ -10926,6 +11472,42 @@ impl<'a> ListCertificationReviewers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentityReferenceWithNameAndEmail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentityReferenceWithNameAndEmail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCertificationsExt::submit_reassign_certs_async`]
@@ -11282,6 +11864,36 @@ impl<'a> GetPendingCertificationTasks<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationTask, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CertificationTask, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientConnectorCustomizersExt::list_connector_customizers`]
 
@@ -11375,6 +11987,36 @@ impl<'a> ListConnectorCustomizers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorCustomizersResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorCustomizersResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientConnectorCustomizersExt::create_connector_customizer`]
@@ -14129,6 +14771,36 @@ impl<'a> GetConnectorList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::V3ConnectorDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::V3ConnectorDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientConnectorsExt::create_custom_connector`]
 
@@ -15144,6 +15816,36 @@ impl<'a> GetConnectorRuleList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorRuleResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ConnectorRuleResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientConnectorRuleManagementExt::create_connector_rule`]
 
@@ -15748,6 +16450,36 @@ impl<'a> GetTasks<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskInfo, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskInfo, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDataAccessSecurityExt::get_task`]
 
@@ -16195,6 +16927,36 @@ impl<'a> GetSchedules<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ScheduleInfo, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ScheduleInfo, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientDataAccessSecurityExt::create_schedule`]
@@ -16694,6 +17456,36 @@ impl<'a> GetApplications<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ApplicationItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ApplicationItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDataAccessSecurityExt::create_application`]
 
@@ -17185,6 +17977,36 @@ impl<'a> GetOwners<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DataOwnerModel, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DataOwnerModel, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDataAccessSecurityExt::get_das_owners_resources_by_resource_id`]
 
@@ -17296,6 +18118,36 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<::uuid::Uuid, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<::uuid::Uuid, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientDataAccessSecurityExt::get_das_owners_by_owner_identity_id_resources`]
@@ -17411,6 +18263,36 @@ impl<'a> GetDasOwnersByOwnerIdentityIdResources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ResourceModel, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ResourceModel, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientDataAccessSecurityExt::post_das_owners_assign`]
@@ -18444,6 +19326,36 @@ impl<'a> ListDataSegments<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DataSegment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DataSegment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDataSegmentationExt::create_data_segment`]
 
@@ -18689,6 +19601,36 @@ impl<'a> ListIdentities<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Identity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Identity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentitiesExt::get_identity`]
@@ -19886,6 +20828,36 @@ impl<'a> GetLifecycleStates<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::LifecycleState, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::LifecycleState, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientLifecycleStatesExt::create_lifecycle_state`]
 
@@ -20475,6 +21447,36 @@ impl<'a> ListIdentityProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityProfilesExt::create_identity_profile`]
 
@@ -20791,6 +21793,36 @@ impl<'a> ExportIdentityProfiles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfileExportedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityProfileExportedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityProfilesExt::import_identity_profiles`]
@@ -22033,6 +23065,36 @@ impl<'a> GetManagedClients<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClient, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClient, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientManagedClientsExt::create_managed_client`]
 
@@ -22707,6 +23769,36 @@ impl<'a> GetManagedClusters<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedCluster, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedCluster, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientManagedClustersExt::create_managed_cluster`]
@@ -23508,6 +24600,36 @@ impl<'a> GetManagedClusterTypes<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClusterType, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ManagedClusterType, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientManagedClusterTypesExt::create_managed_cluster_type`]
@@ -24597,6 +25719,36 @@ impl<'a> GetMultiHostIntegrationsList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostIntegrations, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostIntegrations, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::create_multi_host_integration`]
 
@@ -25486,6 +26638,36 @@ impl<'a> GetSourcesWithinMultiHost<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostSources, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MultiHostSources, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::get_multi_host_source_creation_errors`]
 
@@ -25788,6 +26970,42 @@ impl<'a> GetAcctAggregationGroups<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMultiHostIntegrationExt::get_entitlement_aggregation_groups`]
 
@@ -25902,6 +27120,42 @@ impl<'a> GetEntitlementAggregationGroups<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MultiHostIntegrationsAggScheduleUpdate,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::list_non_employee_records`]
@@ -26044,6 +27298,36 @@ impl<'a> ListNonEmployeeRecords<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_record`]
@@ -26779,6 +28063,36 @@ impl<'a> ListNonEmployeeRequests<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRequest, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeRequest, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_request`]
 
@@ -27296,6 +28610,36 @@ impl<'a> ListNonEmployeeSources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSourceWithNeCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeSourceWithNeCount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::create_non_employee_source`]
@@ -28178,6 +29522,36 @@ impl<'a> ListNonEmployeeApprovals<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeApprovalItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::NonEmployeeApprovalItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNonEmployeeLifecycleManagementExt::get_non_employee_approval`]
@@ -29762,6 +31136,36 @@ impl<'a> GetPasswordSyncGroups<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordSyncGroup, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordSyncGroup, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordSyncGroupsExt::create_password_sync_group`]
 
@@ -30529,6 +31933,36 @@ impl<'a> ListPasswordPolicies<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordPolicyV3Dto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PasswordPolicyV3Dto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordPoliciesExt::create_password_policy`]
 
@@ -31178,6 +32612,36 @@ impl<'a> GetPublicIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PublicIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PublicIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPublicIdentitiesConfigExt::get_public_identity_config`]
 
@@ -31568,6 +33032,36 @@ impl<'a> ListRequestableObjects<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestableObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RequestableObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccessRequestsExt::get_entitlement_details_for_identity`]
 
@@ -31877,6 +33371,36 @@ impl<'a> ListRoles<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Role, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Role, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolesExt::create_role`]
@@ -32469,6 +33993,36 @@ impl<'a> GetRoleAssignedIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDimensionsExt::list_dimensions`]
 
@@ -32653,6 +34207,36 @@ impl<'a> ListDimensions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Dimension, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Dimension, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientDimensionsExt::create_dimension`]
@@ -33367,6 +34951,36 @@ impl<'a> ListDimensionAccessProfiles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfile, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientDimensionsExt::get_dimension_entitlements`]
 
@@ -33551,6 +35165,36 @@ impl<'a> GetDimensionEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSavedSearchExt::list_saved_searches`]
 
@@ -33675,6 +35319,36 @@ impl<'a> ListSavedSearches<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SavedSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SavedSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSavedSearchExt::create_saved_search`]
@@ -34276,6 +35950,36 @@ impl<'a> ListScheduledSearch<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ScheduledSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ScheduledSearch, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientScheduledSearchExt::create_scheduled_search`]
@@ -34894,6 +36598,36 @@ impl<'a> SearchPost<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchDocuments, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchDocuments, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSearchExt::search_count`]
 
@@ -35318,6 +37052,36 @@ impl<'a> ListSegments<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Segment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Segment, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSegmentsExt::create_segment`]
@@ -35812,6 +37576,36 @@ impl<'a> GetServiceDeskIntegrations<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ServiceDeskIntegrationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ServiceDeskIntegrationDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientServiceDeskIntegrationExt::create_service_desk_integration`]
@@ -37870,6 +39664,36 @@ impl<'a> ListSodPolicies<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SodPolicy, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SodPolicy, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSodPoliciesExt::create_sod_policy`]
@@ -40563,6 +42387,36 @@ impl<'a> ListSources<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Source, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Source, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSourcesExt::create_source`]
@@ -45392,6 +47246,36 @@ impl<'a> ListTaggedObjects<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTaggedObjectsExt::set_tag_to_object`]
 
@@ -45622,6 +47506,36 @@ impl<'a> ListTaggedObjectsByType<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaggedObject, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTaggedObjectsExt::get_tagged_object`]
@@ -46266,6 +48180,36 @@ impl<'a> ListTags<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Tag, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Tag, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTagsExt::create_tag`]
 
@@ -46656,6 +48600,36 @@ impl<'a> ListTransforms<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TransformRead, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TransformRead, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTransformsExt::create_transform`]
@@ -47151,6 +49125,36 @@ impl<'a> ListWorkItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkItemsExt::get_completed_work_items`]
 
@@ -47275,6 +49279,36 @@ impl<'a> GetCompletedWorkItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkItems, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkItemsExt::get_count_work_items`]
@@ -48921,6 +50955,36 @@ impl<'a> GetWorkflowExecutions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::get_workflow_execution`]
 
@@ -49119,6 +51183,36 @@ impl<'a> GetWorkflowExecutionHistory<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkflowsExt::get_workflow_execution_history_v2`]
@@ -49383,6 +51477,42 @@ impl<'a> ListCompleteWorkflowLibrary<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListCompleteWorkflowLibraryResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListCompleteWorkflowLibraryResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_actions`]
 
@@ -49494,6 +51624,36 @@ impl<'a> ListWorkflowLibraryActions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_triggers`]
 
@@ -49604,6 +51764,36 @@ impl<'a> ListWorkflowLibraryTriggers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_operators`]
@@ -50217,6 +52407,36 @@ impl<'a> GetUsagesBySourceId<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAccountUsagesExt::get_usages_by_account_id`]
 
@@ -50359,6 +52579,36 @@ impl<'a> GetUsagesByAccountId<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccountUsage, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityProfilesExt::generate_identity_preview`]
@@ -50658,6 +52908,36 @@ impl<'a> GetSearchAttributeConfig<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchAttributeConfig, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SearchAttributeConfig, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientSearchAttributeConfigurationExt::create_search_attribute_config`]
@@ -52468,6 +54748,42 @@ impl<'a> GetAccessRequestRecommendations<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationItemDetail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationItemDetail,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::get_access_request_recommendations_config`]
 
@@ -52784,6 +55100,42 @@ impl<'a> GetAccessRequestRecommendationsIgnoredItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_ignored_item`]
 
@@ -53034,6 +55386,42 @@ impl<'a> GetAccessRequestRecommendationsRequestedItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_requested_item`]
 
@@ -53283,6 +55671,42 @@ impl<'a> GetAccessRequestRecommendationsViewedItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::AccessRequestRecommendationActionItemResponseDto,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiAccessRequestRecommendationsExt::add_access_request_recommendations_viewed_item`]
@@ -53627,6 +56051,36 @@ impl<'a> ListUserLevels<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserLevelSummaryDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserLevelSummaryDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCustomUserLevelsExt::create_custom_user_level`]
@@ -54225,6 +56679,36 @@ impl<'a> ListAllAuthorizationRightSets<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::HierarchicalRightSet, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::HierarchicalRightSet, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCustomUserLevelsExt::list_user_level_identities`]
 
@@ -54369,6 +56853,36 @@ impl<'a> ListUserLevelIdentities<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AuthUserSlimResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AuthUserSlimResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCustomUserLevelsExt::show_user_level_counts`]
@@ -55218,6 +57732,36 @@ impl<'a> ListEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientEntitlementsExt::get_entitlement`]
 
@@ -55559,6 +58103,36 @@ impl<'a> ListEntitlementParents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientEntitlementsExt::list_entitlement_children`]
 
@@ -55719,6 +58293,36 @@ impl<'a> ListEntitlementChildren<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientEntitlementsExt::update_entitlements_in_bulk`]
@@ -56585,6 +59189,36 @@ impl<'a> ListEntitlementsByIdentity<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityEntitlements, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityEntitlements, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientPasswordManagementExt::create_digit_token`]
 
@@ -56827,6 +59461,36 @@ impl<'a> ListHistoricalIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityListItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityListItem, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_historical_identity`]
 
@@ -57054,6 +59718,42 @@ impl<'a> ListIdentityAccessItems<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListIdentityAccessItemsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListIdentityAccessItemsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::list_identity_snapshots`]
 
@@ -57211,6 +59911,42 @@ impl<'a> ListIdentitySnapshots<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentitySnapshotSummaryResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::IdentitySnapshotSummaryResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_snapshot_summary`]
@@ -57387,6 +60123,36 @@ impl<'a> GetIdentitySnapshotSummary<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MetricResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MetricResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_snapshot`]
@@ -57738,6 +60504,36 @@ impl<'a> GetCommonAccess<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CommonAccessResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::CommonAccessResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiCommonAccessExt::create_common_access`]
@@ -58111,6 +60907,42 @@ impl<'a> GetHistoricalIdentityEvents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetHistoricalIdentityEventsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetHistoricalIdentityEventsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::get_identity_start_date`]
 
@@ -58384,6 +61216,36 @@ impl<'a> CompareIdentitySnapshots<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityCompareResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::IdentityCompareResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIdentityHistoryExt::compare_identity_snapshots_access_type`]
 
@@ -58588,6 +61450,36 @@ impl<'a> CompareIdentitySnapshotsAccessType<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessItemDiff, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessItemDiff, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIdentitiesExt::synchronize_attributes_for_identity`]
@@ -60081,6 +62973,36 @@ impl<'a> GetApprovals<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Approval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Approval, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientApprovalsExt::get_approval`]
@@ -61596,6 +64518,36 @@ impl<'a> ListMachineAccounts<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineAccount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineAccount, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMachineAccountsExt::get_machine_account`]
 
@@ -62189,6 +65141,36 @@ impl<'a> ListMachineAccountMappings<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeMappings, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AttributeMappings, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientMachineAccountMappingsExt::create_machine_account_mappings`]
@@ -63121,6 +66103,36 @@ impl<'a> ListMachineAccountSubtypes<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceSubtype, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceSubtype, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMachineAccountsExt::create_machine_account_subtype`]
 
@@ -63887,6 +66899,36 @@ impl<'a> ListMachineIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineIdentityResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::MachineIdentityResponse, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientMachineIdentitiesExt::create_machine_identity`]
 
@@ -64401,6 +67443,42 @@ impl<'a> ListMachineIdentityUserEntitlements<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MachineIdentityUserEntitlementResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::MachineIdentityUserEntitlementResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::list_notification_template_defaults`]
 
@@ -64511,6 +67589,36 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::list_notification_templates`]
@@ -64639,6 +67747,36 @@ impl<'a> ListNotificationTemplates<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_notification_template`]
@@ -65140,6 +68278,36 @@ impl<'a> GetValidTimeZones<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<::std::string::String, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<::std::string::String, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiOutliersExt::get_identity_outlier_snapshots`]
 
@@ -65556,6 +68724,36 @@ impl<'a> GetIdentityOutliers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Outlier, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Outlier, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiOutliersExt::get_peer_group_outliers_contributing_features`]
 
@@ -65732,6 +68930,36 @@ impl<'a> GetPeerGroupOutliersContributingFeatures<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::OutlierContributingFeature, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::OutlierContributingFeature, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiOutliersExt::list_outliers_contributing_feature_access_items`]
@@ -65928,6 +69156,42 @@ impl<'a> ListOutliersContributingFeatureAccessItems<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::OutliersContributingFeatureAccessItems,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::OutliersContributingFeatureAccessItems,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiOutliersExt::ignore_identity_outliers`]
@@ -66458,6 +69722,36 @@ impl<'a> SearchParameters<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ParameterStorageParameter, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ParameterStorageParameter, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientParameterStorageExt::create_parameter`]
 
@@ -66984,6 +70278,36 @@ impl<'a> GetParameterReferences<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ParameterStorageReference, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::ParameterStorageReference, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientParameterStorageExt::get_parameter_storage_specification`]
 
@@ -67191,6 +70515,36 @@ impl<'a> GetPeerGroupOutliers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PeerGroupMember, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::PeerGroupMember, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::get_notifications_template_context`]
@@ -68774,6 +72128,36 @@ impl<'a> GetRoleInsights<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsight, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsight, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientRoleInsightsExt::get_role_insight`]
 
@@ -69371,6 +72755,36 @@ impl<'a> GetEntitlementChangesIdentities<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsightsIdentities, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleInsightsIdentities, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_sessions`]
 
@@ -69512,6 +72926,36 @@ impl<'a> GetRoleMiningSessions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::create_role_mining_sessions`]
@@ -70042,6 +73486,36 @@ impl<'a> GetPotentialRoleSummaries<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role`]
 
@@ -70428,6 +73902,42 @@ impl<'a> GetPotentialRoleApplications<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleApplication,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleApplication,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_entitlements`]
 
@@ -70594,6 +74104,42 @@ impl<'a> GetPotentialRoleEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleEntitlements,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleEntitlements,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlements_potential_role`]
@@ -70802,6 +74348,36 @@ impl<'a> GetEntitlementsPotentialRole<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlement_distribution_potential_role`]
@@ -71236,6 +74812,36 @@ impl<'a> GetIdentitiesPotentialRole<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::export_role_mining_potential_role`]
@@ -72034,6 +75640,36 @@ impl<'a> GetExcludedEntitlementsPotentialRole<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_all_potential_role_summaries`]
 
@@ -72175,6 +75811,36 @@ impl<'a> GetAllPotentialRoleSummaries<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_potential_role`]
@@ -72504,6 +76170,36 @@ impl<'a> GetSavedPotentialRoles<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_source_identity_usage`]
 
@@ -72670,6 +76366,42 @@ impl<'a> GetPotentialRoleSourceIdentityUsage<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleSourceUsage,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::RoleMiningPotentialRoleSourceUsage,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolePropagationExt::start_role_propagation`]
@@ -73293,6 +77025,36 @@ impl<'a> GetRoleEntitlements<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Entitlement, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientNotificationsExt::send_test_notification`]
@@ -75663,6 +79425,36 @@ impl<'a> GetTaskStatusList<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::TaskStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTaskManagementExt::get_pending_tasks`]
 
@@ -76256,6 +80048,36 @@ impl<'a> ListTriggers<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Trigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Trigger, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTriggersExt::list_subscriptions`]
 
@@ -76397,6 +80219,36 @@ impl<'a> ListSubscriptions<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Subscription, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Subscription, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientTriggersExt::create_subscription`]
@@ -77026,6 +80878,36 @@ impl<'a> ListTriggerInvocationStatus<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::InvocationStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::InvocationStatus, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientTriggersExt::complete_trigger_invocation`]
 
@@ -77557,6 +81439,36 @@ impl<'a> ListFromAddresses<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::create_verified_from_address`]
 
@@ -77828,6 +81740,36 @@ impl<'a> GetDkimAttributes<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DkimAttributes, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::DkimAttributes, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientNotificationsExt::create_domain_dkim`]
 
@@ -78066,6 +82008,36 @@ impl<'a> ListWorkgroups<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGovernanceGroupsExt::create_workgroup`]
@@ -78652,6 +82624,36 @@ impl<'a> ListConnections<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupConnectionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::WorkgroupConnectionDto, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientGovernanceGroupsExt::list_workgroup_members`]
 
@@ -78794,6 +82796,42 @@ impl<'a> ListWorkgroupMembers<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListWorkgroupMembersResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListWorkgroupMembersResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientGovernanceGroupsExt::update_workgroup_members`]
@@ -79793,6 +83831,42 @@ impl<'a> ExportFormDefinitionsByTenant<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ExportFormDefinitionsByTenantResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ExportFormDefinitionsByTenantResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientCustomFormsExt::create_form_definition_dynamic_schema`]
 
@@ -80338,6 +84412,42 @@ impl<'a> SearchFormInstancesByTenant<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListFormInstancesByTenantResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::ListFormInstancesByTenantResponse,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientCustomFormsExt::create_form_instance`]
@@ -81538,6 +85648,36 @@ impl<'a> GetSedBatches<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SedBatchRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SedBatchRecord, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSuggestedEntitlementDescriptionExt::submit_sed_batch_request`]
 
@@ -82035,6 +86175,36 @@ impl<'a> ListSeds<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Sed, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Sed, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientSuggestedEntitlementDescriptionExt::patch_sed`]
 
@@ -82396,6 +86566,42 @@ impl<'a> GetDiscoveredApplications<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetDiscoveredApplicationsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<
+            types::GetDiscoveredApplicationsResponseItem,
+            Error<sailpoint_runtime::ApiError>,
+        >,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientApplicationDiscoveryExt::get_manual_discover_applications_csv_template`]
@@ -83057,6 +87263,36 @@ impl<'a> ListAssignedSourceApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_available_source_apps`]
 
@@ -83198,6 +87434,36 @@ impl<'a> ListAvailableSourceApps<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAppsExt::create_source_app`]
@@ -83436,6 +87702,36 @@ impl<'a> ListAllSourceApp<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::SourceApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_access_profiles_for_source_app`]
 
@@ -83563,6 +87859,36 @@ impl<'a> ListAccessProfilesForSourceApp<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfileDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::AccessProfileDetails, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientAppsExt::delete_access_profiles_from_source_app_by_bulk`]
@@ -84011,6 +88337,36 @@ impl<'a> ListOwnedUserApps<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
 }
 /**Builder for [`ClientAppsExt::list_all_user_apps`]
 
@@ -84134,6 +88490,36 @@ impl<'a> ListAllUserApps<'a> {
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::UserApp, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
     }
 }
 /**Builder for [`ClientRolesExt::update_attribute_key_and_value_to_role`]

@@ -9,6 +9,135 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
+/**Builder for [`ClientThingsExt::list_things`]
+
+[`ClientThingsExt::list_things`]: super::ClientThingsExt::list_things*/
+#[derive(Debug, Clone)]
+pub struct ListThings<'a> {
+    client: &'a super::Client,
+    filters: Result<Option<::std::string::String>, String>,
+    limit: Result<Option<i32>, String>,
+    offset: Result<Option<i32>, String>,
+}
+impl<'a> ListThings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            filters: Ok(None),
+            limit: Ok(None),
+            offset: Ok(None),
+        }
+    }
+    pub fn filters<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.filters = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+        self
+    }
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.offset = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+        self
+    }
+    ///Sends a `GET` request to `/things`
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<::std::vec::Vec<types::Thing>>,
+        Error<sailpoint_runtime::ApiError>,
+    > {
+        let Self { client, filters, limit, offset } = self;
+        let filters = filters.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/things", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_things",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Streams every item of every page, fetching pages lazily
+    /// (one ahead at most) with `limit` and `offset` set page by
+    /// page, 250 items a page; every other parameter set on the
+    /// builder goes with each page. A failed page is yielded once
+    /// and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Thing, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_with(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Thing, Error<sailpoint_runtime::ApiError>>,
+    > {
+        sailpoint_runtime::offset_stream(
+            paging,
+            move |offset, limit| {
+                let page = self.clone().offset(offset).limit(limit);
+                async move { page.send().await.map(ResponseValue::into_inner) }
+            },
+        )
+    }
+}
 /**Builder for [`ClientThingsExt::get_thing`]
 
 [`ClientThingsExt::get_thing`]: super::ClientThingsExt::get_thing*/

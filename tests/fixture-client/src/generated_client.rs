@@ -109,6 +109,19 @@ impl ClientFilesExt for Client {
     }
 }
 pub trait ClientThingsExt {
+    /**An offset-paged list
+
+Sends a `GET` request to `/things`
+
+```ignore
+let response = client.list_things()
+    .filters(filters)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    fn list_things(&self) -> builder::ListThings<'_>;
     /**A thing, or nothing yet (mixed 200 and 204)
 
 Sends a `GET` request to `/things/{id}`
@@ -159,6 +172,9 @@ let response = client.get_thing_tree()
     fn get_thing_tree(&self) -> builder::GetThingTree<'_>;
 }
 impl ClientThingsExt for Client {
+    fn list_things(&self) -> builder::ListThings<'_> {
+        builder::ListThings::new(self)
+    }
     fn get_thing(&self) -> builder::GetThing<'_> {
         builder::GetThing::new(self)
     }
@@ -208,6 +224,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_things",
+        sailpoint_runtime::Operation {
+            id: "listThings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
         },
     ),
     (

@@ -1,0 +1,108 @@
+//! Gives every list operation paged by `limit` and `offset` query
+//! parameters a `.stream()` of its items: SailPoint pages this way
+//! everywhere, and progenitor only generates streams for Dropshot-style
+//! pagination. The paging itself is `sailpoint_runtime::offset_stream`.
+
+use quote::quote;
+use syn::{GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
+
+use crate::error::Error;
+
+/// Adds `stream` and `stream_with` to each builder in `builder` that has
+/// `limit` and `offset` fields and sends for a JSON array. Returns the
+/// builders changed, sorted.
+pub fn add_streams(builder: &mut [Item]) -> Result<Vec<String>, Error> {
+    let paged: Vec<String> = builder
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s),
+            _ => None,
+        })
+        .filter(|s| {
+            let names: Vec<String> = s
+                .fields
+                .iter()
+                .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+                .collect();
+            names.iter().any(|n| n == "limit") && names.iter().any(|n| n == "offset")
+        })
+        .map(|s| s.ident.to_string())
+        .collect();
+    let mut changed = Vec::new();
+    for item in builder.iter_mut() {
+        let Item::Impl(implementation) = item else {
+            continue;
+        };
+        let Type::Path(self_type) = &*implementation.self_ty else {
+            continue;
+        };
+        let Some(name) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        if implementation.trait_.is_some() || !paged.contains(&name) {
+            continue;
+        }
+        let Some(item_type) = implementation.items.iter().find_map(|member| match member {
+            ImplItem::Fn(f) if f.sig.ident == "send" => listed_item(&f.sig.output),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let methods: syn::ItemImpl = syn::parse2(quote! {
+            impl X {
+                /// Streams every item of every page, fetching pages lazily
+                /// (one ahead at most) with `limit` and `offset` set page by
+                /// page, 250 items a page; every other parameter set on the
+                /// builder goes with each page. A failed page is yielded once
+                /// and ends the stream. [`stream_with`](Self::stream_with)
+                /// sets another page size or a cap.
+                pub fn stream(
+                    self,
+                ) -> ::futures::stream::BoxStream<'a, Result<#item_type, Error<sailpoint_runtime::ApiError>>> {
+                    self.stream_with(sailpoint_runtime::Paging::default())
+                }
+
+                /// [`stream`](Self::stream) with the page size and cap of `paging`.
+                pub fn stream_with(
+                    self,
+                    paging: sailpoint_runtime::Paging,
+                ) -> ::futures::stream::BoxStream<'a, Result<#item_type, Error<sailpoint_runtime::ApiError>>> {
+                    sailpoint_runtime::offset_stream(paging, move |offset, limit| {
+                        let page = self.clone().offset(offset).limit(limit);
+                        async move { page.send().await.map(ResponseValue::into_inner) }
+                    })
+                }
+            }
+        })
+        .map_err(|e| Error::Internal(format!("stream methods do not parse: {e}")))?;
+        implementation.items.extend(methods.items);
+        changed.push(name);
+    }
+    changed.sort();
+    Ok(changed)
+}
+
+/// `T` of `-> Result<ResponseValue<Vec<T>>, _>`.
+fn listed_item(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let value = first_generic(ty, "Result")?;
+    let list = first_generic(&value, "ResponseValue")?;
+    first_generic(&list, "Vec")
+}
+
+fn first_generic(ty: &Type, outer: &str) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != outer {
+        return None;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
