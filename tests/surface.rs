@@ -52,6 +52,22 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
             "{version}: scopes in docs"
         );
 
+        // Every `.stream()` is over a list, and the count is reviewed.
+        let paginated: Vec<&str> = output
+            .surface
+            .iter()
+            .filter(|row| row.paginated)
+            .map(|row| row.success_type.as_str())
+            .collect();
+        assert!(
+            paginated.iter().all(|ty| ty.starts_with("Vec<")),
+            "{version}: a stream over a non-list: {paginated:?}"
+        );
+        insta::assert_snapshot!(
+            format!("paginated_operations_{version}"),
+            paginated.len().to_string()
+        );
+
         let tsv: String = output
             .surface
             .iter()

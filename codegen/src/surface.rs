@@ -19,12 +19,14 @@ pub struct SurfaceRow {
     pub request_body: String,
     pub success_type: String,
     pub experimental: bool,
+    /// The builder has `.stream()` (a `limit`/`offset` list).
+    pub paginated: bool,
 }
 
 impl SurfaceRow {
     pub fn to_tsv(&self) -> String {
         format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.operation_id,
             self.method,
             self.path,
@@ -32,7 +34,8 @@ impl SurfaceRow {
             self.tag,
             self.request_body,
             self.success_type,
-            if self.experimental { "yes" } else { "no" }
+            if self.experimental { "yes" } else { "no" },
+            if self.paginated { "stream" } else { "-" }
         )
     }
 }
@@ -50,7 +53,9 @@ pub fn surface(document: &Value, plan: &Plan, generated: &syn::File) -> Vec<Surf
                 .and_then(Value::as_array)
                 .map(|t| t.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
+            let builder = OperationKey::new(id.as_str()).builder_name();
             Some(SurfaceRow {
+                paginated: builder_has_fn(generated, &builder, "stream"),
                 rust_method: OperationKey::new(id.as_str()).method_name(),
                 success_type: success_type(
                     generated,
@@ -93,9 +98,8 @@ fn body_kind(operation: &Value, plan: &Plan, id: &str) -> String {
     kinds.join("|")
 }
 
-/// `T` of `send(self) -> Result<ResponseValue<T>, Error<E>>` in the
-/// builder named `builder`.
-fn success_type(file: &syn::File, builder: &str) -> Option<String> {
+/// The method `name` of the builder named `builder`.
+fn builder_fn<'f>(file: &'f syn::File, builder: &str, name: &str) -> Option<&'f syn::ImplItemFn> {
     let module = file.items.iter().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
         _ => None,
@@ -110,21 +114,27 @@ fn success_type(file: &syn::File, builder: &str) -> Option<String> {
         if path.path.segments.last()?.ident != builder {
             return None;
         }
-        imp.items.iter().find_map(|item| {
-            let syn::ImplItem::Fn(f) = item else {
-                return None;
-            };
-            if f.sig.ident != "send" {
-                return None;
-            }
-            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
-                return None;
-            };
-            let ok = first_generic(ty)?; // ResponseValue<T>
-            let inner = first_generic(&ok)?;
-            Some(tidy(&inner.to_token_stream().to_string()))
+        imp.items.iter().find_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+            _ => None,
         })
     })
+}
+
+fn builder_has_fn(file: &syn::File, builder: &str, name: &str) -> bool {
+    builder_fn(file, builder, name).is_some()
+}
+
+/// `T` of `send(self) -> Result<ResponseValue<T>, Error<E>>` in the
+/// builder named `builder`.
+fn success_type(file: &syn::File, builder: &str) -> Option<String> {
+    let send = builder_fn(file, builder, "send")?;
+    let syn::ReturnType::Type(_, ty) = &send.sig.output else {
+        return None;
+    };
+    let ok = first_generic(ty)?; // ResponseValue<T>
+    let inner = first_generic(&ok)?;
+    Some(tidy(&inner.to_token_stream().to_string()))
 }
 
 fn first_generic(ty: &syn::Type) -> Option<syn::Type> {
