@@ -13,6 +13,7 @@ pub mod custom;
 pub mod docs;
 pub mod field_collisions;
 pub mod hooks;
+pub mod models;
 pub mod names;
 pub mod progenitor;
 pub mod split;
@@ -57,6 +58,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
         custom_report.push((op.key.clone(), reasons.join(", ")));
     }
+    models::post_process(&mut types)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 

@@ -70470,7 +70470,7 @@ impl<'a> DeleteFormDefinition<'a> {
     ///Sends a `DELETE` request to `/form-definitions/{formDefinitionID}`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Nil>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, form_definition_id } = self;
         let form_definition_id = form_definition_id.map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -70501,7 +70501,7 @@ impl<'a> DeleteFormDefinition<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => ResponseValue::from_response(response).await,
+            204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
