@@ -1,6 +1,7 @@
 //! Maintainer tasks for the SailPoint SDK workspace: `cargo xtask <command>`.
 
 mod bundle;
+mod conformance;
 mod regen;
 mod surface;
 mod vendor;
@@ -28,6 +29,8 @@ enum Command {
     Bundle(bundle::Args),
     /// Generate the client crates from the vendored specs (`--check`: verify).
     Regen(regen::Args),
+    /// Decode and re-encode every example of the specs; print the figures.
+    Conformance(conformance::Args),
     /// List the generated surface of one version, one operation a line.
     Surface(surface::Args),
 }
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Command::Bundle(args) => bundle::run(args),
         Command::Regen(args) => regen::run(args),
         Command::Surface(args) => surface::run(args),
+        Command::Conformance(args) => conformance::run(args),
     };
     match result {
         Ok(code) => code,
