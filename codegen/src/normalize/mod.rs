@@ -25,6 +25,7 @@ pub mod nullable_components;
 pub mod path_parameters;
 pub mod privilege_criteria_property;
 pub mod read_only_required;
+pub mod uuid_strings;
 pub mod vacuous_constraints;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,6 +74,7 @@ pub const PASSES: &[Pass] = &[
     privilege_criteria_property::PASS,
     enum_value_punctuation::PASS,
     enum_values::PASS,
+    uuid_strings::PASS,
     invalid_defaults::PASS,
     vacuous_constraints::PASS,
     nullable_components::PASS,

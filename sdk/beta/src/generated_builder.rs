@@ -15396,7 +15396,7 @@ impl<'a> StartIdentitiesInvite<'a> {
 #[derive(Debug, Clone)]
 pub struct SendIdentityVerificationAccountToken<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::builder::SendAccountVerificationRequest, String>,
 }
 impl<'a> SendIdentityVerificationAccountToken<'a> {
@@ -15409,11 +15409,13 @@ impl<'a> SendIdentityVerificationAccountToken<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -17168,7 +17170,7 @@ impl<'a> ShowGenerateIdentityPreview<'a> {
 #[derive(Debug, Clone)]
 pub struct GetIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -17181,12 +17183,12 @@ impl<'a> GetIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -17257,7 +17259,7 @@ impl<'a> GetIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -17270,12 +17272,12 @@ impl<'a> DeleteIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -17346,7 +17348,7 @@ impl<'a> DeleteIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct UpdateIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
 }
 impl<'a> UpdateIdentityProfile<'a> {
@@ -17361,12 +17363,12 @@ impl<'a> UpdateIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -17451,7 +17453,7 @@ impl<'a> UpdateIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct GetDefaultIdentityAttributeConfig<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -17464,12 +17466,12 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -17540,7 +17542,7 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
 #[derive(Debug, Clone)]
 pub struct SyncIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> SyncIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -17553,12 +17555,12 @@ impl<'a> SyncIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -20222,7 +20224,7 @@ impl<'a> GetNonEmployeeRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteNonEmployeeRequest<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteNonEmployeeRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -20233,11 +20235,13 @@ impl<'a> DeleteNonEmployeeRequest<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `DELETE` request to `/non-employee-requests/{id}`
@@ -33648,9 +33652,9 @@ impl<'a> ExportRoleMiningPotentialRoleAsync<'a> {
 #[derive(Debug, Clone)]
 pub struct ExportRoleMiningPotentialRoleStatus<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -33663,35 +33667,37 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -33758,9 +33764,9 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
 #[derive(Debug, Clone)]
 pub struct DownloadRoleMiningPotentialRoleZip<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -33773,35 +33779,37 @@ impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -58108,7 +58116,7 @@ impl<'a> DeleteIcon<'a> {
 #[derive(Debug, Clone)]
 pub struct GetSedBatchStats<'a> {
     client: &'a super::Client,
-    batch_id: Result<::uuid::Uuid, String>,
+    batch_id: Result<::std::string::String, String>,
 }
 impl<'a> GetSedBatchStats<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -58119,12 +58127,13 @@ impl<'a> GetSedBatchStats<'a> {
     }
     pub fn batch_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.batch_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                "conversion to `:: std :: string :: String` for batch_id failed"
+                    .to_string()
             });
         self
     }
@@ -58820,7 +58829,7 @@ impl<'a> ListSeds<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchSed<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::SedPatch>, String>,
 }
 impl<'a> PatchSed<'a> {
@@ -58833,11 +58842,13 @@ impl<'a> PatchSed<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -59128,7 +59139,7 @@ impl<'a> CreateLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct GetLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> GetLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -59139,12 +59150,13 @@ impl<'a> GetLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -59210,7 +59222,7 @@ impl<'a> GetLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct PutLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
     body: Result<types::builder::LauncherRequest, String>,
 }
 impl<'a> PutLauncher<'a> {
@@ -59223,12 +59235,13 @@ impl<'a> PutLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -59320,7 +59333,7 @@ impl<'a> PutLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -59331,12 +59344,13 @@ impl<'a> DeleteLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -59402,7 +59416,7 @@ impl<'a> DeleteLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct StartLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> StartLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -59413,12 +59427,13 @@ impl<'a> StartLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }

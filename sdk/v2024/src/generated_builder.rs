@@ -18599,7 +18599,7 @@ impl<'a> ImportIdentityProfiles<'a> {
 #[derive(Debug, Clone)]
 pub struct GetIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18612,12 +18612,12 @@ impl<'a> GetIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18688,7 +18688,7 @@ impl<'a> GetIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18701,12 +18701,12 @@ impl<'a> DeleteIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18777,7 +18777,7 @@ impl<'a> DeleteIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct UpdateIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
 }
 impl<'a> UpdateIdentityProfile<'a> {
@@ -18792,12 +18792,12 @@ impl<'a> UpdateIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18882,7 +18882,7 @@ impl<'a> UpdateIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct GetDefaultIdentityAttributeConfig<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18895,12 +18895,12 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18971,7 +18971,7 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
 #[derive(Debug, Clone)]
 pub struct SyncIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> SyncIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18984,12 +18984,12 @@ impl<'a> SyncIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -20151,7 +20151,7 @@ impl<'a> UpdateManagedCluster<'a> {
 #[derive(Debug, Clone)]
 pub struct GetClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> GetClientLogConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -20162,11 +20162,13 @@ impl<'a> GetClientLogConfiguration<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `GET` request to `/managed-clusters/{id}/log-config`
@@ -20243,7 +20245,7 @@ impl<'a> GetClientLogConfiguration<'a> {
 #[derive(Debug, Clone)]
 pub struct PutClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::PutClientLogConfigurationBody, String>,
 }
 impl<'a> PutClientLogConfiguration<'a> {
@@ -20256,11 +20258,13 @@ impl<'a> PutClientLogConfiguration<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -20343,7 +20347,7 @@ impl<'a> PutClientLogConfiguration<'a> {
 #[derive(Debug, Clone)]
 pub struct Update<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> Update<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -20354,11 +20358,13 @@ impl<'a> Update<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `POST` request to `/managed-clusters/{id}/manualUpgrade`
@@ -23925,7 +23931,7 @@ impl<'a> GetNonEmployeeRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteNonEmployeeRequest<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteNonEmployeeRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -23936,11 +23942,13 @@ impl<'a> DeleteNonEmployeeRequest<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `DELETE` request to `/non-employee-requests/{id}`
@@ -53353,7 +53361,7 @@ impl<'a> StartIdentitiesInvite<'a> {
 #[derive(Debug, Clone)]
 pub struct SendIdentityVerificationAccountToken<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::builder::SendAccountVerificationRequest, String>,
 }
 impl<'a> SendIdentityVerificationAccountToken<'a> {
@@ -53366,11 +53374,13 @@ impl<'a> SendIdentityVerificationAccountToken<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -54389,7 +54399,7 @@ impl<'a> CreateLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct GetLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> GetLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -54400,12 +54410,13 @@ impl<'a> GetLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -54471,7 +54482,7 @@ impl<'a> GetLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct PutLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
     body: Result<types::builder::LauncherRequest, String>,
 }
 impl<'a> PutLauncher<'a> {
@@ -54484,12 +54495,13 @@ impl<'a> PutLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -54581,7 +54593,7 @@ impl<'a> PutLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -54592,12 +54604,13 @@ impl<'a> DeleteLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -54663,7 +54676,7 @@ impl<'a> DeleteLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct StartLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> StartLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -54674,12 +54687,13 @@ impl<'a> StartLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -63060,9 +63074,9 @@ impl<'a> ExportRoleMiningPotentialRoleAsync<'a> {
 #[derive(Debug, Clone)]
 pub struct ExportRoleMiningPotentialRoleStatus<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -63075,35 +63089,37 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -63170,9 +63186,9 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
 #[derive(Debug, Clone)]
 pub struct DownloadRoleMiningPotentialRoleZip<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -63185,35 +63201,37 @@ impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -72445,7 +72463,7 @@ impl<'a> DeleteIcon<'a> {
 #[derive(Debug, Clone)]
 pub struct GetSedBatchStats<'a> {
     client: &'a super::Client,
-    batch_id: Result<::uuid::Uuid, String>,
+    batch_id: Result<::std::string::String, String>,
 }
 impl<'a> GetSedBatchStats<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -72456,12 +72474,13 @@ impl<'a> GetSedBatchStats<'a> {
     }
     pub fn batch_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.batch_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                "conversion to `:: std :: string :: String` for batch_id failed"
+                    .to_string()
             });
         self
     }
@@ -73172,7 +73191,7 @@ impl<'a> ListSeds<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchSed<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::SedPatch>, String>,
 }
 impl<'a> PatchSed<'a> {
@@ -73185,11 +73204,13 @@ impl<'a> PatchSed<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
