@@ -7,6 +7,7 @@
 //! files. [`pipeline`] runs them in order for one version.
 
 pub mod bundle;
+pub mod conformance;
 pub mod drift;
 pub mod error;
 pub mod generate;

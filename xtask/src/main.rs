@@ -1,6 +1,7 @@
 //! Maintainer tasks for the SailPoint SDK workspace: `cargo xtask <command>`.
 
 mod bundle;
+mod conformance;
 mod drift;
 mod regen;
 mod surface;
@@ -29,6 +30,8 @@ enum Command {
     Bundle(bundle::Args),
     /// Generate the client crates from the vendored specs (`--check`: verify).
     Regen(regen::Args),
+    /// Decode and re-encode every example of the specs; print the figures.
+    Conformance(conformance::Args),
     /// List the generated surface of one version, one operation a line.
     Surface(surface::Args),
     /// Compare the vendored specs with upstream: a semantic changelog (exit 0 none, 1 drift, 2 error).
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Regen(args) => regen::run(args),
         Command::Surface(args) => surface::run(args),
         Command::Drift(args) => drift::run(args),
+        Command::Conformance(args) => conformance::run(args),
     };
     match result {
         Ok(code) => code,

@@ -18,6 +18,7 @@ pub mod custom;
 pub mod docs;
 pub mod field_collisions;
 pub mod hooks;
+pub mod models;
 pub mod names;
 pub mod pagination;
 pub mod progenitor;
@@ -76,6 +77,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let json_successes = success_bodies::has_json_success(&progenitor_document);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
     let paginated = pagination::add_streams(&mut builder)?;
+    models::post_process(&mut types)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 

@@ -10,6 +10,7 @@
 mod walk;
 
 pub mod empty_security;
+pub mod enum_value_punctuation;
 pub mod enum_values;
 pub mod error_responses;
 pub mod experimental_header;
@@ -19,9 +20,12 @@ pub mod invalid_schema_types;
 pub mod json_patch_bodies;
 pub mod media_types_without_schema;
 pub mod missing_operation_ids;
+pub mod no_content_bodies;
 pub mod nullable_components;
 pub mod path_parameters;
 pub mod privilege_criteria_property;
+pub mod read_only_required;
+pub mod uuid_strings;
 pub mod vacuous_constraints;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,15 +72,19 @@ pub const PASSES: &[Pass] = &[
     empty_security::PASS,
     invalid_schema_types::PASS,
     privilege_criteria_property::PASS,
+    enum_value_punctuation::PASS,
     enum_values::PASS,
+    uuid_strings::PASS,
     invalid_defaults::PASS,
     vacuous_constraints::PASS,
     nullable_components::PASS,
     inline_type_names::PASS,
+    no_content_bodies::PASS,
     media_types_without_schema::PASS,
     path_parameters::PASS,
     experimental_header::PASS,
     json_patch_bodies::PASS,
+    read_only_required::PASS,
     error_responses::PASS,
 ];
 

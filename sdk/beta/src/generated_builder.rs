@@ -16465,7 +16465,7 @@ impl<'a> StartIdentitiesInvite<'a> {
 #[derive(Debug, Clone)]
 pub struct SendIdentityVerificationAccountToken<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::builder::SendAccountVerificationRequest, String>,
 }
 impl<'a> SendIdentityVerificationAccountToken<'a> {
@@ -16478,11 +16478,13 @@ impl<'a> SendIdentityVerificationAccountToken<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -18297,7 +18299,7 @@ impl<'a> ShowGenerateIdentityPreview<'a> {
 #[derive(Debug, Clone)]
 pub struct GetIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18310,12 +18312,12 @@ impl<'a> GetIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18386,7 +18388,7 @@ impl<'a> GetIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18399,12 +18401,12 @@ impl<'a> DeleteIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18475,7 +18477,7 @@ impl<'a> DeleteIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct UpdateIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
 }
 impl<'a> UpdateIdentityProfile<'a> {
@@ -18490,12 +18492,12 @@ impl<'a> UpdateIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18580,7 +18582,7 @@ impl<'a> UpdateIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct GetDefaultIdentityAttributeConfig<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18593,12 +18595,12 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -18669,7 +18671,7 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
 #[derive(Debug, Clone)]
 pub struct SyncIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> SyncIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18682,12 +18684,12 @@ impl<'a> SyncIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -21471,7 +21473,7 @@ impl<'a> GetNonEmployeeRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteNonEmployeeRequest<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteNonEmployeeRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -21482,11 +21484,13 @@ impl<'a> DeleteNonEmployeeRequest<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `DELETE` request to `/non-employee-requests/{id}`
@@ -35579,9 +35583,9 @@ impl<'a> ExportRoleMiningPotentialRoleAsync<'a> {
 #[derive(Debug, Clone)]
 pub struct ExportRoleMiningPotentialRoleStatus<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -35594,35 +35598,37 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -35689,9 +35695,9 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
 #[derive(Debug, Clone)]
 pub struct DownloadRoleMiningPotentialRoleZip<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -35704,35 +35710,37 @@ impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -58325,7 +58333,7 @@ impl<'a> DeleteFormDefinition<'a> {
     ///Sends a `DELETE` request to `/form-definitions/{formDefinitionID}`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Nil>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, form_definition_id } = self;
         let form_definition_id = form_definition_id.map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -58356,7 +58364,7 @@ impl<'a> DeleteFormDefinition<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => sailpoint_runtime::decode_success(response).await,
+            204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -61393,7 +61401,7 @@ impl<'a> DeleteIcon<'a> {
 #[derive(Debug, Clone)]
 pub struct GetSedBatchStats<'a> {
     client: &'a super::Client,
-    batch_id: Result<::uuid::Uuid, String>,
+    batch_id: Result<::std::string::String, String>,
 }
 impl<'a> GetSedBatchStats<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -61404,12 +61412,13 @@ impl<'a> GetSedBatchStats<'a> {
     }
     pub fn batch_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.batch_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                "conversion to `:: std :: string :: String` for batch_id failed"
+                    .to_string()
             });
         self
     }
@@ -62135,7 +62144,7 @@ impl<'a> ListSeds<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchSed<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::SedPatch>, String>,
 }
 impl<'a> PatchSed<'a> {
@@ -62148,11 +62157,13 @@ impl<'a> PatchSed<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -62443,7 +62454,7 @@ impl<'a> CreateLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct GetLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> GetLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -62454,12 +62465,13 @@ impl<'a> GetLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -62525,7 +62537,7 @@ impl<'a> GetLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct PutLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
     body: Result<types::builder::LauncherRequest, String>,
 }
 impl<'a> PutLauncher<'a> {
@@ -62538,12 +62550,13 @@ impl<'a> PutLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -62635,7 +62648,7 @@ impl<'a> PutLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -62646,12 +62659,13 @@ impl<'a> DeleteLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -62717,7 +62731,7 @@ impl<'a> DeleteLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct StartLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> StartLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -62728,12 +62742,13 @@ impl<'a> StartLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }

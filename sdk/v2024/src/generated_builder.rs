@@ -19421,7 +19421,7 @@ impl<'a> ImportIdentityProfiles<'a> {
 #[derive(Debug, Clone)]
 pub struct GetIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -19434,12 +19434,12 @@ impl<'a> GetIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -19510,7 +19510,7 @@ impl<'a> GetIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -19523,12 +19523,12 @@ impl<'a> DeleteIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -19599,7 +19599,7 @@ impl<'a> DeleteIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct UpdateIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
 }
 impl<'a> UpdateIdentityProfile<'a> {
@@ -19614,12 +19614,12 @@ impl<'a> UpdateIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -19704,7 +19704,7 @@ impl<'a> UpdateIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct GetDefaultIdentityAttributeConfig<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -19717,12 +19717,12 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -19793,7 +19793,7 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
 #[derive(Debug, Clone)]
 pub struct SyncIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> SyncIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -19806,12 +19806,12 @@ impl<'a> SyncIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -21033,7 +21033,7 @@ impl<'a> UpdateManagedCluster<'a> {
 #[derive(Debug, Clone)]
 pub struct GetClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> GetClientLogConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -21044,11 +21044,13 @@ impl<'a> GetClientLogConfiguration<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `GET` request to `/managed-clusters/{id}/log-config`
@@ -21128,7 +21130,7 @@ impl<'a> GetClientLogConfiguration<'a> {
 #[derive(Debug, Clone)]
 pub struct PutClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::PutClientLogConfigurationBody, String>,
 }
 impl<'a> PutClientLogConfiguration<'a> {
@@ -21141,11 +21143,13 @@ impl<'a> PutClientLogConfiguration<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -21228,7 +21232,7 @@ impl<'a> PutClientLogConfiguration<'a> {
 #[derive(Debug, Clone)]
 pub struct Update<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> Update<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -21239,11 +21243,13 @@ impl<'a> Update<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `POST` request to `/managed-clusters/{id}/manualUpgrade`
@@ -25032,7 +25038,7 @@ impl<'a> GetNonEmployeeRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteNonEmployeeRequest<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteNonEmployeeRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -25043,11 +25049,13 @@ impl<'a> DeleteNonEmployeeRequest<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `DELETE` request to `/non-employee-requests/{id}`
@@ -55951,7 +55959,7 @@ impl<'a> StartIdentitiesInvite<'a> {
 #[derive(Debug, Clone)]
 pub struct SendIdentityVerificationAccountToken<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::builder::SendAccountVerificationRequest, String>,
 }
 impl<'a> SendIdentityVerificationAccountToken<'a> {
@@ -55964,11 +55972,13 @@ impl<'a> SendIdentityVerificationAccountToken<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -56987,7 +56997,7 @@ impl<'a> CreateLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct GetLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> GetLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -56998,12 +57008,13 @@ impl<'a> GetLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -57069,7 +57080,7 @@ impl<'a> GetLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct PutLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
     body: Result<types::builder::LauncherRequest, String>,
 }
 impl<'a> PutLauncher<'a> {
@@ -57082,12 +57093,13 @@ impl<'a> PutLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -57179,7 +57191,7 @@ impl<'a> PutLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -57190,12 +57202,13 @@ impl<'a> DeleteLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -57261,7 +57274,7 @@ impl<'a> DeleteLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct StartLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> StartLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -57272,12 +57285,13 @@ impl<'a> StartLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -66250,9 +66264,9 @@ impl<'a> ExportRoleMiningPotentialRoleAsync<'a> {
 #[derive(Debug, Clone)]
 pub struct ExportRoleMiningPotentialRoleStatus<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -66265,35 +66279,37 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -66360,9 +66376,9 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
 #[derive(Debug, Clone)]
 pub struct DownloadRoleMiningPotentialRoleZip<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -66375,35 +66391,37 @@ impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -74094,7 +74112,7 @@ impl<'a> DeleteFormDefinition<'a> {
     ///Sends a `DELETE` request to `/form-definitions/{formDefinitionID}`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Nil>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, form_definition_id } = self;
         let form_definition_id = form_definition_id.map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -74125,7 +74143,7 @@ impl<'a> DeleteFormDefinition<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => sailpoint_runtime::decode_success(response).await,
+            204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -76141,7 +76159,7 @@ impl<'a> DeleteIcon<'a> {
 #[derive(Debug, Clone)]
 pub struct GetSedBatchStats<'a> {
     client: &'a super::Client,
-    batch_id: Result<::uuid::Uuid, String>,
+    batch_id: Result<::std::string::String, String>,
 }
 impl<'a> GetSedBatchStats<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -76152,12 +76170,13 @@ impl<'a> GetSedBatchStats<'a> {
     }
     pub fn batch_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.batch_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                "conversion to `:: std :: string :: String` for batch_id failed"
+                    .to_string()
             });
         self
     }
@@ -76928,7 +76947,7 @@ impl<'a> ListSeds<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchSed<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::SedPatch>, String>,
 }
 impl<'a> PatchSed<'a> {
@@ -76941,11 +76960,13 @@ impl<'a> PatchSed<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self

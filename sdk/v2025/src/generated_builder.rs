@@ -18060,7 +18060,7 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::std::vec::Vec<::uuid::Uuid>>,
+        ResponseValue<::std::vec::Vec<::std::string::String>>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, resource_id, limit, offset } = self;
@@ -18129,7 +18129,7 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
         self,
     ) -> ::futures::stream::BoxStream<
         'a,
-        Result<::uuid::Uuid, Error<sailpoint_runtime::ApiError>>,
+        Result<::std::string::String, Error<sailpoint_runtime::ApiError>>,
     > {
         self.stream_with(sailpoint_runtime::Paging::default())
     }
@@ -18139,7 +18139,7 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
         paging: sailpoint_runtime::Paging,
     ) -> ::futures::stream::BoxStream<
         'a,
-        Result<::uuid::Uuid, Error<sailpoint_runtime::ApiError>>,
+        Result<::std::string::String, Error<sailpoint_runtime::ApiError>>,
     > {
         sailpoint_runtime::offset_stream(
             paging,
@@ -18156,7 +18156,7 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
 #[derive(Debug, Clone)]
 pub struct GetDasOwnersByOwnerIdentityIdResources<'a> {
     client: &'a super::Client,
-    owner_identity_id: Result<::uuid::Uuid, String>,
+    owner_identity_id: Result<::std::string::String, String>,
     limit: Result<Option<i32>, String>,
     offset: Result<Option<i32>, String>,
 }
@@ -18171,12 +18171,12 @@ impl<'a> GetDasOwnersByOwnerIdentityIdResources<'a> {
     }
     pub fn owner_identity_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.owner_identity_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for owner_identity_id failed"
+                "conversion to `:: std :: string :: String` for owner_identity_id failed"
                     .to_string()
             });
         self
@@ -18401,8 +18401,8 @@ impl<'a> PostDasOwnersAssign<'a> {
 #[derive(Debug, Clone)]
 pub struct PostDasOwnersBySourceIdentityIdReassignByDestinationIdentityId<'a> {
     client: &'a super::Client,
-    source_identity_id: Result<::uuid::Uuid, String>,
-    destination_identity_id: Result<::uuid::Uuid, String>,
+    source_identity_id: Result<::std::string::String, String>,
+    destination_identity_id: Result<::std::string::String, String>,
 }
 impl<'a> PostDasOwnersBySourceIdentityIdReassignByDestinationIdentityId<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -18418,24 +18418,24 @@ impl<'a> PostDasOwnersBySourceIdentityIdReassignByDestinationIdentityId<'a> {
     }
     pub fn source_identity_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.source_identity_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for source_identity_id failed"
+                "conversion to `:: std :: string :: String` for source_identity_id failed"
                     .to_string()
             });
         self
     }
     pub fn destination_identity_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.destination_identity_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for destination_identity_id failed"
+                "conversion to `:: std :: string :: String` for destination_identity_id failed"
                     .to_string()
             });
         self
@@ -21913,7 +21913,7 @@ impl<'a> ImportIdentityProfiles<'a> {
 #[derive(Debug, Clone)]
 pub struct GetIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -21926,12 +21926,12 @@ impl<'a> GetIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -22002,7 +22002,7 @@ impl<'a> GetIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -22015,12 +22015,12 @@ impl<'a> DeleteIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -22091,7 +22091,7 @@ impl<'a> DeleteIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct UpdateIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
 }
 impl<'a> UpdateIdentityProfile<'a> {
@@ -22106,12 +22106,12 @@ impl<'a> UpdateIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -22196,7 +22196,7 @@ impl<'a> UpdateIdentityProfile<'a> {
 #[derive(Debug, Clone)]
 pub struct GetDefaultIdentityAttributeConfig<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -22209,12 +22209,12 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -22285,7 +22285,7 @@ impl<'a> GetDefaultIdentityAttributeConfig<'a> {
 #[derive(Debug, Clone)]
 pub struct SyncIdentityProfile<'a> {
     client: &'a super::Client,
-    identity_profile_id: Result<::uuid::Uuid, String>,
+    identity_profile_id: Result<::std::string::String, String>,
 }
 impl<'a> SyncIdentityProfile<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -22298,12 +22298,12 @@ impl<'a> SyncIdentityProfile<'a> {
     }
     pub fn identity_profile_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.identity_profile_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for identity_profile_id failed"
+                "conversion to `:: std :: string :: String` for identity_profile_id failed"
                     .to_string()
             });
         self
@@ -22587,7 +22587,7 @@ impl<'a> CreateLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct GetLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> GetLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -22598,12 +22598,13 @@ impl<'a> GetLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -22669,7 +22670,7 @@ impl<'a> GetLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct PutLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
     body: Result<types::builder::LauncherRequest, String>,
 }
 impl<'a> PutLauncher<'a> {
@@ -22682,12 +22683,13 @@ impl<'a> PutLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -22779,7 +22781,7 @@ impl<'a> PutLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -22790,12 +22792,13 @@ impl<'a> DeleteLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -22861,7 +22864,7 @@ impl<'a> DeleteLauncher<'a> {
 #[derive(Debug, Clone)]
 pub struct StartLauncher<'a> {
     client: &'a super::Client,
-    launcher_id: Result<::uuid::Uuid, String>,
+    launcher_id: Result<::std::string::String, String>,
 }
 impl<'a> StartLauncher<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -22872,12 +22875,13 @@ impl<'a> StartLauncher<'a> {
     }
     pub fn launcher_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.launcher_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for launcher_id failed".to_string()
+                "conversion to `:: std :: string :: String` for launcher_id failed"
+                    .to_string()
             });
         self
     }
@@ -24184,7 +24188,7 @@ impl<'a> UpdateManagedCluster<'a> {
 #[derive(Debug, Clone)]
 pub struct GetClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> GetClientLogConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -24195,11 +24199,13 @@ impl<'a> GetClientLogConfiguration<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `GET` request to `/managed-clusters/{id}/log-config`
@@ -24279,7 +24285,7 @@ impl<'a> GetClientLogConfiguration<'a> {
 #[derive(Debug, Clone)]
 pub struct PutClientLogConfiguration<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::PutClientLogConfigurationBody, String>,
 }
 impl<'a> PutClientLogConfiguration<'a> {
@@ -24292,11 +24298,13 @@ impl<'a> PutClientLogConfiguration<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -24379,7 +24387,7 @@ impl<'a> PutClientLogConfiguration<'a> {
 #[derive(Debug, Clone)]
 pub struct Update<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> Update<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -24390,11 +24398,13 @@ impl<'a> Update<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `POST` request to `/managed-clusters/{id}/manualUpgrade`
@@ -28283,7 +28293,7 @@ impl<'a> GetNonEmployeeRequest<'a> {
 #[derive(Debug, Clone)]
 pub struct DeleteNonEmployeeRequest<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteNonEmployeeRequest<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -28294,11 +28304,13 @@ impl<'a> DeleteNonEmployeeRequest<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     ///Sends a `DELETE` request to `/non-employee-requests/{id}`
@@ -61673,7 +61685,7 @@ impl<'a> StartIdentitiesInvite<'a> {
 #[derive(Debug, Clone)]
 pub struct SendIdentityVerificationAccountToken<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<types::builder::SendAccountVerificationRequest, String>,
 }
 impl<'a> SendIdentityVerificationAccountToken<'a> {
@@ -61686,11 +61698,13 @@ impl<'a> SendIdentityVerificationAccountToken<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -75069,9 +75083,9 @@ impl<'a> ExportRoleMiningPotentialRoleAsync<'a> {
 #[derive(Debug, Clone)]
 pub struct ExportRoleMiningPotentialRoleStatus<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -75084,35 +75098,37 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -75179,9 +75195,9 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
 #[derive(Debug, Clone)]
 pub struct DownloadRoleMiningPotentialRoleZip<'a> {
     client: &'a super::Client,
-    session_id: Result<::uuid::Uuid, String>,
-    potential_role_id: Result<::uuid::Uuid, String>,
-    export_id: Result<::uuid::Uuid, String>,
+    session_id: Result<::std::string::String, String>,
+    potential_role_id: Result<::std::string::String, String>,
+    export_id: Result<::std::string::String, String>,
 }
 impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -75194,35 +75210,37 @@ impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
     }
     pub fn session_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.session_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for session_id failed".to_string()
+                "conversion to `:: std :: string :: String` for session_id failed"
+                    .to_string()
             });
         self
     }
     pub fn potential_role_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.potential_role_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for potential_role_id failed"
+                "conversion to `:: std :: string :: String` for potential_role_id failed"
                     .to_string()
             });
         self
     }
     pub fn export_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.export_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for export_id failed".to_string()
+                "conversion to `:: std :: string :: String` for export_id failed"
+                    .to_string()
             });
         self
     }
@@ -83378,7 +83396,7 @@ impl<'a> DeleteFormDefinition<'a> {
     ///Sends a `DELETE` request to `/form-definitions/{formDefinitionID}`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Nil>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, form_definition_id } = self;
         let form_definition_id = form_definition_id.map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -83409,7 +83427,7 @@ impl<'a> DeleteFormDefinition<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => sailpoint_runtime::decode_success(response).await,
+            204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -85425,7 +85443,7 @@ impl<'a> DeleteIcon<'a> {
 #[derive(Debug, Clone)]
 pub struct GetSedBatchStats<'a> {
     client: &'a super::Client,
-    batch_id: Result<::uuid::Uuid, String>,
+    batch_id: Result<::std::string::String, String>,
 }
 impl<'a> GetSedBatchStats<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -85436,12 +85454,13 @@ impl<'a> GetSedBatchStats<'a> {
     }
     pub fn batch_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.batch_id = value
             .try_into()
             .map_err(|_| {
-                "conversion to `:: uuid :: Uuid` for batch_id failed".to_string()
+                "conversion to `:: std :: string :: String` for batch_id failed"
+                    .to_string()
             });
         self
     }
@@ -86212,7 +86231,7 @@ impl<'a> ListSeds<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchSed<'a> {
     client: &'a super::Client,
-    id: Result<::uuid::Uuid, String>,
+    id: Result<::std::string::String, String>,
     body: Result<::std::vec::Vec<types::SedPatch>, String>,
 }
 impl<'a> PatchSed<'a> {
@@ -86225,11 +86244,13 @@ impl<'a> PatchSed<'a> {
     }
     pub fn id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::uuid::Uuid>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.id = value
             .try_into()
-            .map_err(|_| "conversion to `:: uuid :: Uuid` for id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
         self
     }
     pub fn body<V>(mut self, value: V) -> Self

@@ -11,7 +11,11 @@ pub struct ErrorResponseDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub detail_code: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub messages: ::std::vec::Vec<ErrorResponseDtoMessagesItem>,
     #[serde(
         rename = "trackingId",
@@ -49,59 +53,16 @@ impl JsonPatchOperation {
     }
 }
 ///`JsonPatchOperationOp`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum JsonPatchOperationOp {
-    #[serde(rename = "add")]
     Add,
-    #[serde(rename = "remove")]
     Remove,
-    #[serde(rename = "replace")]
     Replace,
-    #[serde(rename = "move")]
     Move,
-    #[serde(rename = "copy")]
     Copy,
-    #[serde(rename = "test")]
     Test,
-}
-impl ::std::fmt::Display for JsonPatchOperationOp {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Add => f.write_str("add"),
-            Self::Remove => f.write_str("remove"),
-            Self::Replace => f.write_str("replace"),
-            Self::Move => f.write_str("move"),
-            Self::Copy => f.write_str("copy"),
-            Self::Test => f.write_str("test"),
-        }
-    }
-}
-impl ::std::str::FromStr for JsonPatchOperationOp {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "add" => Ok(Self::Add),
-            "remove" => Ok(Self::Remove),
-            "replace" => Ok(Self::Replace),
-            "move" => Ok(Self::Move),
-            "copy" => Ok(Self::Copy),
-            "test" => Ok(Self::Test),
-            _ => Err("invalid value".into()),
-        }
-    }
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
 }
 impl ::std::convert::TryFrom<&str> for JsonPatchOperationOp {
     type Error = self::error::ConversionError;
@@ -122,7 +83,11 @@ impl ::std::convert::TryFrom<::std::string::String> for JsonPatchOperationOp {
 ///`Node`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Node {
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub children: ::std::vec::Vec<Node>,
     pub name: ::std::string::String,
 }
@@ -145,43 +110,12 @@ impl Thing {
     }
 }
 ///`ThingKind`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ThingKind {
-    #[serde(rename = "SOURCE")]
     Source,
-    #[serde(rename = "ROLE")]
     Role,
-}
-impl ::std::fmt::Display for ThingKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Source => f.write_str("SOURCE"),
-            Self::Role => f.write_str("ROLE"),
-        }
-    }
-}
-impl ::std::str::FromStr for ThingKind {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "SOURCE" => Ok(Self::Source),
-            "ROLE" => Ok(Self::Role),
-            _ => Err("invalid value".into()),
-        }
-    }
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
 }
 impl ::std::convert::TryFrom<&str> for ThingKind {
     type Error = self::error::ConversionError;
@@ -205,7 +139,8 @@ pub struct UploadOptions {
     #[serde(
         rename = "excludeTypes",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::vec::Vec::is_empty",
+        deserialize_with = "null_as_default"
     )]
     pub exclude_types: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -217,43 +152,12 @@ impl UploadOptions {
     }
 }
 ///`UploadThingFileDisableOptimizationPart`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum UploadThingFileDisableOptimizationPart {
-    #[serde(rename = "true")]
     True,
-    #[serde(rename = "false")]
     False,
-}
-impl ::std::fmt::Display for UploadThingFileDisableOptimizationPart {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::True => f.write_str("true"),
-            Self::False => f.write_str("false"),
-        }
-    }
-}
-impl ::std::str::FromStr for UploadThingFileDisableOptimizationPart {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "true" => Ok(Self::True),
-            "false" => Ok(Self::False),
-            _ => Err("invalid value".into()),
-        }
-    }
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
 }
 impl ::std::convert::TryFrom<&str> for UploadThingFileDisableOptimizationPart {
     type Error = self::error::ConversionError;
@@ -713,4 +617,179 @@ pub enum ReplaceThingBody {
     Json(Thing),
     ///Sent as `application/json-patch+json`.
     JsonPatch(::std::vec::Vec<JsonPatchOperation>),
+}
+impl JsonPatchOperationOp {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "add",
+            Self::Remove => "remove",
+            Self::Replace => "replace",
+            Self::Move => "move",
+            Self::Copy => "copy",
+            Self::Test => "test",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "add" => ::std::option::Option::Some(Self::Add),
+            "remove" => ::std::option::Option::Some(Self::Remove),
+            "replace" => ::std::option::Option::Some(Self::Replace),
+            "move" => ::std::option::Option::Some(Self::Move),
+            "copy" => ::std::option::Option::Some(Self::Copy),
+            "test" => ::std::option::Option::Some(Self::Test),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for JsonPatchOperationOp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for JsonPatchOperationOp {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for JsonPatchOperationOp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+impl ThingKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "SOURCE",
+            Self::Role => "ROLE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for ThingKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for ThingKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for ThingKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ThingKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+impl UploadThingFileDisableOptimizationPart {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "true" => ::std::option::Option::Some(Self::True),
+            "false" => ::std::option::Option::Some(Self::False),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for UploadThingFileDisableOptimizationPart {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for UploadThingFileDisableOptimizationPart {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for UploadThingFileDisableOptimizationPart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UploadThingFileDisableOptimizationPart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+/// Reads `null` as the field's default (an empty list or map).
+fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::std::default::Default + ::serde::Deserialize<'de>,
+{
+    ::std::result::Result::Ok(
+        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
+            .unwrap_or_default(),
+    )
 }

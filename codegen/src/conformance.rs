@@ -1,0 +1,471 @@
+//! The examples of a normalized spec, each with the generated Rust type it
+//! should decode into: the data of the conformance suite
+//! (`tests/conformance.rs`, `cargo xtask conformance`).
+//!
+//! Collected: every schema component's `example`; an example built from the
+//! property-level `example`s of each object component (where every required
+//! property has one, directly or through a `$ref`); and every `example` and
+//! `examples.*.value` of a JSON request or response body. Locations are JSON
+//! pointers into the normalized document, as in `NORMALIZATION.md`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::bundle::bundle;
+use crate::error::Error;
+use crate::generate::names::pascal;
+use crate::load::Loader;
+use crate::normalize::{PassContext, normalize};
+use crate::openapi::{is_json_media_type, is_success_or_default, operations};
+use crate::pointer::JsonPointer;
+use crate::versions::ApiVersion;
+
+/// One example and where it should decode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// JSON pointer of the example (for a built one, of the object schema's
+    /// `properties`).
+    pub location: String,
+    /// The Rust type, relative to the crate root (`types::Source`,
+    /// `Vec<types::Source>`), or why there is none.
+    pub target: Result<String, String>,
+    pub json: Value,
+}
+
+const COMPONENTS: &str = "#/components/schemas/";
+
+/// The examples of one version's normalized spec, typed by the names in its
+/// rendered `generated_types.rs`.
+pub fn examples_of_version(
+    loader: &Loader,
+    version: ApiVersion,
+    generated_types: &str,
+) -> Result<Vec<Example>, Error> {
+    let bundle = bundle(loader, &version.root())?;
+    let normalized = normalize(
+        version.name(),
+        &PassContext::for_version(version),
+        bundle.document,
+    )?;
+    Ok(collect(&normalized.document, &type_names(generated_types)))
+}
+
+/// Every example of `document`. `types` holds the names of the crate's
+/// generated types (`pub struct`/`pub enum`/`pub type` of `types`).
+pub fn collect(document: &Value, types: &BTreeSet<String>) -> Vec<Example> {
+    let mut out = Vec::new();
+    let empty = Map::new();
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    for (name, schema) in schemas {
+        let pointer = JsonPointer::from_segments(["components", "schemas", name]);
+        let target = component_type(name, types);
+        if let Some(example) = schema.get("example") {
+            out.push(Example {
+                location: pointer.child("example").to_string(),
+                target: target.clone(),
+                json: example.clone(),
+            });
+        }
+        if let Some(built) = Builder::new(schemas).object(schema) {
+            out.push(Example {
+                location: pointer.child("properties").to_string(),
+                target,
+                json: built,
+            });
+        }
+    }
+    for op in operations(document) {
+        let Some(operation) = op.pointer.follow(document) else {
+            continue;
+        };
+        let mut bodies = Vec::new();
+        if let Some(body) = operation.get("requestBody") {
+            bodies.push((op.pointer.child("requestBody"), body, "Body"));
+        }
+        if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
+            for (status, response) in responses {
+                let role = if is_success_or_default(status) {
+                    "Response"
+                } else {
+                    ""
+                };
+                bodies.push((op.pointer.child("responses").child(status), response, role));
+            }
+        }
+        let base = op.id(document).map(pascal).unwrap_or_default();
+        for (pointer, body, role) in bodies {
+            let Some(content) = body.get("content").and_then(Value::as_object) else {
+                continue;
+            };
+            for (media_type, media) in content {
+                if !is_json_media_type(media_type) {
+                    continue;
+                }
+                let pointer = pointer.child("content").child(media_type);
+                // progenitor names an inline body type `<Operation>Body`
+                // and a success one `<Operation>Response`.
+                let inline = (!role.is_empty()).then(|| format!("{base}{role}"));
+                let target = media.get("schema").map_or_else(
+                    || Err("no schema".to_string()),
+                    |s| schema_type(s, inline.as_deref(), types),
+                );
+                if let Some(example) = media.get("example") {
+                    out.push(Example {
+                        location: pointer.child("example").to_string(),
+                        target: target.clone(),
+                        json: example.clone(),
+                    });
+                }
+                let Some(examples) = media.get("examples").and_then(Value::as_object) else {
+                    continue;
+                };
+                for (name, example) in examples {
+                    if let Some(value) = example.get("value") {
+                        out.push(Example {
+                            location: pointer
+                                .child("examples")
+                                .child(name)
+                                .child("value")
+                                .to_string(),
+                            target: target.clone(),
+                            json: value.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn component_type(name: &str, types: &BTreeSet<String>) -> Result<String, String> {
+    let rust = pascal(name);
+    if types.contains(&rust) {
+        Ok(format!("types::{rust}"))
+    } else {
+        Err(format!("no generated type `{rust}`"))
+    }
+}
+
+/// The Rust type of a body schema: a component, an array of one, a
+/// primitive, or the type named `inline` (and its `Item`s for an array).
+fn schema_type(
+    schema: &Value,
+    inline: Option<&str>,
+    types: &BTreeSet<String>,
+) -> Result<String, String> {
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+        return match name.strip_prefix(COMPONENTS) {
+            Some(name) => component_type(name, types),
+            None => Err(format!("reference `{name}` is not a schema component")),
+        };
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => {
+            let items = schema.get("items").ok_or("array without items")?;
+            let item = inline.map(|name| format!("{name}Item"));
+            schema_type(items, item.as_deref(), types).map(|t| format!("::std::vec::Vec<{t}>"))
+        }
+        Some("string") if schema.get("enum").is_none() && schema.get("format").is_none() => {
+            Ok("::std::string::String".into())
+        }
+        Some("integer") if schema.get("enum").is_none() => Ok("i64".into()),
+        Some("boolean") => Ok("bool".into()),
+        _ => match inline {
+            Some(name) if types.contains(name) => Ok(format!("types::{name}")),
+            _ => Err("inline schema".into()),
+        },
+    }
+}
+
+/// Builds an object example from property-level examples.
+struct Builder<'d> {
+    schemas: &'d Map<String, Value>,
+    /// Components being built, to stop at cycles.
+    stack: Vec<&'d str>,
+    /// Whether a property-level example went in (else nothing is built).
+    used_property_example: bool,
+}
+
+impl<'d> Builder<'d> {
+    fn new(schemas: &'d Map<String, Value>) -> Builder<'d> {
+        Builder {
+            schemas,
+            stack: Vec::new(),
+            used_property_example: false,
+        }
+    }
+
+    /// The example of an object component built from its properties, when
+    /// well defined: every required property has a value.
+    fn object(mut self, schema: &'d Value) -> Option<Value> {
+        let built = self.properties(schema)?;
+        self.used_property_example.then_some(built)
+    }
+
+    fn properties(&mut self, schema: &'d Value) -> Option<Value> {
+        let mut object = Map::new();
+        let members: Vec<&Value> = match schema.get("allOf").and_then(Value::as_array) {
+            Some(all) => all.iter().collect(),
+            None => vec![schema],
+        };
+        let mut any = false;
+        for member in members {
+            let member = self.resolve(member)?;
+            let props = member.get("properties").and_then(Value::as_object);
+            let required: BTreeSet<&str> = member
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if props.is_none() && member.get("allOf").is_some() {
+                let Value::Object(inner) = self.properties(member)? else {
+                    return None;
+                };
+                object.extend(inner);
+                any = true;
+                continue;
+            }
+            let props = props?;
+            any = true;
+            for (name, property) in props {
+                match self.value(property) {
+                    Some(value) => {
+                        object.insert(name.clone(), value);
+                    }
+                    None if required.contains(name.as_str()) => return None,
+                    None => {}
+                }
+            }
+            if required.iter().any(|r| !props.contains_key(*r)) {
+                return None;
+            }
+        }
+        any.then_some(Value::Object(object))
+    }
+
+    fn resolve(&self, schema: &'d Value) -> Option<&'d Value> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => self.schemas.get(r.strip_prefix(COMPONENTS)?),
+            None => Some(schema),
+        }
+    }
+
+    /// A property's example: its own, its component's, or built.
+    fn value(&mut self, property: &'d Value) -> Option<Value> {
+        if let Some(example) = property.get("example") {
+            self.used_property_example = true;
+            return Some(example.clone());
+        }
+        if let Some(r) = property.get("$ref").and_then(Value::as_str) {
+            let name = r.strip_prefix(COMPONENTS)?;
+            let schema = self.schemas.get(name)?;
+            if let Some(example) = schema.get("example") {
+                return Some(example.clone());
+            }
+            if self.stack.contains(&name) || self.stack.len() > 8 {
+                return None;
+            }
+            self.stack.push(name);
+            let built = self.value_of_schema(schema);
+            self.stack.pop();
+            return built;
+        }
+        self.value_of_schema(property)
+    }
+
+    fn value_of_schema(&mut self, schema: &'d Value) -> Option<Value> {
+        if let Some(example) = schema.get("example") {
+            return Some(example.clone());
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("array") => Some(Value::Array(vec![self.value(schema.get("items")?)?])),
+            Some("object") | None
+                if schema.get("properties").is_some() || schema.get("allOf").is_some() =>
+            {
+                self.properties(schema)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The Rust source of the table the conformance test compiles: a function
+/// `examples()` listing `(location, check function or reason, JSON)`,
+/// referring to the crate `crate_ident`. `check` and `Outcome` come from
+/// the including module.
+pub fn table_source(crate_ident: &str, examples: &[Example]) -> String {
+    let mut out = String::from(
+        "// @generated by the conformance build script from the normalized spec.\n\
+         pub fn examples() -> ::std::vec::Vec<(&'static str, ::std::result::Result<fn(&str) -> Outcome, &'static str>, &'static str)> {\n    vec![\n",
+    );
+    for example in examples {
+        let location = literal(&example.location);
+        let json = literal(&example.json.to_string());
+        let target = match &example.target {
+            Ok(ty) => format!(
+                "Ok(check::<{}> as fn(&str) -> Outcome)",
+                qualify(crate_ident, ty)
+            ),
+            Err(reason) => format!("Err({})", literal(reason)),
+        };
+        out.push_str(&format!("        ({location}, {target}, {json}),\n"));
+    }
+    out.push_str("    ]\n}\n");
+    out
+}
+
+fn qualify(crate_ident: &str, ty: &str) -> String {
+    ty.replace("types::", &format!("{crate_ident}::types::"))
+}
+
+fn literal(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// The names of the types in a rendered `generated_types.rs`: the items
+/// `pub struct`, `pub enum` and `pub type` at the file's top level.
+pub fn type_names(generated_types: &str) -> BTreeSet<String> {
+    generated_types
+        .lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "))
+                .or_else(|| line.strip_prefix("pub type "))?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn names(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn schema_property_and_body_examples_with_their_types() {
+        let doc = json!({
+            "paths": {"/s": {"get": {"responses": {
+                "200": {"content": {"application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/source-x"}},
+                    "examples": {"one": {"value": [{"id": "a"}]}}
+                }}},
+                "400": {"content": {"application/json": {
+                    "schema": {"type": "object"}, "example": {}
+                }}}
+            }}}},
+            "components": {"schemas": {
+                "source-x": {"type": "object", "required": ["id"], "example": {"id": "b"},
+                    "properties": {"id": {"type": "string", "example": "c"},
+                                   "owner": {"$ref": "#/components/schemas/Owner"}}},
+                "Owner": {"type": "object", "required": ["name"],
+                    "properties": {"name": {"type": "string"}}},
+                "Missing": {"example": 1}
+            }}
+        });
+        let found = collect(&doc, &names(&["SourceX", "Owner"]));
+        let summary: Vec<(String, Result<String, String>, Value)> = found
+            .into_iter()
+            .map(|e| (e.location, e.target, e.json))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    "/components/schemas/source-x/example".into(),
+                    Ok("types::SourceX".into()),
+                    json!({"id": "b"})
+                ),
+                // `owner` has no example and is optional: left out.
+                (
+                    "/components/schemas/source-x/properties".into(),
+                    Ok("types::SourceX".into()),
+                    json!({"id": "c"})
+                ),
+                (
+                    "/components/schemas/Missing/example".into(),
+                    Err("no generated type `Missing`".into()),
+                    json!(1)
+                ),
+                (
+                    "/paths/~1s/get/responses/200/content/application~1json/examples/one/value"
+                        .into(),
+                    Ok("::std::vec::Vec<types::SourceX>".into()),
+                    json!([{"id": "a"}])
+                ),
+                (
+                    "/paths/~1s/get/responses/400/content/application~1json/example".into(),
+                    Err("inline schema".into()),
+                    json!({})
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_bodies_take_progenitors_names() {
+        let doc = json!({"paths": {"/s": {"post": {
+            "operationId": "create-s",
+            "requestBody": {"content": {"application/json": {
+                "schema": {"type": "object"}, "example": {}}}},
+            "responses": {"200": {"content": {"application/json": {
+                "schema": {"type": "array", "items": {"type": "object"}}, "example": [{}]}}}}
+        }}}});
+        let found = collect(&doc, &names(&["CreateSBody", "CreateSResponseItem"]));
+        let targets: Vec<Result<String, String>> = found.into_iter().map(|e| e.target).collect();
+        assert_eq!(
+            targets,
+            [
+                Ok("types::CreateSBody".to_string()),
+                Ok("::std::vec::Vec<types::CreateSResponseItem>".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_required_property_without_example_builds_nothing() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"type": "object", "required": ["b"], "properties": {
+                "a": {"type": "string", "example": "x"},
+                "b": {"$ref": "#/components/schemas/A"}}}
+        }}});
+        assert_eq!(collect(&doc, &names(&["A"])), vec![]);
+    }
+
+    #[test]
+    fn table_refers_to_the_crate() {
+        let table = table_source(
+            "sailpoint_v2025",
+            &[Example {
+                location: "/x\"".into(),
+                target: Ok("::std::vec::Vec<types::A>".into()),
+                json: json!({"k": "v"}),
+            }],
+        );
+        assert!(table.contains(
+            r#"("/x\"", Ok(check::<::std::vec::Vec<sailpoint_v2025::types::A>> as fn(&str) -> Outcome), "{\"k\":\"v\"}")"#
+        ), "{table}");
+    }
+
+    #[test]
+    fn type_names_at_top_level_only() {
+        let text = "pub struct A {\n    pub struct_field: u8,\n}\npub enum B {}\npub type C = u8;\nimpl A {}\n";
+        assert_eq!(type_names(text), names(&["A", "B", "C"]));
+    }
+}

@@ -1,0 +1,110 @@
+//! `null` in fields that have a default. typify gives optional arrays and
+//! maps (and fields with a spec `default`) `#[serde(default)]` and a plain
+//! type, so an absent field decodes but `null`, which tenants send for
+//! empty lists (`"alerts": null`), fails the whole response.
+//!
+//! Rewrite: such fields also get `deserialize_with = "null_as_default"`, a
+//! function added to `types` that reads `null` as the field's default.
+//! Only a bare `default` (the type's `Default`) is handled.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::punctuated::Punctuated;
+use syn::{Item, Meta, Token, Type};
+
+const FUNCTION: &str = "null_as_default";
+
+/// Adds the function and uses it; returns how many fields use it.
+pub fn null_as_default(items: &mut Vec<Item>) -> Result<usize, String> {
+    let mut count = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        for field in s.fields.iter_mut() {
+            if is_option(&field.ty) {
+                continue;
+            }
+            for attr in field.attrs.iter_mut() {
+                if !attr.path().is_ident("serde") {
+                    continue;
+                }
+                let Ok(metas) =
+                    attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                else {
+                    continue;
+                };
+                let bare_default = metas
+                    .iter()
+                    .any(|m| matches!(m, Meta::Path(p) if p.is_ident("default")));
+                let has_with = metas.iter().any(|m| {
+                    matches!(m, Meta::NameValue(nv)
+                        if nv.path.is_ident("with") || nv.path.is_ident("deserialize_with"))
+                });
+                if bare_default && !has_with {
+                    let metas = metas.iter();
+                    *attr = syn::parse_quote!(#[serde(#(#metas,)* deserialize_with = #FUNCTION)]);
+                    count += 1;
+                }
+            }
+        }
+    }
+    if count > 0 {
+        let file: syn::File = syn::parse2(function()).map_err(|e| e.to_string())?;
+        items.extend(file.items);
+    }
+    Ok(count)
+}
+
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+        _ => false,
+    }
+}
+
+fn function() -> TokenStream {
+    quote! {
+        /// Reads `null` as the field's default (an empty list or map).
+        fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: ::std::default::Default + ::serde::Deserialize<'de>,
+        {
+            ::std::result::Result::Ok(
+                <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
+                    .unwrap_or_default(),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_defaults_of_plain_types_accept_null() {
+        let mut items = syn::parse2::<syn::File>(quote! {
+            pub struct A {
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub list: ::std::vec::Vec<u8>,
+                #[serde(default = "defaults::default_bool::<true>")]
+                pub flag: bool,
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub maybe: ::std::option::Option<u8>,
+                pub required: u8,
+            }
+        })
+        .map(|f| f.items)
+        .unwrap_or_default();
+        assert_eq!(null_as_default(&mut items), Ok(1));
+        let mut file: syn::File = syn::parse_quote!();
+        file.items = items;
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("deserialize_with = \"null_as_default\""),
+            "{text}"
+        );
+        assert_eq!(text.matches("deserialize_with").count(), 1, "{text}");
+        assert!(text.contains("fn null_as_default<"), "{text}");
+    }
+}
