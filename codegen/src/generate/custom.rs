@@ -116,8 +116,9 @@ fn rust_type(schema: &Value) -> Fallible<TokenStream> {
         if name == crate::normalize::error_responses::API_ERROR {
             return Ok(quote! { sailpoint_runtime::ApiError });
         }
+        // `crate::` so that the same path serves in `builder` and `types`.
         let ty = ident(&pascal(name));
-        return Ok(quote! { types::#ty });
+        return Ok(quote! { crate::types::#ty });
     }
     if let Some(Value::Array(all)) = schema.get("allOf")
         && let [only] = all.as_slice()
@@ -581,7 +582,6 @@ impl<'a> Extension<'a> {
         };
         let defs = variants.iter().map(|(variant, media, ty)| {
             let doc = format!("Sent as `{media}`.");
-            let ty = in_types_module(ty);
             quote! { #[doc = #doc] #variant(#ty), }
         });
         let doc = format!(
@@ -608,10 +608,7 @@ impl<'a> Extension<'a> {
                 let variant = status_variant(status);
                 let doc = format!("Status {status}.");
                 match success {
-                    Success::Json(ty) => {
-                        let ty = in_types_module(ty);
-                        quote! { #[doc = #doc] #variant(#ty), }
-                    }
+                    Success::Json(ty) => quote! { #[doc = #doc] #variant(#ty), },
                     Success::Stream => {
                         quote! { #[doc = #doc] #variant(::progenitor_client::ByteStream), }
                     }
@@ -702,12 +699,6 @@ impl Part {
             }
         }
     }
-}
-
-/// `types::X` written from inside the `types` module is `X`.
-fn in_types_module(ty: &TokenStream) -> TokenStream {
-    let text = ty.to_string().replace("types :: ", "");
-    text.parse().unwrap_or_else(|_| ty.clone())
 }
 
 fn item_name(item: &Item) -> Option<String> {

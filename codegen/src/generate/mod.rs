@@ -7,13 +7,12 @@
 //! 4. [`field_collisions`] repairs field names typify generates twice;
 //! 5. [`custom`] completes progenitor's builders of the operations it
 //!    cannot express (multipart and alternative bodies, mixed successes);
-//! 6. [`client`] makes the prelude's trait imports anonymous;
+//! 6. [`prelude`] makes the prelude's trait imports anonymous;
 //! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
 //!    the status when a body does not decode;
 //! 8. [`pagination`] gives every `limit`/`offset` list a `.stream()`;
 //! 9. [`hooks`] adds the runtime hooks and the operation table.
 
-pub mod client;
 pub mod custom;
 pub mod docs;
 pub mod field_collisions;
@@ -21,6 +20,7 @@ pub mod hooks;
 pub mod models;
 pub mod names;
 pub mod pagination;
+pub mod prelude;
 pub mod progenitor;
 pub mod split;
 pub mod success_bodies;
@@ -54,7 +54,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Internal(format!("progenitor's output does not parse: {e}")))?;
     check_names(&file, &progenitor_document)?;
-    client::polish(&mut file.items)?;
+    prelude::anonymous_trait_imports(&mut file.items)?;
 
     let field_renames = match module_mut(&mut file.items, "types") {
         Some(types) => field_collisions::rename_colliding_fields(types),

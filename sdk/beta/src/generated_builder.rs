@@ -6954,7 +6954,7 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::SearchAttributeConfig>,
+                    ::std::vec::Vec<crate::types::SearchAttributeConfig>,
                     _,
                 >(response)
                     .await?
@@ -27231,7 +27231,7 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::OutlierSummary>,
+                    ::std::vec::Vec<crate::types::OutlierSummary>,
                     _,
                 >(response)
                     .await?
@@ -27329,7 +27329,7 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::LatestOutlierSummary>,
+                    ::std::vec::Vec<crate::types::LatestOutlierSummary>,
                     _,
                 >(response)
                     .await?
@@ -40490,7 +40490,7 @@ pub struct ImportSpConfig<'a> {
     client: &'a super::Client,
     preview: Result<Option<bool>, String>,
     data: Result<sailpoint_runtime::FilePart, String>,
-    options: Result<Option<types::ImportOptions>, String>,
+    options: Result<Option<crate::types::ImportOptions>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSpConfig<'a> {
@@ -40530,13 +40530,14 @@ JSON file containing the objects to be imported.*/
     ///Sets the `options` part, sent as JSON with `Content-Type: application/json`.
     pub fn options<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ImportOptions>,
+        V: std::convert::TryInto<crate::types::ImportOptions>,
     {
         self.options = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `types::ImportOptions` for options failed".to_string()
+                "conversion to `crate::types::ImportOptions` for options failed"
+                    .to_string()
             });
         self
     }
@@ -44892,7 +44893,7 @@ pub struct ImportAccounts<'a> {
     source_id: Result<::std::string::String, String>,
     file: Result<Option<sailpoint_runtime::FilePart>, String>,
     disable_optimization: Result<
-        Option<types::ImportAccountsDisableOptimizationPart>,
+        Option<crate::types::ImportAccountsDisableOptimizationPart>,
         String,
     >,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
@@ -44939,13 +44940,13 @@ The CSV file containing the source accounts to aggregate.*/
 Use this flag to reprocess every account whether or not the data has changed.*/
     pub fn disable_optimization<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ImportAccountsDisableOptimizationPart>,
+        V: std::convert::TryInto<crate::types::ImportAccountsDisableOptimizationPart>,
     {
         self.disable_optimization = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `types::ImportAccountsDisableOptimizationPart` for disable_optimization failed"
+                "conversion to `crate::types::ImportAccountsDisableOptimizationPart` for disable_optimization failed"
                     .to_string()
             });
         self
@@ -47189,7 +47190,7 @@ impl<'a> GetPendingTasks<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::TaskStatus>,
+                    ::std::vec::Vec<crate::types::TaskStatus>,
                     _,
                 >(response)
                     .await?
@@ -50537,7 +50538,7 @@ impl<'a> StartTestTriggerInvocation<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::Invocation>,
+                    ::std::vec::Vec<crate::types::Invocation>,
                     _,
                 >(response)
                     .await?

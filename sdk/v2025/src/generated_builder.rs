@@ -24247,7 +24247,7 @@ impl<'a> GetClientLogConfiguration<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    types::ClientLogConfiguration,
+                    crate::types::ClientLogConfiguration,
                     _,
                 >(response)
                     .await?
@@ -53118,7 +53118,7 @@ impl<'a> GetSingleSearchAttributeConfig<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    types::SearchAttributeConfig,
+                    crate::types::SearchAttributeConfig,
                     _,
                 >(response)
                     .await?
@@ -68450,7 +68450,7 @@ impl<'a> GetIdentityOutlierSnapshots<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::OutlierSummary>,
+                    ::std::vec::Vec<crate::types::OutlierSummary>,
                     _,
                 >(response)
                     .await?
@@ -68548,7 +68548,7 @@ impl<'a> GetLatestIdentityOutlierSnapshots<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::LatestOutlierSummary>,
+                    ::std::vec::Vec<crate::types::LatestOutlierSummary>,
                     _,
                 >(response)
                     .await?
@@ -78124,7 +78124,7 @@ pub struct ImportSpConfig<'a> {
     client: &'a super::Client,
     preview: Result<Option<bool>, String>,
     data: Result<sailpoint_runtime::FilePart, String>,
-    options: Result<Option<types::ImportOptions>, String>,
+    options: Result<Option<crate::types::ImportOptions>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
 impl<'a> ImportSpConfig<'a> {
@@ -78164,13 +78164,14 @@ JSON file containing the objects to be imported.*/
     ///Sets the `options` part, sent as JSON with `Content-Type: application/json`.
     pub fn options<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ImportOptions>,
+        V: std::convert::TryInto<crate::types::ImportOptions>,
     {
         self.options = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `types::ImportOptions` for options failed".to_string()
+                "conversion to `crate::types::ImportOptions` for options failed"
+                    .to_string()
             });
         self
     }
@@ -79564,7 +79565,7 @@ impl<'a> GetPendingTasks<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::TaskStatus>,
+                    ::std::vec::Vec<crate::types::TaskStatus>,
                     _,
                 >(response)
                     .await?
@@ -81115,7 +81116,7 @@ impl<'a> StartTestTriggerInvocation<'a> {
         match response.status().as_u16() {
             200u16 => {
                 sailpoint_runtime::decode_success::<
-                    ::std::vec::Vec<types::Invocation>,
+                    ::std::vec::Vec<crate::types::Invocation>,
                     _,
                 >(response)
                     .await?

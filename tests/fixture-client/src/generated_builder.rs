@@ -201,7 +201,7 @@ impl<'a> GetThing<'a> {
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
-                sailpoint_runtime::decode_success::<types::Thing, _>(response)
+                sailpoint_runtime::decode_success::<crate::types::Thing, _>(response)
                     .await?
                     .map(types::GetThingResponse::Ok)
             }
@@ -417,13 +417,13 @@ pub struct UploadThingFile<'a> {
     id: Result<::std::string::String, String>,
     kind: Result<Option<types::ThingKind>, String>,
     data: Result<sailpoint_runtime::FilePart, String>,
-    options: Result<Option<types::UploadOptions>, String>,
+    options: Result<Option<crate::types::UploadOptions>, String>,
     name: Result<Option<::std::string::String>, String>,
     disable_optimization: Result<
-        Option<types::UploadThingFileDisableOptimizationPart>,
+        Option<crate::types::UploadThingFileDisableOptimizationPart>,
         String,
     >,
-    kind_part: Result<Option<types::ThingKind>, String>,
+    kind_part: Result<Option<crate::types::ThingKind>, String>,
     count: Result<Option<i32>, String>,
     dry_run: Result<Option<bool>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
@@ -482,13 +482,14 @@ The file.*/
     ///Sets the `options` part, sent as JSON with `Content-Type: application/json`.
     pub fn options<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::UploadOptions>,
+        V: std::convert::TryInto<crate::types::UploadOptions>,
     {
         self.options = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `types::UploadOptions` for options failed".to_string()
+                "conversion to `crate::types::UploadOptions` for options failed"
+                    .to_string()
             });
         self
     }
@@ -508,13 +509,13 @@ The file.*/
     ///Sets the `disableOptimization` part, sent as `text/plain`.
     pub fn disable_optimization<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::UploadThingFileDisableOptimizationPart>,
+        V: std::convert::TryInto<crate::types::UploadThingFileDisableOptimizationPart>,
     {
         self.disable_optimization = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `types::UploadThingFileDisableOptimizationPart` for disable_optimization failed"
+                "conversion to `crate::types::UploadThingFileDisableOptimizationPart` for disable_optimization failed"
                     .to_string()
             });
         self
@@ -522,13 +523,14 @@ The file.*/
     ///Sets the `kind` part, sent as `text/plain`.
     pub fn kind_part<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ThingKind>,
+        V: std::convert::TryInto<crate::types::ThingKind>,
     {
         self.kind_part = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `types::ThingKind` for kind_part failed".to_string()
+                "conversion to `crate::types::ThingKind` for kind_part failed"
+                    .to_string()
             });
         self
     }

@@ -606,7 +606,7 @@ pub mod error {
 #[derive(Debug)]
 pub enum GetThingResponse {
     ///Status 200.
-    Ok(Thing),
+    Ok(crate::types::Thing),
     ///Status 204.
     NoContent,
 }
@@ -614,9 +614,9 @@ pub enum GetThingResponse {
 #[derive(Debug, Clone)]
 pub enum ReplaceThingBody {
     ///Sent as `application/json`.
-    Json(Thing),
+    Json(crate::types::Thing),
     ///Sent as `application/json-patch+json`.
-    JsonPatch(::std::vec::Vec<JsonPatchOperation>),
+    JsonPatch(::std::vec::Vec<crate::types::JsonPatchOperation>),
 }
 impl JsonPatchOperationOp {
     /// The value as sent on the wire.

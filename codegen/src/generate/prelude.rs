@@ -8,7 +8,7 @@ use syn::{Item, UseTree};
 
 use crate::error::Error;
 
-pub fn polish(items: &mut [Item]) -> Result<(), Error> {
+pub fn anonymous_trait_imports(items: &mut [Item]) -> Result<(), Error> {
     let prelude = items
         .iter_mut()
         .find_map(|item| match item {
