@@ -354,6 +354,118 @@ fn gate_prelude(
 mod tests {
     use super::*;
 
+    use serde_json::json;
+
+    use crate::normalize::{PassContext, normalize};
+
+    fn schema_ref(name: &str) -> Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    fn get(id: &str, tags: &[&str], schema: &str) -> Value {
+        json!({"get": {"operationId": id, "tags": tags, "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": schema_ref(schema)}}}}}})
+    }
+
+    /// The `#[cfg]` right before `pub struct <name>` or `pub enum <name>`
+    /// in the generated types, or `None`.
+    fn cfg_of(types: &str, name: &str) -> Option<String> {
+        let at = types
+            .find(&format!("pub struct {name} "))
+            .or_else(|| types.find(&format!("pub enum {name} ")))
+            .unwrap_or_else(|| panic!("no type {name} in {types}"));
+        let before = &types[..at];
+        let item_start = before.rfind("}\n").map_or(0, |i| i + 2);
+        let attrs = &before[item_start..];
+        attrs
+            .lines()
+            .find(|l| l.trim_start().starts_with("#[cfg("))
+            .map(|l| l.trim().to_string())
+    }
+
+    #[test]
+    fn each_type_is_gated_by_exactly_the_tags_reaching_it() {
+        let document = json!({
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": get("getA", &["Alpha Things"], "OnlyA"),
+                "/b": get("getB", &["SP-Beta"], "OnlyB"),
+                "/both": get("getBoth", &["Alpha Things", "SP-Beta"], "Both"),
+                "/untagged": get("getUntagged", &[], "Always"),
+                "/c": get("getC", &["Gamma"], "Always"),
+            },
+            "components": {"schemas": {
+                "OnlyA": {"type": "object", "properties": {"inner": schema_ref("Inner"), "mode": {"type": "string", "enum": ["x", "y"]}}},
+                "Inner": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "OnlyB": {"type": "object", "properties": {"inner": schema_ref("Inner")}},
+                "Both": {"type": "object", "properties": {"s": {"type": "string"}}},
+                "Always": {"type": "object", "properties": {"s": {"type": "string"}}},
+                "Unused": {"type": "object", "properties": {"s": {"type": "string"}}},
+            }},
+        });
+        let normalized =
+            normalize("features", &PassContext { version: None }, document).expect("normalizes");
+        let generated = crate::generate::generate(&normalized).expect("generates");
+        let features: Vec<(&str, &str, usize)> = generated
+            .features
+            .tags
+            .iter()
+            .map(|t| (t.feature.as_str(), t.trait_ident.as_str(), t.operations))
+            .collect();
+        assert_eq!(
+            features,
+            [
+                ("alpha-things", "ClientAlphaThingsExt", 2),
+                ("gamma", "ClientGammaExt", 1),
+                ("sp-beta", "ClientSpBetaExt", 2)
+            ]
+        );
+        let alpha = &generated.features.tags[0];
+        assert_eq!(
+            alpha.builders,
+            ["GetA".to_string()].into(),
+            "GetBoth is shared"
+        );
+        let types = generated
+            .file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                Item::Mod(m) if m.ident == "types" => Some(prettyplease::unparse(&syn::File {
+                    shebang: None,
+                    frontmatter: None,
+                    attrs: vec![],
+                    items: m.content.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
+                })),
+                _ => None,
+            })
+            .expect("types");
+        assert_eq!(
+            cfg_of(&types, "OnlyA").as_deref(),
+            Some("#[cfg(feature = \"alpha-things\")]")
+        );
+        // typify's enum for the inline `mode` follows its struct.
+        assert_eq!(
+            cfg_of(&types, "OnlyAMode").as_deref(),
+            Some("#[cfg(feature = \"alpha-things\")]")
+        );
+        assert_eq!(
+            cfg_of(&types, "OnlyB").as_deref(),
+            Some("#[cfg(feature = \"sp-beta\")]")
+        );
+        let two = "#[cfg(any(feature = \"alpha-things\", feature = \"sp-beta\"))]";
+        assert_eq!(cfg_of(&types, "Inner").as_deref(), Some(two));
+        assert_eq!(cfg_of(&types, "Both").as_deref(), Some(two));
+        // Reached by the untagged operation (always compiled): no cfg.
+        assert_eq!(cfg_of(&types, "Always"), None);
+        assert_eq!(
+            cfg_of(&types, "Unused").as_deref(),
+            Some("#[cfg(feature = \"full\")]")
+        );
+    }
+
     #[test]
     fn feature_names_are_the_tag_words_in_kebab_case() {
         assert_eq!(feature_name("Configuration Hub"), "configuration-hub");
