@@ -170,12 +170,17 @@ fn check_features(version: &str, output: &codegen::pipeline::VersionOutput) {
         .iter()
         .filter_map(|v| v.as_str())
         .collect();
-    assert!(full.iter().copied().eq(tags.iter().map(String::as_str)), "{version}: full");
+    assert!(
+        full.iter().copied().eq(tags.iter().map(String::as_str)),
+        "{version}: full"
+    );
     assert_eq!(features["default"].as_array().unwrap().len(), 1);
     let lib = &output.files[LIB_FILE];
     for feature in &tags {
         assert!(
-            output.files.contains_key(&format!("{TAGS_DIR}/{feature}.rs")),
+            output
+                .files
+                .contains_key(&format!("{TAGS_DIR}/{feature}.rs")),
             "{version}: no file for {feature}"
         );
         assert!(
