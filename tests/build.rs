@@ -15,9 +15,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed={}", spec_dir.display());
     let loader = Loader::new(&spec_dir);
     for version in ApiVersion::ALL {
-        let types = root.join(format!("sdk/{}/src/generated_types.rs", version.name()));
+        // The types are split into files (`mod.rs`, one per initial); the
+        // struct builders in `builder/` are not types.
+        let types = root
+            .join("sdk")
+            .join(version.name())
+            .join(codegen::render::TYPES_DIR);
         println!("cargo::rerun-if-changed={}", types.display());
-        let text = std::fs::read_to_string(&types)?;
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&types)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        paths.retain(|p| p.extension().is_some_and(|e| e == "rs"));
+        paths.sort();
+        let mut text = String::new();
+        for path in paths {
+            text.push_str(&std::fs::read_to_string(&path)?);
+        }
         let examples = codegen::conformance::examples_of_version(&loader, version, &text)?;
         let table = codegen::conformance::table_source(&version.crate_ident(), &examples);
         write(

@@ -41,7 +41,16 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
         // Each experimental operation says so in its method docs, once.
         let experimental = output.surface.iter().filter(|row| row.experimental).count();
         assert!(experimental > 0, "{version}: no experimental operations");
-        let client_code = &output.files[codegen::render::CLIENT_FILE];
+        // The operations' docs: the client file and one file per tag.
+        let client_code: String = output
+            .files
+            .iter()
+            .filter(|(path, _)| {
+                path.as_str() == codegen::render::CLIENT_FILE
+                    || path.starts_with(codegen::render::TAGS_DIR)
+            })
+            .map(|(_, text)| text.as_str())
+            .collect();
         assert_eq!(
             client_code.matches("**Experimental:**").count(),
             experimental,
@@ -67,6 +76,8 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
             format!("paginated_operations_{version}"),
             paginated.len().to_string()
         );
+
+        check_features(version.name(), &output);
 
         let tsv: String = output
             .surface
@@ -129,4 +140,74 @@ fn recorded_progenitor_version_is_the_one_built() {
         )),
         "Cargo.lock has {entry}"
     );
+}
+
+/// The features of a generated crate are the tags of its spec: one per
+/// tag, each with its file, module and docs line; every generated file
+/// stays reviewable. The features with their operation and type counts are
+/// a snapshot.
+fn check_features(version: &str, output: &codegen::pipeline::VersionOutput) {
+    use codegen::generate::features::{FULL, feature_name};
+    use codegen::render::{LIB_FILE, MANIFEST_FILE, MAX_FILE_BYTES, TAGS_DIR};
+
+    let tags: std::collections::BTreeSet<String> = output
+        .surface
+        .iter()
+        .flat_map(|row| row.tag.split(',').filter(|t| !t.is_empty()))
+        .map(feature_name)
+        .collect();
+    let manifest: toml::Table = toml::from_str(&output.files[MANIFEST_FILE]).unwrap();
+    let features = manifest["features"].as_table().unwrap();
+    let declared: std::collections::BTreeSet<String> = features
+        .keys()
+        .filter(|f| *f != "default" && *f != FULL)
+        .cloned()
+        .collect();
+    assert_eq!(declared, tags, "{version}: features are the spec's tags");
+    let full: Vec<&str> = features[FULL]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        full.iter().copied().eq(tags.iter().map(String::as_str)),
+        "{version}: full"
+    );
+    assert_eq!(features["default"].as_array().unwrap().len(), 1);
+    let lib = &output.files[LIB_FILE];
+    for feature in &tags {
+        assert!(
+            output
+                .files
+                .contains_key(&format!("{TAGS_DIR}/{feature}.rs")),
+            "{version}: no file for {feature}"
+        );
+        assert!(
+            lib.contains(&format!("#[cfg(feature = \"{feature}\")]\n#[rustfmt::skip]\n#[path = \"generated/tags/{feature}.rs\"]")),
+            "{version}: {feature} not declared in lib.rs"
+        );
+    }
+    for (path, text) in &output.files {
+        assert!(
+            text.len() <= MAX_FILE_BYTES,
+            "{version}: {path} is {} bytes",
+            text.len()
+        );
+    }
+    // The docs table: `| `feature` | tag | operations | types |`.
+    let table: String = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! | `"))
+        .map(|l| l.replace('`', "") + "\n")
+        .collect();
+    let operations: usize = table
+        .lines()
+        .filter_map(|l| l.split(" | ").nth(2)?.parse::<usize>().ok())
+        .sum();
+    assert!(
+        operations >= output.surface.len(),
+        "{version}: {operations} operations in the features table"
+    );
+    insta::assert_snapshot!(format!("features_{version}"), table);
 }

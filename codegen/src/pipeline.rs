@@ -115,7 +115,8 @@ fn run(
     let provenance = provenance(operations_in_spec, schemas);
     let report = report_markdown(&normalized, &generated);
     let custom_operations = generated.custom.len();
-    let files = render(target, generated.file, report, &provenance)?;
+    let features = generated.features.clone();
+    let files = render(target, generated.file, &features, report, &provenance)?;
     lap("render", &mut timings);
 
     let lines = files

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use syn::{Item, ItemMod};
 
 use crate::error::Error;
+use crate::generate::features::{FULL, Features, TagFeature};
+use crate::generate::references::{Place, key_of_item};
 use crate::pointer::SpecPath;
 
 /// What render needs to know about the crate it writes.
@@ -53,9 +55,31 @@ pub struct Provenance {
 /// The files of a generated crate, by path relative to the crate directory.
 pub type CrateFiles = BTreeMap<String, String>;
 
-pub const TYPES_FILE: &str = "src/generated_types.rs";
-pub const BUILDER_FILE: &str = "src/generated_builder.rs";
-pub const CLIENT_FILE: &str = "src/generated_client.rs";
+/// Everything generated from the spec is under this directory of `src/`
+/// (besides `src/lib.rs`); regen deletes what it no longer writes there.
+pub const GENERATED_DIR: &str = "src/generated";
+/// The types: `mod.rs` with what every type needs, and one file per
+/// initial letter (`a.rs`...; struct builders in `builder/a.rs`...),
+/// included into it so that the paths stay `types::X` and
+/// `types::builder::X`.
+pub const TYPES_DIR: &str = "src/generated/types";
+pub const TYPES_FILE: &str = "src/generated/types/mod.rs";
+/// Operation builders shared by several tags or by none, and the
+/// re-exports of every tag's builders: `builder::X` for each.
+pub const BUILDER_FILE: &str = "src/generated/builder.rs";
+/// The client and everything not per tag: hooks, operation table, prelude.
+pub const CLIENT_FILE: &str = "src/generated/client.rs";
+/// One file per tag: its trait, the trait's impl, its builders.
+pub const TAGS_DIR: &str = "src/generated/tags";
+/// No generated file may be larger (bytes), to stay reviewable.
+pub const MAX_FILE_BYTES: usize = 5_000_000;
+
+/// Whether a crate-relative path is one render owns: a file of
+/// [`GENERATED_DIR`], or of the layout before it (`src/generated_*.rs`).
+pub fn is_generated_code(relative: &str) -> bool {
+    relative.starts_with("src/generated/") || relative.starts_with("src/generated_")
+}
+
 pub const LIB_FILE: &str = "src/lib.rs";
 pub const MANIFEST_FILE: &str = "Cargo.toml";
 pub const REPORT_FILE: &str = "NORMALIZATION.md";
@@ -135,33 +159,270 @@ fn module_file(module: ItemMod) -> syn::File {
 pub fn render(
     target: &CrateTarget,
     mut file: syn::File,
+    features: &Features,
     report_markdown: String,
     provenance: &Provenance,
 ) -> Result<CrateFiles, Error> {
     let types = take_module(&mut file.items, "types")?;
-    let builder = take_module(&mut file.items, "builder")?;
+    let mut builder = take_module(&mut file.items, "builder")?;
     let head = header(target, provenance);
+    let unparse = |items: Vec<Item>| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: vec![],
+            items,
+        })
+    };
     let mut files = CrateFiles::new();
-    files.insert(
-        TYPES_FILE.into(),
-        format!("{head}{}", prettyplease::unparse(&module_file(types))),
-    );
+
+    // One file per tag: the trait and its impl from the crate root, the
+    // builders only it uses from `builder`.
+    let builder_items = builder
+        .content
+        .as_mut()
+        .map(|(_, items)| std::mem::take(items))
+        .unwrap_or_default();
+    let imports: Vec<Item> = builder_items
+        .iter()
+        .filter(|item| matches!(item, Item::Use(_)))
+        .cloned()
+        .map(|mut item| {
+            if let Item::Use(u) = &mut item
+                && !u.attrs.iter().any(|a| a.path().is_ident("allow"))
+            {
+                u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+            }
+            item
+        })
+        .collect();
+    let mut shared_builders = Vec::new();
+    let mut tag_items: BTreeMap<&str, Vec<Item>> = BTreeMap::new();
+    let builder_tag: BTreeMap<&str, &TagFeature> = features
+        .tags
+        .iter()
+        .flat_map(|t| t.builders.iter().map(move |b| (b.as_str(), t)))
+        .collect();
+    for item in builder_items {
+        let tag = crate::generate::references::operation_builder_key(&item)
+            .and_then(|key| builder_tag.get(key.as_str()).copied());
+        match tag {
+            Some(tag) => tag_items.entry(&tag.feature).or_default().push(item),
+            None => shared_builders.push(item),
+        }
+    }
+    let trait_tag: BTreeMap<&str, &TagFeature> = features
+        .tags
+        .iter()
+        .map(|t| (t.trait_ident.as_str(), t))
+        .collect();
+    let mut client_items = Vec::new();
+    for item in std::mem::take(&mut file.items) {
+        let name = match &item {
+            Item::Trait(t) => Some(t.ident.to_string()),
+            Item::Impl(i) => i
+                .trait_
+                .as_ref()
+                .and_then(|t| t.0.get_ident())
+                .map(ToString::to_string),
+            _ => None,
+        };
+        match name.as_deref().and_then(|n| trait_tag.get(n)) {
+            Some(tag) => {
+                let items = tag_items.entry(&tag.feature).or_default();
+                // The trait and impl before the builders.
+                let at = items
+                    .iter()
+                    .position(|i| {
+                        !matches!(
+                            i,
+                            Item::Trait(_)
+                                | Item::Impl(syn::ItemImpl {
+                                    trait_: Some(_),
+                                    ..
+                                })
+                        )
+                    })
+                    .unwrap_or(items.len());
+                items.insert(at, item);
+            }
+            None => client_items.push(item),
+        }
+    }
+    let mut reexports = Vec::new();
+    for tag in &features.tags {
+        let Some(items) = tag_items.remove(tag.feature.as_str()) else {
+            return Err(Error::Internal(format!(
+                "tag `{}` has no trait in the generated code",
+                tag.tag
+            )));
+        };
+        let module = syn::Ident::new(&tag_module(tag), proc_macro2::Span::call_site());
+        let feature = &tag.feature;
+        if !tag.builders.is_empty() {
+            let names = tag
+                .builders
+                .iter()
+                .map(|b| syn::Ident::new(b, proc_macro2::Span::call_site()));
+            reexports.push(syn::parse_quote! {
+                #[cfg(feature = #feature)]
+                pub use super::#module::{#(#names),*};
+            });
+        }
+        let mut body: Vec<Item> = vec![syn::parse_quote! {
+            #[allow(unused_imports)]
+            use super::{builder, Client};
+        }];
+        body.extend(imports.iter().cloned());
+        body.extend(items);
+        files.insert(
+            format!("{TAGS_DIR}/{}.rs", tag.feature),
+            format!(
+                "{head}//! The `{feature}` feature: operations of the tag `{}`.\n\n{}",
+                tag.tag,
+                unparse(body)
+            ),
+        );
+    }
+    if let Some((_, content)) = builder.content.as_mut() {
+        // The imports stay, unused when every builder lives in a tag file.
+        *content = imports;
+        content.extend(
+            shared_builders
+                .into_iter()
+                .filter(|i| !matches!(i, Item::Use(_))),
+        );
+        content.extend(reexports);
+    }
     files.insert(
         BUILDER_FILE.into(),
         format!("{head}{}", prettyplease::unparse(&module_file(builder))),
     );
     files.insert(
         CLIENT_FILE.into(),
-        format!("{head}{}", prettyplease::unparse(&file)),
+        format!("{head}{}", unparse(client_items)),
     );
-    files.insert(LIB_FILE.into(), lib(target, provenance));
-    files.insert(MANIFEST_FILE.into(), manifest(target, provenance));
+    render_types(&mut files, types, &head)?;
+    files.insert(LIB_FILE.into(), lib(target, features, provenance));
+    files.insert(MANIFEST_FILE.into(), manifest(target, features, provenance));
     files.insert(REPORT_FILE.into(), report_markdown);
+    for (path, text) in &files {
+        if path.ends_with(".rs") && text.len() > MAX_FILE_BYTES {
+            return Err(Error::Internal(format!(
+                "{path} would be {} bytes, over {MAX_FILE_BYTES}: split it (codegen/src/render.rs)",
+                text.len()
+            )));
+        }
+    }
     Ok(files)
 }
 
+/// The private module of a tag's file (`tag_sp_config`).
+fn tag_module(tag: &TagFeature) -> String {
+    format!("tag_{}", tag.feature.replace('-', "_"))
+}
+
+/// The chunk file an item of `types` (or of `types::builder`) goes to: the
+/// initial of its type, or `None` for what stays in `mod.rs` (imports,
+/// the `error` and `defaults` modules, helper functions).
+fn type_chunk(item: &Item, place: Place) -> Option<char> {
+    let key = key_of_item(item, place)?;
+    let initial = key.chars().next()?;
+    initial
+        .is_ascii_uppercase()
+        .then(|| initial.to_ascii_lowercase())
+}
+
+fn render_types(files: &mut CrateFiles, types: ItemMod, head: &str) -> Result<(), Error> {
+    let mut module = types;
+    let items = module
+        .content
+        .as_mut()
+        .map(|(_, items)| std::mem::take(items))
+        .unwrap_or_default();
+    let mut kept = Vec::new();
+    let mut chunks: BTreeMap<char, Vec<Item>> = BTreeMap::new();
+    let mut builder_chunks: BTreeMap<char, Vec<Item>> = BTreeMap::new();
+    let mut builder_module = None;
+    for item in items {
+        match item {
+            Item::Mod(mut m) if m.ident == "builder" => {
+                let inner = m
+                    .content
+                    .as_mut()
+                    .map(|(_, items)| std::mem::take(items))
+                    .unwrap_or_default();
+                let mut stay = Vec::new();
+                for item in inner {
+                    match type_chunk(&item, Place::StructBuilder) {
+                        Some(c) => builder_chunks.entry(c).or_default().push(item),
+                        None => stay.push(item),
+                    }
+                }
+                for c in builder_chunks.keys() {
+                    let path = format!("builder/{c}.rs");
+                    stay.push(syn::parse_quote!(include!(#path);));
+                }
+                if let Some((_, content)) = m.content.as_mut() {
+                    *content = stay;
+                }
+                builder_module = Some(Item::Mod(m));
+            }
+            item => match type_chunk(&item, Place::Types) {
+                Some(c) => chunks.entry(c).or_default().push(item),
+                None => kept.push(item),
+            },
+        }
+    }
+    for c in chunks.keys() {
+        let path = format!("{c}.rs");
+        kept.push(syn::parse_quote!(include!(#path);));
+    }
+    kept.extend(builder_module);
+    if let Some((_, content)) = module.content.as_mut() {
+        *content = kept;
+    }
+    files.insert(
+        TYPES_FILE.into(),
+        format!("{head}{}", prettyplease::unparse(&module_file(module))),
+    );
+    let included = "// Included into `mod.rs` beside it (`include!`), so the paths stay\n// `types::X`; items carry their own `#[cfg]`.\n\n";
+    for (dir, chunks) in [("", chunks), ("builder/", builder_chunks)] {
+        for (c, items) in chunks {
+            let text = prettyplease::unparse(&syn::File {
+                shebang: None,
+                frontmatter: None,
+                attrs: vec![],
+                items,
+            });
+            files.insert(
+                format!("{TYPES_DIR}/{dir}{c}.rs"),
+                format!("{head}{included}{text}"),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The crate root: docs, and the generated files as modules.
-fn lib(target: &CrateTarget, provenance: &Provenance) -> String {
+fn lib(target: &CrateTarget, features: &Features, provenance: &Provenance) -> String {
+    let mut table = String::new();
+    let mut modules = String::new();
+    for tag in &features.tags {
+        table.push_str(&format!(
+            "//! | `{}` | {} | {} | {} |\n",
+            tag.feature,
+            tag.tag.replace('|', "\\|"),
+            tag.operations,
+            tag.types
+        ));
+        modules.push_str(&format!(
+            "#[cfg(feature = \"{feature}\")]\n#[rustfmt::skip]\n#[path = \"generated/tags/{feature}.rs\"]\nmod {module};\n#[cfg(feature = \"{feature}\")]\npub use {module}::{trait_ident};\n\n",
+            feature = tag.feature,
+            module = tag_module(tag),
+            trait_ident = tag.trait_ident,
+        ));
+    }
     format!(
         r#"// @generated by `cargo xtask regen` (codegen/src/render.rs). Do not edit.
 
@@ -182,22 +443,38 @@ fn lib(target: &CrateTarget, provenance: &Provenance) -> String {
 //! [`{short_commit}`]({repository_url}/commit/{commit}), dated {date}.
 //! The crate version's build metadata (`+spec.<date>`) carries the same
 //! date; `[package.metadata.sailpoint]` in `Cargo.toml` has the details.
-
+//!
+//! # Features
+//!
+//! One cargo feature per API tag enables that tag's trait, its operation
+//! builders and the types they reach; `{full}` (the default) enables them
+//! all. To compile only what you call:
+//! `{crate_name} = {{ version = "...", default-features = false, features = ["{example}"] }}`.
+//! A type used by several tags compiles when any of them is on; types no
+//! operation uses come with `{full}` only.
+//!
+//! | feature | tag | operations | types reached |
+//! |---|---|---:|---:|
+{table}
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
 #![allow(clippy::all)]
 
 // Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
-#[path = "generated_types.rs"]
+#[path = "generated/types/mod.rs"]
 pub mod types;
 
 #[rustfmt::skip]
-#[path = "generated_builder.rs"]
+#[path = "generated/builder.rs"]
 pub mod builder;
 
-include!("generated_client.rs");
+include!("generated/client.rs");
 
+// One module per tag, behind its feature: the tag's trait, re-exported
+// here, and the builders only its operations use (re-exported by
+// `builder`).
+{modules}
 pub use sailpoint_runtime::{{ApiError, Config, ErrorExt, Runtime}};
 
 impl Client {{
@@ -222,6 +499,9 @@ impl Client {{
         title = target.title,
         base_path = target.base_path,
         crate_ident = target.crate_ident,
+        crate_name = target.crate_name,
+        full = FULL,
+        example = features.tags.first().map_or("...", |t| t.feature.as_str()),
         root = target.root,
         repository = provenance.upstream_repository,
         repository_url = repository_url(&provenance.upstream_repository),
@@ -232,7 +512,13 @@ impl Client {{
     )
 }
 
-fn manifest(target: &CrateTarget, p: &Provenance) -> String {
+fn manifest(target: &CrateTarget, features: &Features, p: &Provenance) -> String {
+    let mut list = String::new();
+    let mut each = String::new();
+    for tag in &features.tags {
+        list.push_str(&format!("    \"{}\",\n", tag.feature));
+        each.push_str(&format!("{} = []\n", tag.feature));
+    }
     format!(
         r#"# @generated by `cargo xtask regen`. Do not edit.
 [package]
@@ -250,6 +536,12 @@ repository.workspace = true
 test = false
 doctest = false
 
+[features]
+# One feature per API tag (see the crate docs); `{full}` enables them all.
+default = ["{full}"]
+{full} = [
+{list}]
+{each}
 [dependencies]
 bytes.workspace = true
 chrono.workspace = true
@@ -295,6 +587,7 @@ schemas = {schemas}
         progenitor = PROGENITOR_VERSION,
         operations = p.operations,
         schemas = p.schemas,
+        full = FULL,
     )
 }
 
@@ -327,7 +620,7 @@ mod tests {
 
     #[test]
     fn crate_root_is_generated_from_the_target_and_states_the_spec_commit() {
-        let lib = lib(&fixture(), &provenance());
+        let lib = lib(&fixture(), &Features::default(), &provenance());
         assert!(lib.starts_with("// @generated"), "{lib}");
         assert!(
             lib.contains(
@@ -349,7 +642,7 @@ mod tests {
 
     #[test]
     fn manifest_names_the_target_crate_and_its_spec() {
-        let manifest = manifest(&fixture(), &provenance());
+        let manifest = manifest(&fixture(), &Features::default(), &provenance());
         assert!(
             manifest.contains("name = \"sailpoint-fixture\""),
             "{manifest}"

@@ -3,6 +3,7 @@
 mod bundle;
 mod conformance;
 mod drift;
+mod features;
 mod regen;
 mod surface;
 mod vendor;
@@ -36,6 +37,10 @@ enum Command {
     Surface(surface::Args),
     /// Compare the vendored specs with upstream: a semantic changelog (exit 0 none, 1 drift, 2 error).
     Drift(drift::Args),
+    /// Check every tag feature of the generated crates alone (`--no-default-features`); list failures.
+    FeatureSweep(features::SweepArgs),
+    /// Cold debug build of a generated crate: full, configuration-hub only, sources only (wall time, rustc peak memory).
+    CompileTimes(features::TimesArgs),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -58,6 +63,8 @@ fn main() -> ExitCode {
         Command::Surface(args) => surface::run(args),
         Command::Drift(args) => drift::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::FeatureSweep(args) => features::sweep(args),
+        Command::CompileTimes(args) => features::times(args),
     };
     match result {
         Ok(code) => code,

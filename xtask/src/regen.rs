@@ -290,6 +290,9 @@ const MARKER: &str = "COMMIT";
 /// The staged files inside [`STAGING`], at their paths relative to the sdk
 /// directory.
 const FILES: &str = "files";
+/// Marks a marker line as a file to delete rather than one to move in:
+/// a generated file the generator no longer writes.
+const DELETE: &str = "-";
 /// The suffix of the old scheme's temporary files, written beside targets.
 const OLD_TEMP_SUFFIX: &str = ".regen-tmp";
 /// See the module documentation.
@@ -363,6 +366,9 @@ fn remove_old_temp_files(sdk_dir: &Path) -> anyhow::Result<()> {
 fn write(crates: &[CrateDir], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut changed: Vec<(String, &str)> = Vec::new();
     for (name, files) in crates {
+        for obsolete in obsolete_files(&sdk_dir.join(name), files)? {
+            changed.push((format!("{DELETE}{name}/{obsolete}"), ""));
+        }
         for (relative, text) in files.iter() {
             let relative = format!("{name}/{relative}");
             let target = sdk_dir.join(&relative);
@@ -390,7 +396,9 @@ fn write(crates: &[CrateDir], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
 fn stage(staging: &Path, changed: &[(String, &str)]) -> anyhow::Result<()> {
     let files = staging.join(FILES);
     for (relative, text) in changed {
-        write_synced(&files.join(relative), text.as_bytes())?;
+        if !relative.starts_with(DELETE) {
+            write_synced(&files.join(relative), text.as_bytes())?;
+        }
     }
     let mut marker = String::new();
     for (relative, _) in changed {
@@ -439,7 +447,8 @@ fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
     let mut touched_dirs = std::collections::BTreeSet::new();
     // The marker names files under the sdk directory and nothing else;
     // checked whole before anything moves.
-    for (number, relative) in marker.lines().enumerate() {
+    for (number, line) in marker.lines().enumerate() {
+        let relative = line.strip_prefix(DELETE).unwrap_or(line);
         let inside = !relative.is_empty()
             && Path::new(relative)
                 .components()
@@ -454,7 +463,27 @@ fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
             );
         }
     }
-    for relative in marker.lines() {
+    for line in marker.lines() {
+        if let Some(relative) = line.strip_prefix(DELETE) {
+            let target = sdk_dir.join(relative);
+            if target.exists() {
+                std::fs::remove_file(&target)
+                    .with_context(|| format!("cannot remove {}", target.display()))?;
+                println!("  removed {}", relative_to_root(&target));
+                if let Some(parent) = target.parent() {
+                    // Gone with its last file; a directory still in use stays.
+                    let _ = std::fs::remove_dir(parent);
+                    touched_dirs.insert(parent.to_path_buf());
+                }
+                moved += 1;
+                if stop_after == Some(moved) {
+                    eprintln!("{STOP_AFTER_RENAMES}={moved}: stopping mid-swap, as a kill would");
+                    std::process::exit(3);
+                }
+            }
+            continue;
+        }
+        let relative = line;
         let staged = staging.join(FILES).join(relative);
         if !staged.exists() {
             continue;
@@ -475,12 +504,48 @@ fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
         }
     }
     // The renames must be on disk before the journal that replays them goes.
-    for dir in &touched_dirs {
+    for dir in touched_dirs.iter().filter(|d| d.exists()) {
         sync_dir(dir)?;
     }
     std::fs::remove_dir_all(&staging)
         .with_context(|| format!("cannot remove {}", staging.display()))?;
     Ok(moved)
+}
+
+/// Files under `crate_dir` that render owns (`is_generated_code`) but did
+/// not generate this time, crate-relative with `/` separators, sorted.
+fn obsolete_files(crate_dir: &Path, files: &CrateFiles) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![crate_dir.join("src")];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+        };
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot list {}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(relative) = path.strip_prefix(crate_dir) else {
+                continue;
+            };
+            let relative: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let relative = relative.join("/");
+            if codegen::render::is_generated_code(&relative) && !files.contains_key(&relative) {
+                out.push(relative);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn relative_to_root(path: &Path) -> String {
@@ -494,6 +559,13 @@ fn check(crates: &[CrateDir], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut stale = 0;
     for (name, files) in crates {
         let dir = sdk_dir.join(name);
+        for obsolete in obsolete_files(&dir, files)? {
+            stale += 1;
+            println!(
+                "stale: {} is no longer generated",
+                relative_to_root(&dir.join(obsolete))
+            );
+        }
         for (relative, text) in files.iter() {
             let target = dir.join(relative);
             let committed = std::fs::read_to_string(&target).unwrap_or_default();

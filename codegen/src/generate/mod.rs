@@ -11,10 +11,14 @@
 //! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
 //!    the status when a body does not decode;
 //! 8. [`pagination`] gives every `limit`/`offset` list a `.stream()`;
-//! 9. [`hooks`] adds the runtime hooks and the operation table.
+//! 9. [`struct_builders`] keeps typify's struct builders of request types
+//!    only;
+//! 10. [`hooks`] adds the runtime hooks and the operation table;
+//! 11. [`features`] gates each tag's code behind its cargo feature.
 
 pub mod custom;
 pub mod docs;
+pub mod features;
 pub mod field_collisions;
 pub mod hooks;
 pub mod models;
@@ -22,7 +26,9 @@ pub mod names;
 pub mod pagination;
 pub mod prelude;
 pub mod progenitor;
+pub mod references;
 pub mod split;
+pub mod struct_builders;
 pub mod success_bodies;
 
 use std::collections::BTreeSet;
@@ -44,6 +50,10 @@ pub struct Generated {
     pub custom: Vec<(OperationKey, String)>,
     /// Builders given a `.stream()` by [`pagination`].
     pub paginated: Vec<String>,
+    /// Struct builders kept and dropped by [`struct_builders`].
+    pub struct_builders: struct_builders::Trimmed,
+    /// The cargo feature of each tag, from [`features`].
+    pub features: features::Features,
 }
 
 pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
@@ -78,6 +88,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
     let paginated = pagination::add_streams(&mut builder)?;
     models::post_process(&mut types)?;
+    let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 
@@ -86,12 +97,15 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let hooks: syn::File = syn::parse2(hooks::tokens(&facts))
         .map_err(|e| Error::Internal(format!("hooks do not parse: {e}")))?;
     file.items.extend(hooks.items);
+    let features = features::apply(&mut file, &progenitor_document)?;
 
     Ok(Generated {
         file,
         field_renames,
         custom: custom_report,
         paginated,
+        struct_builders: trimmed,
+        features,
     })
 }
 

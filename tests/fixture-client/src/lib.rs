@@ -17,6 +17,20 @@
 //! [``](https://github.com/(test fixture)/commit/), dated .
 //! The crate version's build metadata (`+spec.<date>`) carries the same
 //! date; `[package.metadata.sailpoint]` in `Cargo.toml` has the details.
+//!
+//! # Features
+//!
+//! One cargo feature per API tag enables that tag's trait, its operation
+//! builders and the types they reach; `full` (the default) enables them
+//! all. To compile only what you call:
+//! `sailpoint-fixture-client = { version = "...", default-features = false, features = ["files"] }`.
+//! A type used by several tags compiles when any of them is on; types no
+//! operation uses come with `full` only.
+//!
+//! | feature | tag | operations | types reached |
+//! |---|---|---:|---:|
+//! | `files` | Files | 2 | 4 |
+//! | `things` | Things | 5 | 7 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
@@ -24,14 +38,32 @@
 
 // Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
-#[path = "generated_types.rs"]
+#[path = "generated/types/mod.rs"]
 pub mod types;
 
 #[rustfmt::skip]
-#[path = "generated_builder.rs"]
+#[path = "generated/builder.rs"]
 pub mod builder;
 
-include!("generated_client.rs");
+include!("generated/client.rs");
+
+// One module per tag, behind its feature: the tag's trait, re-exported
+// here, and the builders only its operations use (re-exported by
+// `builder`).
+#[cfg(feature = "files")]
+#[rustfmt::skip]
+#[path = "generated/tags/files.rs"]
+mod tag_files;
+#[cfg(feature = "files")]
+pub use tag_files::ClientFilesExt;
+
+#[cfg(feature = "things")]
+#[rustfmt::skip]
+#[path = "generated/tags/things.rs"]
+mod tag_things;
+#[cfg(feature = "things")]
+pub use tag_things::ClientThingsExt;
+
 
 pub use sailpoint_runtime::{ApiError, Config, ErrorExt, Runtime};
 

@@ -69,131 +69,14 @@ const _: () = {
         Client: ClientHooks<sailpoint_runtime::Runtime>,
     {}
 };
-pub trait ClientFilesExt {
-    /**Multipart with a file, a JSON part and plain parts
-
-Sends a `POST` request to `/things/{id}/upload`
-
-```ignore
-let response = client.upload_thing_file()
-    .id(id)
-    .kind(kind)
-    .data(data)
-    .options(options)
-    .name(name)
-    .disable_optimization(disable_optimization)
-    .kind_part(kind_part)
-    .count(count)
-    .dry_run(dry_run)
-    .send()
-    .await;
-```*/
-    fn upload_thing_file(&self) -> builder::UploadThingFile<'_>;
-    /**A non-JSON response
-
-Sends a `GET` request to `/things/export`
-
-```ignore
-let response = client.export_things()
-    .send()
-    .await;
-```*/
-    fn export_things(&self) -> builder::ExportThings<'_>;
-}
-impl ClientFilesExt for Client {
-    fn upload_thing_file(&self) -> builder::UploadThingFile<'_> {
-        builder::UploadThingFile::new(self)
-    }
-    fn export_things(&self) -> builder::ExportThings<'_> {
-        builder::ExportThings::new(self)
-    }
-}
-pub trait ClientThingsExt {
-    /**An offset-paged list
-
-Sends a `GET` request to `/things`
-
-```ignore
-let response = client.list_things()
-    .filters(filters)
-    .limit(limit)
-    .offset(offset)
-    .send()
-    .await;
-```*/
-    fn list_things(&self) -> builder::ListThings<'_>;
-    /**A thing, or nothing yet (mixed 200 and 204)
-
-Sends a `GET` request to `/things/{id}`
-
-```ignore
-let response = client.get_thing()
-    .id(id)
-    .send()
-    .await;
-```*/
-    fn get_thing(&self) -> builder::GetThing<'_>;
-    /**Either a whole thing as JSON or a JSON Patch (alternative bodies)
-
-Sends a `PUT` request to `/things/{id}`
-
-```ignore
-let response = client.replace_thing()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn replace_thing(&self) -> builder::ReplaceThing<'_>;
-    /**JSON Patch
-
-Sends a `PATCH` request to `/things/{id}`
-
-```ignore
-let response = client.patch_thing()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    fn patch_thing(&self) -> builder::PatchThing<'_>;
-    /**Experimental, and a recursive type
-
-**Experimental:** this API may change without notice. The client sends the `X-SailPoint-Experimental: true` header it requires.
-
-Sends a `GET` request to `/things/{id}/tree`
-
-```ignore
-let response = client.get_thing_tree()
-    .id(id)
-    .send()
-    .await;
-```*/
-    fn get_thing_tree(&self) -> builder::GetThingTree<'_>;
-}
-impl ClientThingsExt for Client {
-    fn list_things(&self) -> builder::ListThings<'_> {
-        builder::ListThings::new(self)
-    }
-    fn get_thing(&self) -> builder::GetThing<'_> {
-        builder::GetThing::new(self)
-    }
-    fn replace_thing(&self) -> builder::ReplaceThing<'_> {
-        builder::ReplaceThing::new(self)
-    }
-    fn patch_thing(&self) -> builder::PatchThing<'_> {
-        builder::PatchThing::new(self)
-    }
-    fn get_thing_tree(&self) -> builder::GetThingTree<'_> {
-        builder::GetThingTree::new(self)
-    }
-}
 /// Items consumers will typically use such as the Client and
 /// extension traits.
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+    #[cfg(feature = "files")]
     pub use super::ClientFilesExt as _;
+    #[cfg(feature = "things")]
     pub use super::ClientThingsExt as _;
 }
 /// What the runtime needs to know about each operation, sorted by
