@@ -10,11 +10,15 @@
 //! 6. [`prelude`] makes the prelude's trait imports anonymous;
 //! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
 //!    the status when a body does not decode;
-//! 8. [`pagination`] gives every `limit`/`offset` list a `.stream()`;
-//! 9. [`hooks`] adds the runtime hooks and the operation table.
+//! 8. [`search`] gives the search operation a `searchAfter` `.stream()`,
+//!    and [`pagination`] every other `limit`/`offset` list an offset one;
+//! 9. [`downloads`] lets operations answering JSON or another media type
+//!    be asked for the other one (`.download(media_type)`);
+//! 10. [`hooks`] adds the runtime hooks and the operation table.
 
 pub mod custom;
 pub mod docs;
+pub mod downloads;
 pub mod field_collisions;
 pub mod hooks;
 pub mod models;
@@ -22,6 +26,7 @@ pub mod names;
 pub mod pagination;
 pub mod prelude;
 pub mod progenitor;
+pub mod search;
 pub mod split;
 pub mod success_bodies;
 
@@ -76,7 +81,9 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     }
     let json_successes = success_bodies::has_json_success(&progenitor_document);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
-    let paginated = pagination::add_streams(&mut builder)?;
+    let searched = search::add_search_streams(&mut builder, &normalized.document)?;
+    let paginated = pagination::add_streams(&mut builder, &searched)?;
+    downloads::add_downloads(&mut builder, &normalized.document)?;
     models::post_process(&mut types)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;

@@ -735,6 +735,456 @@ impl<'a> ExportThings<'a> {
         }
     }
 }
+/**Builder for [`ClientFilesExt::put_thing_image`]
+
+[`ClientFilesExt::put_thing_image`]: super::ClientFilesExt::put_thing_image*/
+#[derive(Debug)]
+pub struct PutThingImage<'a> {
+    client: &'a super::Client,
+    id: Result<::std::string::String, String>,
+    image: Result<sailpoint_runtime::FilePart, String>,
+    extra_parts: Vec<(String, reqwest::multipart::Part)>,
+}
+impl<'a> PutThingImage<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            id: Err("id was not initialized".to_string()),
+            image: Err("image was not initialized".to_string()),
+            extra_parts: Vec::new(),
+        }
+    }
+    pub fn id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+        self
+    }
+    ///Sets the `image` file part (bytes or a stream, with a file name).
+    pub fn image<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.image = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for image failed"
+                    .to_string()
+            });
+        self
+    }
+    /// Adds a part the spec does not describe.
+    pub fn part(
+        mut self,
+        name: impl Into<String>,
+        part: reqwest::multipart::Part,
+    ) -> Self {
+        self.extra_parts.push((name.into(), part));
+        self
+    }
+    ///Sends a `PUT` request to `/things/{id}/image`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client, id, image, extra_parts } = self;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let mut form = reqwest::multipart::Form::new();
+        let value = image.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "image",
+                value
+                    .with_default_content_type("application/octet-stream")
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("part {}: {e}", "image"),
+                    ))?,
+            );
+        for (name, part) in extra_parts {
+            form = form.part(name, part);
+        }
+        let url = format!(
+            "{}/things/{}/image", client.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .multipart(form)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "put_thing_image",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/**Builder for [`ClientFilesExt::get_thing_report`]
+
+[`ClientFilesExt::get_thing_report`]: super::ClientFilesExt::get_thing_report*/
+#[derive(Debug, Clone)]
+pub struct GetThingReport<'a> {
+    client: &'a super::Client,
+}
+impl<'a> GetThingReport<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self { client: client }
+    }
+    ///Sends a `GET` request to `/things/report`
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<::std::vec::Vec<types::Thing>>,
+        Error<sailpoint_runtime::ApiError>,
+    > {
+        let Self { client } = self;
+        let url = format!("{}/things/report", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_thing_report",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Sends the request asking for `media_type` (`Accept`; the spec offers `application/json`, `text/csv`) and returns the body as it arrives, whatever its type. Write it out with `sailpoint_runtime::Download` (`write_to`, `save_to`).
+    pub async fn download(
+        self,
+        media_type: &str,
+    ) -> Result<ResponseValue<ByteStream>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client } = self;
+        let url = format!("{}/things/report", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        match ::reqwest::header::HeaderValue::from_str(media_type) {
+            Ok(accept) => {
+                request.headers_mut().insert(::reqwest::header::ACCEPT, accept);
+            }
+            Err(e) => {
+                return Err(
+                    Error::InvalidRequest(format!("media type {media_type:?}: {e}")),
+                );
+            }
+        }
+        let info = OperationInfo {
+            operation_id: "get_thing_report",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/**Builder for [`ClientSearchExt::search_things`]
+
+[`ClientSearchExt::search_things`]: super::ClientSearchExt::search_things*/
+#[derive(Debug, Clone)]
+pub struct SearchThings<'a> {
+    client: &'a super::Client,
+    count: Result<Option<bool>, String>,
+    limit: Result<Option<i32>, String>,
+    offset: Result<Option<i32>, String>,
+    body: Result<types::builder::Search, String>,
+}
+impl<'a> SearchThings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            count: Ok(None),
+            limit: Ok(None),
+            offset: Ok(None),
+            body: Ok(::std::default::Default::default()),
+        }
+    }
+    pub fn count<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<bool>,
+    {
+        self.count = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `bool` for count failed".to_string());
+        self
+    }
+    pub fn limit<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.limit = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+        self
+    }
+    pub fn offset<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i32>,
+    {
+        self.offset = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Search>,
+        <V as std::convert::TryInto<types::Search>>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| format!("conversion to `Search` for body failed: {}", s));
+        self
+    }
+    pub fn body_map<F>(mut self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(types::builder::Search) -> types::builder::Search,
+    {
+        self.body = self.body.map(f);
+        self
+    }
+    ///Sends a `POST` request to `/search`
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<::std::vec::Vec<types::Thing>>,
+        Error<sailpoint_runtime::ApiError>,
+    > {
+        let Self { client, count, limit, offset, body } = self;
+        let count = count.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| types::Search::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
+        let url = format!("{}/search", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("count", &count))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search_things",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Sends the search like `send`, decoding each hit as `T` (a
+    /// document type, or `serde_json::Value` for every field as sent).
+    pub async fn send_as<T: ::serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<ResponseValue<::std::vec::Vec<T>>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client, count, limit, offset, body } = self;
+        let count = count.map_err(Error::InvalidRequest)?;
+        let limit = limit.map_err(Error::InvalidRequest)?;
+        let offset = offset.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| types::Search::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
+        let url = format!("{}/search", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("count", &count))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search_things",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Streams every hit, past the search API's 10,000-hit window:
+    /// each page after the first is asked for with `searchAfter`,
+    /// the sort values of the previous page's last hit, 250 hits a
+    /// page. The body must have a `sort`, ending with a unique field
+    /// (`["name", "id"]`): without one the stream yields an error
+    /// and sends nothing. A `searchAfter` set in the body is where
+    /// the stream starts. A failed page is yielded once and ends
+    /// the stream. [`stream_with`](Self::stream_with) sets another
+    /// page size (up to 10,000) or a cap.
+    pub fn stream(
+        self,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Thing, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_as(sailpoint_runtime::Paging::default())
+    }
+    /// [`stream`](Self::stream) with the page size and cap of `paging`.
+    pub fn stream_with(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<types::Thing, Error<sailpoint_runtime::ApiError>>,
+    > {
+        self.stream_as(paging)
+    }
+    /// [`stream_with`](Self::stream_with), each hit decoded as `T`.
+    pub fn stream_as<T: ::serde::de::DeserializeOwned + Send + 'a>(
+        self,
+        paging: sailpoint_runtime::Paging,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        Result<T, Error<sailpoint_runtime::ApiError>>,
+    > {
+        let search = match self
+            .body
+            .clone()
+            .and_then(|v| types::Search::try_from(v).map_err(|e| e.to_string()))
+        {
+            Ok(search) => search,
+            Err(e) => {
+                return ::futures::StreamExt::boxed(
+                    ::futures::stream::once(async move { Err(Error::InvalidRequest(e)) }),
+                );
+            }
+        };
+        let keys = sailpoint_runtime::SearchKeys {
+            sort: search.sort.clone(),
+            search_after: search.search_after.clone(),
+        };
+        sailpoint_runtime::search_after_stream(
+            paging,
+            keys,
+            move |search_after, limit| {
+                let mut page = self
+                    .clone()
+                    .limit(limit)
+                    .body(types::Search {
+                        search_after,
+                        ..search.clone()
+                    });
+                page.offset = Ok(None);
+                async move {
+                    page.send_as::<::serde_json::Value>()
+                        .await
+                        .map(ResponseValue::into_inner)
+                }
+            },
+            Error::InvalidRequest,
+            Error::InvalidResponsePayload,
+        )
+    }
+}
 /**Builder for [`ClientThingsExt::get_thing_tree`]
 
 [`ClientThingsExt::get_thing_tree`]: super::ClientThingsExt::get_thing_tree*/

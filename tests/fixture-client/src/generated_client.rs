@@ -99,6 +99,28 @@ let response = client.export_things()
     .await;
 ```*/
     fn export_things(&self) -> builder::ExportThings<'_>;
+    /**Multipart with a binary file and no encoding (application/octet-stream)
+
+Sends a `PUT` request to `/things/{id}/image`
+
+```ignore
+let response = client.put_thing_image()
+    .id(id)
+    .image(image)
+    .send()
+    .await;
+```*/
+    fn put_thing_image(&self) -> builder::PutThingImage<'_>;
+    /**JSON or CSV, as the caller asks
+
+Sends a `GET` request to `/things/report`
+
+```ignore
+let response = client.get_thing_report()
+    .send()
+    .await;
+```*/
+    fn get_thing_report(&self) -> builder::GetThingReport<'_>;
 }
 impl ClientFilesExt for Client {
     fn upload_thing_file(&self) -> builder::UploadThingFile<'_> {
@@ -106,6 +128,33 @@ impl ClientFilesExt for Client {
     }
     fn export_things(&self) -> builder::ExportThings<'_> {
         builder::ExportThings::new(self)
+    }
+    fn put_thing_image(&self) -> builder::PutThingImage<'_> {
+        builder::PutThingImage::new(self)
+    }
+    fn get_thing_report(&self) -> builder::GetThingReport<'_> {
+        builder::GetThingReport::new(self)
+    }
+}
+pub trait ClientSearchExt {
+    /**A search paged past 10,000 hits with searchAfter
+
+Sends a `POST` request to `/search`
+
+```ignore
+let response = client.search_things()
+    .count(count)
+    .limit(limit)
+    .offset(offset)
+    .body(body)
+    .send()
+    .await;
+```*/
+    fn search_things(&self) -> builder::SearchThings<'_>;
+}
+impl ClientSearchExt for Client {
+    fn search_things(&self) -> builder::SearchThings<'_> {
+        builder::SearchThings::new(self)
     }
 }
 pub trait ClientThingsExt {
@@ -194,6 +243,7 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
     pub use super::ClientFilesExt as _;
+    pub use super::ClientSearchExt as _;
     pub use super::ClientThingsExt as _;
 }
 /// What the runtime needs to know about each operation, sorted by
@@ -212,6 +262,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         "get_thing",
         sailpoint_runtime::Operation {
             id: "getThing",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_thing_report",
+        sailpoint_runtime::Operation {
+            id: "getThingReport",
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
@@ -245,9 +304,27 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         },
     ),
     (
+        "put_thing_image",
+        sailpoint_runtime::Operation {
+            id: "putThingImage",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
         "replace_thing",
         sailpoint_runtime::Operation {
             id: "replaceThing",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_things",
+        sailpoint_runtime::Operation {
+            id: "searchThings",
             authenticated: true,
             experimental: false,
             fixed_headers: &[],

@@ -96,6 +96,36 @@ impl Node {
         Default::default()
     }
 }
+///`Search`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct Search {
+    #[serde(
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub indices: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub query: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "searchAfter",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub search_after: ::std::vec::Vec<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub sort: ::std::vec::Vec<::std::string::String>,
+}
+impl Search {
+    pub fn builder() -> builder::Search {
+        Default::default()
+    }
+}
 ///`Thing`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Thing {
@@ -431,6 +461,104 @@ pub mod builder {
             Self {
                 children: Ok(value.children),
                 name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Search {
+        indices: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+        query: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        search_after: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+        sort: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Search {
+        fn default() -> Self {
+            Self {
+                indices: Ok(Default::default()),
+                query: Ok(Default::default()),
+                search_after: Ok(Default::default()),
+                sort: Ok(Default::default()),
+            }
+        }
+    }
+    impl Search {
+        pub fn indices<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.indices = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for indices: {e}")
+                });
+            self
+        }
+        pub fn query<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.query = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for query: {e}"));
+            self
+        }
+        pub fn search_after<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.search_after = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for search_after: {e}")
+                });
+            self
+        }
+        pub fn sort<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.sort = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for sort: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Search> for super::Search {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Search,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                indices: value.indices?,
+                query: value.query?,
+                search_after: value.search_after?,
+                sort: value.sort?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Search> for Search {
+        fn from(value: super::Search) -> Self {
+            Self {
+                indices: Ok(value.indices),
+                query: Ok(value.query),
+                search_after: Ok(value.search_after),
+                sort: Ok(value.sort),
             }
         }
     }
