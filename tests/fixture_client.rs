@@ -5,17 +5,17 @@
 //! broken template or runtime contract fails here in seconds rather than
 //! in a 300,000-line crate.
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use sailpoint_fixture_client::prelude::*;
 use sailpoint_fixture_client::types::{
-    GetThingResponse, JsonPatchOperation, JsonPatchOperationOp, ReplaceThingBody, Thing, ThingKind,
-    UploadOptions, UploadThingFileDisableOptimizationPart,
+    GetThingResponse, JsonPatchOperation, JsonPatchOperationOp, ReplaceThingBody, Search, Thing,
+    ThingKind, UploadOptions, UploadThingFileDisableOptimizationPart,
 };
 use sailpoint_fixture_client::{Client, Runtime};
-use sailpoint_runtime::{FilePart, RetryPolicy};
+use sailpoint_runtime::{Download, FilePart, Paging, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const TOKEN: &str = "fixture-token";
 
@@ -468,4 +468,322 @@ async fn list_operations_stream_every_page_with_their_filters() {
         offsets == [0, 2, 4] || offsets == [0, 2, 4, 6],
         "{offsets:?}"
     );
+}
+
+/// A search index as the search API pages it: hits sorted by `name`, then
+/// `id`, `limit` of them after the `searchAfter` key, or from the start.
+struct SearchIndex {
+    hits: Vec<Value>,
+}
+
+impl SearchIndex {
+    /// `total` hits; names repeat three times, so every page boundary may
+    /// fall inside a tie on the first sort field.
+    fn new(total: usize) -> SearchIndex {
+        let hits = (0..total)
+            .map(|i| json!({"id": format!("{i:05}"), "name": format!("n{:05}", i / 3)}))
+            .collect();
+        SearchIndex { hits }
+    }
+}
+
+impl Respond for SearchIndex {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let limit: usize = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "limit")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(10);
+        if body["sort"] != json!(["name", "+id"]) || limit > 10_000 {
+            return ResponseTemplate::new(400).set_body_json(json!({"detailCode": "400.1 Bad"}));
+        }
+        let key = |hit: &Value| {
+            (
+                hit["name"].as_str().unwrap_or_default().to_string(),
+                hit["id"].as_str().unwrap_or_default().to_string(),
+            )
+        };
+        let start = match body["searchAfter"].as_array().map(Vec::as_slice) {
+            Some([name, id]) => {
+                let after = (
+                    name.as_str().unwrap_or_default().to_string(),
+                    id.as_str().unwrap_or_default().to_string(),
+                );
+                self.hits.partition_point(|hit| key(hit) <= after)
+            }
+            _ => 0,
+        };
+        let end = (start + limit).min(self.hits.len());
+        ResponseTemplate::new(200).set_body_json(&self.hits[start..end])
+    }
+}
+
+fn search_body(sort: &[&str]) -> Search {
+    Search {
+        indices: vec!["things".into()],
+        query: Some("name:n*".into()),
+        sort: sort.iter().map(ToString::to_string).collect(),
+        search_after: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn search_streams_past_10000_hits_with_search_after_and_keeps_ties() {
+    let (client, server) = client().await;
+    Mock::given(method("POST"))
+        .and(path("/fixture/search"))
+        .respond_with(SearchIndex::new(10_007))
+        .mount(&server)
+        .await;
+    let hits: Vec<Thing> = client
+        .search_things()
+        .body(search_body(&["name", "+id"]))
+        .offset(40)
+        .stream_with(Paging::default().page_size(10_000))
+        .try_collect()
+        .await
+        .expect("every hit");
+    let ids: Vec<String> = hits.iter().map(|t| t.id.clone()).collect();
+    let expected: Vec<String> = (0..10_007).map(|i| format!("{i:05}")).collect();
+    assert_eq!(ids.len(), expected.len());
+    assert!(ids == expected, "hits lost, doubled or out of order");
+
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 2, "a full page, then the short one");
+    for request in &requests {
+        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        // `offset` is dropped: the search API refuses offset + limit past 10,000.
+        assert_eq!(query, [("limit".to_string(), "10000".to_string())]);
+        let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
+        assert_eq!(body["query"], "name:n*", "the query goes with every page");
+        assert_eq!(body["indices"], json!(["things"]));
+    }
+    let first: Value = serde_json::from_slice(&requests[0].body).expect("JSON body");
+    assert_eq!(first.get("searchAfter"), None);
+    let second: Value = serde_json::from_slice(&requests[1].body).expect("JSON body");
+    // Hit 9999 ties with 10000 and 10001 on `name`; `id` keeps them.
+    assert_eq!(second["searchAfter"], json!(["n03333", "09999"]));
+}
+
+#[tokio::test]
+async fn search_pages_of_the_default_size_follow_each_other() {
+    let (client, server) = client().await;
+    Mock::given(method("POST"))
+        .and(path("/fixture/search"))
+        .respond_with(SearchIndex::new(1_000))
+        .mount(&server)
+        .await;
+    let hits: Vec<Value> = client
+        .search_things()
+        .body(search_body(&["name", "+id"]))
+        .stream_as::<Value>(Paging::default().max_items(600))
+        .try_collect()
+        .await
+        .expect("hits");
+    assert_eq!(hits.len(), 600);
+    assert_eq!(hits[599]["id"], "00599");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let asked: Vec<(Option<String>, Value)> = requests
+        .iter()
+        .map(|r| {
+            let limit = r
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "limit")
+                .map(|(_, v)| v.into_owned());
+            let body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            (
+                limit,
+                body.get("searchAfter").cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            (Some("250".to_string()), Value::Null),
+            (Some("250".to_string()), json!(["n00083", "00249"])),
+            (Some("100".to_string()), json!(["n00166", "00499"])),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_search_without_a_sort_is_refused_before_any_request() {
+    let (client, server) = client().await;
+    let results: Vec<Result<Thing, _>> = client
+        .search_things()
+        .body(search_body(&[]))
+        .stream()
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(results.len(), 1);
+    let error = results
+        .into_iter()
+        .next()
+        .and_then(Result::err)
+        .expect("an error");
+    assert!(
+        matches!(&error, sailpoint_fixture_client::Error::InvalidRequest(m) if m.contains("needs a sort")),
+        "{error}"
+    );
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn json_or_csv_operations_download_the_media_type_asked_for() {
+    let (client, server) = client().await;
+    let csv = "id,name\nt1,First\n";
+    Mock::given(method("GET"))
+        .and(path("/fixture/things/report"))
+        .and(header("accept", "text/csv"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(csv, "text/csv"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/fixture/things/report"))
+        .and(header("accept", "application/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([thing()])))
+        .mount(&server)
+        .await;
+
+    let mut written = Vec::new();
+    let response = client
+        .get_thing_report()
+        .download("text/csv")
+        .await
+        .expect("200");
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/csv")
+    );
+    let count = response.write_to(&mut written).await.expect("body");
+    assert_eq!(count, csv.len() as u64);
+    assert_eq!(written, csv.as_bytes());
+
+    // `send` still asks for, and decodes, JSON.
+    let things = client.get_thing_report().send().await.expect("200");
+    assert_eq!(things.into_inner()[0].id, "t1");
+
+    // To a file, through the byte stream of an operation that is never JSON.
+    Mock::given(method("GET"))
+        .and(path("/fixture/things/export"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(csv, "text/csv"))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("export.csv");
+    let saved = client
+        .export_things()
+        .send()
+        .await
+        .expect("200")
+        .into_inner()
+        .save_to(&file)
+        .await
+        .expect("saved");
+    assert_eq!(saved, csv.len() as u64);
+    assert_eq!(std::fs::read(&file).expect("file"), csv.as_bytes());
+
+    let requests = server.received_requests().await.unwrap_or_default();
+    let accepts: Vec<Vec<&str>> = requests
+        .iter()
+        .map(|r| {
+            r.headers
+                .get_all("accept")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect()
+        })
+        .collect();
+    assert_eq!(accepts[0], ["text/csv"], "one Accept, the caller's");
+    assert_eq!(accepts[1], ["application/json"]);
+
+    let refused = client.get_thing_report().download("text/csv\n").await;
+    assert!(
+        matches!(
+            refused,
+            Err(sailpoint_fixture_client::Error::InvalidRequest(_))
+        ),
+        "a media type that is no header value is refused"
+    );
+}
+
+#[tokio::test]
+async fn file_parts_default_to_octet_stream_and_stream_from_readers_and_files() {
+    let (client, server) = client().await;
+    Mock::given(method("PUT"))
+        .and(path("/fixture/things/t1/image"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("logo.png");
+    std::fs::write(&file, b"\x89PNG file").expect("write");
+    let reader = std::io::Cursor::new(vec![7u8; 200_000]);
+    let parts = [
+        FilePart::bytes("a.bin", b"bytes".to_vec()),
+        FilePart::reader("b.bin", reader),
+        FilePart::open(&file).await.expect("open"),
+        FilePart::open(&file)
+            .await
+            .expect("open")
+            .with_file_name("renamed.png")
+            .with_content_type("image/png"),
+    ];
+    for part in parts {
+        client
+            .put_thing_image()
+            .id("t1")
+            .image(part)
+            .send()
+            .await
+            .expect("204");
+    }
+    let requests = server.received_requests().await.unwrap_or_default();
+    let images: Vec<(String, String, Vec<u8>)> = requests
+        .iter()
+        .map(|r| {
+            let parts = form_parts(r);
+            assert_eq!(parts.len(), 1);
+            let part = &parts[0];
+            assert_eq!(part.name().as_deref(), Some("image"));
+            let disposition = part.header("content-disposition").unwrap_or_default();
+            (
+                disposition.to_string(),
+                part.header("content-type").unwrap_or_default().to_string(),
+                part.content.clone(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("a.bin", "application/octet-stream", b"bytes".to_vec()),
+        ("b.bin", "application/octet-stream", vec![7u8; 200_000]),
+        (
+            "logo.png",
+            "application/octet-stream",
+            b"\x89PNG file".to_vec(),
+        ),
+        ("renamed.png", "image/png", b"\x89PNG file".to_vec()),
+    ];
+    assert_eq!(images.len(), expect.len());
+    for ((disposition, content_type, content), (name, ty, bytes)) in images.iter().zip(expect) {
+        assert!(
+            disposition.contains(&format!("filename=\"{name}\"")),
+            "{disposition}"
+        );
+        assert_eq!(content_type, ty, "{name}");
+        assert!(*content == bytes, "{name}: content differs");
+    }
 }

@@ -1314,10 +1314,10 @@ async fn secrets_never_appear_in_tracing_output_or_debug_text() {
 }
 
 // ---------------------------------------------------------------------------
-// The list_sources example
+// The list_sources and count_accounts examples
 // ---------------------------------------------------------------------------
 
-/// The `list_sources` example binary of `sailpoint-v2025`.
+/// An example binary of `sailpoint-v2025` (`list_sources`, `count_accounts`).
 ///
 /// `cargo test --workspace` (and so CI) builds every workspace example
 /// before running any test, into `<target>/<profile>/examples/`, which is
@@ -1329,19 +1329,25 @@ async fn secrets_never_appear_in_tracing_output_or_debug_text() {
 /// --test runtime_clients`, or the example was edited since) the cargo
 /// running this test (`$CARGO`, inheriting `CARGO_TARGET_DIR`) builds it with
 /// `cargo build -p sailpoint-tests -p sailpoint-v2025 --example
-/// list_sources --message-format=json` and the executable path is read from
+/// <name> --message-format=json` and the executable path is read from
 /// cargo's JSON messages. Selecting `sailpoint-tests` too makes cargo unify
 /// dependency features exactly as for this test, so the generated crate is
 /// not compiled a second time with other features.
-fn example_binary() -> PathBuf {
-    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BINARY.get_or_init(find_or_build_example).clone()
+fn example_binary(example: &'static str) -> PathBuf {
+    static BINARIES: Mutex<Vec<(&str, PathBuf)>> = Mutex::new(Vec::new());
+    let mut binaries = BINARIES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, path)) = binaries.iter().find(|(name, _)| *name == example) {
+        return path.clone();
+    }
+    let path = find_or_build_example(example);
+    binaries.push((example, path.clone()));
+    path
 }
 
-fn find_or_build_example() -> PathBuf {
-    let name = format!("list_sources{}", std::env::consts::EXE_SUFFIX);
+fn find_or_build_example(example: &str) -> PathBuf {
+    let name = format!("{example}{}", std::env::consts::EXE_SUFFIX);
     let source =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk/v2025/examples/list_sources.rs");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../sdk/v2025/examples/{example}.rs"));
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let beside = std::env::current_exe()
         .ok()
@@ -1361,7 +1367,7 @@ fn find_or_build_example() -> PathBuf {
             "-p",
             "sailpoint-v2025",
             "--example",
-            "list_sources",
+            example,
             "--message-format=json",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -1372,7 +1378,7 @@ fn find_or_build_example() -> PathBuf {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["target"]["name"] == "list_sources")
+        .filter(|m| m["target"]["name"] == example)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .expect("cargo names the example's executable")
 }
@@ -1385,8 +1391,8 @@ struct Run {
 
 /// Runs the example against `server` with only the `SAIL_*` variables set,
 /// in an empty directory, killed after 60 s.
-async fn run_example(server: &MockServer) -> Run {
-    let binary = example_binary();
+async fn run_example(server: &MockServer, example: &'static str) -> Run {
+    let binary = example_binary(example);
     let dir = tempfile::tempdir().expect("tempdir");
     let mut child = Command::new(&binary)
         .env_clear()
@@ -1454,7 +1460,7 @@ async fn mount_source_pages(server: &MockServer, total: usize) -> Pages {
 async fn the_list_sources_example_lists_every_page() {
     let server = MockServer::start().await;
     let pages = mount_source_pages(&server, 517).await;
-    let run = run_example(&server).await;
+    let run = run_example(&server, "list_sources").await;
     assert!(run.success, "stderr: {}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.last().copied(), Some("517 sources"), "{}", run.stdout);
@@ -1491,7 +1497,7 @@ async fn the_list_sources_example_exits_non_zero_with_the_status_on_a_500() {
         .mount(&server)
         .await;
     mount_source_pages(&server, 517).await;
-    let run = run_example(&server).await;
+    let run = run_example(&server, "list_sources").await;
     assert!(!run.success, "stdout: {}", run.stdout);
     assert!(run.stderr.contains("500"), "stderr: {}", run.stderr);
     assert!(
@@ -1501,4 +1507,81 @@ async fn the_list_sources_example_exits_non_zero_with_the_status_on_a_500() {
     );
     assert!(!run.stdout.lines().any(|l| l.ends_with(" sources")));
     assert!(!run.stderr.contains(SECRET));
+}
+
+/// `GET /v2025/accounts` over `total` accounts, paged by `limit` and
+/// `offset` as the API does.
+struct AccountPages {
+    total: usize,
+}
+
+impl Respond for AccountPages {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let param = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+        };
+        let (Some(limit), Some(offset)) = (param("limit"), param("offset")) else {
+            return ResponseTemplate::new(400).set_body_json(json!({"detailCode": "400"}));
+        };
+        let end = (offset + limit).min(self.total);
+        let page: Vec<serde_json::Value> = (offset.min(end)..end)
+            .map(|i| {
+                json!({
+                    "id": format!("acc-{i}"), "name": format!("account {i}"),
+                    "sourceId": "src-1", "sourceName": "Employees",
+                    "attributes": {"displayName": format!("Account {i}")},
+                    "authoritative": false, "disabled": false, "locked": false,
+                    "nativeIdentity": format!("{i}"), "systemAccount": false,
+                    "uncorrelated": false, "manuallyCorrelated": false,
+                    "hasEntitlements": true,
+                })
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(page)
+    }
+}
+
+#[tokio::test]
+async fn the_count_accounts_example_streams_every_account() {
+    let server = MockServer::start().await;
+    TokenIssuer::new().mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2025/accounts"))
+        .and(header("authorization", bearer("tok-1").as_str()))
+        .respond_with(AccountPages { total: 1_001 })
+        .mount(&server)
+        .await;
+    let run = run_example(&server, "count_accounts").await;
+    assert!(run.success, "stderr: {}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("1001 accounts"),
+        "{}",
+        run.stdout
+    );
+    let mut pages: Vec<(usize, usize)> = requests_to(&server, "/v2025/accounts")
+        .await
+        .iter()
+        .map(|r| {
+            let param = |name: &str| {
+                r.url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(usize::MAX)
+            };
+            (param("offset"), param("limit"))
+        })
+        .collect();
+    pages.sort_unstable();
+    // Five pages, the last short; the page fetched ahead of it (offset
+    // 1250) may be asked for too.
+    let expected: Vec<(usize, usize)> = (0..5).map(|p| (p * 250, 250)).collect();
+    assert_eq!(pages[..5.min(pages.len())], expected[..], "{pages:?}");
+    assert!(pages.len() <= 6, "{pages:?}");
+    assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET));
 }

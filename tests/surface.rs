@@ -79,6 +79,25 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
 
         check_features(version.name(), &output);
 
+        // The operations that can be asked for another media type, and the
+        // search streams, found by the generator.
+        let with = |pick: fn(&codegen::surface::SurfaceRow) -> bool| {
+            output
+                .surface
+                .iter()
+                .filter(|row| pick(row))
+                .map(|row| row.operation_id.clone() + "\n")
+                .collect::<String>()
+        };
+        insta::assert_snapshot!(
+            format!("download_operations_{version}"),
+            with(|row| row.download)
+        );
+        insta::assert_snapshot!(
+            format!("search_after_operations_{version}"),
+            with(|row| row.search_after)
+        );
+
         let tsv: String = output
             .surface
             .iter()

@@ -19,8 +19,12 @@ pub struct SurfaceRow {
     pub request_body: String,
     pub success_type: String,
     pub experimental: bool,
-    /// The builder has `.stream()` (a `limit`/`offset` list).
+    /// The builder has `.stream()` (a `limit`/`offset` list, or a search).
     pub paginated: bool,
+    /// The `.stream()` pages with `searchAfter` (the search operation).
+    pub search_after: bool,
+    /// The builder has `.download(media_type)` (several media types).
+    pub download: bool,
 }
 
 impl SurfaceRow {
@@ -35,7 +39,11 @@ impl SurfaceRow {
             self.request_body,
             self.success_type,
             if self.experimental { "yes" } else { "no" },
-            if self.paginated { "stream" } else { "-" }
+            match (self.search_after, self.paginated) {
+                (true, _) => "searchAfter",
+                (false, true) => "stream",
+                (false, false) => "-",
+            }
         )
     }
 }
@@ -56,6 +64,8 @@ pub fn surface(document: &Value, plan: &Plan, generated: &syn::File) -> Vec<Surf
             let builder = OperationKey::new(id.as_str()).builder_name();
             Some(SurfaceRow {
                 paginated: builder_has_fn(generated, &builder, "stream"),
+                search_after: builder_has_fn(generated, &builder, "send_as"),
+                download: builder_has_fn(generated, &builder, "download"),
                 rust_method: OperationKey::new(id.as_str()).method_name(),
                 success_type: success_type(
                     generated,

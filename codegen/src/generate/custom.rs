@@ -190,7 +190,7 @@ struct Part {
 enum PartKind {
     /// `format: binary`: a [`FilePart`] with the spec's content type as
     /// its default.
-    File { content_type: Option<String> },
+    File { content_type: String },
     /// A string, string enum, number or boolean: `text/plain`, the bare
     /// value (OpenAPI 3.0's rule for primitive parts).
     Text,
@@ -674,9 +674,8 @@ impl Part {
         let (api, field) = (&self.api_name, &self.field);
         let to_part = match &self.kind {
             PartKind::File {
-                content_type: Some(default),
+                content_type: default,
             } => quote! { value.with_default_content_type(#default).into_part() },
-            PartKind::File { content_type: None } => quote! { value.into_part() },
             PartKind::Text => quote! { sailpoint_runtime::text_part(&value) },
             PartKind::Json => quote! { sailpoint_runtime::json_part(&value) },
         };
@@ -878,12 +877,16 @@ fn multipart(operation: &Map<String, Value>, document: &Value) -> Fallible<Vec<P
         let (kind, rust) = if ty == Some("string")
             && resolved.get("format").and_then(Value::as_str) == Some("binary")
         {
+            // OpenAPI 3.0: a binary part is `application/octet-stream`
+            // unless `encoding` says otherwise; "image/png, image/jpeg"
+            // lists the accepted types, and the first is the default.
             let content_type = encoding
                 .and_then(|e| e.pointer(&format!("/{name}/contentType")))
                 .and_then(Value::as_str)
-                // "image/png, image/jpeg" lists the accepted types; the first is the default.
                 .and_then(|c| c.split(',').next())
-                .map(|c| c.trim().to_string());
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| "application/octet-stream".to_string());
             (
                 PartKind::File { content_type },
                 quote! { sailpoint_runtime::FilePart },

@@ -10,14 +10,18 @@
 //! 6. [`prelude`] makes the prelude's trait imports anonymous;
 //! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
 //!    the status when a body does not decode;
-//! 8. [`pagination`] gives every `limit`/`offset` list a `.stream()`;
-//! 9. [`struct_builders`] keeps typify's struct builders of request types
+//! 8. [`search`] gives the search operation a `searchAfter` `.stream()`,
+//!    and [`pagination`] every other `limit`/`offset` list an offset one;
+//! 9. [`downloads`] lets operations answering JSON or another media type
+//!    be asked for the other one (`.download(media_type)`);
+//! 10. [`struct_builders`] keeps typify's struct builders of request types
 //!    only;
-//! 10. [`hooks`] adds the runtime hooks and the operation table;
-//! 11. [`features`] gates each tag's code behind its cargo feature.
+//! 11. [`hooks`] adds the runtime hooks and the operation table;
+//! 12. [`features`] gates each tag's code behind its cargo feature.
 
 pub mod custom;
 pub mod docs;
+pub mod downloads;
 pub mod features;
 pub mod field_collisions;
 pub mod hooks;
@@ -27,6 +31,7 @@ pub mod pagination;
 pub mod prelude;
 pub mod progenitor;
 pub mod references;
+pub mod search;
 pub mod split;
 pub mod struct_builders;
 pub mod success_bodies;
@@ -86,7 +91,9 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     }
     let json_successes = success_bodies::has_json_success(&progenitor_document);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
-    let paginated = pagination::add_streams(&mut builder)?;
+    let searched = search::add_search_streams(&mut builder, &normalized.document)?;
+    let paginated = pagination::add_streams(&mut builder, &searched)?;
+    downloads::add_downloads(&mut builder, &normalized.document)?;
     models::post_process(&mut types)?;
     let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
     put_module_items(&mut file.items, "types", types)?;

@@ -9,9 +9,10 @@ use syn::{GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
 use crate::error::Error;
 
 /// Adds `stream` and `stream_with` to each builder in `builder` that has
-/// `limit` and `offset` fields and sends for a JSON array. Returns the
-/// builders changed, sorted.
-pub fn add_streams(builder: &mut [Item]) -> Result<Vec<String>, Error> {
+/// `limit` and `offset` fields and sends for a JSON array, except those in
+/// `searched` (which page by `searchAfter`, see [`super::search`]). Returns
+/// the builders changed, sorted.
+pub fn add_streams(builder: &mut [Item], searched: &[String]) -> Result<Vec<String>, Error> {
     let paged: Vec<String> = builder
         .iter()
         .filter_map(|item| match item {
@@ -39,7 +40,7 @@ pub fn add_streams(builder: &mut [Item]) -> Result<Vec<String>, Error> {
         let Some(name) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
             continue;
         };
-        if implementation.trait_.is_some() || !paged.contains(&name) {
+        if implementation.trait_.is_some() || !paged.contains(&name) || searched.contains(&name) {
             continue;
         }
         let Some(item_type) = implementation.items.iter().find_map(|member| match member {
@@ -83,7 +84,7 @@ pub fn add_streams(builder: &mut [Item]) -> Result<Vec<String>, Error> {
 }
 
 /// `T` of `-> Result<ResponseValue<Vec<T>>, _>`.
-fn listed_item(output: &ReturnType) -> Option<Type> {
+pub(super) fn listed_item(output: &ReturnType) -> Option<Type> {
     let ReturnType::Type(_, ty) = output else {
         return None;
     };

@@ -1,15 +1,29 @@
-//! A file to upload in a multipart request: bytes or a stream, with the file
-//! name the server sees. SailPoint rejects file parts without a file name
-//! ("No files were supplied"), so one is always given.
+//! A file to upload in a multipart request: bytes, a stream, any
+//! `AsyncRead` or a file on disk, with the file name the server sees.
+//! SailPoint rejects file parts without a file name ("No files were
+//! supplied"), so one is always given. Readers and files are sent as they
+//! are read, never held whole in memory.
 
 use std::fmt;
+use std::path::Path;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures::TryStream;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// The content type of a file part when neither the caller nor the spec
+/// gives one: what OpenAPI 3.0 prescribes for `format: binary`.
+pub const DEFAULT_FILE_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// How much of a reader is read at a time.
+const CHUNK: usize = 64 * 1024;
 
 enum Content {
     Bytes(Bytes),
+    /// A body of unknown length, sent chunked.
     Stream(reqwest::Body),
+    /// A body whose length is known (a file), sent with it.
+    Sized(reqwest::Body, u64),
 }
 
 /// One file part of a multipart upload.
@@ -43,8 +57,44 @@ impl FilePart {
         }
     }
 
-    /// Sets the part's `Content-Type` (default: the operation's, if the spec
-    /// gives one, else none).
+    /// A file read from `reader` as it is sent, 64 KiB at a time.
+    pub fn reader<R>(file_name: impl Into<String>, reader: R) -> FilePart
+    where
+        R: AsyncRead + Send + Sync + Unpin + 'static,
+    {
+        FilePart {
+            file_name: file_name.into(),
+            content: Content::Stream(reqwest::Body::wrap_stream(read_chunks(reader))),
+            content_type: None,
+        }
+    }
+
+    /// The file at `path`, read as it is sent, with its length announced and
+    /// its own name as the file name (change it with
+    /// [`with_file_name`](Self::with_file_name)).
+    pub async fn open(path: impl AsRef<Path>) -> std::io::Result<FilePart> {
+        let path = path.as_ref();
+        let file = tokio::fs::File::open(path).await?;
+        let length = file.metadata().await?.len();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".to_string());
+        Ok(FilePart {
+            file_name,
+            content: Content::Sized(reqwest::Body::wrap_stream(read_chunks(file)), length),
+            content_type: None,
+        })
+    }
+
+    /// Sets the file name the server sees.
+    pub fn with_file_name(mut self, file_name: impl Into<String>) -> FilePart {
+        self.file_name = file_name.into();
+        self
+    }
+
+    /// Sets the part's `Content-Type` (default: the one the spec gives the
+    /// part, else [`DEFAULT_FILE_CONTENT_TYPE`]).
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> FilePart {
         self.content_type = Some(content_type.into());
         self
@@ -64,20 +114,28 @@ impl FilePart {
         &self.file_name
     }
 
+    /// The content type the part will be sent with.
+    pub fn content_type(&self) -> &str {
+        self.content_type
+            .as_deref()
+            .unwrap_or(DEFAULT_FILE_CONTENT_TYPE)
+    }
+
     /// The reqwest part. Fails only for a malformed content type.
     pub fn into_part(self) -> Result<reqwest::multipart::Part, reqwest::Error> {
+        let content_type = self.content_type().to_string();
         let part = match self.content {
-            Content::Bytes(bytes) => reqwest::multipart::Part::stream_with_length(
-                reqwest::Body::from(bytes.clone()),
-                bytes.len() as u64,
-            ),
+            Content::Bytes(bytes) => {
+                let length = bytes.len() as u64;
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), length)
+            }
             Content::Stream(body) => reqwest::multipart::Part::stream(body),
+            Content::Sized(body, length) => {
+                reqwest::multipart::Part::stream_with_length(body, length)
+            }
         }
         .file_name(self.file_name);
-        match self.content_type {
-            Some(content_type) => part.mime_str(&content_type),
-            None => Ok(part),
-        }
+        part.mime_str(&content_type)
     }
 }
 
@@ -86,6 +144,7 @@ impl fmt::Debug for FilePart {
         let content = match &self.content {
             Content::Bytes(b) => format!("{} bytes", b.len()),
             Content::Stream(_) => "a stream".to_string(),
+            Content::Sized(_, length) => format!("a stream of {length} bytes"),
         };
         f.debug_struct("FilePart")
             .field("file_name", &self.file_name)
@@ -93,6 +152,22 @@ impl fmt::Debug for FilePart {
             .field("content_type", &self.content_type)
             .finish()
     }
+}
+
+/// `reader`'s bytes as a stream of chunks of at most [`CHUNK`] bytes.
+fn read_chunks<R>(
+    reader: R,
+) -> impl futures::Stream<Item = std::io::Result<Bytes>> + Send + Sync + 'static
+where
+    R: AsyncRead + Send + Sync + Unpin + 'static,
+{
+    futures::stream::try_unfold(reader, |mut reader| async move {
+        let mut buffer = BytesMut::with_capacity(CHUNK);
+        match reader.read_buf(&mut buffer).await? {
+            0 => Ok(None),
+            _ => Ok(Some((buffer.freeze(), reader))),
+        }
+    })
 }
 
 /// A multipart part holding a plain value (string, string enum, number,

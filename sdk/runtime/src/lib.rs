@@ -17,8 +17,11 @@
 //! - [`ErrorExt`] reads the decoded body, `Retry-After` delay, attempt count
 //!   and raw-body excerpt off a `progenitor_client::Error<ApiError>`; the
 //!   status is progenitor's own `error.status()`.
-//! - [`FilePart`] is a file in a multipart upload: bytes or a stream, with
-//!   its file name.
+//! - [`FilePart`] is a file in a multipart upload: bytes, a stream, a
+//!   reader or a file path, with its file name and content type.
+//! - [`offset_stream`] and [`search_after_stream`] page lists and searches
+//!   for the generated `.stream()`s; [`Download`] writes a non-JSON body to
+//!   any `AsyncWrite` or file as it arrives.
 //!
 //! # The seam with the generated code
 //!
@@ -52,12 +55,14 @@
 mod api_error;
 mod config;
 mod decode;
+mod download;
 mod error_body;
 mod error_ext;
 mod file_part;
 mod pagination;
 mod retry;
 mod runtime;
+mod search;
 mod secret;
 mod token;
 
@@ -68,10 +73,12 @@ pub use config::{
     SourceAttempt, Sources, USER_AGENT_PREFIX,
 };
 pub use decode::{UndecodableBody, decode_success};
+pub use download::Download;
 pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;
-pub use file_part::{FilePart, json_part, text_part};
+pub use file_part::{DEFAULT_FILE_CONTENT_TYPE, FilePart, json_part, text_part};
 pub use pagination::{Paging, offset_stream};
 pub use retry::RetryPolicy;
 pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
+pub use search::{SEARCH_MAX_PAGE_SIZE, SearchKeys, search_after_stream, sort_values};
 pub use token::TokenError;

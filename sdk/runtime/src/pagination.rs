@@ -1,5 +1,6 @@
 //! Offset pagination as a stream of items, for the generated `.stream()`
-//! of every list operation with `limit` and `offset` parameters.
+//! of every list operation with `limit` and `offset` parameters (the search
+//! pages with `searchAfter` instead: see `search.rs`).
 
 use std::future::Future;
 
@@ -8,8 +9,8 @@ use futures::stream::{self, BoxStream, StreamExt};
 /// How a listing is paged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
-    /// Items asked for per request (`limit`); SailPoint's maximum, 250, by
-    /// default.
+    /// Items asked for per request (`limit`); 250 by default, the most
+    /// SailPoint's lists allow (the search allows up to 10,000).
     pub page_size: u32,
     /// Stop after this many items; every item by default.
     pub max_items: Option<u64>,

@@ -1,0 +1,226 @@
+//! Gives the search operation (`POST /search`) a `.stream()` that pages
+//! with `searchAfter` instead of `offset`: the search API refuses
+//! `offset + limit` past 10,000 hits. The operation is found by its body
+//! (a JSON object with `sort` and `searchAfter` arrays) and its `limit`
+//! query parameter and list response; the paging itself is
+//! `sailpoint_runtime::search_after_stream`.
+
+use quote::{format_ident, quote};
+use serde_json::Value;
+use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, WherePredicate};
+
+use super::downloads::{builder_impl, copy_of_send};
+use super::names::{OperationKey, snake};
+use super::pagination::listed_item;
+use crate::error::Error;
+use crate::openapi::{is_json_media_type, operations};
+
+/// The body properties `searchAfter` paging reads and writes.
+const SORT: &str = "sort";
+const SEARCH_AFTER: &str = "searchAfter";
+
+/// The operations paged by `searchAfter`, in document order.
+pub fn search_after_operations(document: &Value) -> Vec<OperationKey> {
+    operations(document)
+        .into_iter()
+        .filter_map(|op| {
+            let operation = op.pointer.follow(document)?;
+            let id = operation.get("operationId")?.as_str()?;
+            let body = operation
+                .pointer("/requestBody/content")?
+                .as_object()?
+                .iter()
+                .find(|(media, _)| is_json_media_type(media))?
+                .1
+                .get("schema")?;
+            let body = resolve(body, document);
+            let is_array = |name: &str| {
+                body.pointer(&format!("/properties/{name}"))
+                    .map(|p| resolve(p, document))
+                    .and_then(|p| p.get("type"))
+                    .and_then(Value::as_str)
+                    == Some("array")
+            };
+            let has_limit = operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| resolve(p, document))
+                .any(|p| {
+                    p.get("in").and_then(Value::as_str) == Some("query")
+                        && p.get("name").and_then(Value::as_str) == Some("limit")
+                });
+            let lists = operation
+                .pointer("/responses/200/content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(media, _)| is_json_media_type(media))
+                .filter_map(|(_, m)| m.get("schema"))
+                .any(|s| resolve(s, document).get("type").and_then(Value::as_str) == Some("array"));
+            (is_array(SORT) && is_array(SEARCH_AFTER) && has_limit && lists)
+                .then(|| OperationKey::new(id))
+        })
+        .collect()
+}
+
+fn resolve<'d>(value: &'d Value, document: &'d Value) -> &'d Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(pointer) => document.pointer(pointer).unwrap_or(value),
+        None => value,
+    }
+}
+
+/// Adds `send_as`, `stream`, `stream_with` and `stream_as` to the builder
+/// of each operation of [`search_after_operations`]. Returns the builders
+/// changed, sorted.
+pub fn add_search_streams(builder: &mut [Item], document: &Value) -> Result<Vec<String>, Error> {
+    let mut changed = Vec::new();
+    for key in search_after_operations(document) {
+        let name = key.builder_name();
+        let implementation = builder_impl(builder, &name).ok_or_else(|| Error::Generate {
+            culprit: Some(format!("operation `{key}`")),
+            message: format!("no builder `{name}` to add a search stream to"),
+        })?;
+        let methods = search_methods(implementation).map_err(|message| Error::Generate {
+            culprit: Some(format!("operation `{key}`")),
+            message,
+        })?;
+        implementation.items.extend(methods);
+        changed.push(name);
+    }
+    changed.sort();
+    Ok(changed)
+}
+
+fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, String> {
+    let send = copy_of_send(implementation)?;
+    let item = listed_item(&send.sig.output).ok_or("`send` does not return a list")?;
+    let body = body_type(implementation).ok_or("the builder has no typed `body` setter")?;
+    let sort = format_ident!("{}", snake(SORT));
+    let search_after = format_ident!("{}", snake(SEARCH_AFTER));
+
+    let mut send_as = send;
+    let signature: ImplItemFn = syn::parse2(quote! {
+        /// Sends the search like `send`, decoding each hit as `T` (a
+        /// document type, or `serde_json::Value` for every field as sent).
+        pub async fn send_as<T: ::serde::de::DeserializeOwned>(
+            self,
+        ) -> Result<ResponseValue<::std::vec::Vec<T>>, Error<sailpoint_runtime::ApiError>> {}
+    })
+    .map_err(|e| e.to_string())?;
+    send_as.attrs = signature.attrs;
+    send_as.sig = signature.sig;
+
+    let methods: syn::ItemImpl = syn::parse2(quote! {
+        impl X {
+            /// Streams every hit, past the search API's 10,000-hit window:
+            /// each page after the first is asked for with `searchAfter`,
+            /// the sort values of the previous page's last hit, 250 hits a
+            /// page. The body must have a `sort`, ending with a unique field
+            /// (`["name", "id"]`): without one the stream yields an error
+            /// and sends nothing. A `searchAfter` set in the body is where
+            /// the stream starts. A failed page is yielded once and ends
+            /// the stream. [`stream_with`](Self::stream_with) sets another
+            /// page size (up to 10,000) or a cap.
+            pub fn stream(
+                self,
+            ) -> ::futures::stream::BoxStream<'a, Result<#item, Error<sailpoint_runtime::ApiError>>> {
+                self.stream_as(sailpoint_runtime::Paging::default())
+            }
+
+            /// [`stream`](Self::stream) with the page size and cap of `paging`.
+            pub fn stream_with(
+                self,
+                paging: sailpoint_runtime::Paging,
+            ) -> ::futures::stream::BoxStream<'a, Result<#item, Error<sailpoint_runtime::ApiError>>> {
+                self.stream_as(paging)
+            }
+
+            /// [`stream_with`](Self::stream_with), each hit decoded as `T`.
+            pub fn stream_as<T: ::serde::de::DeserializeOwned + Send + 'a>(
+                self,
+                paging: sailpoint_runtime::Paging,
+            ) -> ::futures::stream::BoxStream<'a, Result<T, Error<sailpoint_runtime::ApiError>>> {
+                let search = match self
+                    .body
+                    .clone()
+                    .and_then(|v| #body::try_from(v).map_err(|e| e.to_string()))
+                {
+                    Ok(search) => search,
+                    Err(e) => {
+                        return ::futures::StreamExt::boxed(::futures::stream::once(async move {
+                            Err(Error::InvalidRequest(e))
+                        }));
+                    }
+                };
+                let keys = sailpoint_runtime::SearchKeys {
+                    sort: search.#sort.clone(),
+                    search_after: search.#search_after.clone(),
+                };
+                sailpoint_runtime::search_after_stream(
+                    paging,
+                    keys,
+                    move |#search_after, limit| {
+                        let mut page = self
+                            .clone()
+                            .limit(limit)
+                            .body(#body { #search_after, ..search.clone() });
+                        page.offset = Ok(None);
+                        async move {
+                            page.send_as::<::serde_json::Value>()
+                                .await
+                                .map(ResponseValue::into_inner)
+                        }
+                    },
+                    Error::InvalidRequest,
+                    Error::InvalidResponsePayload,
+                )
+            }
+        }
+    })
+    .map_err(|e| format!("search stream methods do not parse: {e}"))?;
+    let mut items = vec![ImplItem::Fn(send_as)];
+    items.extend(methods.items);
+    Ok(items)
+}
+
+/// `X` of the `body` setter's `V: TryInto<X>` bound: the body's type.
+fn body_type(implementation: &syn::ItemImpl) -> Option<Type> {
+    let setter = implementation.items.iter().find_map(|item| match item {
+        ImplItem::Fn(f) if f.sig.ident == "body" => Some(f),
+        _ => None,
+    })?;
+    setter
+        .sig
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .filter_map(|p| match p {
+            WherePredicate::Type(t) => Some(t),
+            _ => None,
+        })
+        .flat_map(|t| t.bounds.iter())
+        .find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            args.args.iter().find_map(|a| match a {
+                GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+        })
+}
