@@ -44,6 +44,8 @@ pub struct Generated {
     pub custom: Vec<(OperationKey, String)>,
     /// Builders given a `.stream()` by [`pagination`].
     pub paginated: Vec<String>,
+    /// How each `oneOf`/`anyOf` type chooses its variant ([`models::variants`]).
+    pub variant_choice: Vec<String>,
 }
 
 pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
@@ -77,7 +79,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let json_successes = success_bodies::has_json_success(&progenitor_document);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
     let paginated = pagination::add_streams(&mut builder)?;
-    models::post_process(&mut types)?;
+    let variant_choice = models::post_process(&mut types, &progenitor_document)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
 
@@ -92,6 +94,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         field_renames,
         custom: custom_report,
         paginated,
+        variant_choice,
     })
 }
 

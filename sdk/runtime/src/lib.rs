@@ -19,6 +19,8 @@
 //!   status is progenitor's own `error.status()`.
 //! - [`FilePart`] is a file in a multipart upload: bytes or a stream, with
 //!   its file name.
+//! - [`datetime`] reads date-times in the forms tenants send; [`models`]
+//!   picks the variant of a `oneOf` and merges the branches of an `anyOf`.
 //!
 //! # The seam with the generated code
 //!
@@ -51,10 +53,12 @@
 
 mod api_error;
 mod config;
+pub mod datetime;
 mod decode;
 mod error_body;
 mod error_ext;
 mod file_part;
+pub mod models;
 mod pagination;
 mod retry;
 mod runtime;

@@ -170,6 +170,37 @@ let response = client.get_thing_tree()
     .await;
 ```*/
     fn get_thing_tree(&self) -> builder::GetThingTree<'_>;
+    /**Search hits of several kinds (a discriminated oneOf)
+
+Sends a `GET` request to `/documents`
+
+```ignore
+let response = client.search_documents()
+    .send()
+    .await;
+```*/
+    fn search_documents(&self) -> builder::SearchDocuments<'_>;
+    /**Events of several shapes (an anyOf)
+
+Sends a `GET` request to `/events`
+
+```ignore
+let response = client.list_events()
+    .send()
+    .await;
+```*/
+    fn list_events(&self) -> builder::ListEvents<'_>;
+    /**A response-only model (required fields, defaults, date-times, floats)
+
+Sends a `GET` request to `/tasks/{id}`
+
+```ignore
+let response = client.get_task_status()
+    .id(id)
+    .send()
+    .await;
+```*/
+    fn get_task_status(&self) -> builder::GetTaskStatus<'_>;
 }
 impl ClientThingsExt for Client {
     fn list_things(&self) -> builder::ListThings<'_> {
@@ -187,6 +218,15 @@ impl ClientThingsExt for Client {
     fn get_thing_tree(&self) -> builder::GetThingTree<'_> {
         builder::GetThingTree::new(self)
     }
+    fn search_documents(&self) -> builder::SearchDocuments<'_> {
+        builder::SearchDocuments::new(self)
+    }
+    fn list_events(&self) -> builder::ListEvents<'_> {
+        builder::ListEvents::new(self)
+    }
+    fn get_task_status(&self) -> builder::GetTaskStatus<'_> {
+        builder::GetTaskStatus::new(self)
+    }
 }
 /// Items consumers will typically use such as the Client and
 /// extension traits.
@@ -203,6 +243,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         "export_things",
         sailpoint_runtime::Operation {
             id: "exportThings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_task_status",
+        sailpoint_runtime::Operation {
+            id: "getTaskStatus",
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
@@ -227,6 +276,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         },
     ),
     (
+        "list_events",
+        sailpoint_runtime::Operation {
+            id: "listEvents",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
         "list_things",
         sailpoint_runtime::Operation {
             id: "listThings",
@@ -248,6 +306,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         "replace_thing",
         sailpoint_runtime::Operation {
             id: "replaceThing",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_documents",
+        sailpoint_runtime::Operation {
+            id: "searchDocuments",
             authenticated: true,
             experimental: false,
             fixed_headers: &[],

@@ -3,6 +3,30 @@
 
 //! Types used as operation parameters and responses.
 #![allow(clippy::all)]
+///`CertifiedEvent`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CertifiedEvent {
+    #[serde(
+        rename = "certificationName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub certification_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "eventType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_type: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "identityId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub identity_id: ::std::option::Option<::std::string::String>,
+}
+impl CertifiedEvent {
+    pub fn builder() -> builder::CertifiedEvent {
+        Default::default()
+    }
+}
 ///`ErrorResponseDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorResponseDto {
@@ -36,6 +60,29 @@ pub struct ErrorResponseDtoMessagesItem {
 }
 impl ErrorResponseDtoMessagesItem {
     pub fn builder() -> builder::ErrorResponseDtoMessagesItem {
+        Default::default()
+    }
+}
+///`IdentityHit`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct IdentityHit {
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::datetime::option"
+    )]
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+}
+impl IdentityHit {
+    pub fn builder() -> builder::IdentityHit {
         Default::default()
     }
 }
@@ -80,8 +127,19 @@ impl ::std::convert::TryFrom<::std::string::String> for JsonPatchOperationOp {
         value.parse()
     }
 }
+///`ListEventsResponseItem`
+#[derive(Clone, Debug, Default)]
+pub struct ListEventsResponseItem {
+    pub subtype_0: ::std::option::Option<CertifiedEvent>,
+    pub subtype_1: ::std::option::Option<RemovedEvent>,
+}
+impl ListEventsResponseItem {
+    pub fn builder() -> builder::ListEventsResponseItem {
+        Default::default()
+    }
+}
 ///`Node`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Node {
     #[serde(
         default,
@@ -89,11 +147,158 @@ pub struct Node {
         deserialize_with = "null_as_default"
     )]
     pub children: ::std::vec::Vec<Node>,
-    pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 impl Node {
     pub fn builder() -> builder::Node {
         Default::default()
+    }
+}
+///`ProfileHit`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ProfileHit {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+}
+impl ProfileHit {
+    pub fn builder() -> builder::ProfileHit {
+        Default::default()
+    }
+}
+///`RemovedEvent`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RemovedEvent {
+    #[serde(
+        rename = "eventType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_type: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "identityId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub identity_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "removedItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub removed_item: ::std::option::Option<::std::string::String>,
+}
+impl RemovedEvent {
+    pub fn builder() -> builder::RemovedEvent {
+        Default::default()
+    }
+}
+///`RoleHit`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RoleHit {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requestable: ::std::option::Option<bool>,
+    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+}
+impl RoleHit {
+    pub fn builder() -> builder::RoleHit {
+        Default::default()
+    }
+}
+///`SearchHit`
+#[derive(::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum SearchHit {
+    ProfileHit(ProfileHit),
+    IdentityHit(IdentityHit),
+    RoleHit(RoleHit),
+}
+impl ::std::convert::From<ProfileHit> for SearchHit {
+    fn from(value: ProfileHit) -> Self {
+        Self::ProfileHit(value)
+    }
+}
+impl ::std::convert::From<IdentityHit> for SearchHit {
+    fn from(value: IdentityHit) -> Self {
+        Self::IdentityHit(value)
+    }
+}
+impl ::std::convert::From<RoleHit> for SearchHit {
+    fn from(value: RoleHit) -> Self {
+        Self::RoleHit(value)
+    }
+}
+///`TaskStatus`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TaskStatus {
+    #[serde(
+        rename = "completionStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::datetime::option"
+    )]
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::datetime::option"
+    )]
+    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(
+        rename = "parentName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "percentComplete",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub percent_complete: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retry: ::std::option::Option<bool>,
+}
+impl TaskStatus {
+    pub fn builder() -> builder::TaskStatus {
+        Default::default()
+    }
+}
+///`TaskStatusCompletionStatus`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum TaskStatusCompletionStatus {
+    Success,
+    Warning,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl ::std::convert::TryFrom<&str> for TaskStatusCompletionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TaskStatusCompletionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
     }
 }
 ///`Thing`
@@ -178,6 +383,91 @@ for UploadThingFileDisableOptimizationPart {
 }
 /// Types for composing complex structures.
 pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct CertifiedEvent {
+        certification_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        event_type: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        identity_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for CertifiedEvent {
+        fn default() -> Self {
+            Self {
+                certification_name: Ok(Default::default()),
+                event_type: Ok(Default::default()),
+                identity_id: Ok(Default::default()),
+            }
+        }
+    }
+    impl CertifiedEvent {
+        pub fn certification_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.certification_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for certification_name: {e}"
+                    )
+                });
+            self
+        }
+        pub fn event_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.event_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for event_type: {e}")
+                });
+            self
+        }
+        pub fn identity_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.identity_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for identity_id: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<CertifiedEvent> for super::CertifiedEvent {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: CertifiedEvent,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                certification_name: value.certification_name?,
+                event_type: value.event_type?,
+                identity_id: value.identity_id?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::CertifiedEvent> for CertifiedEvent {
+        fn from(value: super::CertifiedEvent) -> Self {
+            Self {
+                certification_name: Ok(value.certification_name),
+                event_type: Ok(value.event_type),
+                identity_id: Ok(value.identity_id),
+            }
+        }
+    }
     #[derive(Clone, Debug)]
     pub struct ErrorResponseDto {
         detail_code: ::std::result::Result<
@@ -305,6 +595,121 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct IdentityHit {
+        created: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for IdentityHit {
+        fn default() -> Self {
+            Self {
+                created: Ok(Default::default()),
+                email: Ok(Default::default()),
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+                type_: Ok(Default::default()),
+            }
+        }
+    }
+    impl IdentityHit {
+        pub fn created<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created: {e}")
+                });
+            self
+        }
+        pub fn email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for email: {e}"));
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<IdentityHit> for super::IdentityHit {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: IdentityHit,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                created: value.created?,
+                email: value.email?,
+                id: value.id?,
+                name: value.name?,
+                type_: value.type_?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::IdentityHit> for IdentityHit {
+        fn from(value: super::IdentityHit) -> Self {
+            Self {
+                created: Ok(value.created),
+                email: Ok(value.email),
+                id: Ok(value.id),
+                name: Ok(value.name),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct JsonPatchOperation {
         op: ::std::result::Result<super::JsonPatchOperationOp, ::std::string::String>,
         path: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -376,18 +781,86 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct ListEventsResponseItem {
+        subtype_0: ::std::result::Result<
+            ::std::option::Option<super::CertifiedEvent>,
+            ::std::string::String,
+        >,
+        subtype_1: ::std::result::Result<
+            ::std::option::Option<super::RemovedEvent>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ListEventsResponseItem {
+        fn default() -> Self {
+            Self {
+                subtype_0: Ok(Default::default()),
+                subtype_1: Ok(Default::default()),
+            }
+        }
+    }
+    impl ListEventsResponseItem {
+        pub fn subtype_0<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::CertifiedEvent>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.subtype_0 = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for subtype_0: {e}")
+                });
+            self
+        }
+        pub fn subtype_1<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::RemovedEvent>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.subtype_1 = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for subtype_1: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ListEventsResponseItem>
+    for super::ListEventsResponseItem {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ListEventsResponseItem,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                subtype_0: value.subtype_0?,
+                subtype_1: value.subtype_1?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ListEventsResponseItem> for ListEventsResponseItem {
+        fn from(value: super::ListEventsResponseItem) -> Self {
+            Self {
+                subtype_0: Ok(value.subtype_0),
+                subtype_1: Ok(value.subtype_1),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct Node {
         children: ::std::result::Result<
             ::std::vec::Vec<super::Node>,
             ::std::string::String,
         >,
-        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
     }
     impl ::std::default::Default for Node {
         fn default() -> Self {
             Self {
                 children: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
+                name: Ok(Default::default()),
             }
         }
     }
@@ -406,7 +879,7 @@ pub mod builder {
         }
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.name = value
@@ -431,6 +904,439 @@ pub mod builder {
             Self {
                 children: Ok(value.children),
                 name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ProfileHit {
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ProfileHit {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+                type_: Ok(Default::default()),
+            }
+        }
+    }
+    impl ProfileHit {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ProfileHit> for super::ProfileHit {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ProfileHit,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                name: value.name?,
+                type_: value.type_?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ProfileHit> for ProfileHit {
+        fn from(value: super::ProfileHit) -> Self {
+            Self {
+                id: Ok(value.id),
+                name: Ok(value.name),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct RemovedEvent {
+        event_type: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        identity_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        removed_item: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for RemovedEvent {
+        fn default() -> Self {
+            Self {
+                event_type: Ok(Default::default()),
+                identity_id: Ok(Default::default()),
+                removed_item: Ok(Default::default()),
+            }
+        }
+    }
+    impl RemovedEvent {
+        pub fn event_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.event_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for event_type: {e}")
+                });
+            self
+        }
+        pub fn identity_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.identity_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for identity_id: {e}")
+                });
+            self
+        }
+        pub fn removed_item<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.removed_item = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for removed_item: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<RemovedEvent> for super::RemovedEvent {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: RemovedEvent,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                event_type: value.event_type?,
+                identity_id: value.identity_id?,
+                removed_item: value.removed_item?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::RemovedEvent> for RemovedEvent {
+        fn from(value: super::RemovedEvent) -> Self {
+            Self {
+                event_type: Ok(value.event_type),
+                identity_id: Ok(value.identity_id),
+                removed_item: Ok(value.removed_item),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct RoleHit {
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        requestable: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for RoleHit {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+                requestable: Ok(Default::default()),
+                type_: Ok(Default::default()),
+            }
+        }
+    }
+    impl RoleHit {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn requestable<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.requestable = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for requestable: {e}")
+                });
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<RoleHit> for super::RoleHit {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: RoleHit,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                name: value.name?,
+                requestable: value.requestable?,
+                type_: value.type_?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::RoleHit> for RoleHit {
+        fn from(value: super::RoleHit) -> Self {
+            Self {
+                id: Ok(value.id),
+                name: Ok(value.name),
+                requestable: Ok(value.requestable),
+                type_: Ok(value.type_),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TaskStatus {
+        completion_status: ::std::result::Result<
+            ::std::option::Option<super::TaskStatusCompletionStatus>,
+            ::std::string::String,
+        >,
+        created: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        launched: ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::string::String,
+        >,
+        parent_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        percent_complete: ::std::result::Result<
+            ::std::option::Option<f64>,
+            ::std::string::String,
+        >,
+        progress: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        retry: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    }
+    impl ::std::default::Default for TaskStatus {
+        fn default() -> Self {
+            Self {
+                completion_status: Ok(Default::default()),
+                created: Ok(Default::default()),
+                id: Ok(Default::default()),
+                launched: Ok(Default::default()),
+                parent_name: Ok(Default::default()),
+                percent_complete: Ok(Default::default()),
+                progress: Ok(Default::default()),
+                retry: Ok(Default::default()),
+            }
+        }
+    }
+    impl TaskStatus {
+        pub fn completion_status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TaskStatusCompletionStatus>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.completion_status = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for completion_status: {e}")
+                });
+            self
+        }
+        pub fn created<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn launched<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.launched = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for launched: {e}")
+                });
+            self
+        }
+        pub fn parent_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.parent_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for parent_name: {e}")
+                });
+            self
+        }
+        pub fn percent_complete<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.percent_complete = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for percent_complete: {e}")
+                });
+            self
+        }
+        pub fn progress<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.progress = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for progress: {e}")
+                });
+            self
+        }
+        pub fn retry<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.retry = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for retry: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TaskStatus> for super::TaskStatus {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TaskStatus,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                completion_status: value.completion_status?,
+                created: value.created?,
+                id: value.id?,
+                launched: value.launched?,
+                parent_name: value.parent_name?,
+                percent_complete: value.percent_complete?,
+                progress: value.progress?,
+                retry: value.retry?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TaskStatus> for TaskStatus {
+        fn from(value: super::TaskStatus) -> Self {
+            Self {
+                completion_status: Ok(value.completion_status),
+                created: Ok(value.created),
+                id: Ok(value.id),
+                launched: Ok(value.launched),
+                parent_name: Ok(value.parent_name),
+                percent_complete: Ok(value.percent_complete),
+                progress: Ok(value.progress),
+                retry: Ok(value.retry),
             }
         }
     }
@@ -678,6 +1584,60 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationOp {
         )
     }
 }
+impl TaskStatusCompletionStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "Success",
+            Self::Warning => "Warning",
+            Self::Error => "Error",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Success" => ::std::option::Option::Some(Self::Success),
+            "Warning" => ::std::option::Option::Some(Self::Warning),
+            "Error" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for TaskStatusCompletionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for TaskStatusCompletionStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for TaskStatusCompletionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskStatusCompletionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 impl ThingKind {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -792,4 +1752,98 @@ where
         <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
             .unwrap_or_default(),
     )
+}
+impl<'de> ::serde::Deserialize<'de> for ListEventsResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let this = Self {
+            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+        };
+        if this.subtype_0.is_none() && this.subtype_1.is_none() {
+            return ::std::result::Result::Err(
+                <D::Error as ::serde::de::Error>::custom(
+                    ::sailpoint_runtime::models::no_branch(
+                        "ListEventsResponseItem",
+                        2usize,
+                    ),
+                ),
+            );
+        }
+        ::std::result::Result::Ok(this)
+    }
+}
+impl ::serde::Serialize for ListEventsResponseItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::sailpoint_runtime::models::serialize_any_of(
+            serializer,
+            [
+                self.subtype_0.as_ref().map(::serde_json::to_value),
+                self.subtype_1.as_ref().map(::serde_json::to_value),
+            ],
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchHit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "SearchHit",
+            discriminator: ::std::option::Option::Some("_type"),
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "ProfileHit",
+                    tags: &["accessprofile"],
+                    keys: &["_type", "id", "name"],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "IdentityHit",
+                    tags: &["identity"],
+                    keys: &["_type", "created", "email", "id", "name"],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "RoleHit",
+                    tags: &["role"],
+                    keys: &["_type", "id", "name", "requestable"],
+                },
+            ],
+        };
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        VARIANTS
+            .decode(
+                &value,
+                |index, value| match index {
+                    0usize => {
+                        <ProfileHit as ::serde::Deserialize>::deserialize(value)
+                            .map(Self::ProfileHit)
+                    }
+                    1usize => {
+                        <IdentityHit as ::serde::Deserialize>::deserialize(value)
+                            .map(Self::IdentityHit)
+                    }
+                    2usize => {
+                        <RoleHit as ::serde::Deserialize>::deserialize(value)
+                            .map(Self::RoleHit)
+                    }
+                    _ => {
+                        ::std::result::Result::Err(
+                            <::serde_json::Error as ::serde::de::Error>::custom(
+                                "no such variant",
+                            ),
+                        )
+                    }
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
