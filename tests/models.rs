@@ -6,7 +6,9 @@
 //! server where the response path matters.
 
 use sailpoint_fixture_client::prelude::*;
-use sailpoint_fixture_client::types::{ListEventsResponseItem, SearchHit, TaskStatus};
+use sailpoint_fixture_client::types::{
+    ListEventsResponseItem, SearchHit, TaskStatus, UploadOptions,
+};
 use sailpoint_fixture_client::{Client, Runtime};
 use sailpoint_runtime::RetryPolicy;
 use serde::Serialize;
@@ -100,7 +102,7 @@ fn without_a_known_type_the_variant_declaring_most_present_keys_wins() {
 
 #[test]
 fn v2025_search_mixing_identity_role_and_access_profile_hits_loses_nothing() {
-    use sailpoint_v2025::types::SearchDocument;
+    use sailpoint_v2025::types::SearchDocuments;
     let hits = json!([
         {"id": "2c9180865c45e7e3015d2c5e3f5d6d3f", "name": "Carol.Adams", "_type": "identity",
          "displayName": "Carol.Adams", "email": "Carol.Adams@sailpointdemo.com",
@@ -109,12 +111,12 @@ fn v2025_search_mixing_identity_role_and_access_profile_hits_loses_nothing() {
          "description": "A role", "entitlementCount": 3},
         {"id": "2c918087", "name": "Profile", "_type": "accessprofile", "requestable": true},
     ]);
-    let (decoded, encoded) = round_trip::<Vec<SearchDocument>>(&hits);
-    assert!(matches!(decoded[0], SearchDocument::IdentityDocument(_)));
-    assert!(matches!(decoded[1], SearchDocument::RoleDocument(_)));
+    let (decoded, encoded) = round_trip::<Vec<SearchDocuments>>(&hits);
+    assert!(matches!(decoded[0], SearchDocuments::IdentityDocuments(_)));
+    assert!(matches!(decoded[1], SearchDocuments::RoleDocuments(_)));
     assert!(matches!(
         decoded[2],
-        SearchDocument::AccessProfileDocument(_)
+        SearchDocuments::AccessProfileDocuments(_)
     ));
     assert_eq!(encoded, hits);
 }
@@ -195,18 +197,19 @@ async fn a_task_status_with_null_required_fields_and_an_unlisted_status_decodes(
         Some("SUCCESS")
     );
 
-    // The same on v2025's own `TaskStatus`.
+    // The same on v2025's own `TaskStatus`, which lists `SUCCESS`: the
+    // `Success` some tenants send is kept as it came.
     use sailpoint_v2025::types::{TaskStatus, TaskStatusCompletionStatus};
     let status = json!({"id": "t1", "type": "QUARTZ", "uniqueName": "Cloud Account Aggregation",
         "description": "Aggregate", "parentName": null, "launcher": "support",
-        "created": "2020-07-11T00:54:00.000Z", "completionStatus": "SUCCESS",
+        "created": "2020-07-11T00:54:00.000Z", "completionStatus": "Success",
         "progress": null, "messages": [], "returns": [], "attributes": {}});
     let (decoded, encoded) = round_trip::<TaskStatus>(&status);
     assert_eq!(
         decoded.completion_status,
-        Some(TaskStatusCompletionStatus::Unknown("SUCCESS".into()))
+        Some(TaskStatusCompletionStatus::Unknown("Success".into()))
     );
-    assert_eq!(encoded["completionStatus"], "SUCCESS");
+    assert_eq!(encoded["completionStatus"], "Success");
 }
 
 #[test]
@@ -221,14 +224,17 @@ fn response_defaults_are_not_written_back_and_floats_stay_exact() {
 #[test]
 fn v2025_source_feature_missing_from_the_enum_is_kept() {
     use sailpoint_v2025::types::SourceFeatureItem;
-    let (decoded, encoded) =
-        round_trip::<Vec<SourceFeatureItem>>(&json!(["AUTHENTICATE", "APPLICATION_DISCOVERY"]));
+    // The vendored v2025 spec lists `APPLICATION_DISCOVERY` (the python-sdk
+    // issue was filed before it did); a feature added after it is kept.
+    let features = json!(["AUTHENTICATE", "APPLICATION_DISCOVERY", "AGENTIC_DISCOVERY"]);
+    let (decoded, encoded) = round_trip::<Vec<SourceFeatureItem>>(&features);
     assert_eq!(decoded[0], SourceFeatureItem::Authenticate);
+    assert_eq!(decoded[1], SourceFeatureItem::ApplicationDiscovery);
     assert_eq!(
-        decoded[1],
-        SourceFeatureItem::Unknown("APPLICATION_DISCOVERY".into())
+        decoded[2],
+        SourceFeatureItem::Unknown("AGENTIC_DISCOVERY".into())
     );
-    assert_eq!(encoded, json!(["AUTHENTICATE", "APPLICATION_DISCOVERY"]));
+    assert_eq!(encoded, features);
 }
 
 #[test]
@@ -243,4 +249,22 @@ fn v2025_slim_account_decodes() {
     assert_eq!(decoded.name.as_deref(), Some("john.doe"));
     assert_eq!(decoded.identity_id, None);
     assert_eq!(encoded, slim);
+}
+
+#[test]
+fn a_caller_can_send_an_explicit_empty_list_and_a_response_keeps_it() {
+    // `excludeTypes: []` ("exclude nothing") is sent, not skipped.
+    let options = UploadOptions {
+        exclude_types: Some(vec![]),
+        preview: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&options).ok(),
+        Some(json!({"excludeTypes": []}))
+    );
+    let (decoded, encoded) = round_trip::<UploadOptions>(&json!({"excludeTypes": []}));
+    assert_eq!(decoded.exclude_types, Some(vec![]));
+    assert_eq!(encoded, json!({"excludeTypes": []}));
+    let (_, encoded) = round_trip::<UploadOptions>(&json!({}));
+    assert_eq!(encoded, json!({}));
 }

@@ -23,6 +23,7 @@ pub mod media_types_without_schema;
 pub mod missing_operation_ids;
 pub mod no_content_bodies;
 pub mod nullable_components;
+pub mod optional_collections;
 pub mod path_parameters;
 pub mod privilege_criteria_property;
 pub mod read_only_required;
@@ -90,6 +91,7 @@ pub const PASSES: &[Pass] = &[
     json_patch_bodies::PASS,
     read_only_required::PASS,
     response_only_optional::PASS,
+    optional_collections::PASS,
     search_document_types::PASS,
     error_responses::PASS,
 ];

@@ -5,7 +5,9 @@
 //! Accepted: RFC 3339 (`2024-01-31T10:00:00Z`, `...10:00:00.123456+02:00`),
 //! the same with a space for `T` or an offset without a colon (`+0200`), and
 //! without any offset (`2024-01-31T10:00:00`, `...10:00:00.5`), which is
-//! taken as UTC: SailPoint stores and sends UTC. Fields stay
+//! taken as UTC: SailPoint stores and sends UTC. Also Java's
+//! `Date.toString()` form some task results carry (`Mon Aug 21 14:57:39 CDT
+//! 2023`), for the zones in [`JAVA_ZONES`]. Fields stay
 //! `DateTime<Utc>` and are written back in RFC 3339 with `Z`.
 //!
 //! Refused, with an error quoting the value: anything else, including `""`
@@ -31,11 +33,51 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, String> {
             return Ok(t.and_utc());
         }
     }
+    if let Some(t) = parse_java(text) {
+        return Ok(t);
+    }
     let shown: String = text.chars().take(64).collect();
     let more = if shown.len() < text.len() { "..." } else { "" };
     Err(format!(
         "invalid date-time \"{shown}{more}\": expected RFC 3339 such as 2024-01-31T10:00:00Z"
     ))
+}
+
+/// Reads a required date-time in one of the accepted forms.
+/// The zone abbreviations read in Java's `Date.toString()` form, with
+/// their offsets in hours: UTC and the US zones SailPoint's servers use.
+pub const JAVA_ZONES: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("EST", -5),
+    ("EDT", -4),
+    ("CST", -6),
+    ("CDT", -5),
+    ("MST", -7),
+    ("MDT", -6),
+    ("PST", -8),
+    ("PDT", -7),
+];
+
+/// `Mon Aug 21 14:57:39 CDT 2023`.
+fn parse_java(text: &str) -> Option<DateTime<Utc>> {
+    let words: Vec<&str> = text.split(' ').collect();
+    let [weekday, month, day, time, zone, year] = words.as_slice() else {
+        return None;
+    };
+    let hours = JAVA_ZONES.iter().find(|(name, _)| name == zone)?.1;
+    let offset = chrono::FixedOffset::east_opt(hours * 3600)?;
+    let local = NaiveDateTime::parse_from_str(
+        &format!("{weekday} {month} {day} {time} {year}"),
+        "%a %b %d %H:%M:%S %Y",
+    )
+    .ok()?;
+    Some(
+        local
+            .and_local_timezone(offset)
+            .single()?
+            .with_timezone(&Utc),
+    )
 }
 
 /// Reads a required date-time in one of the accepted forms.
@@ -88,6 +130,7 @@ mod tests {
             "2024-01-31T10:00:00",
             "2024-01-31 10:00:00",
             "2024-01-31T10:00:00.000",
+            "Wed Jan 31 04:00:00 CST 2024",
         ] {
             assert_eq!(
                 parse(text).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
@@ -112,5 +155,7 @@ mod tests {
         );
         assert!(parse("").is_err());
         assert!(parse("2024-13-01T00:00:00Z").is_err());
+        assert!(parse("2020-09-07T42:14:00.364Z").is_err());
+        assert!(parse("Wed Jan 31 04:00:00 XYZ 2024").is_err());
     }
 }

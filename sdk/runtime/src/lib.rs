@@ -20,7 +20,8 @@
 //! - [`FilePart`] is a file in a multipart upload: bytes or a stream, with
 //!   its file name.
 //! - [`datetime`] reads date-times in the forms tenants send; [`models`]
-//!   picks the variant of a `oneOf` and merges the branches of an `anyOf`.
+//!   picks the variant of a `oneOf` and merges the branches of an `anyOf`;
+//!   [`numbers`] writes whole numbers without a fraction.
 //!
 //! # The seam with the generated code
 //!
@@ -59,6 +60,7 @@ mod error_body;
 mod error_ext;
 mod file_part;
 pub mod models;
+pub mod numbers;
 mod pagination;
 mod retry;
 mod runtime;

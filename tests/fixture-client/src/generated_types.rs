@@ -35,12 +35,8 @@ pub struct ErrorResponseDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub detail_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub messages: ::std::vec::Vec<ErrorResponseDtoMessagesItem>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<::std::vec::Vec<ErrorResponseDtoMessagesItem>>,
     #[serde(
         rename = "trackingId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -141,12 +137,8 @@ impl ListEventsResponseItem {
 ///`Node`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Node {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub children: ::std::vec::Vec<Node>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub children: ::std::option::Option<::std::vec::Vec<Node>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
@@ -262,8 +254,10 @@ pub struct TaskStatus {
     )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     #[serde(
+        default,
         rename = "percentComplete",
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::numbers::option"
     )]
     pub percent_complete: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -343,11 +337,9 @@ impl ::std::convert::TryFrom<::std::string::String> for ThingKind {
 pub struct UploadOptions {
     #[serde(
         rename = "excludeTypes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub exclude_types: ::std::vec::Vec<::std::string::String>,
+    pub exclude_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<bool>,
 }
@@ -475,7 +467,7 @@ pub mod builder {
             ::std::string::String,
         >,
         messages: ::std::result::Result<
-            ::std::vec::Vec<super::ErrorResponseDtoMessagesItem>,
+            ::std::option::Option<::std::vec::Vec<super::ErrorResponseDtoMessagesItem>>,
             ::std::string::String,
         >,
         tracking_id: ::std::result::Result<
@@ -508,7 +500,9 @@ pub mod builder {
         pub fn messages<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::ErrorResponseDtoMessagesItem>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ErrorResponseDtoMessagesItem>,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -848,7 +842,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Node {
         children: ::std::result::Result<
-            ::std::vec::Vec<super::Node>,
+            ::std::option::Option<::std::vec::Vec<super::Node>>,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -867,7 +861,9 @@ pub mod builder {
     impl Node {
         pub fn children<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Node>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Node>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.children = value
@@ -1414,7 +1410,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct UploadOptions {
         exclude_types: ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             ::std::string::String,
         >,
         preview: ::std::result::Result<
@@ -1433,7 +1429,9 @@ pub mod builder {
     impl UploadOptions {
         pub fn exclude_types<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.exclude_types = value
@@ -1741,17 +1739,6 @@ impl<'de> ::serde::Deserialize<'de> for UploadThingFileDisableOptimizationPart {
             Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
         )
     }
-}
-/// Reads `null` as the field's default (an empty list or map).
-fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: ::std::default::Default + ::serde::Deserialize<'de>,
-{
-    ::std::result::Result::Ok(
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
-            .unwrap_or_default(),
-    )
 }
 impl<'de> ::serde::Deserialize<'de> for ListEventsResponseItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

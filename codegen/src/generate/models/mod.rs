@@ -1,10 +1,11 @@
 //! Post-processing of typify's types so that they survive real tenant data:
 //! [`open_enums`] keeps enum values the spec does not list;
 //! [`null_defaults`] reads `null` as the default of fields that have one;
-//! [`datetimes`] reads date-times in the forms tenants send;
+//! [`codecs`] reads date-times in the forms tenants send and writes whole
+//! numbers without a fraction;
 //! [`variants`] decodes `oneOf`/`anyOf` to the right variant.
 
-pub mod datetimes;
+pub mod codecs;
 pub mod null_defaults;
 pub mod open_enums;
 pub mod variants;
@@ -21,8 +22,7 @@ pub fn post_process(types: &mut Vec<Item>, document: &Value) -> Result<Vec<Strin
         .map_err(|e| Error::Internal(format!("open enums: {e}")))?;
     null_defaults::null_as_default(types)
         .map_err(|e| Error::Internal(format!("null defaults: {e}")))?;
-    datetimes::lenient_date_times(types)
-        .map_err(|e| Error::Internal(format!("date-times: {e}")))?;
+    codecs::field_codecs(types).map_err(|e| Error::Internal(format!("field codecs: {e}")))?;
     variants::choose_variants(types, document).map_err(|e| Error::Generate {
         culprit: None,
         message: format!("oneOf/anyOf variants: {e}"),

@@ -1,33 +1,50 @@
-//! Date-times in the forms tenants send. typify decodes `format: date-time`
-//! as `chrono::DateTime<Utc>` with chrono's strict RFC 3339 reader, so a
-//! timestamp without an offset (`2024-01-31T10:00:00`, which SailPoint
-//! sends) failed the whole response.
+//! Field codecs from the runtime, for field types whose serde derive does
+//! not read or write what tenants send:
 //!
-//! Rewrite: every struct field of type `DateTime<Utc>` or
-//! `Option<DateTime<Utc>>` is read with `sailpoint_runtime::datetime`
-//! (`datetime::option`), which accepts RFC 3339 with or without fractional
-//! seconds, `Z` or an offset, and no offset (taken as UTC); an optional one
-//! reads `""` as absent. The field type stays `DateTime<Utc>`.
+//! - `DateTime<Utc>`: typify decodes `format: date-time` with chrono's
+//!   strict RFC 3339 reader, so a timestamp without an offset
+//!   (`2024-01-31T10:00:00`, which SailPoint sends) failed the whole
+//!   response. `sailpoint_runtime::datetime` accepts the forms tenants send
+//!   (no offset is UTC) and reads an optional `""` as absent.
+//! - `f64` (`type: number`): serde_json writes a whole `f64` as `2.0`, so a
+//!   count sent as `2` went back as `2.0`. `sailpoint_runtime::numbers`
+//!   writes whole values without the fraction.
+//!
+//! Rewrite: every struct field of such a type `T`, or `Option<T>`, gets
+//! `#[serde(with = "<module>")]` (`<module>::option`, and `default` so that
+//! a missing field is still `None`). Field types are unchanged.
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{Item, Meta, Token, Type};
 
-const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+/// Field types (as tokens without spaces) and the runtime module that
+/// reads and writes them.
+const CODECS: &[(&str, &str)] = &[
+    (
+        "::chrono::DateTime<::chrono::offset::Utc>",
+        "::sailpoint_runtime::datetime",
+    ),
+    ("f64", "::sailpoint_runtime::numbers"),
+];
 
 /// Adds the attributes; returns how many fields got one.
-pub fn lenient_date_times(items: &mut [Item]) -> Result<usize, String> {
+pub fn field_codecs(items: &mut [Item]) -> Result<usize, String> {
     let mut count = 0;
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
         for field in s.fields.iter_mut() {
-            let module = match compact(&field.ty).as_str() {
-                t if t == DATE_TIME => "::sailpoint_runtime::datetime",
-                t if t == format!("::std::option::Option<{DATE_TIME}>") => {
-                    "::sailpoint_runtime::datetime::option"
+            let ty = compact(&field.ty);
+            let module = CODECS.iter().find_map(|(codec_ty, module)| {
+                if ty == *codec_ty {
+                    Some(module.to_string())
+                } else if ty == format!("::std::option::Option<{codec_ty}>") {
+                    Some(format!("{module}::option"))
+                } else {
+                    None
                 }
-                _ => continue,
-            };
+            });
+            let Some(module) = module else { continue };
             let mut metas: Vec<Meta> = Vec::new();
             for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
                 let parsed = attr
@@ -47,6 +64,7 @@ pub fn lenient_date_times(items: &mut [Item]) -> Result<usize, String> {
             if module.ends_with("option") && !metas.iter().any(|m| m.path().is_ident("default")) {
                 metas.insert(0, syn::parse_quote!(default));
             }
+            let module = module.as_str();
             metas.push(syn::parse_quote!(with = #module));
             field.attrs.retain(|a| !a.path().is_ident("serde"));
             field.attrs.push(syn::parse_quote!(#[serde(#(#metas),*)]));
@@ -71,7 +89,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn date_time_fields_are_read_leniently() {
+    fn date_time_and_number_fields_get_their_codec() {
         let mut items = syn::parse2::<syn::File>(quote! {
             pub struct A {
                 pub created: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -80,12 +98,13 @@ mod tests {
                 #[serde(rename = "at", default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 pub name: ::std::string::String,
+                pub score: ::std::option::Option<f64>,
             }
             pub struct Stamp(pub ::chrono::DateTime<::chrono::offset::Utc>);
         })
         .map(|f| f.items)
         .unwrap_or_default();
-        assert_eq!(lenient_date_times(&mut items), Ok(4));
+        assert_eq!(field_codecs(&mut items), Ok(5));
         let mut file: syn::File = syn::parse_quote!();
         file.items = items;
         let text = prettyplease::unparse(&file);
@@ -99,7 +118,11 @@ mod tests {
             ),
             "{text}"
         );
-        assert_eq!(text.matches("default").count(), 2, "{text}");
+        assert_eq!(text.matches("default").count(), 3, "{text}");
+        assert!(
+            text.contains("with = \"::sailpoint_runtime::numbers::option\")]\n    pub score"),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "pub struct Stamp(\n    #[serde(with = \"::sailpoint_runtime::datetime\")]"
