@@ -11,7 +11,9 @@
 //! `DateTime<Utc>` and are written back in RFC 3339 with `Z`.
 //!
 //! Refused, with an error quoting the value: anything else, including `""`
-//! for a required field. An optional field ([`option`]) reads `null` and
+//! for a required field. A response that fails this way names the field's
+//! path too ([`decode_success`](crate::decode_success)):
+//! `[3].created: invalid date-time "31/01/2024" ...`. An optional field ([`option`]) reads `null` and
 //! `""` as `None`: an empty string is no instant, and never becomes "now"
 //! or the epoch.
 
