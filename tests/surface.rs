@@ -113,6 +113,15 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
             .collect();
         insta::assert_snapshot!(format!("normalization_summary_{version}"), summary);
 
+        // How each oneOf/anyOf type picks its variant, and the variants
+        // declaration order shadowed (`generate/models/variants.rs`).
+        let variant_choice = output.files[REPORT_FILE]
+            .split("## oneOf/anyOf variant choice")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(!variant_choice.is_empty(), "{version}: no variant report");
+        insta::assert_snapshot!(format!("variant_choice_{version}"), variant_choice);
+
         // The committed report is what regeneration produces.
         let committed = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../sdk/{version}/{REPORT_FILE}")),

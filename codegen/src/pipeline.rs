@@ -159,6 +159,13 @@ fn report_markdown(normalized: &Normalized, generated: &Generated) -> String {
     for line in &generated.field_renames {
         out.push_str(&format!("- {line}\n"));
     }
+    out.push_str(&format!(
+        "\n## oneOf/anyOf variant choice ({})\n\nHow each such type picks its variant when decoding, and the variants declaration order shadowed before (`codegen/src/generate/models/variants.rs`).\n\n",
+        generated.variant_choice.len()
+    ));
+    for line in &generated.variant_choice {
+        out.push_str(&format!("- {line}\n"));
+    }
     out
 }
 

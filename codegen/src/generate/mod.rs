@@ -59,6 +59,8 @@ pub struct Generated {
     pub struct_builders: struct_builders::Trimmed,
     /// The cargo feature of each tag, from [`features`].
     pub features: features::Features,
+    /// How each `oneOf`/`anyOf` type chooses its variant ([`models::variants`]).
+    pub variant_choice: Vec<String>,
 }
 
 pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
@@ -94,7 +96,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     let searched = search::add_search_streams(&mut builder, &normalized.document)?;
     let paginated = pagination::add_streams(&mut builder, &searched)?;
     downloads::add_downloads(&mut builder, &normalized.document)?;
-    models::post_process(&mut types)?;
+    let variant_choice = models::post_process(&mut types, &progenitor_document)?;
     let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
@@ -113,6 +115,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         paginated,
         struct_builders: trimmed,
         features,
+        variant_choice,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod enum_value_punctuation;
 pub mod enum_values;
 pub mod error_responses;
 pub mod experimental_header;
+pub mod float_as_double;
 pub mod inline_type_names;
 pub mod invalid_defaults;
 pub mod invalid_schema_types;
@@ -22,9 +23,12 @@ pub mod media_types_without_schema;
 pub mod missing_operation_ids;
 pub mod no_content_bodies;
 pub mod nullable_components;
+pub mod optional_collections;
 pub mod path_parameters;
 pub mod privilege_criteria_property;
 pub mod read_only_required;
+pub mod response_only_optional;
+pub mod search_document_types;
 pub mod uuid_strings;
 pub mod vacuous_constraints;
 
@@ -75,6 +79,7 @@ pub const PASSES: &[Pass] = &[
     enum_value_punctuation::PASS,
     enum_values::PASS,
     uuid_strings::PASS,
+    float_as_double::PASS,
     invalid_defaults::PASS,
     vacuous_constraints::PASS,
     nullable_components::PASS,
@@ -85,6 +90,9 @@ pub const PASSES: &[Pass] = &[
     experimental_header::PASS,
     json_patch_bodies::PASS,
     read_only_required::PASS,
+    response_only_optional::PASS,
+    optional_collections::PASS,
+    search_document_types::PASS,
     error_responses::PASS,
 ];
 

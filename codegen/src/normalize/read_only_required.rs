@@ -46,7 +46,7 @@ fn refs(value: &Value, out: &mut Vec<String>) {
 }
 
 /// The schema components that some request body reaches.
-fn request_reachable(doc: &Value) -> BTreeSet<String> {
+pub(crate) fn request_reachable(doc: &Value) -> BTreeSet<String> {
     let mut pending = Vec::new();
     for op in operations(doc) {
         if let Some(body) = op.pointer.child("requestBody").follow(doc) {

@@ -10,7 +10,8 @@
 //! progenitor would; one that does not comes back as
 //! `Error::UnexpectedResponse` with the response's status and headers, a
 //! bounded copy of the body, and an [`UndecodableBody`] extension saying
-//! why (read it with [`ErrorExt::undecodable_body`](crate::ErrorExt)).
+//! why (read it with [`ErrorExt::undecodable_body`](crate::ErrorExt)),
+//! with the JSON path of the value that did not decode.
 
 use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
@@ -25,8 +26,10 @@ use crate::error_body::{EXCERPT_LIMIT, excerpt};
 /// returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UndecodableBody {
-    /// The decoder's message, e.g. `EOF while parsing a value at line 1
-    /// column 0`, or why the body could not be read.
+    /// The decoder's message, after the path of the failing value if it is
+    /// not the whole body (`[3].created: invalid date-time ...`, `EOF while
+    /// parsing a value at line 1 column 0`), or why the body could not be
+    /// read.
     pub message: String,
     /// A bounded excerpt of the body.
     pub raw: RawBody,
@@ -56,11 +59,11 @@ pub async fn decode_success<T: DeserializeOwned, E>(
             }
         }
     }
-    let (message, reason) = match (read_error, serde_json::from_slice::<T>(&body)) {
+    let (message, reason) = match (read_error, decode_json::<T>(&body)) {
         (None, Ok(inner)) => return Ok(ResponseValue::new(inner, status, headers)),
         (Some(cut), _) => (cut, "cut short: the connection failed while it was read"),
-        (None, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (e.to_string(), "empty"),
-        (None, Err(e)) => (e.to_string(), "not the documented type"),
+        (None, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (e, "empty"),
+        (None, Err(e)) => (e, "not the documented type"),
     };
 
     let (text, truncated) = excerpt(&body, EXCERPT_LIMIT);
@@ -87,6 +90,17 @@ pub async fn decode_success<T: DeserializeOwned, E>(
     Err(Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
 }
 
+/// Decodes a JSON body as `T`; a failure names where in the body it
+/// happened (`[3].created: invalid date-time "31/01/2024" ...`), so a
+/// value a model cannot read is found without the whole body at hand.
+fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value: T =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
+    deserializer.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +118,20 @@ mod tests {
     struct Thing {
         #[allow(dead_code)]
         id: String,
+    }
+
+    #[test]
+    fn a_value_that_does_not_decode_is_named_by_its_path() {
+        let error = decode_json::<Vec<Thing>>(br#"[{"id": "a"}, {"id": 7}]"#).err();
+        assert_eq!(
+            error.as_deref(),
+            Some("[1].id: invalid type: integer `7`, expected a string at line 1 column 22")
+        );
+        let trailing = decode_json::<Thing>(br#"{"id": "a"} x"#).err();
+        assert!(
+            trailing.is_some_and(|e| e.starts_with("trailing characters")),
+            "trailing input is refused as serde_json::from_slice does"
+        );
     }
 
     #[tokio::test]

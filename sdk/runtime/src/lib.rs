@@ -22,6 +22,9 @@
 //! - [`offset_stream`] and [`search_after_stream`] page lists and searches
 //!   for the generated `.stream()`s; [`Download`] writes a non-JSON body to
 //!   any `AsyncWrite` or file as it arrives.
+//! - [`datetime`] reads date-times in the forms tenants send; [`models`]
+//!   picks the variant of a `oneOf` and merges the branches of an `anyOf`;
+//!   [`numbers`] writes whole numbers without a fraction.
 //!
 //! # The seam with the generated code
 //!
@@ -54,11 +57,14 @@
 
 mod api_error;
 mod config;
+pub mod datetime;
 mod decode;
 mod download;
 mod error_body;
 mod error_ext;
 mod file_part;
+pub mod models;
+pub mod numbers;
 mod pagination;
 mod retry;
 mod runtime;

@@ -13,6 +13,13 @@
 //! adds authentication and the headers an operation needs; every error
 //! response decodes into [`ApiError`].
 //!
+//! Models follow the data tenants send: the fields of schemas only
+//! responses use are `Option`s, `None` when absent or `null`; string enums
+//! keep a value the spec does not list in their `Unknown` variant;
+//! date-times without an offset are taken as UTC, and an optional one sent
+//! as `""` is `None`; a `oneOf` decodes as the variant its discriminator
+//! names, else the one declaring the most of the fields present.
+//!
 //! Spec: `fixture.yaml` of [`(test fixture)`](https://github.com/(test fixture)) at commit
 //! [``](https://github.com/(test fixture)/commit/), dated .
 //! The crate version's build metadata (`+spec.<date>`) carries the same

@@ -561,3 +561,158 @@ impl<'a> GetThingTree<'a> {
         }
     }
 }
+/**Builder for [`ClientThingsExt::search_documents`]
+
+[`ClientThingsExt::search_documents`]: super::ClientThingsExt::search_documents*/
+#[derive(Debug, Clone)]
+pub struct SearchDocuments<'a> {
+    client: &'a super::Client,
+}
+impl<'a> SearchDocuments<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self { client: client }
+    }
+    ///Sends a `GET` request to `/documents`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::SearchHit>>, Error<()>> {
+        let Self { client } = self;
+        let url = format!("{}/documents", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search_documents",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/**Builder for [`ClientThingsExt::list_events`]
+
+[`ClientThingsExt::list_events`]: super::ClientThingsExt::list_events*/
+#[derive(Debug, Clone)]
+pub struct ListEvents<'a> {
+    client: &'a super::Client,
+}
+impl<'a> ListEvents<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self { client: client }
+    }
+    ///Sends a `GET` request to `/events`
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<::std::vec::Vec<types::ListEventsResponseItem>>,
+        Error<()>,
+    > {
+        let Self { client } = self;
+        let url = format!("{}/events", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_events",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/**Builder for [`ClientThingsExt::get_task_status`]
+
+[`ClientThingsExt::get_task_status`]: super::ClientThingsExt::get_task_status*/
+#[derive(Debug, Clone)]
+pub struct GetTaskStatus<'a> {
+    client: &'a super::Client,
+    id: Result<::std::string::String, String>,
+}
+impl<'a> GetTaskStatus<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            id: Err("id was not initialized".to_string()),
+        }
+    }
+    pub fn id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+        self
+    }
+    ///Sends a `GET` request to `/tasks/{id}`
+    pub async fn send(self) -> Result<ResponseValue<types::TaskStatus>, Error<()>> {
+        let Self { client, id } = self;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/tasks/{}", client.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_task_status",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Date-times as tenants send them, for the generated models'
+//! `#[serde(with = "sailpoint_runtime::datetime")]` fields
+//! (`codegen/src/generate/models/datetimes.rs` writes the attributes).
+//!
+//! Accepted: RFC 3339 (`2024-01-31T10:00:00Z`, `...10:00:00.123456+02:00`),
+//! the same with a space for `T` or an offset without a colon (`+0200`), and
+//! without any offset (`2024-01-31T10:00:00`, `...10:00:00.5`), which is
+//! taken as UTC: SailPoint stores and sends UTC. Also Java's
+//! `Date.toString()` form some task results carry (`Mon Aug 21 14:57:39 CDT
+//! 2023`), for the zones in [`JAVA_ZONES`]. Fields stay
+//! `DateTime<Utc>` and are written back in RFC 3339 with `Z`.
+//!
+//! Refused, with an error quoting the value: anything else, including `""`
+//! for a required field. A response that fails this way names the field's
+//! path too ([`decode_success`](crate::decode_success)):
+//! `[3].created: invalid date-time "31/01/2024" ...`. An optional field ([`option`]) reads `null` and
+//! `""` as `None`: an empty string is no instant, and never becomes "now"
+//! or the epoch.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Parses a date-time in one of the accepted forms (see the module docs).
+pub fn parse(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(t) = DateTime::parse_from_str(text, format) {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(t.and_utc());
+        }
+    }
+    if let Some(t) = parse_java(text) {
+        return Ok(t);
+    }
+    let shown: String = text.chars().take(64).collect();
+    let more = if shown.len() < text.len() { "..." } else { "" };
+    Err(format!(
+        "invalid date-time \"{shown}{more}\": expected RFC 3339 such as 2024-01-31T10:00:00Z"
+    ))
+}
+
+/// Reads a required date-time in one of the accepted forms.
+/// The zone abbreviations read in Java's `Date.toString()` form, with
+/// their offsets in hours: UTC and the US zones SailPoint's servers use.
+pub const JAVA_ZONES: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("EST", -5),
+    ("EDT", -4),
+    ("CST", -6),
+    ("CDT", -5),
+    ("MST", -7),
+    ("MDT", -6),
+    ("PST", -8),
+    ("PDT", -7),
+];
+
+/// `Mon Aug 21 14:57:39 CDT 2023`.
+fn parse_java(text: &str) -> Option<DateTime<Utc>> {
+    let words: Vec<&str> = text.split(' ').collect();
+    let [weekday, month, day, time, zone, year] = words.as_slice() else {
+        return None;
+    };
+    let hours = JAVA_ZONES.iter().find(|(name, _)| name == zone)?.1;
+    let offset = chrono::FixedOffset::east_opt(hours * 3600)?;
+    let local = NaiveDateTime::parse_from_str(
+        &format!("{weekday} {month} {day} {time} {year}"),
+        "%a %b %d %H:%M:%S %Y",
+    )
+    .ok()?;
+    Some(
+        local
+            .and_local_timezone(offset)
+            .single()?
+            .with_timezone(&Utc),
+    )
+}
+
+/// Reads a required date-time in one of the accepted forms.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+    let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    parse(&text).map_err(serde::de::Error::custom)
+}
+
+/// Writes RFC 3339 with `Z`, as chrono does.
+pub fn serialize<S: Serializer>(value: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    value.serialize(serializer)
+}
+
+/// For `Option<DateTime<Utc>>` fields: `null` and `""` are `None`.
+pub mod option {
+    use super::*;
+
+    /// Reads an optional date-time: `null` and `""` are `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match <Option<std::borrow::Cow<'de, str>>>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(text) if text.is_empty() => Ok(None),
+            Some(text) => parse(&text).map(Some).map_err(serde::de::Error::custom),
+        }
+    }
+
+    /// Writes `None` as `null` (fields skip it before).
+    pub fn serialize<S: Serializer>(
+        value: &Option<DateTime<Utc>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_forms_parse_to_the_same_instant() {
+        let expected = "2024-01-31T10:00:00Z";
+        for text in [
+            "2024-01-31T10:00:00Z",
+            "2024-01-31T10:00:00.000Z",
+            "2024-01-31T12:00:00+02:00",
+            "2024-01-31T12:00:00+0200",
+            "2024-01-31T10:00:00",
+            "2024-01-31 10:00:00",
+            "2024-01-31T10:00:00.000",
+            "Wed Jan 31 04:00:00 CST 2024",
+        ] {
+            assert_eq!(
+                parse(text).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+                Ok(expected.to_string()),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse("2024-01-31T10:00:00.123456Z").map(|t| t.timestamp_subsec_micros()),
+            Ok(123456)
+        );
+    }
+
+    #[test]
+    fn nonsense_and_empty_are_errors_quoting_the_value() {
+        assert_eq!(
+            parse("yesterday"),
+            Err(
+                "invalid date-time \"yesterday\": expected RFC 3339 such as 2024-01-31T10:00:00Z"
+                    .into()
+            )
+        );
+        assert!(parse("").is_err());
+        assert!(parse("2024-13-01T00:00:00Z").is_err());
+        assert!(parse("2020-09-07T42:14:00.364Z").is_err());
+        assert!(parse("Wed Jan 31 04:00:00 XYZ 2024").is_err());
+    }
+}
