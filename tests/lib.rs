@@ -2,6 +2,13 @@
 //! 127.0.0.1 that records the requests it gets and answers with canned
 //! responses, so that the generated clients are tested against real HTTP.
 
+/// The README, whose Rust snippets are compiled here as doctests
+/// (`no_run`: they need a tenant), with the generated crates as
+/// dev-dependencies, so a snippet that no longer compiles fails
+/// `cargo test --workspace`.
+#[doc = include_str!("../README.md")]
+pub mod readme {}
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -241,4 +248,76 @@ pub fn source_operation_count(spec_dir: &Path, root: &str) -> usize {
             .count();
     }
     count
+}
+
+/// One part of a `multipart/form-data` body: its headers (lower-cased
+/// names) and content.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    pub headers: Vec<(String, String)>,
+    pub content: Vec<u8>,
+}
+
+impl FormPart {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A `Content-Disposition` parameter (`name`, `filename`).
+    pub fn disposition(&self, parameter: &str) -> Option<String> {
+        let disposition = self.header("content-disposition")?;
+        let key = format!("{parameter}=\"");
+        let start = disposition.match_indices(&key).map(|(i, _)| i).find(|&i| {
+            i == 0 || disposition[..i].ends_with(' ') || disposition[..i].ends_with(';')
+        })? + key.len();
+        let end = disposition[start..].find('"')? + start;
+        Some(disposition[start..end].to_string())
+    }
+
+    pub fn name(&self) -> Option<String> {
+        self.disposition("name")
+    }
+
+    pub fn file_name(&self) -> Option<String> {
+        self.disposition("filename")
+    }
+}
+
+/// The parts of a `multipart/form-data` body, in order. Panics (failing
+/// the test) on a body that is not multipart with the given content type.
+pub fn form_parts(content_type: &str, body: &[u8]) -> Vec<FormPart> {
+    let boundary = content_type
+        .split("boundary=")
+        .nth(1)
+        .expect("a multipart boundary")
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let positions: Vec<usize> = body
+        .windows(delimiter.len())
+        .enumerate()
+        .filter(|(_, w)| *w == delimiter.as_bytes())
+        .map(|(i, _)| i)
+        .collect();
+    for pair in positions.windows(2) {
+        // Skip the delimiter and its CRLF; the part ends with CRLF.
+        let raw = &body[pair[0] + delimiter.len() + 2..pair[1] - 2];
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("part headers end");
+        let headers = String::from_utf8_lossy(&raw[..split])
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        parts.push(FormPart {
+            headers,
+            content: raw[split + 4..].to_vec(),
+        });
+    }
+    parts
 }

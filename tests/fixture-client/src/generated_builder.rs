@@ -694,6 +694,130 @@ The file.*/
         }
     }
 }
+/**Builder for [`ClientFilesExt::put_connector_translations`]
+
+[`ClientFilesExt::put_connector_translations`]: super::ClientFilesExt::put_connector_translations*/
+#[derive(Debug)]
+pub struct PutConnectorTranslations<'a> {
+    client: &'a super::Client,
+    script_name: Result<::std::string::String, String>,
+    locale: Result<::std::string::String, String>,
+    file: Result<sailpoint_runtime::FilePart, String>,
+    extra_parts: Vec<(String, reqwest::multipart::Part)>,
+}
+impl<'a> PutConnectorTranslations<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            script_name: Err("script_name was not initialized".to_string()),
+            locale: Err("locale was not initialized".to_string()),
+            file: Err("file was not initialized".to_string()),
+            extra_parts: Vec::new(),
+        }
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn locale<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.locale = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale failed"
+                    .to_string()
+            });
+        self
+    }
+    /**Sets the `file` file part (bytes or a stream, with a file name).
+
+connector translations file (a Java properties file)*/
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
+        self
+    }
+    /// Adds a part the spec does not describe.
+    pub fn part(
+        mut self,
+        name: impl Into<String>,
+        part: reqwest::multipart::Part,
+    ) -> Self {
+        self.extra_parts.push((name.into(), part));
+        self
+    }
+    ///Sends a `PUT` request to `/connectors/{scriptName}/translations/{locale}`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::Thing>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client, script_name, locale, file, extra_parts } = self;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let locale = locale.map_err(Error::InvalidRequest)?;
+        let mut form = reqwest::multipart::Form::new();
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
+        for (name, part) in extra_parts {
+            form = form.part(name, part);
+        }
+        let url = format!(
+            "{}/connectors/{}/translations/{}", client.baseurl, encode_path(& script_name
+            .to_string()), encode_path(& locale.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .multipart(form)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "put_connector_translations",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
 /**Builder for [`ClientFilesExt::export_things`]
 
 [`ClientFilesExt::export_things`]: super::ClientFilesExt::export_things*/

@@ -89,6 +89,19 @@ let response = client.upload_thing_file()
     .await;
 ```*/
     fn upload_thing_file(&self) -> builder::UploadThingFile<'_>;
+    /**A multipart body that is a bare object (upstream's defect; the `multipart_file_parts` pass gives it a `file` part)
+
+Sends a `PUT` request to `/connectors/{scriptName}/translations/{locale}`
+
+```ignore
+let response = client.put_connector_translations()
+    .script_name(script_name)
+    .locale(locale)
+    .file(file)
+    .send()
+    .await;
+```*/
+    fn put_connector_translations(&self) -> builder::PutConnectorTranslations<'_>;
     /**A non-JSON response
 
 Sends a `GET` request to `/things/export`
@@ -103,6 +116,9 @@ let response = client.export_things()
 impl ClientFilesExt for Client {
     fn upload_thing_file(&self) -> builder::UploadThingFile<'_> {
         builder::UploadThingFile::new(self)
+    }
+    fn put_connector_translations(&self) -> builder::PutConnectorTranslations<'_> {
+        builder::PutConnectorTranslations::new(self)
     }
     fn export_things(&self) -> builder::ExportThings<'_> {
         builder::ExportThings::new(self)
@@ -242,6 +258,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        },
+    ),
+    (
+        "put_connector_translations",
+        sailpoint_runtime::Operation {
+            id: "putConnectorTranslations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
         },
     ),
     (

@@ -13,6 +13,33 @@
 //! adds authentication and the headers an operation needs; every error
 //! response decodes into [`ApiError`].
 //!
+//! # Quickstart
+//!
+//! ```no_run
+//! use sailpoint_fixture_client::prelude::*; // the operations: one trait per API tag
+//! use sailpoint_fixture_client::{Client, ErrorExt};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, or ./config.json,
+//! // or ~/.sailpoint/config.yaml (see `sailpoint_runtime::Config`).
+//! let client = Client::from_env()?;
+//! match client.list_sources().limit(10).send().await {
+//!     Ok(sources) => println!("{} sources", sources.into_inner().len()),
+//!     Err(e) => eprintln!("HTTP {:?}: {:?}", e.status(), e.api_error()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The repository's `sdk/v2025/examples/` hold complete programs (SP-Config
+//! export and import, Configuration Hub, connector files).
+//!
+//! # Features
+//!
+//! Every operation of the version is compiled; there are no cargo
+//! features yet.
+//!
+//! # Provenance
+//!
 //! Spec: `fixture.yaml` of [`(test fixture)`](https://github.com/(test fixture)) at commit
 //! [``](https://github.com/(test fixture)/commit/), dated .
 //! The crate version's build metadata (`+spec.<date>`) carries the same
