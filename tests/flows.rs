@@ -1171,3 +1171,156 @@ async fn upload_configuration_v2025() {
         ])
         .await;
 }
+
+// ---------------------------------------------------------------------
+// The example programs themselves: configuration from the environment.
+
+/// Runs an example binary with only the given variables, in an empty
+/// directory (also its home), killed after 60 s.
+async fn run_example(name: &str, vars: &[(&str, String)], dir: &Path) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(sailpoint_tests::example_binary(name));
+    command
+        .env_clear()
+        .env("HOME", dir)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("the example starts");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("waiting").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("{name} did not finish in 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// `sp_config_export_import` as a user runs it: the source tenant from
+/// `SAIL_*`, the target from `SAIL_TARGET_*`, each with its own token.
+#[tokio::test]
+async fn the_sp_config_export_import_example_copies_between_two_tenants() {
+    let source = Tenant::start(ApiVersion::V2025, "source-token").await;
+    let target = Tenant::start(ApiVersion::V2025, "target-token").await;
+    let spec = source.spec;
+    let export_id = id_of(&spec.example("exportSpConfig", "202"), "jobId");
+    let import_id = id_of(&spec.example("importSpConfig", "202"), "jobId");
+    source.answer("exportSpConfig", &[], example()).await;
+    source
+        .answer(
+            "getSpConfigExportStatus",
+            &[("id", export_id.as_str())],
+            example(),
+        )
+        .await;
+    source
+        .answer(
+            "getSpConfigExport",
+            &[("id", export_id.as_str())],
+            example(),
+        )
+        .await;
+    target.answer("listSpConfigObjects", &[], example()).await;
+    target.answer("importSpConfig", &[], example()).await;
+    target
+        .answer(
+            "getSpConfigImportStatus",
+            &[("id", import_id.as_str())],
+            example(),
+        )
+        .await;
+    target
+        .answer(
+            "getSpConfigImport",
+            &[("id", import_id.as_str())],
+            json_reply(unwrap_import_results(
+                spec.example("getSpConfigImport", "200"),
+            )),
+        )
+        .await;
+
+    let dir = temp_dir();
+    let vars = [
+        ("SAIL_BASE_URL", source.server.uri()),
+        ("SAIL_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("SAIL_CLIENT_SECRET", SECRET.to_owned()),
+        ("SAIL_TARGET_BASE_URL", target.server.uri()),
+        ("SAIL_TARGET_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("SAIL_TARGET_CLIENT_SECRET", SECRET.to_owned()),
+        ("SP_CONFIG_TYPES", "TRIGGER_SUBSCRIPTION".to_owned()),
+    ];
+    let output = run_example("sp_config_export_import", &vars, dir.path()).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("exported 1 object(s) from tenant sample-tenant"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("import preview job"), "{stdout}");
+    assert!(
+        stdout.contains("TRIGGER_SUBSCRIPTION: 0 imported, 0 error(s), 0 warning(s)"),
+        "{stdout}"
+    );
+    let saved = std::fs::read(dir.path().join("sp-config-export.json")).expect("the export file");
+
+    source
+        .check(&[
+            expect("exportSpConfig").json(json!({
+                "description": "sp_config_export_import example",
+                "includeTypes": ["TRIGGER_SUBSCRIPTION"]
+            })),
+            expect("getSpConfigExportStatus").at("id", &export_id),
+            expect("getSpConfigExport").at("id", &export_id),
+        ])
+        .await;
+    target
+        .check(&[
+            expect("listSpConfigObjects"),
+            expect("importSpConfig")
+                .query("preview", "true")
+                .multipart(vec![
+                    file_part("data", "sp-config-export.json", "application/json", &saved),
+                    json_part(
+                        "options",
+                        &json!({"includeTypes": ["TRIGGER_SUBSCRIPTION"], "excludeBackup": false}),
+                    ),
+                ]),
+            expect("getSpConfigImportStatus").at("id", &import_id),
+            expect("getSpConfigImport").at("id", &import_id),
+        ])
+        .await;
+}
+
+/// Without the target tenant's variables the example stops before any
+/// request, with status 2 and a message naming them.
+#[tokio::test]
+async fn the_sp_config_export_import_example_needs_the_target_tenant() {
+    let source = Tenant::start(ApiVersion::V2025, "source-token").await;
+    let dir = temp_dir();
+    let vars = [
+        ("SAIL_BASE_URL", source.server.uri()),
+        ("SAIL_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("SAIL_CLIENT_SECRET", SECRET.to_owned()),
+        (
+            "SAIL_TARGET_BASE_URL",
+            "https://target.example.com".to_owned(),
+        ),
+    ];
+    let output = run_example("sp_config_export_import", &vars, dir.path()).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("SAIL_TARGET_"), "{stderr}");
+    assert!(
+        stderr.contains("SAIL_CLIENT_ID"),
+        "names the missing variables: {stderr}"
+    );
+    assert!(!stderr.contains(SECRET), "{stderr}");
+    source.check(&[]).await;
+}

@@ -1317,64 +1317,10 @@ async fn secrets_never_appear_in_tracing_output_or_debug_text() {
 // The list_sources example
 // ---------------------------------------------------------------------------
 
-/// The `list_sources` example binary of `sailpoint-v2025`.
-///
-/// `cargo test --workspace` (and so CI) builds every workspace example
-/// before running any test, into `<target>/<profile>/examples/`, which is
-/// the grandparent of this test binary
-/// (`<target>/<profile>/deps/runtime_clients-<hash>`) joined with
-/// `examples`: that file is used when it is newer than the example's source.
-///
-/// Otherwise (only this test was built, e.g. `cargo test -p sailpoint-tests
-/// --test runtime_clients`, or the example was edited since) the cargo
-/// running this test (`$CARGO`, inheriting `CARGO_TARGET_DIR`) builds it with
-/// `cargo build -p sailpoint-tests -p sailpoint-v2025 --example
-/// list_sources --message-format=json` and the executable path is read from
-/// cargo's JSON messages. Selecting `sailpoint-tests` too makes cargo unify
-/// dependency features exactly as for this test, so the generated crate is
-/// not compiled a second time with other features.
+/// The `list_sources` example binary of `sailpoint-v2025` (see
+/// [`sailpoint_tests::example_binary`]).
 fn example_binary() -> PathBuf {
-    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BINARY.get_or_init(find_or_build_example).clone()
-}
-
-fn find_or_build_example() -> PathBuf {
-    let name = format!("list_sources{}", std::env::consts::EXE_SUFFIX);
-    let source =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk/v2025/examples/list_sources.rs");
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let beside = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.join("examples").join(&name)));
-    if let Some(path) = beside
-        && let (Some(built), Some(edited)) = (modified(&path), modified(&source))
-        && built >= edited
-    {
-        return path;
-    }
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "sailpoint-tests",
-            "-p",
-            "sailpoint-v2025",
-            "--example",
-            "list_sources",
-            "--message-format=json",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run cargo");
-    assert!(output.status.success(), "building the example failed");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["target"]["name"] == "list_sources")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .expect("cargo names the example's executable")
+    sailpoint_tests::example_binary("list_sources")
 }
 
 struct Run {
