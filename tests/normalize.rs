@@ -192,6 +192,34 @@ fn json_patch_bodies_are_typed_json_with_their_content_type_planned() {
     );
 }
 
+/// RFC 6902 bodies declared as the `JsonPatch` wrapper object
+/// (`{"operations": [...]}`) are the bare list on the wire.
+#[test]
+fn json_patch_wrapper_bodies_are_typed_as_the_bare_list() {
+    let n = run(doc(
+        json!({"/things/{id}": {"patch": {"operationId": "patchThing", "responses": ok_response(),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/json-patch+json": {
+                "schema": {"$ref": "#/components/schemas/JsonPatch"}}}}}}}),
+        json!({
+            "JsonPatchOperation": {"type": "object", "properties": {"op": {"type": "string"}}},
+            "JsonPatch": {"type": "object", "properties": {"operations": {
+                "type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}}}}
+        }),
+    ));
+    let content = &n.document["paths"]["/things/{id}"]["patch"]["requestBody"]["content"];
+    assert_eq!(
+        content["application/json"]["schema"],
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}})
+    );
+    assert!(
+        changes(&n, "json_patch_bodies")
+            .iter()
+            .any(|(_, reason)| reason.contains("`JsonPatch` wrapper object")),
+        "the report says why"
+    );
+}
+
 #[test]
 fn error_responses_share_one_schema_and_the_report_keeps_what_they_were() {
     let n = run(doc(
