@@ -58,7 +58,9 @@ pub async fn export(
     Ok((job_id, results))
 }
 
-/// Writes export results to a JSON file, the form `import` reads.
+/// Writes export results to a JSON file, the form `import` reads. The file
+/// is the typed results encoded again; each object's body is a free-form
+/// map, kept as the tenant sent it.
 pub fn save_export(
     results: &SpConfigExportResults,
     path: &std::path::Path,
