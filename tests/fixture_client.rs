@@ -13,6 +13,7 @@ use sailpoint_fixture_client::types::{
 };
 use sailpoint_fixture_client::{Client, Runtime};
 use sailpoint_runtime::{Download, FilePart, Paging, RetryPolicy};
+use sailpoint_tests::FormPart;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -40,63 +41,9 @@ fn header_value<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// One part of a `multipart/form-data` body: its headers (lower-cased
-/// names) and content.
-struct FormPart {
-    headers: Vec<(String, String)>,
-    content: Vec<u8>,
-}
-
-impl FormPart {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn name(&self) -> Option<String> {
-        let disposition = self.header("content-disposition")?;
-        let start = disposition.find("name=\"")? + "name=\"".len();
-        let end = disposition[start..].find('"')? + start;
-        Some(disposition[start..end].to_string())
-    }
-}
-
 fn form_parts(request: &Request) -> Vec<FormPart> {
     let content_type = header_value(request, "content-type").unwrap_or_default();
-    let boundary = content_type
-        .split("boundary=")
-        .nth(1)
-        .expect("a multipart boundary")
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let body = &request.body;
-    let mut parts = Vec::new();
-    let positions: Vec<usize> = body
-        .windows(delimiter.len())
-        .enumerate()
-        .filter(|(_, w)| *w == delimiter.as_bytes())
-        .map(|(i, _)| i)
-        .collect();
-    for pair in positions.windows(2) {
-        // Skip the delimiter and its CRLF; the part ends with CRLF.
-        let raw = &body[pair[0] + delimiter.len() + 2..pair[1] - 2];
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("part headers end");
-        let headers = String::from_utf8_lossy(&raw[..split])
-            .lines()
-            .filter_map(|line| line.split_once(':'))
-            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        parts.push(FormPart {
-            headers,
-            content: raw[split + 4..].to_vec(),
-        });
-    }
-    parts
+    sailpoint_tests::form_parts(content_type, &request.body)
 }
 
 fn thing() -> Value {
@@ -188,6 +135,57 @@ async fn multipart_sends_files_json_and_plain_parts_as_the_spec_says() {
         assert_eq!(p.header("content-type"), Some("text/plain"), "{name}");
         assert_eq!(String::from_utf8_lossy(&p.content), bare, "{name}");
     }
+}
+
+/// Upstream declares this body as a bare `type: object`; the
+/// `multipart_file_parts` pass gives it the `file` part the API expects, so
+/// the file goes out instead of an empty form.
+#[tokio::test]
+async fn a_bare_object_multipart_body_sends_its_file_part() {
+    let (client, server) = client().await;
+    Mock::given(method("PUT"))
+        .and(path("/fixture/connectors/aScriptName/translations/de"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(thing()))
+        .mount(&server)
+        .await;
+
+    let properties = "label.name=Name\n".as_bytes().to_vec();
+    let updated = client
+        .put_connector_translations()
+        .script_name("aScriptName")
+        .locale("de")
+        .file(FilePart::bytes("de.properties", properties.clone()).with_content_type("text/plain"))
+        .send()
+        .await
+        .expect("200")
+        .into_inner();
+    assert_eq!(updated.name, "First");
+
+    let request = only_request(&server).await;
+    assert!(
+        header_value(&request, "content-type")
+            .is_some_and(|t| t.starts_with("multipart/form-data; boundary=")),
+        "{:?}",
+        header_value(&request, "content-type")
+    );
+    let parts = form_parts(&request);
+    assert_eq!(parts.len(), 1, "one part");
+    assert_eq!(parts[0].name().as_deref(), Some("file"));
+    assert_eq!(parts[0].file_name().as_deref(), Some("de.properties"));
+    assert_eq!(parts[0].header("content-type"), Some("text/plain"));
+    assert_eq!(parts[0].content, properties);
+
+    let missing = client
+        .put_connector_translations()
+        .script_name("aScriptName")
+        .locale("de")
+        .send()
+        .await
+        .expect_err("file is required");
+    assert!(
+        missing.to_string().contains("file was not initialized"),
+        "{missing}"
+    );
 }
 
 #[tokio::test]

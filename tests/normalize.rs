@@ -195,6 +195,34 @@ fn json_patch_bodies_are_typed_json_with_their_content_type_planned() {
     );
 }
 
+/// RFC 6902 bodies declared as the `JsonPatch` wrapper object
+/// (`{"operations": [...]}`) are the bare list on the wire.
+#[test]
+fn json_patch_wrapper_bodies_are_typed_as_the_bare_list() {
+    let n = run(doc(
+        json!({"/things/{id}": {"patch": {"operationId": "patchThing", "responses": ok_response(),
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/json-patch+json": {
+                "schema": {"$ref": "#/components/schemas/JsonPatch"}}}}}}}),
+        json!({
+            "JsonPatchOperation": {"type": "object", "properties": {"op": {"type": "string"}}},
+            "JsonPatch": {"type": "object", "properties": {"operations": {
+                "type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}}}}
+        }),
+    ));
+    let content = &n.document["paths"]["/things/{id}"]["patch"]["requestBody"]["content"];
+    assert_eq!(
+        content["application/json"]["schema"],
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}})
+    );
+    assert!(
+        changes(&n, "json_patch_bodies")
+            .iter()
+            .any(|(_, reason)| reason.contains("`JsonPatch` wrapper object")),
+        "the report says why"
+    );
+}
+
 #[test]
 fn error_responses_share_one_schema_and_the_report_keeps_what_they_were() {
     let n = run(doc(
@@ -276,6 +304,7 @@ fn version_targeted_pass_ignores_what_the_document_says_its_version_is() {
         json!({"CreatePrivilegeCriteriaRequest": {"type": "object"}}),
     );
     claims_v2025["info"]["version"] = json!("v2025");
+    // Beta: the one version no targeted pass requires a spot of.
     for context in [
         PassContext::default(),
         PassContext::for_version(ApiVersion::Beta),
@@ -297,4 +326,71 @@ fn report_lists_every_pass_with_counts_and_locations() {
     for pass in codegen::normalize::PASSES {
         assert!(md.contains(&format!("## `{}`", pass.name)), "{}", pass.name);
     }
+}
+
+fn multipart_put(operation_id: &str, schema: Value) -> Value {
+    json!({"/c/{s}": {"put": {
+        "operationId": operation_id,
+        "parameters": [{"name": "s", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": schema}}},
+        "responses": ok_response()
+    }}})
+}
+
+#[test]
+fn bare_multipart_bodies_get_the_file_part_the_api_expects() {
+    let v2024 = doc(
+        multipart_put("putConnectorTranslations", json!({"type": "object"})),
+        json!({}),
+    );
+    let n =
+        normalize("test", &PassContext::for_version(ApiVersion::V2024), v2024).expect("normalizes");
+    let pointer = "/paths/~1c~1{s}/put/requestBody/content/multipart~1form-data/schema";
+    let schema = n.document.pointer(pointer).expect("schema");
+    assert_eq!(schema["required"], json!(["file"]));
+    assert_eq!(schema["properties"]["file"]["format"], "binary");
+    assert_eq!(
+        changes(&n, "multipart_file_parts"),
+        [(
+            pointer,
+            "bare object; given the required binary part `file`"
+        )]
+    );
+}
+
+#[test]
+fn bare_multipart_bodies_fail_loudly_when_unknown_or_fixed_upstream() {
+    // A bare body the pass does not know: its part names are unknown.
+    let unknown = doc(
+        multipart_put("putSomethingElse", json!({"type": "object"})),
+        json!({}),
+    );
+    let err = normalize("test", &PassContext::default(), unknown)
+        .err()
+        .expect("an error")
+        .to_string();
+    assert!(err.contains("putSomethingElse"), "{err}");
+    assert!(err.contains("TARGETS"), "{err}");
+
+    // Upstream gave the body its parts: the pass must go.
+    let fixed = doc(
+        multipart_put(
+            "putConnectorTranslations",
+            json!({"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}),
+        ),
+        json!({}),
+    );
+    let err = normalize(
+        "test",
+        &PassContext::for_version(ApiVersion::V2024),
+        fixed.clone(),
+    )
+    .err()
+    .expect("an error")
+    .to_string();
+    assert!(err.contains("no longer there"), "{err}");
+    // beta never had the defect.
+    let n =
+        normalize("test", &PassContext::for_version(ApiVersion::Beta), fixed).expect("normalizes");
+    assert!(changes(&n, "multipart_file_parts").is_empty());
 }

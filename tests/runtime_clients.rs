@@ -1317,70 +1317,10 @@ async fn secrets_never_appear_in_tracing_output_or_debug_text() {
 // The list_sources and count_accounts examples
 // ---------------------------------------------------------------------------
 
-/// An example binary of `sailpoint-v2025` (`list_sources`, `count_accounts`).
-///
-/// `cargo test --workspace` (and so CI) builds every workspace example
-/// before running any test, into `<target>/<profile>/examples/`, which is
-/// the grandparent of this test binary
-/// (`<target>/<profile>/deps/runtime_clients-<hash>`) joined with
-/// `examples`: that file is used when it is newer than the example's source.
-///
-/// Otherwise (only this test was built, e.g. `cargo test -p sailpoint-tests
-/// --test runtime_clients`, or the example was edited since) the cargo
-/// running this test (`$CARGO`, inheriting `CARGO_TARGET_DIR`) builds it with
-/// `cargo build -p sailpoint-tests -p sailpoint-v2025 --example
-/// <name> --message-format=json` and the executable path is read from
-/// cargo's JSON messages. Selecting `sailpoint-tests` too makes cargo unify
-/// dependency features exactly as for this test, so the generated crate is
-/// not compiled a second time with other features.
+/// An example binary of `sailpoint-v2025` (`list_sources`, `count_accounts`),
+/// found or built by [`sailpoint_tests::example_binary`].
 fn example_binary(example: &'static str) -> PathBuf {
-    static BINARIES: Mutex<Vec<(&str, PathBuf)>> = Mutex::new(Vec::new());
-    let mut binaries = BINARIES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, path)) = binaries.iter().find(|(name, _)| *name == example) {
-        return path.clone();
-    }
-    let path = find_or_build_example(example);
-    binaries.push((example, path.clone()));
-    path
-}
-
-fn find_or_build_example(example: &str) -> PathBuf {
-    let name = format!("{example}{}", std::env::consts::EXE_SUFFIX);
-    let source =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../sdk/v2025/examples/{example}.rs"));
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let beside = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.join("examples").join(&name)));
-    if let Some(path) = beside
-        && let (Some(built), Some(edited)) = (modified(&path), modified(&source))
-        && built >= edited
-    {
-        return path;
-    }
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "sailpoint-tests",
-            "-p",
-            "sailpoint-v2025",
-            "--example",
-            example,
-            "--message-format=json",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run cargo");
-    assert!(output.status.success(), "building the example failed");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["target"]["name"] == example)
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .expect("cargo names the example's executable")
+    sailpoint_tests::example_binary(example)
 }
 
 struct Run {

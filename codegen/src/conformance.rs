@@ -296,6 +296,19 @@ impl<'d> Builder<'d> {
     }
 }
 
+/// The example `document` gives for a value of `schema` (a body's schema):
+/// its own or its component's `example`, else one built from the
+/// property-level examples, for each item of an array. The flow tests
+/// answer with these, as the API reference shows them.
+pub fn schema_example(document: &Value, schema: &Value) -> Option<Value> {
+    let empty = Map::new();
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    Builder::new(schemas).value(schema)
+}
+
 /// The Rust source of the table the conformance test compiles: a function
 /// `examples()` listing `(location, check function or reason, JSON)`,
 /// referring to the crate `crate_ident`. `check` and `Outcome` come from

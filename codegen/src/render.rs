@@ -446,6 +446,28 @@ fn lib(target: &CrateTarget, features: &Features, provenance: &Provenance) -> St
 //! as `""` is `None`; a `oneOf` decodes as the variant its discriminator
 //! names, else the one declaring the most of the fields present.
 //!
+//! # Quickstart
+//!
+//! ```no_run
+//! use {crate_ident}::prelude::*; // the operations: one trait per API tag
+//! use {crate_ident}::{{Client, ErrorExt}};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {{
+//! // SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, or ./config.json,
+//! // or ~/.sailpoint/config.yaml (see `sailpoint_runtime::Config`).
+//! let client = Client::from_env()?;
+//! match client.list_sources().limit(10).send().await {{
+//!     Ok(sources) => println!("{{}} sources", sources.into_inner().len()),
+//!     Err(e) => eprintln!("HTTP {{:?}}: {{:?}}", e.status(), e.api_error()),
+//! }}
+//! # Ok(()) }}
+//! ```
+//!
+//! The repository's `sdk/v2025/examples/` hold complete programs (SP-Config
+//! export and import, Configuration Hub, connector files).
+//!
+//! # Provenance
+//!
 //! Spec: `{root}` of [`{repository}`]({repository_url}) at commit
 //! [`{short_commit}`]({repository_url}/commit/{commit}), dated {date}.
 //! The crate version's build metadata (`+spec.<date>`) carries the same

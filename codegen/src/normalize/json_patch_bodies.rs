@@ -5,7 +5,10 @@
 //! schema, a list of JSON Patch operations, is kept), and the plan tells the
 //! generated client to send it with its real `Content-Type`. A body typed
 //! only as a list of objects is, by RFC 6902, a list of
-//! `JsonPatchOperation`s, and is typed so.
+//! `JsonPatchOperation`s, and is typed so. So is a body given as the
+//! `JsonPatch` component (an object holding `operations`): RFC 6902 and the
+//! operations' own examples (`updateScheduledAction`, `updateUserLevel`)
+//! send the bare list, which is what the API takes.
 
 use serde_json::{Map, Value, json};
 
@@ -20,6 +23,9 @@ pub const PASS: Pass = Pass {
 pub const JSON_PATCH: &str = "application/json-patch+json";
 /// The spec's schema of one RFC 6902 operation.
 const OPERATION: &str = "JsonPatchOperation";
+/// The spec's wrapper object `{"operations": [...]}`, which is not what
+/// goes on the wire.
+const WRAPPER: &str = "JsonPatch";
 
 fn run(
     doc: &mut Value,
@@ -56,14 +62,23 @@ fn run(
         let has_operation = doc
             .pointer(&format!("/components/schemas/{OPERATION}"))
             .is_some();
+        let wrapper = json!({"$ref": format!("#/components/schemas/{WRAPPER}")});
+        let current = schema_pointer.follow(doc);
+        let reason = if current == Some(&untyped) {
+            Some("a list of untyped objects")
+        } else if current == Some(&wrapper) {
+            Some("the `JsonPatch` wrapper object; RFC 6902 sends the bare list")
+        } else {
+            None
+        };
         if has_operation
-            && schema_pointer.follow(doc) == Some(&untyped)
+            && let Some(reason) = reason
             && let Some(schema) = schema_pointer.follow_mut(doc)
         {
             *schema = json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{OPERATION}")}});
             changes.record(
                 &schema_pointer,
-                format!("a list of untyped objects; typed as a list of `{OPERATION}`"),
+                format!("{reason}; typed as a list of `{OPERATION}`"),
             );
         }
         let Some(Value::Object(content)) = pointer.follow_mut(doc) else {

@@ -21,6 +21,7 @@ pub mod invalid_schema_types;
 pub mod json_patch_bodies;
 pub mod media_types_without_schema;
 pub mod missing_operation_ids;
+pub mod multipart_file_parts;
 pub mod no_content_bodies;
 pub mod nullable_components;
 pub mod optional_collections;
@@ -86,6 +87,7 @@ pub const PASSES: &[Pass] = &[
     inline_type_names::PASS,
     no_content_bodies::PASS,
     media_types_without_schema::PASS,
+    multipart_file_parts::PASS,
     path_parameters::PASS,
     experimental_header::PASS,
     json_patch_bodies::PASS,

@@ -1,0 +1,111 @@
+//! Upstream defect (v2024 and v2025, `putConnectorTranslations`): the
+//! `multipart/form-data` request body is a bare `type: object`, with no
+//! properties. The generated builder then has no setter for it and sends an
+//! empty form, which the API rejects. SailPoint's API reference and its
+//! sibling operations (`putConnectorSourceConfig`, `putConnectorSourceTemplate`,
+//! `putConnectorCorrelationConfig`) take the file as a required part named
+//! `file`.
+//!
+//! Repair: the body of each listed operation gets a required binary `file`
+//! part. Fails loudly when a listed operation of v2024 or v2025 no longer
+//! has the bare body (upstream fixed it: remove it from [`TARGETS`]), and
+//! when any other multipart body is bare (its part names must be looked up
+//! in the API reference before it can be given one).
+
+use serde_json::{Value, json};
+
+use super::{Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::versions::ApiVersion;
+
+pub const PASS: Pass = Pass {
+    name: "multipart_file_parts",
+    summary: "Multipart bodies that are a bare `type: object` (`putConnectorTranslations`) get the required `file` part the API expects.",
+    run,
+};
+
+/// `(operation id, versions where upstream has the defect, description of
+/// the file part)`. Other documents (the fixture spec) are repaired where
+/// they carry a listed operation, but not required to.
+pub const TARGETS: &[(&str, &[ApiVersion], &str)] = &[(
+    "putConnectorTranslations",
+    &[ApiVersion::V2024, ApiVersion::V2025],
+    "connector translations file (a Java properties file)",
+)];
+
+fn run(
+    doc: &mut Value,
+    context: &PassContext,
+    changes: &mut Changes,
+    _: &mut Plan,
+) -> Result<(), PassError> {
+    let mut repaired = Vec::new();
+    for op in operations(doc) {
+        let schema_pointer = op
+            .pointer
+            .child("requestBody")
+            .child("content")
+            .child("multipart/form-data")
+            .child("schema");
+        if !schema_pointer.follow(doc).is_some_and(is_bare_object) {
+            continue;
+        }
+        let id = op.id(doc).unwrap_or_default().to_owned();
+        let Some((_, _, description)) = TARGETS.iter().find(|(target, _, _)| *target == id) else {
+            return Err(PassError::new(
+                schema_pointer.to_string(),
+                format!(
+                    "multipart body of `{id}` is a bare object with no parts: look up its part \
+                     names in the API reference and add it to this pass's TARGETS"
+                ),
+            ));
+        };
+        let Some(schema) = schema_pointer.follow_mut(doc) else {
+            continue;
+        };
+        *schema = json!({
+            "type": "object",
+            "required": ["file"],
+            "properties": {
+                "file": {"type": "string", "format": "binary", "description": description}
+            }
+        });
+        changes.record(
+            schema_pointer.to_string(),
+            "bare object; given the required binary part `file`",
+        );
+        repaired.push(id);
+    }
+    if let Some(version) = context.version {
+        for (target, versions, _) in TARGETS {
+            if versions.contains(&version) && !repaired.iter().any(|r| r == target) {
+                return Err(PassError::new(
+                    "/paths",
+                    format!(
+                        "`{target}` no longer has a bare multipart body in {}: the \
+                         targeted defect is no longer there, check upstream and update this pass",
+                        version.name()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `type: object` and nothing that says what is in it.
+fn is_bare_object(schema: &Value) -> bool {
+    let Some(schema) = schema.as_object() else {
+        return false;
+    };
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && ![
+            "properties",
+            "additionalProperties",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "$ref",
+        ]
+        .iter()
+        .any(|key| schema.contains_key(*key))
+}
