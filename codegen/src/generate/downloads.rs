@@ -160,3 +160,48 @@ fn download_fn(
     }
     Ok(download)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::alternative_media_operations;
+
+    /// An operation qualifies when one success response offers several
+    /// media types, not all JSON; error responses do not count.
+    #[test]
+    fn operations_with_a_choice_of_media_types_are_found() {
+        let answer = |media: &[&str]| {
+            let content: serde_json::Map<String, Value> = media
+                .iter()
+                .map(|m| (m.to_string(), json!({"schema": {"type": "string"}})))
+                .collect();
+            json!({"description": "ok", "content": content})
+        };
+        let operation = |id: &str, ok: Value, error: Value| json!({"get": {"operationId": id, "responses": {"200": ok, "400": error}}});
+        let json_only = answer(&["application/json"]);
+        let document = json!({"paths": {
+            "/a": operation("jsonOrCsv", answer(&["application/json", "text/csv"]), json_only.clone()),
+            "/b": operation("csvOrPdf", answer(&["application/csv", "application/pdf"]), json_only.clone()),
+            "/c": operation("csvOnly", answer(&["text/csv"]), answer(&["application/json", "text/csv"])),
+            "/d": operation("jsonOnly", json_only.clone(), json_only),
+        }});
+        let found: Vec<(String, Vec<String>)> = alternative_media_operations(&document)
+            .into_iter()
+            .map(|(k, media)| (k.operation_id().to_string(), media))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "jsonOrCsv".to_string(),
+                    vec!["application/json".to_string(), "text/csv".to_string()]
+                ),
+                (
+                    "csvOrPdf".to_string(),
+                    vec!["application/csv".to_string(), "application/pdf".to_string()]
+                ),
+            ]
+        );
+    }
+}

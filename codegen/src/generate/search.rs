@@ -224,3 +224,49 @@ fn body_type(implementation: &syn::ItemImpl) -> Option<Type> {
             })
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::search_after_operations;
+
+    /// Only a list answered to a body with `sort` and `searchAfter`, paged
+    /// by `limit`, pages by `searchAfter`: an aggregation over the same
+    /// body answers an object.
+    #[test]
+    fn the_search_is_found_by_its_body_limit_and_list() {
+        let search = json!({"$ref": "#/components/schemas/Search"});
+        let limit = json!([{"name": "limit", "in": "query", "schema": {"type": "integer"}}]);
+        let answer = |schema: serde_json::Value| json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}});
+        let document = json!({
+            "paths": {
+                "/search": {"post": {
+                    "operationId": "searchPost", "parameters": limit,
+                    "requestBody": {"content": {"application/json": {"schema": search}}},
+                    "responses": answer(json!({"type": "array", "items": {}})),
+                }},
+                "/search/aggregate": {"post": {
+                    "operationId": "searchAggregate", "parameters": limit,
+                    "requestBody": {"content": {"application/json": {"schema": search}}},
+                    "responses": answer(json!({"type": "object"})),
+                }},
+                "/things": {"post": {
+                    "operationId": "listThings", "parameters": limit,
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                        "properties": {"sort": {"type": "array", "items": {"type": "string"}}}}}}},
+                    "responses": answer(json!({"type": "array", "items": {}})),
+                }},
+            },
+            "components": {"schemas": {"Search": {"type": "object", "properties": {
+                "sort": {"type": "array", "items": {"type": "string"}},
+                "searchAfter": {"type": "array", "items": {"type": "string"}},
+            }}}},
+        });
+        let found: Vec<String> = search_after_operations(&document)
+            .iter()
+            .map(|k| k.operation_id().to_string())
+            .collect();
+        assert_eq!(found, ["searchPost"]);
+    }
+}
