@@ -160,8 +160,8 @@ fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, Strin
                     }
                 };
                 let keys = sailpoint_runtime::SearchKeys {
-                    sort: search.#sort.clone(),
-                    search_after: search.#search_after.clone(),
+                    sort: sailpoint_runtime::SortList::to_list(&search.#sort),
+                    search_after: sailpoint_runtime::SortList::to_list(&search.#search_after),
                 };
                 sailpoint_runtime::search_after_stream(
                     paging,
@@ -170,7 +170,10 @@ fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, Strin
                         let mut page = self
                             .clone()
                             .limit(limit)
-                            .body(#body { #search_after, ..search.clone() });
+                            .body(#body {
+                                #search_after: sailpoint_runtime::SortList::from_list(#search_after),
+                                ..search.clone()
+                            });
                         page.offset = Ok(None);
                         async move {
                             page.send_as::<::serde_json::Value>()

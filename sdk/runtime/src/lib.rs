@@ -86,5 +86,5 @@ pub use file_part::{DEFAULT_FILE_CONTENT_TYPE, FilePart, json_part, text_part};
 pub use pagination::{Paging, offset_stream};
 pub use retry::RetryPolicy;
 pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
-pub use search::{SEARCH_MAX_PAGE_SIZE, SearchKeys, search_after_stream, sort_values};
+pub use search::{SEARCH_MAX_PAGE_SIZE, SearchKeys, SortList, search_after_stream, sort_values};
 pub use token::TokenError;

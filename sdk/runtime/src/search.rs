@@ -26,6 +26,36 @@ pub struct SearchKeys {
     pub search_after: Vec<String>,
 }
 
+/// A search body's `sort` or `searchAfter` field as the generator types it:
+/// a list, or an optional list (optional arrays are `Option`s, so that an
+/// explicit empty list can be sent). The generated search streams read and
+/// write the field through this trait, whichever the spec makes it.
+pub trait SortList {
+    /// The values of the field; none when it is absent.
+    fn to_list(&self) -> Vec<String>;
+    /// The field holding `list`; absent when `list` is empty, so that the
+    /// first page is asked for without a `searchAfter`.
+    fn from_list(list: Vec<String>) -> Self;
+}
+
+impl SortList for Vec<String> {
+    fn to_list(&self) -> Vec<String> {
+        self.clone()
+    }
+    fn from_list(list: Vec<String>) -> Self {
+        list
+    }
+}
+
+impl SortList for Option<Vec<String>> {
+    fn to_list(&self) -> Vec<String> {
+        self.clone().unwrap_or_default()
+    }
+    fn from_list(list: Vec<String>) -> Self {
+        (!list.is_empty()).then_some(list)
+    }
+}
+
 /// Streams the hits of a search page after page, each page asked for with
 /// the `searchAfter` of the previous page's last hit.
 ///
@@ -188,6 +218,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn an_optional_sort_list_is_absent_when_empty_and_read_as_empty_when_absent() {
+        let none: Option<Vec<String>> = SortList::from_list(Vec::new());
+        assert_eq!(none, None);
+        assert_eq!(SortList::to_list(&none), Vec::<String>::new());
+        let some: Option<Vec<String>> = SortList::from_list(vec!["a".into(), "1".into()]);
+        assert_eq!(SortList::to_list(&some), vec!["a".to_string(), "1".to_string()]);
+        let plain: Vec<String> = SortList::from_list(vec!["b".into()]);
+        assert_eq!(SortList::to_list(&plain), vec!["b".to_string()]);
+    }
 
     fn keys(sort: &[&str]) -> SearchKeys {
         SearchKeys {
