@@ -304,10 +304,9 @@ fn version_targeted_pass_ignores_what_the_document_says_its_version_is() {
         json!({"CreatePrivilegeCriteriaRequest": {"type": "object"}}),
     );
     claims_v2025["info"]["version"] = json!("v2025");
-    // Beta: the one version no targeted pass requires a spot of.
     for context in [
         PassContext::default(),
-        PassContext::for_version(ApiVersion::Beta),
+        PassContext::for_version(ApiVersion::V2024),
     ] {
         let n = normalize("test", &context, claims_v2025.clone()).expect("normalizes");
         assert!(changes(&n, "privilege_criteria_property").is_empty());

@@ -7,10 +7,11 @@
 //! `file`.
 //!
 //! Repair: the body of each listed operation gets a required binary `file`
-//! part. Fails loudly when a listed operation of v2024 or v2025 no longer
-//! has the bare body (upstream fixed it: remove it from [`TARGETS`]), and
-//! when any other multipart body is bare (its part names must be looked up
-//! in the API reference before it can be given one).
+//! part. Fails loudly when a listed operation of v2024 or v2025 has a
+//! multipart body that is no longer bare (upstream fixed it: remove it from
+//! [`TARGETS`]), and when any other multipart body is bare (its part names
+//! must be looked up in the API reference before it can be given one). A
+//! document without the operation (an extract, a test spec) is left alone.
 
 use serde_json::{Value, json};
 
@@ -38,7 +39,6 @@ fn run(
     changes: &mut Changes,
     _: &mut Plan,
 ) -> Result<(), PassError> {
-    let mut repaired = Vec::new();
     for op in operations(doc) {
         let schema_pointer = op
             .pointer
@@ -46,11 +46,27 @@ fn run(
             .child("content")
             .child("multipart/form-data")
             .child("schema");
-        if !schema_pointer.follow(doc).is_some_and(is_bare_object) {
+        let Some(schema) = schema_pointer.follow(doc) else {
+            continue;
+        };
+        let id = op.id(doc).unwrap_or_default().to_owned();
+        let target = TARGETS.iter().find(|(target, _, _)| *target == id);
+        if !is_bare_object(schema) {
+            if let (Some((_, versions, _)), Some(version)) = (target, context.version)
+                && versions.contains(&version)
+            {
+                return Err(PassError::new(
+                    schema_pointer.to_string(),
+                    format!(
+                        "`{id}` no longer has a bare multipart body in {}: the targeted defect \
+                         is no longer there, check upstream and update this pass",
+                        version.name()
+                    ),
+                ));
+            }
             continue;
         }
-        let id = op.id(doc).unwrap_or_default().to_owned();
-        let Some((_, _, description)) = TARGETS.iter().find(|(target, _, _)| *target == id) else {
+        let Some((_, _, description)) = target else {
             return Err(PassError::new(
                 schema_pointer.to_string(),
                 format!(
@@ -73,21 +89,6 @@ fn run(
             schema_pointer.to_string(),
             "bare object; given the required binary part `file`",
         );
-        repaired.push(id);
-    }
-    if let Some(version) = context.version {
-        for (target, versions, _) in TARGETS {
-            if versions.contains(&version) && !repaired.iter().any(|r| r == target) {
-                return Err(PassError::new(
-                    "/paths",
-                    format!(
-                        "`{target}` no longer has a bare multipart body in {}: the \
-                         targeted defect is no longer there, check upstream and update this pass",
-                        version.name()
-                    ),
-                ));
-            }
-        }
     }
     Ok(())
 }
