@@ -14,7 +14,7 @@
 //! of the crate's `rustc`, measured by `/usr/bin/time` wrapped around every
 //! rustc through `RUSTC_WRAPPER` (a script written to the target
 //! directory; the same wrapper for every build, so dependencies stay
-//! fresh).
+//! fresh). `--no-incremental` builds as cargo builds a dependency.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -42,6 +42,10 @@ pub struct TimesArgs {
     /// `target/compile-times`), kept apart so that nothing else is cold.
     #[arg(long)]
     target_dir: Option<PathBuf>,
+    /// Build with `CARGO_INCREMENTAL=0`, as cargo builds a dependency (a
+    /// workspace member's debug build is incremental by default).
+    #[arg(long)]
+    no_incremental: bool,
 }
 
 /// The tag features of a generated crate, from its manifest.
@@ -167,6 +171,7 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
     let wrapper = write_wrapper(&target_dir)?;
     let log = target_dir.join("rustc-times.log");
     let crate_name = args.version.crate_name();
+    let no_incremental = args.no_incremental;
     let crate_ident = crate_name.replace('-', "_");
     let build =
         |features: &[&str], clean: bool| -> anyhow::Result<(f64, Option<f64>, Option<u64>)> {
@@ -185,6 +190,9 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
                 .arg(&target_dir)
                 .env("RUSTC_WRAPPER", &wrapper)
                 .env("XTASK_RUSTC_LOG", &log);
+            if no_incremental {
+                command.env("CARGO_INCREMENTAL", "0");
+            }
             if !features.is_empty() {
                 command
                     .arg("--no-default-features")

@@ -12,6 +12,10 @@
 //! marker is discarded (no file was replaced yet); one with a marker is an
 //! interrupted swap, which `regen` finishes and `--check` reports.
 //!
+//! Files render owns (`codegen::render::is_generated_code`) that a regen no
+//! longer writes are stale for `--check`, and are deleted by `regen` as
+//! marker lines starting with `-`, in the same journal as the writes.
+//!
 //! For tests only: with `XTASK_REGEN_STOP_AFTER_RENAMES=N` in the
 //! environment, regen exits (status 3) after moving N files into place, as a
 //! kill at that moment would.
