@@ -523,10 +523,10 @@ impl Respond for SearchIndex {
 
 fn search_body(sort: &[&str]) -> Search {
     Search {
-        indices: vec!["things".into()],
+        indices: Some(vec!["things".into()]),
         query: Some("name:n*".into()),
-        sort: sort.iter().map(ToString::to_string).collect(),
-        search_after: Vec::new(),
+        sort: Some(sort.iter().map(ToString::to_string).collect()),
+        search_after: None,
     }
 }
 

@@ -14,8 +14,8 @@
 //!    and [`pagination`] every other `limit`/`offset` list an offset one;
 //! 9. [`downloads`] lets operations answering JSON or another media type
 //!    be asked for the other one (`.download(media_type)`);
-//! 10. [`struct_builders`] keeps typify's struct builders of request types
-//!    only;
+//! 10. [`struct_builders`] keeps typify's struct builders of request
+//!     types only;
 //! 11. [`hooks`] adds the runtime hooks and the operation table;
 //! 12. [`features`] gates each tag's code behind its cargo feature.
 

@@ -225,7 +225,10 @@ mod tests {
         assert_eq!(none, None);
         assert_eq!(SortList::to_list(&none), Vec::<String>::new());
         let some: Option<Vec<String>> = SortList::from_list(vec!["a".into(), "1".into()]);
-        assert_eq!(SortList::to_list(&some), vec!["a".to_string(), "1".to_string()]);
+        assert_eq!(
+            SortList::to_list(&some),
+            vec!["a".to_string(), "1".to_string()]
+        );
         let plain: Vec<String> = SortList::from_list(vec!["b".into()]);
         assert_eq!(SortList::to_list(&plain), vec!["b".to_string()]);
     }

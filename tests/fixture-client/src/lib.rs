@@ -20,6 +20,28 @@
 //! as `""` is `None`; a `oneOf` decodes as the variant its discriminator
 //! names, else the one declaring the most of the fields present.
 //!
+//! # Quickstart
+//!
+//! ```no_run
+//! use sailpoint_fixture_client::prelude::*; // the operations: one trait per API tag
+//! use sailpoint_fixture_client::{Client, ErrorExt};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, or ./config.json,
+//! // or ~/.sailpoint/config.yaml (see `sailpoint_runtime::Config`).
+//! let client = Client::from_env()?;
+//! match client.list_sources().limit(10).send().await {
+//!     Ok(sources) => println!("{} sources", sources.into_inner().len()),
+//!     Err(e) => eprintln!("HTTP {:?}: {:?}", e.status(), e.api_error()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The repository's `sdk/v2025/examples/` hold complete programs (SP-Config
+//! export and import, Configuration Hub, connector files).
+//!
+//! # Provenance
+//!
 //! Spec: `fixture.yaml` of [`(test fixture)`](https://github.com/(test fixture)) at commit
 //! [``](https://github.com/(test fixture)/commit/), dated .
 //! The crate version's build metadata (`+spec.<date>`) carries the same
@@ -36,8 +58,9 @@
 //!
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
-//! | `files` | Files | 2 | 4 |
-//! | `things` | Things | 5 | 7 |
+//! | `files` | Files | 5 | 4 |
+//! | `search` | Search | 1 | 3 |
+//! | `things` | Things | 8 | 16 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
@@ -63,6 +86,13 @@ include!("generated/client.rs");
 mod tag_files;
 #[cfg(feature = "files")]
 pub use tag_files::ClientFilesExt;
+
+#[cfg(feature = "search")]
+#[rustfmt::skip]
+#[path = "generated/tags/search.rs"]
+mod tag_search;
+#[cfg(feature = "search")]
+pub use tag_search::ClientSearchExt;
 
 #[cfg(feature = "things")]
 #[rustfmt::skip]

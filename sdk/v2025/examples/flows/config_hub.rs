@@ -223,7 +223,7 @@ pub async fn object_mappings(
         .into_inner();
     println!(
         "created {} mapping(s) at once",
-        bulk_created.added_objects.len()
+        bulk_created.added_objects.as_ref().map_or(0, Vec::len)
     );
     let bulk_patched = client
         .update_object_mappings()
@@ -232,7 +232,7 @@ pub async fn object_mappings(
         .send()
         .await?
         .into_inner();
-    println!("patched {} mapping(s)", bulk_patched.patched_objects.len());
+    println!("patched {} mapping(s)", bulk_patched.patched_objects.as_ref().map_or(0, Vec::len));
     let listed = client
         .get_object_mappings()
         .source_org(source_org)

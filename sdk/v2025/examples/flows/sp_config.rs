@@ -10,13 +10,24 @@ use sdk::types::{
 };
 
 /// `Some(Ok)` when a job completed, `Some(Err)` when it ended otherwise,
-/// `None` while it runs.
-fn job_outcome(status: &SpConfigJobStatus) -> Option<Result<(), String>> {
-    match status {
+/// `None` while it runs (or while the tenant leaves its status out).
+fn job_outcome(status: Option<&SpConfigJobStatus>) -> Option<Result<(), String>> {
+    match status? {
         SpConfigJobStatus::Complete => Some(Ok(())),
         SpConfigJobStatus::NotStarted | SpConfigJobStatus::InProgress => None,
         other => Some(Err(format!("ended {other}"))),
     }
+}
+
+/// A job status as printed: `?` when the tenant left it out.
+fn status_text(status: Option<&SpConfigJobStatus>) -> String {
+    status.map_or_else(|| "?".to_owned(), ToString::to_string)
+}
+
+/// The id of a job the tenant started: response fields are `Option`s, and
+/// without an id there is nothing to poll.
+fn started_job_id(job_id: Option<String>) -> Result<String, FlowError> {
+    job_id.ok_or_else(|| flow_error("the tenant answered a job without a jobId".to_owned()))
 }
 
 /// Starts an export, polls it until it completes and downloads its results.
@@ -32,8 +43,8 @@ pub async fn export(
         .send()
         .await?
         .into_inner();
-    println!("export job {} started ({})", job.job_id, job.status);
-    let job_id = job.job_id;
+    let job_id = started_job_id(job.job_id)?;
+    println!("export job {job_id} started ({})", status_text(job.status.as_ref()));
     poll_until("export", poll, || async {
         let status = client
             .get_sp_config_export_status()
@@ -41,7 +52,10 @@ pub async fn export(
             .send()
             .await?
             .into_inner();
-        Ok((status.status.to_string(), job_outcome(&status.status)))
+        Ok((
+            status_text(status.status.as_ref()),
+            job_outcome(status.status.as_ref()),
+        ))
     })
     .await?;
     let results = client
@@ -52,7 +66,7 @@ pub async fn export(
         .into_inner();
     println!(
         "exported {} object(s) from tenant {}",
-        results.objects.len(),
+        results.objects.as_ref().map_or(0, Vec::len),
         results.tenant.as_deref().unwrap_or("?")
     );
     Ok((job_id, results))
@@ -98,13 +112,12 @@ pub async fn import(
         .send()
         .await?
         .into_inner();
+    let job_id = started_job_id(job.job_id)?;
     println!(
-        "{} job {} started ({})",
+        "{} job {job_id} started ({})",
         if preview { "import preview" } else { "import" },
-        job.job_id,
-        job.status
+        status_text(job.status.as_ref())
     );
-    let job_id = job.job_id;
     poll_until("import", poll, || async {
         let status = client
             .get_sp_config_import_status()
@@ -112,7 +125,10 @@ pub async fn import(
             .send()
             .await?
             .into_inner();
-        Ok((status.status.to_string(), job_outcome(&status.status)))
+        Ok((
+            status_text(status.status.as_ref()),
+            job_outcome(status.status.as_ref()),
+        ))
     })
     .await?;
     let results = client
@@ -121,14 +137,14 @@ pub async fn import(
         .send()
         .await?
         .into_inner();
-    let mut types: Vec<_> = results.results.iter().collect();
+    let mut types: Vec<_> = results.results.iter().flatten().collect();
     types.sort_by(|a, b| a.0.cmp(b.0));
     for (object_type, result) in types {
         println!(
             "  {object_type}: {} imported, {} error(s), {} warning(s)",
-            result.imported_objects.len(),
-            result.errors.len(),
-            result.warnings.len()
+            result.imported_objects.as_ref().map_or(0, Vec::len),
+            result.errors.as_ref().map_or(0, Vec::len),
+            result.warnings.as_ref().map_or(0, Vec::len)
         );
     }
     Ok(results)
@@ -139,7 +155,7 @@ pub async fn config_objects(client: &sdk::Client) -> Result<Vec<SpConfigObject>,
     let objects = client.list_sp_config_objects().send().await?.into_inner();
     let exportable: Vec<&str> = objects
         .iter()
-        .filter(|o| o.exportable)
+        .filter(|o| o.exportable == Some(true))
         .filter_map(|o| o.object_type.as_deref())
         .collect();
     println!(

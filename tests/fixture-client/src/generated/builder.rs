@@ -11,8 +11,14 @@ use super::{
     RequestBuilderExt, ResponseValue,
 };
 #[cfg(feature = "files")]
-pub use super::tag_files::{ExportThings, UploadThingFile};
+pub use super::tag_files::{
+    ExportThings, GetThingReport, PutConnectorTranslations, PutThingImage,
+    UploadThingFile,
+};
+#[cfg(feature = "search")]
+pub use super::tag_search::SearchThings;
 #[cfg(feature = "things")]
 pub use super::tag_things::{
-    GetThing, GetThingTree, ListThings, PatchThing, ReplaceThing,
+    GetTaskStatus, GetThing, GetThingTree, ListEvents, ListThings, PatchThing,
+    ReplaceThing, SearchDocuments,
 };

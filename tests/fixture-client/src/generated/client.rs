@@ -76,6 +76,8 @@ pub mod prelude {
     pub use super::Client;
     #[cfg(feature = "files")]
     pub use super::ClientFilesExt as _;
+    #[cfg(feature = "search")]
+    pub use super::ClientSearchExt as _;
     #[cfg(feature = "things")]
     pub use super::ClientThingsExt as _;
 }
@@ -92,9 +94,27 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         },
     ),
     (
+        "get_task_status",
+        sailpoint_runtime::Operation {
+            id: "getTaskStatus",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
         "get_thing",
         sailpoint_runtime::Operation {
             id: "getThing",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "get_thing_report",
+        sailpoint_runtime::Operation {
+            id: "getThingReport",
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
@@ -107,6 +127,15 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+        },
+    ),
+    (
+        "list_events",
+        sailpoint_runtime::Operation {
+            id: "listEvents",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
         },
     ),
     (
@@ -128,9 +157,45 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
         },
     ),
     (
+        "put_connector_translations",
+        sailpoint_runtime::Operation {
+            id: "putConnectorTranslations",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "put_thing_image",
+        sailpoint_runtime::Operation {
+            id: "putThingImage",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
         "replace_thing",
         sailpoint_runtime::Operation {
             id: "replaceThing",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_documents",
+        sailpoint_runtime::Operation {
+            id: "searchDocuments",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+        },
+    ),
+    (
+        "search_things",
+        sailpoint_runtime::Operation {
+            id: "searchThings",
             authenticated: true,
             experimental: false,
             fixed_headers: &[],

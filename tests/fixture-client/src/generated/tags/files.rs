@@ -32,6 +32,19 @@ let response = client.upload_thing_file()
     .await;
 ```*/
     fn upload_thing_file(&self) -> builder::UploadThingFile<'_>;
+    /**A multipart body that is a bare object (upstream's defect; the `multipart_file_parts` pass gives it a `file` part)
+
+Sends a `PUT` request to `/connectors/{scriptName}/translations/{locale}`
+
+```ignore
+let response = client.put_connector_translations()
+    .script_name(script_name)
+    .locale(locale)
+    .file(file)
+    .send()
+    .await;
+```*/
+    fn put_connector_translations(&self) -> builder::PutConnectorTranslations<'_>;
     /**A non-JSON response
 
 Sends a `GET` request to `/things/export`
@@ -42,13 +55,44 @@ let response = client.export_things()
     .await;
 ```*/
     fn export_things(&self) -> builder::ExportThings<'_>;
+    /**Multipart with a binary file and no encoding (application/octet-stream)
+
+Sends a `PUT` request to `/things/{id}/image`
+
+```ignore
+let response = client.put_thing_image()
+    .id(id)
+    .image(image)
+    .send()
+    .await;
+```*/
+    fn put_thing_image(&self) -> builder::PutThingImage<'_>;
+    /**JSON or CSV, as the caller asks
+
+Sends a `GET` request to `/things/report`
+
+```ignore
+let response = client.get_thing_report()
+    .send()
+    .await;
+```*/
+    fn get_thing_report(&self) -> builder::GetThingReport<'_>;
 }
 impl ClientFilesExt for Client {
     fn upload_thing_file(&self) -> builder::UploadThingFile<'_> {
         builder::UploadThingFile::new(self)
     }
+    fn put_connector_translations(&self) -> builder::PutConnectorTranslations<'_> {
+        builder::PutConnectorTranslations::new(self)
+    }
     fn export_things(&self) -> builder::ExportThings<'_> {
         builder::ExportThings::new(self)
+    }
+    fn put_thing_image(&self) -> builder::PutThingImage<'_> {
+        builder::PutThingImage::new(self)
+    }
+    fn get_thing_report(&self) -> builder::GetThingReport<'_> {
+        builder::GetThingReport::new(self)
     }
 }
 /**Builder for [`ClientFilesExt::upload_thing_file`]
@@ -337,6 +381,131 @@ The file.*/
         }
     }
 }
+/**Builder for [`ClientFilesExt::put_connector_translations`]
+
+[`ClientFilesExt::put_connector_translations`]: super::ClientFilesExt::put_connector_translations*/
+#[derive(Debug)]
+pub struct PutConnectorTranslations<'a> {
+    client: &'a super::Client,
+    script_name: Result<::std::string::String, String>,
+    locale: Result<::std::string::String, String>,
+    file: Result<sailpoint_runtime::FilePart, String>,
+    extra_parts: Vec<(String, reqwest::multipart::Part)>,
+}
+impl<'a> PutConnectorTranslations<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            script_name: Err("script_name was not initialized".to_string()),
+            locale: Err("locale was not initialized".to_string()),
+            file: Err("file was not initialized".to_string()),
+            extra_parts: Vec::new(),
+        }
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn locale<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.locale = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale failed"
+                    .to_string()
+            });
+        self
+    }
+    /**Sets the `file` file part (bytes or a stream, with a file name).
+
+connector translations file (a Java properties file)*/
+    pub fn file<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.file = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for file failed".to_string()
+            });
+        self
+    }
+    /// Adds a part the spec does not describe.
+    pub fn part(
+        mut self,
+        name: impl Into<String>,
+        part: reqwest::multipart::Part,
+    ) -> Self {
+        self.extra_parts.push((name.into(), part));
+        self
+    }
+    ///Sends a `PUT` request to `/connectors/{scriptName}/translations/{locale}`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::Thing>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client, script_name, locale, file, extra_parts } = self;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let locale = locale.map_err(Error::InvalidRequest)?;
+        let mut form = reqwest::multipart::Form::new();
+        let value = file.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "file",
+                value
+                    .with_default_content_type("application/octet-stream")
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(format!("part {}: {e}", "file")))?,
+            );
+        for (name, part) in extra_parts {
+            form = form.part(name, part);
+        }
+        let url = format!(
+            "{}/connectors/{}/translations/{}", client.baseurl, encode_path(& script_name
+            .to_string()), encode_path(& locale.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .multipart(form)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "put_connector_translations",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
 /**Builder for [`ClientFilesExt::export_things`]
 
 [`ClientFilesExt::export_things`]: super::ClientFilesExt::export_things*/
@@ -364,6 +533,215 @@ impl<'a> ExportThings<'a> {
         let mut request = client.client.get(url).headers(header_map).build()?;
         let info = OperationInfo {
             operation_id: "export_things",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/**Builder for [`ClientFilesExt::put_thing_image`]
+
+[`ClientFilesExt::put_thing_image`]: super::ClientFilesExt::put_thing_image*/
+#[derive(Debug)]
+pub struct PutThingImage<'a> {
+    client: &'a super::Client,
+    id: Result<::std::string::String, String>,
+    image: Result<sailpoint_runtime::FilePart, String>,
+    extra_parts: Vec<(String, reqwest::multipart::Part)>,
+}
+impl<'a> PutThingImage<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            id: Err("id was not initialized".to_string()),
+            image: Err("image was not initialized".to_string()),
+            extra_parts: Vec::new(),
+        }
+    }
+    pub fn id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+        self
+    }
+    ///Sets the `image` file part (bytes or a stream, with a file name).
+    pub fn image<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<sailpoint_runtime::FilePart>,
+    {
+        self.image = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `sailpoint_runtime::FilePart` for image failed"
+                    .to_string()
+            });
+        self
+    }
+    /// Adds a part the spec does not describe.
+    pub fn part(
+        mut self,
+        name: impl Into<String>,
+        part: reqwest::multipart::Part,
+    ) -> Self {
+        self.extra_parts.push((name.into(), part));
+        self
+    }
+    ///Sends a `PUT` request to `/things/{id}/image`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client, id, image, extra_parts } = self;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let mut form = reqwest::multipart::Form::new();
+        let value = image.map_err(Error::InvalidRequest)?;
+        form = form
+            .part(
+                "image",
+                value
+                    .with_default_content_type("application/octet-stream")
+                    .into_part()
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("part {}: {e}", "image"),
+                    ))?,
+            );
+        for (name, part) in extra_parts {
+            form = form.part(name, part);
+        }
+        let url = format!(
+            "{}/things/{}/image", client.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .multipart(form)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "put_thing_image",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+}
+/**Builder for [`ClientFilesExt::get_thing_report`]
+
+[`ClientFilesExt::get_thing_report`]: super::ClientFilesExt::get_thing_report*/
+#[derive(Debug, Clone)]
+pub struct GetThingReport<'a> {
+    client: &'a super::Client,
+}
+impl<'a> GetThingReport<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self { client: client }
+    }
+    ///Sends a `GET` request to `/things/report`
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<::std::vec::Vec<types::Thing>>,
+        Error<sailpoint_runtime::ApiError>,
+    > {
+        let Self { client } = self;
+        let url = format!("{}/things/report", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_thing_report",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Sends the request asking for `media_type` (`Accept`; the spec offers `application/json`, `text/csv`) and returns the body as it arrives, whatever its type. Write it out with `sailpoint_runtime::Download` (`write_to`, `save_to`).
+    pub async fn download(
+        self,
+        media_type: &str,
+    ) -> Result<ResponseValue<ByteStream>, Error<sailpoint_runtime::ApiError>> {
+        let Self { client } = self;
+        let url = format!("{}/things/report", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        match ::reqwest::header::HeaderValue::from_str(media_type) {
+            Ok(accept) => {
+                request.headers_mut().insert(::reqwest::header::ACCEPT, accept);
+            }
+            Err(e) => {
+                return Err(
+                    Error::InvalidRequest(format!("media type {media_type:?}: {e}")),
+                );
+            }
+        }
+        let info = OperationInfo {
+            operation_id: "get_thing_report",
         };
         client.pre(&mut request, &info).await?;
         let result = client.exec(request, &info).await;

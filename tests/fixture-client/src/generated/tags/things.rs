@@ -74,6 +74,37 @@ let response = client.get_thing_tree()
     .await;
 ```*/
     fn get_thing_tree(&self) -> builder::GetThingTree<'_>;
+    /**Search hits of several kinds (a discriminated oneOf)
+
+Sends a `GET` request to `/documents`
+
+```ignore
+let response = client.search_documents()
+    .send()
+    .await;
+```*/
+    fn search_documents(&self) -> builder::SearchDocuments<'_>;
+    /**Events of several shapes (an anyOf)
+
+Sends a `GET` request to `/events`
+
+```ignore
+let response = client.list_events()
+    .send()
+    .await;
+```*/
+    fn list_events(&self) -> builder::ListEvents<'_>;
+    /**A response-only model (required fields, defaults, date-times, floats)
+
+Sends a `GET` request to `/tasks/{id}`
+
+```ignore
+let response = client.get_task_status()
+    .id(id)
+    .send()
+    .await;
+```*/
+    fn get_task_status(&self) -> builder::GetTaskStatus<'_>;
 }
 impl ClientThingsExt for Client {
     fn list_things(&self) -> builder::ListThings<'_> {
@@ -90,6 +121,15 @@ impl ClientThingsExt for Client {
     }
     fn get_thing_tree(&self) -> builder::GetThingTree<'_> {
         builder::GetThingTree::new(self)
+    }
+    fn search_documents(&self) -> builder::SearchDocuments<'_> {
+        builder::SearchDocuments::new(self)
+    }
+    fn list_events(&self) -> builder::ListEvents<'_> {
+        builder::ListEvents::new(self)
+    }
+    fn get_task_status(&self) -> builder::GetTaskStatus<'_> {
+        builder::GetTaskStatus::new(self)
     }
 }
 /**Builder for [`ClientThingsExt::list_things`]

@@ -13,12 +13,8 @@ pub struct ErrorResponseDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub detail_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub messages: ::std::vec::Vec<ErrorResponseDtoMessagesItem>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<::std::vec::Vec<ErrorResponseDtoMessagesItem>>,
     #[serde(
         rename = "trackingId",
         skip_serializing_if = "::std::option::Option::is_none"

@@ -35,28 +35,22 @@ pub mod error {
         }
     }
 }
-#[cfg(any(feature = "files", feature = "things"))]
-/// Reads `null` as the field's default (an empty list or map).
-fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: ::std::default::Default + ::serde::Deserialize<'de>,
-{
-    ::std::result::Result::Ok(
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
-            .unwrap_or_default(),
-    )
-}
+include!("c.rs");
 include!("e.rs");
 include!("g.rs");
+include!("i.rs");
 include!("j.rs");
+include!("l.rs");
 include!("n.rs");
+include!("p.rs");
 include!("r.rs");
+include!("s.rs");
 include!("t.rs");
 include!("u.rs");
 /// Types for composing complex structures.
 pub mod builder {
     include!("builder/j.rs");
+    include!("builder/s.rs");
     include!("builder/t.rs");
     include!("builder/u.rs");
 }

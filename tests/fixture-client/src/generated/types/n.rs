@@ -6,13 +6,10 @@
 
 #[cfg(feature = "things")]
 ///`Node`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Node {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub children: ::std::vec::Vec<Node>,
-    pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub children: ::std::option::Option<::std::vec::Vec<Node>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
 }

@@ -5,6 +5,39 @@
 // `types::X`; items carry their own `#[cfg]`.
 
 #[cfg(feature = "things")]
+///`RemovedEvent`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RemovedEvent {
+    #[serde(
+        rename = "eventType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_type: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "identityId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub identity_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "removedItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub removed_item: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "things")]
+///`RoleHit`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct RoleHit {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requestable: ::std::option::Option<bool>,
+    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "things")]
 ///The request body of `replace_thing`: one of the media types it accepts.
 #[derive(Debug, Clone)]
 pub enum ReplaceThingBody {

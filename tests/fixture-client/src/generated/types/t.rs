@@ -4,6 +4,74 @@
 // Included into `mod.rs` beside it (`include!`), so the paths stay
 // `types::X`; items carry their own `#[cfg]`.
 
+#[cfg(feature = "things")]
+///`TaskStatus`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TaskStatus {
+    #[serde(
+        rename = "completionStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::datetime::option"
+    )]
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::datetime::option"
+    )]
+    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(
+        rename = "parentName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        rename = "percentComplete",
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::sailpoint_runtime::numbers::option"
+    )]
+    pub percent_complete: ::std::option::Option<f64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retry: ::std::option::Option<bool>,
+}
+#[cfg(feature = "things")]
+///`TaskStatusCompletionStatus`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum TaskStatusCompletionStatus {
+    Success,
+    Warning,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "things")]
+impl ::std::convert::TryFrom<&str> for TaskStatusCompletionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "things")]
+impl ::std::convert::TryFrom<::std::string::String> for TaskStatusCompletionStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`Thing`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Thing {
@@ -39,6 +107,65 @@ impl ::std::convert::TryFrom<::std::string::String> for ThingKind {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "things")]
+impl TaskStatusCompletionStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "Success",
+            Self::Warning => "Warning",
+            Self::Error => "Error",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Success" => ::std::option::Option::Some(Self::Success),
+            "Warning" => ::std::option::Option::Some(Self::Warning),
+            "Error" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "things")]
+impl ::std::fmt::Display for TaskStatusCompletionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "things")]
+impl ::std::str::FromStr for TaskStatusCompletionStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "things")]
+impl ::serde::Serialize for TaskStatusCompletionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for TaskStatusCompletionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 impl ThingKind {

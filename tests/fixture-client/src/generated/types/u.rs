@@ -10,11 +10,9 @@
 pub struct UploadOptions {
     #[serde(
         rename = "excludeTypes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub exclude_types: ::std::vec::Vec<::std::string::String>,
+    pub exclude_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<bool>,
 }

@@ -8,7 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct UploadOptions {
     exclude_types: ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
+        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
     preview: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -26,7 +26,9 @@ impl ::std::default::Default for UploadOptions {
 impl UploadOptions {
     pub fn exclude_types<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.exclude_types = value
