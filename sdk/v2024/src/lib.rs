@@ -13,10 +13,144 @@
 //! adds authentication and the headers an operation needs; every error
 //! response decodes into [`ApiError`].
 //!
+//! Models follow the data tenants send: the fields of schemas only
+//! responses use are `Option`s, `None` when absent or `null`; string enums
+//! keep a value the spec does not list in their `Unknown` variant;
+//! date-times without an offset are taken as UTC, and an optional one sent
+//! as `""` is `None`; a `oneOf` decodes as the variant its discriminator
+//! names, else the one declaring the most of the fields present.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use sailpoint_v2024::prelude::*; // the operations: one trait per API tag
+//! use sailpoint_v2024::{Client, ErrorExt};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, or ./config.json,
+//! // or ~/.sailpoint/config.yaml (see `sailpoint_runtime::Config`).
+//! let client = Client::from_env()?;
+//! match client.list_sources().limit(10).send().await {
+//!     Ok(sources) => println!("{} sources", sources.into_inner().len()),
+//!     Err(e) => eprintln!("HTTP {:?}: {:?}", e.status(), e.api_error()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The repository's `sdk/v2025/examples/` hold complete programs (SP-Config
+//! export and import, Configuration Hub, connector files).
+//!
+//! # Provenance
+//!
 //! Spec: `idn/sailpoint-api.v2024.yaml` of [`sailpoint-oss/api-specs`](https://github.com/sailpoint-oss/api-specs) at commit
 //! [`81ef79d05e43`](https://github.com/sailpoint-oss/api-specs/commit/81ef79d05e43806f9083f42015a2a359bbd76e1f), dated 2026-08-22.
 //! The crate version's build metadata (`+spec.<date>`) carries the same
 //! date; `[package.metadata.sailpoint]` in `Cargo.toml` has the details.
+//!
+//! # Features
+//!
+//! One cargo feature per API tag enables that tag's trait, its operation
+//! builders and the types they reach; `full` (the default) enables them
+//! all. To compile only what you call:
+//! `sailpoint-v2024 = { version = "...", default-features = false, features = ["access-model-metadata"] }`.
+//! A type used by several tags compiles when any of them is on; types no
+//! operation uses come with `full` only.
+//!
+//! | feature | tag | operations | types reached |
+//! |---|---|---:|---:|
+//! | `access-model-metadata` | Access Model Metadata | 8 | 9 |
+//! | `access-profiles` | Access Profiles | 8 | 46 |
+//! | `access-request-approvals` | Access Request Approvals | 7 | 51 |
+//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
+//! | `access-requests` | Access Requests | 11 | 95 |
+//! | `account-activities` | Account Activities | 2 | 14 |
+//! | `account-aggregations` | Account Aggregations | 1 | 5 |
+//! | `account-usages` | Account Usages | 1 | 4 |
+//! | `accounts` | Accounts | 16 | 39 |
+//! | `application-discovery` | Application Discovery | 3 | 9 |
+//! | `approvals` | Approvals | 2 | 14 |
+//! | `apps` | Apps | 14 | 29 |
+//! | `auth-profile` | Auth Profile | 3 | 10 |
+//! | `auth-users` | Auth Users | 2 | 9 |
+//! | `branding` | Branding | 5 | 4 |
+//! | `certification-campaign-filters` | Certification Campaign Filters | 5 | 9 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 78 |
+//! | `certification-summaries` | Certification Summaries | 4 | 22 |
+//! | `certifications` | Certifications | 11 | 49 |
+//! | `configuration-hub` | Configuration Hub | 20 | 49 |
+//! | `connector-customizers` | Connector Customizers | 6 | 9 |
+//! | `connector-rule-management` | Connector Rule Management | 6 | 20 |
+//! | `connectors` | Connectors | 13 | 19 |
+//! | `custom-forms` | Custom Forms | 18 | 65 |
+//! | `custom-password-instructions` | Custom Password Instructions | 3 | 7 |
+//! | `data-segmentation` | Data Segmentation | 8 | 26 |
+//! | `dimensions` | Dimensions | 8 | 52 |
+//! | `entitlements` | Entitlements | 12 | 28 |
+//! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 17 |
+//! | `governance-groups` | Governance Groups | 10 | 26 |
+//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 12 |
+//! | `iai-common-access` | IAI Common Access | 3 | 10 |
+//! | `iai-outliers` | IAI Outliers | 9 | 26 |
+//! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 5 |
+//! | `iai-recommendations` | IAI Recommendations | 3 | 15 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 43 |
+//! | `icons` | Icons | 2 | 6 |
+//! | `identities` | Identities | 12 | 50 |
+//! | `identity-attributes` | Identity Attributes | 6 | 6 |
+//! | `identity-history` | Identity History | 11 | 45 |
+//! | `identity-profiles` | Identity Profiles | 11 | 34 |
+//! | `launchers` | Launchers | 6 | 16 |
+//! | `lifecycle-states` | Lifecycle States | 6 | 15 |
+//! | `machine-account-classify` | Machine Account Classify | 1 | 5 |
+//! | `machine-account-mappings` | Machine Account Mappings | 4 | 10 |
+//! | `machine-accounts` | Machine Accounts | 3 | 9 |
+//! | `machine-classification-config` | Machine Classification Config | 3 | 9 |
+//! | `machine-identities` | Machine Identities | 5 | 8 |
+//! | `managed-clients` | Managed Clients | 6 | 16 |
+//! | `managed-cluster-types` | Managed Cluster Types | 5 | 8 |
+//! | `managed-clusters` | Managed Clusters | 8 | 36 |
+//! | `mfa-configuration` | MFA Configuration | 7 | 11 |
+//! | `multi-host-integration` | Multi-Host Integration | 13 | 71 |
+//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
+//! | `notifications` | Notifications | 15 | 28 |
+//! | `oauth-clients` | OAuth Clients | 5 | 13 |
+//! | `org-config` | Org Config | 3 | 9 |
+//! | `password-configuration` | Password Configuration | 3 | 4 |
+//! | `password-dictionary` | Password Dictionary | 2 | 3 |
+//! | `password-management` | Password Management | 4 | 13 |
+//! | `password-policies` | Password Policies | 5 | 4 |
+//! | `password-sync-groups` | Password Sync Groups | 5 | 4 |
+//! | `personal-access-tokens` | Personal Access Tokens | 4 | 12 |
+//! | `public-identities` | Public Identities | 1 | 8 |
+//! | `public-identities-config` | Public Identities Config | 2 | 7 |
+//! | `reports-data-extraction` | Reports Data Extraction | 4 | 28 |
+//! | `requestable-objects` | Requestable Objects | 1 | 8 |
+//! | `role-insights` | Role Insights | 9 | 12 |
+//! | `roles` | Roles | 16 | 69 |
+//! | `saved-search` | Saved Search | 6 | 15 |
+//! | `scheduled-search` | Scheduled Search | 6 | 18 |
+//! | `search` | Search | 4 | 107 |
+//! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 9 |
+//! | `segments` | Segments | 5 | 16 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 21 |
+//! | `sim-integrations` | SIM Integrations | 7 | 21 |
+//! | `sod-policies` | SOD Policies | 17 | 32 |
+//! | `sod-violations` | SOD Violations | 2 | 14 |
+//! | `source-usages` | Source Usages | 2 | 6 |
+//! | `sources` | Sources | 51 | 154 |
+//! | `sp-config` | SP-Config | 7 | 38 |
+//! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 22 |
+//! | `tagged-objects` | Tagged Objects | 8 | 14 |
+//! | `tags` | Tags | 4 | 6 |
+//! | `task-management` | Task Management | 5 | 19 |
+//! | `tenant` | Tenant | 1 | 7 |
+//! | `tenant-context` | Tenant Context | 2 | 8 |
+//! | `transforms` | Transforms | 5 | 54 |
+//! | `triggers` | Triggers | 10 | 194 |
+//! | `ui-metadata` | UI Metadata | 2 | 5 |
+//! | `work-items` | Work Items | 13 | 14 |
+//! | `work-reassignment` | Work Reassignment | 9 | 18 |
+//! | `workflows` | Workflows | 18 | 47 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
@@ -24,14 +158,669 @@
 
 // Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
-#[path = "generated_types.rs"]
+#[path = "generated/types/mod.rs"]
 pub mod types;
 
 #[rustfmt::skip]
-#[path = "generated_builder.rs"]
+#[path = "generated/builder.rs"]
 pub mod builder;
 
-include!("generated_client.rs");
+include!("generated/client.rs");
+
+// One module per tag, behind its feature: the tag's trait, re-exported
+// here, and the builders only its operations use (re-exported by
+// `builder`).
+#[cfg(feature = "access-model-metadata")]
+#[rustfmt::skip]
+#[path = "generated/tags/access-model-metadata.rs"]
+mod tag_access_model_metadata;
+#[cfg(feature = "access-model-metadata")]
+pub use tag_access_model_metadata::ClientAccessModelMetadataExt;
+
+#[cfg(feature = "access-profiles")]
+#[rustfmt::skip]
+#[path = "generated/tags/access-profiles.rs"]
+mod tag_access_profiles;
+#[cfg(feature = "access-profiles")]
+pub use tag_access_profiles::ClientAccessProfilesExt;
+
+#[cfg(feature = "access-request-approvals")]
+#[rustfmt::skip]
+#[path = "generated/tags/access-request-approvals.rs"]
+mod tag_access_request_approvals;
+#[cfg(feature = "access-request-approvals")]
+pub use tag_access_request_approvals::ClientAccessRequestApprovalsExt;
+
+#[cfg(feature = "access-request-identity-metrics")]
+#[rustfmt::skip]
+#[path = "generated/tags/access-request-identity-metrics.rs"]
+mod tag_access_request_identity_metrics;
+#[cfg(feature = "access-request-identity-metrics")]
+pub use tag_access_request_identity_metrics::ClientAccessRequestIdentityMetricsExt;
+
+#[cfg(feature = "access-requests")]
+#[rustfmt::skip]
+#[path = "generated/tags/access-requests.rs"]
+mod tag_access_requests;
+#[cfg(feature = "access-requests")]
+pub use tag_access_requests::ClientAccessRequestsExt;
+
+#[cfg(feature = "account-activities")]
+#[rustfmt::skip]
+#[path = "generated/tags/account-activities.rs"]
+mod tag_account_activities;
+#[cfg(feature = "account-activities")]
+pub use tag_account_activities::ClientAccountActivitiesExt;
+
+#[cfg(feature = "account-aggregations")]
+#[rustfmt::skip]
+#[path = "generated/tags/account-aggregations.rs"]
+mod tag_account_aggregations;
+#[cfg(feature = "account-aggregations")]
+pub use tag_account_aggregations::ClientAccountAggregationsExt;
+
+#[cfg(feature = "account-usages")]
+#[rustfmt::skip]
+#[path = "generated/tags/account-usages.rs"]
+mod tag_account_usages;
+#[cfg(feature = "account-usages")]
+pub use tag_account_usages::ClientAccountUsagesExt;
+
+#[cfg(feature = "accounts")]
+#[rustfmt::skip]
+#[path = "generated/tags/accounts.rs"]
+mod tag_accounts;
+#[cfg(feature = "accounts")]
+pub use tag_accounts::ClientAccountsExt;
+
+#[cfg(feature = "application-discovery")]
+#[rustfmt::skip]
+#[path = "generated/tags/application-discovery.rs"]
+mod tag_application_discovery;
+#[cfg(feature = "application-discovery")]
+pub use tag_application_discovery::ClientApplicationDiscoveryExt;
+
+#[cfg(feature = "approvals")]
+#[rustfmt::skip]
+#[path = "generated/tags/approvals.rs"]
+mod tag_approvals;
+#[cfg(feature = "approvals")]
+pub use tag_approvals::ClientApprovalsExt;
+
+#[cfg(feature = "apps")]
+#[rustfmt::skip]
+#[path = "generated/tags/apps.rs"]
+mod tag_apps;
+#[cfg(feature = "apps")]
+pub use tag_apps::ClientAppsExt;
+
+#[cfg(feature = "auth-profile")]
+#[rustfmt::skip]
+#[path = "generated/tags/auth-profile.rs"]
+mod tag_auth_profile;
+#[cfg(feature = "auth-profile")]
+pub use tag_auth_profile::ClientAuthProfileExt;
+
+#[cfg(feature = "auth-users")]
+#[rustfmt::skip]
+#[path = "generated/tags/auth-users.rs"]
+mod tag_auth_users;
+#[cfg(feature = "auth-users")]
+pub use tag_auth_users::ClientAuthUsersExt;
+
+#[cfg(feature = "branding")]
+#[rustfmt::skip]
+#[path = "generated/tags/branding.rs"]
+mod tag_branding;
+#[cfg(feature = "branding")]
+pub use tag_branding::ClientBrandingExt;
+
+#[cfg(feature = "certification-campaign-filters")]
+#[rustfmt::skip]
+#[path = "generated/tags/certification-campaign-filters.rs"]
+mod tag_certification_campaign_filters;
+#[cfg(feature = "certification-campaign-filters")]
+pub use tag_certification_campaign_filters::ClientCertificationCampaignFiltersExt;
+
+#[cfg(feature = "certification-campaigns")]
+#[rustfmt::skip]
+#[path = "generated/tags/certification-campaigns.rs"]
+mod tag_certification_campaigns;
+#[cfg(feature = "certification-campaigns")]
+pub use tag_certification_campaigns::ClientCertificationCampaignsExt;
+
+#[cfg(feature = "certification-summaries")]
+#[rustfmt::skip]
+#[path = "generated/tags/certification-summaries.rs"]
+mod tag_certification_summaries;
+#[cfg(feature = "certification-summaries")]
+pub use tag_certification_summaries::ClientCertificationSummariesExt;
+
+#[cfg(feature = "certifications")]
+#[rustfmt::skip]
+#[path = "generated/tags/certifications.rs"]
+mod tag_certifications;
+#[cfg(feature = "certifications")]
+pub use tag_certifications::ClientCertificationsExt;
+
+#[cfg(feature = "configuration-hub")]
+#[rustfmt::skip]
+#[path = "generated/tags/configuration-hub.rs"]
+mod tag_configuration_hub;
+#[cfg(feature = "configuration-hub")]
+pub use tag_configuration_hub::ClientConfigurationHubExt;
+
+#[cfg(feature = "connector-customizers")]
+#[rustfmt::skip]
+#[path = "generated/tags/connector-customizers.rs"]
+mod tag_connector_customizers;
+#[cfg(feature = "connector-customizers")]
+pub use tag_connector_customizers::ClientConnectorCustomizersExt;
+
+#[cfg(feature = "connector-rule-management")]
+#[rustfmt::skip]
+#[path = "generated/tags/connector-rule-management.rs"]
+mod tag_connector_rule_management;
+#[cfg(feature = "connector-rule-management")]
+pub use tag_connector_rule_management::ClientConnectorRuleManagementExt;
+
+#[cfg(feature = "connectors")]
+#[rustfmt::skip]
+#[path = "generated/tags/connectors.rs"]
+mod tag_connectors;
+#[cfg(feature = "connectors")]
+pub use tag_connectors::ClientConnectorsExt;
+
+#[cfg(feature = "custom-forms")]
+#[rustfmt::skip]
+#[path = "generated/tags/custom-forms.rs"]
+mod tag_custom_forms;
+#[cfg(feature = "custom-forms")]
+pub use tag_custom_forms::ClientCustomFormsExt;
+
+#[cfg(feature = "custom-password-instructions")]
+#[rustfmt::skip]
+#[path = "generated/tags/custom-password-instructions.rs"]
+mod tag_custom_password_instructions;
+#[cfg(feature = "custom-password-instructions")]
+pub use tag_custom_password_instructions::ClientCustomPasswordInstructionsExt;
+
+#[cfg(feature = "data-segmentation")]
+#[rustfmt::skip]
+#[path = "generated/tags/data-segmentation.rs"]
+mod tag_data_segmentation;
+#[cfg(feature = "data-segmentation")]
+pub use tag_data_segmentation::ClientDataSegmentationExt;
+
+#[cfg(feature = "dimensions")]
+#[rustfmt::skip]
+#[path = "generated/tags/dimensions.rs"]
+mod tag_dimensions;
+#[cfg(feature = "dimensions")]
+pub use tag_dimensions::ClientDimensionsExt;
+
+#[cfg(feature = "entitlements")]
+#[rustfmt::skip]
+#[path = "generated/tags/entitlements.rs"]
+mod tag_entitlements;
+#[cfg(feature = "entitlements")]
+pub use tag_entitlements::ClientEntitlementsExt;
+
+#[cfg(feature = "global-tenant-security-settings")]
+#[rustfmt::skip]
+#[path = "generated/tags/global-tenant-security-settings.rs"]
+mod tag_global_tenant_security_settings;
+#[cfg(feature = "global-tenant-security-settings")]
+pub use tag_global_tenant_security_settings::ClientGlobalTenantSecuritySettingsExt;
+
+#[cfg(feature = "governance-groups")]
+#[rustfmt::skip]
+#[path = "generated/tags/governance-groups.rs"]
+mod tag_governance_groups;
+#[cfg(feature = "governance-groups")]
+pub use tag_governance_groups::ClientGovernanceGroupsExt;
+
+#[cfg(feature = "iai-access-request-recommendations")]
+#[rustfmt::skip]
+#[path = "generated/tags/iai-access-request-recommendations.rs"]
+mod tag_iai_access_request_recommendations;
+#[cfg(feature = "iai-access-request-recommendations")]
+pub use tag_iai_access_request_recommendations::ClientIaiAccessRequestRecommendationsExt;
+
+#[cfg(feature = "iai-common-access")]
+#[rustfmt::skip]
+#[path = "generated/tags/iai-common-access.rs"]
+mod tag_iai_common_access;
+#[cfg(feature = "iai-common-access")]
+pub use tag_iai_common_access::ClientIaiCommonAccessExt;
+
+#[cfg(feature = "iai-outliers")]
+#[rustfmt::skip]
+#[path = "generated/tags/iai-outliers.rs"]
+mod tag_iai_outliers;
+#[cfg(feature = "iai-outliers")]
+pub use tag_iai_outliers::ClientIaiOutliersExt;
+
+#[cfg(feature = "iai-peer-group-strategies")]
+#[rustfmt::skip]
+#[path = "generated/tags/iai-peer-group-strategies.rs"]
+mod tag_iai_peer_group_strategies;
+#[cfg(feature = "iai-peer-group-strategies")]
+pub use tag_iai_peer_group_strategies::ClientIaiPeerGroupStrategiesExt;
+
+#[cfg(feature = "iai-recommendations")]
+#[rustfmt::skip]
+#[path = "generated/tags/iai-recommendations.rs"]
+mod tag_iai_recommendations;
+#[cfg(feature = "iai-recommendations")]
+pub use tag_iai_recommendations::ClientIaiRecommendationsExt;
+
+#[cfg(feature = "iai-role-mining")]
+#[rustfmt::skip]
+#[path = "generated/tags/iai-role-mining.rs"]
+mod tag_iai_role_mining;
+#[cfg(feature = "iai-role-mining")]
+pub use tag_iai_role_mining::ClientIaiRoleMiningExt;
+
+#[cfg(feature = "icons")]
+#[rustfmt::skip]
+#[path = "generated/tags/icons.rs"]
+mod tag_icons;
+#[cfg(feature = "icons")]
+pub use tag_icons::ClientIconsExt;
+
+#[cfg(feature = "identities")]
+#[rustfmt::skip]
+#[path = "generated/tags/identities.rs"]
+mod tag_identities;
+#[cfg(feature = "identities")]
+pub use tag_identities::ClientIdentitiesExt;
+
+#[cfg(feature = "identity-attributes")]
+#[rustfmt::skip]
+#[path = "generated/tags/identity-attributes.rs"]
+mod tag_identity_attributes;
+#[cfg(feature = "identity-attributes")]
+pub use tag_identity_attributes::ClientIdentityAttributesExt;
+
+#[cfg(feature = "identity-history")]
+#[rustfmt::skip]
+#[path = "generated/tags/identity-history.rs"]
+mod tag_identity_history;
+#[cfg(feature = "identity-history")]
+pub use tag_identity_history::ClientIdentityHistoryExt;
+
+#[cfg(feature = "identity-profiles")]
+#[rustfmt::skip]
+#[path = "generated/tags/identity-profiles.rs"]
+mod tag_identity_profiles;
+#[cfg(feature = "identity-profiles")]
+pub use tag_identity_profiles::ClientIdentityProfilesExt;
+
+#[cfg(feature = "launchers")]
+#[rustfmt::skip]
+#[path = "generated/tags/launchers.rs"]
+mod tag_launchers;
+#[cfg(feature = "launchers")]
+pub use tag_launchers::ClientLaunchersExt;
+
+#[cfg(feature = "lifecycle-states")]
+#[rustfmt::skip]
+#[path = "generated/tags/lifecycle-states.rs"]
+mod tag_lifecycle_states;
+#[cfg(feature = "lifecycle-states")]
+pub use tag_lifecycle_states::ClientLifecycleStatesExt;
+
+#[cfg(feature = "machine-account-classify")]
+#[rustfmt::skip]
+#[path = "generated/tags/machine-account-classify.rs"]
+mod tag_machine_account_classify;
+#[cfg(feature = "machine-account-classify")]
+pub use tag_machine_account_classify::ClientMachineAccountClassifyExt;
+
+#[cfg(feature = "machine-account-mappings")]
+#[rustfmt::skip]
+#[path = "generated/tags/machine-account-mappings.rs"]
+mod tag_machine_account_mappings;
+#[cfg(feature = "machine-account-mappings")]
+pub use tag_machine_account_mappings::ClientMachineAccountMappingsExt;
+
+#[cfg(feature = "machine-accounts")]
+#[rustfmt::skip]
+#[path = "generated/tags/machine-accounts.rs"]
+mod tag_machine_accounts;
+#[cfg(feature = "machine-accounts")]
+pub use tag_machine_accounts::ClientMachineAccountsExt;
+
+#[cfg(feature = "machine-classification-config")]
+#[rustfmt::skip]
+#[path = "generated/tags/machine-classification-config.rs"]
+mod tag_machine_classification_config;
+#[cfg(feature = "machine-classification-config")]
+pub use tag_machine_classification_config::ClientMachineClassificationConfigExt;
+
+#[cfg(feature = "machine-identities")]
+#[rustfmt::skip]
+#[path = "generated/tags/machine-identities.rs"]
+mod tag_machine_identities;
+#[cfg(feature = "machine-identities")]
+pub use tag_machine_identities::ClientMachineIdentitiesExt;
+
+#[cfg(feature = "managed-clients")]
+#[rustfmt::skip]
+#[path = "generated/tags/managed-clients.rs"]
+mod tag_managed_clients;
+#[cfg(feature = "managed-clients")]
+pub use tag_managed_clients::ClientManagedClientsExt;
+
+#[cfg(feature = "managed-cluster-types")]
+#[rustfmt::skip]
+#[path = "generated/tags/managed-cluster-types.rs"]
+mod tag_managed_cluster_types;
+#[cfg(feature = "managed-cluster-types")]
+pub use tag_managed_cluster_types::ClientManagedClusterTypesExt;
+
+#[cfg(feature = "managed-clusters")]
+#[rustfmt::skip]
+#[path = "generated/tags/managed-clusters.rs"]
+mod tag_managed_clusters;
+#[cfg(feature = "managed-clusters")]
+pub use tag_managed_clusters::ClientManagedClustersExt;
+
+#[cfg(feature = "mfa-configuration")]
+#[rustfmt::skip]
+#[path = "generated/tags/mfa-configuration.rs"]
+mod tag_mfa_configuration;
+#[cfg(feature = "mfa-configuration")]
+pub use tag_mfa_configuration::ClientMfaConfigurationExt;
+
+#[cfg(feature = "multi-host-integration")]
+#[rustfmt::skip]
+#[path = "generated/tags/multi-host-integration.rs"]
+mod tag_multi_host_integration;
+#[cfg(feature = "multi-host-integration")]
+pub use tag_multi_host_integration::ClientMultiHostIntegrationExt;
+
+#[cfg(feature = "non-employee-lifecycle-management")]
+#[rustfmt::skip]
+#[path = "generated/tags/non-employee-lifecycle-management.rs"]
+mod tag_non_employee_lifecycle_management;
+#[cfg(feature = "non-employee-lifecycle-management")]
+pub use tag_non_employee_lifecycle_management::ClientNonEmployeeLifecycleManagementExt;
+
+#[cfg(feature = "notifications")]
+#[rustfmt::skip]
+#[path = "generated/tags/notifications.rs"]
+mod tag_notifications;
+#[cfg(feature = "notifications")]
+pub use tag_notifications::ClientNotificationsExt;
+
+#[cfg(feature = "oauth-clients")]
+#[rustfmt::skip]
+#[path = "generated/tags/oauth-clients.rs"]
+mod tag_oauth_clients;
+#[cfg(feature = "oauth-clients")]
+pub use tag_oauth_clients::ClientOAuthClientsExt;
+
+#[cfg(feature = "org-config")]
+#[rustfmt::skip]
+#[path = "generated/tags/org-config.rs"]
+mod tag_org_config;
+#[cfg(feature = "org-config")]
+pub use tag_org_config::ClientOrgConfigExt;
+
+#[cfg(feature = "password-configuration")]
+#[rustfmt::skip]
+#[path = "generated/tags/password-configuration.rs"]
+mod tag_password_configuration;
+#[cfg(feature = "password-configuration")]
+pub use tag_password_configuration::ClientPasswordConfigurationExt;
+
+#[cfg(feature = "password-dictionary")]
+#[rustfmt::skip]
+#[path = "generated/tags/password-dictionary.rs"]
+mod tag_password_dictionary;
+#[cfg(feature = "password-dictionary")]
+pub use tag_password_dictionary::ClientPasswordDictionaryExt;
+
+#[cfg(feature = "password-management")]
+#[rustfmt::skip]
+#[path = "generated/tags/password-management.rs"]
+mod tag_password_management;
+#[cfg(feature = "password-management")]
+pub use tag_password_management::ClientPasswordManagementExt;
+
+#[cfg(feature = "password-policies")]
+#[rustfmt::skip]
+#[path = "generated/tags/password-policies.rs"]
+mod tag_password_policies;
+#[cfg(feature = "password-policies")]
+pub use tag_password_policies::ClientPasswordPoliciesExt;
+
+#[cfg(feature = "password-sync-groups")]
+#[rustfmt::skip]
+#[path = "generated/tags/password-sync-groups.rs"]
+mod tag_password_sync_groups;
+#[cfg(feature = "password-sync-groups")]
+pub use tag_password_sync_groups::ClientPasswordSyncGroupsExt;
+
+#[cfg(feature = "personal-access-tokens")]
+#[rustfmt::skip]
+#[path = "generated/tags/personal-access-tokens.rs"]
+mod tag_personal_access_tokens;
+#[cfg(feature = "personal-access-tokens")]
+pub use tag_personal_access_tokens::ClientPersonalAccessTokensExt;
+
+#[cfg(feature = "public-identities")]
+#[rustfmt::skip]
+#[path = "generated/tags/public-identities.rs"]
+mod tag_public_identities;
+#[cfg(feature = "public-identities")]
+pub use tag_public_identities::ClientPublicIdentitiesExt;
+
+#[cfg(feature = "public-identities-config")]
+#[rustfmt::skip]
+#[path = "generated/tags/public-identities-config.rs"]
+mod tag_public_identities_config;
+#[cfg(feature = "public-identities-config")]
+pub use tag_public_identities_config::ClientPublicIdentitiesConfigExt;
+
+#[cfg(feature = "reports-data-extraction")]
+#[rustfmt::skip]
+#[path = "generated/tags/reports-data-extraction.rs"]
+mod tag_reports_data_extraction;
+#[cfg(feature = "reports-data-extraction")]
+pub use tag_reports_data_extraction::ClientReportsDataExtractionExt;
+
+#[cfg(feature = "requestable-objects")]
+#[rustfmt::skip]
+#[path = "generated/tags/requestable-objects.rs"]
+mod tag_requestable_objects;
+#[cfg(feature = "requestable-objects")]
+pub use tag_requestable_objects::ClientRequestableObjectsExt;
+
+#[cfg(feature = "role-insights")]
+#[rustfmt::skip]
+#[path = "generated/tags/role-insights.rs"]
+mod tag_role_insights;
+#[cfg(feature = "role-insights")]
+pub use tag_role_insights::ClientRoleInsightsExt;
+
+#[cfg(feature = "roles")]
+#[rustfmt::skip]
+#[path = "generated/tags/roles.rs"]
+mod tag_roles;
+#[cfg(feature = "roles")]
+pub use tag_roles::ClientRolesExt;
+
+#[cfg(feature = "saved-search")]
+#[rustfmt::skip]
+#[path = "generated/tags/saved-search.rs"]
+mod tag_saved_search;
+#[cfg(feature = "saved-search")]
+pub use tag_saved_search::ClientSavedSearchExt;
+
+#[cfg(feature = "scheduled-search")]
+#[rustfmt::skip]
+#[path = "generated/tags/scheduled-search.rs"]
+mod tag_scheduled_search;
+#[cfg(feature = "scheduled-search")]
+pub use tag_scheduled_search::ClientScheduledSearchExt;
+
+#[cfg(feature = "search")]
+#[rustfmt::skip]
+#[path = "generated/tags/search.rs"]
+mod tag_search;
+#[cfg(feature = "search")]
+pub use tag_search::ClientSearchExt;
+
+#[cfg(feature = "search-attribute-configuration")]
+#[rustfmt::skip]
+#[path = "generated/tags/search-attribute-configuration.rs"]
+mod tag_search_attribute_configuration;
+#[cfg(feature = "search-attribute-configuration")]
+pub use tag_search_attribute_configuration::ClientSearchAttributeConfigurationExt;
+
+#[cfg(feature = "segments")]
+#[rustfmt::skip]
+#[path = "generated/tags/segments.rs"]
+mod tag_segments;
+#[cfg(feature = "segments")]
+pub use tag_segments::ClientSegmentsExt;
+
+#[cfg(feature = "service-desk-integration")]
+#[rustfmt::skip]
+#[path = "generated/tags/service-desk-integration.rs"]
+mod tag_service_desk_integration;
+#[cfg(feature = "service-desk-integration")]
+pub use tag_service_desk_integration::ClientServiceDeskIntegrationExt;
+
+#[cfg(feature = "sim-integrations")]
+#[rustfmt::skip]
+#[path = "generated/tags/sim-integrations.rs"]
+mod tag_sim_integrations;
+#[cfg(feature = "sim-integrations")]
+pub use tag_sim_integrations::ClientSimIntegrationsExt;
+
+#[cfg(feature = "sod-policies")]
+#[rustfmt::skip]
+#[path = "generated/tags/sod-policies.rs"]
+mod tag_sod_policies;
+#[cfg(feature = "sod-policies")]
+pub use tag_sod_policies::ClientSodPoliciesExt;
+
+#[cfg(feature = "sod-violations")]
+#[rustfmt::skip]
+#[path = "generated/tags/sod-violations.rs"]
+mod tag_sod_violations;
+#[cfg(feature = "sod-violations")]
+pub use tag_sod_violations::ClientSodViolationsExt;
+
+#[cfg(feature = "source-usages")]
+#[rustfmt::skip]
+#[path = "generated/tags/source-usages.rs"]
+mod tag_source_usages;
+#[cfg(feature = "source-usages")]
+pub use tag_source_usages::ClientSourceUsagesExt;
+
+#[cfg(feature = "sources")]
+#[rustfmt::skip]
+#[path = "generated/tags/sources.rs"]
+mod tag_sources;
+#[cfg(feature = "sources")]
+pub use tag_sources::ClientSourcesExt;
+
+#[cfg(feature = "sp-config")]
+#[rustfmt::skip]
+#[path = "generated/tags/sp-config.rs"]
+mod tag_sp_config;
+#[cfg(feature = "sp-config")]
+pub use tag_sp_config::ClientSpConfigExt;
+
+#[cfg(feature = "suggested-entitlement-description")]
+#[rustfmt::skip]
+#[path = "generated/tags/suggested-entitlement-description.rs"]
+mod tag_suggested_entitlement_description;
+#[cfg(feature = "suggested-entitlement-description")]
+pub use tag_suggested_entitlement_description::ClientSuggestedEntitlementDescriptionExt;
+
+#[cfg(feature = "tagged-objects")]
+#[rustfmt::skip]
+#[path = "generated/tags/tagged-objects.rs"]
+mod tag_tagged_objects;
+#[cfg(feature = "tagged-objects")]
+pub use tag_tagged_objects::ClientTaggedObjectsExt;
+
+#[cfg(feature = "tags")]
+#[rustfmt::skip]
+#[path = "generated/tags/tags.rs"]
+mod tag_tags;
+#[cfg(feature = "tags")]
+pub use tag_tags::ClientTagsExt;
+
+#[cfg(feature = "task-management")]
+#[rustfmt::skip]
+#[path = "generated/tags/task-management.rs"]
+mod tag_task_management;
+#[cfg(feature = "task-management")]
+pub use tag_task_management::ClientTaskManagementExt;
+
+#[cfg(feature = "tenant")]
+#[rustfmt::skip]
+#[path = "generated/tags/tenant.rs"]
+mod tag_tenant;
+#[cfg(feature = "tenant")]
+pub use tag_tenant::ClientTenantExt;
+
+#[cfg(feature = "tenant-context")]
+#[rustfmt::skip]
+#[path = "generated/tags/tenant-context.rs"]
+mod tag_tenant_context;
+#[cfg(feature = "tenant-context")]
+pub use tag_tenant_context::ClientTenantContextExt;
+
+#[cfg(feature = "transforms")]
+#[rustfmt::skip]
+#[path = "generated/tags/transforms.rs"]
+mod tag_transforms;
+#[cfg(feature = "transforms")]
+pub use tag_transforms::ClientTransformsExt;
+
+#[cfg(feature = "triggers")]
+#[rustfmt::skip]
+#[path = "generated/tags/triggers.rs"]
+mod tag_triggers;
+#[cfg(feature = "triggers")]
+pub use tag_triggers::ClientTriggersExt;
+
+#[cfg(feature = "ui-metadata")]
+#[rustfmt::skip]
+#[path = "generated/tags/ui-metadata.rs"]
+mod tag_ui_metadata;
+#[cfg(feature = "ui-metadata")]
+pub use tag_ui_metadata::ClientUiMetadataExt;
+
+#[cfg(feature = "work-items")]
+#[rustfmt::skip]
+#[path = "generated/tags/work-items.rs"]
+mod tag_work_items;
+#[cfg(feature = "work-items")]
+pub use tag_work_items::ClientWorkItemsExt;
+
+#[cfg(feature = "work-reassignment")]
+#[rustfmt::skip]
+#[path = "generated/tags/work-reassignment.rs"]
+mod tag_work_reassignment;
+#[cfg(feature = "work-reassignment")]
+pub use tag_work_reassignment::ClientWorkReassignmentExt;
+
+#[cfg(feature = "workflows")]
+#[rustfmt::skip]
+#[path = "generated/tags/workflows.rs"]
+mod tag_workflows;
+#[cfg(feature = "workflows")]
+pub use tag_workflows::ClientWorkflowsExt;
+
 
 pub use sailpoint_runtime::{ApiError, Config, ErrorExt, Runtime};
 
