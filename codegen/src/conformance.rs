@@ -36,7 +36,7 @@ pub struct Example {
 const COMPONENTS: &str = "#/components/schemas/";
 
 /// The examples of one version's normalized spec, typed by the names in its
-/// rendered `generated_types.rs`.
+/// rendered type files (`src/generated/types/`, concatenated).
 pub fn examples_of_version(
     loader: &Loader,
     version: ApiVersion,
@@ -342,7 +342,7 @@ fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// The names of the types in a rendered `generated_types.rs`: the items
+/// The names of the types in the rendered type files: the items
 /// `pub struct`, `pub enum` and `pub type` at the file's top level.
 pub fn type_names(generated_types: &str) -> BTreeSet<String> {
     generated_types

@@ -1,7 +1,7 @@
 //! Stage 5: render. Turns the generated syntax tree of one version into the
-//! files of its crate: the code split into `src/generated_*.rs` (types,
-//! builders, and the client with its tag traits), formatted with
-//! prettyplease and marked as generated; the crate manifest with spec and
+//! files of its crate: the code split under `src/generated/` (the client,
+//! one file per tag behind its feature, the types by initial), formatted
+//! with prettyplease and marked as generated; the crate manifest with spec and
 //! generator provenance; the crate root `src/lib.rs` that includes the
 //! code; and the normalization report.
 //!
