@@ -93,12 +93,22 @@ pub async fn decode_success<T: DeserializeOwned, E>(
 /// Decodes a JSON body as `T`; a failure names where in the body it
 /// happened (`[3].created: invalid date-time "31/01/2024" ...`), so a
 /// value a model cannot read is found without the whole body at hand.
+///
+/// The path is tracked only once a body has failed: tracking costs on every
+/// value, and a body that decodes needs none.
 fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
-    deserializer.end().map_err(|e| e.to_string())?;
-    Ok(value)
+    serde_json::from_slice(body).map_err(|_| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+            .map_err(|e| e.to_string())
+            .and_then(|_| deserializer.end().map_err(|e| e.to_string()))
+        {
+            Err(message) => message,
+            // Decoding is deterministic, so the second pass fails too; this
+            // arm only keeps the function total.
+            Ok(()) => "the body did not decode".to_owned(),
+        }
+    })
 }
 
 #[cfg(test)]
