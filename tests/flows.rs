@@ -1183,33 +1183,6 @@ async fn upload_configuration_v2025() {
 // ---------------------------------------------------------------------
 // The example programs themselves: configuration from the environment.
 
-/// Runs an example binary with only the given variables, in an empty
-/// directory (also its home), killed after 60 s.
-async fn run_example(name: &str, vars: &[(&str, String)], dir: &Path) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let mut command = Command::new(sailpoint_tests::example_binary(name));
-    command
-        .env_clear()
-        .env("HOME", dir)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().expect("the example starts");
-    let started = std::time::Instant::now();
-    while child.try_wait().expect("waiting").is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("{name} did not finish in 60 s");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    child.wait_with_output().expect("output")
-}
-
 /// `sp_config_export_import` as a user runs it: the source tenant from
 /// `SAIL_*`, the target from `SAIL_TARGET_*`, each with its own token.
 #[tokio::test]
@@ -1263,9 +1236,8 @@ async fn the_sp_config_export_import_example_copies_between_two_tenants() {
         ("SAIL_TARGET_CLIENT_SECRET", SECRET.to_owned()),
         ("SP_CONFIG_TYPES", "TRIGGER_SUBSCRIPTION".to_owned()),
     ];
-    let output = run_example("sp_config_export_import", &vars, dir.path()).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = sailpoint_tests::run_example("sp_config_export_import", &vars, dir.path()).await;
+    let (stdout, stderr) = (&output.stdout, &output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("exported 1 object(s) from tenant sample-tenant"),
@@ -1321,8 +1293,8 @@ async fn the_sp_config_export_import_example_needs_the_target_tenant() {
             "https://target.example.com".to_owned(),
         ),
     ];
-    let output = run_example("sp_config_export_import", &vars, dir.path()).await;
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = sailpoint_tests::run_example("sp_config_export_import", &vars, dir.path()).await;
+    let stderr = &output.stderr;
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("SAIL_TARGET_"), "{stderr}");
     assert!(

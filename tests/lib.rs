@@ -351,6 +351,60 @@ pub fn example_binary(name: &str) -> std::path::PathBuf {
         .clone()
 }
 
+/// What an example printed, and whether it succeeded.
+pub struct ExampleRun {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs example `name` (see [`example_binary`]) with only `vars` in its
+/// environment, in `dir` (also its home, so no user config file is read),
+/// killed after 60 s. Its output is read while it runs, so a full pipe
+/// cannot stall it; the wait sleeps on the tokio timer, so a mock server on
+/// the caller's runtime keeps answering.
+pub async fn run_example(name: &str, vars: &[(&str, String)], dir: &Path) -> ExampleRun {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let binary = example_binary(name);
+    let mut child = Command::new(&binary)
+        .env_clear()
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .env("HOME", dir)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run {}: {e}", binary.display()));
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = reader(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        match child.try_wait().expect("wait for the example") {
+            Some(status) => break status,
+            None if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the example {name} did not finish within 60 s");
+            }
+            None => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    };
+    ExampleRun {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
 fn find_or_build_example(name: &str) -> std::path::PathBuf {
     use std::path::PathBuf;
     use std::process::{Command, Stdio};

@@ -19,9 +19,8 @@
 //! `ErrorExt::undecodable_body` (progenitor's own `InvalidResponsePayload`
 //! would keep no status and every byte).
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::io::Write;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,6 +29,7 @@ use progenitor_client::Error;
 use sailpoint_runtime::{
     ApiError, Config, ConfigBuilder, ConfigError, EXCERPT_LIMIT, ErrorExt, RetryPolicy, Sources,
 };
+use sailpoint_tests::ExampleRun;
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -1317,66 +1317,16 @@ async fn secrets_never_appear_in_tracing_output_or_debug_text() {
 // The list_sources and count_accounts examples
 // ---------------------------------------------------------------------------
 
-/// An example binary of `sailpoint-v2025` (`list_sources`, `count_accounts`),
-/// found or built by [`sailpoint_tests::example_binary`].
-fn example_binary(example: &'static str) -> PathBuf {
-    sailpoint_tests::example_binary(example)
-}
-
-struct Run {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs the example against `server` with only the `SAIL_*` variables set,
 /// in an empty directory, killed after 60 s.
-async fn run_example(server: &MockServer, example: &'static str) -> Run {
-    let binary = example_binary(example);
+async fn run_example(server: &MockServer, example: &'static str) -> ExampleRun {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(&binary)
-        .env_clear()
-        .env("SAIL_BASE_URL", server.uri())
-        .env("SAIL_CLIENT_ID", CLIENT_ID)
-        .env("SAIL_CLIENT_SECRET", SECRET)
-        .env("HOME", dir.path())
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("run {}: {e}", binary.display()));
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let stdout = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    // The mock server runs on its own thread; wait without blocking this
-    // runtime's thread.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        match child.try_wait().expect("wait for the example") {
-            Some(status) => break status,
-            None if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("the example did not finish within 60 s");
-            }
-            None => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    };
-    Run {
-        success: status.success(),
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
+    let vars = [
+        ("SAIL_BASE_URL", server.uri()),
+        ("SAIL_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("SAIL_CLIENT_SECRET", SECRET.to_owned()),
+    ];
+    sailpoint_tests::run_example(example, &vars, dir.path()).await
 }
 
 async fn mount_source_pages(server: &MockServer, total: usize) -> Pages {
@@ -1401,7 +1351,7 @@ async fn the_list_sources_example_lists_every_page() {
     let server = MockServer::start().await;
     let pages = mount_source_pages(&server, 517).await;
     let run = run_example(&server, "list_sources").await;
-    assert!(run.success, "stderr: {}", run.stderr);
+    assert!(run.status.success(), "stderr: {}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.last().copied(), Some("517 sources"), "{}", run.stdout);
     assert_eq!(lines.len(), 518);
@@ -1438,7 +1388,7 @@ async fn the_list_sources_example_exits_non_zero_with_the_status_on_a_500() {
         .await;
     mount_source_pages(&server, 517).await;
     let run = run_example(&server, "list_sources").await;
-    assert!(!run.success, "stdout: {}", run.stdout);
+    assert!(!run.status.success(), "stdout: {}", run.stdout);
     assert!(run.stderr.contains("500"), "stderr: {}", run.stderr);
     assert!(
         run.stderr.contains("upstream broke"),
@@ -1496,7 +1446,7 @@ async fn the_count_accounts_example_streams_every_account() {
         .mount(&server)
         .await;
     let run = run_example(&server, "count_accounts").await;
-    assert!(run.success, "stderr: {}", run.stderr);
+    assert!(run.status.success(), "stderr: {}", run.stderr);
     assert_eq!(
         run.stdout.lines().last(),
         Some("1001 accounts"),
