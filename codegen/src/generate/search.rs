@@ -109,7 +109,7 @@ fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, Strin
     let signature: ImplItemFn = syn::parse2(quote! {
         /// Sends the search like `send`, decoding each hit as `T` (a
         /// document type, or `serde_json::Value` for every field as sent).
-        pub async fn send_as<T: ::serde::de::DeserializeOwned>(
+        pub async fn send_as<T: ::serde::de::DeserializeOwned + Send + 'static>(
             self,
         ) -> Result<ResponseValue<::std::vec::Vec<T>>, Error<sailpoint_runtime::ApiError>> {}
     })
@@ -143,7 +143,7 @@ fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, Strin
             }
 
             /// [`stream_with`](Self::stream_with), each hit decoded as `T`.
-            pub fn stream_as<T: ::serde::de::DeserializeOwned + Send + 'a>(
+            pub fn stream_as<T: ::serde::de::DeserializeOwned + Send + 'static>(
                 self,
                 paging: sailpoint_runtime::Paging,
             ) -> ::futures::stream::BoxStream<'a, Result<T, Error<sailpoint_runtime::ApiError>>> {

@@ -57,8 +57,14 @@ async fn main() -> ExitCode {
     for t in &types {
         match (t.parse(), t.parse()) {
             (Ok(export), Ok(import)) => {
-                payload.include_types.get_or_insert_with(Vec::new).push(export);
-                options.include_types.get_or_insert_with(Vec::new).push(import);
+                payload
+                    .include_types
+                    .get_or_insert_with(Vec::new)
+                    .push(export);
+                options
+                    .include_types
+                    .get_or_insert_with(Vec::new)
+                    .push(import);
             }
             _ => {
                 eprintln!("SP_CONFIG_TYPES: unknown object type {t}");

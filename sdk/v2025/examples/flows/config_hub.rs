@@ -232,7 +232,10 @@ pub async fn object_mappings(
         .send()
         .await?
         .into_inner();
-    println!("patched {} mapping(s)", bulk_patched.patched_objects.as_ref().map_or(0, Vec::len));
+    println!(
+        "patched {} mapping(s)",
+        bulk_patched.patched_objects.as_ref().map_or(0, Vec::len)
+    );
     let listed = client
         .get_object_mappings()
         .source_org(source_org)

@@ -44,7 +44,10 @@ pub async fn export(
         .await?
         .into_inner();
     let job_id = started_job_id(job.job_id)?;
-    println!("export job {job_id} started ({})", status_text(job.status.as_ref()));
+    println!(
+        "export job {job_id} started ({})",
+        status_text(job.status.as_ref())
+    );
     poll_until("export", poll, || async {
         let status = client
             .get_sp_config_export_status()

@@ -284,7 +284,7 @@ impl<'a> SearchPost<'a> {
     }
     /// Sends the search like `send`, decoding each hit as `T` (a
     /// document type, or `serde_json::Value` for every field as sent).
-    pub async fn send_as<T: ::serde::de::DeserializeOwned>(
+    pub async fn send_as<T: ::serde::de::DeserializeOwned + Send + 'static>(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<T>>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, count, limit, offset, body } = self;
@@ -370,7 +370,7 @@ impl<'a> SearchPost<'a> {
         self.stream_as(paging)
     }
     /// [`stream_with`](Self::stream_with), each hit decoded as `T`.
-    pub fn stream_as<T: ::serde::de::DeserializeOwned + Send + 'a>(
+    pub fn stream_as<T: ::serde::de::DeserializeOwned + Send + 'static>(
         self,
         paging: sailpoint_runtime::Paging,
     ) -> ::futures::stream::BoxStream<
