@@ -113,6 +113,16 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
             .collect();
         insta::assert_snapshot!(format!("normalization_summary_{version}"), summary);
 
+        // Enums made aliases of another with the same values
+        // (`generate/models/shared_enums.rs`): what the merge changed.
+        let shared_enums = output.files[REPORT_FILE]
+            .split("## Shared enums")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or_default();
+        assert!(!shared_enums.is_empty(), "{version}: no shared-enum report");
+        insta::assert_snapshot!(format!("shared_enums_{version}"), shared_enums);
+
         // How each oneOf/anyOf type picks its variant, and the variants
         // declaration order shadowed (`generate/models/variants.rs`).
         let variant_choice = output.files[REPORT_FILE]
@@ -192,15 +202,41 @@ fn check_features(version: &str, output: &codegen::pipeline::VersionOutput) {
         .cloned()
         .collect();
     assert_eq!(declared, tags, "{version}: features are the spec's tags");
+    // `full` enables every tag, and the types crate's `full` (the types no
+    // tag reaches); each tag enables the same feature of the types crate.
+    let types_crate = format!("sailpoint-{version}-types");
     let full: Vec<&str> = features[FULL]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|v| v.as_str())
         .collect();
-    assert!(
-        full.iter().copied().eq(tags.iter().map(String::as_str)),
-        "{version}: full"
+    let expected_full: Vec<String> = std::iter::once(format!("{types_crate}/{FULL}"))
+        .chain(tags.iter().cloned())
+        .collect();
+    assert_eq!(full, expected_full, "{version}: full");
+    for feature in &tags {
+        assert_eq!(
+            features[feature].as_array().map(Vec::as_slice),
+            Some(&[toml::Value::String(format!("{types_crate}/{feature}"))][..]),
+            "{version}: {feature} enables its types"
+        );
+    }
+    let types_manifest: toml::Table =
+        toml::from_str(&output.files[codegen::render::TYPES_MANIFEST_FILE]).unwrap();
+    let types_features = types_manifest["features"].as_table().unwrap();
+    let types_declared: std::collections::BTreeSet<String> = types_features
+        .keys()
+        .filter(|f| *f != "default" && *f != FULL)
+        .cloned()
+        .collect();
+    assert_eq!(
+        types_declared, tags,
+        "{version}: the types crate's features"
+    );
+    assert_eq!(
+        types_manifest["package"]["name"].as_str(),
+        Some(types_crate.as_str())
     );
     assert_eq!(features["default"].as_array().unwrap().len(), 1);
     let lib = &output.files[LIB_FILE];

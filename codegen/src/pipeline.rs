@@ -160,6 +160,13 @@ fn report_markdown(normalized: &Normalized, generated: &Generated) -> String {
         out.push_str(&format!("- {line}\n"));
     }
     out.push_str(&format!(
+        "\n## Shared enums ({})\n\nEnums with the values and impls of another, made aliases of it: `Alias = Shared` (`codegen/src/generate/models/shared_enums.rs`).\n\n",
+        generated.shared_enums.len()
+    ));
+    for line in &generated.shared_enums {
+        out.push_str(&format!("- `{line}`\n"));
+    }
+    out.push_str(&format!(
         "\n## oneOf/anyOf variant choice ({})\n\nHow each such type picks its variant when decoding, and the variants declaration order shadowed before (`codegen/src/generate/models/variants.rs`).\n\n",
         generated.variant_choice.len()
     ));

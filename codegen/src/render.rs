@@ -1,9 +1,14 @@
 //! Stage 5: render. Turns the generated syntax tree of one version into the
 //! files of its crate: the code split under `src/generated/` (the client,
-//! one file per tag behind its feature, the types by initial), formatted
-//! with prettyplease and marked as generated; the crate manifest with spec and
-//! generator provenance; the crate root `src/lib.rs` that includes the
-//! code; and the normalization report.
+//! one file per tag behind its feature), formatted with prettyplease and
+//! marked as generated; the crate manifest with spec and generator
+//! provenance; the crate root `src/lib.rs` that includes the code; and the
+//! normalization report.
+//!
+//! The types (by initial) go to a crate of their own in `types/` beside
+//! (`sailpoint-v2025-types`), which the client crate depends on and
+//! re-exports as `types`, with the same features: rustc's memory follows
+//! the amount of code in one crate, and one crate of both took 4.9 GB.
 //!
 //! Render knows nothing of SailPoint's versions: it takes the facts it needs
 //! in a [`CrateTarget`], so a crate for a test spec renders the same way.
@@ -36,6 +41,18 @@ pub struct CrateTarget {
     pub publish: bool,
 }
 
+impl CrateTarget {
+    /// Package name of the types crate (`sailpoint-v2025-types`).
+    pub fn types_crate_name(&self) -> String {
+        format!("{}-types", self.crate_name)
+    }
+
+    /// Name of the types crate in Rust paths (`sailpoint_v2025_types`).
+    pub fn types_crate_ident(&self) -> String {
+        format!("{}_types", self.crate_ident)
+    }
+}
+
 /// progenitor version this generator drives; checked against Cargo.lock by
 /// a test, and recorded in each crate's metadata.
 pub const PROGENITOR_VERSION: &str = "0.15.1";
@@ -58,12 +75,17 @@ pub type CrateFiles = BTreeMap<String, String>;
 /// Everything generated from the spec is under this directory of `src/`
 /// (besides `src/lib.rs`); regen deletes what it no longer writes there.
 pub const GENERATED_DIR: &str = "src/generated";
+/// The types crate, a directory of the client crate's (cargo leaves a
+/// directory with a manifest of its own out of the client's package).
+pub const TYPES_CRATE_DIR: &str = "types";
 /// The types: `mod.rs` with what every type needs, and one file per
 /// initial letter (`a.rs`...; struct builders in `builder/a.rs`...),
 /// included into it so that the paths stay `types::X` and
 /// `types::builder::X`.
-pub const TYPES_DIR: &str = "src/generated/types";
-pub const TYPES_FILE: &str = "src/generated/types/mod.rs";
+pub const TYPES_DIR: &str = "types/src/generated/types";
+pub const TYPES_FILE: &str = "types/src/generated/types/mod.rs";
+pub const TYPES_LIB_FILE: &str = "types/src/lib.rs";
+pub const TYPES_MANIFEST_FILE: &str = "types/Cargo.toml";
 /// Operation builders shared by several tags or by none, and the
 /// re-exports of every tag's builders: `builder::X` for each.
 pub const BUILDER_FILE: &str = "src/generated/builder.rs";
@@ -75,10 +97,18 @@ pub const TAGS_DIR: &str = "src/generated/tags";
 pub const MAX_FILE_BYTES: usize = 5_000_000;
 
 /// Whether a crate-relative path is one render owns: a file of
-/// [`GENERATED_DIR`], or of the layout before it (`src/generated_*.rs`).
+/// [`GENERATED_DIR`] (of the client or of the types crate), or of the
+/// layout before it (`src/generated_*.rs`).
 pub fn is_generated_code(relative: &str) -> bool {
+    let relative = relative
+        .strip_prefix(TYPES_CRATE_DIR)
+        .and_then(|r| r.strip_prefix('/'))
+        .unwrap_or(relative);
     relative.starts_with("src/generated/") || relative.starts_with("src/generated_")
 }
+
+/// The directories under a crate's directory holding code render owns.
+pub const SOURCE_DIRS: [&str; 2] = ["src", "types/src"];
 
 pub const LIB_FILE: &str = "src/lib.rs";
 pub const MANIFEST_FILE: &str = "Cargo.toml";
@@ -305,6 +335,11 @@ pub fn render(
     render_types(&mut files, types, &head)?;
     files.insert(LIB_FILE.into(), lib(target, features, provenance));
     files.insert(MANIFEST_FILE.into(), manifest(target, features, provenance));
+    files.insert(TYPES_LIB_FILE.into(), types_lib(target));
+    files.insert(
+        TYPES_MANIFEST_FILE.into(),
+        types_manifest(target, features, provenance),
+    );
     files.insert(REPORT_FILE.into(), report_markdown);
     for (path, text) in &files {
         if path.ends_with(".rs") && text.len() > MAX_FILE_BYTES {
@@ -489,11 +524,10 @@ fn lib(target: &CrateTarget, features: &Features, provenance: &Provenance) -> St
 // progenitor's and typify's style.
 #![allow(clippy::all)]
 
-// Generated files are formatted by prettyplease, not rustfmt.
-#[rustfmt::skip]
-#[path = "generated/types/mod.rs"]
-pub mod types;
+/// The types of every operation, from the `{types_crate_name}` crate.
+pub use {types_crate_ident}::types;
 
+// Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
 #[path = "generated/builder.rs"]
 pub mod builder;
@@ -529,6 +563,8 @@ impl Client {{
         base_path = target.base_path,
         crate_ident = target.crate_ident,
         crate_name = target.crate_name,
+        types_crate_name = target.types_crate_name(),
+        types_crate_ident = target.types_crate_ident(),
         full = FULL,
         example = features.tags.first().map_or("...", |t| t.feature.as_str()),
         root = target.root,
@@ -542,11 +578,12 @@ impl Client {{
 }
 
 fn manifest(target: &CrateTarget, features: &Features, p: &Provenance) -> String {
-    let mut list = String::new();
+    let types = target.types_crate_name();
+    let mut list = format!("    \"{types}/{FULL}\",\n");
     let mut each = String::new();
     for tag in &features.tags {
         list.push_str(&format!("    \"{}\",\n", tag.feature));
-        each.push_str(&format!("{} = []\n", tag.feature));
+        each.push_str(&format!("{0} = [\"{types}/{0}\"]\n", tag.feature));
     }
     format!(
         r#"# @generated by `cargo xtask regen`. Do not edit.
@@ -567,11 +604,13 @@ doctest = false
 
 [features]
 # One feature per API tag (see the crate docs); `{full}` enables them all.
+# Each enables the same feature of the types crate.
 default = ["{full}"]
 {full} = [
 {list}]
 {each}
 [dependencies]
+{types} = {{ path = "{types_dir}", version = "={types_version}", default-features = false }}
 bytes.workspace = true
 chrono.workspace = true
 futures.workspace = true
@@ -616,6 +655,97 @@ schemas = {schemas}
         progenitor = PROGENITOR_VERSION,
         operations = p.operations,
         schemas = p.schemas,
+        full = FULL,
+        types = target.types_crate_name(),
+        types_dir = TYPES_CRATE_DIR,
+        types_version = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// The root of the types crate.
+fn types_lib(target: &CrateTarget) -> String {
+    format!(
+        r#"// @generated by `cargo xtask regen` (codegen/src/render.rs). Do not edit.
+
+//! The types of [`{crate_name}`](https://docs.rs/{crate_name}): every
+//! schema of the {title} API its operations send or receive. Use them as
+//! `{crate_ident}::types`, which re-exports this crate's `types` with the
+//! same cargo features (one per API tag; `{full}` enables every type).
+//!
+//! They live in a crate of their own so that rustc compiles them apart
+//! from the operations, each in under 3 GB of memory.
+
+#![allow(clippy::all)]
+
+// Generated files are formatted by prettyplease, not rustfmt.
+#[rustfmt::skip]
+#[path = "generated/types/mod.rs"]
+pub mod types;
+"#,
+        crate_name = target.crate_name,
+        crate_ident = target.crate_ident,
+        title = target.title,
+        full = FULL,
+    )
+}
+
+/// The manifest of the types crate: the client crate's features, each
+/// enabling the types its tag reaches.
+fn types_manifest(target: &CrateTarget, features: &Features, p: &Provenance) -> String {
+    let mut list = String::new();
+    let mut each = String::new();
+    for tag in &features.tags {
+        list.push_str(&format!("    \"{}\",\n", tag.feature));
+        each.push_str(&format!("{} = []\n", tag.feature));
+    }
+    format!(
+        r#"# @generated by `cargo xtask regen`. Do not edit.
+[package]
+name = "{name}"
+version = "{version}"{publish}
+description = "Types of the SailPoint Identity Security Cloud {title} API client ({crate_name}), generated from SailPoint's OpenAPI spec."
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[lib]
+# Generated code, exercised by the workspace's tests/.
+test = false
+doctest = false
+
+[features]
+# The features of {crate_name}, which enables the same ones here.
+default = ["{full}"]
+{full} = [
+{list}]
+{each}
+[dependencies]
+chrono.workspace = true
+regress.workspace = true
+sailpoint-runtime.workspace = true
+serde.workspace = true
+serde_json.workspace = true
+
+[package.metadata.sailpoint]
+spec = "openapi/{root}"
+upstream-commit = "{commit}"
+spec-sha256 = "{hash}"
+generator = "sailpoint-codegen {codegen}"
+"#,
+        name = target.types_crate_name(),
+        crate_name = target.crate_name,
+        version = crate_version(p),
+        title = target.title,
+        root = target.root,
+        publish = if target.publish {
+            ""
+        } else {
+            "\npublish = false"
+        },
+        commit = p.upstream_commit,
+        hash = p.spec_sha256,
+        codegen = env!("CARGO_PKG_VERSION"),
         full = FULL,
     )
 }

@@ -8,10 +8,11 @@
 //! `--only a,b` checks a sample (CI's).
 //!
 //! `compile-times [--version V]` measures cold debug builds of the crate
-//! itself (dependencies built first, then `cargo clean -p` before each
-//! build) with `full`, with only `configuration-hub`, and with only
-//! `sources`: the wall time of `cargo build`, and the peak resident memory
-//! of the crate's `rustc`, measured by `/usr/bin/time` wrapped around every
+//! itself and of its types crate (dependencies built first, then `cargo
+//! clean -p` of both before each build) with `full`, with only
+//! `configuration-hub`, and with only `sources`: the wall time of `cargo
+//! build`, the time of each of the two `rustc`s, and the peak resident
+//! memory of either, measured by `/usr/bin/time` wrapped around every
 //! rustc through `RUSTC_WRAPPER` (a script written to the target
 //! directory; the same wrapper for every build, so dependencies stay
 //! fresh). `--no-incremental` builds as cargo builds a dependency.
@@ -161,6 +162,9 @@ fn write_wrapper(dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// One rustc's wall seconds and peak resident kilobytes.
+type Rustc = (f64, u64);
+
 pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
     if !Path::new("/usr/bin/time").exists() {
         anyhow::bail!("/usr/bin/time (GNU time) is needed to measure rustc's memory");
@@ -171,69 +175,82 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
     let wrapper = write_wrapper(&target_dir)?;
     let log = target_dir.join("rustc-times.log");
     let crate_name = args.version.crate_name();
+    let types_crate_name = format!("{crate_name}-types");
     let no_incremental = args.no_incremental;
-    let crate_ident = crate_name.replace('-', "_");
-    let build =
-        |features: &[&str], clean: bool| -> anyhow::Result<(f64, Option<f64>, Option<u64>)> {
-            if clean {
-                let status = cargo()
-                    .args(["clean", "--quiet", "-p", &crate_name, "--target-dir"])
-                    .arg(&target_dir)
-                    .status()
-                    .context("cannot run cargo clean")?;
-                anyhow::ensure!(status.success(), "cargo clean -p {crate_name} failed");
-            }
-            let _ = std::fs::remove_file(&log);
-            let mut command = cargo();
-            command
-                .args(["build", "--quiet", "-p", &crate_name, "--target-dir"])
+    let build = |features: &[&str], clean: bool| -> anyhow::Result<(f64, Vec<Option<Rustc>>)> {
+        if clean {
+            let status = cargo()
+                .args([
+                    "clean",
+                    "--quiet",
+                    "-p",
+                    &crate_name,
+                    "-p",
+                    &types_crate_name,
+                ])
+                .arg("--target-dir")
                 .arg(&target_dir)
-                .env("RUSTC_WRAPPER", &wrapper)
-                .env("XTASK_RUSTC_LOG", &log);
-            if no_incremental {
-                command.env("CARGO_INCREMENTAL", "0");
-            }
-            if !features.is_empty() {
-                command
-                    .arg("--no-default-features")
-                    .arg("--features")
-                    .arg(features.join(","));
-            }
-            let started = Instant::now();
-            let status = command.status().context("cannot run cargo build")?;
-            let wall = started.elapsed().as_secs_f64();
-            anyhow::ensure!(
-                status.success(),
-                "cargo build -p {crate_name} {features:?} failed"
-            );
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            let mine = text.lines().rev().find_map(|line| {
-                let mut parts = line.split_whitespace();
-                (parts.next() == Some(crate_ident.as_str())).then(|| {
-                    let seconds = parts.next().and_then(|s| s.parse::<f64>().ok());
-                    let kb = parts.next().and_then(|s| s.parse::<u64>().ok());
-                    (seconds, kb)
+                .status()
+                .context("cannot run cargo clean")?;
+            anyhow::ensure!(status.success(), "cargo clean -p {crate_name} failed");
+        }
+        let _ = std::fs::remove_file(&log);
+        let mut command = cargo();
+        command
+            .args(["build", "--quiet", "-p", &crate_name, "--target-dir"])
+            .arg(&target_dir)
+            .env("RUSTC_WRAPPER", &wrapper)
+            .env("XTASK_RUSTC_LOG", &log);
+        if no_incremental {
+            command.env("CARGO_INCREMENTAL", "0");
+        }
+        if !features.is_empty() {
+            command
+                .arg("--no-default-features")
+                .arg("--features")
+                .arg(features.join(","));
+        }
+        let started = Instant::now();
+        let status = command.status().context("cannot run cargo build")?;
+        let wall = started.elapsed().as_secs_f64();
+        anyhow::ensure!(
+            status.success(),
+            "cargo build -p {crate_name} {features:?} failed"
+        );
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        // (seconds, peak KB) of the types crate's rustc, then the crate's.
+        let rustcs = [&types_crate_name, &crate_name]
+            .map(|name| {
+                let ident = name.replace('-', "_");
+                text.lines().rev().find_map(|line| {
+                    let mut parts = line.split_whitespace();
+                    if parts.next() != Some(ident.as_str()) {
+                        return None;
+                    }
+                    let seconds = parts.next()?.parse::<f64>().ok()?;
+                    let kb = parts.next()?.parse::<u64>().ok()?;
+                    Some((seconds, kb))
                 })
-            });
-            let (seconds, kb) = mine.unwrap_or((None, None));
-            Ok((wall, seconds, kb))
-        };
+            })
+            .to_vec();
+        Ok((wall, rustcs))
+    };
     eprintln!(
         "building the dependencies of {crate_name} in {}",
         target_dir.display()
     );
     build(&["configuration-hub"], false)?;
     println!(
-        "| {crate_name} features | cargo build wall | rustc of the crate | rustc peak memory |"
+        "| {crate_name} features | cargo build wall | rustc of the types crate | rustc of the crate | rustc peak memory |"
     );
-    println!("|---|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|");
     let mut full_wall = None;
     for (label, features) in [
         ("full (default)", &[][..]),
         ("configuration-hub only", &["configuration-hub"][..]),
         ("sources only", &["sources"][..]),
     ] {
-        let (wall, rustc, kb) = build(features, true)?;
+        let (wall, rustcs) = build(features, true)?;
         let share = match full_wall {
             None => {
                 full_wall = Some(wall);
@@ -241,10 +258,17 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
             }
             Some(full) => format!(" ({:.0}% of full)", 100.0 * wall / full),
         };
+        let seconds = |rustc: &Option<Rustc>| {
+            rustc.map_or("?".into(), |(s, kb)| {
+                format!("{s:.1} s, {:.2} GB", kb as f64 / 1_000_000.0)
+            })
+        };
+        let peak = rustcs.iter().flatten().map(|(_, kb)| *kb).max();
         println!(
-            "| {label} | {wall:.1} s{share} | {} | {} |",
-            rustc.map_or("?".into(), |s| format!("{s:.1} s")),
-            kb.map_or("?".into(), |kb| format!(
+            "| {label} | {wall:.1} s{share} | {} | {} | {} |",
+            seconds(&rustcs[0]),
+            seconds(&rustcs[1]),
+            peak.map_or("?".into(), |kb| format!(
                 "{:.2} GB",
                 kb as f64 / 1_000_000.0
             )),

@@ -520,7 +520,10 @@ fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
 /// not generate this time, crate-relative with `/` separators, sorted.
 fn obsolete_files(crate_dir: &Path, files: &CrateFiles) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
-    let mut stack = vec![crate_dir.join("src")];
+    let mut stack: Vec<_> = codegen::render::SOURCE_DIRS
+        .iter()
+        .map(|dir| crate_dir.join(dir))
+        .collect();
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,

@@ -197,7 +197,9 @@ fn regen_writes_deterministic_code_and_check_passes() {
         "src/lib.rs",
         "src/generated/client.rs",
         "src/generated/builder.rs",
-        "src/generated/types/mod.rs",
+        "types/Cargo.toml",
+        "types/src/lib.rs",
+        "types/src/generated/types/mod.rs",
     ] {
         assert!(
             files
@@ -234,7 +236,7 @@ fn check_reports_drift_with_a_diff() {
     assert!(!check.status.success(), "{}", text(&check));
     let out = text(&check);
     assert!(out.contains("stale: "), "{out}");
-    assert!(out.contains("src/generated/types/"), "{out}");
+    assert!(out.contains("types/src/generated/types/"), "{out}");
     assert!(out.contains("+") && out.contains("size"), "{out}");
 }
 
@@ -409,7 +411,7 @@ fn a_staging_directory_without_marker_is_discarded_untouched() {
     let before = ws.generated();
     let staged = ws
         .sdk
-        .join(".regen-staging/files/v2025/src/generated/types/mod.rs");
+        .join(".regen-staging/files/v2025/types/src/generated/types/mod.rs");
     std::fs::create_dir_all(staged.parent().unwrap()).unwrap();
     std::fs::write(&staged, "half written").unwrap();
     let check = ws.regen(&["--check"]);
@@ -458,9 +460,10 @@ fn versions_generated_in_parallel_come_out_in_order_and_byte_for_byte_the_same()
     let first = ws.regen_all(&[]);
     assert!(first.status.success(), "{}", text(&first));
     let tree = ws.tree();
-    // Manifest, report, lib.rs, client, builder, one tag, types `mod.rs`,
-    // one initial's types and struct builders.
-    assert_eq!(tree.len(), 27, "nine files for each of three crates");
+    // Manifest, report, lib.rs, client, builder, one tag; the types
+    // crate's manifest, lib.rs, `mod.rs`, one initial's types and struct
+    // builders.
+    assert_eq!(tree.len(), 33, "eleven files for each of three crates");
     let stderr = String::from_utf8_lossy(&first.stderr).to_string();
     let order: Vec<&str> = stderr
         .lines()

@@ -9,7 +9,8 @@
 //!    cannot express (multipart and alternative bodies, mixed successes);
 //! 6. [`prelude`] makes the prelude's trait imports anonymous;
 //! 7. [`success_bodies`] decodes success bodies with the runtime, which keeps
-//!    the status when a body does not decode;
+//!    the status when a body does not decode, and [`status_arms`] merges
+//!    the status arms that do the same thing;
 //! 8. [`search`] gives the search operation a `searchAfter` `.stream()`,
 //!    and [`pagination`] every other `limit`/`offset` list an offset one;
 //! 9. [`downloads`] lets operations answering JSON or another media type
@@ -33,6 +34,7 @@ pub mod progenitor;
 pub mod references;
 pub mod search;
 pub mod split;
+pub mod status_arms;
 pub mod struct_builders;
 pub mod success_bodies;
 
@@ -61,6 +63,9 @@ pub struct Generated {
     pub features: features::Features,
     /// How each `oneOf`/`anyOf` type chooses its variant ([`models::variants`]).
     pub variant_choice: Vec<String>,
+    /// `Alias = Shared` for each enum made an alias of another with the
+    /// same values ([`models::shared_enums`]).
+    pub shared_enums: Vec<String>,
 }
 
 pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
@@ -93,10 +98,12 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     }
     let json_successes = success_bodies::has_json_success(&progenitor_document);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
+    status_arms::merge_same_arms(&mut builder);
     let searched = search::add_search_streams(&mut builder, &normalized.document)?;
     let paginated = pagination::add_streams(&mut builder, &searched)?;
     downloads::add_downloads(&mut builder, &normalized.document)?;
     let variant_choice = models::post_process(&mut types, &progenitor_document)?;
+    let shared_enums = models::shared_enums::merge_duplicate_enums(&mut types);
     let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
     put_module_items(&mut file.items, "types", types)?;
     put_module_items(&mut file.items, "builder", builder)?;
@@ -116,6 +123,7 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         struct_builders: trimmed,
         features,
         variant_choice,
+        shared_enums,
     })
 }
 

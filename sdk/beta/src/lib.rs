@@ -58,46 +58,46 @@
 //!
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
-//! | `access-model-metadata` | Access Model Metadata | 8 | 9 |
-//! | `access-profiles` | Access Profiles | 8 | 44 |
-//! | `access-request-approvals` | Access Request Approvals | 6 | 50 |
-//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 3 |
-//! | `access-requests` | Access Requests | 7 | 120 |
-//! | `account-activities` | Account Activities | 2 | 13 |
+//! | `access-model-metadata` | Access Model Metadata | 8 | 10 |
+//! | `access-profiles` | Access Profiles | 8 | 47 |
+//! | `access-request-approvals` | Access Request Approvals | 6 | 57 |
+//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
+//! | `access-requests` | Access Requests | 7 | 123 |
+//! | `account-activities` | Account Activities | 2 | 14 |
 //! | `account-aggregations` | Account Aggregations | 1 | 4 |
 //! | `account-usages` | Account Usages | 1 | 3 |
-//! | `accounts` | Accounts | 16 | 36 |
-//! | `application-discovery` | Application Discovery | 5 | 11 |
-//! | `apps` | Apps | 14 | 32 |
+//! | `accounts` | Accounts | 16 | 39 |
+//! | `application-discovery` | Application Discovery | 5 | 12 |
+//! | `apps` | Apps | 14 | 33 |
 //! | `auth-profile` | Auth Profile | 3 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 73 |
-//! | `certifications` | Certifications | 6 | 22 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 81 |
+//! | `certifications` | Certifications | 6 | 26 |
 //! | `connector-rule-management` | Connector Rule Management | 6 | 19 |
-//! | `connectors` | Connectors | 1 | 4 |
-//! | `custom-forms` | Custom Forms | 19 | 61 |
+//! | `connectors` | Connectors | 1 | 5 |
+//! | `custom-forms` | Custom Forms | 19 | 62 |
 //! | `custom-password-instructions` | Custom Password Instructions | 3 | 6 |
-//! | `entitlements` | Entitlements | 12 | 33 |
-//! | `governance-groups` | Governance Groups | 10 | 25 |
-//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 8 | 10 |
+//! | `entitlements` | Entitlements | 12 | 36 |
+//! | `governance-groups` | Governance Groups | 10 | 26 |
+//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 8 | 11 |
 //! | `iai-common-access` | IAI Common Access | 3 | 9 |
 //! | `iai-message-catalogs` | IAI Message Catalogs | 1 | 5 |
-//! | `iai-outliers` | IAI Outliers | 9 | 26 |
+//! | `iai-outliers` | IAI Outliers | 9 | 27 |
 //! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 4 |
 //! | `iai-recommendations` | IAI Recommendations | 3 | 14 |
-//! | `iai-role-mining` | IAI Role Mining | 25 | 42 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 43 |
 //! | `icons` | Icons | 2 | 5 |
-//! | `identities` | Identities | 11 | 46 |
+//! | `identities` | Identities | 11 | 48 |
 //! | `identity-attributes` | Identity Attributes | 6 | 5 |
-//! | `identity-history` | Identity History | 11 | 45 |
-//! | `identity-profiles` | Identity Profiles | 11 | 42 |
+//! | `identity-history` | Identity History | 11 | 46 |
+//! | `identity-profiles` | Identity Profiles | 11 | 45 |
 //! | `launchers` | Launchers | 6 | 15 |
 //! | `lifecycle-states` | Lifecycle States | 2 | 10 |
 //! | `managed-clients` | Managed Clients | 2 | 6 |
 //! | `managed-clusters` | Managed Clusters | 4 | 17 |
-//! | `mfa-configuration` | MFA Configuration | 8 | 11 |
+//! | `mfa-configuration` | MFA Configuration | 8 | 12 |
 //! | `mfa-controller` | MFA Controller | 6 | 20 |
-//! | `multi-host-integration` | Multi-Host Integration | 13 | 55 |
-//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 38 |
+//! | `multi-host-integration` | Multi-Host Integration | 13 | 63 |
+//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
 //! | `notifications` | Notifications | 15 | 27 |
 //! | `oauth-clients` | OAuth Clients | 5 | 12 |
 //! | `org-config` | Org Config | 3 | 8 |
@@ -106,41 +106,40 @@
 //! | `password-management` | Password Management | 4 | 12 |
 //! | `password-policies` | Password Policies | 5 | 3 |
 //! | `password-sync-groups` | Password Sync Groups | 5 | 3 |
-//! | `personal-access-tokens` | Personal Access Tokens | 4 | 11 |
-//! | `public-identities-config` | Public Identities Config | 2 | 6 |
-//! | `requestable-objects` | Requestable Objects | 1 | 7 |
+//! | `personal-access-tokens` | Personal Access Tokens | 4 | 12 |
+//! | `public-identities-config` | Public Identities Config | 2 | 7 |
+//! | `requestable-objects` | Requestable Objects | 1 | 9 |
 //! | `role-insights` | Role Insights | 9 | 11 |
-//! | `roles` | Roles | 8 | 49 |
+//! | `roles` | Roles | 8 | 52 |
 //! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 8 |
-//! | `segments` | Segments | 5 | 14 |
-//! | `service-desk-integration` | Service Desk Integration | 10 | 20 |
-//! | `sim-integrations` | SIM Integrations | 7 | 20 |
-//! | `sod-policies` | SOD Policies | 16 | 31 |
-//! | `sod-violations` | SOD Violations | 1 | 12 |
+//! | `segments` | Segments | 5 | 15 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 23 |
+//! | `sim-integrations` | SIM Integrations | 7 | 24 |
+//! | `sod-policies` | SOD Policies | 16 | 36 |
+//! | `sod-violations` | SOD Violations | 1 | 13 |
 //! | `source-usages` | Source Usages | 2 | 5 |
-//! | `sources` | Sources | 43 | 90 |
+//! | `sources` | Sources | 43 | 95 |
 //! | `sp-config` | SP-Config | 7 | 36 |
 //! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 20 |
 //! | `tagged-objects` | Tagged Objects | 8 | 13 |
-//! | `tags` | Tags | 4 | 5 |
+//! | `tags` | Tags | 4 | 6 |
 //! | `task-management` | Task Management | 5 | 18 |
 //! | `tenant` | Tenant | 1 | 6 |
 //! | `transforms` | Transforms | 5 | 53 |
-//! | `triggers` | Triggers | 10 | 192 |
+//! | `triggers` | Triggers | 10 | 199 |
 //! | `ui-metadata` | UI Metadata | 2 | 4 |
 //! | `work-items` | Work Items | 13 | 12 |
-//! | `work-reassignment` | Work Reassignment | 9 | 17 |
-//! | `workflows` | Workflows | 18 | 46 |
+//! | `work-reassignment` | Work Reassignment | 9 | 18 |
+//! | `workflows` | Workflows | 18 | 47 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
 #![allow(clippy::all)]
 
-// Generated files are formatted by prettyplease, not rustfmt.
-#[rustfmt::skip]
-#[path = "generated/types/mod.rs"]
-pub mod types;
+/// The types of every operation, from the `sailpoint-beta-types` crate.
+pub use sailpoint_beta_types::types;
 
+// Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
 #[path = "generated/builder.rs"]
 pub mod builder;

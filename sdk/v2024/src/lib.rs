@@ -59,46 +59,46 @@
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
 //! | `access-model-metadata` | Access Model Metadata | 8 | 9 |
-//! | `access-profiles` | Access Profiles | 8 | 46 |
-//! | `access-request-approvals` | Access Request Approvals | 7 | 51 |
+//! | `access-profiles` | Access Profiles | 8 | 49 |
+//! | `access-request-approvals` | Access Request Approvals | 7 | 53 |
 //! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
-//! | `access-requests` | Access Requests | 11 | 95 |
-//! | `account-activities` | Account Activities | 2 | 14 |
+//! | `access-requests` | Access Requests | 11 | 98 |
+//! | `account-activities` | Account Activities | 2 | 15 |
 //! | `account-aggregations` | Account Aggregations | 1 | 5 |
 //! | `account-usages` | Account Usages | 1 | 4 |
-//! | `accounts` | Accounts | 16 | 39 |
-//! | `application-discovery` | Application Discovery | 3 | 9 |
-//! | `approvals` | Approvals | 2 | 14 |
+//! | `accounts` | Accounts | 16 | 42 |
+//! | `application-discovery` | Application Discovery | 3 | 10 |
+//! | `approvals` | Approvals | 2 | 15 |
 //! | `apps` | Apps | 14 | 29 |
 //! | `auth-profile` | Auth Profile | 3 | 10 |
 //! | `auth-users` | Auth Users | 2 | 9 |
 //! | `branding` | Branding | 5 | 4 |
 //! | `certification-campaign-filters` | Certification Campaign Filters | 5 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 78 |
-//! | `certification-summaries` | Certification Summaries | 4 | 22 |
-//! | `certifications` | Certifications | 11 | 49 |
-//! | `configuration-hub` | Configuration Hub | 20 | 49 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 84 |
+//! | `certification-summaries` | Certification Summaries | 4 | 23 |
+//! | `certifications` | Certifications | 11 | 52 |
+//! | `configuration-hub` | Configuration Hub | 20 | 50 |
 //! | `connector-customizers` | Connector Customizers | 6 | 9 |
 //! | `connector-rule-management` | Connector Rule Management | 6 | 20 |
 //! | `connectors` | Connectors | 13 | 19 |
-//! | `custom-forms` | Custom Forms | 18 | 65 |
+//! | `custom-forms` | Custom Forms | 18 | 66 |
 //! | `custom-password-instructions` | Custom Password Instructions | 3 | 7 |
 //! | `data-segmentation` | Data Segmentation | 8 | 26 |
-//! | `dimensions` | Dimensions | 8 | 52 |
-//! | `entitlements` | Entitlements | 12 | 28 |
+//! | `dimensions` | Dimensions | 8 | 55 |
+//! | `entitlements` | Entitlements | 12 | 31 |
 //! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 17 |
-//! | `governance-groups` | Governance Groups | 10 | 26 |
-//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 12 |
+//! | `governance-groups` | Governance Groups | 10 | 27 |
+//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 13 |
 //! | `iai-common-access` | IAI Common Access | 3 | 10 |
-//! | `iai-outliers` | IAI Outliers | 9 | 26 |
+//! | `iai-outliers` | IAI Outliers | 9 | 27 |
 //! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 5 |
 //! | `iai-recommendations` | IAI Recommendations | 3 | 15 |
-//! | `iai-role-mining` | IAI Role Mining | 25 | 43 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 44 |
 //! | `icons` | Icons | 2 | 6 |
-//! | `identities` | Identities | 12 | 50 |
+//! | `identities` | Identities | 12 | 54 |
 //! | `identity-attributes` | Identity Attributes | 6 | 6 |
 //! | `identity-history` | Identity History | 11 | 45 |
-//! | `identity-profiles` | Identity Profiles | 11 | 34 |
+//! | `identity-profiles` | Identity Profiles | 11 | 37 |
 //! | `launchers` | Launchers | 6 | 16 |
 //! | `lifecycle-states` | Lifecycle States | 6 | 15 |
 //! | `machine-account-classify` | Machine Account Classify | 1 | 5 |
@@ -110,7 +110,7 @@
 //! | `managed-cluster-types` | Managed Cluster Types | 5 | 8 |
 //! | `managed-clusters` | Managed Clusters | 8 | 36 |
 //! | `mfa-configuration` | MFA Configuration | 7 | 11 |
-//! | `multi-host-integration` | Multi-Host Integration | 13 | 71 |
+//! | `multi-host-integration` | Multi-Host Integration | 13 | 80 |
 //! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
 //! | `notifications` | Notifications | 15 | 28 |
 //! | `oauth-clients` | OAuth Clients | 5 | 13 |
@@ -120,47 +120,46 @@
 //! | `password-management` | Password Management | 4 | 13 |
 //! | `password-policies` | Password Policies | 5 | 4 |
 //! | `password-sync-groups` | Password Sync Groups | 5 | 4 |
-//! | `personal-access-tokens` | Personal Access Tokens | 4 | 12 |
+//! | `personal-access-tokens` | Personal Access Tokens | 4 | 13 |
 //! | `public-identities` | Public Identities | 1 | 8 |
 //! | `public-identities-config` | Public Identities Config | 2 | 7 |
-//! | `reports-data-extraction` | Reports Data Extraction | 4 | 28 |
-//! | `requestable-objects` | Requestable Objects | 1 | 8 |
+//! | `reports-data-extraction` | Reports Data Extraction | 4 | 29 |
+//! | `requestable-objects` | Requestable Objects | 1 | 10 |
 //! | `role-insights` | Role Insights | 9 | 12 |
-//! | `roles` | Roles | 16 | 69 |
+//! | `roles` | Roles | 16 | 71 |
 //! | `saved-search` | Saved Search | 6 | 15 |
-//! | `scheduled-search` | Scheduled Search | 6 | 18 |
-//! | `search` | Search | 4 | 107 |
+//! | `scheduled-search` | Scheduled Search | 6 | 19 |
+//! | `search` | Search | 4 | 108 |
 //! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 9 |
-//! | `segments` | Segments | 5 | 16 |
-//! | `service-desk-integration` | Service Desk Integration | 10 | 21 |
-//! | `sim-integrations` | SIM Integrations | 7 | 21 |
-//! | `sod-policies` | SOD Policies | 17 | 32 |
-//! | `sod-violations` | SOD Violations | 2 | 14 |
+//! | `segments` | Segments | 5 | 17 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 23 |
+//! | `sim-integrations` | SIM Integrations | 7 | 23 |
+//! | `sod-policies` | SOD Policies | 17 | 37 |
+//! | `sod-violations` | SOD Violations | 2 | 15 |
 //! | `source-usages` | Source Usages | 2 | 6 |
-//! | `sources` | Sources | 51 | 154 |
-//! | `sp-config` | SP-Config | 7 | 38 |
+//! | `sources` | Sources | 51 | 161 |
+//! | `sp-config` | SP-Config | 7 | 40 |
 //! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 22 |
 //! | `tagged-objects` | Tagged Objects | 8 | 14 |
-//! | `tags` | Tags | 4 | 6 |
+//! | `tags` | Tags | 4 | 7 |
 //! | `task-management` | Task Management | 5 | 19 |
 //! | `tenant` | Tenant | 1 | 7 |
 //! | `tenant-context` | Tenant Context | 2 | 8 |
 //! | `transforms` | Transforms | 5 | 54 |
-//! | `triggers` | Triggers | 10 | 194 |
+//! | `triggers` | Triggers | 10 | 198 |
 //! | `ui-metadata` | UI Metadata | 2 | 5 |
 //! | `work-items` | Work Items | 13 | 14 |
-//! | `work-reassignment` | Work Reassignment | 9 | 18 |
-//! | `workflows` | Workflows | 18 | 47 |
+//! | `work-reassignment` | Work Reassignment | 9 | 19 |
+//! | `workflows` | Workflows | 18 | 48 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
 #![allow(clippy::all)]
 
-// Generated files are formatted by prettyplease, not rustfmt.
-#[rustfmt::skip]
-#[path = "generated/types/mod.rs"]
-pub mod types;
+/// The types of every operation, from the `sailpoint-v2024-types` crate.
+pub use sailpoint_v2024_types::types;
 
+// Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
 #[path = "generated/builder.rs"]
 pub mod builder;

@@ -58,119 +58,118 @@
 //!
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
-//! | `access-model-metadata` | Access Model Metadata | 11 | 46 |
-//! | `access-profiles` | Access Profiles | 8 | 46 |
-//! | `access-request-approvals` | Access Request Approvals | 7 | 51 |
+//! | `access-model-metadata` | Access Model Metadata | 11 | 48 |
+//! | `access-profiles` | Access Profiles | 8 | 49 |
+//! | `access-request-approvals` | Access Request Approvals | 7 | 53 |
 //! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
-//! | `access-requests` | Access Requests | 11 | 99 |
-//! | `account-activities` | Account Activities | 2 | 14 |
+//! | `access-requests` | Access Requests | 11 | 102 |
+//! | `account-activities` | Account Activities | 2 | 15 |
 //! | `account-aggregations` | Account Aggregations | 1 | 5 |
 //! | `account-usages` | Account Usages | 1 | 4 |
-//! | `accounts` | Accounts | 16 | 39 |
+//! | `accounts` | Accounts | 16 | 42 |
 //! | `api-usage` | Api Usage | 2 | 4 |
-//! | `application-discovery` | Application Discovery | 4 | 21 |
-//! | `approvals` | Approvals | 14 | 51 |
+//! | `application-discovery` | Application Discovery | 4 | 24 |
+//! | `approvals` | Approvals | 14 | 53 |
 //! | `apps` | Apps | 14 | 29 |
 //! | `auth-profile` | Auth Profile | 3 | 10 |
 //! | `auth-users` | Auth Users | 2 | 9 |
 //! | `branding` | Branding | 5 | 4 |
 //! | `certification-campaign-filters` | Certification Campaign Filters | 5 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 78 |
-//! | `certification-summaries` | Certification Summaries | 4 | 22 |
-//! | `certifications` | Certifications | 11 | 49 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 84 |
+//! | `certification-summaries` | Certification Summaries | 4 | 23 |
+//! | `certifications` | Certifications | 11 | 52 |
 //! | `classify-source` | Classify Source | 3 | 7 |
-//! | `configuration-hub` | Configuration Hub | 20 | 58 |
+//! | `configuration-hub` | Configuration Hub | 20 | 59 |
 //! | `connector-customizers` | Connector Customizers | 6 | 9 |
 //! | `connector-rule-management` | Connector Rule Management | 6 | 20 |
 //! | `connectors` | Connectors | 13 | 19 |
-//! | `custom-forms` | Custom Forms | 18 | 65 |
+//! | `custom-forms` | Custom Forms | 18 | 66 |
 //! | `custom-password-instructions` | Custom Password Instructions | 3 | 7 |
-//! | `custom-user-levels` | Custom User Levels | 9 | 22 |
+//! | `custom-user-levels` | Custom User Levels | 9 | 23 |
 //! | `data-access-security` | Data Access Security | 21 | 23 |
 //! | `data-segmentation` | Data Segmentation | 8 | 26 |
 //! | `declassify-source` | Declassify Source | 1 | 3 |
-//! | `dimensions` | Dimensions | 8 | 52 |
-//! | `entitlements` | Entitlements | 12 | 28 |
+//! | `dimensions` | Dimensions | 8 | 55 |
+//! | `entitlements` | Entitlements | 12 | 31 |
 //! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 17 |
-//! | `governance-groups` | Governance Groups | 10 | 26 |
-//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 12 |
+//! | `governance-groups` | Governance Groups | 10 | 27 |
+//! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 13 |
 //! | `iai-common-access` | IAI Common Access | 3 | 10 |
-//! | `iai-outliers` | IAI Outliers | 9 | 26 |
+//! | `iai-outliers` | IAI Outliers | 9 | 27 |
 //! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 5 |
 //! | `iai-recommendations` | IAI Recommendations | 3 | 15 |
-//! | `iai-role-mining` | IAI Role Mining | 25 | 43 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 44 |
 //! | `icons` | Icons | 2 | 6 |
-//! | `identities` | Identities | 12 | 50 |
+//! | `identities` | Identities | 12 | 54 |
 //! | `identity-attributes` | Identity Attributes | 6 | 6 |
-//! | `identity-history` | Identity History | 11 | 45 |
-//! | `identity-profiles` | Identity Profiles | 11 | 34 |
+//! | `identity-history` | Identity History | 11 | 46 |
+//! | `identity-profiles` | Identity Profiles | 11 | 37 |
 //! | `launchers` | Launchers | 6 | 16 |
 //! | `lifecycle-states` | Lifecycle States | 6 | 17 |
 //! | `machine-account-classify` | Machine Account Classify | 1 | 5 |
 //! | `machine-account-mappings` | Machine Account Mappings | 4 | 10 |
 //! | `machine-accounts` | Machine Accounts | 9 | 11 |
 //! | `machine-classification-config` | Machine Classification Config | 3 | 9 |
-//! | `machine-identities` | Machine Identities | 7 | 26 |
-//! | `managed-clients` | Managed Clients | 7 | 25 |
+//! | `machine-identities` | Machine Identities | 7 | 28 |
+//! | `managed-clients` | Managed Clients | 7 | 26 |
 //! | `managed-cluster-types` | Managed Cluster Types | 5 | 8 |
 //! | `managed-clusters` | Managed Clusters | 8 | 36 |
 //! | `mfa-configuration` | MFA Configuration | 7 | 11 |
-//! | `multi-host-integration` | Multi-Host Integration | 14 | 72 |
+//! | `multi-host-integration` | Multi-Host Integration | 14 | 81 |
 //! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
 //! | `notifications` | Notifications | 15 | 28 |
 //! | `oauth-clients` | OAuth Clients | 5 | 13 |
 //! | `org-config` | Org Config | 3 | 9 |
-//! | `parameter-storage` | Parameter Storage | 8 | 11 |
+//! | `parameter-storage` | Parameter Storage | 8 | 12 |
 //! | `password-configuration` | Password Configuration | 3 | 4 |
 //! | `password-dictionary` | Password Dictionary | 2 | 3 |
 //! | `password-management` | Password Management | 4 | 13 |
 //! | `password-policies` | Password Policies | 5 | 4 |
 //! | `password-sync-groups` | Password Sync Groups | 5 | 4 |
-//! | `personal-access-tokens` | Personal Access Tokens | 4 | 12 |
-//! | `privilege-criteria` | Privilege Criteria | 5 | 31 |
+//! | `personal-access-tokens` | Personal Access Tokens | 4 | 13 |
+//! | `privilege-criteria` | Privilege Criteria | 5 | 33 |
 //! | `privilege-criteria-configuration` | Privilege Criteria Configuration | 3 | 9 |
-//! | `public-identities` | Public Identities | 1 | 8 |
+//! | `public-identities` | Public Identities | 1 | 9 |
 //! | `public-identities-config` | Public Identities Config | 2 | 7 |
-//! | `reports-data-extraction` | Reports Data Extraction | 4 | 28 |
-//! | `requestable-objects` | Requestable Objects | 1 | 8 |
+//! | `reports-data-extraction` | Reports Data Extraction | 4 | 29 |
+//! | `requestable-objects` | Requestable Objects | 1 | 10 |
 //! | `role-insights` | Role Insights | 9 | 12 |
-//! | `role-propagation` | Role Propagation | 6 | 21 |
-//! | `roles` | Roles | 16 | 73 |
+//! | `role-propagation` | Role Propagation | 6 | 22 |
+//! | `roles` | Roles | 16 | 75 |
 //! | `saved-search` | Saved Search | 6 | 15 |
-//! | `scheduled-search` | Scheduled Search | 6 | 18 |
-//! | `search` | Search | 4 | 107 |
+//! | `scheduled-search` | Scheduled Search | 6 | 19 |
+//! | `search` | Search | 4 | 108 |
 //! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 9 |
-//! | `segments` | Segments | 5 | 16 |
-//! | `service-desk-integration` | Service Desk Integration | 10 | 21 |
+//! | `segments` | Segments | 5 | 17 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 23 |
 //! | `shared-signals-framework-ssf` | Shared Signals Framework (SSF) | 10 | 21 |
-//! | `sim-integrations` | SIM Integrations | 7 | 21 |
-//! | `sod-policies` | SOD Policies | 17 | 32 |
-//! | `sod-violations` | SOD Violations | 2 | 14 |
+//! | `sim-integrations` | SIM Integrations | 7 | 23 |
+//! | `sod-policies` | SOD Policies | 17 | 37 |
+//! | `sod-violations` | SOD Violations | 2 | 15 |
 //! | `source-usages` | Source Usages | 2 | 6 |
-//! | `sources` | Sources | 52 | 154 |
-//! | `sp-config` | SP-Config | 7 | 38 |
+//! | `sources` | Sources | 52 | 161 |
+//! | `sp-config` | SP-Config | 7 | 40 |
 //! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 22 |
 //! | `tagged-objects` | Tagged Objects | 8 | 14 |
-//! | `tags` | Tags | 4 | 6 |
+//! | `tags` | Tags | 4 | 7 |
 //! | `task-management` | Task Management | 5 | 19 |
 //! | `tenant` | Tenant | 1 | 7 |
 //! | `tenant-context` | Tenant Context | 2 | 8 |
 //! | `transforms` | Transforms | 5 | 54 |
-//! | `triggers` | Triggers | 10 | 244 |
+//! | `triggers` | Triggers | 10 | 248 |
 //! | `ui-metadata` | UI Metadata | 2 | 5 |
 //! | `work-items` | Work Items | 13 | 14 |
-//! | `work-reassignment` | Work Reassignment | 9 | 18 |
-//! | `workflows` | Workflows | 19 | 48 |
+//! | `work-reassignment` | Work Reassignment | 9 | 19 |
+//! | `workflows` | Workflows | 19 | 49 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.
 #![allow(clippy::all)]
 
-// Generated files are formatted by prettyplease, not rustfmt.
-#[rustfmt::skip]
-#[path = "generated/types/mod.rs"]
-pub mod types;
+/// The types of every operation, from the `sailpoint-v2025-types` crate.
+pub use sailpoint_v2025_types::types;
 
+// Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
 #[path = "generated/builder.rs"]
 pub mod builder;

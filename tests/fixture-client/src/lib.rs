@@ -66,11 +66,10 @@
 // progenitor's and typify's style.
 #![allow(clippy::all)]
 
-// Generated files are formatted by prettyplease, not rustfmt.
-#[rustfmt::skip]
-#[path = "generated/types/mod.rs"]
-pub mod types;
+/// The types of every operation, from the `sailpoint-fixture-client-types` crate.
+pub use sailpoint_fixture_client_types::types;
 
+// Generated files are formatted by prettyplease, not rustfmt.
 #[rustfmt::skip]
 #[path = "generated/builder.rs"]
 pub mod builder;

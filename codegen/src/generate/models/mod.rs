@@ -3,11 +3,14 @@
 //! [`null_defaults`] reads `null` as the default of fields that have one;
 //! [`codecs`] reads date-times in the forms tenants send and writes whole
 //! numbers without a fraction;
-//! [`variants`] decodes `oneOf`/`anyOf` to the right variant.
+//! [`variants`] decodes `oneOf`/`anyOf` to the right variant;
+//! [`shared_enums`] (run after them, from `generate`) makes enums with the
+//! same values one type.
 
 pub mod codecs;
 pub mod null_defaults;
 pub mod open_enums;
+pub mod shared_enums;
 pub mod variants;
 
 use serde_json::Value;
