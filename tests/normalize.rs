@@ -106,14 +106,15 @@ fn enum_values_are_deduplicated_converted_and_null_becomes_nullable() {
 
 #[test]
 fn invalid_defaults_are_converted_or_removed() {
-    // `T` is a request body: `response_only_optional` keeps its defaults.
+    // `T` is a request body whose properties are required:
+    // `response_only_optional` and `optional_defaults` keep its defaults.
     let n = run(doc(
         json!({"/t": {"post": {
             "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/T"}}}},
             "responses": {"204": {"description": "done"}}}}}),
         json!({
             "Color": {"type": "string", "enum": ["RED", "GREEN"]},
-            "T": {"type": "object", "properties": {
+            "T": {"type": "object", "required": ["limit", "flag", "color", "fine"], "properties": {
                 "limit": {"type": "integer", "default": "250"},
                 "flag": {"type": "boolean", "default": "yes"},
                 "color": {"allOf": [{"$ref": "#/components/schemas/Color"}], "default": "BLUE"},

@@ -25,6 +25,7 @@ pub mod multipart_file_parts;
 pub mod no_content_bodies;
 pub mod nullable_components;
 pub mod optional_collections;
+pub mod optional_defaults;
 pub mod path_parameters;
 pub mod privilege_criteria_property;
 pub mod read_only_required;
@@ -93,6 +94,7 @@ pub const PASSES: &[Pass] = &[
     json_patch_bodies::PASS,
     read_only_required::PASS,
     response_only_optional::PASS,
+    optional_defaults::PASS,
     optional_collections::PASS,
     search_document_types::PASS,
     error_responses::PASS,

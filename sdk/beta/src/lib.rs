@@ -14,7 +14,9 @@
 //! response decodes into [`ApiError`].
 //!
 //! Models follow the data tenants send: the fields of schemas only
-//! responses use are `Option`s, `None` when absent or `null`; string enums
+//! responses use are `Option`s, `None` when absent or `null`; an optional
+//! field the spec gives a default is an `Option` too, `None` leaving the
+//! value to the server (its docs say which); string enums
 //! keep a value the spec does not list in their `Unknown` variant;
 //! date-times without an offset are taken as UTC, and an optional one sent
 //! as `""` is `None`; a `oneOf` decodes as the variant its discriminator

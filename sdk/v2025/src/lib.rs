@@ -14,7 +14,9 @@
 //! response decodes into [`ApiError`].
 //!
 //! Models follow the data tenants send: the fields of schemas only
-//! responses use are `Option`s, `None` when absent or `null`; string enums
+//! responses use are `Option`s, `None` when absent or `null`; an optional
+//! field the spec gives a default is an `Option` too, `None` leaving the
+//! value to the server (its docs say which); string enums
 //! keep a value the spec does not list in their `Unknown` variant;
 //! date-times without an offset are taken as UTC, and an optional one sent
 //! as `""` is `None`; a `oneOf` decodes as the variant its discriminator
@@ -75,7 +77,7 @@
 //! | `auth-users` | Auth Users | 2 | 9 |
 //! | `branding` | Branding | 5 | 4 |
 //! | `certification-campaign-filters` | Certification Campaign Filters | 5 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 84 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 85 |
 //! | `certification-summaries` | Certification Summaries | 4 | 23 |
 //! | `certifications` | Certifications | 11 | 52 |
 //! | `classify-source` | Classify Source | 3 | 7 |

@@ -237,7 +237,7 @@ pub async fn custom_connector_lifecycle(
         .create_custom_connector()
         .body(V3CreateConnectorDto {
             class_name: class_name.to_owned(),
-            direct_connect: true,
+            direct_connect: Some(true),
             name: name.to_owned(),
             status: None,
             // The server derives it: `custom <name>`.

@@ -791,9 +791,11 @@ pub struct AccessProfile {
     ///Access profile description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///List of entitlements associated with the access profile. If `enabled` is false, this can be empty. Otherwise, it must contain at least one entitlement.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
@@ -815,9 +817,11 @@ pub struct AccessProfile {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub provisioning_criteria: ::std::option::Option<ProvisioningCriteriaLevel1>,
-    ///Indicates whether the access profile is requestable by access request. Currently, making an access profile non-requestable is only supported  for customers enabled with the new Request Center. Otherwise, attempting to create an access profile with a value  **false** in this field results in a 400 error.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub requestable: bool,
+    /**Indicates whether the access profile is requestable by access request. Currently, making an access profile non-requestable is only supported  for customers enabled with the new Request Center. Otherwise, attempting to create an access profile with a value  **false** in this field results in a 400 error.
+
+Default: `true`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requestable: ::std::option::Option<bool>,
     #[serde(
         rename = "revocationRequestConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1505,32 +1509,35 @@ pub struct AccessRequestConfig {
     pub approval_reminder_and_escalation_config: ::std::option::Option<
         ApprovalReminderAndEscalationConfig,
     >,
-    ///If this is true, approvals must be processed by an external system. Also, if this is true, it blocks Request Center access requests and returns an error for any user who isn't an org admin.
+    /**If this is true, approvals must be processed by an external system. Also, if this is true, it blocks Request Center access requests and returns an error for any user who isn't an org admin.
+
+Default: `false`.*/
     #[serde(
         rename = "approvalsMustBeExternal",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub approvals_must_be_external: bool,
-    ///If this is true and the requester and reviewer are the same, the request is automatically approved.
+    pub approvals_must_be_external: ::std::option::Option<bool>,
+    /**If this is true and the requester and reviewer are the same, the request is automatically approved.
+
+Default: `false`.*/
     #[serde(
         rename = "autoApprovalEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_approval_enabled: bool,
+    pub auto_approval_enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "entitlementRequestConfig",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entitlement_request_config: ::std::option::Option<V3EntitlementRequestConfig>,
-    ///If this is true, reauthorization will be enforced for appropriately configured access items. Enablement of this feature is currently in a limited state.
+    /**If this is true, reauthorization will be enforced for appropriately configured access items. Enablement of this feature is currently in a limited state.
+
+Default: `false`.*/
     #[serde(
         rename = "reauthorizationEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reauthorization_enabled: bool,
+    pub reauthorization_enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "requestOnBehalfOfConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2922,26 +2929,30 @@ All account attributes are available for filtering as this operation is performe
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_property_filter: ::std::option::Option<::std::string::String>,
-    ///The value of this configuration is a boolean (true/false). Controls which account to source a value from for an attribute.  If this flag is set to true, the transform returns the value from the first account in the list, even if it is null. If it is set to false, the transform returns the first non-null value. If not defined, the transform will default to false
+    /**The value of this configuration is a boolean (true/false). Controls which account to source a value from for an attribute.  If this flag is set to true, the transform returns the value from the first account in the list, even if it is null. If it is set to false, the transform returns the first non-null value. If not defined, the transform will default to false
+
+Default: `false`.*/
     #[serde(
         rename = "accountReturnFirstLink",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_return_first_link: bool,
-    ///The value of this configuration is a string name of the attribute to use when determining the ordering of returned accounts when there are multiple entries
+    pub account_return_first_link: ::std::option::Option<bool>,
+    /**The value of this configuration is a string name of the attribute to use when determining the ordering of returned accounts when there are multiple entries
+
+Default: `"created"`.*/
     #[serde(
         rename = "accountSortAttribute",
-        default = "defaults::account_attribute_account_sort_attribute"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_sort_attribute: ::std::string::String,
-    ///The value of this configuration is a boolean (true/false). Controls the order of the sort when there are multiple accounts. If not defined, the transform will default to false (ascending order)
+    pub account_sort_attribute: ::std::option::Option<::std::string::String>,
+    /**The value of this configuration is a boolean (true/false). Controls the order of the sort when there are multiple accounts. If not defined, the transform will default to false (ascending order)
+
+Default: `false`.*/
     #[serde(
         rename = "accountSortDescending",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_sort_descending: bool,
+    pub account_sort_descending: ::std::option::Option<bool>,
     ///The name of the attribute on the account to return. This should match the name of the account attribute name visible in the user interface, or on the source schema.
     #[serde(rename = "attributeName")]
     pub attribute_name: ::std::string::String,
@@ -3658,22 +3669,13 @@ pub struct AccountsCollectedForAggregationStats {
 pub type AccountsCollectedForAggregationStatus = AccountAggregationCompletedStatus;
 #[cfg(feature = "certification-campaigns")]
 ///`ActivateCampaignOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ActivateCampaignOptions {
-    ///The timezone must be in a valid ISO 8601 format. Timezones in ISO 8601 are represented as UTC (represented as 'Z') or as an offset from UTC. The offset format can be +/-hh:mm, +/-hhmm, or +/-hh.
-    #[serde(
-        rename = "timeZone",
-        default = "defaults::activate_campaign_options_time_zone"
-    )]
-    pub time_zone: ::std::string::String,
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::default::Default for ActivateCampaignOptions {
-    fn default() -> Self {
-        Self {
-            time_zone: defaults::activate_campaign_options_time_zone(),
-        }
-    }
+    /**The timezone must be in a valid ISO 8601 format. Timezones in ISO 8601 are represented as UTC (represented as 'Z') or as an offset from UTC. The offset format can be +/-hh:mm, +/-hhmm, or +/-hh.
+
+Default: `"Z"`.*/
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ActivateCampaignOptions {
@@ -4348,17 +4350,25 @@ pub struct AttributeDefinition {
     ///A human-readable description of the attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Flag indicating whether or not the attribute is an entitlement.
-    #[serde(rename = "isEntitlement", default, deserialize_with = "null_as_default")]
-    pub is_entitlement: bool,
+    /**Flag indicating whether or not the attribute is an entitlement.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isEntitlement",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_entitlement: ::std::option::Option<bool>,
     /**Flag indicating whether or not the attribute represents a group.
 This can only be `true` if `isEntitlement` is also `true` **and** there is a schema defined for the attribute.
-*/
-    #[serde(rename = "isGroup", default, deserialize_with = "null_as_default")]
-    pub is_group: bool,
-    ///Flag indicating whether or not the attribute is multi-valued.
-    #[serde(rename = "isMulti", default, deserialize_with = "null_as_default")]
-    pub is_multi: bool,
+
+Default: `false`.*/
+    #[serde(rename = "isGroup", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_group: ::std::option::Option<bool>,
+    /**Flag indicating whether or not the attribute is multi-valued.
+
+Default: `false`.*/
+    #[serde(rename = "isMulti", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_multi: ::std::option::Option<bool>,
     ///The name of the attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -4444,20 +4454,24 @@ impl ::std::convert::TryFrom<::std::string::String> for AttributeDefinitionType 
     )
 )]
 ///`AttributeDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AttributeDto {
     ///The description of the Attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Indicates whether this Attribute supports ad-hoc (dynamically created) values, in addition to pre-defined static values. Ad-hoc values are created dynamically through an internal service-to-service flow rather than through the public create-value API. This field can be set when creating an Attribute; if omitted, it defaults to *false*.
-    #[serde(rename = "isAdhoc", default = "defaults::attribute_dto_is_adhoc")]
+    /**Indicates whether this Attribute supports ad-hoc (dynamically created) values, in addition to pre-defined static values. Ad-hoc values are created dynamically through an internal service-to-service flow rather than through the public create-value API. This field can be set when creating an Attribute; if omitted, it defaults to *false*.
+
+Default: `false`.*/
+    #[serde(rename = "isAdhoc", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_adhoc: ::std::option::Option<bool>,
     ///Technical name of the Attribute. This is unique and cannot be changed after creation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the attribute can have multiple values.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub multiselect: bool,
+    /**Indicates whether the attribute can have multiple values.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub multiselect: ::std::option::Option<bool>,
     ///The display name of the key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -4475,31 +4489,6 @@ pub struct AttributeDto {
     pub type_: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<AttributeValueDto>>,
-}
-#[cfg(
-    any(
-        feature = "access-model-metadata",
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
-    )
-)]
-impl ::std::default::Default for AttributeDto {
-    fn default() -> Self {
-        Self {
-            description: Default::default(),
-            is_adhoc: defaults::attribute_dto_is_adhoc(),
-            key: Default::default(),
-            multiselect: Default::default(),
-            name: Default::default(),
-            object_types: Default::default(),
-            status: Default::default(),
-            type_: Default::default(),
-            values: Default::default(),
-        }
-    }
 }
 #[cfg(
     any(

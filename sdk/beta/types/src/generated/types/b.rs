@@ -210,7 +210,7 @@ pub struct BulkIdentitiesAccountsResponse {
 }
 #[cfg(feature = "tagged-objects")]
 ///`BulkTaggedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct BulkTaggedObject {
     #[serde(
         rename = "objectRefs",
@@ -219,22 +219,14 @@ pub struct BulkTaggedObject {
     pub object_refs: ::std::option::Option<::std::vec::Vec<TaggedObjectDto>>,
     /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
-If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.*/
-    #[serde(default = "defaults::bulk_tagged_object_operation")]
-    pub operation: BulkTaggedObjectOperation,
+If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
+
+Default: `"APPEND"`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub operation: ::std::option::Option<BulkTaggedObjectOperation>,
     ///Label to be applied to object.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-#[cfg(feature = "tagged-objects")]
-impl ::std::default::Default for BulkTaggedObject {
-    fn default() -> Self {
-        Self {
-            object_refs: Default::default(),
-            operation: defaults::bulk_tagged_object_operation(),
-            tags: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "tagged-objects")]
 impl BulkTaggedObject {
@@ -245,7 +237,9 @@ impl BulkTaggedObject {
 #[cfg(feature = "tagged-objects")]
 /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
-If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.*/
+If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
+
+Default: `"APPEND"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum BulkTaggedObjectOperation {
     Append,
@@ -269,12 +263,6 @@ impl ::std::convert::TryFrom<::std::string::String> for BulkTaggedObjectOperatio
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "tagged-objects")]
-impl ::std::default::Default for BulkTaggedObjectOperation {
-    fn default() -> Self {
-        BulkTaggedObjectOperation::Append
     }
 }
 ///List of identities to be added or removed to a Governance Group members list.

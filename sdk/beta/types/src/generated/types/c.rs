@@ -619,9 +619,11 @@ pub struct CampaignTemplate {
     pub name: ::std::string::String,
     #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<CampaignTemplateOwnerRef>,
-    ///Indicates if this campaign template has been scheduled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub scheduled: bool,
+    /**Indicates if this campaign template has been scheduled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scheduled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignTemplate {
@@ -1209,21 +1211,27 @@ pub struct CloseAccessRequest {
     ///Access Request IDs for the requests to be closed. Accepts 1-500 Identity Request IDs per request.
     #[serde(rename = "accessRequestIds")]
     pub access_request_ids: ::std::vec::Vec<::std::string::String>,
-    ///The request's overall status. Displayed as Status in IdentityNow.
+    /**The request's overall status. Displayed as Status in IdentityNow.
+
+Default: `"Failure"`.*/
     #[serde(
         rename = "completionStatus",
-        default = "defaults::close_access_request_completion_status"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub completion_status: CloseAccessRequestCompletionStatus,
-    ///The request's provisioning status. Displayed as Stage in IdentityNow.
+    pub completion_status: ::std::option::Option<CloseAccessRequestCompletionStatus>,
+    /**The request's provisioning status. Displayed as Stage in IdentityNow.
+
+Default: `"Terminated"`.*/
     #[serde(
         rename = "executionStatus",
-        default = "defaults::close_access_request_execution_status"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub execution_status: CloseAccessRequestExecutionStatus,
-    ///Reason for closing the access request. Displayed under Warnings in IdentityNow.
-    #[serde(default = "defaults::close_access_request_message")]
-    pub message: ::std::string::String,
+    pub execution_status: ::std::option::Option<CloseAccessRequestExecutionStatus>,
+    /**Reason for closing the access request. Displayed under Warnings in IdentityNow.
+
+Default: `"The IdentityNow Administrator manually closed this request."`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "access-requests")]
 impl CloseAccessRequest {
@@ -1232,7 +1240,9 @@ impl CloseAccessRequest {
     }
 }
 #[cfg(feature = "access-requests")]
-///The request's overall status. Displayed as Status in IdentityNow.
+/**The request's overall status. Displayed as Status in IdentityNow.
+
+Default: `"Failure"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CloseAccessRequestCompletionStatus {
     Success,
@@ -1261,13 +1271,9 @@ for CloseAccessRequestCompletionStatus {
     }
 }
 #[cfg(feature = "access-requests")]
-impl ::std::default::Default for CloseAccessRequestCompletionStatus {
-    fn default() -> Self {
-        CloseAccessRequestCompletionStatus::Failure
-    }
-}
-#[cfg(feature = "access-requests")]
-///The request's provisioning status. Displayed as Stage in IdentityNow.
+/**The request's provisioning status. Displayed as Stage in IdentityNow.
+
+Default: `"Terminated"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CloseAccessRequestExecutionStatus {
     Terminated,
@@ -1292,12 +1298,6 @@ for CloseAccessRequestExecutionStatus {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::default::Default for CloseAccessRequestExecutionStatus {
-    fn default() -> Self {
-        CloseAccessRequestExecutionStatus::Terminated
     }
 }
 #[cfg(feature = "account-activities")]
@@ -1622,22 +1622,18 @@ for CompareIdentitySnapshotsAccessTypeAccessType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CompleteCampaignOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CompleteCampaignOptions {
-    ///Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+    /**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+
+Default: `"APPROVE"`.*/
     #[serde(
         rename = "autoCompleteAction",
-        default = "defaults::complete_campaign_options_auto_complete_action"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_complete_action: CompleteCampaignOptionsAutoCompleteAction,
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::default::Default for CompleteCampaignOptions {
-    fn default() -> Self {
-        Self {
-            auto_complete_action: defaults::complete_campaign_options_auto_complete_action(),
-        }
-    }
+    pub auto_complete_action: ::std::option::Option<
+        CompleteCampaignOptionsAutoCompleteAction,
+    >,
 }
 #[cfg(feature = "certification-campaigns")]
 impl CompleteCampaignOptions {
@@ -1646,7 +1642,9 @@ impl CompleteCampaignOptions {
     }
 }
 #[cfg(feature = "certification-campaigns")]
-///Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+/**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+
+Default: `"APPROVE"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CompleteCampaignOptionsAutoCompleteAction {
     Approve,
@@ -1671,12 +1669,6 @@ for CompleteCampaignOptionsAutoCompleteAction {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::default::Default for CompleteCampaignOptionsAutoCompleteAction {
-    fn default() -> Self {
-        CompleteCampaignOptionsAutoCompleteAction::Approve
     }
 }
 #[cfg(feature = "triggers")]
@@ -3172,18 +3164,25 @@ impl CorrelationConfig {
 ///The attribute assignment of the correlation configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CorrelationConfigAttributeAssignmentsItem {
-    ///Whether or not the it's a complex attribute assignment.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub complex: bool,
+    /**Whether or not the it's a complex attribute assignment.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub complex: ::std::option::Option<bool>,
     ///The filter string of the attribute assignment.
     #[serde(
         rename = "filterString",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub filter_string: ::std::option::Option<::std::string::String>,
-    ///Whether or not the attribute assignment should ignore case.
-    #[serde(rename = "ignoreCase", default, deserialize_with = "null_as_default")]
-    pub ignore_case: bool,
+    /**Whether or not the attribute assignment should ignore case.
+
+Default: `false`.*/
+    #[serde(
+        rename = "ignoreCase",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ignore_case: ::std::option::Option<bool>,
     ///The match mode of the attribute assignment.
     #[serde(
         rename = "matchMode",
@@ -3429,9 +3428,14 @@ pub struct CreateFormInstanceRequest {
     >,
     ///Recipients is required
     pub recipients: ::std::vec::Vec<FormInstanceRecipient>,
-    ///StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
-    #[serde(rename = "standAloneForm", default, deserialize_with = "null_as_default")]
-    pub stand_alone_form: bool,
+    /**StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
+
+Default: `false`.*/
+    #[serde(
+        rename = "standAloneForm",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stand_alone_form: ::std::option::Option<bool>,
     /**State is required, if not present initial state is FormInstanceStateAssigned
 ASSIGNED FormInstanceStateAssigned
 IN_PROGRESS FormInstanceStateInProgress
@@ -3711,9 +3715,11 @@ pub struct CreateWorkflowBody {
     ///Description of what the workflow accomplishes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Enable or disable the workflow.  Workflows cannot be created in an enabled state.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Enable or disable the workflow.  Workflows cannot be created in an enabled state.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The name of the workflow
     pub name: ::std::string::String,
     pub owner: CreateWorkflowBodyOwner,

@@ -63,22 +63,32 @@ pub struct FieldDetailsDto {
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Flag indicating whether or not the attribute is multi-valued.
-    #[serde(rename = "isMultiValued", default, deserialize_with = "null_as_default")]
-    pub is_multi_valued: bool,
-    ///Flag indicating whether or not the attribute is required.
-    #[serde(rename = "isRequired", default, deserialize_with = "null_as_default")]
-    pub is_required: bool,
+    /**Flag indicating whether or not the attribute is multi-valued.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isMultiValued",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_multi_valued: ::std::option::Option<bool>,
+    /**Flag indicating whether or not the attribute is required.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isRequired",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_required: ::std::option::Option<bool>,
     ///The name of the attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The transform to apply to the field
-    #[serde(
-        default,
-        skip_serializing_if = "::serde_json::Map::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub transform: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /**The transform to apply to the field
+
+Default: `{}`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub transform: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /**The type of the attribute.
 
 string: For text-based data.
@@ -150,9 +160,14 @@ impl ::std::convert::TryFrom<::std::string::String> for FieldDetailsDtoType {
 ///`FirstValid`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FirstValid {
-    ///a true or false value representing to move on to the next option if an error (like an Null Pointer Exception) were to occur.
-    #[serde(rename = "ignoreErrors", default, deserialize_with = "null_as_default")]
-    pub ignore_errors: bool,
+    /**a true or false value representing to move on to the next option if an error (like an Null Pointer Exception) were to occur.
+
+Default: `false`.*/
+    #[serde(
+        rename = "ignoreErrors",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ignore_errors: ::std::option::Option<bool>,
     #[serde(
         rename = "requiresPeriodicRefresh",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1431,9 +1446,14 @@ pub struct Fullcampaign {
     ///A list of errors and warnings that have accumulated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alerts: ::std::option::Option<::std::vec::Vec<CampaignAlert>>,
-    ///Allows auto revoke for this campaign
-    #[serde(rename = "autoRevokeAllowed", default, deserialize_with = "null_as_default")]
-    pub auto_revoke_allowed: bool,
+    /**Allows auto revoke for this campaign
+
+Default: `false`.*/
+    #[serde(
+        rename = "autoRevokeAllowed",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
     #[serde(
         rename = "completedCertifications",
@@ -1463,13 +1483,14 @@ pub struct Fullcampaign {
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
     pub description: ::std::string::String,
-    ///Enables email notification for this campaign
+    /**Enables email notification for this campaign
+
+Default: `false`.*/
     #[serde(
         rename = "emailNotificationEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub email_notification_enabled: bool,
+    pub email_notification_enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<FullcampaignFilter>,
     ///Id of the campaign
@@ -1504,13 +1525,13 @@ pub struct Fullcampaign {
     /**Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off
 then campaigns generated from this template will indicate false. The real value will then be returned if
 IAI is ever enabled for the org in the future.
-*/
+
+Default: `false`.*/
     #[serde(
         rename = "recommendationsEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub recommendations_enabled: bool,
+    pub recommendations_enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "roleCompositionCampaignInfo",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1541,12 +1562,14 @@ IAI is ever enabled for the org in the future.
     ///The campaign's current status.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<FullcampaignStatus>,
-    ///Determines if comments on sunset date changes are required.
+    /**Determines if comments on sunset date changes are required.
+
+Default: `true`.*/
     #[serde(
         rename = "sunsetCommentsRequired",
-        default = "defaults::default_bool::<true>"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub sunset_comments_required: bool,
+    pub sunset_comments_required: ::std::option::Option<bool>,
     ///The total number of certifications in this campaign.
     #[serde(
         rename = "totalCertifications",

@@ -941,9 +941,11 @@ pub struct MfaDuoConfig {
     pub config_properties: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///If MFA method is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**If MFA method is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
@@ -976,9 +978,11 @@ pub struct MfaOktaConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_key: ::std::option::Option<::std::string::String>,
-    ///If MFA method is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**If MFA method is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,

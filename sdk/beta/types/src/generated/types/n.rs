@@ -63,19 +63,27 @@ impl ::std::convert::TryFrom<::std::string::String> for NamedConstructs {
 ///Source configuration information for Native Change Detection that is read and used by account aggregation process.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NativeChangeDetectionConfig {
-    ///A flag indicating that all entitlements participate in Native Change Detection.
-    #[serde(rename = "allEntitlements", default, deserialize_with = "null_as_default")]
-    pub all_entitlements: bool,
-    ///A flag indicating that all non-entitlement account attributes participate in Native Change Detection.
+    /**A flag indicating that all entitlements participate in Native Change Detection.
+
+Default: `false`.*/
+    #[serde(
+        rename = "allEntitlements",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub all_entitlements: ::std::option::Option<bool>,
+    /**A flag indicating that all non-entitlement account attributes participate in Native Change Detection.
+
+Default: `false`.*/
     #[serde(
         rename = "allNonEntitlementAttributes",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub all_non_entitlement_attributes: bool,
-    ///A flag indicating if Native Change Detection is enabled for a source.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    pub all_non_entitlement_attributes: ::std::option::Option<bool>,
+    /**A flag indicating if Native Change Detection is enabled for a source.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Operation types for which Native Change Detection is enabled for a source.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<

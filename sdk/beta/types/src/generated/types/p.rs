@@ -167,41 +167,40 @@ impl PasswordInfoQueryDto {
 }
 #[cfg(feature = "password-configuration")]
 ///`PasswordOrgConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PasswordOrgConfig {
-    ///Indicator whether custom password instructions feature is enabled. The default value is false.
+    /**Indicator whether custom password instructions feature is enabled. The default value is false.
+
+Default: `false`.*/
     #[serde(
         rename = "customInstructionsEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub custom_instructions_enabled: bool,
-    ///The duration of "digit token" in minutes. The default value is 5.
+    pub custom_instructions_enabled: ::std::option::Option<bool>,
+    /**The duration of "digit token" in minutes. The default value is 5.
+
+Default: `5`.*/
     #[serde(
         rename = "digitTokenDurationMinutes",
-        default = "defaults::default_nzu64::<::std::num::NonZeroU32, 5>"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub digit_token_duration_minutes: ::std::num::NonZeroU32,
-    ///Indicator whether "digit token" feature is enabled. The default value is false.
-    #[serde(rename = "digitTokenEnabled", default, deserialize_with = "null_as_default")]
-    pub digit_token_enabled: bool,
-    ///The length of "digit token". The default value is 6.
-    #[serde(rename = "digitTokenLength", default = "defaults::default_u64::<i32, 6>")]
-    pub digit_token_length: i32,
-}
-#[cfg(feature = "password-configuration")]
-impl ::std::default::Default for PasswordOrgConfig {
-    fn default() -> Self {
-        Self {
-            custom_instructions_enabled: Default::default(),
-            digit_token_duration_minutes: defaults::default_nzu64::<
-                ::std::num::NonZeroU32,
-                5,
-            >(),
-            digit_token_enabled: Default::default(),
-            digit_token_length: defaults::default_u64::<i32, 6>(),
-        }
-    }
+    pub digit_token_duration_minutes: ::std::option::Option<::std::num::NonZeroU32>,
+    /**Indicator whether "digit token" feature is enabled. The default value is false.
+
+Default: `false`.*/
+    #[serde(
+        rename = "digitTokenEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub digit_token_enabled: ::std::option::Option<bool>,
+    /**The length of "digit token". The default value is 6.
+
+Default: `6`.*/
+    #[serde(
+        rename = "digitTokenLength",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub digit_token_length: ::std::option::Option<i32>,
 }
 #[cfg(feature = "password-configuration")]
 impl PasswordOrgConfig {
@@ -235,19 +234,25 @@ pub struct PasswordPolicyV3Dto {
         with = "::sailpoint_runtime::datetime::option"
     )]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///Defines whether this policy is default or not. Default policy is created automatically when an org is setup. This field is false by default.
-    #[serde(rename = "defaultPolicy", default, deserialize_with = "null_as_default")]
-    pub default_policy: bool,
+    /**Defines whether this policy is default or not. Default policy is created automatically when an org is setup. This field is false by default.
+
+Default: `false`.*/
+    #[serde(
+        rename = "defaultPolicy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub default_policy: ::std::option::Option<bool>,
     ///Description for current password policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Defines whether this policy is enabled to expire or not. This field is false by default.
+    /**Defines whether this policy is enabled to expire or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "enablePasswdExpiration",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub enable_passwd_expiration: bool,
+    pub enable_passwd_expiration: ::std::option::Option<bool>,
     ///The number of days before expiration remaninder.
     #[serde(
         rename = "firstExpirationReminder",
@@ -321,64 +326,76 @@ pub struct PasswordPolicyV3Dto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub password_expiration: ::std::option::Option<i64>,
-    ///Defines whether this policy require strong Auth of network or not. This field is false by default.
+    /**Defines whether this policy require strong Auth of network or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "requireStrongAuthOffNetwork",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub require_strong_auth_off_network: bool,
-    ///Defines whether this policy require strong Auth for untrusted geographies. This field is false by default.
+    pub require_strong_auth_off_network: ::std::option::Option<bool>,
+    /**Defines whether this policy require strong Auth for untrusted geographies. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "requireStrongAuthUntrustedGeographies",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub require_strong_auth_untrusted_geographies: bool,
-    ///Defines whether this policy require strong Auth or not. This field is false by default.
+    pub require_strong_auth_untrusted_geographies: ::std::option::Option<bool>,
+    /**Defines whether this policy require strong Auth or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "requireStrongAuthn",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub require_strong_authn: bool,
+    pub require_strong_authn: ::std::option::Option<bool>,
     ///List of sources IDs managed by this password policy.
     #[serde(
         rename = "sourceIds",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Defines whether this policy uses account attributes or not. This field is false by default.
+    /**Defines whether this policy uses account attributes or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "useAccountAttributes",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub use_account_attributes: bool,
-    ///Defines whether this policy uses dictionary or not. This field is false by default.
-    #[serde(rename = "useDictionary", default, deserialize_with = "null_as_default")]
-    pub use_dictionary: bool,
-    ///Defines whether this policy uses identity attributes or not. This field is false by default.
+    pub use_account_attributes: ::std::option::Option<bool>,
+    /**Defines whether this policy uses dictionary or not. This field is false by default.
+
+Default: `false`.*/
+    #[serde(
+        rename = "useDictionary",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub use_dictionary: ::std::option::Option<bool>,
+    /**Defines whether this policy uses identity attributes or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "useIdentityAttributes",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub use_identity_attributes: bool,
-    ///Defines whether this policy validate against account id or not. This field is false by default.
+    pub use_identity_attributes: ::std::option::Option<bool>,
+    /**Defines whether this policy validate against account id or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "validateAgainstAccountId",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub validate_against_account_id: bool,
-    ///Defines whether this policy validate against account name or not. This field is false by default.
+    pub validate_against_account_id: ::std::option::Option<bool>,
+    /**Defines whether this policy validate against account name or not. This field is false by default.
+
+Default: `false`.*/
     #[serde(
         rename = "validateAgainstAccountName",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub validate_against_account_name: bool,
+    pub validate_against_account_name: ::std::option::Option<bool>,
 }
 #[cfg(feature = "password-policies")]
 impl PasswordPolicyV3Dto {
@@ -1297,13 +1314,14 @@ pub struct ProvisioningConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub managed_resource_refs: ::std::option::Option<::std::vec::Vec<ServiceDeskSource>>,
-    ///Name of an attribute that when true disables the saving of ProvisioningRequest objects whenever plans are sent through this integration.
+    /**Name of an attribute that when true disables the saving of ProvisioningRequest objects whenever plans are sent through this integration.
+
+Default: `false`.*/
     #[serde(
         rename = "noProvisioningRequests",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub no_provisioning_requests: bool,
+    pub no_provisioning_requests: ::std::option::Option<bool>,
     #[serde(
         rename = "planInitializerScript",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1317,9 +1335,14 @@ pub struct ProvisioningConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub provisioning_request_expiration: ::std::option::Option<i32>,
-    ///Specifies whether this configuration is used to manage provisioning requests for all sources from the org.  If true, no managedResourceRefs are allowed.
-    #[serde(rename = "universalManager", default, deserialize_with = "null_as_default")]
-    pub universal_manager: bool,
+    /**Specifies whether this configuration is used to manage provisioning requests for all sources from the org.  If true, no managedResourceRefs are allowed.
+
+Default: `false`.*/
+    #[serde(
+        rename = "universalManager",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub universal_manager: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ProvisioningConfig {

@@ -189,9 +189,14 @@ pub struct Recommendation {
 ///`RecommendationConfigDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RecommendationConfigDto {
-    ///If true, rulesRecommenderConfig will be refreshed with new programatically selected threshold values on the next pipeline run
-    #[serde(rename = "onlyTuneThreshold", default, deserialize_with = "null_as_default")]
-    pub only_tune_threshold: bool,
+    /**If true, rulesRecommenderConfig will be refreshed with new programatically selected threshold values on the next pipeline run
+
+Default: `false`.*/
+    #[serde(
+        rename = "onlyTuneThreshold",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub only_tune_threshold: ::std::option::Option<bool>,
     ///The percent value that the recommendation calculation must surpass to produce a YES recommendation
     #[serde(
         default,
@@ -208,9 +213,14 @@ pub struct RecommendationConfigDto {
     pub recommender_features: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    ///If true, rulesRecommenderConfig will be refreshed with new programatically selected attribute and threshold values on the next pipeline run
-    #[serde(rename = "runAutoSelectOnce", default, deserialize_with = "null_as_default")]
-    pub run_auto_select_once: bool,
+    /**If true, rulesRecommenderConfig will be refreshed with new programatically selected attribute and threshold values on the next pipeline run
+
+Default: `false`.*/
+    #[serde(
+        rename = "runAutoSelectOnce",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub run_auto_select_once: ::std::option::Option<bool>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl RecommendationConfigDto {
@@ -269,30 +279,38 @@ impl RecommendationRequest {
 ///`RecommendationRequestDto`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RecommendationRequestDto {
-    ///Exclude interpretations in the response if "true". Return interpretations in the response if this attribute is not specified.
+    /**Exclude interpretations in the response if "true". Return interpretations in the response if this attribute is not specified.
+
+Default: `false`.*/
     #[serde(
         rename = "excludeInterpretations",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub exclude_interpretations: bool,
-    ///Returns the recommender calculations if set to true
+    pub exclude_interpretations: ::std::option::Option<bool>,
+    /**Returns the recommender calculations if set to true
+
+Default: `false`.*/
     #[serde(
         rename = "includeDebugInformation",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub include_debug_information: bool,
-    ///When set to true, the calling system uses the translated messages for the specified language
+    pub include_debug_information: ::std::option::Option<bool>,
+    /**When set to true, the calling system uses the translated messages for the specified language
+
+Default: `false`.*/
     #[serde(
         rename = "includeTranslationMessages",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub include_translation_messages: bool,
-    ///When set to true, uses prescribedRulesRecommenderConfig to get identity attributes and peer group threshold instead of standard config.
-    #[serde(rename = "prescribeMode", default, deserialize_with = "null_as_default")]
-    pub prescribe_mode: bool,
+    pub include_translation_messages: ::std::option::Option<bool>,
+    /**When set to true, uses prescribedRulesRecommenderConfig to get identity attributes and peer group threshold instead of standard config.
+
+Default: `false`.*/
+    #[serde(
+        rename = "prescribeMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub prescribe_mode: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<::std::vec::Vec<RecommendationRequest>>,
 }
@@ -647,20 +665,22 @@ impl ::std::convert::TryFrom<::std::string::String> for ReportType {
 ///`RequestOnBehalfOfConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RequestOnBehalfOfConfig {
-    ///If this is true, anyone can request access for anyone.
+    /**If this is true, anyone can request access for anyone.
+
+Default: `false`.*/
     #[serde(
         rename = "allowRequestOnBehalfOfAnyoneByAnyone",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub allow_request_on_behalf_of_anyone_by_anyone: bool,
-    ///If this is true, a manager can request access for his or her direct reports.
+    pub allow_request_on_behalf_of_anyone_by_anyone: ::std::option::Option<bool>,
+    /**If this is true, a manager can request access for his or her direct reports.
+
+Default: `false`.*/
     #[serde(
         rename = "allowRequestOnBehalfOfEmployeeByManager",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub allow_request_on_behalf_of_employee_by_manager: bool,
+    pub allow_request_on_behalf_of_employee_by_manager: ::std::option::Option<bool>,
 }
 #[cfg(feature = "access-requests")]
 impl RequestOnBehalfOfConfig {
@@ -670,7 +690,7 @@ impl RequestOnBehalfOfConfig {
 }
 #[cfg(feature = "access-profiles")]
 ///`Requestability`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Requestability {
     ///List describing the steps involved in approving the request.
     #[serde(
@@ -680,16 +700,20 @@ pub struct Requestability {
     pub approval_schemes: ::std::option::Option<
         ::std::vec::Vec<AccessProfileApprovalScheme>,
     >,
-    ///Indicates whether the requester of the containing object must provide comments justifying the request.
+    /**Indicates whether the requester of the containing object must provide comments justifying the request.
+
+Default: `false`.*/
     #[serde(
         rename = "commentsRequired",
-        default = "defaults::requestability_comments_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub comments_required: ::std::option::Option<bool>,
-    ///Indicates whether an approver must provide comments when denying the request.
+    /**Indicates whether an approver must provide comments when denying the request.
+
+Default: `false`.*/
     #[serde(
         rename = "denialCommentsRequired",
-        default = "defaults::requestability_denial_comments_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub denial_comments_required: ::std::option::Option<bool>,
     #[serde(
@@ -697,31 +721,22 @@ pub struct Requestability {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_permitted_access_duration: ::std::option::Option<AccessDuration>,
-    ///Indicates whether reauthorization is required for the request.
+    /**Indicates whether reauthorization is required for the request.
+
+Default: `false`.*/
     #[serde(
         rename = "reauthorizationRequired",
-        default = "defaults::requestability_reauthorization_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reauthorization_required: ::std::option::Option<bool>,
-    ///Indicates whether the requester of the containing object must provide access end date.
+    /**Indicates whether the requester of the containing object must provide access end date.
+
+Default: `false`.*/
     #[serde(
         rename = "requireEndDate",
-        default = "defaults::requestability_require_end_date"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_end_date: ::std::option::Option<bool>,
-}
-#[cfg(feature = "access-profiles")]
-impl ::std::default::Default for Requestability {
-    fn default() -> Self {
-        Self {
-            approval_schemes: Default::default(),
-            comments_required: defaults::requestability_comments_required(),
-            denial_comments_required: defaults::requestability_denial_comments_required(),
-            max_permitted_access_duration: Default::default(),
-            reauthorization_required: defaults::requestability_reauthorization_required(),
-            require_end_date: defaults::requestability_require_end_date(),
-        }
-    }
 }
 #[cfg(feature = "access-profiles")]
 impl Requestability {
@@ -731,7 +746,7 @@ impl Requestability {
 }
 #[cfg(feature = "roles")]
 ///`RequestabilityForRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RequestabilityForRole {
     ///List describing the steps in approving the request
     #[serde(
@@ -739,16 +754,20 @@ pub struct RequestabilityForRole {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub approval_schemes: ::std::option::Option<::std::vec::Vec<ApprovalSchemeForRole>>,
-    ///Whether the requester of the containing object must provide comments justifying the request
+    /**Whether the requester of the containing object must provide comments justifying the request
+
+Default: `false`.*/
     #[serde(
         rename = "commentsRequired",
-        default = "defaults::requestability_for_role_comments_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub comments_required: ::std::option::Option<bool>,
-    ///Whether an approver must provide comments when denying the request
+    /**Whether an approver must provide comments when denying the request
+
+Default: `false`.*/
     #[serde(
         rename = "denialCommentsRequired",
-        default = "defaults::requestability_for_role_denial_comments_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub denial_comments_required: ::std::option::Option<bool>,
     ///The ID of the form definition used for the access request. If specified, the form is presented to the requester during the access request process.
@@ -762,29 +781,22 @@ pub struct RequestabilityForRole {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_permitted_access_duration: ::std::option::Option<AccessDuration>,
-    ///Indicates whether reauthorization is required for the request.
+    /**Indicates whether reauthorization is required for the request.
+
+Default: `false`.*/
     #[serde(
         rename = "reauthorizationRequired",
-        default = "defaults::requestability_for_role_reauthorization_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub reauthorization_required: ::std::option::Option<bool>,
-    ///Indicates whether the requester of the containing object must provide access end date.
-    #[serde(rename = "requireEndDate", default, deserialize_with = "null_as_default")]
-    pub require_end_date: bool,
-}
-#[cfg(feature = "roles")]
-impl ::std::default::Default for RequestabilityForRole {
-    fn default() -> Self {
-        Self {
-            approval_schemes: Default::default(),
-            comments_required: defaults::requestability_for_role_comments_required(),
-            denial_comments_required: defaults::requestability_for_role_denial_comments_required(),
-            form_definition_id: Default::default(),
-            max_permitted_access_duration: Default::default(),
-            reauthorization_required: defaults::requestability_for_role_reauthorization_required(),
-            require_end_date: Default::default(),
-        }
-    }
+    /**Indicates whether the requester of the containing object must provide access end date.
+
+Default: `false`.*/
+    #[serde(
+        rename = "requireEndDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_end_date: ::std::option::Option<bool>,
 }
 #[cfg(feature = "roles")]
 impl RequestabilityForRole {
@@ -1367,26 +1379,21 @@ pub struct ResourceObject {
 }
 #[cfg(feature = "sources")]
 ///Request model for peek resource objects from source connectors.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ResourceObjectsRequest {
-    ///The maximum number of resource objects to iterate over and return.
-    #[serde(rename = "maxCount", default = "defaults::default_u64::<i64, 25>")]
-    pub max_count: i64,
-    ///The type of resource objects to iterate over.
+    /**The maximum number of resource objects to iterate over and return.
+
+Default: `25`.*/
+    #[serde(rename = "maxCount", skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_count: ::std::option::Option<i64>,
+    /**The type of resource objects to iterate over.
+
+Default: `"account"`.*/
     #[serde(
         rename = "objectType",
-        default = "defaults::resource_objects_request_object_type"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub object_type: ::std::string::String,
-}
-#[cfg(feature = "sources")]
-impl ::std::default::Default for ResourceObjectsRequest {
-    fn default() -> Self {
-        Self {
-            max_count: defaults::default_u64::<i64, 25>(),
-            object_type: defaults::resource_objects_request_object_type(),
-        }
-    }
+    pub object_type: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "sources")]
 impl ResourceObjectsRequest {
@@ -1535,7 +1542,7 @@ impl Revocability {
 }
 #[cfg(feature = "roles")]
 ///`RevocabilityForRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RevocabilityForRole {
     ///List describing the steps in approving the revocation request
     #[serde(
@@ -1543,28 +1550,22 @@ pub struct RevocabilityForRole {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub approval_schemes: ::std::option::Option<::std::vec::Vec<ApprovalSchemeForRole>>,
-    ///Whether the requester of the containing object must provide comments justifying the request
+    /**Whether the requester of the containing object must provide comments justifying the request
+
+Default: `false`.*/
     #[serde(
         rename = "commentsRequired",
-        default = "defaults::revocability_for_role_comments_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub comments_required: ::std::option::Option<bool>,
-    ///Whether an approver must provide comments when denying the request
+    /**Whether an approver must provide comments when denying the request
+
+Default: `false`.*/
     #[serde(
         rename = "denialCommentsRequired",
-        default = "defaults::revocability_for_role_denial_comments_required"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub denial_comments_required: ::std::option::Option<bool>,
-}
-#[cfg(feature = "roles")]
-impl ::std::default::Default for RevocabilityForRole {
-    fn default() -> Self {
-        Self {
-            approval_schemes: Default::default(),
-            comments_required: defaults::revocability_for_role_comments_required(),
-            denial_comments_required: defaults::revocability_for_role_denial_comments_required(),
-        }
-    }
 }
 #[cfg(feature = "roles")]
 impl RevocabilityForRole {
@@ -1640,12 +1641,16 @@ pub struct Role {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dimension_refs: ::std::option::Option<::std::vec::Vec<DimensionRef>>,
-    ///Whether the Role is dimensional.
-    #[serde(default = "defaults::role_dimensional")]
+    /**Whether the Role is dimensional.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensional: ::std::option::Option<bool>,
-    ///Whether the Role is enabled or not.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Whether the Role is enabled or not.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
     ///The id of the Role. This field must be left null when creating an Role, otherwise a 400 Bad Request error will result.
@@ -1677,9 +1682,11 @@ pub struct Role {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub privilege_level: ::std::option::Option<::std::string::String>,
-    ///Whether the Role can be the target of access requests.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub requestable: bool,
+    /**Whether the Role can be the target of access requests.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requestable: ::std::option::Option<bool>,
     #[serde(
         rename = "revocationRequestConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2743,16 +2750,22 @@ pub struct RoleMiningPotentialRolePotentialRoleRef {
 ///`RoleMiningPotentialRoleProvisionRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleProvisionRequest {
-    ///When true, assign entitlements directly to the role; otherwise, create access profiles containing the entitlements
+    /**When true, assign entitlements directly to the role; otherwise, create access profiles containing the entitlements
+
+Default: `false`.*/
     #[serde(
         rename = "directlyAssignedEntitlements",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub directly_assigned_entitlements: bool,
-    ///When true, create access requests for the identities associated with the potential role
-    #[serde(rename = "includeIdentities", default, deserialize_with = "null_as_default")]
-    pub include_identities: bool,
+    pub directly_assigned_entitlements: ::std::option::Option<bool>,
+    /**When true, create access requests for the identities associated with the potential role
+
+Default: `false`.*/
+    #[serde(
+        rename = "includeIdentities",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub include_identities: ::std::option::Option<bool>,
     ///ID of the identity that will own this role
     #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
@@ -3049,9 +3062,11 @@ pub struct RoleMiningSessionDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub prune_threshold: ::std::option::Option<i32>,
-    ///The session's saved status
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub saved: bool,
+    /**The session's saved status
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub saved: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]

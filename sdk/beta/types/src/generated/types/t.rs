@@ -698,7 +698,7 @@ pub type TemplateDtoDefaultMedium = Medium;
 pub type TemplateDtoMedium = Medium;
 #[cfg(feature = "notifications")]
 ///`TemplateSlack`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TemplateSlack {
     ///The approval request ID
     #[serde(
@@ -722,10 +722,12 @@ pub struct TemplateSlack {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_fields: ::std::option::Option<TemplateSlackCustomFields>,
-    ///Whether this is a subscription notification
+    /**Whether this is a subscription notification
+
+Default: `false`.*/
     #[serde(
         rename = "isSubscription",
-        default = "defaults::template_slack_is_subscription"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_subscription: ::std::option::Option<bool>,
     ///The template key
@@ -752,24 +754,6 @@ pub struct TemplateSlack {
     ///The main text content of the Slack message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-}
-#[cfg(feature = "notifications")]
-impl ::std::default::Default for TemplateSlack {
-    fn default() -> Self {
-        Self {
-            approval_id: Default::default(),
-            attachments: Default::default(),
-            auto_approval_data: Default::default(),
-            blocks: Default::default(),
-            custom_fields: Default::default(),
-            is_subscription: defaults::template_slack_is_subscription(),
-            key: Default::default(),
-            notification_type: Default::default(),
-            request_id: Default::default(),
-            requested_by_id: Default::default(),
-            text: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateSlack {
@@ -849,7 +833,7 @@ impl TemplateSlackCustomFields {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateTeams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TemplateTeams {
     ///The approval request ID
     #[serde(
@@ -867,10 +851,12 @@ pub struct TemplateTeams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_fields: ::std::option::Option<TemplateTeamsCustomFields>,
-    ///Whether this is a subscription notification
+    /**Whether this is a subscription notification
+
+Default: `false`.*/
     #[serde(
         rename = "isSubscription",
-        default = "defaults::template_teams_is_subscription"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_subscription: ::std::option::Option<bool>,
     ///The template key
@@ -906,24 +892,6 @@ pub struct TemplateTeams {
     ///The title of the Teams message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-}
-#[cfg(feature = "notifications")]
-impl ::std::default::Default for TemplateTeams {
-    fn default() -> Self {
-        Self {
-            approval_id: Default::default(),
-            auto_approval_data: Default::default(),
-            custom_fields: Default::default(),
-            is_subscription: defaults::template_teams_is_subscription(),
-            key: Default::default(),
-            message_json: Default::default(),
-            notification_type: Default::default(),
-            request_id: Default::default(),
-            requested_by_id: Default::default(),
-            text: Default::default(),
-            title: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateTeams {
@@ -1028,19 +996,13 @@ pub struct Tenant {
 }
 #[cfg(feature = "work-reassignment")]
 ///Details of any tenant-wide Reassignment Configurations (eg. enabled/disabled)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TenantConfigurationDetails {
-    ///Flag to determine if Reassignment Configuration is enabled or disabled for a tenant.  When this flag is set to true, Reassignment Configuration is disabled.
-    #[serde(default = "defaults::tenant_configuration_details_disabled")]
+    /**Flag to determine if Reassignment Configuration is enabled or disabled for a tenant.  When this flag is set to true, Reassignment Configuration is disabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-}
-#[cfg(feature = "work-reassignment")]
-impl ::std::default::Default for TenantConfigurationDetails {
-    fn default() -> Self {
-        Self {
-            disabled: defaults::tenant_configuration_details_disabled(),
-        }
-    }
 }
 #[cfg(feature = "work-reassignment")]
 impl TenantConfigurationDetails {

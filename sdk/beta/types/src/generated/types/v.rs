@@ -507,49 +507,42 @@ pub struct V3ConnectorDto {
 pub type V3DtoType = DtoType;
 #[cfg(feature = "access-requests")]
 ///`V3EntitlementRequestConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct V3EntitlementRequestConfig {
-    ///If this is true, entitlement requests are allowed.
+    /**If this is true, entitlement requests are allowed.
+
+Default: `false`.*/
     #[serde(
         rename = "allowEntitlementRequest",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub allow_entitlement_request: bool,
-    ///If this is true, comments are required to reject entitlement requests.
+    pub allow_entitlement_request: ::std::option::Option<bool>,
+    /**If this is true, comments are required to reject entitlement requests.
+
+Default: `false`.*/
     #[serde(
         rename = "deniedCommentsRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub denied_comments_required: bool,
+    pub denied_comments_required: ::std::option::Option<bool>,
     /**Approval schemes for granting entitlement request. This can be empty if no approval is needed.
 Multiple schemes must be comma-separated. The valid schemes are "entitlementOwner", "sourceOwner", "manager" and "`workgroup:{id}`".
 You can use multiple governance groups (workgroups).
-*/
+
+Default: `"sourceOwner"`.*/
     #[serde(
         rename = "grantRequestApprovalSchemes",
-        default = "defaults::v3_entitlement_request_config_grant_request_approval_schemes"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub grant_request_approval_schemes: ::std::option::Option<::std::string::String>,
-    ///If this is true, comments are required to submit entitlement requests.
+    /**If this is true, comments are required to submit entitlement requests.
+
+Default: `false`.*/
     #[serde(
         rename = "requestCommentsRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_comments_required: bool,
-}
-#[cfg(feature = "access-requests")]
-impl ::std::default::Default for V3EntitlementRequestConfig {
-    fn default() -> Self {
-        Self {
-            allow_entitlement_request: Default::default(),
-            denied_comments_required: Default::default(),
-            grant_request_approval_schemes: defaults::v3_entitlement_request_config_grant_request_approval_schemes(),
-            request_comments_required: Default::default(),
-        }
-    }
+    pub request_comments_required: ::std::option::Option<bool>,
 }
 #[cfg(feature = "access-requests")]
 impl V3EntitlementRequestConfig {
@@ -626,9 +619,11 @@ pub struct V3IdentityAttributeConfig {
     pub attribute_transforms: ::std::option::Option<
         ::std::vec::Vec<V3IdentityAttributeTransform>,
     >,
-    ///Backend will only promote values if the profile/mapping is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Backend will only promote values if the profile/mapping is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "identity-profiles")]
 impl V3IdentityAttributeConfig {
@@ -697,9 +692,14 @@ pub struct V3IdentityProfile {
     ///Identity profile's description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
-    #[serde(rename = "hasTimeBasedAttr", default, deserialize_with = "null_as_default")]
-    pub has_time_based_attr: bool,
+    /**Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
+
+Default: `false`.*/
+    #[serde(
+        rename = "hasTimeBasedAttr",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_time_based_attr: ::std::option::Option<bool>,
     ///System-generated unique ID of the Object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -721,13 +721,14 @@ pub struct V3IdentityProfile {
     pub identity_exception_report_reference: ::std::option::Option<
         V3IdentityExceptionReportReference,
     >,
-    ///Set this value to 'True' if an identity refresh is necessary. You would typically want to trigger an identity refresh when a change has been made on the source.
+    /**Set this value to 'True' if an identity refresh is necessary. You would typically want to trigger an identity refresh when a change has been made on the source.
+
+Default: `false`.*/
     #[serde(
         rename = "identityRefreshRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub identity_refresh_required: bool,
+    pub identity_refresh_required: ::std::option::Option<bool>,
     ///Last modification date of the Object
     #[serde(
         default,

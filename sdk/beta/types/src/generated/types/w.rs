@@ -10,9 +10,14 @@
 pub struct WorkItemForward {
     ///Comments to send to the target owner
     pub comment: ::std::string::String,
-    ///If true, send a notification to the target owner.
-    #[serde(rename = "sendNotifications", default = "defaults::default_bool::<true>")]
-    pub send_notifications: bool,
+    /**If true, send a notification to the target owner.
+
+Default: `true`.*/
+    #[serde(
+        rename = "sendNotifications",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub send_notifications: ::std::option::Option<bool>,
     ///The ID of the identity to forward this work item to.
     #[serde(rename = "targetOwnerId")]
     pub target_owner_id: ::std::string::String,
@@ -219,9 +224,11 @@ pub struct Workflow {
     ///Description of what the workflow accomplishes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Enable or disable the workflow.  Workflows cannot be created in an enabled state.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Enable or disable the workflow.  Workflows cannot be created in an enabled state.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The number of times this workflow has been executed.
     #[serde(
         rename = "executionCount",
@@ -266,9 +273,11 @@ pub struct WorkflowBody {
     ///Description of what the workflow accomplishes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Enable or disable the workflow.  Workflows cannot be created in an enabled state.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Enable or disable the workflow.  Workflows cannot be created in an enabled state.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The name of the workflow
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,

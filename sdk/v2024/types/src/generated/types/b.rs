@@ -874,9 +874,11 @@ pub struct BetaSpConfigMessage {
 ///`Bound`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Bound {
-    ///Indicates if the endpoint is included in the range.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub inclusive: bool,
+    /**Indicates if the endpoint is included in the range.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inclusive: ::std::option::Option<bool>,
     ///The value of the range's endpoint.
     pub value: ::std::string::String,
 }
@@ -1047,7 +1049,7 @@ impl ::std::default::Default for BucketType {
 }
 #[cfg(feature = "tagged-objects")]
 ///`BulkAddTaggedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct BulkAddTaggedObject {
     #[serde(
         rename = "objectRefs",
@@ -1056,22 +1058,14 @@ pub struct BulkAddTaggedObject {
     pub object_refs: ::std::option::Option<::std::vec::Vec<TaggedObjectDto>>,
     /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
-If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.*/
-    #[serde(default = "defaults::bulk_add_tagged_object_operation")]
-    pub operation: BulkAddTaggedObjectOperation,
+If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
+
+Default: `"APPEND"`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub operation: ::std::option::Option<BulkAddTaggedObjectOperation>,
     ///Label to be applied to an Object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-#[cfg(feature = "tagged-objects")]
-impl ::std::default::Default for BulkAddTaggedObject {
-    fn default() -> Self {
-        Self {
-            object_refs: Default::default(),
-            operation: defaults::bulk_add_tagged_object_operation(),
-            tags: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "tagged-objects")]
 impl BulkAddTaggedObject {
@@ -1082,7 +1076,9 @@ impl BulkAddTaggedObject {
 #[cfg(feature = "tagged-objects")]
 /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
-If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.*/
+If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
+
+Default: `"APPEND"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum BulkAddTaggedObjectOperation {
     Append,
@@ -1106,12 +1102,6 @@ impl ::std::convert::TryFrom<::std::string::String> for BulkAddTaggedObjectOpera
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "tagged-objects")]
-impl ::std::default::Default for BulkAddTaggedObjectOperation {
-    fn default() -> Self {
-        BulkAddTaggedObjectOperation::Append
     }
 }
 #[cfg(feature = "access-requests")]

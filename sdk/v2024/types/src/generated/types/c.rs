@@ -201,22 +201,18 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignAlertLevel {
 pub type CampaignCampaignType = SlimCampaignType;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignCompleteOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CampaignCompleteOptions {
-    ///Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+    /**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+
+Default: `"APPROVE"`.*/
     #[serde(
         rename = "autoCompleteAction",
-        default = "defaults::campaign_complete_options_auto_complete_action"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_complete_action: CampaignCompleteOptionsAutoCompleteAction,
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::default::Default for CampaignCompleteOptions {
-    fn default() -> Self {
-        Self {
-            auto_complete_action: defaults::campaign_complete_options_auto_complete_action(),
-        }
-    }
+    pub auto_complete_action: ::std::option::Option<
+        CampaignCompleteOptionsAutoCompleteAction,
+    >,
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignCompleteOptions {
@@ -225,39 +221,10 @@ impl CampaignCompleteOptions {
     }
 }
 #[cfg(feature = "certification-campaigns")]
-///Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignCompleteOptionsAutoCompleteAction {
-    Approve,
-    Revoke,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::convert::TryFrom<&str> for CampaignCompleteOptionsAutoCompleteAction {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::convert::TryFrom<::std::string::String>
-for CampaignCompleteOptionsAutoCompleteAction {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::default::Default for CampaignCompleteOptionsAutoCompleteAction {
-    fn default() -> Self {
-        CampaignCompleteOptionsAutoCompleteAction::Approve
-    }
-}
+/**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
+
+Default: `"APPROVE"`.*/
+pub type CampaignCompleteOptionsAutoCompleteAction = CertificationDecision;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -474,33 +441,44 @@ pub struct CampaignFilterDetailsCriteriaListItem {
     ///The unique ID of the criteria.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///If true, the filter will negate the result of the criteria.
-    #[serde(rename = "negateResult", default, deserialize_with = "null_as_default")]
-    pub negate_result: bool,
+    /**If true, the filter will negate the result of the criteria.
+
+Default: `false`.*/
+    #[serde(
+        rename = "negateResult",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub negate_result: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<Operation>,
     ///Specified key from the type of criteria.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub property: ::std::option::Option<::std::string::String>,
-    ///If true, the filter will record child matches for the criteria.
+    /**If true, the filter will record child matches for the criteria.
+
+Default: `false`.*/
     #[serde(
         rename = "recordChildMatches",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub record_child_matches: bool,
-    ///If true, the filter will short circuit the evaluation of the criteria.
-    #[serde(rename = "shortCircuit", default, deserialize_with = "null_as_default")]
-    pub short_circuit: bool,
+    pub record_child_matches: ::std::option::Option<bool>,
+    /**If true, the filter will short circuit the evaluation of the criteria.
+
+Default: `false`.*/
+    #[serde(
+        rename = "shortCircuit",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub short_circuit: ::std::option::Option<bool>,
     /**If this value is true, then matched items will not only be excluded from the campaign, they will also not have archived certification items created.
 Such items will not appear in the exclusion report.
-*/
+
+Default: `false`.*/
     #[serde(
         rename = "suppressMatchedItems",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub suppress_matched_items: bool,
+    pub suppress_matched_items: ::std::option::Option<bool>,
     #[serde(rename = "type")]
     pub type_: CriteriaType,
     ///Value for the specified key from the type of criteria.
@@ -820,9 +798,11 @@ pub struct CampaignTemplate {
     pub name: ::std::string::String,
     #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<CampaignTemplateOwnerRef>,
-    ///Indicates if this campaign template has been scheduled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub scheduled: bool,
+    /**Indicates if this campaign template has been scheduled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scheduled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignTemplate {
@@ -1033,7 +1013,7 @@ pub struct Certification {
     )]
     pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 ///The decision to approve or revoke the review item
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CertificationDecision {
@@ -1042,7 +1022,7 @@ pub enum CertificationDecision {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl ::std::convert::TryFrom<&str> for CertificationDecision {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1051,7 +1031,7 @@ impl ::std::convert::TryFrom<&str> for CertificationDecision {
         value.parse()
     }
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl ::std::convert::TryFrom<::std::string::String> for CertificationDecision {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1470,9 +1450,14 @@ pub struct ClientLogConfigurationDurationMinutes {
     ///Log configuration's client ID
     #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
-    ///Duration in minutes for log configuration to remain in effect before resetting to defaults.
-    #[serde(rename = "durationMinutes", default = "defaults::default_u64::<i32, 240>")]
-    pub duration_minutes: i32,
+    /**Duration in minutes for log configuration to remain in effect before resetting to defaults.
+
+Default: `240`.*/
+    #[serde(
+        rename = "durationMinutes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub duration_minutes: ::std::option::Option<i32>,
     #[serde(
         rename = "logLevels",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1549,21 +1534,27 @@ pub struct CloseAccessRequest {
     ///Access Request IDs for the requests to be closed. Accepts 1-500 Identity Request IDs per request.
     #[serde(rename = "accessRequestIds")]
     pub access_request_ids: ::std::vec::Vec<::std::string::String>,
-    ///The request's overall status. Displayed as Status in IdentityNow.
+    /**The request's overall status. Displayed as Status in IdentityNow.
+
+Default: `"Failure"`.*/
     #[serde(
         rename = "completionStatus",
-        default = "defaults::close_access_request_completion_status"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub completion_status: CloseAccessRequestCompletionStatus,
-    ///The request's provisioning status. Displayed as Stage in IdentityNow.
+    pub completion_status: ::std::option::Option<CloseAccessRequestCompletionStatus>,
+    /**The request's provisioning status. Displayed as Stage in IdentityNow.
+
+Default: `"Terminated"`.*/
     #[serde(
         rename = "executionStatus",
-        default = "defaults::close_access_request_execution_status"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub execution_status: CloseAccessRequestExecutionStatus,
-    ///Reason for closing the access request. Displayed under Warnings in IdentityNow.
-    #[serde(default = "defaults::close_access_request_message")]
-    pub message: ::std::string::String,
+    pub execution_status: ::std::option::Option<CloseAccessRequestExecutionStatus>,
+    /**Reason for closing the access request. Displayed under Warnings in IdentityNow.
+
+Default: `"The IdentityNow Administrator manually closed this request."`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "access-requests")]
 impl CloseAccessRequest {
@@ -1572,7 +1563,9 @@ impl CloseAccessRequest {
     }
 }
 #[cfg(feature = "access-requests")]
-///The request's overall status. Displayed as Status in IdentityNow.
+/**The request's overall status. Displayed as Status in IdentityNow.
+
+Default: `"Failure"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CloseAccessRequestCompletionStatus {
     Success,
@@ -1601,13 +1594,9 @@ for CloseAccessRequestCompletionStatus {
     }
 }
 #[cfg(feature = "access-requests")]
-impl ::std::default::Default for CloseAccessRequestCompletionStatus {
-    fn default() -> Self {
-        CloseAccessRequestCompletionStatus::Failure
-    }
-}
-#[cfg(feature = "access-requests")]
-///The request's provisioning status. Displayed as Stage in IdentityNow.
+/**The request's provisioning status. Displayed as Stage in IdentityNow.
+
+Default: `"Terminated"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CloseAccessRequestExecutionStatus {
     Terminated,
@@ -1632,12 +1621,6 @@ for CloseAccessRequestExecutionStatus {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::default::Default for CloseAccessRequestExecutionStatus {
-    fn default() -> Self {
-        CloseAccessRequestExecutionStatus::Terminated
     }
 }
 #[cfg(feature = "managed-clusters")]
@@ -3840,18 +3823,25 @@ impl CorrelationConfig {
 ///The attribute assignment of the correlation configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CorrelationConfigAttributeAssignmentsItem {
-    ///Whether or not the it's a complex attribute assignment.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub complex: bool,
+    /**Whether or not the it's a complex attribute assignment.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub complex: ::std::option::Option<bool>,
     ///The filter string of the attribute assignment.
     #[serde(
         rename = "filterString",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub filter_string: ::std::option::Option<::std::string::String>,
-    ///Whether or not the attribute assignment should ignore case.
-    #[serde(rename = "ignoreCase", default, deserialize_with = "null_as_default")]
-    pub ignore_case: bool,
+    /**Whether or not the attribute assignment should ignore case.
+
+Default: `false`.*/
+    #[serde(
+        rename = "ignoreCase",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ignore_case: ::std::option::Option<bool>,
     ///The match mode of the attribute assignment.
     #[serde(
         rename = "matchMode",
@@ -4124,9 +4114,14 @@ pub struct CreateFormInstanceRequest {
     >,
     ///Recipients is required
     pub recipients: ::std::vec::Vec<FormInstanceRecipient>,
-    ///StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
-    #[serde(rename = "standAloneForm", default, deserialize_with = "null_as_default")]
-    pub stand_alone_form: bool,
+    /**StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
+
+Default: `false`.*/
+    #[serde(
+        rename = "standAloneForm",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stand_alone_form: ::std::option::Option<bool>,
     /**State is required, if not present initial state is FormInstanceStateAssigned
 ASSIGNED FormInstanceStateAssigned
 IN_PROGRESS FormInstanceStateInProgress
@@ -4465,21 +4460,26 @@ pub struct CreateScheduledSearchBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates if the generated email should include the query and search results preview (which could include PII).
-*/
+
+Default: `false`.*/
     #[serde(
         rename = "displayQueryDetails",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub display_query_details: bool,
+    pub display_query_details: ::std::option::Option<bool>,
     /**Indicates if email generation should occur when search returns no results.
-*/
-    #[serde(rename = "emailEmptyResults", default, deserialize_with = "null_as_default")]
-    pub email_empty_results: bool,
+
+Default: `false`.*/
+    #[serde(
+        rename = "emailEmptyResults",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_empty_results: ::std::option::Option<bool>,
     /**Indicates if the scheduled search is enabled.
-*/
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The last date the scheduled search was modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
@@ -4528,9 +4528,11 @@ pub struct CreateWorkflowBody {
     ///Description of what the workflow accomplishes
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Enable or disable the workflow.  Workflows cannot be created in an enabled state.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Enable or disable the workflow.  Workflows cannot be created in an enabled state.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The name of the workflow
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4769,63 +4771,6 @@ impl ::serde::Serialize for CampaignAlertLevel {
 }
 #[cfg(feature = "certification-campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CampaignAlertLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl CampaignCompleteOptionsAutoCompleteAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approve => "APPROVE",
-            Self::Revoke => "REVOKE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "APPROVE" => ::std::option::Option::Some(Self::Approve),
-            "REVOKE" => ::std::option::Option::Some(Self::Revoke),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::fmt::Display for CampaignCompleteOptionsAutoCompleteAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::str::FromStr for CampaignCompleteOptionsAutoCompleteAction {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::serde::Serialize for CampaignCompleteOptionsAutoCompleteAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl<'de> ::serde::Deserialize<'de> for CampaignCompleteOptionsAutoCompleteAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5452,7 +5397,7 @@ impl<'de> ::serde::Deserialize<'de> for CampaignType {
         )
     }
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl CertificationDecision {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5470,13 +5415,13 @@ impl CertificationDecision {
         }
     }
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl ::std::fmt::Display for CertificationDecision {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl ::std::str::FromStr for CertificationDecision {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -5487,7 +5432,7 @@ impl ::std::str::FromStr for CertificationDecision {
         )
     }
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl ::serde::Serialize for CertificationDecision {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5496,7 +5441,7 @@ impl ::serde::Serialize for CertificationDecision {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "certifications")]
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 impl<'de> ::serde::Deserialize<'de> for CertificationDecision {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

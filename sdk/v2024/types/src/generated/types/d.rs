@@ -310,9 +310,10 @@ If not provided, the transform will default to `false`
 
 
 `false` indicates the transform should round down (i.e., truncate the fractional date/time component indicated)
-*/
-    #[serde(rename = "roundUp", default, deserialize_with = "null_as_default")]
-    pub round_up: bool,
+
+Default: `false`.*/
+    #[serde(rename = "roundUp", skip_serializing_if = "::std::option::Option::is_none")]
+    pub round_up: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl DateMath {

@@ -83,19 +83,30 @@ pub struct EmailNotificationOption {
     pub email_address_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    ///If true, then all the admins are notified of the lifecycle state change.
-    #[serde(rename = "notifyAllAdmins", default, deserialize_with = "null_as_default")]
-    pub notify_all_admins: bool,
-    ///If true, then the manager is notified of the lifecycle state change.
-    #[serde(rename = "notifyManagers", default, deserialize_with = "null_as_default")]
-    pub notify_managers: bool,
-    ///If true, then the users specified in "emailAddressList" below are notified of lifecycle state change.
+    /**If true, then all the admins are notified of the lifecycle state change.
+
+Default: `false`.*/
+    #[serde(
+        rename = "notifyAllAdmins",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub notify_all_admins: ::std::option::Option<bool>,
+    /**If true, then the manager is notified of the lifecycle state change.
+
+Default: `false`.*/
+    #[serde(
+        rename = "notifyManagers",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub notify_managers: ::std::option::Option<bool>,
+    /**If true, then the users specified in "emailAddressList" below are notified of lifecycle state change.
+
+Default: `false`.*/
     #[serde(
         rename = "notifySpecificUsers",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub notify_specific_users: bool,
+    pub notify_specific_users: ::std::option::Option<bool>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl EmailNotificationOption {
@@ -113,13 +124,14 @@ pub struct EmailStatusDto {
     ///Unique identifier for the verified sender address
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Whether the sender address is verified by domain
+    /**Whether the sender address is verified by domain
+
+Default: `false`.*/
     #[serde(
         rename = "isVerifiedByDomain",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub is_verified_by_domain: bool,
+    pub is_verified_by_domain: ::std::option::Option<bool>,
     ///The AWS SES region the sender address is associated with
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
@@ -330,13 +342,14 @@ pub struct EntitlementAccessRequestConfig {
     pub approval_schemes: ::std::option::Option<
         ::std::vec::Vec<EntitlementApprovalScheme>,
     >,
-    ///If the reviewer must provide a comment when denying the access request.
+    /**If the reviewer must provide a comment when denying the access request.
+
+Default: `false`.*/
     #[serde(
         rename = "denialCommentRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub denial_comment_required: bool,
+    pub denial_comment_required: ::std::option::Option<bool>,
     ///The maximum duration for which the access is permitted.
     #[serde(
         rename = "maxPermittedAccessDuration",
@@ -345,23 +358,30 @@ pub struct EntitlementAccessRequestConfig {
     pub max_permitted_access_duration: ::std::option::Option<
         EntitlementAccessRequestConfigMaxPermittedAccessDuration,
     >,
-    ///Is Reauthorization Required
+    /**Is Reauthorization Required
+
+Default: `false`.*/
     #[serde(
         rename = "reauthorizationRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reauthorization_required: bool,
-    ///If the requester must provide a comment during access request.
+    pub reauthorization_required: ::std::option::Option<bool>,
+    /**If the requester must provide a comment during access request.
+
+Default: `false`.*/
     #[serde(
         rename = "requestCommentRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_comment_required: bool,
-    ///If true, then remove date or sunset date is required in access request of the entitlement.
-    #[serde(rename = "requireEndDate", default, deserialize_with = "null_as_default")]
-    pub require_end_date: bool,
+    pub request_comment_required: ::std::option::Option<bool>,
+    /**If true, then remove date or sunset date is required in access request of the entitlement.
+
+Default: `false`.*/
+    #[serde(
+        rename = "requireEndDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_end_date: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl EntitlementAccessRequestConfig {

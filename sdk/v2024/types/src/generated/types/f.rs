@@ -41,22 +41,32 @@ pub struct FieldDetailsDto {
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///Flag indicating whether or not the attribute is multi-valued.
-    #[serde(rename = "isMultiValued", default, deserialize_with = "null_as_default")]
-    pub is_multi_valued: bool,
-    ///Flag indicating whether or not the attribute is required.
-    #[serde(rename = "isRequired", default, deserialize_with = "null_as_default")]
-    pub is_required: bool,
+    /**Flag indicating whether or not the attribute is multi-valued.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isMultiValued",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_multi_valued: ::std::option::Option<bool>,
+    /**Flag indicating whether or not the attribute is required.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isRequired",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_required: ::std::option::Option<bool>,
     ///The name of the attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The transform to apply to the field
-    #[serde(
-        default,
-        skip_serializing_if = "::serde_json::Map::is_empty",
-        deserialize_with = "null_as_default"
-    )]
-    pub transform: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /**The transform to apply to the field
+
+Default: `{}`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub transform: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /**The type of the attribute.
 
 string: For text-based data.
@@ -128,9 +138,11 @@ impl ::std::convert::TryFrom<::std::string::String> for FieldDetailsDtoType {
 ///`Filter`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Filter {
-    ///Indicates if the filter excludes results.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub exclude: bool,
+    /**Indicates if the filter excludes results.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exclude: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub range: ::std::option::Option<Range>,
     ///The terms to be filtered.
@@ -200,9 +212,14 @@ impl ::std::convert::TryFrom<::std::string::String> for FilterType {
 ///`FirstValid`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct FirstValid {
-    ///a true or false value representing to move on to the next option if an error (like an Null Pointer Exception) were to occur.
-    #[serde(rename = "ignoreErrors", default, deserialize_with = "null_as_default")]
-    pub ignore_errors: bool,
+    /**a true or false value representing to move on to the next option if an error (like an Null Pointer Exception) were to occur.
+
+Default: `false`.*/
+    #[serde(
+        rename = "ignoreErrors",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ignore_errors: ::std::option::Option<bool>,
     #[serde(
         rename = "requiresPeriodicRefresh",
         skip_serializing_if = "::std::option::Option::is_none"

@@ -39,9 +39,14 @@ impl IdentitiesDetailsReportArguments {
 ///Arguments for Identities report (IDENTITIES)
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct IdentitiesReportArguments {
-    ///Flag to specify if only correlated identities are included in report.
-    #[serde(rename = "correlatedOnly", default, deserialize_with = "null_as_default")]
-    pub correlated_only: bool,
+    /**Flag to specify if only correlated identities are included in report.
+
+Default: `false`.*/
+    #[serde(
+        rename = "correlatedOnly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub correlated_only: ::std::option::Option<bool>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl IdentitiesReportArguments {
@@ -219,23 +224,31 @@ pub struct IdentityAttribute {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the identity attribute is multi-valued.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub multi: bool,
+    /**Indicates whether the identity attribute is multi-valued.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub multi: ::std::option::Option<bool>,
     ///Identity attribute's technical name.
     pub name: ::std::string::String,
-    ///Indicates whether the identity attribute is searchable.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub searchable: bool,
+    /**Indicates whether the identity attribute is searchable.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub searchable: ::std::option::Option<bool>,
     ///Identity attribute's list of sources - this specifies how the rule's value is derived.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<IdentityAttributesSource>>,
-    ///Indicates whether the attribute is 'standard' or 'default'.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub standard: bool,
-    ///Indicates whether the identity attribute is 'system', meaning that it doesn't have a source and isn't configurable.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub system: bool,
+    /**Indicates whether the attribute is 'standard' or 'default'.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub standard: ::std::option::Option<bool>,
+    /**Indicates whether the identity attribute is 'system', meaning that it doesn't have a source and isn't configurable.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<bool>,
     ///Identity attribute's type.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -257,9 +270,11 @@ pub struct IdentityAttributeConfig {
     pub attribute_transforms: ::std::option::Option<
         ::std::vec::Vec<IdentityAttributeTransform>,
     >,
-    ///Backend will only promote values if the profile/mapping is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Backend will only promote values if the profile/mapping is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityAttributeConfig {
@@ -1645,9 +1660,14 @@ pub struct IdentityProfile {
     ///Identity profile's description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
-    #[serde(rename = "hasTimeBasedAttr", default, deserialize_with = "null_as_default")]
-    pub has_time_based_attr: bool,
+    /**Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
+
+Default: `false`.*/
+    #[serde(
+        rename = "hasTimeBasedAttr",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_time_based_attr: ::std::option::Option<bool>,
     ///System-generated unique ID of the Object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1669,13 +1689,14 @@ pub struct IdentityProfile {
     pub identity_exception_report_reference: ::std::option::Option<
         IdentityExceptionReportReference,
     >,
-    ///Set this value to 'True' if an identity refresh is necessary. You would typically want to trigger an identity refresh when a change has been made on the source.
+    /**Set this value to 'True' if an identity refresh is necessary. You would typically want to trigger an identity refresh when a change has been made on the source.
+
+Default: `false`.*/
     #[serde(
         rename = "identityRefreshRequired",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub identity_refresh_required: bool,
+    pub identity_refresh_required: ::std::option::Option<bool>,
     ///Last modification date of the Object
     #[serde(
         default,
@@ -2215,9 +2236,14 @@ pub struct ImportOptions {
     pub default_references: ::std::option::Option<
         ::std::vec::Vec<ImportOptionsDefaultReferencesItem>,
     >,
-    ///By default, every import will first export all existing objects supported by sp-config as a backup before the import is attempted. If excludeBackup is true, the backup will not be performed.
-    #[serde(rename = "excludeBackup", default, deserialize_with = "null_as_default")]
-    pub exclude_backup: bool,
+    /**By default, every import will first export all existing objects supported by sp-config as a backup before the import is attempted. If excludeBackup is true, the backup will not be performed.
+
+Default: `false`.*/
+    #[serde(
+        rename = "excludeBackup",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub exclude_backup: ::std::option::Option<bool>,
     ///Object type names to be excluded from an sp-config export command.
     #[serde(
         rename = "excludeTypes",
@@ -2370,9 +2396,11 @@ pub struct InviteIdentitiesRequest {
     ///The list of Identities IDs to invite - required when 'uninvited' is false
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///indicator (optional) to invite all unregistered identities in the system within a limit 1000. This parameter makes sense only when 'ids' is empty.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub uninvited: bool,
+    /**indicator (optional) to invite all unregistered identities in the system within a limit 1000. This parameter makes sense only when 'ids' is empty.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub uninvited: ::std::option::Option<bool>,
 }
 #[cfg(feature = "identities")]
 impl InviteIdentitiesRequest {

@@ -384,9 +384,11 @@ pub struct LifecycleState {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_notification_option: ::std::option::Option<EmailNotificationOption>,
-    ///Indicates whether the lifecycle state is enabled or disabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates whether the lifecycle state is enabled or disabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///System-generated unique ID of the Object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,

@@ -162,9 +162,11 @@ pub struct MachineClassificationConfig {
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<MachineClassificationCriteriaLevel1>,
-    ///Indicates whether Classification is enabled for a Source
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates whether Classification is enabled for a Source
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Date the config was last updated
     #[serde(
         default,
@@ -214,9 +216,14 @@ pub struct MachineClassificationCriteriaLevel1 {
     ///The attribute to evaluate in the classification criteria
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    ///Indicates whether case matters when evaluating the criteria
-    #[serde(rename = "caseSensitive", default, deserialize_with = "null_as_default")]
-    pub case_sensitive: bool,
+    /**Indicates whether case matters when evaluating the criteria
+
+Default: `false`.*/
+    #[serde(
+        rename = "caseSensitive",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub case_sensitive: ::std::option::Option<bool>,
     ///An array of child classification criteria objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
@@ -244,9 +251,14 @@ pub struct MachineClassificationCriteriaLevel2 {
     ///The attribute to evaluate in the classification criteria
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    ///Indicates whether case matters when evaluating the criteria
-    #[serde(rename = "caseSensitive", default, deserialize_with = "null_as_default")]
-    pub case_sensitive: bool,
+    /**Indicates whether case matters when evaluating the criteria
+
+Default: `false`.*/
+    #[serde(
+        rename = "caseSensitive",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub case_sensitive: ::std::option::Option<bool>,
     ///An array of child classification criteria objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
@@ -274,9 +286,14 @@ pub struct MachineClassificationCriteriaLevel3 {
     ///The attribute to evaluate in the classification criteria
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    ///Indicates whether or not case matters when evaluating the criteria
-    #[serde(rename = "caseSensitive", default, deserialize_with = "null_as_default")]
-    pub case_sensitive: bool,
+    /**Indicates whether or not case matters when evaluating the criteria
+
+Default: `false`.*/
+    #[serde(
+        rename = "caseSensitive",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub case_sensitive: ::std::option::Option<bool>,
     ///An array of child classification criteria objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -353,9 +370,14 @@ pub struct MachineIdentity {
     ///System-generated unique ID of the Object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Indicates if the machine identity has been manually edited
-    #[serde(rename = "manuallyEdited", default, deserialize_with = "null_as_default")]
-    pub manually_edited: bool,
+    /**Indicates if the machine identity has been manually edited
+
+Default: `false`.*/
+    #[serde(
+        rename = "manuallyEdited",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub manually_edited: ::std::option::Option<bool>,
     ///Last modification date of the Object
     #[serde(
         default,
@@ -1610,9 +1632,11 @@ pub struct MfaDuoConfig {
     pub config_properties: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///If MFA method is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**If MFA method is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
@@ -1645,9 +1669,11 @@ pub struct MfaOktaConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_key: ::std::option::Option<::std::string::String>,
-    ///If MFA method is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**If MFA method is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,

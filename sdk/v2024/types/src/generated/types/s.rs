@@ -55,9 +55,11 @@ The currently supported document types are: _accessprofile_, _accountactivity_, 
     ///The ID of the identity that owns this saved search.
     #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
-    ///Whether this saved search is visible to anyone but the owner. This field will always be false as there is no way to set a saved search as public at this time.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub public: bool,
+    /**Whether this saved search is visible to anyone but the owner. This field will always be false as there is no way to set a saved search as public at this time.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub public: ::std::option::Option<bool>,
     /**The search query using Elasticsearch [Query String Query](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/query-dsl-query-string-query.html#query-string) syntax from the Query DSL.
 */
     pub query: ::std::string::String,
@@ -744,21 +746,26 @@ pub struct ScheduledSearch {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates if the generated email should include the query and search results preview (which could include PII).
-*/
+
+Default: `false`.*/
     #[serde(
         rename = "displayQueryDetails",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub display_query_details: bool,
+    pub display_query_details: ::std::option::Option<bool>,
     /**Indicates if email generation should occur when search returns no results.
-*/
-    #[serde(rename = "emailEmptyResults", default, deserialize_with = "null_as_default")]
-    pub email_empty_results: bool,
+
+Default: `false`.*/
+    #[serde(
+        rename = "emailEmptyResults",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_empty_results: ::std::option::Option<bool>,
     /**Indicates if the scheduled search is enabled.
-*/
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The scheduled search ID.
     pub id: ::std::string::String,
     ///The last date the scheduled search was modified.
@@ -881,13 +888,14 @@ pub struct Schema {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub identity_attribute: ::std::option::Option<::std::string::String>,
-    ///Flag indicating whether or not the include permissions with the object data when aggregating the schema.
+    /**Flag indicating whether or not the include permissions with the object data when aggregating the schema.
+
+Default: `false`.*/
     #[serde(
         rename = "includePermissions",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub include_permissions: bool,
+    pub include_permissions: ::std::option::Option<bool>,
     ///The date the Schema was last modified.
     #[serde(
         default,
@@ -1003,7 +1011,7 @@ impl ::std::convert::From<::std::vec::Vec<Scope>> for Scopes {
 }
 #[cfg(feature = "search")]
 ///`Search`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Search {
     #[serde(
         rename = "aggregationType",
@@ -1030,9 +1038,14 @@ pub struct Search {
     pub filters: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, Filter>,
     >,
-    ///Indicates whether nested objects from returned search results should be included.
-    #[serde(rename = "includeNested", default = "defaults::default_bool::<true>")]
-    pub include_nested: bool,
+    /**Indicates whether nested objects from returned search results should be included.
+
+Default: `true`.*/
+    #[serde(
+        rename = "includeNested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub include_nested: ::std::option::Option<bool>,
     ///The names of the Elasticsearch indices in which to search. If none are provided, then all indices will be searched.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices: ::std::option::Option<::std::vec::Vec<Index>>,
@@ -1083,29 +1096,6 @@ The searchAfter value will look like ["John Doe","2c91808375d8e80a0175e1f88a5752
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_ahead_query: ::std::option::Option<TypeAheadQuery>,
-}
-#[cfg(feature = "search")]
-impl ::std::default::Default for Search {
-    fn default() -> Self {
-        Self {
-            aggregation_type: Default::default(),
-            aggregations: Default::default(),
-            aggregations_dsl: Default::default(),
-            aggregations_version: Default::default(),
-            filters: Default::default(),
-            include_nested: defaults::default_bool::<true>(),
-            indices: Default::default(),
-            query: Default::default(),
-            query_dsl: Default::default(),
-            query_result_filter: Default::default(),
-            query_type: Default::default(),
-            query_version: Default::default(),
-            search_after: Default::default(),
-            sort: Default::default(),
-            text_query: Default::default(),
-            type_ahead_query: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "search")]
 impl Search {
@@ -1200,9 +1190,14 @@ pub struct SearchCriteria {
     pub filters: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, SearchCriteriaFiltersValue>,
     >,
-    ///Whether to include nested objects in the search results.
-    #[serde(rename = "includeNested", default, deserialize_with = "null_as_default")]
-    pub include_nested: bool,
+    /**Whether to include nested objects in the search results.
+
+Default: `false`.*/
+    #[serde(
+        rename = "includeNested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub include_nested: ::std::option::Option<bool>,
     ///A list of indices to search within. Must contain exactly one item, typically "entitlements".
     pub indices: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1272,9 +1267,11 @@ impl SearchCriteriaFiltersValueRange {
 ///`SearchCriteriaFiltersValueRangeLower`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SearchCriteriaFiltersValueRangeLower {
-    ///Whether the lower bound is inclusive.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub inclusive: bool,
+    /**Whether the lower bound is inclusive.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inclusive: ::std::option::Option<bool>,
     ///The lower bound value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -1289,9 +1286,11 @@ impl SearchCriteriaFiltersValueRangeLower {
 ///`SearchCriteriaFiltersValueRangeUpper`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SearchCriteriaFiltersValueRangeUpper {
-    ///Whether the upper bound is inclusive.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub inclusive: bool,
+    /**Whether the upper bound is inclusive.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inclusive: ::std::option::Option<bool>,
     ///The upper bound value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -1323,9 +1322,11 @@ pub struct SearchCriteriaTextQuery {
     ///Fields to search within.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Whether to match any of the terms.
-    #[serde(rename = "matchAny", default, deserialize_with = "null_as_default")]
-    pub match_any: bool,
+    /**Whether to match any of the terms.
+
+Default: `false`.*/
+    #[serde(rename = "matchAny", skip_serializing_if = "::std::option::Option::is_none")]
+    pub match_any: ::std::option::Option<bool>,
     ///Terms to search for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terms: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1536,21 +1537,26 @@ pub struct SearchSchedule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**Indicates if the generated email should include the query and search results preview (which could include PII).
-*/
+
+Default: `false`.*/
     #[serde(
         rename = "displayQueryDetails",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub display_query_details: bool,
+    pub display_query_details: ::std::option::Option<bool>,
     /**Indicates if email generation should occur when search returns no results.
-*/
-    #[serde(rename = "emailEmptyResults", default, deserialize_with = "null_as_default")]
-    pub email_empty_results: bool,
+
+Default: `false`.*/
+    #[serde(
+        rename = "emailEmptyResults",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_empty_results: ::std::option::Option<bool>,
     /**Indicates if the scheduled search is enabled.
-*/
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The last date the scheduled search was modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
@@ -1908,9 +1914,11 @@ impl SedPatch {
 ///`Segment`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Segment {
-    ///This boolean indicates whether the segment is currently active. Inactive segments have no effect.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub active: bool,
+    /**This boolean indicates whether the segment is currently active. Inactive segments have no effect.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub active: ::std::option::Option<bool>,
     ///The time when the segment is created.
     #[serde(
         default,
@@ -2739,9 +2747,14 @@ pub struct SlimCampaign {
     ///A list of errors and warnings that have accumulated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alerts: ::std::option::Option<::std::vec::Vec<CampaignAlert>>,
-    ///Allows auto revoke for this campaign
-    #[serde(rename = "autoRevokeAllowed", default, deserialize_with = "null_as_default")]
-    pub auto_revoke_allowed: bool,
+    /**Allows auto revoke for this campaign
+
+Default: `false`.*/
+    #[serde(
+        rename = "autoRevokeAllowed",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
     #[serde(
         rename = "completedCertifications",
@@ -2773,13 +2786,14 @@ pub struct SlimCampaign {
 */
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Enables email notification for this campaign
+    /**Enables email notification for this campaign
+
+Default: `false`.*/
     #[serde(
         rename = "emailNotificationEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub email_notification_enabled: bool,
+    pub email_notification_enabled: ::std::option::Option<bool>,
     ///Id of the campaign
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2787,13 +2801,14 @@ pub struct SlimCampaign {
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
     pub name: ::std::string::String,
-    ///Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off then campaigns generated from this template will indicate false. The real value will then be returned if IAI is ever enabled for the org in the future.
+    /**Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off then campaigns generated from this template will indicate false. The real value will then be returned if IAI is ever enabled for the org in the future.
+
+Default: `false`.*/
     #[serde(
         rename = "recommendationsEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub recommendations_enabled: bool,
+    pub recommendations_enabled: ::std::option::Option<bool>,
     ///The campaign's current status.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SlimCampaignStatus>,
@@ -2994,7 +3009,7 @@ pub struct SodExemptCriteria {
 }
 #[cfg(feature = "sod-policies")]
 ///`SodPolicy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SodPolicy {
     ///Optional compensating controls(Mitigating Controls)
     #[serde(
@@ -3062,18 +3077,22 @@ pub struct SodPolicy {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub policy_query: ::std::option::Option<::std::string::String>,
-    ///defines whether a policy has been scheduled or not
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub scheduled: bool,
+    /**defines whether a policy has been scheduled or not
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scheduled: ::std::option::Option<bool>,
     ///whether the policy is enforced or not
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<SodPolicyState>,
     ///tags for this policy object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///whether a policy is query based or conflicting access based
-    #[serde(rename = "type", default = "defaults::sod_policy_type")]
-    pub type_: SodPolicyType,
+    /**whether a policy is query based or conflicting access based
+
+Default: `"GENERAL"`.*/
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<SodPolicyType>,
     #[serde(
         rename = "violationOwnerAssignmentConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3081,31 +3100,6 @@ pub struct SodPolicy {
     pub violation_owner_assignment_config: ::std::option::Option<
         ViolationOwnerAssignmentConfig,
     >,
-}
-#[cfg(feature = "sod-policies")]
-impl ::std::default::Default for SodPolicy {
-    fn default() -> Self {
-        Self {
-            compensating_controls: Default::default(),
-            conflicting_access_criteria: Default::default(),
-            correction_advice: Default::default(),
-            created: Default::default(),
-            creator_id: Default::default(),
-            description: Default::default(),
-            external_policy_reference: Default::default(),
-            id: Default::default(),
-            modified: Default::default(),
-            modifier_id: Default::default(),
-            name: Default::default(),
-            owner_ref: Default::default(),
-            policy_query: Default::default(),
-            scheduled: Default::default(),
-            state: Default::default(),
-            tags: Default::default(),
-            type_: defaults::sod_policy_type(),
-            violation_owner_assignment_config: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "sod-policies")]
 impl SodPolicy {
@@ -3196,9 +3190,14 @@ pub struct SodPolicySchedule {
     ///SOD Policy schedule description
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Indicates if empty results need to be emailed
-    #[serde(rename = "emailEmptyResults", default, deserialize_with = "null_as_default")]
-    pub email_empty_results: bool,
+    /**Indicates if empty results need to be emailed
+
+Default: `false`.*/
+    #[serde(
+        rename = "emailEmptyResults",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_empty_results: ::std::option::Option<bool>,
     ///The time when this SOD policy schedule is modified.
     #[serde(
         default,
@@ -3254,7 +3253,9 @@ impl ::std::convert::TryFrom<::std::string::String> for SodPolicyState {
     }
 }
 #[cfg(feature = "sod-policies")]
-///whether a policy is query based or conflicting access based
+/**whether a policy is query based or conflicting access based
+
+Default: `"GENERAL"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum SodPolicyType {
     General,
@@ -3278,12 +3279,6 @@ impl ::std::convert::TryFrom<::std::string::String> for SodPolicyType {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "sod-policies")]
-impl ::std::default::Default for SodPolicyType {
-    fn default() -> Self {
-        SodPolicyType::General
     }
 }
 #[cfg(feature = "sod-policies")]
@@ -3485,16 +3480,20 @@ pub struct Source {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_correlation_rule: ::std::option::Option<SourceAccountCorrelationRule>,
-    ///When this is true, it indicates that the source is referenced by an identity profile.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub authoritative: bool,
+    /**When this is true, it indicates that the source is referenced by an identity profile.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub authoritative: ::std::option::Option<bool>,
     ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
     #[serde(
         rename = "beforeProvisioningRule",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub before_provisioning_rule: ::std::option::Option<SourceBeforeProvisioningRule>,
-    ///Source category (e.g. null, CredentialProvider).
+    /**Source category (e.g. null, CredentialProvider).
+
+Default: `null`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     ///Reference to the source's associated cluster.
@@ -3547,13 +3546,14 @@ pub struct Source {
         with = "::sailpoint_runtime::datetime::option"
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
+    /**If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
+
+Default: `false`.*/
     #[serde(
         rename = "credentialProviderEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub credential_provider_enabled: bool,
+    pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
     #[serde(
         rename = "deleteThreshold",
@@ -3565,9 +3565,11 @@ pub struct Source {
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<SourceFeature>,
-    ///When this is true, it indicates that the source is healthy.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub healthy: bool,
+    /**When this is true, it indicates that the source is healthy.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub healthy: ::std::option::Option<bool>,
     ///Source ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3956,9 +3958,14 @@ pub struct SourceAppCreateDto {
     pub account_source: SourceAppCreateDtoAccountSource,
     ///The description of the source app
     pub description: ::std::string::String,
-    ///True if the source app match all accounts
-    #[serde(rename = "matchAllAccounts", default, deserialize_with = "null_as_default")]
-    pub match_all_accounts: bool,
+    /**True if the source app match all accounts
+
+Default: `false`.*/
+    #[serde(
+        rename = "matchAllAccounts",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub match_all_accounts: ::std::option::Option<bool>,
     ///The source app name
     pub name: ::std::string::String,
 }
@@ -5525,9 +5532,10 @@ pub struct Split {
 
 
 If not provided, the transform will default to false and return a null
-*/
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub throws: bool,
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub throws: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Split {
@@ -5863,9 +5871,11 @@ pub struct SubscriptionPostRequest {
     pub description: ::std::option::Option<::std::string::String>,
     /**Whether subscription should receive real-time trigger invocations or not.
 
-Test trigger invocations are always enabled regardless of this option.*/
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub enabled: bool,
+Test trigger invocations are always enabled regardless of this option.
+
+Default: `true`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "eventBridgeConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5881,12 +5891,14 @@ Test trigger invocations are always enabled regardless of this option.*/
     pub http_config: ::std::option::Option<HttpConfig>,
     ///Subscription name.
     pub name: ::std::string::String,
-    ///Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
+    /**Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
+
+Default: `"PT1H"`.*/
     #[serde(
         rename = "responseDeadline",
-        default = "defaults::subscription_post_request_response_deadline"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub response_deadline: ::std::string::String,
+    pub response_deadline: ::std::option::Option<::std::string::String>,
     ///ID of trigger subscribed to.
     #[serde(rename = "triggerId")]
     pub trigger_id: ::std::string::String,
@@ -5901,16 +5913,18 @@ impl SubscriptionPostRequest {
 }
 #[cfg(feature = "triggers")]
 ///`SubscriptionPutRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SubscriptionPutRequest {
     ///Subscription description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Whether subscription should receive real-time trigger invocations or not.
 
-Test trigger invocations are always enabled regardless of this option.*/
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub enabled: bool,
+Test trigger invocations are always enabled regardless of this option.
+
+Default: `true`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "eventBridgeConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5927,29 +5941,16 @@ Test trigger invocations are always enabled regardless of this option.*/
     ///Subscription name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
+    /**Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
+
+Default: `"PT1H"`.*/
     #[serde(
         rename = "responseDeadline",
-        default = "defaults::subscription_put_request_response_deadline"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub response_deadline: ::std::string::String,
+    pub response_deadline: ::std::option::Option<::std::string::String>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SubscriptionType>,
-}
-#[cfg(feature = "triggers")]
-impl ::std::default::Default for SubscriptionPutRequest {
-    fn default() -> Self {
-        Self {
-            description: Default::default(),
-            enabled: defaults::default_bool::<true>(),
-            event_bridge_config: Default::default(),
-            filter: Default::default(),
-            http_config: Default::default(),
-            name: Default::default(),
-            response_deadline: defaults::subscription_put_request_response_deadline(),
-            type_: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "triggers")]
 impl SubscriptionPutRequest {

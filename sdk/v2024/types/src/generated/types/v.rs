@@ -11,9 +11,14 @@ pub struct V2024Campaign {
     ///A list of errors and warnings that have accumulated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alerts: ::std::option::Option<::std::vec::Vec<CampaignAlert>>,
-    ///Allows auto revoke for this campaign
-    #[serde(rename = "autoRevokeAllowed", default, deserialize_with = "null_as_default")]
-    pub auto_revoke_allowed: bool,
+    /**Allows auto revoke for this campaign
+
+Default: `false`.*/
+    #[serde(
+        rename = "autoRevokeAllowed",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
     #[serde(
         rename = "completedCertifications",
@@ -45,13 +50,14 @@ pub struct V2024Campaign {
 */
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Enables email notification for this campaign
+    /**Enables email notification for this campaign
+
+Default: `false`.*/
     #[serde(
         rename = "emailNotificationEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub email_notification_enabled: bool,
+    pub email_notification_enabled: ::std::option::Option<bool>,
     ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<V2024CampaignFilter>,
@@ -85,13 +91,14 @@ pub struct V2024Campaign {
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
     pub name: ::std::string::String,
-    ///Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off then campaigns generated from this template will indicate false. The real value will then be returned if IAI is ever enabled for the org in the future.
+    /**Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off then campaigns generated from this template will indicate false. The real value will then be returned if IAI is ever enabled for the org in the future.
+
+Default: `false`.*/
     #[serde(
         rename = "recommendationsEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub recommendations_enabled: bool,
+    pub recommendations_enabled: ::std::option::Option<bool>,
     ///Optional configuration options for role composition campaigns.
     #[serde(
         rename = "roleCompositionCampaignInfo",
@@ -125,12 +132,14 @@ pub struct V2024Campaign {
     ///The campaign's current status.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<V2024CampaignStatus>,
-    ///Determines if comments on sunset date changes are required.
+    /**Determines if comments on sunset date changes are required.
+
+Default: `true`.*/
     #[serde(
         rename = "sunsetCommentsRequired",
-        default = "defaults::default_bool::<true>"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub sunset_comments_required: bool,
+    pub sunset_comments_required: ::std::option::Option<bool>,
     ///The total number of certifications in this campaign.
     #[serde(
         rename = "totalCertifications",
@@ -746,9 +755,14 @@ pub struct V3CreateConnectorDto {
     ///The connector class name. If you are implementing openconnector standard (what is recommended), then this need to be set to sailpoint.connector.OpenConnectorAdapter
     #[serde(rename = "className")]
     pub class_name: ::std::string::String,
-    ///true if the source is a direct connect source
-    #[serde(rename = "directConnect", default = "defaults::default_bool::<true>")]
-    pub direct_connect: bool,
+    /**true if the source is a direct connect source
+
+Default: `true`.*/
+    #[serde(
+        rename = "directConnect",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub direct_connect: ::std::option::Option<bool>,
     ///The connector name. Need to be unique per tenant. The name will able be used to derive a url friendly unique scriptname that will be in response. Script name can then be used for all update endpoints
     pub name: ::std::string::String,
     ///The connector status

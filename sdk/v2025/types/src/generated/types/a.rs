@@ -27,13 +27,14 @@ pub struct Access {
 ///This is used for access configuration for a lifecycle state
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AccessActionConfiguration {
-    ///If true, then all accesses are marked for removal.
+    /**If true, then all accesses are marked for removal.
+
+Default: `false`.*/
     #[serde(
         rename = "removeAllAccessEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remove_all_access_enabled: bool,
+    pub remove_all_access_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl AccessActionConfiguration {
@@ -988,9 +989,11 @@ pub struct AccessProfile {
     ///Access profile description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///List of entitlements associated with the access profile. If `enabled` is false, this can be empty. Otherwise, it must contain at least one entitlement.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
@@ -1014,9 +1017,11 @@ pub struct AccessProfile {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub provisioning_criteria: ::std::option::Option<ProvisioningCriteriaLevel1>,
-    ///Indicates whether the access profile is requestable by access request. Currently, making an access profile non-requestable is only supported  for customers enabled with the new Request Center. Otherwise, attempting to create an access profile with a value  **false** in this field results in a 400 error.
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub requestable: bool,
+    /**Indicates whether the access profile is requestable by access request. Currently, making an access profile non-requestable is only supported  for customers enabled with the new Request Center. Otherwise, attempting to create an access profile with a value  **false** in this field results in a 400 error.
+
+Default: `true`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requestable: ::std::option::Option<bool>,
     #[serde(
         rename = "revocationRequestConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1980,32 +1985,35 @@ pub struct AccessRequestConfig {
     pub approval_reminder_and_escalation_config: ::std::option::Option<
         ApprovalReminderAndEscalationConfig,
     >,
-    ///If this is true, approvals must be processed by an external system. Also, if this is true, it blocks Request Center access requests and returns an error for any user who isn't an org admin.
+    /**If this is true, approvals must be processed by an external system. Also, if this is true, it blocks Request Center access requests and returns an error for any user who isn't an org admin.
+
+Default: `false`.*/
     #[serde(
         rename = "approvalsMustBeExternal",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub approvals_must_be_external: bool,
-    ///If this is true and the requester and reviewer are the same, the request is automatically approved.
+    pub approvals_must_be_external: ::std::option::Option<bool>,
+    /**If this is true and the requester and reviewer are the same, the request is automatically approved.
+
+Default: `false`.*/
     #[serde(
         rename = "autoApprovalEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_approval_enabled: bool,
+    pub auto_approval_enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "entitlementRequestConfig",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub entitlement_request_config: ::std::option::Option<EntitlementRequestConfig>,
-    ///If this is true, reauthorization will be enforced for appropriately configured access items. Enablement of this feature is currently in a limited state.
+    /**If this is true, reauthorization will be enforced for appropriately configured access items. Enablement of this feature is currently in a limited state.
+
+Default: `false`.*/
     #[serde(
         rename = "reauthorizationEnabled",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reauthorization_enabled: bool,
+    pub reauthorization_enabled: ::std::option::Option<bool>,
     #[serde(
         rename = "requestOnBehalfOfConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2678,13 +2686,14 @@ pub struct AccessRequestRecommendationConfigDto {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_date_attribute: ::std::option::Option<::std::string::String>,
-    ///Use only the attribute named in restrictionAttribute to make recommendations.
+    /**Use only the attribute named in restrictionAttribute to make recommendations.
+
+Default: `false`.*/
     #[serde(
         rename = "useRestrictionAttribute",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub use_restriction_attribute: bool,
+    pub use_restriction_attribute: ::std::option::Option<bool>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl AccessRequestRecommendationConfigDto {
@@ -3123,9 +3132,14 @@ pub struct AccountAction {
     ///Describes if action will be enable, disable or delete.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<AccountActionAction>,
-    ///If true, the action applies to all available sources. If true, sourceIds must not be provided. If false or not set, sourceIds is required.
-    #[serde(rename = "allSources", default, deserialize_with = "null_as_default")]
-    pub all_sources: bool,
+    /**If true, the action applies to all available sources. If true, sourceIds must not be provided. If false or not set, sourceIds is required.
+
+Default: `false`.*/
+    #[serde(
+        rename = "allSources",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub all_sources: ::std::option::Option<bool>,
     ///A list of source IDs to exclude from the action. Cannot be used together with sourceIds.
     #[serde(
         rename = "excludeSourceIds",
@@ -3797,26 +3811,30 @@ All account attributes are available for filtering as this operation is performe
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub account_property_filter: ::std::option::Option<::std::string::String>,
-    ///The value of this configuration is a boolean (true/false). Controls which account to source a value from for an attribute.  If this flag is set to true, the transform returns the value from the first account in the list, even if it is null. If it is set to false, the transform returns the first non-null value. If not defined, the transform will default to false
+    /**The value of this configuration is a boolean (true/false). Controls which account to source a value from for an attribute.  If this flag is set to true, the transform returns the value from the first account in the list, even if it is null. If it is set to false, the transform returns the first non-null value. If not defined, the transform will default to false
+
+Default: `false`.*/
     #[serde(
         rename = "accountReturnFirstLink",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_return_first_link: bool,
-    ///The value of this configuration is a string name of the attribute to use when determining the ordering of returned accounts when there are multiple entries
+    pub account_return_first_link: ::std::option::Option<bool>,
+    /**The value of this configuration is a string name of the attribute to use when determining the ordering of returned accounts when there are multiple entries
+
+Default: `"created"`.*/
     #[serde(
         rename = "accountSortAttribute",
-        default = "defaults::account_attribute_account_sort_attribute"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_sort_attribute: ::std::string::String,
-    ///The value of this configuration is a boolean (true/false). Controls the order of the sort when there are multiple accounts. If not defined, the transform will default to false (ascending order)
+    pub account_sort_attribute: ::std::option::Option<::std::string::String>,
+    /**The value of this configuration is a boolean (true/false). Controls the order of the sort when there are multiple accounts. If not defined, the transform will default to false (ascending order)
+
+Default: `false`.*/
     #[serde(
         rename = "accountSortDescending",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_sort_descending: bool,
+    pub account_sort_descending: ::std::option::Option<bool>,
     ///The name of the attribute on the account to return. This should match the name of the account attribute name visible in the user interface, or on the source schema.
     #[serde(rename = "attributeName")]
     pub attribute_name: ::std::string::String,
@@ -5214,22 +5232,13 @@ pub struct AccountsSelectionResponse {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`ActivateCampaignOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ActivateCampaignOptions {
-    ///The timezone must be in a valid ISO 8601 format. Timezones in ISO 8601 are represented as UTC (represented as 'Z') or as an offset from UTC. The offset format can be +/-hh:mm, +/-hhmm, or +/-hh.
-    #[serde(
-        rename = "timeZone",
-        default = "defaults::activate_campaign_options_time_zone"
-    )]
-    pub time_zone: ::std::string::String,
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::default::Default for ActivateCampaignOptions {
-    fn default() -> Self {
-        Self {
-            time_zone: defaults::activate_campaign_options_time_zone(),
-        }
-    }
+    /**The timezone must be in a valid ISO 8601 format. Timezones in ISO 8601 are represented as UTC (represented as 'Z') or as an offset from UTC. The offset format can be +/-hh:mm, +/-hhmm, or +/-hh.
+
+Default: `"Z"`.*/
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ActivateCampaignOptions {
@@ -5307,9 +5316,14 @@ pub struct ActivityConfigurationSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub exclude_users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Indicates whether the feature or configuration is enabled.
-    #[serde(rename = "isEnabled", default, deserialize_with = "null_as_default")]
-    pub is_enabled: bool,
+    /**Indicates whether the feature or configuration is enabled.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
     ///The time period for retaining activity logs.
     #[serde(
         rename = "retentionTimePeriod",
@@ -5678,7 +5692,7 @@ pub struct AppAccountDetailsSourceAccount {
 }
 #[cfg(feature = "data-access-security")]
 ///`ApplicationCrawlerSettings`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ApplicationCrawlerSettings {
     #[serde(
         rename = "calculateResourceSize",
@@ -5691,22 +5705,28 @@ pub struct ApplicationCrawlerSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cluster_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether to crawl mailboxes.
+    /**Indicates whether to crawl mailboxes.
+
+Default: `false`.*/
     #[serde(
         rename = "crawlMailboxes",
-        default = "defaults::application_crawler_settings_crawl_mailboxes"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crawl_mailboxes: ::std::option::Option<bool>,
-    ///Indicates whether to crawl public folders.
+    /**Indicates whether to crawl public folders.
+
+Default: `false`.*/
     #[serde(
         rename = "crawlPublicFolders",
-        default = "defaults::application_crawler_settings_crawl_public_folders"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crawl_public_folders: ::std::option::Option<bool>,
-    ///Indicates whether to crawl the snapshots folder.
+    /**Indicates whether to crawl the snapshots folder.
+
+Default: `false`.*/
     #[serde(
         rename = "crawlSnapshotsFolder",
-        default = "defaults::application_crawler_settings_crawl_snapshots_folder"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub crawl_snapshots_folder: ::std::option::Option<bool>,
     ///List of top-level shares to crawl.
@@ -5737,26 +5757,14 @@ pub struct ApplicationCrawlerSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub include_resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ///Indicates whether the feature or configuration is enabled.
-    #[serde(rename = "isEnabled", default, deserialize_with = "null_as_default")]
-    pub is_enabled: bool,
-}
-#[cfg(feature = "data-access-security")]
-impl ::std::default::Default for ApplicationCrawlerSettings {
-    fn default() -> Self {
-        Self {
-            calculate_resource_size: Default::default(),
-            cluster_id: Default::default(),
-            crawl_mailboxes: defaults::application_crawler_settings_crawl_mailboxes(),
-            crawl_public_folders: defaults::application_crawler_settings_crawl_public_folders(),
-            crawl_snapshots_folder: defaults::application_crawler_settings_crawl_snapshots_folder(),
-            crawl_top_level_shares: Default::default(),
-            excluded_paths_by_regex: Default::default(),
-            excluded_resources: Default::default(),
-            include_resources: Default::default(),
-            is_enabled: Default::default(),
-        }
-    }
+    /**Indicates whether the feature or configuration is enabled.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "data-access-security")]
 impl ApplicationCrawlerSettings {
@@ -6309,7 +6317,7 @@ impl ApprovalCommentsRequest {
 }
 #[cfg(feature = "approvals")]
 ///Approval config Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ApprovalConfig {
     /**OFF will prevent the approval request from being assigned to the requester or requestee by assigning it to their manager instead.
 DIRECT when the requester != requestee this will cause steps assigned directly to the requester to be auto-approved.
@@ -6320,13 +6328,14 @@ This field will only be effective if requestedTarget.reauthRequired is set to fa
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_approve: ::std::option::Option<ApprovalConfigAutoApprove>,
-    ///When true, all approvals will be created with the status "PASSED" effectively skipping the approval process. Note this field should only be used for Machine Account or Machine related approvals.
+    /**When true, all approvals will be created with the status "PASSED" effectively skipping the approval process. Note this field should only be used for Machine Account or Machine related approvals.
+
+Default: `false`.*/
     #[serde(
         rename = "circumventApprovalProcess",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub circumvent_approval_process: bool,
+    pub circumvent_approval_process: ::std::option::Option<bool>,
     #[serde(
         rename = "cronTimezone",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6342,12 +6351,16 @@ This field will only be effective if requestedTarget.reauthRequired is set to fa
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fallback_approver: ::std::option::Option<ApprovalConfigFallbackApprover>,
-    ///Specifies how to treat the identity type "MANAGER_OF" when the requestee is a machine identity.
+    /**Specifies how to treat the identity type "MANAGER_OF" when the requestee is a machine identity.
+
+Default: `"MANAGER_OF_REQUESTER"`.*/
     #[serde(
         rename = "machineIdentityManagerAssignment",
-        default = "defaults::approval_config_machine_identity_manager_assignment"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub machine_identity_manager_assignment: ApprovalConfigMachineIdentityManagerAssignment,
+    pub machine_identity_manager_assignment: ::std::option::Option<
+        ApprovalConfigMachineIdentityManagerAssignment,
+    >,
     #[serde(
         rename = "reminderConfig",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6372,23 +6385,6 @@ This field will only be effective if requestedTarget.reauthRequired is set to fa
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub timeout_config: ::std::option::Option<ApprovalConfigTimeoutConfig>,
-}
-#[cfg(feature = "approvals")]
-impl ::std::default::Default for ApprovalConfig {
-    fn default() -> Self {
-        Self {
-            auto_approve: Default::default(),
-            circumvent_approval_process: Default::default(),
-            cron_timezone: Default::default(),
-            escalation_config: Default::default(),
-            fallback_approver: Default::default(),
-            machine_identity_manager_assignment: defaults::approval_config_machine_identity_manager_assignment(),
-            reminder_config: Default::default(),
-            requires_comment: Default::default(),
-            serial_chain: Default::default(),
-            timeout_config: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "approvals")]
 impl ApprovalConfig {
@@ -6454,9 +6450,11 @@ pub struct ApprovalConfigEscalationConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub days_until_first_escalation: ::std::option::Option<i64>,
-    ///Indicates if escalations are enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates if escalations are enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Escalation chain configuration.
     #[serde(
         rename = "escalationChain",
@@ -6530,7 +6528,9 @@ impl ApprovalConfigFallbackApprover {
 ///Type of identityID for the fallback approver.
 pub type ApprovalConfigFallbackApproverType = ApprovalIdentityType;
 #[cfg(feature = "approvals")]
-///Specifies how to treat the identity type "MANAGER_OF" when the requestee is a machine identity.
+/**Specifies how to treat the identity type "MANAGER_OF" when the requestee is a machine identity.
+
+Default: `"MANAGER_OF_REQUESTER"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApprovalConfigMachineIdentityManagerAssignment {
     ManagerOfRequester,
@@ -6563,12 +6563,6 @@ for ApprovalConfigMachineIdentityManagerAssignment {
     }
 }
 #[cfg(feature = "approvals")]
-impl ::std::default::Default for ApprovalConfigMachineIdentityManagerAssignment {
-    fn default() -> Self {
-        ApprovalConfigMachineIdentityManagerAssignment::ManagerOfRequester
-    }
-}
-#[cfg(feature = "approvals")]
 ///Configuration for reminders.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ApprovalConfigReminderConfig {
@@ -6578,9 +6572,11 @@ pub struct ApprovalConfigReminderConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub days_until_first_reminder: ::std::option::Option<i64>,
-    ///Indicates if reminders are enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates if reminders are enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Maximum number of reminders. Max is 20.
     #[serde(
         rename = "maxReminders",
@@ -6665,9 +6661,11 @@ pub struct ApprovalConfigTimeoutConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub days_until_timeout: ::std::option::Option<i64>,
-    ///Indicates if timeout is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates if timeout is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Result of timeout.
     #[serde(
         rename = "timeoutResult",
@@ -7649,17 +7647,25 @@ pub struct AttributeDefinition {
     ///A human-readable description of the attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///Flag indicating whether or not the attribute is an entitlement.
-    #[serde(rename = "isEntitlement", default, deserialize_with = "null_as_default")]
-    pub is_entitlement: bool,
+    /**Flag indicating whether or not the attribute is an entitlement.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isEntitlement",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_entitlement: ::std::option::Option<bool>,
     /**Flag indicating whether or not the attribute represents a group.
 This can only be `true` if `isEntitlement` is also `true` **and** there is a schema defined for the attribute..
-*/
-    #[serde(rename = "isGroup", default, deserialize_with = "null_as_default")]
-    pub is_group: bool,
-    ///Flag indicating whether or not the attribute is multi-valued.
-    #[serde(rename = "isMulti", default, deserialize_with = "null_as_default")]
-    pub is_multi: bool,
+
+Default: `false`.*/
+    #[serde(rename = "isGroup", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_group: ::std::option::Option<bool>,
+    /**Flag indicating whether or not the attribute is multi-valued.
+
+Default: `false`.*/
+    #[serde(rename = "isMulti", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_multi: ::std::option::Option<bool>,
     ///The name of the attribute.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -7751,9 +7757,11 @@ pub struct AttributeDto {
     ///Technical name of the Attribute. This is unique and cannot be changed after creation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the attribute can have multiple values.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub multiselect: bool,
+    /**Indicates whether the attribute can have multiple values.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub multiselect: ::std::option::Option<bool>,
     ///The display name of the key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,

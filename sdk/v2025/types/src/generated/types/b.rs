@@ -523,9 +523,14 @@ pub struct BaseCreateApplicationRequest {
     ///A brief description of the application and its purpose.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    ///If true, the application setup will be executed immediately after creation.
-    #[serde(rename = "executeNow", default, deserialize_with = "null_as_default")]
-    pub execute_now: bool,
+    /**If true, the application setup will be executed immediately after creation.
+
+Default: `false`.*/
+    #[serde(
+        rename = "executeNow",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub execute_now: ::std::option::Option<bool>,
     ///The unique identifier for the identity collector associated with this application.
     #[serde(
         rename = "identityCollectorId",
@@ -671,9 +676,14 @@ pub struct BaseSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cluster_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the feature or configuration is enabled.
-    #[serde(rename = "isEnabled", default, deserialize_with = "null_as_default")]
-    pub is_enabled: bool,
+    /**Indicates whether the feature or configuration is enabled.
+
+Default: `false`.*/
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
 }
 #[cfg(feature = "data-access-security")]
 impl BaseSettings {
@@ -980,9 +990,11 @@ pub struct BetaSpConfigMessage {
 ///`Bound`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Bound {
-    ///Indicates if the endpoint is included in the range.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub inclusive: bool,
+    /**Indicates if the endpoint is included in the range.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inclusive: ::std::option::Option<bool>,
     ///The value of the range's endpoint.
     pub value: ::std::string::String,
 }
@@ -1155,7 +1167,7 @@ impl ::std::default::Default for BucketType {
 }
 #[cfg(feature = "tagged-objects")]
 ///`BulkAddTaggedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct BulkAddTaggedObject {
     #[serde(
         rename = "objectRefs",
@@ -1164,22 +1176,14 @@ pub struct BulkAddTaggedObject {
     pub object_refs: ::std::option::Option<::std::vec::Vec<TaggedObjectDto>>,
     /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
-If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.*/
-    #[serde(default = "defaults::bulk_add_tagged_object_operation")]
-    pub operation: BulkAddTaggedObjectOperation,
+If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
+
+Default: `"APPEND"`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub operation: ::std::option::Option<BulkAddTaggedObjectOperation>,
     ///Label to be applied to an Object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-#[cfg(feature = "tagged-objects")]
-impl ::std::default::Default for BulkAddTaggedObject {
-    fn default() -> Self {
-        Self {
-            object_refs: Default::default(),
-            operation: defaults::bulk_add_tagged_object_operation(),
-            tags: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "tagged-objects")]
 impl BulkAddTaggedObject {
@@ -1190,7 +1194,9 @@ impl BulkAddTaggedObject {
 #[cfg(feature = "tagged-objects")]
 /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
-If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.*/
+If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
+
+Default: `"APPEND"`.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum BulkAddTaggedObjectOperation {
     Append,
@@ -1214,12 +1220,6 @@ impl ::std::convert::TryFrom<::std::string::String> for BulkAddTaggedObjectOpera
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
-    }
-}
-#[cfg(feature = "tagged-objects")]
-impl ::std::default::Default for BulkAddTaggedObjectOperation {
-    fn default() -> Self {
-        BulkAddTaggedObjectOperation::Append
     }
 }
 #[cfg(feature = "access-requests")]

@@ -359,9 +359,10 @@ If not provided, the transform will default to `false`
 
 
 `false` indicates the transform should round down (i.e., truncate the fractional date/time component indicated)
-*/
-    #[serde(rename = "roundUp", default, deserialize_with = "null_as_default")]
-    pub round_up: bool,
+
+Default: `false`.*/
+    #[serde(rename = "roundUp", skip_serializing_if = "::std::option::Option::is_none")]
+    pub round_up: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl DateMath {
@@ -794,11 +795,13 @@ impl Dimension {
 }
 #[cfg(feature = "roles")]
 ///A dimension attribute
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DimensionAttribute {
-    ///If an attribute is derived, its value comes from the identity. Otherwise, it can be provided with access request
-    #[serde(default = "defaults::default_bool::<true>")]
-    pub derived: bool,
+    /**If an attribute is derived, its value comes from the identity. Otherwise, it can be provided with access request
+
+Default: `true`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub derived: ::std::option::Option<bool>,
     ///Display name of the attribute
     #[serde(
         rename = "displayName",
@@ -808,16 +811,6 @@ pub struct DimensionAttribute {
     ///Name of the attribute
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-}
-#[cfg(feature = "roles")]
-impl ::std::default::Default for DimensionAttribute {
-    fn default() -> Self {
-        Self {
-            derived: defaults::default_bool::<true>(),
-            display_name: Default::default(),
-            name: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "roles")]
 impl DimensionAttribute {

@@ -162,9 +162,11 @@ pub struct MachineClassificationConfig {
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<MachineClassificationCriteriaLevel1>,
-    ///Indicates whether Classification is enabled for a Source
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Indicates whether Classification is enabled for a Source
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///Date the config was last updated
     #[serde(
         default,
@@ -214,9 +216,14 @@ pub struct MachineClassificationCriteriaLevel1 {
     ///The attribute to evaluate in the classification criteria
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    ///Indicates whether case matters when evaluating the criteria
-    #[serde(rename = "caseSensitive", default, deserialize_with = "null_as_default")]
-    pub case_sensitive: bool,
+    /**Indicates whether case matters when evaluating the criteria
+
+Default: `false`.*/
+    #[serde(
+        rename = "caseSensitive",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub case_sensitive: ::std::option::Option<bool>,
     ///An array of child classification criteria objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
@@ -244,9 +251,14 @@ pub struct MachineClassificationCriteriaLevel2 {
     ///The attribute to evaluate in the classification criteria
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    ///Indicates whether case matters when evaluating the criteria
-    #[serde(rename = "caseSensitive", default, deserialize_with = "null_as_default")]
-    pub case_sensitive: bool,
+    /**Indicates whether case matters when evaluating the criteria
+
+Default: `false`.*/
+    #[serde(
+        rename = "caseSensitive",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub case_sensitive: ::std::option::Option<bool>,
     ///An array of child classification criteria objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
@@ -274,9 +286,14 @@ pub struct MachineClassificationCriteriaLevel3 {
     ///The attribute to evaluate in the classification criteria
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    ///Indicates whether or not case matters when evaluating the criteria
-    #[serde(rename = "caseSensitive", default, deserialize_with = "null_as_default")]
-    pub case_sensitive: bool,
+    /**Indicates whether or not case matters when evaluating the criteria
+
+Default: `false`.*/
+    #[serde(
+        rename = "caseSensitive",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub case_sensitive: ::std::option::Option<bool>,
     ///An array of child classification criteria objects
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -387,13 +404,14 @@ pub struct MachineIdentityAggregationRequest {
     ///List of dataset Ids to aggregate machine identities
     #[serde(rename = "datasetIds")]
     pub dataset_ids: ::std::vec::Vec<::std::string::String>,
-    ///Flag to disable optimization for the aggregation. Defaults to false when not provided. When set to true, it disables aggregation optimizations and may increase processing time.
+    /**Flag to disable optimization for the aggregation. Defaults to false when not provided. When set to true, it disables aggregation optimizations and may increase processing time.
+
+Default: `false`.*/
     #[serde(
         rename = "disableOptimization",
-        default,
-        deserialize_with = "null_as_default"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub disable_optimization: bool,
+    pub disable_optimization: ::std::option::Option<bool>,
 }
 #[cfg(feature = "machine-identities")]
 impl MachineIdentityAggregationRequest {
@@ -2779,9 +2797,11 @@ pub struct MfaDuoConfig {
     pub config_properties: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///If MFA method is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**If MFA method is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
@@ -2814,9 +2834,11 @@ pub struct MfaOktaConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_key: ::std::option::Option<::std::string::String>,
-    ///If MFA method is enabled.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**If MFA method is enabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,

@@ -111,9 +111,11 @@ pub struct ObjectMappingBulkPatchResponse {
 ///`ObjectMappingRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ObjectMappingRequest {
-    ///Whether or not this object mapping is enabled
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub enabled: bool,
+    /**Whether or not this object mapping is enabled
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enabled: ::std::option::Option<bool>,
     ///JSONPath expression denoting the path within the object where the mapping value should be applied
     #[serde(rename = "jsonPath")]
     pub json_path: ::std::string::String,

@@ -1045,7 +1045,7 @@ pub type TemplateDtoDefaultMedium = Medium;
 pub type TemplateDtoMedium = Medium;
 #[cfg(feature = "notifications")]
 ///`TemplateSlack`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TemplateSlack {
     ///The approval request ID
     #[serde(
@@ -1069,10 +1069,12 @@ pub struct TemplateSlack {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_fields: ::std::option::Option<TemplateSlackCustomFields>,
-    ///Whether this is a subscription notification
+    /**Whether this is a subscription notification
+
+Default: `false`.*/
     #[serde(
         rename = "isSubscription",
-        default = "defaults::template_slack_is_subscription"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_subscription: ::std::option::Option<bool>,
     ///The template key
@@ -1099,24 +1101,6 @@ pub struct TemplateSlack {
     ///The main text content of the Slack message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
-}
-#[cfg(feature = "notifications")]
-impl ::std::default::Default for TemplateSlack {
-    fn default() -> Self {
-        Self {
-            approval_id: Default::default(),
-            attachments: Default::default(),
-            auto_approval_data: Default::default(),
-            blocks: Default::default(),
-            custom_fields: Default::default(),
-            is_subscription: defaults::template_slack_is_subscription(),
-            key: Default::default(),
-            notification_type: Default::default(),
-            request_id: Default::default(),
-            requested_by_id: Default::default(),
-            text: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateSlack {
@@ -1196,7 +1180,7 @@ impl TemplateSlackCustomFields {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateTeams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TemplateTeams {
     ///The approval request ID
     #[serde(
@@ -1214,10 +1198,12 @@ pub struct TemplateTeams {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_fields: ::std::option::Option<TemplateTeamsCustomFields>,
-    ///Whether this is a subscription notification
+    /**Whether this is a subscription notification
+
+Default: `false`.*/
     #[serde(
         rename = "isSubscription",
-        default = "defaults::template_teams_is_subscription"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_subscription: ::std::option::Option<bool>,
     ///The template key
@@ -1253,24 +1239,6 @@ pub struct TemplateTeams {
     ///The title of the Teams message
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-}
-#[cfg(feature = "notifications")]
-impl ::std::default::Default for TemplateTeams {
-    fn default() -> Self {
-        Self {
-            approval_id: Default::default(),
-            auto_approval_data: Default::default(),
-            custom_fields: Default::default(),
-            is_subscription: defaults::template_teams_is_subscription(),
-            key: Default::default(),
-            message_json: Default::default(),
-            notification_type: Default::default(),
-            request_id: Default::default(),
-            requested_by_id: Default::default(),
-            text: Default::default(),
-            title: Default::default(),
-        }
-    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateTeams {
@@ -1375,19 +1343,13 @@ pub struct Tenant {
 }
 #[cfg(feature = "work-reassignment")]
 ///Details of any tenant-wide Reassignment Configurations (eg. enabled/disabled)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TenantConfigurationDetails {
-    ///Flag to determine if Reassignment Configuration is enabled or disabled for a tenant.  When this flag is set to true, Reassignment Configuration is disabled.
-    #[serde(default = "defaults::tenant_configuration_details_disabled")]
+    /**Flag to determine if Reassignment Configuration is enabled or disabled for a tenant.  When this flag is set to true, Reassignment Configuration is disabled.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-}
-#[cfg(feature = "work-reassignment")]
-impl ::std::default::Default for TenantConfigurationDetails {
-    fn default() -> Self {
-        Self {
-            disabled: defaults::tenant_configuration_details_disabled(),
-        }
-    }
 }
 #[cfg(feature = "work-reassignment")]
 impl TenantConfigurationDetails {
@@ -1618,14 +1580,18 @@ pub struct TestWorkflowResponse {
 ///Query parameters used to construct an Elasticsearch text query object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TextQuery {
-    ///Indicates that the terms can be located anywhere in the specified fields;  otherwise, the fields must begin with the terms.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub contains: bool,
+    /**Indicates that the terms can be located anywhere in the specified fields;  otherwise, the fields must begin with the terms.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub contains: ::std::option::Option<bool>,
     ///The fields to be searched.
     pub fields: ::std::vec::Vec<::std::string::String>,
-    ///Indicates that at least one of the terms must be found in the specified fields;  otherwise, all terms must be found.
-    #[serde(rename = "matchAny", default, deserialize_with = "null_as_default")]
-    pub match_any: bool,
+    /**Indicates that at least one of the terms must be found in the specified fields;  otherwise, all terms must be found.
+
+Default: `false`.*/
+    #[serde(rename = "matchAny", skip_serializing_if = "::std::option::Option::is_none")]
+    pub match_any: ::std::option::Option<bool>,
     ///Words or characters that specify a particular thing to be searched for.
     pub terms: ::std::vec::Vec<::std::string::String>,
 }
@@ -2735,12 +2701,14 @@ pub struct TypeAheadQuery {
     pub field: ::std::string::String,
     /**The number of suffixes the last term will be expanded into.
 Influences the performance of the query and the number results returned.
-Valid values: 1 to 1000.*/
+Valid values: 1 to 1000.
+
+Default: `10`.*/
     #[serde(
         rename = "maxExpansions",
-        default = "defaults::default_nzu64::<::std::num::NonZeroU32, 10>"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub max_expansions: ::std::num::NonZeroU32,
+    pub max_expansions: ::std::option::Option<::std::num::NonZeroU32>,
     ///The nested type.
     #[serde(
         rename = "nestedType",
@@ -2749,15 +2717,24 @@ Valid values: 1 to 1000.*/
     pub nested_type: ::std::option::Option<::std::string::String>,
     ///The type ahead query string used to construct a phrase prefix match query.
     pub query: ::std::string::String,
-    ///The max amount of records the search will return.
-    #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU32, 100>")]
-    pub size: ::std::num::NonZeroU32,
-    ///The sort order of the returned records.
-    #[serde(default = "defaults::type_ahead_query_sort")]
-    pub sort: ::std::string::String,
-    ///The flag that defines the sort type, by count or value.
-    #[serde(rename = "sortByValue", default, deserialize_with = "null_as_default")]
-    pub sort_by_value: bool,
+    /**The max amount of records the search will return.
+
+Default: `100`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<::std::num::NonZeroU32>,
+    /**The sort order of the returned records.
+
+Default: `"desc"`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sort: ::std::option::Option<::std::string::String>,
+    /**The flag that defines the sort type, by count or value.
+
+Default: `false`.*/
+    #[serde(
+        rename = "sortByValue",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sort_by_value: ::std::option::Option<bool>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 impl TypeAheadQuery {

@@ -193,9 +193,11 @@ for UpdateMultiHostSourcesBodyItemValueArrayItem {
 ///`UpdateScheduleRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateScheduleRequest {
-    ///Indicates whether the scheduled task is currently active.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub active: bool,
+    /**Indicates whether the scheduled task is currently active.
+
+Default: `false`.*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub active: ::std::option::Option<bool>,
     ///The unique identifier of the application associated with the scheduled task.
     #[serde(
         rename = "applicationId",

@@ -390,7 +390,7 @@ pub struct AccessProfile {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     entitlements: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::EntitlementRef>>,
         ::std::string::String,
@@ -409,7 +409,10 @@ pub struct AccessProfile {
         ::std::option::Option<super::ProvisioningCriteriaLevel1>,
         ::std::string::String,
     >,
-    requestable: ::std::result::Result<bool, ::std::string::String>,
+    requestable: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     revocation_request_config: ::std::result::Result<
         ::std::option::Option<super::Revocability>,
         ::std::string::String,
@@ -436,7 +439,7 @@ impl ::std::default::Default for AccessProfile {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             provisioning_criteria: Ok(Default::default()),
-            requestable: Ok(super::defaults::default_bool::<true>()),
+            requestable: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
             source: Err("no value supplied for source".to_string()),
@@ -509,7 +512,7 @@ impl AccessProfile {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -589,7 +592,7 @@ impl AccessProfile {
     }
     pub fn requestable<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.requestable = value
@@ -1207,13 +1210,22 @@ pub struct AccessRequestConfig {
         ::std::option::Option<super::ApprovalReminderAndEscalationConfig>,
         ::std::string::String,
     >,
-    approvals_must_be_external: ::std::result::Result<bool, ::std::string::String>,
-    auto_approval_enabled: ::std::result::Result<bool, ::std::string::String>,
+    approvals_must_be_external: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    auto_approval_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     entitlement_request_config: ::std::result::Result<
         ::std::option::Option<super::V3EntitlementRequestConfig>,
         ::std::string::String,
     >,
-    reauthorization_enabled: ::std::result::Result<bool, ::std::string::String>,
+    reauthorization_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     request_on_behalf_of_config: ::std::result::Result<
         ::std::option::Option<super::RequestOnBehalfOfConfig>,
         ::std::string::String,
@@ -1252,7 +1264,7 @@ impl AccessRequestConfig {
     }
     pub fn approvals_must_be_external<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.approvals_must_be_external = value
@@ -1266,7 +1278,7 @@ impl AccessRequestConfig {
     }
     pub fn auto_approval_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.auto_approval_enabled = value
@@ -1294,7 +1306,7 @@ impl AccessRequestConfig {
     }
     pub fn reauthorization_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.reauthorization_enabled = value
@@ -1680,12 +1692,18 @@ pub struct AccountAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    account_return_first_link: ::std::result::Result<bool, ::std::string::String>,
-    account_sort_attribute: ::std::result::Result<
-        ::std::string::String,
+    account_return_first_link: ::std::result::Result<
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    account_sort_descending: ::std::result::Result<bool, ::std::string::String>,
+    account_sort_attribute: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
+    account_sort_descending: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     attribute_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     input: ::std::result::Result<
         ::std::option::Option<super::Input>,
@@ -1704,9 +1722,7 @@ impl ::std::default::Default for AccountAttribute {
             account_filter: Ok(Default::default()),
             account_property_filter: Ok(Default::default()),
             account_return_first_link: Ok(Default::default()),
-            account_sort_attribute: Ok(
-                super::defaults::account_attribute_account_sort_attribute(),
-            ),
+            account_sort_attribute: Ok(Default::default()),
             account_sort_descending: Ok(Default::default()),
             attribute_name: Err("no value supplied for attribute_name".to_string()),
             input: Ok(Default::default()),
@@ -1745,7 +1761,7 @@ impl AccountAttribute {
     }
     pub fn account_return_first_link<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.account_return_first_link = value
@@ -1759,7 +1775,7 @@ impl AccountAttribute {
     }
     pub fn account_sort_attribute<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.account_sort_attribute = value
@@ -1773,7 +1789,7 @@ impl AccountAttribute {
     }
     pub fn account_sort_descending<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.account_sort_descending = value
@@ -2269,13 +2285,16 @@ impl ::std::convert::From<super::AccountUnlockRequest> for AccountUnlockRequest 
 #[cfg(feature = "certification-campaigns")]
 #[derive(Clone, Debug)]
 pub struct ActivateCampaignOptions {
-    time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
+    time_zone: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ActivateCampaignOptions {
     fn default() -> Self {
         Self {
-            time_zone: Ok(super::defaults::activate_campaign_options_time_zone()),
+            time_zone: Ok(Default::default()),
         }
     }
 }
@@ -2283,7 +2302,7 @@ impl ::std::default::Default for ActivateCampaignOptions {
 impl ActivateCampaignOptions {
     pub fn time_zone<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.time_zone = value
@@ -3102,9 +3121,12 @@ pub struct AttributeDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    is_entitlement: ::std::result::Result<bool, ::std::string::String>,
-    is_group: ::std::result::Result<bool, ::std::string::String>,
-    is_multi: ::std::result::Result<bool, ::std::string::String>,
+    is_entitlement: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    is_group: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    is_multi: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -3153,7 +3175,7 @@ impl AttributeDefinition {
     }
     pub fn is_entitlement<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_entitlement = value
@@ -3165,7 +3187,7 @@ impl AttributeDefinition {
     }
     pub fn is_group<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_group = value
@@ -3175,7 +3197,7 @@ impl AttributeDefinition {
     }
     pub fn is_multi<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_multi = value
@@ -3370,7 +3392,10 @@ pub struct AttributeDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    multiselect: ::std::result::Result<bool, ::std::string::String>,
+    multiselect: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -3406,7 +3431,7 @@ impl ::std::default::Default for AttributeDto {
     fn default() -> Self {
         Self {
             description: Ok(Default::default()),
-            is_adhoc: Ok(super::defaults::attribute_dto_is_adhoc()),
+            is_adhoc: Ok(Default::default()),
             key: Ok(Default::default()),
             multiselect: Ok(Default::default()),
             name: Ok(Default::default()),
@@ -3462,7 +3487,7 @@ impl AttributeDto {
     }
     pub fn multiselect<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.multiselect = value

@@ -355,7 +355,7 @@ pub struct BulkTaggedObject {
         ::std::string::String,
     >,
     operation: ::std::result::Result<
-        super::BulkTaggedObjectOperation,
+        ::std::option::Option<super::BulkTaggedObjectOperation>,
         ::std::string::String,
     >,
     tags: ::std::result::Result<
@@ -368,7 +368,7 @@ impl ::std::default::Default for BulkTaggedObject {
     fn default() -> Self {
         Self {
             object_refs: Ok(Default::default()),
-            operation: Ok(super::defaults::bulk_tagged_object_operation()),
+            operation: Ok(Default::default()),
             tags: Ok(Default::default()),
         }
     }
@@ -391,7 +391,9 @@ impl BulkTaggedObject {
     }
     pub fn operation<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BulkTaggedObjectOperation>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::BulkTaggedObjectOperation>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.operation = value

@@ -153,7 +153,7 @@ pub struct CampaignTemplate {
         ::std::option::Option<super::CampaignTemplateOwnerRef>,
         ::std::string::String,
     >,
-    scheduled: ::std::result::Result<bool, ::std::string::String>,
+    scheduled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignTemplate {
@@ -265,7 +265,7 @@ impl CampaignTemplate {
     }
     pub fn scheduled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.scheduled = value
@@ -698,14 +698,17 @@ pub struct CloseAccessRequest {
         ::std::string::String,
     >,
     completion_status: ::std::result::Result<
-        super::CloseAccessRequestCompletionStatus,
+        ::std::option::Option<super::CloseAccessRequestCompletionStatus>,
         ::std::string::String,
     >,
     execution_status: ::std::result::Result<
-        super::CloseAccessRequestExecutionStatus,
+        ::std::option::Option<super::CloseAccessRequestExecutionStatus>,
         ::std::string::String,
     >,
-    message: ::std::result::Result<::std::string::String, ::std::string::String>,
+    message: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for CloseAccessRequest {
@@ -714,13 +717,9 @@ impl ::std::default::Default for CloseAccessRequest {
             access_request_ids: Err(
                 "no value supplied for access_request_ids".to_string(),
             ),
-            completion_status: Ok(
-                super::defaults::close_access_request_completion_status(),
-            ),
-            execution_status: Ok(
-                super::defaults::close_access_request_execution_status(),
-            ),
-            message: Ok(super::defaults::close_access_request_message()),
+            completion_status: Ok(Default::default()),
+            execution_status: Ok(Default::default()),
+            message: Ok(Default::default()),
         }
     }
 }
@@ -740,7 +739,9 @@ impl CloseAccessRequest {
     }
     pub fn completion_status<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CloseAccessRequestCompletionStatus>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::CloseAccessRequestCompletionStatus>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.completion_status = value
@@ -752,7 +753,9 @@ impl CloseAccessRequest {
     }
     pub fn execution_status<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CloseAccessRequestExecutionStatus>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::CloseAccessRequestExecutionStatus>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.execution_status = value
@@ -764,7 +767,7 @@ impl CloseAccessRequest {
     }
     pub fn message<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.message = value
@@ -1240,7 +1243,7 @@ impl ::std::convert::From<super::CommonAccessItemRequest> for CommonAccessItemRe
 #[derive(Clone, Debug)]
 pub struct CompleteCampaignOptions {
     auto_complete_action: ::std::result::Result<
-        super::CompleteCampaignOptionsAutoCompleteAction,
+        ::std::option::Option<super::CompleteCampaignOptionsAutoCompleteAction>,
         ::std::string::String,
     >,
 }
@@ -1248,9 +1251,7 @@ pub struct CompleteCampaignOptions {
 impl ::std::default::Default for CompleteCampaignOptions {
     fn default() -> Self {
         Self {
-            auto_complete_action: Ok(
-                super::defaults::complete_campaign_options_auto_complete_action(),
-            ),
+            auto_complete_action: Ok(Default::default()),
         }
     }
 }
@@ -1258,7 +1259,9 @@ impl ::std::default::Default for CompleteCampaignOptions {
 impl CompleteCampaignOptions {
     pub fn auto_complete_action<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CompleteCampaignOptionsAutoCompleteAction>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::CompleteCampaignOptionsAutoCompleteAction>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.auto_complete_action = value
@@ -2572,12 +2575,15 @@ impl ::std::convert::From<super::CorrelationConfig> for CorrelationConfig {
 #[cfg(feature = "sources")]
 #[derive(Clone, Debug)]
 pub struct CorrelationConfigAttributeAssignmentsItem {
-    complex: ::std::result::Result<bool, ::std::string::String>,
+    complex: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     filter_string: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    ignore_case: ::std::result::Result<bool, ::std::string::String>,
+    ignore_case: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     match_mode: ::std::result::Result<
         ::std::option::Option<super::CorrelationConfigAttributeAssignmentsItemMatchMode>,
         ::std::string::String,
@@ -2615,7 +2621,7 @@ impl ::std::default::Default for CorrelationConfigAttributeAssignmentsItem {
 impl CorrelationConfigAttributeAssignmentsItem {
     pub fn complex<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.complex = value
@@ -2637,7 +2643,7 @@ impl CorrelationConfigAttributeAssignmentsItem {
     }
     pub fn ignore_case<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.ignore_case = value
@@ -2928,7 +2934,10 @@ pub struct CreateFormInstanceRequest {
         ::std::vec::Vec<super::FormInstanceRecipient>,
         ::std::string::String,
     >,
-    stand_alone_form: ::std::result::Result<bool, ::std::string::String>,
+    stand_alone_form: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     state: ::std::result::Result<
         ::std::option::Option<super::CreateFormInstanceRequestState>,
         ::std::string::String,
@@ -3012,7 +3021,7 @@ impl CreateFormInstanceRequest {
     }
     pub fn stand_alone_form<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.stand_alone_form = value
@@ -3506,7 +3515,7 @@ pub struct CreateWorkflowBody {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     owner: ::std::result::Result<super::CreateWorkflowBodyOwner, ::std::string::String>,
     trigger: ::std::result::Result<
@@ -3553,7 +3562,7 @@ impl CreateWorkflowBody {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

@@ -105,7 +105,10 @@ pub struct EmailStatusDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    is_verified_by_domain: ::std::result::Result<bool, ::std::string::String>,
+    is_verified_by_domain: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     region: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -151,7 +154,7 @@ impl EmailStatusDto {
     }
     pub fn is_verified_by_domain<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_verified_by_domain = value
@@ -220,16 +223,28 @@ pub struct EntitlementAccessRequestConfig {
         ::std::option::Option<::std::vec::Vec<super::EntitlementApprovalScheme>>,
         ::std::string::String,
     >,
-    denial_comment_required: ::std::result::Result<bool, ::std::string::String>,
+    denial_comment_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     max_permitted_access_duration: ::std::result::Result<
         ::std::option::Option<
             super::EntitlementAccessRequestConfigMaxPermittedAccessDuration,
         >,
         ::std::string::String,
     >,
-    reauthorization_required: ::std::result::Result<bool, ::std::string::String>,
-    request_comment_required: ::std::result::Result<bool, ::std::string::String>,
-    require_end_date: ::std::result::Result<bool, ::std::string::String>,
+    reauthorization_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    request_comment_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    require_end_date: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementAccessRequestConfig {
@@ -262,7 +277,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn denial_comment_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.denial_comment_required = value
@@ -294,7 +309,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn reauthorization_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.reauthorization_required = value
@@ -308,7 +323,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn request_comment_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.request_comment_required = value
@@ -322,7 +337,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn require_end_date<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_end_date = value

@@ -13,14 +13,22 @@ pub struct FieldDetailsDto {
         >,
         ::std::string::String,
     >,
-    is_multi_valued: ::std::result::Result<bool, ::std::string::String>,
-    is_required: ::std::result::Result<bool, ::std::string::String>,
+    is_multi_valued: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    is_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     transform: ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ::std::string::String,
     >,
     type_: ::std::result::Result<
@@ -59,7 +67,7 @@ impl FieldDetailsDto {
     }
     pub fn is_multi_valued<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_multi_valued = value
@@ -71,7 +79,7 @@ impl FieldDetailsDto {
     }
     pub fn is_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_required = value
@@ -94,7 +102,9 @@ impl FieldDetailsDto {
     pub fn transform<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -146,7 +156,10 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
 #[cfg(feature = "transforms")]
 #[derive(Clone, Debug)]
 pub struct FirstValid {
-    ignore_errors: ::std::result::Result<bool, ::std::string::String>,
+    ignore_errors: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     requires_periodic_refresh: ::std::result::Result<
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
@@ -170,7 +183,7 @@ impl ::std::default::Default for FirstValid {
 impl FirstValid {
     pub fn ignore_errors<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.ignore_errors = value
@@ -1618,7 +1631,10 @@ pub struct Fullcampaign {
         ::std::option::Option<::std::vec::Vec<super::CampaignAlert>>,
         ::std::string::String,
     >,
-    auto_revoke_allowed: ::std::result::Result<bool, ::std::string::String>,
+    auto_revoke_allowed: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     completed_certifications: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -1636,7 +1652,10 @@ pub struct Fullcampaign {
         ::std::string::String,
     >,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
-    email_notification_enabled: ::std::result::Result<bool, ::std::string::String>,
+    email_notification_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     filter: ::std::result::Result<
         ::std::option::Option<super::FullcampaignFilter>,
         ::std::string::String,
@@ -1658,7 +1677,10 @@ pub struct Fullcampaign {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    recommendations_enabled: ::std::result::Result<bool, ::std::string::String>,
+    recommendations_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     role_composition_campaign_info: ::std::result::Result<
         ::std::option::Option<super::FullcampaignRoleCompositionCampaignInfo>,
         ::std::string::String,
@@ -1681,7 +1703,10 @@ pub struct Fullcampaign {
         ::std::option::Option<super::FullcampaignStatus>,
         ::std::string::String,
     >,
-    sunset_comments_required: ::std::result::Result<bool, ::std::string::String>,
+    sunset_comments_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     total_certifications: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -1712,7 +1737,7 @@ impl ::std::default::Default for Fullcampaign {
             source_owner_campaign_info: Ok(Default::default()),
             sources_with_orphan_entitlements: Ok(Default::default()),
             status: Ok(Default::default()),
-            sunset_comments_required: Ok(super::defaults::default_bool::<true>()),
+            sunset_comments_required: Ok(Default::default()),
             total_certifications: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
         }
@@ -1734,7 +1759,7 @@ impl Fullcampaign {
     }
     pub fn auto_revoke_allowed<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.auto_revoke_allowed = value
@@ -1810,7 +1835,7 @@ impl Fullcampaign {
     }
     pub fn email_notification_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.email_notification_enabled = value
@@ -1898,7 +1923,7 @@ impl Fullcampaign {
     }
     pub fn recommendations_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.recommendations_enabled = value
@@ -1986,7 +2011,7 @@ impl Fullcampaign {
     }
     pub fn sunset_comments_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.sunset_comments_required = value

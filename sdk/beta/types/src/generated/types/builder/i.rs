@@ -65,15 +65,18 @@ pub struct IdentityAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    multi: ::std::result::Result<bool, ::std::string::String>,
+    multi: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    searchable: ::std::result::Result<bool, ::std::string::String>,
+    searchable: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     sources: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::IdentityAttributesSource>>,
         ::std::string::String,
     >,
-    standard: ::std::result::Result<bool, ::std::string::String>,
-    system: ::std::result::Result<bool, ::std::string::String>,
+    standard: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    system: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     type_: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -110,7 +113,7 @@ impl IdentityAttribute {
     }
     pub fn multi<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.multi = value
@@ -130,7 +133,7 @@ impl IdentityAttribute {
     }
     pub fn searchable<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.searchable = value
@@ -152,7 +155,7 @@ impl IdentityAttribute {
     }
     pub fn standard<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.standard = value
@@ -162,7 +165,7 @@ impl IdentityAttribute {
     }
     pub fn system<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.system = value
@@ -221,14 +224,14 @@ pub struct IdentityAttributeConfig {
         ::std::option::Option<::std::vec::Vec<super::IdentityAttributeTransform>>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityAttributeConfig {
     fn default() -> Self {
         Self {
             attribute_transforms: Ok(Default::default()),
-            enabled: Ok(super::defaults::default_bool::<true>()),
+            enabled: Ok(Default::default()),
         }
     }
 }
@@ -250,7 +253,7 @@ impl IdentityAttributeConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -631,7 +634,10 @@ pub struct IdentityProfile {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    has_time_based_attr: ::std::result::Result<bool, ::std::string::String>,
+    has_time_based_attr: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -648,7 +654,10 @@ pub struct IdentityProfile {
         ::std::option::Option<super::IdentityExceptionReportReference>,
         ::std::string::String,
     >,
-    identity_refresh_required: ::std::result::Result<bool, ::std::string::String>,
+    identity_refresh_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -672,7 +681,7 @@ impl ::std::default::Default for IdentityProfile {
             ),
             created: Ok(Default::default()),
             description: Ok(Default::default()),
-            has_time_based_attr: Ok(super::defaults::default_bool::<true>()),
+            has_time_based_attr: Ok(Default::default()),
             id: Ok(Default::default()),
             identity_attribute_config: Ok(Default::default()),
             identity_count: Ok(Default::default()),
@@ -725,7 +734,7 @@ impl IdentityProfile {
     }
     pub fn has_time_based_attr<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.has_time_based_attr = value
@@ -791,7 +800,7 @@ impl IdentityProfile {
     }
     pub fn identity_refresh_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.identity_refresh_required = value
@@ -1583,7 +1592,10 @@ pub struct ImportOptions {
         >,
         ::std::string::String,
     >,
-    exclude_backup: ::std::result::Result<bool, ::std::string::String>,
+    exclude_backup: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     exclude_types: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::ImportOptionsExcludeTypesItem>>,
         ::std::string::String,
@@ -1634,7 +1646,7 @@ impl ImportOptions {
     }
     pub fn exclude_backup<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.exclude_backup = value
@@ -1811,7 +1823,7 @@ pub struct InviteIdentitiesRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    uninvited: ::std::result::Result<bool, ::std::string::String>,
+    uninvited: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for InviteIdentitiesRequest {
@@ -1838,7 +1850,7 @@ impl InviteIdentitiesRequest {
     }
     pub fn uninvited<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.uninvited = value

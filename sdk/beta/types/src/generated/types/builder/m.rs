@@ -257,7 +257,7 @@ pub struct MfaDuoConfig {
         >,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     host: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -314,7 +314,7 @@ impl MfaDuoConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -391,7 +391,7 @@ pub struct MfaOktaConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     host: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -431,7 +431,7 @@ impl MfaOktaConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

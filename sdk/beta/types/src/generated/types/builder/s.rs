@@ -754,7 +754,10 @@ pub struct Schema {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    include_permissions: ::std::result::Result<bool, ::std::string::String>,
+    include_permissions: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -887,7 +890,7 @@ impl Schema {
     }
     pub fn include_permissions<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_permissions = value
@@ -1079,7 +1082,10 @@ pub struct SearchCriteria {
         >,
         ::std::string::String,
     >,
-    include_nested: ::std::result::Result<bool, ::std::string::String>,
+    include_nested: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     indices: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -1141,7 +1147,7 @@ impl SearchCriteria {
     }
     pub fn include_nested<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_nested = value
@@ -1415,7 +1421,7 @@ for SearchCriteriaFiltersValueRange {
 #[cfg(feature = "suggested-entitlement-description")]
 #[derive(Clone, Debug)]
 pub struct SearchCriteriaFiltersValueRangeLower {
-    inclusive: ::std::result::Result<bool, ::std::string::String>,
+    inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1434,7 +1440,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeLower {
 impl SearchCriteriaFiltersValueRangeLower {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.inclusive = value
@@ -1479,7 +1485,7 @@ for SearchCriteriaFiltersValueRangeLower {
 #[cfg(feature = "suggested-entitlement-description")]
 #[derive(Clone, Debug)]
 pub struct SearchCriteriaFiltersValueRangeUpper {
-    inclusive: ::std::result::Result<bool, ::std::string::String>,
+    inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1498,7 +1504,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeUpper {
 impl SearchCriteriaFiltersValueRangeUpper {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.inclusive = value
@@ -1591,7 +1597,7 @@ pub struct SearchCriteriaTextQuery {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    match_any: ::std::result::Result<bool, ::std::string::String>,
+    match_any: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     terms: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
@@ -1623,7 +1629,7 @@ impl SearchCriteriaTextQuery {
     }
     pub fn match_any<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.match_any = value
@@ -2024,7 +2030,7 @@ impl ::std::convert::From<super::SedPatch> for SedPatch {
 #[cfg(feature = "segments")]
 #[derive(Clone, Debug)]
 pub struct Segment {
-    active: ::std::result::Result<bool, ::std::string::String>,
+    active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     created: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -2073,7 +2079,7 @@ impl ::std::default::Default for Segment {
 impl Segment {
     pub fn active<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.active = value
@@ -3280,7 +3286,7 @@ pub struct SodPolicy {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    scheduled: ::std::result::Result<bool, ::std::string::String>,
+    scheduled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     state: ::std::result::Result<
         ::std::option::Option<super::SodPolicyState>,
         ::std::string::String,
@@ -3289,7 +3295,10 @@ pub struct SodPolicy {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    type_: ::std::result::Result<super::SodPolicyType, ::std::string::String>,
+    type_: ::std::result::Result<
+        ::std::option::Option<super::SodPolicyType>,
+        ::std::string::String,
+    >,
     violation_owner_assignment_config: ::std::result::Result<
         ::std::option::Option<super::ViolationOwnerAssignmentConfig>,
         ::std::string::String,
@@ -3315,7 +3324,7 @@ impl ::std::default::Default for SodPolicy {
             scheduled: Ok(Default::default()),
             state: Ok(Default::default()),
             tags: Ok(Default::default()),
-            type_: Ok(super::defaults::sod_policy_type()),
+            type_: Ok(Default::default()),
             violation_owner_assignment_config: Ok(Default::default()),
         }
     }
@@ -3478,7 +3487,7 @@ impl SodPolicy {
     }
     pub fn scheduled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.scheduled = value
@@ -3510,7 +3519,7 @@ impl SodPolicy {
     }
     pub fn type_<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SodPolicyType>,
+        T: ::std::convert::TryInto<::std::option::Option<super::SodPolicyType>>,
         T::Error: ::std::fmt::Display,
     {
         self.type_ = value
@@ -3961,7 +3970,10 @@ pub struct Source {
         ::std::option::Option<super::SourceAccountCorrelationRule>,
         ::std::string::String,
     >,
-    authoritative: ::std::result::Result<bool, ::std::string::String>,
+    authoritative: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     before_provisioning_rule: ::std::result::Result<
         ::std::option::Option<super::SourceBeforeProvisioningRule>,
         ::std::string::String,
@@ -4005,7 +4017,10 @@ pub struct Source {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
-    credential_provider_enabled: ::std::result::Result<bool, ::std::string::String>,
+    credential_provider_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     delete_threshold: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -4018,7 +4033,7 @@ pub struct Source {
         ::std::option::Option<super::SourceFeature>,
         ::std::string::String,
     >,
-    healthy: ::std::result::Result<bool, ::std::string::String>,
+    healthy: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -4139,7 +4154,7 @@ impl Source {
     }
     pub fn authoritative<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.authoritative = value
@@ -4287,7 +4302,7 @@ impl Source {
     }
     pub fn credential_provider_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.credential_provider_enabled = value
@@ -4335,7 +4350,7 @@ impl Source {
     }
     pub fn healthy<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.healthy = value
@@ -4814,7 +4829,10 @@ pub struct SourceAppCreateDto {
         ::std::string::String,
     >,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
-    match_all_accounts: ::std::result::Result<bool, ::std::string::String>,
+    match_all_accounts: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 #[cfg(feature = "apps")]
@@ -4856,7 +4874,7 @@ impl SourceAppCreateDto {
     }
     pub fn match_all_accounts<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.match_all_accounts = value
@@ -5862,7 +5880,7 @@ pub struct Split {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
-    throws: ::std::result::Result<bool, ::std::string::String>,
+    throws: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Split {
@@ -5926,7 +5944,7 @@ impl Split {
     }
     pub fn throws<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.throws = value
@@ -6115,7 +6133,7 @@ pub struct SubscriptionPostRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     event_bridge_config: ::std::result::Result<
         ::std::option::Option<super::EventBridgeConfig>,
         ::std::string::String,
@@ -6130,7 +6148,7 @@ pub struct SubscriptionPostRequest {
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     response_deadline: ::std::result::Result<
-        ::std::string::String,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     trigger_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6141,14 +6159,12 @@ impl ::std::default::Default for SubscriptionPostRequest {
     fn default() -> Self {
         Self {
             description: Ok(Default::default()),
-            enabled: Ok(super::defaults::default_bool::<true>()),
+            enabled: Ok(Default::default()),
             event_bridge_config: Ok(Default::default()),
             filter: Ok(Default::default()),
             http_config: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
-            response_deadline: Ok(
-                super::defaults::subscription_post_request_response_deadline(),
-            ),
+            response_deadline: Ok(Default::default()),
             trigger_id: Err("no value supplied for trigger_id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
         }
@@ -6170,7 +6186,7 @@ impl SubscriptionPostRequest {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -6224,7 +6240,7 @@ impl SubscriptionPostRequest {
     }
     pub fn response_deadline<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.response_deadline = value
@@ -6298,7 +6314,7 @@ pub struct SubscriptionPutRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     event_bridge_config: ::std::result::Result<
         ::std::option::Option<super::EventBridgeConfig>,
         ::std::string::String,
@@ -6316,7 +6332,7 @@ pub struct SubscriptionPutRequest {
         ::std::string::String,
     >,
     response_deadline: ::std::result::Result<
-        ::std::string::String,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<
@@ -6329,14 +6345,12 @@ impl ::std::default::Default for SubscriptionPutRequest {
     fn default() -> Self {
         Self {
             description: Ok(Default::default()),
-            enabled: Ok(super::defaults::default_bool::<true>()),
+            enabled: Ok(Default::default()),
             event_bridge_config: Ok(Default::default()),
             filter: Ok(Default::default()),
             http_config: Ok(Default::default()),
             name: Ok(Default::default()),
-            response_deadline: Ok(
-                super::defaults::subscription_put_request_response_deadline(),
-            ),
+            response_deadline: Ok(Default::default()),
             type_: Ok(Default::default()),
         }
     }
@@ -6357,7 +6371,7 @@ impl SubscriptionPutRequest {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -6411,7 +6425,7 @@ impl SubscriptionPutRequest {
     }
     pub fn response_deadline<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.response_deadline = value

@@ -884,7 +884,7 @@ impl ::std::default::Default for TemplateSlack {
             auto_approval_data: Ok(Default::default()),
             blocks: Ok(Default::default()),
             custom_fields: Ok(Default::default()),
-            is_subscription: Ok(super::defaults::template_slack_is_subscription()),
+            is_subscription: Ok(Default::default()),
             key: Ok(Default::default()),
             notification_type: Ok(Default::default()),
             request_id: Ok(Default::default()),
@@ -1353,7 +1353,7 @@ impl ::std::default::Default for TemplateTeams {
             approval_id: Ok(Default::default()),
             auto_approval_data: Ok(Default::default()),
             custom_fields: Ok(Default::default()),
-            is_subscription: Ok(super::defaults::template_teams_is_subscription()),
+            is_subscription: Ok(Default::default()),
             key: Ok(Default::default()),
             message_json: Ok(Default::default()),
             notification_type: Ok(Default::default()),
@@ -1778,7 +1778,7 @@ pub struct TenantConfigurationDetails {
 impl ::std::default::Default for TenantConfigurationDetails {
     fn default() -> Self {
         Self {
-            disabled: Ok(super::defaults::tenant_configuration_details_disabled()),
+            disabled: Ok(Default::default()),
         }
     }
 }

@@ -7,13 +7,22 @@
 #[cfg(feature = "access-requests")]
 #[derive(Clone, Debug)]
 pub struct V3EntitlementRequestConfig {
-    allow_entitlement_request: ::std::result::Result<bool, ::std::string::String>,
-    denied_comments_required: ::std::result::Result<bool, ::std::string::String>,
+    allow_entitlement_request: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    denied_comments_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     grant_request_approval_schemes: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    request_comments_required: ::std::result::Result<bool, ::std::string::String>,
+    request_comments_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for V3EntitlementRequestConfig {
@@ -21,9 +30,7 @@ impl ::std::default::Default for V3EntitlementRequestConfig {
         Self {
             allow_entitlement_request: Ok(Default::default()),
             denied_comments_required: Ok(Default::default()),
-            grant_request_approval_schemes: Ok(
-                super::defaults::v3_entitlement_request_config_grant_request_approval_schemes(),
-            ),
+            grant_request_approval_schemes: Ok(Default::default()),
             request_comments_required: Ok(Default::default()),
         }
     }
@@ -32,7 +39,7 @@ impl ::std::default::Default for V3EntitlementRequestConfig {
 impl V3EntitlementRequestConfig {
     pub fn allow_entitlement_request<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.allow_entitlement_request = value
@@ -46,7 +53,7 @@ impl V3EntitlementRequestConfig {
     }
     pub fn denied_comments_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.denied_comments_required = value
@@ -74,7 +81,7 @@ impl V3EntitlementRequestConfig {
     }
     pub fn request_comments_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.request_comments_required = value
@@ -200,7 +207,7 @@ pub struct V3IdentityAttributeConfig {
         ::std::option::Option<::std::vec::Vec<super::V3IdentityAttributeTransform>>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityAttributeConfig {
@@ -229,7 +236,7 @@ impl V3IdentityAttributeConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -420,7 +427,10 @@ pub struct V3IdentityProfile {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    has_time_based_attr: ::std::result::Result<bool, ::std::string::String>,
+    has_time_based_attr: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -437,7 +447,10 @@ pub struct V3IdentityProfile {
         ::std::option::Option<super::V3IdentityExceptionReportReference>,
         ::std::string::String,
     >,
-    identity_refresh_required: ::std::result::Result<bool, ::std::string::String>,
+    identity_refresh_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -514,7 +527,7 @@ impl V3IdentityProfile {
     }
     pub fn has_time_based_attr<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.has_time_based_attr = value
@@ -580,7 +593,7 @@ impl V3IdentityProfile {
     }
     pub fn identity_refresh_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.identity_refresh_required = value

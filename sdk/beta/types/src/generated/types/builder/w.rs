@@ -8,7 +8,10 @@
 #[derive(Clone, Debug)]
 pub struct WorkItemForward {
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
-    send_notifications: ::std::result::Result<bool, ::std::string::String>,
+    send_notifications: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     target_owner_id: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 #[cfg(feature = "work-items")]
@@ -16,7 +19,7 @@ impl ::std::default::Default for WorkItemForward {
     fn default() -> Self {
         Self {
             comment: Err("no value supplied for comment".to_string()),
-            send_notifications: Ok(super::defaults::default_bool::<true>()),
+            send_notifications: Ok(Default::default()),
             target_owner_id: Err("no value supplied for target_owner_id".to_string()),
         }
     }
@@ -35,7 +38,7 @@ impl WorkItemForward {
     }
     pub fn send_notifications<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.send_notifications = value
@@ -92,7 +95,7 @@ pub struct WorkflowBody {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -145,7 +148,7 @@ impl WorkflowBody {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

@@ -350,7 +350,7 @@ for BeforeProvisioningRuleDto {
 #[cfg(any(feature = "saved-search", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Bound {
-    inclusive: ::std::result::Result<bool, ::std::string::String>,
+    inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 #[cfg(any(feature = "saved-search", feature = "search"))]
@@ -366,7 +366,7 @@ impl ::std::default::Default for Bound {
 impl Bound {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.inclusive = value
@@ -523,7 +523,7 @@ pub struct BulkAddTaggedObject {
         ::std::string::String,
     >,
     operation: ::std::result::Result<
-        super::BulkAddTaggedObjectOperation,
+        ::std::option::Option<super::BulkAddTaggedObjectOperation>,
         ::std::string::String,
     >,
     tags: ::std::result::Result<
@@ -536,7 +536,7 @@ impl ::std::default::Default for BulkAddTaggedObject {
     fn default() -> Self {
         Self {
             object_refs: Ok(Default::default()),
-            operation: Ok(super::defaults::bulk_add_tagged_object_operation()),
+            operation: Ok(Default::default()),
             tags: Ok(Default::default()),
         }
     }
@@ -559,7 +559,9 @@ impl BulkAddTaggedObject {
     }
     pub fn operation<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BulkAddTaggedObjectOperation>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::BulkAddTaggedObjectOperation>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.operation = value

@@ -516,7 +516,7 @@ pub struct DateMath {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
-    round_up: ::std::result::Result<bool, ::std::string::String>,
+    round_up: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateMath {
@@ -569,7 +569,7 @@ impl DateMath {
     }
     pub fn round_up<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.round_up = value

@@ -101,9 +101,18 @@ pub struct EmailNotificationOption {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    notify_all_admins: ::std::result::Result<bool, ::std::string::String>,
-    notify_managers: ::std::result::Result<bool, ::std::string::String>,
-    notify_specific_users: ::std::result::Result<bool, ::std::string::String>,
+    notify_all_admins: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    notify_managers: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    notify_specific_users: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for EmailNotificationOption {
@@ -134,7 +143,7 @@ impl EmailNotificationOption {
     }
     pub fn notify_all_admins<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.notify_all_admins = value
@@ -146,7 +155,7 @@ impl EmailNotificationOption {
     }
     pub fn notify_managers<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.notify_managers = value
@@ -158,7 +167,7 @@ impl EmailNotificationOption {
     }
     pub fn notify_specific_users<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.notify_specific_users = value
@@ -206,7 +215,10 @@ pub struct EmailStatusDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    is_verified_by_domain: ::std::result::Result<bool, ::std::string::String>,
+    is_verified_by_domain: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     region: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -252,7 +264,7 @@ impl EmailStatusDto {
     }
     pub fn is_verified_by_domain<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_verified_by_domain = value
@@ -321,16 +333,28 @@ pub struct EntitlementAccessRequestConfig {
         ::std::option::Option<::std::vec::Vec<super::EntitlementApprovalScheme>>,
         ::std::string::String,
     >,
-    denial_comment_required: ::std::result::Result<bool, ::std::string::String>,
+    denial_comment_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     max_permitted_access_duration: ::std::result::Result<
         ::std::option::Option<
             super::EntitlementAccessRequestConfigMaxPermittedAccessDuration,
         >,
         ::std::string::String,
     >,
-    reauthorization_required: ::std::result::Result<bool, ::std::string::String>,
-    request_comment_required: ::std::result::Result<bool, ::std::string::String>,
-    require_end_date: ::std::result::Result<bool, ::std::string::String>,
+    reauthorization_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    request_comment_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    require_end_date: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementAccessRequestConfig {
@@ -363,7 +387,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn denial_comment_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.denial_comment_required = value
@@ -395,7 +419,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn reauthorization_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.reauthorization_required = value
@@ -409,7 +433,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn request_comment_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.request_comment_required = value
@@ -423,7 +447,7 @@ impl EntitlementAccessRequestConfig {
     }
     pub fn require_end_date<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_end_date = value

@@ -314,7 +314,7 @@ pub struct LifecycleState {
         ::std::option::Option<super::EmailNotificationOption>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -428,7 +428,7 @@ impl LifecycleState {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

@@ -19,7 +19,7 @@ pub struct MachineClassificationConfig {
         ::std::option::Option<super::MachineClassificationCriteriaLevel1>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -79,7 +79,7 @@ impl MachineClassificationConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -136,7 +136,10 @@ pub struct MachineClassificationCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    case_sensitive: ::std::result::Result<bool, ::std::string::String>,
+    case_sensitive: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     children: ::std::result::Result<
         ::std::option::Option<
             ::std::vec::Vec<super::MachineClassificationCriteriaLevel2>,
@@ -183,7 +186,7 @@ impl MachineClassificationCriteriaLevel1 {
     }
     pub fn case_sensitive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.case_sensitive = value
@@ -278,7 +281,10 @@ pub struct MachineClassificationCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    case_sensitive: ::std::result::Result<bool, ::std::string::String>,
+    case_sensitive: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     children: ::std::result::Result<
         ::std::option::Option<
             ::std::vec::Vec<super::MachineClassificationCriteriaLevel3>,
@@ -325,7 +331,7 @@ impl MachineClassificationCriteriaLevel2 {
     }
     pub fn case_sensitive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.case_sensitive = value
@@ -420,7 +426,10 @@ pub struct MachineClassificationCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    case_sensitive: ::std::result::Result<bool, ::std::string::String>,
+    case_sensitive: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     children: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ::std::string::String,
@@ -465,7 +474,7 @@ impl MachineClassificationCriteriaLevel3 {
     }
     pub fn case_sensitive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.case_sensitive = value
@@ -576,7 +585,10 @@ pub struct MachineIdentity {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    manually_edited: ::std::result::Result<bool, ::std::string::String>,
+    manually_edited: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -667,7 +679,7 @@ impl MachineIdentity {
     }
     pub fn manually_edited<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.manually_edited = value
@@ -1279,7 +1291,7 @@ pub struct MfaDuoConfig {
         >,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     host: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1336,7 +1348,7 @@ impl MfaDuoConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -1413,7 +1425,7 @@ pub struct MfaOktaConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     host: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1453,7 +1465,7 @@ impl MfaOktaConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

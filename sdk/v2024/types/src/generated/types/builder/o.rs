@@ -190,7 +190,7 @@ for ObjectMappingBulkPatchRequest {
 #[cfg(feature = "configuration-hub")]
 #[derive(Clone, Debug)]
 pub struct ObjectMappingRequest {
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     json_path: ::std::result::Result<::std::string::String, ::std::string::String>,
     object_type: ::std::result::Result<
         super::ObjectMappingRequestObjectType,
@@ -215,7 +215,7 @@ impl ::std::default::Default for ObjectMappingRequest {
 impl ObjectMappingRequest {
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

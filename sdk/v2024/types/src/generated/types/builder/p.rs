@@ -275,24 +275,31 @@ impl ::std::convert::From<super::PasswordInfoQueryDto> for PasswordInfoQueryDto 
 #[cfg(feature = "password-configuration")]
 #[derive(Clone, Debug)]
 pub struct PasswordOrgConfig {
-    custom_instructions_enabled: ::std::result::Result<bool, ::std::string::String>,
-    digit_token_duration_minutes: ::std::result::Result<
-        ::std::num::NonZeroU32,
+    custom_instructions_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    digit_token_enabled: ::std::result::Result<bool, ::std::string::String>,
-    digit_token_length: ::std::result::Result<i32, ::std::string::String>,
+    digit_token_duration_minutes: ::std::result::Result<
+        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::string::String,
+    >,
+    digit_token_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    digit_token_length: ::std::result::Result<
+        ::std::option::Option<i32>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::default::Default for PasswordOrgConfig {
     fn default() -> Self {
         Self {
             custom_instructions_enabled: Ok(Default::default()),
-            digit_token_duration_minutes: Ok(
-                super::defaults::default_nzu64::<::std::num::NonZeroU32, 5>(),
-            ),
+            digit_token_duration_minutes: Ok(Default::default()),
             digit_token_enabled: Ok(Default::default()),
-            digit_token_length: Ok(super::defaults::default_u64::<i32, 6>()),
+            digit_token_length: Ok(Default::default()),
         }
     }
 }
@@ -300,7 +307,7 @@ impl ::std::default::Default for PasswordOrgConfig {
 impl PasswordOrgConfig {
     pub fn custom_instructions_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.custom_instructions_enabled = value
@@ -314,7 +321,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_duration_minutes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_duration_minutes = value
@@ -328,7 +335,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_enabled = value
@@ -340,7 +347,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_length<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_length = value
@@ -595,12 +602,18 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    default_policy: ::std::result::Result<bool, ::std::string::String>,
+    default_policy: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     description: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enable_passwd_expiration: ::std::result::Result<bool, ::std::string::String>,
+    enable_passwd_expiration: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     first_expiration_reminder: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -646,21 +659,42 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    require_strong_auth_off_network: ::std::result::Result<bool, ::std::string::String>,
-    require_strong_auth_untrusted_geographies: ::std::result::Result<
-        bool,
+    require_strong_auth_off_network: ::std::result::Result<
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    require_strong_authn: ::std::result::Result<bool, ::std::string::String>,
+    require_strong_auth_untrusted_geographies: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    require_strong_authn: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     source_ids: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    use_account_attributes: ::std::result::Result<bool, ::std::string::String>,
-    use_dictionary: ::std::result::Result<bool, ::std::string::String>,
-    use_identity_attributes: ::std::result::Result<bool, ::std::string::String>,
-    validate_against_account_id: ::std::result::Result<bool, ::std::string::String>,
-    validate_against_account_name: ::std::result::Result<bool, ::std::string::String>,
+    use_account_attributes: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    use_dictionary: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    use_identity_attributes: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    validate_against_account_id: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    validate_against_account_name: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "password-policies")]
 impl ::std::default::Default for PasswordPolicyV3Dto {
@@ -754,7 +788,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn default_policy<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.default_policy = value
@@ -778,7 +812,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn enable_passwd_expiration<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enable_passwd_expiration = value
@@ -958,7 +992,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn require_strong_auth_off_network<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_strong_auth_off_network = value
@@ -972,7 +1006,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn require_strong_auth_untrusted_geographies<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_strong_auth_untrusted_geographies = value
@@ -986,7 +1020,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn require_strong_authn<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_strong_authn = value
@@ -1010,7 +1044,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn use_account_attributes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_account_attributes = value
@@ -1024,7 +1058,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn use_dictionary<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_dictionary = value
@@ -1036,7 +1070,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn use_identity_attributes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_identity_attributes = value
@@ -1050,7 +1084,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn validate_against_account_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.validate_against_account_id = value
@@ -1064,7 +1098,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn validate_against_account_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.validate_against_account_name = value
@@ -1360,7 +1394,10 @@ pub struct ProvisioningConfig {
         ::std::option::Option<::std::vec::Vec<super::ServiceDeskSource>>,
         ::std::string::String,
     >,
-    no_provisioning_requests: ::std::result::Result<bool, ::std::string::String>,
+    no_provisioning_requests: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     plan_initializer_script: ::std::result::Result<
         ::std::option::Option<super::ProvisioningConfigPlanInitializerScript>,
         ::std::string::String,
@@ -1369,7 +1406,10 @@ pub struct ProvisioningConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
-    universal_manager: ::std::result::Result<bool, ::std::string::String>,
+    universal_manager: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfig {
@@ -1401,7 +1441,7 @@ impl ProvisioningConfig {
     }
     pub fn no_provisioning_requests<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.no_provisioning_requests = value
@@ -1445,7 +1485,7 @@ impl ProvisioningConfig {
     }
     pub fn universal_manager<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.universal_manager = value

@@ -11,7 +11,10 @@ pub struct V2024Campaign {
         ::std::option::Option<::std::vec::Vec<super::CampaignAlert>>,
         ::std::string::String,
     >,
-    auto_revoke_allowed: ::std::result::Result<bool, ::std::string::String>,
+    auto_revoke_allowed: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     completed_certifications: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -32,7 +35,10 @@ pub struct V2024Campaign {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    email_notification_enabled: ::std::result::Result<bool, ::std::string::String>,
+    email_notification_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     filter: ::std::result::Result<
         ::std::option::Option<super::V2024CampaignFilter>,
         ::std::string::String,
@@ -54,7 +60,10 @@ pub struct V2024Campaign {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    recommendations_enabled: ::std::result::Result<bool, ::std::string::String>,
+    recommendations_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     role_composition_campaign_info: ::std::result::Result<
         ::std::option::Option<super::V2024CampaignRoleCompositionCampaignInfo>,
         ::std::string::String,
@@ -77,7 +86,10 @@ pub struct V2024Campaign {
         ::std::option::Option<super::V2024CampaignStatus>,
         ::std::string::String,
     >,
-    sunset_comments_required: ::std::result::Result<bool, ::std::string::String>,
+    sunset_comments_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     total_certifications: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -108,7 +120,7 @@ impl ::std::default::Default for V2024Campaign {
             source_owner_campaign_info: Ok(Default::default()),
             sources_with_orphan_entitlements: Ok(Default::default()),
             status: Ok(Default::default()),
-            sunset_comments_required: Ok(super::defaults::default_bool::<true>()),
+            sunset_comments_required: Ok(Default::default()),
             total_certifications: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
         }
@@ -130,7 +142,7 @@ impl V2024Campaign {
     }
     pub fn auto_revoke_allowed<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.auto_revoke_allowed = value
@@ -206,7 +218,7 @@ impl V2024Campaign {
     }
     pub fn email_notification_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.email_notification_enabled = value
@@ -294,7 +306,7 @@ impl V2024Campaign {
     }
     pub fn recommendations_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.recommendations_enabled = value
@@ -382,7 +394,7 @@ impl V2024Campaign {
     }
     pub fn sunset_comments_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.sunset_comments_required = value
@@ -1701,7 +1713,10 @@ impl ::std::convert::From<super::V2024ScheduleMonths> for V2024ScheduleMonths {
 #[derive(Clone, Debug)]
 pub struct V3CreateConnectorDto {
     class_name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    direct_connect: ::std::result::Result<bool, ::std::string::String>,
+    direct_connect: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     status: ::std::result::Result<
         ::std::option::Option<super::V3CreateConnectorDtoStatus>,
@@ -1717,7 +1732,7 @@ impl ::std::default::Default for V3CreateConnectorDto {
     fn default() -> Self {
         Self {
             class_name: Err("no value supplied for class_name".to_string()),
-            direct_connect: Ok(super::defaults::default_bool::<true>()),
+            direct_connect: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
@@ -1738,7 +1753,7 @@ impl V3CreateConnectorDto {
     }
     pub fn direct_connect<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.direct_connect = value

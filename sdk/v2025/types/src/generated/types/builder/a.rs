@@ -7,7 +7,10 @@
 #[cfg(feature = "lifecycle-states")]
 #[derive(Clone, Debug)]
 pub struct AccessActionConfiguration {
-    remove_all_access_enabled: ::std::result::Result<bool, ::std::string::String>,
+    remove_all_access_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for AccessActionConfiguration {
@@ -21,7 +24,7 @@ impl ::std::default::Default for AccessActionConfiguration {
 impl AccessActionConfiguration {
     pub fn remove_all_access_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.remove_all_access_enabled = value
@@ -441,7 +444,7 @@ pub struct AccessProfile {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     entitlements: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::EntitlementRef>>,
         ::std::string::String,
@@ -463,7 +466,10 @@ pub struct AccessProfile {
         ::std::option::Option<super::ProvisioningCriteriaLevel1>,
         ::std::string::String,
     >,
-    requestable: ::std::result::Result<bool, ::std::string::String>,
+    requestable: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     revocation_request_config: ::std::result::Result<
         ::std::option::Option<super::Revocability>,
         ::std::string::String,
@@ -490,7 +496,7 @@ impl ::std::default::Default for AccessProfile {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             provisioning_criteria: Ok(Default::default()),
-            requestable: Ok(super::defaults::default_bool::<true>()),
+            requestable: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
             source: Err("no value supplied for source".to_string()),
@@ -563,7 +569,7 @@ impl AccessProfile {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -643,7 +649,7 @@ impl AccessProfile {
     }
     pub fn requestable<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.requestable = value
@@ -1261,13 +1267,22 @@ pub struct AccessRequestConfig {
         ::std::option::Option<super::ApprovalReminderAndEscalationConfig>,
         ::std::string::String,
     >,
-    approvals_must_be_external: ::std::result::Result<bool, ::std::string::String>,
-    auto_approval_enabled: ::std::result::Result<bool, ::std::string::String>,
+    approvals_must_be_external: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    auto_approval_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     entitlement_request_config: ::std::result::Result<
         ::std::option::Option<super::EntitlementRequestConfig>,
         ::std::string::String,
     >,
-    reauthorization_enabled: ::std::result::Result<bool, ::std::string::String>,
+    reauthorization_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     request_on_behalf_of_config: ::std::result::Result<
         ::std::option::Option<super::RequestOnBehalfOfConfig>,
         ::std::string::String,
@@ -1306,7 +1321,7 @@ impl AccessRequestConfig {
     }
     pub fn approvals_must_be_external<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.approvals_must_be_external = value
@@ -1320,7 +1335,7 @@ impl AccessRequestConfig {
     }
     pub fn auto_approval_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.auto_approval_enabled = value
@@ -1348,7 +1363,7 @@ impl AccessRequestConfig {
     }
     pub fn reauthorization_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.reauthorization_enabled = value
@@ -1674,7 +1689,10 @@ pub struct AccessRequestRecommendationConfigDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    use_restriction_attribute: ::std::result::Result<bool, ::std::string::String>,
+    use_restriction_attribute: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationConfigDto {
@@ -1753,7 +1771,7 @@ impl AccessRequestRecommendationConfigDto {
     }
     pub fn use_restriction_attribute<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_restriction_attribute = value
@@ -1952,7 +1970,10 @@ pub struct AccountAction {
         ::std::option::Option<super::AccountActionAction>,
         ::std::string::String,
     >,
-    all_sources: ::std::result::Result<bool, ::std::string::String>,
+    all_sources: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     exclude_source_ids: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
@@ -1987,7 +2008,7 @@ impl AccountAction {
     }
     pub fn all_sources<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.all_sources = value
@@ -2060,12 +2081,18 @@ pub struct AccountAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    account_return_first_link: ::std::result::Result<bool, ::std::string::String>,
-    account_sort_attribute: ::std::result::Result<
-        ::std::string::String,
+    account_return_first_link: ::std::result::Result<
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    account_sort_descending: ::std::result::Result<bool, ::std::string::String>,
+    account_sort_attribute: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
+    account_sort_descending: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     attribute_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     input: ::std::result::Result<
         ::std::option::Option<super::Input>,
@@ -2084,9 +2111,7 @@ impl ::std::default::Default for AccountAttribute {
             account_filter: Ok(Default::default()),
             account_property_filter: Ok(Default::default()),
             account_return_first_link: Ok(Default::default()),
-            account_sort_attribute: Ok(
-                super::defaults::account_attribute_account_sort_attribute(),
-            ),
+            account_sort_attribute: Ok(Default::default()),
             account_sort_descending: Ok(Default::default()),
             attribute_name: Err("no value supplied for attribute_name".to_string()),
             input: Ok(Default::default()),
@@ -2125,7 +2150,7 @@ impl AccountAttribute {
     }
     pub fn account_return_first_link<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.account_return_first_link = value
@@ -2139,7 +2164,7 @@ impl AccountAttribute {
     }
     pub fn account_sort_attribute<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.account_sort_attribute = value
@@ -2153,7 +2178,7 @@ impl AccountAttribute {
     }
     pub fn account_sort_descending<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.account_sort_descending = value
@@ -2828,13 +2853,16 @@ impl ::std::convert::From<super::AccountsSelectionRequest> for AccountsSelection
 #[cfg(feature = "certification-campaigns")]
 #[derive(Clone, Debug)]
 pub struct ActivateCampaignOptions {
-    time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
+    time_zone: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ActivateCampaignOptions {
     fn default() -> Self {
         Self {
-            time_zone: Ok(super::defaults::activate_campaign_options_time_zone()),
+            time_zone: Ok(Default::default()),
         }
     }
 }
@@ -2842,7 +2870,7 @@ impl ::std::default::Default for ActivateCampaignOptions {
 impl ActivateCampaignOptions {
     pub fn time_zone<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.time_zone = value
@@ -2894,7 +2922,10 @@ pub struct ActivityConfigurationSettings {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    is_enabled: ::std::result::Result<bool, ::std::string::String>,
+    is_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     retention_time_period: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -2991,7 +3022,7 @@ impl ActivityConfigurationSettings {
     }
     pub fn is_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_enabled = value
@@ -3483,7 +3514,10 @@ pub struct ApplicationCrawlerSettings {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    is_enabled: ::std::result::Result<bool, ::std::string::String>,
+    is_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for ApplicationCrawlerSettings {
@@ -3491,15 +3525,9 @@ impl ::std::default::Default for ApplicationCrawlerSettings {
         Self {
             calculate_resource_size: Ok(Default::default()),
             cluster_id: Ok(Default::default()),
-            crawl_mailboxes: Ok(
-                super::defaults::application_crawler_settings_crawl_mailboxes(),
-            ),
-            crawl_public_folders: Ok(
-                super::defaults::application_crawler_settings_crawl_public_folders(),
-            ),
-            crawl_snapshots_folder: Ok(
-                super::defaults::application_crawler_settings_crawl_snapshots_folder(),
-            ),
+            crawl_mailboxes: Ok(Default::default()),
+            crawl_public_folders: Ok(Default::default()),
+            crawl_snapshots_folder: Ok(Default::default()),
             crawl_top_level_shares: Ok(Default::default()),
             excluded_paths_by_regex: Ok(Default::default()),
             excluded_resources: Ok(Default::default()),
@@ -3634,7 +3662,7 @@ impl ApplicationCrawlerSettings {
     }
     pub fn is_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_enabled = value
@@ -3974,7 +4002,10 @@ pub struct ApprovalConfig {
         ::std::option::Option<super::ApprovalConfigAutoApprove>,
         ::std::string::String,
     >,
-    circumvent_approval_process: ::std::result::Result<bool, ::std::string::String>,
+    circumvent_approval_process: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     cron_timezone: ::std::result::Result<
         ::std::option::Option<super::ApprovalConfigCronTimezone>,
         ::std::string::String,
@@ -3988,7 +4019,7 @@ pub struct ApprovalConfig {
         ::std::string::String,
     >,
     machine_identity_manager_assignment: ::std::result::Result<
-        super::ApprovalConfigMachineIdentityManagerAssignment,
+        ::std::option::Option<super::ApprovalConfigMachineIdentityManagerAssignment>,
         ::std::string::String,
     >,
     reminder_config: ::std::result::Result<
@@ -4017,9 +4048,7 @@ impl ::std::default::Default for ApprovalConfig {
             cron_timezone: Ok(Default::default()),
             escalation_config: Ok(Default::default()),
             fallback_approver: Ok(Default::default()),
-            machine_identity_manager_assignment: Ok(
-                super::defaults::approval_config_machine_identity_manager_assignment(),
-            ),
+            machine_identity_manager_assignment: Ok(Default::default()),
             reminder_config: Ok(Default::default()),
             requires_comment: Ok(Default::default()),
             serial_chain: Ok(Default::default()),
@@ -4045,7 +4074,7 @@ impl ApprovalConfig {
     }
     pub fn circumvent_approval_process<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.circumvent_approval_process = value
@@ -4102,7 +4131,7 @@ impl ApprovalConfig {
     pub fn machine_identity_manager_assignment<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            super::ApprovalConfigMachineIdentityManagerAssignment,
+            ::std::option::Option<super::ApprovalConfigMachineIdentityManagerAssignment>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4286,7 +4315,7 @@ pub struct ApprovalConfigEscalationConfig {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     escalation_chain: ::std::result::Result<
         ::std::option::Option<
             ::std::vec::Vec<super::ApprovalConfigEscalationConfigEscalationChainItem>,
@@ -4327,7 +4356,7 @@ impl ApprovalConfigEscalationConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -4548,7 +4577,7 @@ pub struct ApprovalConfigReminderConfig {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     max_reminders: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -4587,7 +4616,7 @@ impl ApprovalConfigReminderConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -4729,7 +4758,7 @@ pub struct ApprovalConfigTimeoutConfig {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     timeout_result: ::std::result::Result<
         ::std::option::Option<super::ApprovalConfigTimeoutConfigTimeoutResult>,
         ::std::string::String,
@@ -4761,7 +4790,7 @@ impl ApprovalConfigTimeoutConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -5555,9 +5584,12 @@ pub struct AttributeDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    is_entitlement: ::std::result::Result<bool, ::std::string::String>,
-    is_group: ::std::result::Result<bool, ::std::string::String>,
-    is_multi: ::std::result::Result<bool, ::std::string::String>,
+    is_entitlement: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    is_group: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    is_multi: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -5606,7 +5638,7 @@ impl AttributeDefinition {
     }
     pub fn is_entitlement<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_entitlement = value
@@ -5618,7 +5650,7 @@ impl AttributeDefinition {
     }
     pub fn is_group<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_group = value
@@ -5628,7 +5660,7 @@ impl AttributeDefinition {
     }
     pub fn is_multi<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_multi = value
@@ -5820,7 +5852,10 @@ pub struct AttributeDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    multiselect: ::std::result::Result<bool, ::std::string::String>,
+    multiselect: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -5897,7 +5932,7 @@ impl AttributeDto {
     }
     pub fn multiselect<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.multiselect = value

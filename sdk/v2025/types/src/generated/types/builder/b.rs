@@ -173,7 +173,10 @@ pub struct BaseCreateApplicationRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    execute_now: ::std::result::Result<bool, ::std::string::String>,
+    execute_now: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     identity_collector_id: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -301,7 +304,7 @@ impl BaseCreateApplicationRequest {
     }
     pub fn execute_now<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.execute_now = value
@@ -558,7 +561,10 @@ pub struct BaseSettings {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    is_enabled: ::std::result::Result<bool, ::std::string::String>,
+    is_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for BaseSettings {
@@ -583,7 +589,7 @@ impl BaseSettings {
     }
     pub fn is_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_enabled = value
@@ -819,7 +825,7 @@ for BeforeProvisioningRuleDto {
 )]
 #[derive(Clone, Debug)]
 pub struct Bound {
-    inclusive: ::std::result::Result<bool, ::std::string::String>,
+    inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 #[cfg(
@@ -839,7 +845,7 @@ impl ::std::default::Default for Bound {
 impl Bound {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.inclusive = value
@@ -1000,7 +1006,7 @@ pub struct BulkAddTaggedObject {
         ::std::string::String,
     >,
     operation: ::std::result::Result<
-        super::BulkAddTaggedObjectOperation,
+        ::std::option::Option<super::BulkAddTaggedObjectOperation>,
         ::std::string::String,
     >,
     tags: ::std::result::Result<
@@ -1013,7 +1019,7 @@ impl ::std::default::Default for BulkAddTaggedObject {
     fn default() -> Self {
         Self {
             object_refs: Ok(Default::default()),
-            operation: Ok(super::defaults::bulk_add_tagged_object_operation()),
+            operation: Ok(Default::default()),
             tags: Ok(Default::default()),
         }
     }
@@ -1036,7 +1042,9 @@ impl BulkAddTaggedObject {
     }
     pub fn operation<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::BulkAddTaggedObjectOperation>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::BulkAddTaggedObjectOperation>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.operation = value

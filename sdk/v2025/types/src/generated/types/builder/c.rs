@@ -77,7 +77,7 @@ impl ::std::convert::From<super::CampaignAlert> for CampaignAlert {
 #[derive(Clone, Debug)]
 pub struct CampaignCompleteOptions {
     auto_complete_action: ::std::result::Result<
-        super::CampaignCompleteOptionsAutoCompleteAction,
+        ::std::option::Option<super::CampaignCompleteOptionsAutoCompleteAction>,
         ::std::string::String,
     >,
 }
@@ -85,9 +85,7 @@ pub struct CampaignCompleteOptions {
 impl ::std::default::Default for CampaignCompleteOptions {
     fn default() -> Self {
         Self {
-            auto_complete_action: Ok(
-                super::defaults::campaign_complete_options_auto_complete_action(),
-            ),
+            auto_complete_action: Ok(Default::default()),
         }
     }
 }
@@ -95,7 +93,9 @@ impl ::std::default::Default for CampaignCompleteOptions {
 impl CampaignCompleteOptions {
     pub fn auto_complete_action<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CampaignCompleteOptionsAutoCompleteAction>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::CampaignCompleteOptionsAutoCompleteAction>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.auto_complete_action = value
@@ -291,7 +291,10 @@ pub struct CampaignFilterDetailsCriteriaListItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    negate_result: ::std::result::Result<bool, ::std::string::String>,
+    negate_result: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     operation: ::std::result::Result<
         ::std::option::Option<super::Operation>,
         ::std::string::String,
@@ -300,9 +303,18 @@ pub struct CampaignFilterDetailsCriteriaListItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    record_child_matches: ::std::result::Result<bool, ::std::string::String>,
-    short_circuit: ::std::result::Result<bool, ::std::string::String>,
-    suppress_matched_items: ::std::result::Result<bool, ::std::string::String>,
+    record_child_matches: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    short_circuit: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    suppress_matched_items: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     type_: ::std::result::Result<super::CriteriaType, ::std::string::String>,
     value: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
@@ -356,7 +368,7 @@ impl CampaignFilterDetailsCriteriaListItem {
     }
     pub fn negate_result<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.negate_result = value
@@ -388,7 +400,7 @@ impl CampaignFilterDetailsCriteriaListItem {
     }
     pub fn record_child_matches<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.record_child_matches = value
@@ -400,7 +412,7 @@ impl CampaignFilterDetailsCriteriaListItem {
     }
     pub fn short_circuit<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.short_circuit = value
@@ -412,7 +424,7 @@ impl CampaignFilterDetailsCriteriaListItem {
     }
     pub fn suppress_matched_items<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.suppress_matched_items = value
@@ -564,7 +576,7 @@ pub struct CampaignTemplate {
         ::std::option::Option<super::CampaignTemplateOwnerRef>,
         ::std::string::String,
     >,
-    scheduled: ::std::result::Result<bool, ::std::string::String>,
+    scheduled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignTemplate {
@@ -676,7 +688,7 @@ impl CampaignTemplate {
     }
     pub fn scheduled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.scheduled = value
@@ -941,7 +953,10 @@ pub struct ClientLogConfigurationDurationMinutes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    duration_minutes: ::std::result::Result<i32, ::std::string::String>,
+    duration_minutes: ::std::result::Result<
+        ::std::option::Option<i32>,
+        ::std::string::String,
+    >,
     log_levels: ::std::result::Result<
         ::std::option::Option<super::LogLevelSpec>,
         ::std::string::String,
@@ -953,7 +968,7 @@ impl ::std::default::Default for ClientLogConfigurationDurationMinutes {
     fn default() -> Self {
         Self {
             client_id: Ok(Default::default()),
-            duration_minutes: Ok(super::defaults::default_u64::<i32, 240>()),
+            duration_minutes: Ok(Default::default()),
             log_levels: Ok(Default::default()),
             root_level: Err("no value supplied for root_level".to_string()),
         }
@@ -973,7 +988,7 @@ impl ClientLogConfigurationDurationMinutes {
     }
     pub fn duration_minutes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.duration_minutes = value
@@ -1139,14 +1154,17 @@ pub struct CloseAccessRequest {
         ::std::string::String,
     >,
     completion_status: ::std::result::Result<
-        super::CloseAccessRequestCompletionStatus,
+        ::std::option::Option<super::CloseAccessRequestCompletionStatus>,
         ::std::string::String,
     >,
     execution_status: ::std::result::Result<
-        super::CloseAccessRequestExecutionStatus,
+        ::std::option::Option<super::CloseAccessRequestExecutionStatus>,
         ::std::string::String,
     >,
-    message: ::std::result::Result<::std::string::String, ::std::string::String>,
+    message: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for CloseAccessRequest {
@@ -1155,13 +1173,9 @@ impl ::std::default::Default for CloseAccessRequest {
             access_request_ids: Err(
                 "no value supplied for access_request_ids".to_string(),
             ),
-            completion_status: Ok(
-                super::defaults::close_access_request_completion_status(),
-            ),
-            execution_status: Ok(
-                super::defaults::close_access_request_execution_status(),
-            ),
-            message: Ok(super::defaults::close_access_request_message()),
+            completion_status: Ok(Default::default()),
+            execution_status: Ok(Default::default()),
+            message: Ok(Default::default()),
         }
     }
 }
@@ -1181,7 +1195,9 @@ impl CloseAccessRequest {
     }
     pub fn completion_status<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CloseAccessRequestCompletionStatus>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::CloseAccessRequestCompletionStatus>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.completion_status = value
@@ -1193,7 +1209,9 @@ impl CloseAccessRequest {
     }
     pub fn execution_status<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::CloseAccessRequestExecutionStatus>,
+        T: ::std::convert::TryInto<
+            ::std::option::Option<super::CloseAccessRequestExecutionStatus>,
+        >,
         T::Error: ::std::fmt::Display,
     {
         self.execution_status = value
@@ -1205,7 +1223,7 @@ impl CloseAccessRequest {
     }
     pub fn message<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.message = value
@@ -3068,12 +3086,15 @@ impl ::std::convert::From<super::CorrelationConfig> for CorrelationConfig {
 #[cfg(feature = "sources")]
 #[derive(Clone, Debug)]
 pub struct CorrelationConfigAttributeAssignmentsItem {
-    complex: ::std::result::Result<bool, ::std::string::String>,
+    complex: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     filter_string: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    ignore_case: ::std::result::Result<bool, ::std::string::String>,
+    ignore_case: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     match_mode: ::std::result::Result<
         ::std::option::Option<super::CorrelationConfigAttributeAssignmentsItemMatchMode>,
         ::std::string::String,
@@ -3109,7 +3130,7 @@ impl ::std::default::Default for CorrelationConfigAttributeAssignmentsItem {
 impl CorrelationConfigAttributeAssignmentsItem {
     pub fn complex<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.complex = value
@@ -3131,7 +3152,7 @@ impl CorrelationConfigAttributeAssignmentsItem {
     }
     pub fn ignore_case<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.ignore_case = value
@@ -3462,7 +3483,10 @@ pub struct CreateFormInstanceRequest {
         ::std::vec::Vec<super::FormInstanceRecipient>,
         ::std::string::String,
     >,
-    stand_alone_form: ::std::result::Result<bool, ::std::string::String>,
+    stand_alone_form: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     state: ::std::result::Result<
         ::std::option::Option<super::CreateFormInstanceRequestState>,
         ::std::string::String,
@@ -3546,7 +3570,7 @@ impl CreateFormInstanceRequest {
     }
     pub fn stand_alone_form<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.stand_alone_form = value
@@ -4048,9 +4072,7 @@ impl ::std::default::Default for CreatePersonalAccessTokenRequest {
             expiration_date: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             scope: Ok(Default::default()),
-            user_aware_token_never_expires: Ok(
-                super::defaults::create_personal_access_token_request_user_aware_token_never_expires(),
-            ),
+            user_aware_token_never_expires: Ok(Default::default()),
         }
     }
 }
@@ -4370,7 +4392,10 @@ for CreatePrivilegeCriteriaRequestGroupsItem {
 #[cfg(feature = "privilege-criteria")]
 #[derive(Clone, Debug)]
 pub struct CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
-    ignore_case: ::std::result::Result<bool, ::std::string::String>,
+    ignore_case: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     operator: ::std::result::Result<
         ::std::option::Option<
             super::CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemOperator,
@@ -4415,7 +4440,7 @@ for CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
 impl CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
     pub fn ignore_case<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.ignore_case = value
@@ -4763,7 +4788,7 @@ impl ::std::convert::From<super::CreateSavedSearchBody> for CreateSavedSearchBod
 #[cfg(feature = "data-access-security")]
 #[derive(Clone, Debug)]
 pub struct CreateScheduleRequest {
-    active: ::std::result::Result<bool, ::std::string::String>,
+    active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     application_id: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -4813,7 +4838,7 @@ impl ::std::default::Default for CreateScheduleRequest {
 impl CreateScheduleRequest {
     pub fn active<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.active = value
@@ -4976,9 +5001,15 @@ pub struct CreateScheduledSearchBody {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    display_query_details: ::std::result::Result<bool, ::std::string::String>,
-    email_empty_results: ::std::result::Result<bool, ::std::string::String>,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    display_query_details: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    email_empty_results: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     modified: ::std::result::Result<
         ::std::option::Option<super::DateTime>,
         ::std::string::String,
@@ -5037,7 +5068,7 @@ impl CreateScheduledSearchBody {
     }
     pub fn display_query_details<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.display_query_details = value
@@ -5049,7 +5080,7 @@ impl CreateScheduledSearchBody {
     }
     pub fn email_empty_results<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.email_empty_results = value
@@ -5061,7 +5092,7 @@ impl CreateScheduledSearchBody {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -5408,7 +5439,7 @@ pub struct CreateWorkflowBody {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     owner: ::std::result::Result<
         ::std::option::Option<super::CreateWorkflowBodyOwner>,
@@ -5458,7 +5489,7 @@ impl CreateWorkflowBody {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

@@ -516,7 +516,7 @@ pub struct DateMath {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
-    round_up: ::std::result::Result<bool, ::std::string::String>,
+    round_up: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateMath {
@@ -569,7 +569,7 @@ impl DateMath {
     }
     pub fn round_up<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.round_up = value
@@ -1068,7 +1068,7 @@ impl ::std::convert::From<super::Dimension> for Dimension {
 #[cfg(feature = "roles")]
 #[derive(Clone, Debug)]
 pub struct DimensionAttribute {
-    derived: ::std::result::Result<bool, ::std::string::String>,
+    derived: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     display_name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1082,7 +1082,7 @@ pub struct DimensionAttribute {
 impl ::std::default::Default for DimensionAttribute {
     fn default() -> Self {
         Self {
-            derived: Ok(super::defaults::default_bool::<true>()),
+            derived: Ok(Default::default()),
             display_name: Ok(Default::default()),
             name: Ok(Default::default()),
         }
@@ -1092,7 +1092,7 @@ impl ::std::default::Default for DimensionAttribute {
 impl DimensionAttribute {
     pub fn derived<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.derived = value

@@ -13,14 +13,22 @@ pub struct FieldDetailsDto {
         >,
         ::std::string::String,
     >,
-    is_multi_valued: ::std::result::Result<bool, ::std::string::String>,
-    is_required: ::std::result::Result<bool, ::std::string::String>,
+    is_multi_valued: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    is_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     transform: ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ::std::string::String,
     >,
     type_: ::std::result::Result<
@@ -59,7 +67,7 @@ impl FieldDetailsDto {
     }
     pub fn is_multi_valued<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_multi_valued = value
@@ -71,7 +79,7 @@ impl FieldDetailsDto {
     }
     pub fn is_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_required = value
@@ -94,7 +102,9 @@ impl FieldDetailsDto {
     pub fn transform<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -148,7 +158,7 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
 )]
 #[derive(Clone, Debug)]
 pub struct Filter {
-    exclude: ::std::result::Result<bool, ::std::string::String>,
+    exclude: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     range: ::std::result::Result<
         ::std::option::Option<super::Range>,
         ::std::string::String,
@@ -181,7 +191,7 @@ impl ::std::default::Default for Filter {
 impl Filter {
     pub fn exclude<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.exclude = value
@@ -344,7 +354,10 @@ impl ::std::convert::From<super::FilterAggregation> for FilterAggregation {
 #[cfg(any(feature = "sources", feature = "transforms"))]
 #[derive(Clone, Debug)]
 pub struct FirstValid {
-    ignore_errors: ::std::result::Result<bool, ::std::string::String>,
+    ignore_errors: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     requires_periodic_refresh: ::std::result::Result<
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
@@ -368,7 +381,7 @@ impl ::std::default::Default for FirstValid {
 impl FirstValid {
     pub fn ignore_errors<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.ignore_errors = value

@@ -110,7 +110,10 @@ for IdentitiesDetailsReportArguments {
 #[cfg(feature = "reports-data-extraction")]
 #[derive(Clone, Debug)]
 pub struct IdentitiesReportArguments {
-    correlated_only: ::std::result::Result<bool, ::std::string::String>,
+    correlated_only: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for IdentitiesReportArguments {
@@ -124,7 +127,7 @@ impl ::std::default::Default for IdentitiesReportArguments {
 impl IdentitiesReportArguments {
     pub fn correlated_only<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.correlated_only = value
@@ -163,15 +166,18 @@ pub struct IdentityAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    multi: ::std::result::Result<bool, ::std::string::String>,
+    multi: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    searchable: ::std::result::Result<bool, ::std::string::String>,
+    searchable: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     sources: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::IdentityAttributesSource>>,
         ::std::string::String,
     >,
-    standard: ::std::result::Result<bool, ::std::string::String>,
-    system: ::std::result::Result<bool, ::std::string::String>,
+    standard: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    system: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     type_: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -208,7 +214,7 @@ impl IdentityAttribute {
     }
     pub fn multi<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.multi = value
@@ -228,7 +234,7 @@ impl IdentityAttribute {
     }
     pub fn searchable<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.searchable = value
@@ -250,7 +256,7 @@ impl IdentityAttribute {
     }
     pub fn standard<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.standard = value
@@ -260,7 +266,7 @@ impl IdentityAttribute {
     }
     pub fn system<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.system = value
@@ -319,7 +325,7 @@ pub struct IdentityAttributeConfig {
         ::std::option::Option<::std::vec::Vec<super::IdentityAttributeTransform>>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityAttributeConfig {
@@ -348,7 +354,7 @@ impl IdentityAttributeConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -729,7 +735,10 @@ pub struct IdentityProfile {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    has_time_based_attr: ::std::result::Result<bool, ::std::string::String>,
+    has_time_based_attr: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -746,7 +755,10 @@ pub struct IdentityProfile {
         ::std::option::Option<super::IdentityExceptionReportReference>,
         ::std::string::String,
     >,
-    identity_refresh_required: ::std::result::Result<bool, ::std::string::String>,
+    identity_refresh_required: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -823,7 +835,7 @@ impl IdentityProfile {
     }
     pub fn has_time_based_attr<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.has_time_based_attr = value
@@ -889,7 +901,7 @@ impl IdentityProfile {
     }
     pub fn identity_refresh_required<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.identity_refresh_required = value
@@ -1858,7 +1870,10 @@ pub struct ImportOptions {
         >,
         ::std::string::String,
     >,
-    exclude_backup: ::std::result::Result<bool, ::std::string::String>,
+    exclude_backup: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     exclude_types: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::ImportOptionsExcludeTypesItem>>,
         ::std::string::String,
@@ -1909,7 +1924,7 @@ impl ImportOptions {
     }
     pub fn exclude_backup<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.exclude_backup = value
@@ -2208,7 +2223,7 @@ pub struct InviteIdentitiesRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    uninvited: ::std::result::Result<bool, ::std::string::String>,
+    uninvited: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for InviteIdentitiesRequest {
@@ -2235,7 +2250,7 @@ impl InviteIdentitiesRequest {
     }
     pub fn uninvited<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.uninvited = value

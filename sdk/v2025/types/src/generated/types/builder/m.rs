@@ -19,7 +19,7 @@ pub struct MachineClassificationConfig {
         ::std::option::Option<super::MachineClassificationCriteriaLevel1>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -79,7 +79,7 @@ impl MachineClassificationConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -136,7 +136,10 @@ pub struct MachineClassificationCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    case_sensitive: ::std::result::Result<bool, ::std::string::String>,
+    case_sensitive: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     children: ::std::result::Result<
         ::std::option::Option<
             ::std::vec::Vec<super::MachineClassificationCriteriaLevel2>,
@@ -183,7 +186,7 @@ impl MachineClassificationCriteriaLevel1 {
     }
     pub fn case_sensitive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.case_sensitive = value
@@ -278,7 +281,10 @@ pub struct MachineClassificationCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    case_sensitive: ::std::result::Result<bool, ::std::string::String>,
+    case_sensitive: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     children: ::std::result::Result<
         ::std::option::Option<
             ::std::vec::Vec<super::MachineClassificationCriteriaLevel3>,
@@ -325,7 +331,7 @@ impl MachineClassificationCriteriaLevel2 {
     }
     pub fn case_sensitive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.case_sensitive = value
@@ -420,7 +426,10 @@ pub struct MachineClassificationCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    case_sensitive: ::std::result::Result<bool, ::std::string::String>,
+    case_sensitive: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     children: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ::std::string::String,
@@ -465,7 +474,7 @@ impl MachineClassificationCriteriaLevel3 {
     }
     pub fn case_sensitive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.case_sensitive = value
@@ -558,7 +567,10 @@ pub struct MachineIdentityAggregationRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    disable_optimization: ::std::result::Result<bool, ::std::string::String>,
+    disable_optimization: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::default::Default for MachineIdentityAggregationRequest {
@@ -585,7 +597,7 @@ impl MachineIdentityAggregationRequest {
     }
     pub fn disable_optimization<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.disable_optimization = value
@@ -1578,7 +1590,7 @@ pub struct MfaDuoConfig {
         >,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     host: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1635,7 +1647,7 @@ impl MfaDuoConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -1712,7 +1724,7 @@ pub struct MfaOktaConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     host: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -1752,7 +1764,7 @@ impl MfaOktaConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

@@ -78,9 +78,15 @@ impl ::std::convert::From<super::NameNormalizer> for NameNormalizer {
 #[cfg(feature = "sources")]
 #[derive(Clone, Debug)]
 pub struct NativeChangeDetectionConfig {
-    all_entitlements: ::std::result::Result<bool, ::std::string::String>,
-    all_non_entitlement_attributes: ::std::result::Result<bool, ::std::string::String>,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    all_entitlements: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    all_non_entitlement_attributes: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     operations: ::std::result::Result<
         ::std::option::Option<
             ::std::vec::Vec<super::NativeChangeDetectionConfigOperationsItem>,
@@ -113,7 +119,7 @@ impl ::std::default::Default for NativeChangeDetectionConfig {
 impl NativeChangeDetectionConfig {
     pub fn all_entitlements<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.all_entitlements = value
@@ -125,7 +131,7 @@ impl NativeChangeDetectionConfig {
     }
     pub fn all_non_entitlement_attributes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.all_non_entitlement_attributes = value
@@ -139,7 +145,7 @@ impl NativeChangeDetectionConfig {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -296,7 +302,10 @@ pub struct NetworkConfiguration {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    whitelisted: ::std::result::Result<bool, ::std::string::String>,
+    whitelisted: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "global-tenant-security-settings")]
 impl ::std::default::Default for NetworkConfiguration {
@@ -338,7 +347,7 @@ impl NetworkConfiguration {
     }
     pub fn whitelisted<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.whitelisted = value

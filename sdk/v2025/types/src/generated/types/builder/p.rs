@@ -638,24 +638,31 @@ impl ::std::convert::From<super::PasswordInfoQueryDto> for PasswordInfoQueryDto 
 #[cfg(feature = "password-configuration")]
 #[derive(Clone, Debug)]
 pub struct PasswordOrgConfig {
-    custom_instructions_enabled: ::std::result::Result<bool, ::std::string::String>,
-    digit_token_duration_minutes: ::std::result::Result<
-        ::std::num::NonZeroU32,
+    custom_instructions_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    digit_token_enabled: ::std::result::Result<bool, ::std::string::String>,
-    digit_token_length: ::std::result::Result<i32, ::std::string::String>,
+    digit_token_duration_minutes: ::std::result::Result<
+        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::string::String,
+    >,
+    digit_token_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    digit_token_length: ::std::result::Result<
+        ::std::option::Option<i32>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::default::Default for PasswordOrgConfig {
     fn default() -> Self {
         Self {
             custom_instructions_enabled: Ok(Default::default()),
-            digit_token_duration_minutes: Ok(
-                super::defaults::default_nzu64::<::std::num::NonZeroU32, 5>(),
-            ),
+            digit_token_duration_minutes: Ok(Default::default()),
             digit_token_enabled: Ok(Default::default()),
-            digit_token_length: Ok(super::defaults::default_u64::<i32, 6>()),
+            digit_token_length: Ok(Default::default()),
         }
     }
 }
@@ -663,7 +670,7 @@ impl ::std::default::Default for PasswordOrgConfig {
 impl PasswordOrgConfig {
     pub fn custom_instructions_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.custom_instructions_enabled = value
@@ -677,7 +684,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_duration_minutes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_duration_minutes = value
@@ -691,7 +698,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_enabled = value
@@ -703,7 +710,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_length<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<::std::option::Option<i32>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_length = value
@@ -958,12 +965,18 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    default_policy: ::std::result::Result<bool, ::std::string::String>,
+    default_policy: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     description: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enable_passwd_expiration: ::std::result::Result<bool, ::std::string::String>,
+    enable_passwd_expiration: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     first_expiration_reminder: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -1009,21 +1022,42 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    require_strong_auth_off_network: ::std::result::Result<bool, ::std::string::String>,
-    require_strong_auth_untrusted_geographies: ::std::result::Result<
-        bool,
+    require_strong_auth_off_network: ::std::result::Result<
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    require_strong_authn: ::std::result::Result<bool, ::std::string::String>,
+    require_strong_auth_untrusted_geographies: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    require_strong_authn: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     source_ids: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    use_account_attributes: ::std::result::Result<bool, ::std::string::String>,
-    use_dictionary: ::std::result::Result<bool, ::std::string::String>,
-    use_identity_attributes: ::std::result::Result<bool, ::std::string::String>,
-    validate_against_account_id: ::std::result::Result<bool, ::std::string::String>,
-    validate_against_account_name: ::std::result::Result<bool, ::std::string::String>,
+    use_account_attributes: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    use_dictionary: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    use_identity_attributes: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    validate_against_account_id: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    validate_against_account_name: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "password-policies")]
 impl ::std::default::Default for PasswordPolicyV3Dto {
@@ -1117,7 +1151,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn default_policy<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.default_policy = value
@@ -1141,7 +1175,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn enable_passwd_expiration<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enable_passwd_expiration = value
@@ -1321,7 +1355,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn require_strong_auth_off_network<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_strong_auth_off_network = value
@@ -1335,7 +1369,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn require_strong_auth_untrusted_geographies<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_strong_auth_untrusted_geographies = value
@@ -1349,7 +1383,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn require_strong_authn<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_strong_authn = value
@@ -1373,7 +1407,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn use_account_attributes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_account_attributes = value
@@ -1387,7 +1421,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn use_dictionary<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_dictionary = value
@@ -1399,7 +1433,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn use_identity_attributes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.use_identity_attributes = value
@@ -1413,7 +1447,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn validate_against_account_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.validate_against_account_id = value
@@ -1427,7 +1461,7 @@ impl PasswordPolicyV3Dto {
     }
     pub fn validate_against_account_name<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.validate_against_account_name = value
@@ -1686,21 +1720,18 @@ pub struct PermissionCollectorSettings {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    is_enabled: ::std::result::Result<bool, ::std::string::String>,
+    is_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for PermissionCollectorSettings {
     fn default() -> Self {
         Self {
-            analyze_unique_permissions: Ok(
-                super::defaults::permission_collector_settings_analyze_unique_permissions(),
-            ),
-            calculate_effective_permissions: Ok(
-                super::defaults::permission_collector_settings_calculate_effective_permissions(),
-            ),
-            calculate_riskiest_permissions: Ok(
-                super::defaults::permission_collector_settings_calculate_riskiest_permissions(),
-            ),
+            analyze_unique_permissions: Ok(Default::default()),
+            calculate_effective_permissions: Ok(Default::default()),
+            calculate_riskiest_permissions: Ok(Default::default()),
             cluster_id: Ok(Default::default()),
             effective_permissions_source: Ok(Default::default()),
             is_enabled: Ok(Default::default()),
@@ -1777,7 +1808,7 @@ impl PermissionCollectorSettings {
     }
     pub fn is_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.is_enabled = value
@@ -2042,7 +2073,10 @@ for PrivilegeCriteriaDtoGroupsItem {
 #[cfg(feature = "privilege-criteria")]
 #[derive(Clone, Debug)]
 pub struct PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
-    ignore_case: ::std::result::Result<bool, ::std::string::String>,
+    ignore_case: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     operator: ::std::result::Result<
         ::std::option::Option<
             super::PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator,
@@ -2086,7 +2120,7 @@ impl ::std::default::Default for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem
 impl PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
     pub fn ignore_case<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.ignore_case = value
@@ -2246,7 +2280,10 @@ pub struct ProvisioningConfig {
         ::std::option::Option<::std::vec::Vec<super::ServiceDeskSource>>,
         ::std::string::String,
     >,
-    no_provisioning_requests: ::std::result::Result<bool, ::std::string::String>,
+    no_provisioning_requests: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     plan_initializer_script: ::std::result::Result<
         ::std::option::Option<super::ProvisioningConfigPlanInitializerScript>,
         ::std::string::String,
@@ -2255,7 +2292,10 @@ pub struct ProvisioningConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
-    universal_manager: ::std::result::Result<bool, ::std::string::String>,
+    universal_manager: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfig {
@@ -2287,7 +2327,7 @@ impl ProvisioningConfig {
     }
     pub fn no_provisioning_requests<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.no_provisioning_requests = value
@@ -2331,7 +2371,7 @@ impl ProvisioningConfig {
     }
     pub fn universal_manager<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.universal_manager = value

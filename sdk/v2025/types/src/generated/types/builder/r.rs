@@ -320,7 +320,10 @@ impl ::std::convert::From<super::ReassignmentReference> for ReassignmentReferenc
 #[cfg(feature = "iai-recommendations")]
 #[derive(Clone, Debug)]
 pub struct RecommendationConfigDto {
-    only_tune_threshold: ::std::result::Result<bool, ::std::string::String>,
+    only_tune_threshold: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     peer_group_percentage_threshold: ::std::result::Result<
         ::std::option::Option<f64>,
         ::std::string::String,
@@ -329,7 +332,10 @@ pub struct RecommendationConfigDto {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    run_auto_select_once: ::std::result::Result<bool, ::std::string::String>,
+    run_auto_select_once: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationConfigDto {
@@ -346,7 +352,7 @@ impl ::std::default::Default for RecommendationConfigDto {
 impl RecommendationConfigDto {
     pub fn only_tune_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.only_tune_threshold = value
@@ -386,7 +392,7 @@ impl RecommendationConfigDto {
     }
     pub fn run_auto_select_once<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.run_auto_select_once = value
@@ -493,10 +499,22 @@ impl ::std::convert::From<super::RecommendationRequest> for RecommendationReques
 #[cfg(feature = "iai-recommendations")]
 #[derive(Clone, Debug)]
 pub struct RecommendationRequestDto {
-    exclude_interpretations: ::std::result::Result<bool, ::std::string::String>,
-    include_debug_information: ::std::result::Result<bool, ::std::string::String>,
-    include_translation_messages: ::std::result::Result<bool, ::std::string::String>,
-    prescribe_mode: ::std::result::Result<bool, ::std::string::String>,
+    exclude_interpretations: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    include_debug_information: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    include_translation_messages: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    prescribe_mode: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     requests: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::RecommendationRequest>>,
         ::std::string::String,
@@ -518,7 +536,7 @@ impl ::std::default::Default for RecommendationRequestDto {
 impl RecommendationRequestDto {
     pub fn exclude_interpretations<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.exclude_interpretations = value
@@ -532,7 +550,7 @@ impl RecommendationRequestDto {
     }
     pub fn include_debug_information<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_debug_information = value
@@ -546,7 +564,7 @@ impl RecommendationRequestDto {
     }
     pub fn include_translation_messages<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_translation_messages = value
@@ -560,7 +578,7 @@ impl RecommendationRequestDto {
     }
     pub fn prescribe_mode<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.prescribe_mode = value
@@ -1374,11 +1392,11 @@ impl ::std::convert::From<super::ReportDetailsArguments> for ReportDetailsArgume
 #[derive(Clone, Debug)]
 pub struct RequestOnBehalfOfConfig {
     allow_request_on_behalf_of_anyone_by_anyone: ::std::result::Result<
-        bool,
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
     allow_request_on_behalf_of_employee_by_manager: ::std::result::Result<
-        bool,
+        ::std::option::Option<bool>,
         ::std::string::String,
     >,
 }
@@ -1395,7 +1413,7 @@ impl ::std::default::Default for RequestOnBehalfOfConfig {
 impl RequestOnBehalfOfConfig {
     pub fn allow_request_on_behalf_of_anyone_by_anyone<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.allow_request_on_behalf_of_anyone_by_anyone = value
@@ -1409,7 +1427,7 @@ impl RequestOnBehalfOfConfig {
     }
     pub fn allow_request_on_behalf_of_employee_by_manager<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.allow_request_on_behalf_of_employee_by_manager = value
@@ -1483,15 +1501,11 @@ impl ::std::default::Default for Requestability {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
-            comments_required: Ok(super::defaults::requestability_comments_required()),
-            denial_comments_required: Ok(
-                super::defaults::requestability_denial_comments_required(),
-            ),
+            comments_required: Ok(Default::default()),
+            denial_comments_required: Ok(Default::default()),
             max_permitted_access_duration: Ok(Default::default()),
-            reauthorization_required: Ok(
-                super::defaults::requestability_reauthorization_required(),
-            ),
-            require_end_date: Ok(super::defaults::requestability_require_end_date()),
+            reauthorization_required: Ok(Default::default()),
+            require_end_date: Ok(Default::default()),
         }
     }
 }
@@ -1638,25 +1652,22 @@ pub struct RequestabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    require_end_date: ::std::result::Result<bool, ::std::string::String>,
+    require_end_date: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RequestabilityForRole {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
-            comments_required: Ok(
-                super::defaults::requestability_for_role_comments_required(),
-            ),
-            denial_comments_required: Ok(
-                super::defaults::requestability_for_role_denial_comments_required(),
-            ),
+            comments_required: Ok(Default::default()),
+            denial_comments_required: Ok(Default::default()),
             dimension_schema: Ok(Default::default()),
             form_definition_id: Ok(Default::default()),
             max_permitted_access_duration: Ok(Default::default()),
-            reauthorization_required: Ok(
-                super::defaults::requestability_for_role_reauthorization_required(),
-            ),
+            reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
         }
     }
@@ -1757,7 +1768,7 @@ impl RequestabilityForRole {
     }
     pub fn require_end_date<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.require_end_date = value
@@ -2032,15 +2043,18 @@ impl ::std::convert::From<super::RequestedItemDtoRef> for RequestedItemDtoRef {
 #[cfg(feature = "sources")]
 #[derive(Clone, Debug)]
 pub struct ResourceObjectsRequest {
-    max_count: ::std::result::Result<i64, ::std::string::String>,
-    object_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+    max_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    object_type: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ResourceObjectsRequest {
     fn default() -> Self {
         Self {
-            max_count: Ok(super::defaults::default_u64::<i64, 25>()),
-            object_type: Ok(super::defaults::resource_objects_request_object_type()),
+            max_count: Ok(Default::default()),
+            object_type: Ok(Default::default()),
         }
     }
 }
@@ -2048,7 +2062,7 @@ impl ::std::default::Default for ResourceObjectsRequest {
 impl ResourceObjectsRequest {
     pub fn max_count<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i64>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.max_count = value
@@ -2058,7 +2072,7 @@ impl ResourceObjectsRequest {
     }
     pub fn object_type<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.object_type = value
@@ -2420,12 +2434,8 @@ impl ::std::default::Default for RevocabilityForRole {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
-            comments_required: Ok(
-                super::defaults::revocability_for_role_comments_required(),
-            ),
-            denial_comments_required: Ok(
-                super::defaults::revocability_for_role_denial_comments_required(),
-            ),
+            comments_required: Ok(Default::default()),
+            denial_comments_required: Ok(Default::default()),
         }
     }
 }
@@ -2632,7 +2642,7 @@ pub struct Role {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     entitlements: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::EntitlementRef>>,
         ::std::string::String,
@@ -2664,7 +2674,10 @@ pub struct Role {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    requestable: ::std::result::Result<bool, ::std::string::String>,
+    requestable: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     revocation_request_config: ::std::result::Result<
         ::std::option::Option<super::RevocabilityForRole>,
         ::std::string::String,
@@ -2685,7 +2698,7 @@ impl ::std::default::Default for Role {
             created: Ok(Default::default()),
             description: Ok(Default::default()),
             dimension_refs: Ok(Default::default()),
-            dimensional: Ok(super::defaults::role_dimensional()),
+            dimensional: Ok(Default::default()),
             enabled: Ok(Default::default()),
             entitlements: Ok(Default::default()),
             id: Ok(Default::default()),
@@ -2807,7 +2820,7 @@ impl Role {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -2913,7 +2926,7 @@ impl Role {
     }
     pub fn requestable<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.requestable = value
@@ -4464,8 +4477,14 @@ for RoleMiningPotentialRoleExportRequest {
 #[cfg(feature = "iai-role-mining")]
 #[derive(Clone, Debug)]
 pub struct RoleMiningPotentialRoleProvisionRequest {
-    directly_assigned_entitlements: ::std::result::Result<bool, ::std::string::String>,
-    include_identities: ::std::result::Result<bool, ::std::string::String>,
+    directly_assigned_entitlements: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    include_identities: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     owner_id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -4495,7 +4514,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
 impl RoleMiningPotentialRoleProvisionRequest {
     pub fn directly_assigned_entitlements<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.directly_assigned_entitlements = value
@@ -4509,7 +4528,7 @@ impl RoleMiningPotentialRoleProvisionRequest {
     }
     pub fn include_identities<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_identities = value
@@ -4616,7 +4635,7 @@ pub struct RoleMiningSessionDto {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
-    saved: ::std::result::Result<bool, ::std::string::String>,
+    saved: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     scope: ::std::result::Result<
         ::std::option::Option<super::RoleMiningSessionScope>,
         ::std::string::String,
@@ -4748,7 +4767,7 @@ impl RoleMiningSessionDto {
     }
     pub fn saved<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.saved = value
@@ -4922,7 +4941,7 @@ impl ::std::convert::From<super::RoleMiningSessionScope> for RoleMiningSessionSc
 #[cfg(feature = "role-propagation")]
 #[derive(Clone, Debug)]
 pub struct RolePropagationConfigInput {
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(feature = "role-propagation")]
 impl ::std::default::Default for RolePropagationConfigInput {
@@ -4936,7 +4955,7 @@ impl ::std::default::Default for RolePropagationConfigInput {
 impl RolePropagationConfigInput {
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value

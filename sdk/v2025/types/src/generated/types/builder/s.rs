@@ -62,7 +62,7 @@ pub struct SavedSearch {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    public: ::std::result::Result<bool, ::std::string::String>,
+    public: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
     sort: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -233,7 +233,7 @@ impl SavedSearch {
     }
     pub fn public<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.public = value
@@ -1068,9 +1068,15 @@ pub struct ScheduledSearch {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    display_query_details: ::std::result::Result<bool, ::std::string::String>,
-    email_empty_results: ::std::result::Result<bool, ::std::string::String>,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    display_query_details: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    email_empty_results: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     modified: ::std::result::Result<
         ::std::option::Option<super::DateTime>,
@@ -1135,7 +1141,7 @@ impl ScheduledSearch {
     }
     pub fn display_query_details<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.display_query_details = value
@@ -1147,7 +1153,7 @@ impl ScheduledSearch {
     }
     pub fn email_empty_results<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.email_empty_results = value
@@ -1159,7 +1165,7 @@ impl ScheduledSearch {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -1455,7 +1461,10 @@ pub struct Schema {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    include_permissions: ::std::result::Result<bool, ::std::string::String>,
+    include_permissions: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -1588,7 +1597,7 @@ impl Schema {
     }
     pub fn include_permissions<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_permissions = value
@@ -1799,7 +1808,10 @@ pub struct Search {
         >,
         ::std::string::String,
     >,
-    include_nested: ::std::result::Result<bool, ::std::string::String>,
+    include_nested: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     indices: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<super::Index>>,
         ::std::string::String,
@@ -1852,7 +1864,7 @@ impl ::std::default::Default for Search {
             aggregations_dsl: Ok(Default::default()),
             aggregations_version: Ok(Default::default()),
             filters: Ok(Default::default()),
-            include_nested: Ok(super::defaults::default_bool::<true>()),
+            include_nested: Ok(Default::default()),
             indices: Ok(Default::default()),
             query: Ok(Default::default()),
             query_dsl: Ok(Default::default()),
@@ -1938,7 +1950,7 @@ impl Search {
     }
     pub fn include_nested<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_nested = value
@@ -2428,7 +2440,10 @@ pub struct SearchCriteria {
         >,
         ::std::string::String,
     >,
-    include_nested: ::std::result::Result<bool, ::std::string::String>,
+    include_nested: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     indices: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -2490,7 +2505,7 @@ impl SearchCriteria {
     }
     pub fn include_nested<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.include_nested = value
@@ -2764,7 +2779,7 @@ for SearchCriteriaFiltersValueRange {
 #[cfg(feature = "suggested-entitlement-description")]
 #[derive(Clone, Debug)]
 pub struct SearchCriteriaFiltersValueRangeLower {
-    inclusive: ::std::result::Result<bool, ::std::string::String>,
+    inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -2783,7 +2798,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeLower {
 impl SearchCriteriaFiltersValueRangeLower {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.inclusive = value
@@ -2828,7 +2843,7 @@ for SearchCriteriaFiltersValueRangeLower {
 #[cfg(feature = "suggested-entitlement-description")]
 #[derive(Clone, Debug)]
 pub struct SearchCriteriaFiltersValueRangeUpper {
-    inclusive: ::std::result::Result<bool, ::std::string::String>,
+    inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -2847,7 +2862,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeUpper {
 impl SearchCriteriaFiltersValueRangeUpper {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.inclusive = value
@@ -2940,7 +2955,7 @@ pub struct SearchCriteriaTextQuery {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    match_any: ::std::result::Result<bool, ::std::string::String>,
+    match_any: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     terms: ::std::result::Result<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
@@ -2972,7 +2987,7 @@ impl SearchCriteriaTextQuery {
     }
     pub fn match_any<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.match_any = value
@@ -3473,7 +3488,7 @@ impl ::std::convert::From<super::SedPatch> for SedPatch {
 #[cfg(feature = "segments")]
 #[derive(Clone, Debug)]
 pub struct Segment {
-    active: ::std::result::Result<bool, ::std::string::String>,
+    active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     created: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -3522,7 +3537,7 @@ impl ::std::default::Default for Segment {
 impl Segment {
     pub fn active<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.active = value
@@ -4686,7 +4701,7 @@ pub struct SodPolicy {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    scheduled: ::std::result::Result<bool, ::std::string::String>,
+    scheduled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     state: ::std::result::Result<
         ::std::option::Option<super::SodPolicyState>,
         ::std::string::String,
@@ -4695,7 +4710,10 @@ pub struct SodPolicy {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
-    type_: ::std::result::Result<super::SodPolicyType, ::std::string::String>,
+    type_: ::std::result::Result<
+        ::std::option::Option<super::SodPolicyType>,
+        ::std::string::String,
+    >,
     violation_owner_assignment_config: ::std::result::Result<
         ::std::option::Option<super::ViolationOwnerAssignmentConfig>,
         ::std::string::String,
@@ -4721,7 +4739,7 @@ impl ::std::default::Default for SodPolicy {
             scheduled: Ok(Default::default()),
             state: Ok(Default::default()),
             tags: Ok(Default::default()),
-            type_: Ok(super::defaults::sod_policy_type()),
+            type_: Ok(Default::default()),
             violation_owner_assignment_config: Ok(Default::default()),
         }
     }
@@ -4884,7 +4902,7 @@ impl SodPolicy {
     }
     pub fn scheduled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.scheduled = value
@@ -4916,7 +4934,7 @@ impl SodPolicy {
     }
     pub fn type_<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::SodPolicyType>,
+        T: ::std::convert::TryInto<::std::option::Option<super::SodPolicyType>>,
         T::Error: ::std::fmt::Display,
     {
         self.type_ = value
@@ -5093,7 +5111,10 @@ pub struct SodPolicySchedule {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    email_empty_results: ::std::result::Result<bool, ::std::string::String>,
+    email_empty_results: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
@@ -5169,7 +5190,7 @@ impl SodPolicySchedule {
     }
     pub fn email_empty_results<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.email_empty_results = value
@@ -5364,7 +5385,10 @@ pub struct Source {
         ::std::option::Option<super::SourceAccountCorrelationRule>,
         ::std::string::String,
     >,
-    authoritative: ::std::result::Result<bool, ::std::string::String>,
+    authoritative: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     before_provisioning_rule: ::std::result::Result<
         ::std::option::Option<super::SourceBeforeProvisioningRule>,
         ::std::string::String,
@@ -5408,7 +5432,10 @@ pub struct Source {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
-    credential_provider_enabled: ::std::result::Result<bool, ::std::string::String>,
+    credential_provider_enabled: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     delete_threshold: ::std::result::Result<
         ::std::option::Option<i32>,
         ::std::string::String,
@@ -5421,7 +5448,7 @@ pub struct Source {
         ::std::option::Option<super::SourceFeature>,
         ::std::string::String,
     >,
-    healthy: ::std::result::Result<bool, ::std::string::String>,
+    healthy: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     id: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
@@ -5542,7 +5569,7 @@ impl Source {
     }
     pub fn authoritative<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.authoritative = value
@@ -5690,7 +5717,7 @@ impl Source {
     }
     pub fn credential_provider_enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.credential_provider_enabled = value
@@ -5738,7 +5765,7 @@ impl Source {
     }
     pub fn healthy<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.healthy = value
@@ -6217,7 +6244,10 @@ pub struct SourceAppCreateDto {
         ::std::string::String,
     >,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
-    match_all_accounts: ::std::result::Result<bool, ::std::string::String>,
+    match_all_accounts: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 #[cfg(feature = "apps")]
@@ -6259,7 +6289,7 @@ impl SourceAppCreateDto {
     }
     pub fn match_all_accounts<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.match_all_accounts = value
@@ -7326,7 +7356,7 @@ pub struct Split {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
-    throws: ::std::result::Result<bool, ::std::string::String>,
+    throws: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Split {
@@ -7390,7 +7420,7 @@ impl Split {
     }
     pub fn throws<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.throws = value
@@ -7699,7 +7729,7 @@ pub struct SubscriptionPostRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     event_bridge_config: ::std::result::Result<
         ::std::option::Option<super::EventBridgeConfig>,
         ::std::string::String,
@@ -7714,7 +7744,7 @@ pub struct SubscriptionPostRequest {
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     response_deadline: ::std::result::Result<
-        ::std::string::String,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     trigger_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7725,14 +7755,12 @@ impl ::std::default::Default for SubscriptionPostRequest {
     fn default() -> Self {
         Self {
             description: Ok(Default::default()),
-            enabled: Ok(super::defaults::default_bool::<true>()),
+            enabled: Ok(Default::default()),
             event_bridge_config: Ok(Default::default()),
             filter: Ok(Default::default()),
             http_config: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
-            response_deadline: Ok(
-                super::defaults::subscription_post_request_response_deadline(),
-            ),
+            response_deadline: Ok(Default::default()),
             trigger_id: Err("no value supplied for trigger_id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
         }
@@ -7754,7 +7782,7 @@ impl SubscriptionPostRequest {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -7808,7 +7836,7 @@ impl SubscriptionPostRequest {
     }
     pub fn response_deadline<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.response_deadline = value
@@ -7882,7 +7910,7 @@ pub struct SubscriptionPutRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    enabled: ::std::result::Result<bool, ::std::string::String>,
+    enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     event_bridge_config: ::std::result::Result<
         ::std::option::Option<super::EventBridgeConfig>,
         ::std::string::String,
@@ -7900,7 +7928,7 @@ pub struct SubscriptionPutRequest {
         ::std::string::String,
     >,
     response_deadline: ::std::result::Result<
-        ::std::string::String,
+        ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<
@@ -7913,14 +7941,12 @@ impl ::std::default::Default for SubscriptionPutRequest {
     fn default() -> Self {
         Self {
             description: Ok(Default::default()),
-            enabled: Ok(super::defaults::default_bool::<true>()),
+            enabled: Ok(Default::default()),
             event_bridge_config: Ok(Default::default()),
             filter: Ok(Default::default()),
             http_config: Ok(Default::default()),
             name: Ok(Default::default()),
-            response_deadline: Ok(
-                super::defaults::subscription_put_request_response_deadline(),
-            ),
+            response_deadline: Ok(Default::default()),
             type_: Ok(Default::default()),
         }
     }
@@ -7941,7 +7967,7 @@ impl SubscriptionPutRequest {
     }
     pub fn enabled<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.enabled = value
@@ -7995,7 +8021,7 @@ impl SubscriptionPutRequest {
     }
     pub fn response_deadline<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.response_deadline = value

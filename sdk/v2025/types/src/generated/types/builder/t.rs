@@ -800,7 +800,7 @@ impl ::std::default::Default for TemplateSlack {
             auto_approval_data: Ok(Default::default()),
             blocks: Ok(Default::default()),
             custom_fields: Ok(Default::default()),
-            is_subscription: Ok(super::defaults::template_slack_is_subscription()),
+            is_subscription: Ok(Default::default()),
             key: Ok(Default::default()),
             notification_type: Ok(Default::default()),
             request_id: Ok(Default::default()),
@@ -1269,7 +1269,7 @@ impl ::std::default::Default for TemplateTeams {
             approval_id: Ok(Default::default()),
             auto_approval_data: Ok(Default::default()),
             custom_fields: Ok(Default::default()),
-            is_subscription: Ok(super::defaults::template_teams_is_subscription()),
+            is_subscription: Ok(Default::default()),
             key: Ok(Default::default()),
             message_json: Ok(Default::default()),
             notification_type: Ok(Default::default()),
@@ -1694,7 +1694,7 @@ pub struct TenantConfigurationDetails {
 impl ::std::default::Default for TenantConfigurationDetails {
     fn default() -> Self {
         Self {
-            disabled: Ok(super::defaults::tenant_configuration_details_disabled()),
+            disabled: Ok(Default::default()),
         }
     }
 }
@@ -2085,12 +2085,12 @@ impl ::std::convert::From<super::TestWorkflowBody> for TestWorkflowBody {
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct TextQuery {
-    contains: ::std::result::Result<bool, ::std::string::String>,
+    contains: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     fields: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
-    match_any: ::std::result::Result<bool, ::std::string::String>,
+    match_any: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     terms: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
@@ -2111,7 +2111,7 @@ impl ::std::default::Default for TextQuery {
 impl TextQuery {
     pub fn contains<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.contains = value
@@ -2131,7 +2131,7 @@ impl TextQuery {
     }
     pub fn match_any<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.match_any = value
@@ -2552,28 +2552,38 @@ impl ::std::convert::From<super::Trim> for Trim {
 #[derive(Clone, Debug)]
 pub struct TypeAheadQuery {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
-    max_expansions: ::std::result::Result<::std::num::NonZeroU32, ::std::string::String>,
+    max_expansions: ::std::result::Result<
+        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::string::String,
+    >,
     nested_type: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
-    size: ::std::result::Result<::std::num::NonZeroU32, ::std::string::String>,
-    sort: ::std::result::Result<::std::string::String, ::std::string::String>,
-    sort_by_value: ::std::result::Result<bool, ::std::string::String>,
+    size: ::std::result::Result<
+        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::string::String,
+    >,
+    sort: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
+    sort_by_value: ::std::result::Result<
+        ::std::option::Option<bool>,
+        ::std::string::String,
+    >,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 impl ::std::default::Default for TypeAheadQuery {
     fn default() -> Self {
         Self {
             field: Err("no value supplied for field".to_string()),
-            max_expansions: Ok(
-                super::defaults::default_nzu64::<::std::num::NonZeroU32, 10>(),
-            ),
+            max_expansions: Ok(Default::default()),
             nested_type: Ok(Default::default()),
             query: Err("no value supplied for query".to_string()),
-            size: Ok(super::defaults::default_nzu64::<::std::num::NonZeroU32, 100>()),
-            sort: Ok(super::defaults::type_ahead_query_sort()),
+            size: Ok(Default::default()),
+            sort: Ok(Default::default()),
             sort_by_value: Ok(Default::default()),
         }
     }
@@ -2592,7 +2602,7 @@ impl TypeAheadQuery {
     }
     pub fn max_expansions<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
         T::Error: ::std::fmt::Display,
     {
         self.max_expansions = value
@@ -2626,7 +2636,7 @@ impl TypeAheadQuery {
     }
     pub fn size<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
         T::Error: ::std::fmt::Display,
     {
         self.size = value
@@ -2636,7 +2646,7 @@ impl TypeAheadQuery {
     }
     pub fn sort<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.sort = value
@@ -2646,7 +2656,7 @@ impl TypeAheadQuery {
     }
     pub fn sort_by_value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.sort_by_value = value

@@ -152,7 +152,7 @@ for UpdateMultiHostSourcesBodyItem {
 #[cfg(feature = "data-access-security")]
 #[derive(Clone, Debug)]
 pub struct UpdateScheduleRequest {
-    active: ::std::result::Result<bool, ::std::string::String>,
+    active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     application_id: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -202,7 +202,7 @@ impl ::std::default::Default for UpdateScheduleRequest {
 impl UpdateScheduleRequest {
     pub fn active<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<bool>,
+        T: ::std::convert::TryInto<::std::option::Option<bool>>,
         T::Error: ::std::fmt::Display,
     {
         self.active = value
