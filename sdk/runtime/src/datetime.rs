@@ -7,7 +7,9 @@
 //! without any offset (`2024-01-31T10:00:00`, `...10:00:00.5`), which is
 //! taken as UTC: SailPoint stores and sends UTC. Also Java's
 //! `Date.toString()` form some task results carry (`Mon Aug 21 14:57:39 CDT
-//! 2023`), for the zones in [`JAVA_ZONES`]. Fields stay
+//! 2023`), for the zones in [`JAVA_ZONES`], and Go's `time.Time` text
+//! (`2009-11-10 23:00:00 +0000 UTC`, the zone name after a numeric offset,
+//! which is what counts), which some connector-built values carry. Fields stay
 //! `DateTime<Utc>` and are written back in RFC 3339 with `Z`.
 //!
 //! Refused, with an error quoting the value: anything else, including `""`
@@ -35,7 +37,7 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, String> {
             return Ok(t.and_utc());
         }
     }
-    if let Some(t) = parse_java(text) {
+    if let Some(t) = parse_java(text).or_else(|| parse_go(text)) {
         return Ok(t);
     }
     let shown: String = text.chars().take(64).collect();
@@ -80,6 +82,26 @@ fn parse_java(text: &str) -> Option<DateTime<Utc>> {
             .single()?
             .with_timezone(&Utc),
     )
+}
+
+/// `2009-11-10 23:00:00.5 +0000 UTC`, as Go's `time.Time.String()` writes
+/// it (a monotonic clock reading ` m=+0.01` after it is ignored).
+fn parse_go(text: &str) -> Option<DateTime<Utc>> {
+    let text = match text.split_once(" m=") {
+        Some((time, _)) => time,
+        None => text,
+    };
+    let (time, zone) = text.rsplit_once(' ')?;
+    let named = !zone.is_empty()
+        && zone
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-');
+    if !named {
+        return None;
+    }
+    DateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S%.f %z")
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Reads a required date-time in one of the accepted forms.
@@ -133,6 +155,9 @@ mod tests {
             "2024-01-31 10:00:00",
             "2024-01-31T10:00:00.000",
             "Wed Jan 31 04:00:00 CST 2024",
+            "2024-01-31 10:00:00 +0000 UTC",
+            "2024-01-31 04:00:00.000 -0600 CST",
+            "2024-01-31 11:00:00 +0100 CET m=+0.000000001",
         ] {
             assert_eq!(
                 parse(text).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
@@ -159,5 +184,10 @@ mod tests {
         assert!(parse("2024-13-01T00:00:00Z").is_err());
         assert!(parse("2020-09-07T42:14:00.364Z").is_err());
         assert!(parse("Wed Jan 31 04:00:00 XYZ 2024").is_err());
+        assert!(
+            parse("2024-01-31 10:00:00 UTC").is_err(),
+            "a zone name alone"
+        );
+        assert!(parse("2024-01-31 10:00:00 +0000 ").is_err());
     }
 }
