@@ -9,6 +9,7 @@
 
 mod walk;
 
+pub mod closed_objects;
 pub mod empty_security;
 pub mod enum_value_punctuation;
 pub mod enum_values;
@@ -96,6 +97,7 @@ pub const PASSES: &[Pass] = &[
     response_only_optional::PASS,
     optional_defaults::PASS,
     optional_collections::PASS,
+    closed_objects::PASS,
     search_document_types::PASS,
     error_responses::PASS,
 ];

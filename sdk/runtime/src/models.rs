@@ -40,9 +40,12 @@ impl Variants {
     /// - An object whose discriminator property holds a value some variants
     ///   map: those variants only (a hit that says it is an identity is
     ///   never decoded as something else).
-    /// - Any other object: every variant, the one declaring the most of the
-    ///   present keys first; on a tie the one declaring fewer keys (the
-    ///   closest fit), then declaration order.
+    /// - Any other object: the variants declaring any of its keys, the one
+    ///   declaring the most of them first; on a tie the one declaring fewer
+    ///   keys (the closest fit), then declaration order. A variant declaring
+    ///   none of them is tried only when no variant declares any (an empty
+    ///   object, or one of keys no variant knows): it would decode by
+    ///   ignoring every field, which is a guess, not a match.
     /// - Anything else: declaration order.
     pub fn preference(&self, value: &Value) -> Vec<usize> {
         let Value::Object(object) = value else {
@@ -60,12 +63,21 @@ impl Variants {
                 return tagged;
             }
         }
+        let present = |i: usize| {
+            let keys = self.variants[i].keys;
+            object.keys().filter(|k| keys.contains(&k.as_str())).count()
+        };
         let mut order: Vec<usize> = (0..self.variants.len()).collect();
         order.sort_by_key(|&i| {
-            let keys = self.variants[i].keys;
-            let present = object.keys().filter(|k| keys.contains(&k.as_str())).count();
-            (std::cmp::Reverse(present), keys.len(), i)
+            (
+                std::cmp::Reverse(present(i)),
+                self.variants[i].keys.len(),
+                i,
+            )
         });
+        if order.first().is_some_and(|&best| present(best) > 0) {
+            order.retain(|&i| present(i) > 0);
+        }
         order
     }
 
@@ -174,6 +186,29 @@ mod tests {
     fn otherwise_the_variant_declaring_most_present_keys_comes_first() {
         let hit = json!({"id": "1", "name": "a", "email": "x@y", "_type": "new-kind"});
         assert_eq!(DOCUMENTS.preference(&hit), vec![1, 0, 2]);
+        // Variants declaring none of the keys only when none declares any.
+        let schedules = Variants {
+            name: "Attributes",
+            discriminator: None,
+            variants: &[
+                Variant {
+                    name: "Event",
+                    tags: &[],
+                    keys: &["id", "filter"],
+                },
+                Variant {
+                    name: "Scheduled",
+                    tags: &[],
+                    keys: &["cronString", "frequency"],
+                },
+            ],
+        };
+        assert_eq!(
+            schedules.preference(&json!({"cronString": "0 * * * *"})),
+            vec![1]
+        );
+        assert_eq!(schedules.preference(&json!({"unknown": 1})), vec![0, 1]);
+        assert_eq!(schedules.preference(&json!({})), vec![0, 1]);
         // A tie on present keys: the closest fit (fewest declared) first.
         let bare = json!({"id": "1", "name": "a"});
         assert_eq!(DOCUMENTS.preference(&bare), vec![0, 2, 1]);

@@ -377,7 +377,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ScheduleTypeValue {
 #[cfg(feature = "workflows")]
 ///Attributes related to a scheduled trigger
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
 pub struct ScheduledAttributes {
     ///A valid CRON expression
     #[serde(

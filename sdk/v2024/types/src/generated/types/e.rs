@@ -1235,7 +1235,6 @@ pub struct EventActor {
 #[cfg(feature = "workflows")]
 ///Attributes related to an IdentityNow ETS event
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
 pub struct EventAttributes {
     ///The attribute to filter on
     #[serde(
@@ -1707,7 +1706,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ExpressionOperator {
 #[cfg(feature = "workflows")]
 ///Attributes related to an external trigger
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-#[serde(deny_unknown_fields)]
 pub struct ExternalAttributes {
     ///OAuth Client ID to authenticate with this trigger
     #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]

@@ -745,7 +745,6 @@ pub type ScheduledActionResponseJobType = ScheduledActionPayloadJobType;
 #[cfg(feature = "workflows")]
 ///Attributes related to a scheduled trigger
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(deny_unknown_fields)]
 pub struct ScheduledAttributes {
     ///A valid CRON expression
     #[serde(
