@@ -175,7 +175,7 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
     let wrapper = write_wrapper(&target_dir)?;
     let log = target_dir.join("rustc-times.log");
     let crate_name = args.version.crate_name();
-    let types_crate_name = format!("{crate_name}-types");
+    let types_crate_name = codegen::render::types_crate_name(&crate_name);
     let no_incremental = args.no_incremental;
     let build = |features: &[&str], clean: bool| -> anyhow::Result<(f64, Vec<Option<Rustc>>)> {
         if clean {

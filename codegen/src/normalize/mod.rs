@@ -40,7 +40,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 pub use crate::openapi::{OperationRef, operations};
-pub use walk::schemas_mut;
+pub use walk::{required_names, schemas_mut};
 
 use crate::versions::ApiVersion;
 

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, required_names, schemas_mut};
 use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {
@@ -47,16 +47,7 @@ fn run(
         return Ok(());
     }
     schemas_mut(doc, &mut |pointer, schema| {
-        let required: BTreeSet<String> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let required: BTreeSet<String> = required_names(schema);
         let Some(Value::Object(properties)) = schema.get_mut("properties") else {
             return;
         };

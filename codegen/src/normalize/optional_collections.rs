@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, required_names, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "optional_collections",
@@ -40,14 +40,7 @@ fn run(
         if pointer.segments().any(|s| s.starts_with("multipart/")) {
             return;
         }
-        let required: Vec<String> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect();
+        let required: Vec<String> = required_names(schema);
         let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
             return;
         };

@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 
-use super::{Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use super::{Changes, Pass, PassContext, PassError, Plan, required_names, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "optional_defaults",
@@ -29,14 +29,7 @@ fn run(
     _: &mut Plan,
 ) -> Result<(), PassError> {
     schemas_mut(doc, &mut |pointer, schema| {
-        let required: Vec<String> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect();
+        let required: Vec<String> = required_names(schema);
         let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
             return;
         };

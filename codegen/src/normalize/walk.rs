@@ -9,6 +9,18 @@ use crate::pointer::JsonPointer;
 /// What a pass does with one schema object, given its pointer.
 type SchemaVisitor<'f> = dyn FnMut(&JsonPointer, &mut Map<String, Value>) + 'f;
 
+/// The property names a schema object lists as `required`.
+pub fn required_names<C: FromIterator<String>>(schema: &Map<String, Value>) -> C {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
 /// Calls `f` on every schema object of the document (components, and those
 /// inline in parameters, bodies, responses and headers), parents before
 /// children. `f` may change the schema; its children are visited after.

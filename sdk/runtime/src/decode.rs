@@ -62,15 +62,17 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
             }
         }
     }
-    let (body, decoded) = match read_error {
-        Some(_) => (body, Err(String::new())),
-        None => decode_off_the_runtime::<T>(body).await,
-    };
-    let (message, reason) = match (read_error, decoded) {
-        (None, Ok(inner)) => return Ok(ResponseValue::new(inner, status, headers)),
-        (Some(cut), _) => (cut, "cut short: the connection failed while it was read"),
-        (None, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (e, "empty"),
-        (None, Err(e)) => (e, "not the documented type"),
+    let (body, message, reason) = match read_error {
+        Some(cut) => (
+            body,
+            cut,
+            "cut short: the connection failed while it was read",
+        ),
+        None => match decode_off_the_runtime::<T>(body).await {
+            (_, Ok(inner)) => return Ok(ResponseValue::new(inner, status, headers)),
+            (body, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (body, e, "empty"),
+            (body, Err(e)) => (body, e, "not the documented type"),
+        },
     };
 
     let (text, truncated) = excerpt(&body, EXCERPT_LIMIT);
