@@ -32,6 +32,7 @@ async fn json_patch_goes_out_with_its_content_type_and_a_typed_body() {
         op: JsonPatchOperationOp::Replace,
         path: "/attributes/department".into(),
         value: Some(JsonPatchOperationValue::String("Engineering".into())),
+        extra: Default::default(),
     }];
     let response = client
         .update_account()

@@ -25,7 +25,7 @@ pub fn check<T: DeserializeOwned + Serialize>(json: &str) -> Outcome {
         Ok(v) => v,
         Err(e) => return Outcome::NotDecoded(format!("table JSON: {e}")),
     };
-    let decoded: T = match serde_json::from_str(json) {
+    let decoded: T = match sailpoint_runtime::object::from_slice(json.as_bytes()) {
         Ok(t) => t,
         Err(e) => return Outcome::NotDecoded(e.to_string()),
     };

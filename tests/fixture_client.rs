@@ -68,6 +68,7 @@ async fn multipart_sends_files_json_and_plain_parts_as_the_spec_says() {
         .options(UploadOptions {
             exclude_types: Some(vec!["ROLE".into()]),
             preview: Some(true),
+            extra: Default::default(),
         })
         .name("my upload")
         .disable_optimization(UploadThingFileDisableOptimizationPart::True)
@@ -227,6 +228,7 @@ async fn json_patch_goes_out_with_its_own_content_type() {
             op: JsonPatchOperationOp::Replace,
             path: "/name".into(),
             value: Some(json!("Renamed")),
+            extra: Default::default(),
         }])
         .send()
         .await
@@ -253,6 +255,7 @@ async fn alternative_bodies_each_carry_their_media_type() {
         id: "t1".into(),
         name: "Whole".into(),
         kind: None,
+        extra: Default::default(),
     };
     client
         .replace_thing()
@@ -527,6 +530,7 @@ fn search_body(sort: &[&str]) -> Search {
         query: Some("name:n*".into()),
         sort: Some(sort.iter().map(ToString::to_string).collect()),
         search_after: None,
+        extra: Default::default(),
     }
 }
 

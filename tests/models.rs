@@ -172,7 +172,7 @@ fn date_times_in_the_forms_tenants_send() {
         .unwrap_or_default();
     assert!(
         error.starts_with("invalid date-time \"31/01/2024\""),
-        "{error}"
+        "strictly, an unparseable date-time is an error quoting it: {error}"
     );
 }
 
@@ -257,6 +257,7 @@ fn a_caller_can_send_an_explicit_empty_list_and_a_response_keeps_it() {
     let options = UploadOptions {
         exclude_types: Some(vec![]),
         preview: None,
+        extra: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&options).ok(),
@@ -267,4 +268,65 @@ fn a_caller_can_send_an_explicit_empty_list_and_a_response_keeps_it() {
     assert_eq!(encoded, json!({"excludeTypes": []}));
     let (_, encoded) = round_trip::<UploadOptions>(&json!({}));
     assert_eq!(encoded, json!({}));
+}
+
+#[tokio::test]
+async fn a_response_keeps_undeclared_members_nulls_and_values_against_its_schema() {
+    // `percentComplete` is a number in the spec; this tenant sends text.
+    // The strict decode fails, the lenient one keeps the text in `extra`,
+    // and everything else decodes as usual.
+    let status = json!({"id": "t1", "parentName": null, "progress": null,
+        "percentComplete": "50%", "retry": false,
+        "created": "2009-11-10 23:00:00 +0000 UTC", "launcher": {"name": "support"}});
+    let (client, _server) = serving("/tasks/t1", status.clone()).await;
+    let decoded = client
+        .get_task_status()
+        .id("t1")
+        .send()
+        .await
+        .expect("decodes leniently")
+        .into_inner();
+    assert_eq!(decoded.id.as_deref(), Some("t1"));
+    assert_eq!(decoded.retry, Some(false));
+    assert_eq!(decoded.percent_complete, None);
+    assert_eq!(decoded.extra.get("percentComplete"), Some(&json!("50%")));
+    assert_eq!(decoded.extra.get("parentName"), Some(&Value::Null));
+    assert_eq!(
+        decoded.extra.get("launcher"),
+        Some(&json!({"name": "support"}))
+    );
+    assert_eq!(
+        decoded.created.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2009-11-10T23:00:00+00:00")
+    );
+    // Written back as received: the null, the undeclared member, the text
+    // where a number belongs, the Go-form date-time.
+    assert_eq!(serde_json::to_value(&decoded).ok(), Some(status));
+    // A set field wins over what `extra` kept under its name.
+    let mut changed = decoded;
+    changed.percent_complete = Some(75.0);
+    changed.parent_name = Some("parent".into());
+    let written = serde_json::to_value(&changed).unwrap_or_default();
+    assert_eq!(written["percentComplete"], json!(75));
+    assert_eq!(written["parentName"], json!("parent"));
+}
+
+#[test]
+fn a_value_no_extra_can_hold_still_fails() {
+    use sailpoint_runtime::object::from_slice;
+    // A list where the spec says object: the body itself has no `extra`.
+    let error = from_slice::<TaskStatus>(br#"[{"id": "t1"}]"#)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        error.contains("invalid type: sequence, expected an object TaskStatus"),
+        "{error}"
+    );
+    // In a list of objects, one element's misfit stays in that element.
+    let statuses: Vec<TaskStatus> =
+        from_slice(br#"[{"id": "t1", "retry": "yes"}, {"id": "t2", "retry": true}]"#)
+            .expect("decodes leniently");
+    assert_eq!(statuses[0].extra.get("retry"), Some(&json!("yes")));
+    assert_eq!(statuses[1].retry, Some(true));
 }

@@ -137,14 +137,15 @@ async fn decode_off_the_runtime<T: DeserializeOwned + Send + 'static>(
     }
 }
 
-/// Decodes a JSON body as `T`; a failure names where in the body it
+/// Decodes a JSON body as `T`, leniently if it must
+/// ([`object::from_slice`](crate::object::from_slice)); a failure names where in the body it
 /// happened (`[3].created: invalid date-time "31/01/2024" ...`), so a
 /// value a model cannot read is found without the whole body at hand.
 ///
 /// The path is tracked only once a body has failed: tracking costs on every
 /// value, and a body that decodes needs none.
 fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|_| {
+    crate::object::from_slice(body).map_err(|_| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer)
             .map_err(|e| e.to_string())

@@ -24,7 +24,9 @@
 //!   any `AsyncWrite` or file as it arrives.
 //! - [`datetime`] reads date-times in the forms tenants send; [`models`]
 //!   picks the variant of a `oneOf` and merges the branches of an `anyOf`;
-//!   [`numbers`] writes whole numbers without a fraction.
+//!   [`numbers`] writes whole numbers without a fraction; [`object`] reads
+//!   and writes the generated object models so that nothing a tenant sends
+//!   is lost (undeclared members, `null`s, values against the schema).
 //!
 //! # The seam with the generated code
 //!
@@ -65,6 +67,7 @@ mod error_ext;
 mod file_part;
 pub mod models;
 pub mod numbers;
+pub mod object;
 mod pagination;
 mod retry;
 mod runtime;

@@ -83,21 +83,30 @@ impl Variants {
 
     /// Decodes `value` with `decode` (index of a variant, value) trying the
     /// variants in [`preference`](Self::preference) order; the first that
-    /// decodes wins. The error names the type and says why its preferred
-    /// variant did not decode.
+    /// decodes wins. When decoding leniently
+    /// ([`object::from_slice`](crate::object::from_slice)), a variant that
+    /// decodes strictly is still preferred, and only if none does is the
+    /// most preferred one decoded leniently. The error names the type and
+    /// says why its preferred variant did not decode.
     pub fn decode<T>(
         &self,
         value: &Value,
         decode: impl Fn(usize, &Value) -> Result<T, serde_json::Error>,
     ) -> Result<T, String> {
+        let preference = self.preference(value);
         let mut first_error = None;
-        for index in self.preference(value) {
-            match decode(index, value) {
+        for &index in &preference {
+            match crate::object::in_mode(false, || decode(index, value)) {
                 Ok(decoded) => return Ok(decoded),
                 Err(e) => {
                     first_error.get_or_insert((index, e));
                 }
             }
+        }
+        if crate::object::is_lenient()
+            && let Some(decoded) = preference.iter().find_map(|&i| decode(i, value).ok())
+        {
+            return Ok(decoded);
         }
         Err(match first_error {
             Some((index, e)) => format!(
@@ -111,9 +120,16 @@ impl Variants {
 }
 
 /// One branch of an `anyOf`, decoded from the whole value: `None` if it
-/// does not decode.
+/// does not decode. When decoding leniently, a branch that does not decode
+/// strictly is decoded leniently (its misfits kept in its `extra`).
 pub fn any_of_branch<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    T::deserialize(value).ok()
+    crate::object::in_mode(false, || T::deserialize(value))
+        .ok()
+        .or_else(|| {
+            crate::object::is_lenient()
+                .then(|| T::deserialize(value).ok())
+                .flatten()
+        })
 }
 
 /// The error for a value that none of an `anyOf`'s branches accepts.

@@ -22,6 +22,21 @@
 //! as `""` is `None`; a `oneOf` decodes as the variant its discriminator
 //! names, else the one declaring the most of the fields present.
 //!
+//! Nothing a tenant sends is lost: every object model has a field
+//! `extra` (a `serde_json::Map`) that keeps the members its typed fields
+//! do not hold (members the spec does not declare, `null`s, `""` and
+//! non-RFC 3339 date-time texts), and writes them back after the typed
+//! fields, so decoding then encoding gives back the JSON received. A set
+//! typed field wins over an entry of the same name in `extra`; put a
+//! member in `extra` to send one the spec lacks, or an explicit `null`.
+//! A response body that contradicts its schema (a string where the spec
+//! says list) is decoded again leniently: each value that does not fit its
+//! field stays in its object's `extra`, and the rest decodes as usual. It
+//! still fails, with the path of the value, when the value is a required
+//! field's or the body's own (a list where the spec says object).
+//! Required fields of schemas that requests use are plain values, so that
+//! callers build valid requests.
+//!
 //! # Quickstart
 //!
 //! ```no_run

@@ -10,11 +10,14 @@
 //!   count sent as `2` went back as `2.0`. `sailpoint_runtime::numbers`
 //!   writes whole values without the fraction.
 //!
-//! Rewrite: every struct field of such a type `T`, or `Option<T>`, gets
+//! Rewrite: every field of such a type, in the structs that still derive
+//! serde (those [`super::objects`] rewrote call the codecs themselves), `T`, or `Option<T>`, gets
 //! `#[serde(with = "<module>")]` (`<module>::option`, and `default` so that
 //! a missing field is still `None`). Field types are unchanged.
 
 use quote::ToTokens;
+
+use super::serde_attrs::{derives, is_named};
 use syn::punctuated::Punctuated;
 use syn::{Item, Meta, Token, Type};
 
@@ -33,6 +36,9 @@ pub fn field_codecs(items: &mut [Item]) -> Result<usize, String> {
     let mut count = 0;
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
+        if !derives(&s.attrs).iter().any(|p| is_named(p, "Deserialize")) {
+            continue;
+        }
         for field in s.fields.iter_mut() {
             let ty = compact(&field.ty);
             let module = CODECS.iter().find_map(|(codec_ty, module)| {
@@ -91,6 +97,7 @@ mod tests {
     #[test]
     fn date_time_and_number_fields_get_their_codec() {
         let mut items = syn::parse2::<syn::File>(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
             pub struct A {
                 pub created: ::chrono::DateTime<::chrono::offset::Utc>,
                 #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,7 +107,10 @@ mod tests {
                 pub name: ::std::string::String,
                 pub score: ::std::option::Option<f64>,
             }
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
             pub struct Stamp(pub ::chrono::DateTime<::chrono::offset::Utc>);
+            // Not derived: its impls are written by models/objects.rs.
+            pub struct Written { pub at: ::chrono::DateTime<::chrono::offset::Utc> }
         })
         .map(|f| f.items)
         .unwrap_or_default();

@@ -4,12 +4,17 @@
 //! [`codecs`] reads date-times in the forms tenants send and writes whole
 //! numbers without a fraction;
 //! [`variants`] decodes `oneOf`/`anyOf` to the right variant;
+//! [`objects`] makes object structs keep undeclared members, `null`s and
+//! values against the schema, and write them back (the structs it leaves
+//! derived get [`null_defaults`] and [`codecs`]);
 //! [`shared_enums`] (run after them, from `generate`) makes enums with the
 //! same values one type.
 
 pub mod codecs;
 pub mod null_defaults;
+pub mod objects;
 pub mod open_enums;
+mod serde_attrs;
 pub mod shared_enums;
 pub mod variants;
 
@@ -23,11 +28,13 @@ use crate::error::Error;
 pub fn post_process(types: &mut Vec<Item>, document: &Value) -> Result<Vec<String>, Error> {
     open_enums::open_string_enums(types)
         .map_err(|e| Error::Internal(format!("open enums: {e}")))?;
+    let report = variants::choose_variants(types, document).map_err(|e| Error::Generate {
+        culprit: None,
+        message: format!("oneOf/anyOf variants: {e}"),
+    })?;
+    objects::keep_everything(types).map_err(|e| Error::Internal(format!("objects: {e}")))?;
     null_defaults::null_as_default(types)
         .map_err(|e| Error::Internal(format!("null defaults: {e}")))?;
     codecs::field_codecs(types).map_err(|e| Error::Internal(format!("field codecs: {e}")))?;
-    variants::choose_variants(types, document).map_err(|e| Error::Generate {
-        culprit: None,
-        message: format!("oneOf/anyOf variants: {e}"),
-    })
+    Ok(report)
 }

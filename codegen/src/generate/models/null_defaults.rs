@@ -10,7 +10,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::punctuated::Punctuated;
-use syn::{Item, Meta, Token, Type};
+use syn::{Item, Meta, Token};
+
+use super::serde_attrs::is_option;
 
 const FUNCTION: &str = "null_as_default";
 
@@ -52,13 +54,6 @@ pub fn null_as_default(items: &mut Vec<Item>) -> Result<usize, String> {
         items.extend(file.items);
     }
     Ok(count)
-}
-
-fn is_option(ty: &Type) -> bool {
-    match ty {
-        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
-        _ => false,
-    }
 }
 
 fn function() -> TokenStream {

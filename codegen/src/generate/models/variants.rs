@@ -28,9 +28,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
-use syn::punctuated::Punctuated;
-use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Meta, Path, Token, Type};
+use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Meta, Type};
 
+use super::serde_attrs::{
+    derives, drop_derives, has_flag, is_named, is_option, rename, serde_metas,
+};
 use crate::generate::names::pascal;
 
 const COMPONENTS: &str = "#/components/schemas/";
@@ -86,43 +88,6 @@ pub fn choose_variants(items: &mut Vec<Item>, document: &Value) -> Result<Vec<St
     }
     report.sort();
     Ok(report)
-}
-
-fn serde_metas(attrs: &[syn::Attribute]) -> Vec<Meta> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .collect()
-}
-
-fn has_flag(metas: &[Meta], name: &str) -> bool {
-    metas.iter().any(|m| match m {
-        Meta::Path(p) => p.is_ident(name),
-        Meta::NameValue(nv) => nv.path.is_ident(name),
-        Meta::List(_) => false,
-    })
-}
-
-fn rename(metas: &[Meta]) -> Option<String> {
-    metas.iter().find_map(|m| match m {
-        Meta::NameValue(nv) if nv.path.is_ident("rename") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 /// The shapes of the structs with named fields and no flattened field.
@@ -216,39 +181,6 @@ fn is_untagged(e: &ItemEnum) -> bool {
     serde_metas(&e.attrs)
         .iter()
         .any(|m| matches!(m, Meta::Path(p) if p.is_ident("untagged")))
-}
-
-fn derives(attrs: &[syn::Attribute]) -> Vec<Path> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .collect()
-}
-
-fn is_named(path: &Path, name: &str) -> bool {
-    path.segments.last().is_some_and(|s| s.ident == name)
-}
-
-fn drop_derives(attrs: &mut [syn::Attribute], names: &[&str]) {
-    for attr in attrs.iter_mut() {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let kept: Vec<&Path> = paths
-            .iter()
-            .filter(|p| !names.iter().any(|n| is_named(p, n)))
-            .collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
 }
 
 /// The name of a plain type path (`Foo`), if it is one.

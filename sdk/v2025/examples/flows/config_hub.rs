@@ -71,6 +71,8 @@ pub async fn deploy(
         .create_deploy()
         .body(DeployRequest {
             draft_id: draft_id.to_owned(),
+            // Members the spec does not declare; none to send.
+            extra: Default::default(),
         })
         .send()
         .await?
@@ -217,6 +219,7 @@ pub async fn object_mappings(
         .source_org(source_org)
         .body(ObjectMappingBulkCreateRequest {
             new_objects_mappings: several,
+            extra: Default::default(),
         })
         .send()
         .await?
@@ -228,7 +231,10 @@ pub async fn object_mappings(
     let bulk_patched = client
         .update_object_mappings()
         .source_org(source_org)
-        .body(ObjectMappingBulkPatchRequest { patches })
+        .body(ObjectMappingBulkPatchRequest {
+            patches,
+            extra: Default::default(),
+        })
         .send()
         .await?
         .into_inner();

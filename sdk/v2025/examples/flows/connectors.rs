@@ -242,6 +242,7 @@ pub async fn custom_connector_lifecycle(
             status: None,
             // The server derives it: `custom <name>`.
             type_: None,
+            extra: Default::default(),
         })
         .send()
         .await?
@@ -258,6 +259,7 @@ pub async fn custom_connector_lifecycle(
             op: JsonPatchOperationOp::Replace,
             path: "/name".to_owned(),
             value: Some(JsonPatchOperationValue::String(new_name.to_owned())),
+            extra: Default::default(),
         }])
         .send()
         .await?

@@ -6,73 +6,240 @@
 
 #[cfg(feature = "triggers")]
 ///`CampaignActivated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignActivated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<CampaignActivatedCampaign>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignActivated {
+    const NAME: &'static str = "CampaignActivated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { campaign: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignActivated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignActivated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the certification campaign that was activated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignActivatedCampaign {
-    #[serde(
-        rename = "campaignOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_owner: ::std::option::Option<CampaignActivatedCampaignCampaignOwner>,
     ///Date and time when the campaign was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date and time when the campaign is due.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Campaign's extended description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Campaign's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the campaign was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Campaign's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Campaign's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignActivatedCampaignStatus>,
     ///Campaign's type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignActivatedCampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignActivatedCampaign {
+    const NAME: &'static str = "CampaignActivatedCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_owner: f0,
+            created: f1,
+            deadline: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            status: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignActivatedCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignActivatedCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_owner {
+            w.entry("campaignOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details of the identity who owns the campaign.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignActivatedCampaignCampaignOwner {
     ///Identity's name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Identity's primary email address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Identity's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignActivatedCampaignCampaignOwner {
+    const NAME: &'static str = "CampaignActivatedCampaignCampaignOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignActivatedCampaignCampaignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignActivatedCampaignCampaignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Campaign's current status.
@@ -105,13 +272,64 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignActivatedCampaig
 pub type CampaignActivatedCampaignType = CampaignEndedCampaignType;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignAlert`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignAlert {
     ///Denotes the level of the message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<CampaignAlertLevel>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub localizations: ::std::option::Option<::std::vec::Vec<V3ErrorMessageDto>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignAlert {
+    const NAME: &'static str = "CampaignAlert";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "level" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "localizations" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            level: f0,
+            localizations: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignAlert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignAlert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.level {
+            w.entry("level", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.localizations {
+            w.entry("localizations", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignAlert {
@@ -149,73 +367,240 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignAlertLevel {
 }
 #[cfg(feature = "triggers")]
 ///`CampaignEnded`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignEnded {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<CampaignEndedCampaign>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignEnded {
+    const NAME: &'static str = "CampaignEnded";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { campaign: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignEnded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignEnded {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the certification campaign that ended.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignEndedCampaign {
-    #[serde(
-        rename = "campaignOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_owner: ::std::option::Option<CampaignEndedCampaignCampaignOwner>,
     ///Date and time when the campaign was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date and time when the campaign is due.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Campaign's extended description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Campaign's unique ID for the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the campaign was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Campaign's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Campaign's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignEndedCampaignStatus>,
     ///Campaign's type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignEndedCampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignEndedCampaign {
+    const NAME: &'static str = "CampaignEndedCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_owner: f0,
+            created: f1,
+            deadline: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            status: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignEndedCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_owner {
+            w.entry("campaignOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details of the identity who owns the campaign.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignEndedCampaignCampaignOwner {
     ///Identity's name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Identity's primary email address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Identity's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignEndedCampaignCampaignOwner {
+    const NAME: &'static str = "CampaignEndedCampaignCampaignOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaignCampaignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignEndedCampaignCampaignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Campaign's current status.
@@ -274,65 +659,240 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignEndedCampaignTyp
 }
 #[cfg(feature = "triggers")]
 ///`CampaignGenerated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignGenerated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<CampaignGeneratedCampaign>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignGenerated {
+    const NAME: &'static str = "CampaignGenerated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { campaign: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignGenerated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignGenerated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the campaign that was generated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignGeneratedCampaign {
-    #[serde(
-        rename = "campaignOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_owner: ::std::option::Option<CampaignGeneratedCampaignCampaignOwner>,
     ///Date and time when the campaign was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date and time when the campaign must be finished.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
     ///Campaign's extended description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Campaign's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the campaign was last modified.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
     ///Campaign's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Campaign's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignGeneratedCampaignStatus>,
     ///Campaign's type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignGeneratedCampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignGeneratedCampaign {
+    const NAME: &'static str = "CampaignGeneratedCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_owner: f0,
+            created: f1,
+            deadline: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            status: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignGeneratedCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignGeneratedCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_owner {
+            w.entry("campaignOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.entry("deadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity who owns the campaign.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignGeneratedCampaignCampaignOwner {
     ///Identity's name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Identity's primary email address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Identity's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignGeneratedCampaignCampaignOwner {
+    const NAME: &'static str = "CampaignGeneratedCampaignCampaignOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignGeneratedCampaignCampaignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignGeneratedCampaignCampaignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Campaign's current status.
@@ -373,40 +933,127 @@ pub type CampaignGeneratedCampaignType = CampaignEndedCampaignType;
     )
 )]
 ///`CampaignReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignReference {
     ///The type of the campaign.
-    #[serde(
-        rename = "campaignType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_type: ::std::option::Option<CampaignReferenceCampaignType>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-    #[serde(
-        rename = "correlatedStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correlated_status: ::std::option::Option<CampaignReferenceCorrelatedStatus>,
     ///The description of the campaign set by the admin who created it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-    #[serde(
-        rename = "mandatoryCommentRequirement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mandatory_comment_requirement: ::std::option::Option<
         CampaignReferenceMandatoryCommentRequirement,
     >,
     ///The name of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for CampaignReference {
+    const NAME: &'static str = "CampaignReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "correlatedStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "mandatoryCommentRequirement" => {
+                    f4 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_type: f0,
+            correlated_status: f1,
+            description: f2,
+            id: f3,
+            mandatory_comment_requirement: f4,
+            name: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CampaignReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for CampaignReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_type {
+            w.entry("campaignType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correlated_status {
+            w.entry("correlatedStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mandatory_comment_requirement {
+            w.entry("mandatoryCommentRequirement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -481,33 +1128,96 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignReferenceType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReport`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignReport {
     ///SOD policy violation report result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The most recent date and time this report was run
-    #[serde(
-        default,
-        rename = "lastRunAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_run_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Human-readable name of the SOD policy violation report result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reportType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_type: ::std::option::Option<ReportType>,
     ///Status of a SOD policy violation report.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignReportStatus>,
     ///SOD policy violation report result DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignReportType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignReport {
+    const NAME: &'static str = "CampaignReport";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "lastRunAt" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reportType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            last_run_at: f1,
+            name: f2,
+            report_type: f3,
+            status: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignReport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignReport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_run_at {
+            w.instant("lastRunAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.report_type {
+            w.entry("reportType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
 ///Status of a SOD policy violation report.
@@ -568,16 +1278,59 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignReportType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReportsConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignReportsConfig {
     ///list of identity attribute columns
-    #[serde(
-        rename = "identityAttributeColumns",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute_columns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignReportsConfig {
+    const NAME: &'static str = "CampaignReportsConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityAttributeColumns" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_attribute_columns: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignReportsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignReportsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_attribute_columns {
+            w.entry("identityAttributeColumns", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignReportsConfig {
@@ -587,43 +1340,115 @@ impl CampaignReportsConfig {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Campaign Template
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CampaignTemplate {
     pub campaign: Fullcampaign,
     ///Creation date of Campaign Template
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time period during which the campaign should be completed, formatted as an ISO-8601 Duration. When this template generates a campaign, the campaign's deadline will be the current date plus this duration. For example, if generation occurred on 2020-01-01 and this field was "P2W" (two weeks), the resulting campaign's deadline would be 2020-01-15 (the current date plus 14 days).
-    #[serde(
-        rename = "deadlineDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deadline_duration: ::std::option::Option<::std::string::String>,
     ///This template's description. Has no bearing on generated campaigns' descriptions.
     pub description: ::std::string::String,
     ///Id of the campaign template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Modification date of Campaign Template
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///This template's name. Has no bearing on generated campaigns' names.
     pub name: ::std::string::String,
-    #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<CampaignTemplateOwnerRef>,
     /**Indicates if this campaign template has been scheduled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignTemplate {
+    const NAME: &'static str = "CampaignTemplate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadlineDuration" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "ownerRef" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "scheduled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign: o::required(f0, "campaign", &extra)?,
+            created: f1,
+            deadline_duration: f2,
+            description: o::required(f3, "description", &extra)?,
+            id: f4,
+            modified: f5,
+            name: o::required(f6, "name", &extra)?,
+            owner_ref: f7,
+            scheduled: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("campaign", &self.campaign)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline_duration {
+            w.entry("deadlineDuration", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.owner_ref {
+            w.entry("ownerRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scheduled {
+            w.entry("scheduled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignTemplate {
@@ -633,20 +1458,81 @@ impl CampaignTemplate {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The owner of this template, and the owner of campaigns generated from this template via a schedule. This field is automatically populated at creation time with the current user.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignTemplateOwnerRef {
     ///Email of the owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Id of the owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the owner
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignTemplateOwnerRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignTemplateOwnerRef {
+    const NAME: &'static str = "CampaignTemplateOwnerRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignTemplateOwnerRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignTemplateOwnerRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignTemplateOwnerRef {
@@ -659,13 +1545,61 @@ impl CampaignTemplateOwnerRef {
 pub type CampaignTemplateOwnerRefType = OwnerDtoType;
 #[cfg(feature = "access-requests")]
 ///Request body payload for cancel access request endpoint.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CancelAccessRequest {
     ///This refers to the identityRequestId. To successfully cancel an access request, you must provide the identityRequestId.
-    #[serde(rename = "accountActivityId")]
     pub account_activity_id: ::std::string::String,
     ///Reason for cancelling the pending access request.
     pub comment: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for CancelAccessRequest {
+    const NAME: &'static str = "CancelAccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountActivityId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_activity_id: o::required(f0, "accountActivityId", &extra)?,
+            comment: o::required(f1, "comment", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for CancelAccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for CancelAccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accountActivityId", &self.account_activity_id)?;
+        w.entry("comment", &self.comment)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl CancelAccessRequest {
@@ -675,161 +1609,381 @@ impl CancelAccessRequest {
 }
 #[cfg(feature = "account-activities")]
 ///`CancelableAccountActivity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CancelableAccountActivity {
-    #[serde(
-        rename = "cancelComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cancel_comment: ::std::option::Option<Comment>,
     ///Whether the account activity can be canceled before completion
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelable: ::std::option::Option<bool>,
     ///Arbitrary key-value pairs, if any were included in the corresponding access request
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<CompletionStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "executionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_status: ::std::option::Option<ExecutionStatus>,
     ///ID of the account activity itself
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<AccountActivityItem>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requesterIdentitySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_identity_summary: ::std::option::Option<IdentitySummary>,
-    #[serde(
-        rename = "targetIdentitySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_identity_summary: ::std::option::Option<IdentitySummary>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for CancelableAccountActivity {
+    const NAME: &'static str = "CancelableAccountActivity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cancelComment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "cancelable" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "executionStatus" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "items" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "requesterIdentitySummary" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "targetIdentitySummary" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cancel_comment: f0,
+            cancelable: f1,
+            client_metadata: f2,
+            completed: f3,
+            completion_status: f4,
+            created: f5,
+            errors: f6,
+            execution_status: f7,
+            id: f8,
+            items: f9,
+            modified: f10,
+            name: f11,
+            requester_identity_summary: f12,
+            target_identity_summary: f13,
+            type_: f14,
+            warnings: f15,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for CancelableAccountActivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for CancelableAccountActivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cancel_comment {
+            w.entry("cancelComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cancelable {
+            w.entry("cancelable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.execution_status {
+            w.entry("executionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.items {
+            w.entry("items", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_identity_summary {
+            w.entry("requesterIdentitySummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_identity_summary {
+            w.entry("targetIdentitySummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Provides additional details for a request that has been cancelled.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CancelledRequestDetails {
     ///Comment made by the owner when cancelling the associated request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date comment was added by the owner when cancelling the associated request.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<OwnerDto>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for CancelledRequestDetails {
+    const NAME: &'static str = "CancelledRequestDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "owner" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            modified: f1,
+            owner: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for CancelledRequestDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for CancelledRequestDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 ///`CertificationDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationDto {
-    #[serde(
-        rename = "campaignRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_ref: ::std::option::Option<CampaignReference>,
     ///Indicates whether all certification decisions have been made.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///Number of approve/revoke/acknowledge decisions the reviewer has made.
-    #[serde(
-        rename = "decisionsMade",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_made: ::std::option::Option<i32>,
     ///Total number of approve/revoke/acknowledge decisions for the certification.
-    #[serde(
-        rename = "decisionsTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_total: ::std::option::Option<i32>,
     ///Date and time when the certification is due.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Number of entities (identities, access profiles, roles, etc.) that are complete and all decisions have been made for.
-    #[serde(
-        rename = "entitiesCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_completed: ::std::option::Option<i32>,
     ///Total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
-    #[serde(
-        rename = "entitiesTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_total: ::std::option::Option<i32>,
     ///Message indicating what the error is.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Indicates whether the certification has any errors.
-    #[serde(
-        rename = "hasErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_errors: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<CertificationPhase>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reassignment: ::std::option::Option<Reassignment>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
     ///Date and time when the reviewer signed off on the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for CertificationDto {
+    const NAME: &'static str = "CertificationDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignRef" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsMade" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsTotal" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "due" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "entitiesCompleted" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "entitiesTotal" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessage" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "hasErrors" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "phase" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "reassignment" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "signed" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_ref: f0,
+            completed: f1,
+            decisions_made: f2,
+            decisions_total: f3,
+            due: f4,
+            entities_completed: f5,
+            entities_total: f6,
+            error_message: f7,
+            has_errors: f8,
+            phase: f9,
+            reassignment: f10,
+            reviewer: f11,
+            signed: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for CertificationDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for CertificationDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_ref {
+            w.entry("campaignRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_made {
+            w.entry("decisionsMade", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_total {
+            w.entry("decisionsTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.due {
+            w.instant("due", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_completed {
+            w.entry("entitiesCompleted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_total {
+            w.entry("entitiesTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_message {
+            w.entry("errorMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_errors {
+            w.entry("hasErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phase {
+            w.entry("phase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment {
+            w.entry("reassignment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed {
+            w.instant("signed", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 /**The current phase of the campaign.
@@ -865,33 +2019,150 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationPhase {
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 ///Previous certification.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationReference {
     ///ID of certification for review.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of certification for review.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
     ///DTO type of certification for review.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CertificationReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::sailpoint_runtime::object::Object for CertificationReference {
+    const NAME: &'static str = "CertificationReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            reviewer: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl<'de> ::serde::Deserialize<'de> for CertificationReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::serde::Serialize for CertificationReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Certification for review.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationReferenceDto {
     ///ID of certification for review.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of certification for review.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of certification for review.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CertificationReferenceDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for CertificationReferenceDto {
+    const NAME: &'static str = "CertificationReferenceDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for CertificationReferenceDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for CertificationReferenceDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///DTO type of certification for review.
@@ -924,131 +2195,332 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationReferenceTy
 }
 #[cfg(feature = "triggers")]
 ///`CertificationSignedOff`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationSignedOff {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certification: ::std::option::Option<CertificationSignedOffCertification>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CertificationSignedOff {
+    const NAME: &'static str = "CertificationSignedOff";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "certification" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { certification: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CertificationSignedOff {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CertificationSignedOff {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.certification {
+            w.entry("certification", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Certification campaign that was signed off on.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationSignedOffCertification {
-    #[serde(
-        rename = "campaignRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_ref: ::std::option::Option<CampaignReference>,
     ///Indicates whether all certification decisions have been made.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///Date and time when the certification was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Number of approve/revoke/acknowledge decisions the reviewer has made.
-    #[serde(
-        rename = "decisionsMade",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_made: ::std::option::Option<i32>,
     ///Total number of approve/revoke/acknowledge decisions for the certification.
-    #[serde(
-        rename = "decisionsTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_total: ::std::option::Option<i32>,
     ///Date and time when the certification is due.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Number of entities (identities, access profiles, roles, etc.) that are complete and all decisions have been made for.
-    #[serde(
-        rename = "entitiesCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_completed: ::std::option::Option<i32>,
     ///Total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
-    #[serde(
-        rename = "entitiesTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_total: ::std::option::Option<i32>,
     ///Message indicating what the error is.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Indicates whether the certification has any errors.
-    #[serde(
-        rename = "hasErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_errors: ::std::option::Option<bool>,
     ///Certification's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the certification was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Certification's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<CertificationPhase>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reassignment: ::std::option::Option<Reassignment>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
     ///Date and time when the reviewer signed off on the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CertificationSignedOffCertification {
+    const NAME: &'static str = "CertificationSignedOffCertification";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignRef" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "decisionsMade" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsTotal" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "due" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "entitiesCompleted" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "entitiesTotal" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessage" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "hasErrors" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f11 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "phase" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "reassignment" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "signed" => f16 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_ref: f0,
+            completed: f1,
+            created: f2,
+            decisions_made: f3,
+            decisions_total: f4,
+            due: f5,
+            entities_completed: f6,
+            entities_total: f7,
+            error_message: f8,
+            has_errors: f9,
+            id: f10,
+            modified: f11,
+            name: f12,
+            phase: f13,
+            reassignment: f14,
+            reviewer: f15,
+            signed: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CertificationSignedOffCertification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CertificationSignedOffCertification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_ref {
+            w.entry("campaignRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_made {
+            w.entry("decisionsMade", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_total {
+            w.entry("decisionsTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.due {
+            w.instant("due", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_completed {
+            w.entry("entitiesCompleted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_total {
+            w.entry("entitiesTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_message {
+            w.entry("errorMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_errors {
+            w.entry("hasErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phase {
+            w.entry("phase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment {
+            w.entry("reassignment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed {
+            w.instant("signed", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CertificationTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationTask {
     ///The date and time on which this task was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<V3ErrorMessageDtoList>,
     ///The ID of the certification task.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the task.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CertificationTaskStatus>,
     ///The ID of the item being operated on by this task.
-    #[serde(rename = "targetId", skip_serializing_if = "::std::option::Option::is_none")]
     pub target_id: ::std::option::Option<::std::string::String>,
     ///The type of item that is being operated on by this task whose ID is stored in the targetId field.
-    #[serde(
-        rename = "targetType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_type: ::std::option::Option<CertificationTaskTargetType>,
     ///The type of the certification task. More values may be added in the future.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CertificationTaskType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CertificationTask {
+    const NAME: &'static str = "CertificationTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "targetId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "targetType" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            errors: f1,
+            id: f2,
+            status: f3,
+            target_id: f4,
+            target_type: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CertificationTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CertificationTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_id {
+            w.entry("targetId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_type {
+            w.entry("targetType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 ///The status of the task.
@@ -1115,30 +2587,139 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationTaskType {
 }
 #[cfg(feature = "identity-history")]
 ///`CertifierResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertifierResponse {
     ///the name of the certifier
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the id of the certifier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for CertifierResponse {
+    const NAME: &'static str = "CertifierResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for CertifierResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for CertifierResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "segments")]
 ///`Children`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Children {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "segments")]
+impl ::sailpoint_runtime::object::Object for Children {
+    const NAME: &'static str = "Children";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            children: f1,
+            operator: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "segments")]
+impl<'de> ::serde::Deserialize<'de> for Children {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "segments")]
+impl ::serde::Serialize for Children {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "segments")]
 impl Children {
@@ -1148,28 +2729,83 @@ impl Children {
 }
 #[cfg(feature = "managed-clusters")]
 ///Client Runtime Logging Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ClientLogConfiguration {
     ///Log configuration's client ID
-    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///Duration in minutes for log configuration to remain in effect before resetting to defaults
-    #[serde(rename = "durationMinutes")]
     pub duration_minutes: i32,
     ///Expiration date-time of the log configuration request
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "logLevels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_levels: ::std::option::Option<LogLevelSpec>,
-    #[serde(rename = "rootLevel")]
     pub root_level: StandardLevel,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ClientLogConfiguration {
+    const NAME: &'static str = "ClientLogConfiguration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "durationMinutes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "logLevels" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "rootLevel" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_id: f0,
+            duration_minutes: o::required(f1, "durationMinutes", &extra)?,
+            expiration: f2,
+            log_levels: f3,
+            root_level: o::required(f4, "rootLevel", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ClientLogConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClientLogConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_id {
+            w.entry("clientId", v)?;
+        }
+        w.entry("durationMinutes", &self.duration_minutes)?;
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.log_levels {
+            w.entry("logLevels", v)?;
+        }
+        w.entry("rootLevel", &self.root_level)?;
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ClientLogConfiguration {
@@ -1206,32 +2842,85 @@ impl ::std::convert::TryFrom<::std::string::String> for ClientType {
 }
 #[cfg(feature = "access-requests")]
 ///Request body payload for close access requests endpoint.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CloseAccessRequest {
     ///Access Request IDs for the requests to be closed. Accepts 1-500 Identity Request IDs per request.
-    #[serde(rename = "accessRequestIds")]
     pub access_request_ids: ::std::vec::Vec<::std::string::String>,
     /**The request's overall status. Displayed as Status in IdentityNow.
 
 Default: `"Failure"`.*/
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<CloseAccessRequestCompletionStatus>,
     /**The request's provisioning status. Displayed as Stage in IdentityNow.
 
 Default: `"Terminated"`.*/
-    #[serde(
-        rename = "executionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_status: ::std::option::Option<CloseAccessRequestExecutionStatus>,
     /**Reason for closing the access request. Displayed under Warnings in IdentityNow.
 
 Default: `"The IdentityNow Administrator manually closed this request."`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for CloseAccessRequest {
+    const NAME: &'static str = "CloseAccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completionStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "executionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_ids: o::required(f0, "accessRequestIds", &extra)?,
+            completion_status: f1,
+            execution_status: f2,
+            message: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for CloseAccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for CloseAccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accessRequestIds", &self.access_request_ids)?;
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.execution_status {
+            w.entry("executionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl CloseAccessRequest {
@@ -1302,47 +2991,150 @@ for CloseAccessRequestExecutionStatus {
 }
 #[cfg(feature = "account-activities")]
 ///`Comment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Comment {
     ///Content of the comment
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     ///Id of the identity making the comment
-    #[serde(
-        rename = "commenterId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub commenter_id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the identity making the comment
-    #[serde(
-        rename = "commenterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub commenter_name: ::std::option::Option<::std::string::String>,
     ///Date and time comment was made
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for Comment {
+    const NAME: &'static str = "Comment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "body" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commenterId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "commenterName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: f0,
+            commenter_id: f1,
+            commenter_name: f2,
+            date: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for Comment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for Comment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.body {
+            w.entry("body", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.commenter_id {
+            w.entry("commenterId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.commenter_name {
+            w.entry("commenterName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.instant("date", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///`CommentDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommentDto {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<CommentDtoAuthor>,
     ///Comment content.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date and time comment was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CommentDto {
+    const NAME: &'static str = "CommentDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "author" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            author: f0,
+            comment: f1,
+            created: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CommentDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CommentDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.author {
+            w.entry("author", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl CommentDto {
@@ -1352,17 +3144,73 @@ impl CommentDto {
 }
 #[cfg(feature = "access-request-approvals")]
 ///`CommentDtoAuthor`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommentDtoAuthor {
     ///ID of the commenting identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the commenting identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the commenting identity.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CommentDtoAuthorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CommentDtoAuthor {
+    const NAME: &'static str = "CommentDtoAuthor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CommentDtoAuthor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CommentDtoAuthor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl CommentDtoAuthor {
@@ -1375,20 +3223,65 @@ impl CommentDtoAuthor {
 pub type CommentDtoAuthorType = OwnerDtoType;
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessIdStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessIdStatus {
     ///List of confirmed common access ids.
-    #[serde(
-        rename = "confirmedIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confirmed_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///List of denied common access ids.
-    #[serde(
-        rename = "deniedIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denied_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessIdStatus {
+    const NAME: &'static str = "CommonAccessIdStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "confirmedIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "deniedIds" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            confirmed_ids: f0,
+            denied_ids: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessIdStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessIdStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.confirmed_ids {
+            w.entry("confirmedIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denied_ids {
+            w.entry("deniedIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl CommonAccessIdStatus {
@@ -1398,28 +3291,96 @@ impl CommonAccessIdStatus {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessItemAccess`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessItemAccess {
     ///Common access description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Common access ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Common access name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Common access owner ID
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///Common access owner name
-    #[serde(
-        rename = "ownerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CommonAccessType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessItemAccess {
+    const NAME: &'static str = "CommonAccessItemAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "ownerName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            owner_id: f3,
+            owner_name: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessItemAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessItemAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_name {
+            w.entry("ownerName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl CommonAccessItemAccess {
@@ -1429,12 +3390,63 @@ impl CommonAccessItemAccess {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessItemRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessItemRequest {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<CommonAccessItemAccess>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CommonAccessItemState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessItemRequest {
+    const NAME: &'static str = "CommonAccessItemRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            status: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessItemRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessItemRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl CommonAccessItemRequest {
@@ -1444,35 +3456,99 @@ impl CommonAccessItemRequest {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessItemResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessItemResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<CommonAccessItemAccess>,
-    #[serde(
-        rename = "createdByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_user: ::std::option::Option<::std::string::String>,
     ///Common Access Item ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "lastReviewed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_reviewed: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "lastUpdated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reviewedByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewed_by_user: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CommonAccessItemState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessItemResponse {
+    const NAME: &'static str = "CommonAccessItemResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdByUser" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "lastReviewed" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "lastUpdated" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "reviewedByUser" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            created_by_user: f1,
+            id: f2,
+            last_reviewed: f3,
+            last_updated: f4,
+            reviewed_by_user: f5,
+            status: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessItemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessItemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_by_user {
+            w.entry("createdByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_reviewed {
+            w.entry("lastReviewed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_updated {
+            w.entry("lastUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewed_by_user {
+            w.entry("reviewedByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 ///State of common access item.
@@ -1503,46 +3579,108 @@ impl ::std::convert::TryFrom<::std::string::String> for CommonAccessItemState {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<CommonAccessItemAccess>,
-    #[serde(
-        rename = "commonAccessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub common_access_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "createdByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_user: ::std::option::Option<bool>,
     ///Unique ID of the common access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        rename = "lastReviewed",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_reviewed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        default,
-        rename = "lastUpdated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///true if user has confirmed or denied status
-    #[serde(
-        rename = "reviewedByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewed_by_user: ::std::option::Option<bool>,
     ///CONFIRMED or DENIED
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessResponse {
+    const NAME: &'static str = "CommonAccessResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commonAccessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "createdByUser" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "lastReviewed" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "lastUpdated" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "reviewedByUser" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            common_access_type: f1,
+            created_by_user: f2,
+            id: f3,
+            last_reviewed: f4,
+            last_updated: f5,
+            reviewed_by_user: f6,
+            status: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.common_access_type {
+            w.entry("commonAccessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_by_user {
+            w.entry("createdByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_reviewed {
+            w.instant("lastReviewed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_updated {
+            w.instant("lastUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewed_by_user {
+            w.entry("reviewedByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -1622,18 +3760,61 @@ for CompareIdentitySnapshotsAccessTypeAccessType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CompleteCampaignOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompleteCampaignOptions {
     /**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
 
 Default: `"APPROVE"`.*/
-    #[serde(
-        rename = "autoCompleteAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_complete_action: ::std::option::Option<
         CompleteCampaignOptionsAutoCompleteAction,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CompleteCampaignOptions {
+    const NAME: &'static str = "CompleteCampaignOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "autoCompleteAction" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            auto_complete_action: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CompleteCampaignOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CompleteCampaignOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.auto_complete_action {
+            w.entry("autoCompleteAction", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CompleteCampaignOptions {
@@ -1673,15 +3854,69 @@ for CompleteCampaignOptionsAutoCompleteAction {
 }
 #[cfg(feature = "triggers")]
 ///`CompleteInvocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CompleteInvocation {
     ///The error message to indicate a failed invocation or error if any.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     ///Trigger output to complete the invocation. Its schema is defined in the trigger definition.
     pub output: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Unique invocation secret that was generated when the invocation was created. Required to authenticate to the endpoint.
     pub secret: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CompleteInvocation {
+    const NAME: &'static str = "CompleteInvocation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: f0,
+            output: o::required(f1, "output", &extra)?,
+            secret: o::required(f2, "secret", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CompleteInvocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CompleteInvocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error {
+            w.entry("error", v)?;
+        }
+        w.entry("output", &self.output)?;
+        w.entry("secret", &self.secret)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl CompleteInvocation {
@@ -1691,268 +3926,647 @@ impl CompleteInvocation {
 }
 #[cfg(feature = "triggers")]
 ///`CompleteInvocationInput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompleteInvocationInput {
-    #[serde(
-        rename = "localizedError",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub localized_error: ::std::option::Option<LocalizedMessage>,
     ///Trigger output that completed the invocation. Its schema is defined in the trigger definition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CompleteInvocationInput {
+    const NAME: &'static str = "CompleteInvocationInput";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "localizedError" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            localized_error: f0,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CompleteInvocationInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CompleteInvocationInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.localized_error {
+            w.entry("localizedError", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///`CompletedApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApproval {
     ///Arbitrary key-value pairs provided during the request.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When true the rejector has to provide comments when rejecting
-    #[serde(
-        rename = "commentRequiredWhenRejected",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comment_required_when_rejected: ::std::option::Option<bool>,
     ///When the approval was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The remove date or sunset date that was assigned at the time of the request.
-    #[serde(
-        default,
-        rename = "currentRemoveDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub current_remove_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The start date or sunrise date that was assigned at the time of the request.
-    #[serde(
-        default,
-        rename = "currentStartDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub current_start_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The history of approval forward action.
-    #[serde(
-        rename = "forwardHistory",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_history: ::std::option::Option<
         ::std::vec::Vec<V3ApprovalForwardHistory>,
     >,
     ///The approval id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The maximum duration for which the access is permitted.
-    #[serde(
-        rename = "maxPermittedAccessDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_permitted_access_duration: ::std::option::Option<
         CompletedApprovalMaxPermittedAccessDuration,
     >,
     ///When the approval was modified last time.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the approval.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<AccessItemOwnerDto>,
     ///If the access request submitted event trigger is configured and this access request was intercepted by it, then this is the result of the trigger's decision to either approve or deny the request.
-    #[serde(
-        rename = "preApprovalTriggerResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_approval_trigger_result: ::std::option::Option<
         CompletedApprovalPreApprovalTriggerResult,
     >,
     ///The history of the previous reviewers comments.
-    #[serde(
-        rename = "previousReviewersComments",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_reviewers_comments: ::std::option::Option<
         ::std::vec::Vec<V3CommentDto>,
     >,
     ///The privilege level of the requested access item, if applicable.
-    #[serde(
-        rename = "privilegeLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub privilege_level: ::std::option::Option<::std::string::String>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, then the request was to change the remove date or sunset date.
-    #[serde(
-        rename = "removeDateUpdateRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_date_update_requested: ::std::option::Option<bool>,
     ///When the access-request was created.
-    #[serde(
-        default,
-        rename = "requestCreated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub request_created: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<V3AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
-    #[serde(
-        rename = "requestedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_accounts: ::std::option::Option<::std::vec::Vec<RequestedAccountRef>>,
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<CompletedApprovalRequestedFor>,
-    #[serde(
-        rename = "requestedObject",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object: ::std::option::Option<RequestableObjectReference>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<AccessItemRequesterDto>,
-    #[serde(
-        rename = "requesterComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_comment: ::std::option::Option<V3CommentDto>,
-    #[serde(
-        rename = "reviewedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewed_by: ::std::option::Option<CompletedApprovalReviewedBy>,
     ///The approval's reviewer's comment.
-    #[serde(
-        rename = "reviewerComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_comment: ::std::option::Option<CommentDto>,
-    #[serde(
-        rename = "sodViolationContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///The date the role or access profile or entitlement is/will assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, then the request is to change the start date or sunrise date.
-    #[serde(
-        rename = "startUpdateRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_update_requested: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<CompletedApprovalState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApproval {
+    const NAME: &'static str = "CompletedApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commentRequiredWhenRejected" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "currentRemoveDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "currentStartDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "forwardHistory" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "maxPermittedAccessDuration" => {
+                    f7 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "preApprovalTriggerResult" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "previousReviewersComments" => {
+                    f12 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "privilegeLevel" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f14 = o::instant(&mut map, &key, &mut extra)?,
+                "removeDateUpdateRequested" => {
+                    f15 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "requestCreated" => f16 = o::instant(&mut map, &key, &mut extra)?,
+                "requestType" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "requestedAccounts" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "requestedObject" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "requesterComment" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "reviewedBy" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "reviewerComment" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "sodViolationContext" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f26 = o::instant(&mut map, &key, &mut extra)?,
+                "startUpdateRequested" => f27 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f28 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_metadata: f0,
+            comment_required_when_rejected: f1,
+            created: f2,
+            current_remove_date: f3,
+            current_start_date: f4,
+            forward_history: f5,
+            id: f6,
+            max_permitted_access_duration: f7,
+            modified: f8,
+            name: f9,
+            owner: f10,
+            pre_approval_trigger_result: f11,
+            previous_reviewers_comments: f12,
+            privilege_level: f13,
+            remove_date: f14,
+            remove_date_update_requested: f15,
+            request_created: f16,
+            request_type: f17,
+            requested_accounts: f18,
+            requested_for: f19,
+            requested_object: f20,
+            requester: f21,
+            requester_comment: f22,
+            reviewed_by: f23,
+            reviewer_comment: f24,
+            sod_violation_context: f25,
+            start_date: f26,
+            start_update_requested: f27,
+            state: f28,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment_required_when_rejected {
+            w.entry("commentRequiredWhenRejected", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_remove_date {
+            w.instant("currentRemoveDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_start_date {
+            w.instant("currentStartDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forward_history {
+            w.entry("forwardHistory", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_permitted_access_duration {
+            w.entry("maxPermittedAccessDuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pre_approval_trigger_result {
+            w.entry("preApprovalTriggerResult", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_reviewers_comments {
+            w.entry("previousReviewersComments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privilege_level {
+            w.entry("privilegeLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date_update_requested {
+            w.entry("removeDateUpdateRequested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_created {
+            w.instant("requestCreated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_accounts {
+            w.entry("requestedAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_object {
+            w.entry("requestedObject", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_comment {
+            w.entry("requesterComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewed_by {
+            w.entry("reviewedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer_comment {
+            w.entry("reviewerComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sod_violation_context {
+            w.entry("sodViolationContext", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_update_requested {
+            w.entry("startUpdateRequested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///The maximum duration for which the access is permitted.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalMaxPermittedAccessDuration {
     ///The time unit for the duration.
-    #[serde(rename = "timeUnit", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_unit: ::std::option::Option<
         CompletedApprovalMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object
+for CompletedApprovalMaxPermittedAccessDuration {
+    const NAME: &'static str = "CompletedApprovalMaxPermittedAccessDuration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "timeUnit" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            time_unit: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalMaxPermittedAccessDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalMaxPermittedAccessDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.time_unit {
+            w.entry("timeUnit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
 pub type CompletedApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
 #[cfg(feature = "access-request-approvals")]
 ///If the access request submitted event trigger is configured and this access request was intercepted by it, then this is the result of the trigger's decision to either approve or deny the request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalPreApprovalTriggerResult {
     ///The comment from the trigger
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///The date and time the trigger decided on the request
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<CompletedApprovalState>,
     ///The name of the approver
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApprovalPreApprovalTriggerResult {
+    const NAME: &'static str = "CompletedApprovalPreApprovalTriggerResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "decision" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            date: f1,
+            decision: f2,
+            reviewer: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalPreApprovalTriggerResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalPreApprovalTriggerResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.instant("date", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decision {
+            w.entry("decision", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Identity access was requested for.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalRequestedFor {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the object to which this reference applies
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CompletedApprovalRequestedForType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApprovalRequestedFor {
+    const NAME: &'static str = "CompletedApprovalRequestedFor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalRequestedFor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalRequestedFor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object to which this reference applies
 pub type CompletedApprovalRequestedForType = OwnerDtoType;
 #[cfg(feature = "access-request-approvals")]
 ///Identity who reviewed the access item request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalReviewedBy {
     ///ID of identity who reviewed the access item request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity who reviewed the access item request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity who reviewed the access item request.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CompletedApprovalReviewedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApprovalReviewedBy {
+    const NAME: &'static str = "CompletedApprovalReviewedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalReviewedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalReviewedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///DTO type of identity who reviewed the access item request.
@@ -2033,19 +4647,71 @@ impl ::std::convert::TryFrom<::std::string::String> for CompletionStatus {
 }
 #[cfg(feature = "transforms")]
 ///`Concatenation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Concatenation {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///An array of items to join together
     pub values: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Concatenation {
+    const NAME: &'static str = "Concatenation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Concatenation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Concatenation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Concatenation {
@@ -2055,9 +4721,8 @@ impl Concatenation {
 }
 #[cfg(feature = "custom-forms")]
 ///Effect produced by a condition.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConditionEffect {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<ConditionEffectConfig>,
     /**Type of effect to perform when the conditions are evaluated for this logic block.
 HIDE ConditionEffectTypeHide  Disables validations.
@@ -2069,11 +4734,60 @@ OPTIONAL ConditionEffectTypeOptional
 SUBMIT_MESSAGE ConditionEffectTypeSubmitMessage
 SUBMIT_NOTIFICATION ConditionEffectTypeSubmitNotification
 SET_DEFAULT_VALUE ConditionEffectTypeSetDefaultValue  This value is ignored on purpose.*/
-    #[serde(
-        rename = "effectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub effect_type: ::std::option::Option<ConditionEffectEffectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ConditionEffect {
+    const NAME: &'static str = "ConditionEffect";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "config" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "effectType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config: f0,
+            effect_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ConditionEffect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ConditionEffect {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config {
+            w.entry("config", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.effect_type {
+            w.entry("effectType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ConditionEffect {
@@ -2083,17 +4797,65 @@ impl ConditionEffect {
 }
 #[cfg(feature = "custom-forms")]
 ///Arbitrary map containing a configuration based on the EffectType.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConditionEffectConfig {
     ///Effect type's label.
-    #[serde(
-        rename = "defaultValueLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_value_label: ::std::option::Option<::std::string::String>,
     ///Element's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ConditionEffectConfig {
+    const NAME: &'static str = "ConditionEffectConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "defaultValueLabel" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "element" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            default_value_label: f0,
+            element: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ConditionEffectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ConditionEffectConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.default_value_label {
+            w.entry("defaultValueLabel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.element {
+            w.entry("element", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ConditionEffectConfig {
@@ -2146,7 +4908,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionEffectEffectTyp
 }
 #[cfg(feature = "custom-forms")]
 ///`ConditionRule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConditionRule {
     /**ConditionRuleComparisonOperatorType value.
 EQ ConditionRuleComparisonOperatorTypeEquals  This comparison operator compares the source and target for equality.
@@ -2161,22 +4923,15 @@ SW ConditionRuleComparisonOperatorTypeStartsWith  Checks whether a string starts
 NOT_SW ConditionRuleComparisonOperatorTypeNotStartsWith
 EW ConditionRuleComparisonOperatorTypeEndsWith  Checks whether a string ends with another substring of the same string. This operator is case-sensitive.
 NOT_EW ConditionRuleComparisonOperatorTypeNotEndsWith*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<ConditionRuleOperator>,
     /**Source - if the sourceType is ConditionRuleSourceTypeInput, the source type is the name of the form input to accept. However, if the sourceType is ConditionRuleSourceTypeElement,
 the source is the name of a technical key of an element to retrieve its value.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /**Defines the type of object being selected. It will be either a reference to a form input (by input name) or a form element (by technical key).
 INPUT ConditionRuleSourceTypeInput
 ELEMENT ConditionRuleSourceTypeElement*/
-    #[serde(
-        rename = "sourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_type: ::std::option::Option<ConditionRuleSourceType>,
     ///Based on the ValueType.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /**ConditionRuleValueType type.
 STRING ConditionRuleValueTypeString  This value is a static string.
@@ -2185,11 +4940,78 @@ INPUT ConditionRuleValueTypeInput  This value is a reference to a form input.
 ELEMENT ConditionRuleValueTypeElement  This value is a reference to a form element (by technical key).
 LIST ConditionRuleValueTypeList
 BOOLEAN ConditionRuleValueTypeBoolean*/
-    #[serde(
-        rename = "valueType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value_type: ::std::option::Option<ConditionRuleValueType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ConditionRule {
+    const NAME: &'static str = "ConditionRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "operator" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sourceType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "valueType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            operator: f0,
+            source: f1,
+            source_type: f2,
+            value: f3,
+            value_type: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ConditionRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ConditionRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_type {
+            w.entry("sourceType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value_type {
+            w.entry("valueType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ConditionRule {
@@ -2314,25 +5136,83 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionRuleValueType {
 }
 #[cfg(feature = "transforms")]
 ///`Conditional`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Conditional {
     /**A comparison statement that follows the structure of `ValueA eq ValueB` where `ValueA` and `ValueB` are static strings or outputs of other transforms.
 
 The `eq` operator is the only valid comparison*/
     pub expression: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///The output of the transform if the expression evalutes to false
-    #[serde(rename = "negativeCondition")]
     pub negative_condition: ::std::string::String,
     ///The output of the transform if the expression evalutes to true
-    #[serde(rename = "positiveCondition")]
     pub positive_condition: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Conditional {
+    const NAME: &'static str = "Conditional";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "expression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "negativeCondition" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "positiveCondition" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            expression: o::required(f0, "expression", &extra)?,
+            input: f1,
+            negative_condition: o::required(f2, "negativeCondition", &extra)?,
+            positive_condition: o::required(f3, "positiveCondition", &extra)?,
+            requires_periodic_refresh: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Conditional {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Conditional {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("expression", &self.expression)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("negativeCondition", &self.negative_condition)?;
+        w.entry("positiveCondition", &self.positive_condition)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Conditional {
@@ -2342,46 +5222,162 @@ impl Conditional {
 }
 #[cfg(feature = "sp-config")]
 ///Config export and import format for individual object configurations.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigObject {
     ///Object details. Format dependant on the object type.
-    #[serde(
-        default,
-        skip_serializing_if = "::serde_json::Map::is_empty",
-        deserialize_with = "null_as_default"
-    )]
     pub object: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<SelfImportExportDto>,
     ///Current version of configuration object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for ConfigObject {
+    const NAME: &'static str = "ConfigObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => {
+                    f0 = o::collection(
+                        &mut map,
+                        &key,
+                        &mut extra,
+                        ::serde_json::Map::is_empty,
+                    )?;
+                }
+                "self" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object: f0.unwrap_or_default(),
+            self_: f1,
+            version: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ConfigObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ConfigObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if !::serde_json::Map::is_empty(&self.object) {
+            w.entry("object", &self.object)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.self_ {
+            w.entry("self", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///Type of Reassignment Configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigType {
     ///Description of the type of work to be reassigned, displayed by the UI.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Human readable display name of the type to be shown on UI
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "internalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal_name: ::std::option::Option<ConfigTypeEnumCamel>,
-    #[serde(
-        rename = "internalNameCamel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal_name_camel: ::std::option::Option<ConfigTypeEnum>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigType {
+    const NAME: &'static str = "ConfigType";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "internalName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "internalNameCamel" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "priority" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            internal_name: f2,
+            internal_name_camel: f3,
+            priority: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal_name {
+            w.entry("internalName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal_name_camel {
+            w.entry("internalNameCamel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.priority {
+            w.entry("priority", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///Enum list of valid work types that can be selected for a Reassignment Configuration
@@ -2441,77 +5437,171 @@ impl ::std::convert::TryFrom<::std::string::String> for ConfigTypeEnumCamel {
 }
 #[cfg(feature = "work-reassignment")]
 ///The request body of Reassignment Configuration Details for a specific identity and config type
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationDetailsResponse {
-    #[serde(
-        rename = "auditDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub audit_details: ::std::option::Option<AuditDetails>,
-    #[serde(
-        rename = "configType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_type: ::std::option::Option<ConfigTypeEnum>,
     ///The date from which to stop reassigning work items.  If this is an empty string it indicates a permanent reassignment.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The date from which to start reassigning work items
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "targetIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_identity: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationDetailsResponse {
+    const NAME: &'static str = "ConfigurationDetailsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "auditDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "configType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "startDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "targetIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            audit_details: f0,
+            config_type: f1,
+            end_date: f2,
+            start_date: f3,
+            target_identity: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.audit_details {
+            w.entry("auditDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.config_type {
+            w.entry("configType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_identity {
+            w.entry("targetIdentity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///The request body for creation or update of a Reassignment Configuration for a single identity and work type
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationItemRequest {
-    #[serde(
-        rename = "configType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_type: ::std::option::Option<ConfigTypeEnum>,
     ///The date from which to stop reassigning work items.  If this is an null string it indicates a permanent reassignment.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The identity id to reassign an item from
-    #[serde(
-        rename = "reassignedFromId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassigned_from_id: ::std::option::Option<::std::string::String>,
     ///The identity id to reassign an item to
-    #[serde(
-        rename = "reassignedToId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassigned_to_id: ::std::option::Option<::std::string::String>,
     ///The date from which to start reassigning work items
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationItemRequest {
+    const NAME: &'static str = "ConfigurationItemRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "reassignedFromId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reassignedToId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config_type: f0,
+            end_date: f1,
+            reassigned_from_id: f2,
+            reassigned_to_id: f3,
+            start_date: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationItemRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationItemRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_type {
+            w.entry("configType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassigned_from_id {
+            w.entry("reassignedFromId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassigned_to_id {
+            w.entry("reassignedToId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ConfigurationItemRequest {
@@ -2521,48 +5611,189 @@ impl ConfigurationItemRequest {
 }
 #[cfg(feature = "work-reassignment")]
 ///The response body of a Reassignment Configuration for a single identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationItemResponse {
     ///Details of how work should be reassigned for an Identity
-    #[serde(
-        rename = "configDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_details: ::std::option::Option<
         ::std::vec::Vec<ConfigurationDetailsResponse>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationItemResponse {
+    const NAME: &'static str = "ConfigurationItemResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config_details: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationItemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationItemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_details {
+            w.entry("configDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///The response body of a Reassignment Configuration for a single identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationResponse {
     ///Details of how work should be reassigned for an Identity
-    #[serde(
-        rename = "configDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_details: ::std::option::Option<
         ::std::vec::Vec<ConfigurationDetailsResponse>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationResponse {
+    const NAME: &'static str = "ConfigurationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config_details: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_details {
+            w.entry("configDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 ///`ConflictingAccessCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConflictingAccessCriteria {
-    #[serde(
-        rename = "leftCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub left_criteria: ::std::option::Option<AccessCriteria>,
-    #[serde(
-        rename = "rightCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_criteria: ::std::option::Option<AccessCriteria>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for ConflictingAccessCriteria {
+    const NAME: &'static str = "ConflictingAccessCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "leftCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "rightCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            left_criteria: f0,
+            right_criteria: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for ConflictingAccessCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for ConflictingAccessCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.left_criteria {
+            w.entry("leftCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.right_criteria {
+            w.entry("rightCriteria", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ConflictingAccessCriteria {
@@ -2572,19 +5803,80 @@ impl ConflictingAccessCriteria {
 }
 #[cfg(feature = "governance-groups")]
 ///`ConnectedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectedObject {
     ///Description of the Connected object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of Connected object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ConnectedObjectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "governance-groups")]
+impl ::sailpoint_runtime::object::Object for ConnectedObject {
+    const NAME: &'static str = "ConnectedObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "governance-groups")]
+impl<'de> ::serde::Deserialize<'de> for ConnectedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "governance-groups")]
+impl ::serde::Serialize for ConnectedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "governance-groups")]
 ///An enumeration of the types of Objects associated with a Governance Group. Supported object types are ACCESS_PROFILE, ROLE, SOD_POLICY and SOURCE.
@@ -2617,71 +5909,195 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectedObjectType {
 }
 #[cfg(feature = "sources")]
 ///`ConnectorDetail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorDetail {
     ///Object containing metadata pertinent to the UI to be used
-    #[serde(
-        rename = "connectorMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///true if the source is a direct connect source
-    #[serde(
-        rename = "directConnect",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_connect: ::std::option::Option<bool>,
     ///Connector config's file upload attribute, false if not there
-    #[serde(
-        rename = "fileUpload",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_upload: ::std::option::Option<bool>,
     ///The connector name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///JSON representation of the source config data
-    #[serde(
-        rename = "sourceConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_config: ::std::option::Option<::std::string::String>,
     ///XML representation of the source config data
-    #[serde(
-        rename = "sourceConfigXml",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_config_xml: ::std::option::Option<::std::string::String>,
     ///List of uploaded file strings for the connector
-    #[serde(
-        rename = "uploadedFiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub uploaded_files: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for ConnectorDetail {
+    const NAME: &'static str = "ConnectorDetail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "connectorMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "directConnect" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "fileUpload" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceConfig" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceConfigXml" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "uploadedFiles" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            connector_metadata: f0,
+            direct_connect: f1,
+            file_upload: f2,
+            name: f3,
+            source_config: f4,
+            source_config_xml: f5,
+            uploaded_files: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for ConnectorDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.connector_metadata {
+            w.entry("connectorMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.direct_connect {
+            w.entry("directConnect", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_upload {
+            w.entry("fileUpload", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_config {
+            w.entry("sourceConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_config_xml {
+            w.entry("sourceConfigXml", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uploaded_files {
+            w.entry("uploadedFiles", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleCreateRequest
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleCreateRequest {
     ///a map of string to objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///a description of the rule's purpose
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the name of the rule
     pub name: ConnectorRuleCreateRequestName,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<ConnectorRuleCreateRequestSignature>,
-    #[serde(rename = "sourceCode")]
     pub source_code: SourceCode,
     ///the type of rule
-    #[serde(rename = "type")]
     pub type_: ConnectorRuleCreateRequestType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleCreateRequest {
+    const NAME: &'static str = "ConnectorRuleCreateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "signature" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceCode" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            description: f1,
+            name: o::required(f2, "name", &extra)?,
+            signature: f3,
+            source_code: o::required(f4, "sourceCode", &extra)?,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.signature {
+            w.entry("signature", v)?;
+        }
+        w.entry("sourceCode", &self.source_code)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleCreateRequest {
@@ -2743,11 +6159,61 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRuleCreateRequestName {
 }
 #[cfg(feature = "connector-rule-management")]
 ///The rule's function signature. Describes the rule's input arguments and output (if any)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleCreateRequestSignature {
     pub input: ::std::vec::Vec<Argument>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<Argument>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleCreateRequestSignature {
+    const NAME: &'static str = "ConnectorRuleCreateRequestSignature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleCreateRequestSignature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleCreateRequestSignature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleCreateRequestSignature {
@@ -2760,34 +6226,115 @@ impl ConnectorRuleCreateRequestSignature {
 pub type ConnectorRuleCreateRequestType = ConnectorRuleResponseType;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleResponse {
     ///a map of string to objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///an ISO 8601 UTC timestamp when this rule was created
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     ///a description of the rule's purpose
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the ID of the rule
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///an ISO 8601 UTC timestamp when this rule was last modified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
     ///the name of the rule
     pub name: ConnectorRuleResponseName,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<ConnectorRuleResponseSignature>,
-    #[serde(rename = "sourceCode")]
     pub source_code: SourceCode,
     ///the type of rule
-    #[serde(rename = "type")]
     pub type_: ConnectorRuleResponseType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleResponse {
+    const NAME: &'static str = "ConnectorRuleResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "signature" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "sourceCode" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            created: f1,
+            description: f2,
+            id: f3,
+            modified: f4,
+            name: o::required(f5, "name", &extra)?,
+            signature: f6,
+            source_code: o::required(f7, "sourceCode", &extra)?,
+            type_: o::required(f8, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.signature {
+            w.entry("signature", v)?;
+        }
+        w.entry("sourceCode", &self.source_code)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 ///the name of the rule
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2843,11 +6390,61 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponseName {
 }
 #[cfg(feature = "connector-rule-management")]
 ///The rule's function signature. Describes the rule's input arguments and output (if any)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleResponseSignature {
     pub input: ::std::vec::Vec<Argument>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<Argument>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleResponseSignature {
+    const NAME: &'static str = "ConnectorRuleResponseSignature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponseSignature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleResponseSignature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
@@ -2898,27 +6495,97 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectorRuleResponseTyp
 }
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleUpdateRequest
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleUpdateRequest {
     ///a map of string to objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///a description of the rule's purpose
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the ID of the rule to update
     pub id: ::std::string::String,
     ///the name of the rule
     pub name: ConnectorRuleUpdateRequestName,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<ConnectorRuleUpdateRequestSignature>,
-    #[serde(rename = "sourceCode")]
     pub source_code: SourceCode,
     ///the type of rule
-    #[serde(rename = "type")]
     pub type_: ConnectorRuleUpdateRequestType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequest {
+    const NAME: &'static str = "ConnectorRuleUpdateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "signature" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceCode" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            description: f1,
+            id: o::required(f2, "id", &extra)?,
+            name: o::required(f3, "name", &extra)?,
+            signature: f4,
+            source_code: o::required(f5, "sourceCode", &extra)?,
+            type_: o::required(f6, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("id", &self.id)?;
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.signature {
+            w.entry("signature", v)?;
+        }
+        w.entry("sourceCode", &self.source_code)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleUpdateRequest {
@@ -2980,11 +6647,61 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRuleUpdateRequestName {
 }
 #[cfg(feature = "connector-rule-management")]
 ///The rule's function signature. Describes the rule's input arguments and output (if any)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleUpdateRequestSignature {
     pub input: ::std::vec::Vec<Argument>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<Argument>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequestSignature {
+    const NAME: &'static str = "ConnectorRuleUpdateRequestSignature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleUpdateRequestSignature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleUpdateRequestSignature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleUpdateRequestSignature {
@@ -2997,28 +6714,135 @@ impl ConnectorRuleUpdateRequestSignature {
 pub type ConnectorRuleUpdateRequestType = ConnectorRuleResponseType;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleValidationResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorRuleValidationResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::vec::Vec<ConnectorRuleValidationResponseDetailsItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ConnectorRuleValidationResponseState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleValidationResponse {
+    const NAME: &'static str = "ConnectorRuleValidationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "details" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            details: f0,
+            state: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleValidationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleValidationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///CodeErrorDetail
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorRuleValidationResponseDetailsItem {
     ///the column number where the issue occurred
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub column: ::std::option::Option<i64>,
     ///The line number where the issue occurred
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub line: ::std::option::Option<i64>,
     ///a description of the issue in the code
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messsage: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleValidationResponseDetailsItem {
+    const NAME: &'static str = "ConnectorRuleValidationResponseDetailsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "column" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "line" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "messsage" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            column: f0,
+            line: f1,
+            messsage: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleValidationResponseDetailsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleValidationResponseDetailsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.column {
+            w.entry("column", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.line {
+            w.entry("line", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messsage {
+            w.entry("messsage", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///`ConnectorRuleValidationResponseState`
@@ -3050,17 +6874,73 @@ for ConnectorRuleValidationResponseState {
 }
 #[cfg(feature = "identities")]
 ///`ContextAttributeDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ContextAttributeDto {
     ///The name of the attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///True if the attribute was derived.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub derived: ::std::option::Option<bool>,
     ///The value of the attribute.  This can be either a string or a multi-valued string
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ContextAttributeDtoValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for ContextAttributeDto {
+    const NAME: &'static str = "ContextAttributeDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "derived" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            derived: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for ContextAttributeDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for ContextAttributeDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.derived {
+            w.entry("derived", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///The value of the attribute.  This can be either a string or a multi-valued string
@@ -3079,34 +6959,104 @@ for ContextAttributeDtoValue {
 }
 #[cfg(feature = "identity-history")]
 ///`CorrelatedGovernanceEvent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CorrelatedGovernanceEvent {
     ///The date that the certification or access request was completed.
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "decisionMaker",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decision_maker: ::std::option::Option<CertifierResponse>,
     ///The ID of the instance that caused the event - either the certification ID or access request ID.
-    #[serde(
-        rename = "governanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub governance_id: ::std::option::Option<::std::string::String>,
     ///The name of the governance event, such as the certification name or access request ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The owners of the governance event (the certifiers or approvers)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owners: ::std::option::Option<::std::vec::Vec<CertifierResponse>>,
     ///The owners of the governance event (the certifiers or approvers), this field should be preferred over owners
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewers: ::std::option::Option<::std::vec::Vec<CertifierResponse>>,
     ///The type of governance event.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CorrelatedGovernanceEventType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for CorrelatedGovernanceEvent {
+    const NAME: &'static str = "CorrelatedGovernanceEvent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dateTime" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "decisionMaker" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "governanceId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "owners" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "reviewers" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            date_time: f0,
+            decision_maker: f1,
+            governance_id: f2,
+            name: f3,
+            owners: f4,
+            reviewers: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for CorrelatedGovernanceEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for CorrelatedGovernanceEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decision_maker {
+            w.entry("decisionMaker", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.governance_id {
+            w.entry("governanceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owners {
+            w.entry("owners", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewers {
+            w.entry("reviewers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///The type of governance event.
@@ -3137,22 +7087,75 @@ impl ::std::convert::TryFrom<::std::string::String> for CorrelatedGovernanceEven
 }
 #[cfg(feature = "sources")]
 ///Source configuration information that is used by correlation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CorrelationConfig {
     ///The list of attribute assignments of the correlation configuration.
-    #[serde(
-        rename = "attributeAssignments",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_assignments: ::std::option::Option<
         ::std::vec::Vec<CorrelationConfigAttributeAssignmentsItem>,
     >,
     ///The ID of the correlation configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the correlation configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for CorrelationConfig {
+    const NAME: &'static str = "CorrelationConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeAssignments" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_assignments: f0,
+            id: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for CorrelationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for CorrelationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_assignments {
+            w.entry("attributeAssignments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl CorrelationConfig {
@@ -3162,49 +7165,121 @@ impl CorrelationConfig {
 }
 #[cfg(feature = "sources")]
 ///The attribute assignment of the correlation configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CorrelationConfigAttributeAssignmentsItem {
     /**Whether or not the it's a complex attribute assignment.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub complex: ::std::option::Option<bool>,
     ///The filter string of the attribute assignment.
-    #[serde(
-        rename = "filterString",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filter_string: ::std::option::Option<::std::string::String>,
     /**Whether or not the attribute assignment should ignore case.
 
 Default: `false`.*/
-    #[serde(
-        rename = "ignoreCase",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore_case: ::std::option::Option<bool>,
     ///The match mode of the attribute assignment.
-    #[serde(
-        rename = "matchMode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_mode: ::std::option::Option<
         CorrelationConfigAttributeAssignmentsItemMatchMode,
     >,
     ///The operation of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<
         CorrelationConfigAttributeAssignmentsItemOperation,
     >,
     ///The property of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<::std::string::String>,
     ///The sequence of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sequence: ::std::option::Option<i64>,
     ///The value of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for CorrelationConfigAttributeAssignmentsItem {
+    const NAME: &'static str = "CorrelationConfigAttributeAssignmentsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "complex" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "filterString" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ignoreCase" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "matchMode" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "property" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sequence" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            complex: f0,
+            filter_string: f1,
+            ignore_case: f2,
+            match_mode: f3,
+            operation: f4,
+            property: f5,
+            sequence: f6,
+            value: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for CorrelationConfigAttributeAssignmentsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for CorrelationConfigAttributeAssignmentsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.complex {
+            w.entry("complex", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter_string {
+            w.entry("filterString", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ignore_case {
+            w.entry("ignoreCase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_mode {
+            w.entry("matchMode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.property {
+            w.entry("property", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sequence {
+            w.entry("sequence", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl CorrelationConfigAttributeAssignmentsItem {
@@ -3272,35 +7347,100 @@ for CorrelationConfigAttributeAssignmentsItemOperation {
 }
 #[cfg(feature = "custom-forms")]
 ///`CreateFormDefinitionRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateFormDefinitionRequest {
     ///Description is the form definition description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CreateFormDefinitionRequestDescription>,
     ///FormConditions is the conditional logic that modify the form dynamically modify the form as the recipient is interacting out the form
-    #[serde(
-        rename = "formConditions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_conditions: ::std::option::Option<::std::vec::Vec<FormCondition>>,
     ///FormElements is a list of nested form elements
-    #[serde(
-        rename = "formElements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_elements: ::std::option::Option<::std::vec::Vec<FormElement>>,
     ///FormInput is a list of form inputs that are required when creating a form-instance object
-    #[serde(
-        rename = "formInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_input: ::std::option::Option<::std::vec::Vec<FormDefinitionInput>>,
     ///Name is the form definition name
     pub name: CreateFormDefinitionRequestName,
     pub owner: FormOwner,
     ///UsedBy is a list of objects where when any system uses a particular form it reaches out to the form service to record it is currently being used
-    #[serde(rename = "usedBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub used_by: ::std::option::Option<::std::vec::Vec<FormUsedBy>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for CreateFormDefinitionRequest {
+    const NAME: &'static str = "CreateFormDefinitionRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "formConditions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formElements" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formInput" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "usedBy" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            form_conditions: f1,
+            form_elements: f2,
+            form_input: f3,
+            name: o::required(f4, "name", &extra)?,
+            owner: o::required(f5, "owner", &extra)?,
+            used_by: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for CreateFormDefinitionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for CreateFormDefinitionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_conditions {
+            w.entry("formConditions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_elements {
+            w.entry("formElements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_input {
+            w.entry("formInput", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.used_by {
+            w.entry("usedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl CreateFormDefinitionRequest {
@@ -3409,20 +7549,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateFormDefinitionRequestName {
 }
 #[cfg(feature = "custom-forms")]
 ///`CreateFormInstanceRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateFormInstanceRequest {
-    #[serde(rename = "createdBy")]
     pub created_by: FormInstanceCreatedBy,
     ///Expire is required
     pub expire: ::std::string::String,
     ///FormDefinitionID is the id of the form definition that created this form
-    #[serde(rename = "formDefinitionId")]
     pub form_definition_id: ::std::string::String,
     ///FormInput is an object of form input labels to value
-    #[serde(
-        rename = "formInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -3431,10 +7565,6 @@ pub struct CreateFormInstanceRequest {
     /**StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
 
 Default: `false`.*/
-    #[serde(
-        rename = "standAloneForm",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stand_alone_form: ::std::option::Option<bool>,
     /**State is required, if not present initial state is FormInstanceStateAssigned
 ASSIGNED FormInstanceStateAssigned
@@ -3442,12 +7572,91 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<CreateFormInstanceRequestState>,
     /**TTL an epoch timestamp in seconds, it most be in seconds or dynamodb will ignore it
 SEE: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for CreateFormInstanceRequest {
+    const NAME: &'static str = "CreateFormInstanceRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdBy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "expire" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formInput" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "standAloneForm" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "ttl" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by: o::required(f0, "createdBy", &extra)?,
+            expire: o::required(f1, "expire", &extra)?,
+            form_definition_id: o::required(f2, "formDefinitionId", &extra)?,
+            form_input: f3,
+            recipients: o::required(f4, "recipients", &extra)?,
+            stand_alone_form: f5,
+            state: f6,
+            ttl: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for CreateFormInstanceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for CreateFormInstanceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("createdBy", &self.created_by)?;
+        w.entry("expire", &self.expire)?;
+        w.entry("formDefinitionId", &self.form_definition_id)?;
+        if let ::std::option::Option::Some(v) = &self.form_input {
+            w.entry("formInput", v)?;
+        }
+        w.entry("recipients", &self.recipients)?;
+        if let ::std::option::Option::Some(v) = &self.stand_alone_form {
+            w.entry("standAloneForm", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ttl {
+            w.entry("ttl", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl CreateFormInstanceRequest {
@@ -3465,71 +7674,163 @@ CANCELLED FormInstanceStateCancelled*/
 pub type CreateFormInstanceRequestState = FormInstanceResponseState;
 #[cfg(feature = "oauth-clients")]
 ///`CreateOAuthClientRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateOAuthClientRequest {
     ///The number of seconds an access token generated for this API Client is valid for
-    #[serde(rename = "accessTokenValiditySeconds")]
     pub access_token_validity_seconds: i32,
-    #[serde(rename = "accessType")]
     pub access_type: AccessType,
     ///The name of the business the API Client should belong to
-    #[serde(
-        rename = "businessName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
-    #[serde(
-        rename = "claimsSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub claims_supported: ::std::option::Option<bool>,
     ///A description of the API Client
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
     pub enabled: bool,
     ///A list of OAuth 2.0 grant types this API Client can be used with
-    #[serde(
-        rename = "grantTypes",
-        deserialize_with = "::std::option::Option::deserialize"
-    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
     ///The homepage URL associated with the owner of the API Client
-    #[serde(
-        rename = "homepageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub homepage_url: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client can be used for requests internal within the product.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal: ::std::option::Option<bool>,
     ///A human-readable name for the API Client
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs. Provide one or more URIs when assigning the AUTHORIZATION_CODE grant type to a new OAuth Client.
-    #[serde(
-        rename = "redirectUris",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    #[serde(
-        rename = "refreshTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_validity_seconds: ::std::option::Option<i32>,
     ///Scopes of the API Client. If no scope is specified, the client will be created with the default scope "sp:scopes:all". This means the API Client will have all the rights of the owner who created it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///An indicator of whether the API Client supports strong authentication
-    #[serde(
-        rename = "strongAuthSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strong_auth_supported: ::std::option::Option<bool>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "oauth-clients")]
+impl ::sailpoint_runtime::object::Object for CreateOAuthClientRequest {
+    const NAME: &'static str = "CreateOAuthClientRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "accessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "businessName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "claimsSupported" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "grantTypes" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "homepageUrl" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "internal" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "redirectUris" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "refreshTokenValiditySeconds" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "scope" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "strongAuthSupported" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f14 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: o::required(
+                f0,
+                "accessTokenValiditySeconds",
+                &extra,
+            )?,
+            access_type: o::required(f1, "accessType", &extra)?,
+            business_name: f2,
+            claims_supported: f3,
+            description: f4,
+            enabled: o::required(f5, "enabled", &extra)?,
+            grant_types: f6,
+            homepage_url: f7,
+            internal: f8,
+            name: f9,
+            redirect_uris: f10,
+            refresh_token_validity_seconds: f11,
+            scope: f12,
+            strong_auth_supported: f13,
+            type_: f14,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl<'de> ::serde::Deserialize<'de> for CreateOAuthClientRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl ::serde::Serialize for CreateOAuthClientRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accessTokenValiditySeconds", &self.access_token_validity_seconds)?;
+        w.entry("accessType", &self.access_type)?;
+        if let ::std::option::Option::Some(v) = &self.business_name {
+            w.entry("businessName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.claims_supported {
+            w.entry("claimsSupported", v)?;
+        }
+        w.entry("description", &self.description)?;
+        w.entry("enabled", &self.enabled)?;
+        w.entry("grantTypes", &self.grant_types)?;
+        if let ::std::option::Option::Some(v) = &self.homepage_url {
+            w.entry("homepageUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal {
+            w.entry("internal", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.redirect_uris {
+            w.entry("redirectUris", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.refresh_token_validity_seconds {
+            w.entry("refreshTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.strong_auth_supported {
+            w.entry("strongAuthSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "oauth-clients")]
 impl CreateOAuthClientRequest {
@@ -3539,124 +7840,283 @@ impl CreateOAuthClientRequest {
 }
 #[cfg(feature = "oauth-clients")]
 ///`CreateOAuthClientResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateOAuthClientResponse {
     ///The number of seconds an access token generated for this API Client is valid for
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<AccessType>,
     ///The name of the business the API Client should belong to
-    #[serde(
-        rename = "businessName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
-    #[serde(
-        rename = "claimsSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub claims_supported: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A description of the API Client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///A list of OAuth 2.0 grant types this API Client can be used with
-    #[serde(
-        rename = "grantTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
     ///The homepage URL associated with the owner of the API Client
-    #[serde(
-        rename = "homepageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub homepage_url: ::std::option::Option<::std::string::String>,
     ///ID of the OAuth client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client can be used for requests internal to IDN
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was last updated
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A human-readable name for the API Client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs used with the authorization_code flow
-    #[serde(
-        rename = "redirectUris",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    #[serde(
-        rename = "refreshTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_validity_seconds: ::std::option::Option<i32>,
     ///Scopes of the API Client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Secret of the OAuth client (This field is only returned on the intial create call.)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports strong authentication
-    #[serde(
-        rename = "strongAuthSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strong_auth_supported: ::std::option::Option<bool>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "oauth-clients")]
+impl ::sailpoint_runtime::object::Object for CreateOAuthClientResponse {
+    const NAME: &'static str = "CreateOAuthClientResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "accessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "businessName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "claimsSupported" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "grantTypes" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "homepageUrl" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "internal" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f11 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "redirectUris" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "refreshTokenValiditySeconds" => {
+                    f14 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "scope" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "strongAuthSupported" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f18 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            access_type: f1,
+            business_name: f2,
+            claims_supported: f3,
+            created: f4,
+            description: f5,
+            enabled: f6,
+            grant_types: f7,
+            homepage_url: f8,
+            id: f9,
+            internal: f10,
+            modified: f11,
+            name: f12,
+            redirect_uris: f13,
+            refresh_token_validity_seconds: f14,
+            scope: f15,
+            secret: f16,
+            strong_auth_supported: f17,
+            type_: f18,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl<'de> ::serde::Deserialize<'de> for CreateOAuthClientResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl ::serde::Serialize for CreateOAuthClientResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.business_name {
+            w.entry("businessName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.claims_supported {
+            w.entry("claimsSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.grant_types {
+            w.entry("grantTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.homepage_url {
+            w.entry("homepageUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal {
+            w.entry("internal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.redirect_uris {
+            w.entry("redirectUris", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.refresh_token_validity_seconds {
+            w.entry("refreshTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.strong_auth_supported {
+            w.entry("strongAuthSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 ///Object for specifying the name of a personal access token to create
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreatePersonalAccessTokenRequest {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
     ///Date and time, down to the millisecond, when this personal access token will expire. If not provided, the token will expire 6 months after its creation date. The value must be a valid date-time string between the current date and 6 months from the creation date.
-    #[serde(
-        default,
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The name of the personal access token (PAT) to be created. Cannot be the same as another PAT owned by the user for whom this PAT is being created.
     pub name: ::std::string::String,
     ///Scopes of the personal access token. If no scope is specified, the token will be created with the default scope "sp:scopes:all". This means the personal access token will have all the rights of the owner who created it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::sailpoint_runtime::object::Object for CreatePersonalAccessTokenRequest {
+    const NAME: &'static str = "CreatePersonalAccessTokenRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "expirationDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            expiration_date: f1,
+            name: o::required(f2, "name", &extra)?,
+            scope: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl<'de> ::serde::Deserialize<'de> for CreatePersonalAccessTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::serde::Serialize for CreatePersonalAccessTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration_date {
+            w.instant("expirationDate", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 impl CreatePersonalAccessTokenRequest {
@@ -3666,65 +8126,205 @@ impl CreatePersonalAccessTokenRequest {
 }
 #[cfg(feature = "personal-access-tokens")]
 ///`CreatePersonalAccessTokenResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreatePersonalAccessTokenResponse {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
     ///The date and time, down to the millisecond, when this personal access token was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date and time, down to the millisecond, when this personal access token will expire. If not provided, the token will expire 6 months after its creation date. The value must be a valid date-time string between the current date and 6 months from the creation date.
-    #[serde(
-        default,
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The ID of the personal access token (to be used as the username for Basic Auth).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the personal access token. Cannot be the same as other personal access tokens owned by a user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PatOwner>,
     ///Scopes of the personal  access token.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The secret of the personal access token (to be used as the password for Basic Auth).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::sailpoint_runtime::object::Object for CreatePersonalAccessTokenResponse {
+    const NAME: &'static str = "CreatePersonalAccessTokenResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "expirationDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            created: f1,
+            expiration_date: f2,
+            id: f3,
+            name: f4,
+            owner: f5,
+            scope: f6,
+            secret: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl<'de> ::serde::Deserialize<'de> for CreatePersonalAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::serde::Serialize for CreatePersonalAccessTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration_date {
+            w.instant("expirationDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 ///`CreateWorkflowBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateWorkflowBody {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub definition: ::std::option::Option<WorkflowDefinition>,
     ///Description of what the workflow accomplishes
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Enable or disable the workflow.  Workflows cannot be created in an enabled state.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The name of the workflow
     pub name: ::std::string::String,
     pub owner: CreateWorkflowBodyOwner,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<WorkflowTrigger>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for CreateWorkflowBody {
+    const NAME: &'static str = "CreateWorkflowBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "definition" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "trigger" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            definition: f0,
+            description: f1,
+            enabled: f2,
+            name: o::required(f3, "name", &extra)?,
+            owner: o::required(f4, "owner", &extra)?,
+            trigger: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for CreateWorkflowBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for CreateWorkflowBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.definition {
+            w.entry("definition", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.trigger {
+            w.entry("trigger", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl CreateWorkflowBody {
@@ -3734,17 +8334,73 @@ impl CreateWorkflowBody {
 }
 #[cfg(feature = "workflows")]
 ///The identity that owns the workflow.  The owner's permissions in IDN will determine what actions the workflow is allowed to perform.  Ownership can be changed by updating the owner in a PUT or PATCH request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateWorkflowBodyOwner {
     ///The unique ID of the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreateWorkflowBodyOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for CreateWorkflowBodyOwner {
+    const NAME: &'static str = "CreateWorkflowBodyOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for CreateWorkflowBodyOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for CreateWorkflowBodyOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl CreateWorkflowBodyOwner {
@@ -3757,23 +8413,76 @@ impl CreateWorkflowBodyOwner {
 pub type CreateWorkflowBodyOwnerType = OwnerDtoType;
 #[cfg(feature = "custom-password-instructions")]
 ///`CustomPasswordInstruction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CustomPasswordInstruction {
     ///The locale for the custom instructions, a BCP47 language tag. The default value is \"default\".
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /**The custom instructions for the specified page. Allow basic HTML format and maximum length is 1000 characters. The custom instructions will be sanitized to avoid attacks.
 If the customization text includes a link, like `<A HREF=\"URL\">...</A>` clicking on this will open the link on the current browser page.
 If you want your link to be redirected to a different page, please redirect it to "_blank" like this: `<a href=\"URL" target=\"_blank\" >link</a>`. This will open a new tab when the link is clicked. Notice we're only supporting _blank as the redirection target.
 */
-    #[serde(
-        rename = "pageContent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub page_content: ::std::option::Option<::std::string::String>,
     ///The page ID that represents the page for forget user name, reset password and unlock account flow.
-    #[serde(rename = "pageId", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_id: ::std::option::Option<CustomPasswordInstructionPageId>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::sailpoint_runtime::object::Object for CustomPasswordInstruction {
+    const NAME: &'static str = "CustomPasswordInstruction";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "pageContent" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "pageId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            page_content: f1,
+            page_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl<'de> ::serde::Deserialize<'de> for CustomPasswordInstruction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::serde::Serialize for CustomPasswordInstruction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page_content {
+            w.entry("pageContent", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page_id {
+            w.entry("pageId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-password-instructions")]
 impl CustomPasswordInstruction {

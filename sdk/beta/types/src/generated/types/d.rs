@@ -6,15 +6,12 @@
 
 #[cfg(feature = "transforms")]
 ///`DateCompare`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DateCompare {
     ///This is the first date to consider (The date that would be on the left hand side of the comparison operation).
-    #[serde(rename = "firstDate")]
     pub first_date: DateCompareFirstDate,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///The output of the transform if the expression evalutes to false
-    #[serde(rename = "negativeCondition")]
     pub negative_condition: ::std::string::String,
     /**This is the comparison to perform.
 | Operation | Description |
@@ -26,16 +23,83 @@ pub struct DateCompare {
 */
     pub operator: DateCompareOperator,
     ///The output of the transform if the expression evalutes to true
-    #[serde(rename = "positiveCondition")]
     pub positive_condition: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///This is the second date to consider (The date that would be on the right hand side of the comparison operation).
-    #[serde(rename = "secondDate")]
     pub second_date: DateCompareSecondDate,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for DateCompare {
+    const NAME: &'static str = "DateCompare";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "firstDate" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "negativeCondition" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "positiveCondition" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "secondDate" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_date: o::required(f0, "firstDate", &extra)?,
+            input: f1,
+            negative_condition: o::required(f2, "negativeCondition", &extra)?,
+            operator: o::required(f3, "operator", &extra)?,
+            positive_condition: o::required(f4, "positiveCondition", &extra)?,
+            requires_periodic_refresh: f5,
+            second_date: o::required(f6, "secondDate", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for DateCompare {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for DateCompare {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("firstDate", &self.first_date)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("negativeCondition", &self.negative_condition)?;
+        w.entry("operator", &self.operator)?;
+        w.entry("positiveCondition", &self.positive_condition)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("secondDate", &self.second_date)?;
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl DateCompare {
@@ -121,31 +185,83 @@ impl ::std::convert::From<DateFormat> for DateCompareSecondDate {
 }
 #[cfg(feature = "transforms")]
 ///`DateFormat`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DateFormat {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data is coming in as.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-    #[serde(
-        rename = "inputFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub input_format: ::std::option::Option<DateFormatInputFormat>,
     /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data should be formatted into.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-    #[serde(
-        rename = "outputFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_format: ::std::option::Option<DateFormatOutputFormat>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for DateFormat {
+    const NAME: &'static str = "DateFormat";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "inputFormat" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "outputFormat" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            input_format: f1,
+            output_format: f2,
+            requires_periodic_refresh: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for DateFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for DateFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input_format {
+            w.entry("inputFormat", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.output_format {
+            w.entry("outputFormat", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl DateFormat {
@@ -191,17 +307,12 @@ impl ::std::convert::From<SimpleDateFormat> for DateFormatInputFormat {
 pub type DateFormatOutputFormat = DateFormatInputFormat;
 #[cfg(feature = "transforms")]
 ///`DateMath`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DateMath {
     /**A string value of the date and time components to operation on, along with the math operations to execute.
 */
     pub expression: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /**A boolean value to indicate whether the transform should round up or down when a rounding `/` operation is defined in the expression.
 
@@ -215,8 +326,70 @@ If not provided, the transform will default to `false`
 `false` indicates the transform should round down (i.e., truncate the fractional date/time component indicated)
 
 Default: `false`.*/
-    #[serde(rename = "roundUp", skip_serializing_if = "::std::option::Option::is_none")]
     pub round_up: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for DateMath {
+    const NAME: &'static str = "DateMath";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "expression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "roundUp" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            expression: o::required(f0, "expression", &extra)?,
+            input: f1,
+            requires_periodic_refresh: f2,
+            round_up: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for DateMath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for DateMath {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("expression", &self.expression)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.round_up {
+            w.entry("roundUp", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl DateMath {
@@ -267,15 +440,63 @@ impl ::std::convert::TryFrom<String> for DateTime {
 }
 #[cfg(feature = "transforms")]
 ///`DecomposeDiacriticalMarks`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DecomposeDiacriticalMarks {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for DecomposeDiacriticalMarks {
+    const NAME: &'static str = "DecomposeDiacriticalMarks";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for DecomposeDiacriticalMarks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for DecomposeDiacriticalMarks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl DecomposeDiacriticalMarks {
@@ -285,11 +506,54 @@ impl DecomposeDiacriticalMarks {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`DeleteCampaignsRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeleteCampaignsRequest {
     ///The ids of the campaigns to delete
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for DeleteCampaignsRequest {
+    const NAME: &'static str = "DeleteCampaignsRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { ids: f0, extra })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for DeleteCampaignsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for DeleteCampaignsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ids {
+            w.entry("ids", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl DeleteCampaignsRequest {
@@ -308,10 +572,55 @@ pub type DeleteIconObjectType = SetIconObjectType;
 pub type DeleteMfaConfigMethod = TestMfaConfigMethod;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`DeleteNonEmployeeRecordInBulkBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DeleteNonEmployeeRecordInBulkBody {
     ///List of non-employee ids.
     pub ids: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for DeleteNonEmployeeRecordInBulkBody {
+    const NAME: &'static str = "DeleteNonEmployeeRecordInBulkBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ids: o::required(f0, "ids", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for DeleteNonEmployeeRecordInBulkBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for DeleteNonEmployeeRecordInBulkBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("ids", &self.ids)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl DeleteNonEmployeeRecordInBulkBody {
@@ -321,17 +630,73 @@ impl DeleteNonEmployeeRecordInBulkBody {
 }
 #[cfg(feature = "sources")]
 ///`DeleteResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeleteResponse {
     ///Task result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Task result's human-readable display name (this should be null/empty).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DeleteResponseType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for DeleteResponse {
+    const NAME: &'static str = "DeleteResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for DeleteResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for DeleteResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
@@ -341,17 +706,73 @@ pub type DeleteResponseType = TaskResultDtoType;
 pub type DeleteTaggedObjectType = GetTaggedObjectType;
 #[cfg(feature = "roles")]
 ///`DimensionRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionRef {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of the object to which this reference applies
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DimensionRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for DimensionRef {
+    const NAME: &'static str = "DimensionRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for DimensionRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for DimensionRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl DimensionRef {
@@ -387,43 +808,148 @@ impl ::std::convert::TryFrom<::std::string::String> for DimensionRefType {
 }
 #[cfg(feature = "notifications")]
 ///DKIM attributes for a domain or identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DkimAttributes {
     ///The identity or domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     ///Whether or not DKIM has been enabled for this domain / identity
-    #[serde(
-        rename = "dkimEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_enabled: ::std::option::Option<bool>,
     ///The tokens to be added to a DNS for verification
-    #[serde(
-        rename = "dkimTokens",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The current status if the domain /identity has been verified. Ie SUCCESS, FAILED, PENDING
-    #[serde(
-        rename = "dkimVerificationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_verification_status: ::std::option::Option<::std::string::String>,
     ///UUID associated with domain to be verified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The AWS SES region the domain is associated with
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for DkimAttributes {
+    const NAME: &'static str = "DkimAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "address" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dkimEnabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dkimTokens" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "dkimVerificationStatus" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address: f0,
+            dkim_enabled: f1,
+            dkim_tokens: f2,
+            dkim_verification_status: f3,
+            id: f4,
+            region: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for DkimAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for DkimAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.address {
+            w.entry("address", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_enabled {
+            w.entry("dkimEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_tokens {
+            w.entry("dkimTokens", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_verification_status {
+            w.entry("dkimVerificationStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///`DomainAddress`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DomainAddress {
     ///A domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for DomainAddress {
+    const NAME: &'static str = "DomainAddress";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "domain" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { domain: f0, extra })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for DomainAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for DomainAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.domain {
+            w.entry("domain", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl DomainAddress {
@@ -433,35 +959,97 @@ impl DomainAddress {
 }
 #[cfg(feature = "notifications")]
 ///Domain status DTO containing everything required to verify via DKIM
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DomainStatusDto {
     ///DKIM is enabled for this domain
-    #[serde(
-        rename = "dkimEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_enabled: ::std::option::Option<bool>,
     ///DKIM tokens required for authentication
-    #[serde(
-        rename = "dkimTokens",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Status of DKIM authentication
-    #[serde(
-        rename = "dkimVerificationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_verification_status: ::std::option::Option<::std::string::String>,
     ///A domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
     ///New UUID associated with domain to be verified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The AWS SES region the domain is associated with
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for DomainStatusDto {
+    const NAME: &'static str = "DomainStatusDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dkimEnabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dkimTokens" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dkimVerificationStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "domain" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dkim_enabled: f0,
+            dkim_tokens: f1,
+            dkim_verification_status: f2,
+            domain: f3,
+            id: f4,
+            region: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for DomainStatusDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for DomainStatusDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.dkim_enabled {
+            w.entry("dkimEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_tokens {
+            w.entry("dkimTokens", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_verification_status {
+            w.entry("dkimVerificationStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.domain {
+            w.entry("domain", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -472,8 +1060,7 @@ pub struct DomainStatusDto {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 ///An enumeration of the types of DTOs supported within the IdentityNow infrastructure.
@@ -520,8 +1107,7 @@ pub enum DtoType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl ::std::convert::TryFrom<&str> for DtoType {
@@ -541,8 +1127,7 @@ impl ::std::convert::TryFrom<&str> for DtoType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl ::std::convert::TryFrom<::std::string::String> for DtoType {
@@ -555,14 +1140,61 @@ impl ::std::convert::TryFrom<::std::string::String> for DtoType {
 }
 #[cfg(feature = "mfa-controller")]
 ///`DuoVerificationRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DuoVerificationRequest {
     ///User id for Verification request.
-    #[serde(rename = "signedResponse")]
     pub signed_response: ::std::string::String,
     ///User id for Verification request.
-    #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-controller")]
+impl ::sailpoint_runtime::object::Object for DuoVerificationRequest {
+    const NAME: &'static str = "DuoVerificationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "signedResponse" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "userId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            signed_response: o::required(f0, "signedResponse", &extra)?,
+            user_id: o::required(f1, "userId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl<'de> ::serde::Deserialize<'de> for DuoVerificationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::serde::Serialize for DuoVerificationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("signedResponse", &self.signed_response)?;
+        w.entry("userId", &self.user_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-controller")]
 impl DuoVerificationRequest {
@@ -695,8 +1327,7 @@ impl<'de> ::serde::Deserialize<'de> for DimensionRefType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl DtoType {
@@ -783,8 +1414,7 @@ impl DtoType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl ::std::fmt::Display for DtoType {
@@ -801,8 +1431,7 @@ impl ::std::fmt::Display for DtoType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl ::std::str::FromStr for DtoType {
@@ -824,8 +1453,7 @@ impl ::std::str::FromStr for DtoType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl ::serde::Serialize for DtoType {
@@ -845,8 +1473,7 @@ impl ::serde::Serialize for DtoType {
         feature = "non-employee-lifecycle-management",
         feature = "public-identities-config",
         feature = "roles",
-        feature = "sim-integrations",
-        feature = "triggers"
+        feature = "sim-integrations"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for DtoType {

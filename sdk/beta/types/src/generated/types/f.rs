@@ -6,86 +6,193 @@
 
 #[cfg(feature = "iai-recommendations")]
 ///`FeatureValueDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FeatureValueDto {
     ///The number of identities with the corresponding feature
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub denominator: ::std::option::Option<i32>,
     ///The type of feature
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub feature: ::std::option::Option<::std::string::String>,
     ///The number of identities that have access to the feature
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub numerator: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for FeatureValueDto {
+    const NAME: &'static str = "FeatureValueDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "denominator" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "feature" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "numerator" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            denominator: f0,
+            feature: f1,
+            numerator: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for FeatureValueDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for FeatureValueDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.denominator {
+            w.entry("denominator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.feature {
+            w.entry("feature", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.numerator {
+            w.entry("numerator", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`Field`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Field {
     ///List of allowed values for the field
-    #[serde(
-        rename = "allowedValuesList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_values_list: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///Display name of the field
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Type of the field to display
-    #[serde(
-        rename = "displayType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_type: ::std::option::Option<::std::string::String>,
     ///Name of the FormItem
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///True if the field is required
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     ///Value of the field
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for Field {
+    const NAME: &'static str = "Field";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "allowedValuesList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "required" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            allowed_values_list: f0,
+            display_name: f1,
+            display_type: f2,
+            name: f3,
+            required: f4,
+            value: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for Field {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for Field {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.allowed_values_list {
+            w.entry("allowedValuesList", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_type {
+            w.entry("displayType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.required {
+            w.entry("required", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`FieldDetailsDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FieldDetailsDto {
     ///Attributes required for the transform
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /**Flag indicating whether or not the attribute is multi-valued.
 
 Default: `false`.*/
-    #[serde(
-        rename = "isMultiValued",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_multi_valued: ::std::option::Option<bool>,
     /**Flag indicating whether or not the attribute is required.
 
 Default: `false`.*/
-    #[serde(
-        rename = "isRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_required: ::std::option::Option<bool>,
     ///The name of the attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /**The transform to apply to the field
 
 Default: `{}`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -103,8 +210,84 @@ boolean: For true/false values.
 
 secret: For sensitive data like passwords, which will be masked and encrypted.
 */
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FieldDetailsDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for FieldDetailsDto {
+    const NAME: &'static str = "FieldDetailsDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "isMultiValued" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "isRequired" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "transform" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            is_multi_valued: f1,
+            is_required: f2,
+            name: f3,
+            transform: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for FieldDetailsDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for FieldDetailsDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_multi_valued {
+            w.entry("isMultiValued", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_required {
+            w.entry("isRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.transform {
+            w.entry("transform", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl FieldDetailsDto {
@@ -158,25 +341,74 @@ impl ::std::convert::TryFrom<::std::string::String> for FieldDetailsDtoType {
 }
 #[cfg(feature = "transforms")]
 ///`FirstValid`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct FirstValid {
     /**a true or false value representing to move on to the next option if an error (like an Null Pointer Exception) were to occur.
 
 Default: `false`.*/
-    #[serde(
-        rename = "ignoreErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore_errors: ::std::option::Option<bool>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///An array of attributes to evaluate for existence.
     pub values: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for FirstValid {
+    const NAME: &'static str = "FirstValid";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ignoreErrors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ignore_errors: f0,
+            requires_periodic_refresh: f1,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for FirstValid {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for FirstValid {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ignore_errors {
+            w.entry("ignoreErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl FirstValid {
@@ -186,47 +418,168 @@ impl FirstValid {
 }
 #[cfg(feature = "work-items")]
 ///`Form`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Form {
     ///ID of the form
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the form
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sections: ::std::option::Option<::std::vec::Vec<Section>>,
     ///The form subtitle.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subtitle: ::std::option::Option<::std::string::String>,
     ///The name of the user that should be shown this form
-    #[serde(
-        rename = "targetUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_user: ::std::option::Option<::std::string::String>,
     ///The form title
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-items")]
+impl ::sailpoint_runtime::object::Object for Form {
+    const NAME: &'static str = "Form";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sections" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "subtitle" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "targetUser" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "title" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            sections: f2,
+            subtitle: f3,
+            target_user: f4,
+            title: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-items")]
+impl<'de> ::serde::Deserialize<'de> for Form {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::serde::Serialize for Form {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sections {
+            w.entry("sections", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.subtitle {
+            w.entry("subtitle", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_user {
+            w.entry("targetUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.title {
+            w.entry("title", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///Represent a form conditional.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormCondition {
     ///List of effects.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effects: ::std::option::Option<::std::vec::Vec<ConditionEffect>>,
     /**ConditionRuleLogicalOperatorType value.
 AND ConditionRuleLogicalOperatorTypeAnd
 OR ConditionRuleLogicalOperatorTypeOr*/
-    #[serde(
-        rename = "ruleOperator",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rule_operator: ::std::option::Option<FormConditionRuleOperator>,
     ///List of rules.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<::std::vec::Vec<ConditionRule>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormCondition {
+    const NAME: &'static str = "FormCondition";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "effects" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "ruleOperator" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "rules" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            effects: f0,
+            rule_operator: f1,
+            rules: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormCondition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.effects {
+            w.entry("effects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rule_operator {
+            w.entry("ruleOperator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rules {
+            w.entry("rules", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormCondition {
@@ -265,25 +618,88 @@ impl ::std::convert::TryFrom<::std::string::String> for FormConditionRuleOperato
 }
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionDynamicSchemaRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionDynamicSchemaRequest {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<FormDefinitionDynamicSchemaRequestAttributes>,
     ///Description is the form definition dynamic schema description text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///ID is a unique identifier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Type is the form definition dynamic schema type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///VersionNumber is the form definition dynamic schema version number
-    #[serde(
-        rename = "versionNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_number: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormDefinitionDynamicSchemaRequest {
+    const NAME: &'static str = "FormDefinitionDynamicSchemaRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "versionNumber" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            description: f1,
+            id: f2,
+            type_: f3,
+            version_number: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionDynamicSchemaRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionDynamicSchemaRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version_number {
+            w.entry("versionNumber", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormDefinitionDynamicSchemaRequest {
@@ -293,14 +709,58 @@ impl FormDefinitionDynamicSchemaRequest {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionDynamicSchemaRequestAttributes`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionDynamicSchemaRequestAttributes {
     ///FormDefinitionID is a unique guid identifying this form definition
-    #[serde(
-        rename = "formDefinitionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_definition_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object
+for FormDefinitionDynamicSchemaRequestAttributes {
+    const NAME: &'static str = "FormDefinitionDynamicSchemaRequestAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "formDefinitionId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            form_definition_id: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionDynamicSchemaRequestAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionDynamicSchemaRequestAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.form_definition_id {
+            w.entry("formDefinitionId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormDefinitionDynamicSchemaRequestAttributes {
@@ -310,51 +770,205 @@ impl FormDefinitionDynamicSchemaRequestAttributes {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionDynamicSchemaResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionDynamicSchemaResponse {
     ///OutputSchema holds a JSON schema generated dynamically
-    #[serde(
-        rename = "outputSchema",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_schema: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormDefinitionDynamicSchemaResponse {
+    const NAME: &'static str = "FormDefinitionDynamicSchemaResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "outputSchema" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { output_schema: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionDynamicSchemaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionDynamicSchemaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.output_schema {
+            w.entry("outputSchema", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionFileUploadResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionFileUploadResponse {
     ///Created is the date the file was uploaded
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     ///fileId is a unique ULID that serves as an identifier for the form definition file
-    #[serde(rename = "fileId", skip_serializing_if = "::std::option::Option::is_none")]
     pub file_id: ::std::option::Option<::std::string::String>,
     ///FormDefinitionID is a unique guid identifying this form definition
-    #[serde(
-        rename = "formDefinitionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_definition_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormDefinitionFileUploadResponse {
+    const NAME: &'static str = "FormDefinitionFileUploadResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "fileId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            file_id: f1,
+            form_definition_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionFileUploadResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionFileUploadResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_id {
+            w.entry("fileId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_definition_id {
+            w.entry("formDefinitionId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionInput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionInput {
     ///Form input's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the form input.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name for the form input.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /**FormDefinitionInputType value.
 STRING FormDefinitionInputTypeString*/
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormDefinitionInputType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormDefinitionInput {
+    const NAME: &'static str = "FormDefinitionInput";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "label" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            label: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.label {
+            w.entry("label", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormDefinitionInput {
@@ -392,54 +1006,128 @@ impl ::std::convert::TryFrom<::std::string::String> for FormDefinitionInputType 
 }
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionResponse {
     ///Created is the date the form definition was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Form definition's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Conditional logic that can dynamically modify the form as the recipient is interacting with it.
-    #[serde(
-        rename = "formConditions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_conditions: ::std::option::Option<::std::vec::Vec<FormCondition>>,
     ///List of nested form elements.
-    #[serde(
-        rename = "formElements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_elements: ::std::option::Option<::std::vec::Vec<FormElement>>,
     ///List of form inputs required to create a form-instance object.
-    #[serde(
-        rename = "formInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_input: ::std::option::Option<::std::vec::Vec<FormDefinitionInput>>,
     ///Unique guid identifying the form definition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Modified is the last date the form definition was modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the form definition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<FormOwner>,
     ///List of objects using the form definition. Whenever a system uses a form, the API reaches out to the form service to record that the system is currently using it.
-    #[serde(rename = "usedBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub used_by: ::std::option::Option<::std::vec::Vec<FormUsedBy>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormDefinitionResponse {
+    const NAME: &'static str = "FormDefinitionResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formConditions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formElements" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "formInput" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "usedBy" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            form_conditions: f2,
+            form_elements: f3,
+            form_input: f4,
+            id: f5,
+            modified: f6,
+            name: f7,
+            owner: f8,
+            used_by: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_conditions {
+            w.entry("formConditions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_elements {
+            w.entry("formElements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_input {
+            w.entry("formInput", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.used_by {
+            w.entry("usedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormDefinitionResponse {
@@ -449,17 +1137,73 @@ impl FormDefinitionResponse {
 }
 #[cfg(feature = "custom-forms")]
 ///Self block for imported/exported object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormDefinitionSelfImportExportDto {
     ///Imported/exported object's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Imported/exported object's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Imported/exported object's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormDefinitionSelfImportExportDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormDefinitionSelfImportExportDto {
+    const NAME: &'static str = "FormDefinitionSelfImportExportDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormDefinitionSelfImportExportDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormDefinitionSelfImportExportDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///Imported/exported object's DTO type.
@@ -490,10 +1234,9 @@ for FormDefinitionSelfImportExportDtoType {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormElement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormElement {
     ///Config object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -510,19 +1253,83 @@ SECTION FormElementTypeSection
 COLUMN_SET FormElementTypeColumns
 IMAGE FormElementTypeImage
 DESCRIPTION FormElementTypeDescription*/
-    #[serde(
-        rename = "elementType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub element_type: ::std::option::Option<FormElementElementType>,
     ///Form element identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Technical key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub validations: ::std::option::Option<::std::vec::Vec<FormElementValidationsSet>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormElement {
+    const NAME: &'static str = "FormElement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "config" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "elementType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "validations" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config: f0,
+            element_type: f1,
+            id: f2,
+            key: f3,
+            validations: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormElement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config {
+            w.entry("config", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.element_type {
+            w.entry("elementType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.validations {
+            w.entry("validations", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormElement {
@@ -532,36 +1339,140 @@ impl FormElement {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormElementDataSourceConfigOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormElementDataSourceConfigOptions {
     ///Label is the main label to display to the user when selecting this option
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     ///SubLabel is the sub label to display below the label in diminutive styling to help describe or identify this option
-    #[serde(rename = "subLabel", skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_label: ::std::option::Option<::std::string::String>,
     ///Value is the value to save as an entry when the user selects this option
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormElementDataSourceConfigOptions {
+    const NAME: &'static str = "FormElementDataSourceConfigOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "label" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "subLabel" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            label: f0,
+            sub_label: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormElementDataSourceConfigOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormElementDataSourceConfigOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.label {
+            w.entry("label", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sub_label {
+            w.entry("subLabel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`FormElementDynamicDataSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormElementDynamicDataSource {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<FormElementDynamicDataSourceConfig>,
     /**DataSourceType is a FormElementDataSourceType value
 STATIC FormElementDataSourceTypeStatic
 INTERNAL FormElementDataSourceTypeInternal
 SEARCH FormElementDataSourceTypeSearch
 FORM_INPUT FormElementDataSourceTypeFormInput*/
-    #[serde(
-        rename = "dataSourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source_type: ::std::option::Option<
         FormElementDynamicDataSourceDataSourceType,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormElementDynamicDataSource {
+    const NAME: &'static str = "FormElementDynamicDataSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "config" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dataSourceType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config: f0,
+            data_source_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormElementDynamicDataSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormElementDynamicDataSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config {
+            w.entry("config", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.data_source_type {
+            w.entry("dataSourceType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormElementDynamicDataSource {
@@ -571,16 +1482,11 @@ impl FormElementDynamicDataSource {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormElementDynamicDataSourceConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormElementDynamicDataSourceConfig {
     ///AggregationBucketField is the aggregation bucket field name
-    #[serde(
-        rename = "aggregationBucketField",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aggregation_bucket_field: ::std::option::Option<::std::string::String>,
     ///Indices is a list of indices to use
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices: ::std::option::Option<
         ::std::vec::Vec<FormElementDynamicDataSourceConfigIndicesItem>,
     >,
@@ -590,14 +1496,74 @@ ACCESS_PROFILE PreDefinedSelectOptionAccessProfile
 SOURCES PreDefinedSelectOptionSources
 ROLE PreDefinedSelectOptionRole
 ENTITLEMENT PreDefinedSelectOptionEntitlement*/
-    #[serde(
-        rename = "objectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<FormElementDynamicDataSourceConfigObjectType>,
     ///Query is a text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormElementDynamicDataSourceConfig {
+    const NAME: &'static str = "FormElementDynamicDataSourceConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aggregationBucketField" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "objectType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            aggregation_bucket_field: f0,
+            indices: f1,
+            object_type: f2,
+            query: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormElementDynamicDataSourceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormElementDynamicDataSourceConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.aggregation_bucket_field {
+            w.entry("aggregationBucketField", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.indices {
+            w.entry("indices", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_type {
+            w.entry("objectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormElementDynamicDataSourceConfig {
@@ -759,13 +1725,53 @@ impl ::std::convert::TryFrom<::std::string::String> for FormElementElementType {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormElementPreviewRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormElementPreviewRequest {
-    #[serde(
-        rename = "dataSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_source: ::std::option::Option<FormElementDynamicDataSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormElementPreviewRequest {
+    const NAME: &'static str = "FormElementPreviewRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dataSource" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { data_source: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormElementPreviewRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormElementPreviewRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.data_source {
+            w.entry("dataSource", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormElementPreviewRequest {
@@ -775,14 +1781,54 @@ impl FormElementPreviewRequest {
 }
 #[cfg(feature = "custom-forms")]
 ///Set of FormElementValidation items.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormElementValidationsSet {
     ///The type of data validation that you wish to enforce, e.g., a required field, a minimum length, etc.
-    #[serde(
-        rename = "validationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation_type: ::std::option::Option<FormElementValidationsSetValidationType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormElementValidationsSet {
+    const NAME: &'static str = "FormElementValidationsSet";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "validationType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { validation_type: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormElementValidationsSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormElementValidationsSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.validation_type {
+            w.entry("validationType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormElementValidationsSet {
@@ -830,30 +1876,133 @@ for FormElementValidationsSetValidationType {
 }
 #[cfg(feature = "custom-forms")]
 ///`FormError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormError {
     ///Key is the technical key
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Messages is a list of web.ErrorMessage items
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ErrorMessage>>,
     ///Value is the value associated with a Key
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormError {
+    const NAME: &'static str = "FormError";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: f0,
+            messages: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceCreatedBy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormInstanceCreatedBy {
     ///ID is a unique identifier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**Type is a form instance created by type enum value
 WORKFLOW_EXECUTION FormInstanceCreatedByTypeWorkflowExecution
 SOURCE FormInstanceCreatedByTypeSource*/
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormInstanceCreatedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormInstanceCreatedBy {
+    const NAME: &'static str = "FormInstanceCreatedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormInstanceCreatedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormInstanceCreatedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormInstanceCreatedBy {
@@ -892,15 +2041,62 @@ impl ::std::convert::TryFrom<::std::string::String> for FormInstanceCreatedByTyp
 }
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceRecipient`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormInstanceRecipient {
     ///ID is a unique identifier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**Type is a FormInstanceRecipientType value
 IDENTITY FormInstanceRecipientIdentity*/
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormInstanceRecipientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormInstanceRecipient {
+    const NAME: &'static str = "FormInstanceRecipient";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormInstanceRecipient {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormInstanceRecipient {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormInstanceRecipient {
@@ -914,84 +2110,38 @@ IDENTITY FormInstanceRecipientIdentity*/
 pub type FormInstanceRecipientType = OwnerDtoType;
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormInstanceResponse {
     ///Created is the date the form instance was assigned
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<FormInstanceCreatedBy>,
     ///Expire is the maximum amount of time that a form can be in progress. After this time is reached then the form will be moved to a CANCELED state automatically. The user will no longer be able to complete the submission. When a form instance is expires an audit log will be generated for that record
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire: ::std::option::Option<::std::string::String>,
     ///FormConditions is the conditional logic that modify the form dynamically modify the form as the recipient is interacting out the form
-    #[serde(
-        rename = "formConditions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_conditions: ::std::option::Option<::std::vec::Vec<FormCondition>>,
     ///FormData is the data provided by the form on submit. The data is in a key -> value map
-    #[serde(rename = "formData", skip_serializing_if = "::std::option::Option::is_none")]
     pub form_data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///FormDefinitionID is the id of the form definition that created this form
-    #[serde(
-        rename = "formDefinitionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_definition_id: ::std::option::Option<::std::string::String>,
     ///FormElements is the configuration of the form, this would be a repeat of the fields from the form-config
-    #[serde(
-        rename = "formElements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_elements: ::std::option::Option<::std::vec::Vec<FormElement>>,
     ///FormErrors is an array of form validation errors from the last time the form instance was transitioned to the SUBMITTED state. If the form instance had validation errors then it would be moved to the IN PROGRESS state where the client can retrieve these errors
-    #[serde(
-        rename = "formErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_errors: ::std::option::Option<::std::vec::Vec<FormError>>,
     ///FormInput is an object of form input labels to value
-    #[serde(
-        rename = "formInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Unique guid identifying this form instance
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Modified is the last date the form instance was modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Recipients references to the recipient of a form. The recipients are those who are responsible for filling out a form and completing it
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipients: ::std::option::Option<::std::vec::Vec<FormInstanceRecipient>>,
     ///StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
-    #[serde(
-        rename = "standAloneForm",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stand_alone_form: ::std::option::Option<bool>,
     ///StandAloneFormURL is the URL where this form may be completed by the designated recipients using the standalone form UI
-    #[serde(
-        rename = "standAloneFormUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stand_alone_form_url: ::std::option::Option<::std::string::String>,
     /**State the state of the form instance
 ASSIGNED FormInstanceStateAssigned
@@ -999,8 +2149,138 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<FormInstanceResponseState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormInstanceResponse {
+    const NAME: &'static str = "FormInstanceResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "createdBy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "expire" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formConditions" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "formData" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "formElements" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "formErrors" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "formInput" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "recipients" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "standAloneForm" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "standAloneFormUrl" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f14 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            created_by: f1,
+            expire: f2,
+            form_conditions: f3,
+            form_data: f4,
+            form_definition_id: f5,
+            form_elements: f6,
+            form_errors: f7,
+            form_input: f8,
+            id: f9,
+            modified: f10,
+            recipients: f11,
+            stand_alone_form: f12,
+            stand_alone_form_url: f13,
+            state: f14,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            w.entry("createdBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expire {
+            w.entry("expire", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_conditions {
+            w.entry("formConditions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_data {
+            w.entry("formData", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_definition_id {
+            w.entry("formDefinitionId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_elements {
+            w.entry("formElements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_errors {
+            w.entry("formErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_input {
+            w.entry("formInput", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipients {
+            w.entry("recipients", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stand_alone_form {
+            w.entry("standAloneForm", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stand_alone_form_url {
+            w.entry("standAloneFormUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 /**State the state of the form instance
@@ -1039,26 +2319,125 @@ impl ::std::convert::TryFrom<::std::string::String> for FormInstanceResponseStat
 }
 #[cfg(feature = "full")]
 ///`FormItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormItem {
     ///Name of the FormItem
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for FormItem {
+    const NAME: &'static str = "FormItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, extra })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for FormItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for FormItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`FormOwner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormOwner {
     ///Unique identifier of the form's owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the form's owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /**FormOwnerType value.
 IDENTITY FormOwnerTypeIdentity*/
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormOwner {
+    const NAME: &'static str = "FormOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormOwner {
@@ -1072,97 +2451,320 @@ IDENTITY FormOwnerTypeIdentity*/
 pub type FormOwnerType = OwnerDtoType;
 #[cfg(feature = "full")]
 ///`FormSubmitted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormSubmitted {
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<FormSubmittedCreatedBy>,
     ///Data in the submitted form.
-    #[serde(rename = "formData", skip_serializing_if = "::std::option::Option::is_none")]
     pub form_data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Form definition's unique identifier.
-    #[serde(
-        rename = "formDefinitionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_definition_id: ::std::option::Option<::std::string::String>,
     ///Form instance's unique identifier.
-    #[serde(
-        rename = "formInstanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_instance_id: ::std::option::Option<::std::string::String>,
     ///Form's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Date and time when the user submitted the form.
-    #[serde(
-        default,
-        rename = "submittedAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub submitted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "submittedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub submitted_by: ::std::option::Option<FormSubmittedSubmittedBy>,
     ///ISC tenant's unique identifier.
-    #[serde(rename = "tenantId", skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for FormSubmitted {
+    const NAME: &'static str = "FormSubmitted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdBy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "formData" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formInstanceId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "submittedAt" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "submittedBy" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "tenantId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by: f0,
+            form_data: f1,
+            form_definition_id: f2,
+            form_instance_id: f3,
+            name: f4,
+            submitted_at: f5,
+            submitted_by: f6,
+            tenant_id: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for FormSubmitted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for FormSubmitted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            w.entry("createdBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_data {
+            w.entry("formData", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_definition_id {
+            w.entry("formDefinitionId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_instance_id {
+            w.entry("formInstanceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.submitted_at {
+            w.instant("submittedAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.submitted_by {
+            w.entry("submittedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant_id {
+            w.entry("tenantId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Origin of the form creation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormSubmittedCreatedBy {
     ///Unique identifier of the origin of the form creation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Form creation origin's type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormSubmittedCreatedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for FormSubmittedCreatedBy {
+    const NAME: &'static str = "FormSubmittedCreatedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for FormSubmittedCreatedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for FormSubmittedCreatedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Form creation origin's type.
 pub type FormSubmittedCreatedByType = FormInstanceCreatedByType;
 #[cfg(feature = "full")]
 ///Identity who submitted the form.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormSubmittedSubmittedBy {
     ///Unique identifier of the identity who submitted the form.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the identity who submitted the form.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the identity who submitted the form.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormSubmittedSubmittedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for FormSubmittedSubmittedBy {
+    const NAME: &'static str = "FormSubmittedSubmittedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for FormSubmittedSubmittedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for FormSubmittedSubmittedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///DTO type of the identity who submitted the form.
 pub type FormSubmittedSubmittedByType = OwnerDtoType;
 #[cfg(feature = "custom-forms")]
 ///`FormUsedBy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormUsedBy {
     ///Unique identifier of the system using the form.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the system using the form.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /**FormUsedByType value.
 WORKFLOW FormUsedByTypeWorkflow
 SOURCE FormUsedByTypeSource
 MySailPoint FormUsedByType*/
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FormUsedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for FormUsedBy {
+    const NAME: &'static str = "FormUsedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for FormUsedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for FormUsedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl FormUsedBy {
@@ -1203,13 +2805,61 @@ impl ::std::convert::TryFrom<::std::string::String> for FormUsedByType {
 }
 #[cfg(feature = "access-request-approvals")]
 ///`ForwardApprovalDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ForwardApprovalDto {
     ///The comment provided by the forwarder
     pub comment: ForwardApprovalDtoComment,
     ///The Id of the new owner
-    #[serde(rename = "newOwnerId")]
     pub new_owner_id: ForwardApprovalDtoNewOwnerId,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for ForwardApprovalDto {
+    const NAME: &'static str = "ForwardApprovalDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "newOwnerId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: o::required(f0, "comment", &extra)?,
+            new_owner_id: o::required(f1, "newOwnerId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for ForwardApprovalDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for ForwardApprovalDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("comment", &self.comment)?;
+        w.entry("newOwnerId", &self.new_owner_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl ForwardApprovalDto {
@@ -1323,92 +2973,169 @@ impl<'de> ::serde::Deserialize<'de> for ForwardApprovalDtoNewOwnerId {
 }
 #[cfg(feature = "application-discovery")]
 ///Discovered applications with their respective associated sources
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullDiscoveredApplications {
     ///List of associated sources related to this discovered application.
-    #[serde(
-        rename = "associatedSources",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub associated_sources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The timestamp when the application was first discovered, in ISO 8601 format.
-    #[serde(
-        default,
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A brief description of the discovered application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was last received via an entitlement aggregation invocation  or a manual csv upload, in ISO 8601 format.
-    #[serde(
-        default,
-        rename = "discoveredAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub discovered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The vendor associated with the discovered application.
-    #[serde(
-        rename = "discoveredVendor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub discovered_vendor: ::std::option::Option<::std::string::String>,
     ///Source from which the application was discovered.
-    #[serde(
-        rename = "discoverySource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub discovery_source: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the discovered application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the application is used for business purposes.
-    #[serde(
-        rename = "isBusiness",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_business: ::std::option::Option<bool>,
     ///Name of the discovered application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///List of recommended connectors for the application.
-    #[serde(
-        rename = "recommendedConnectors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommended_connectors: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The risk level of the application.
-    #[serde(
-        rename = "riskLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_level: ::std::option::Option<FullDiscoveredApplicationsRiskLevel>,
     ///The risk score of the application ranging from 0-100, 100 being highest risk.
-    #[serde(
-        rename = "riskScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_score: ::std::option::Option<i32>,
     /**The status of an application within the discovery source.
 
 By default this field is set to "ACTIVE" when the application is discovered.
 
 If an application has been deleted from within the discovery source, the status will be set to "INACTIVE".*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The total number of sign-in accounts for the application.
-    #[serde(
-        rename = "totalSigninsCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_signins_count: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "application-discovery")]
+impl ::sailpoint_runtime::object::Object for FullDiscoveredApplications {
+    const NAME: &'static str = "FullDiscoveredApplications";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "associatedSources" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdAt" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "discoveredAt" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "discoveredVendor" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "discoverySource" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "isBusiness" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "recommendedConnectors" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "riskLevel" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "riskScore" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "totalSigninsCount" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            associated_sources: f0,
+            created_at: f1,
+            description: f2,
+            discovered_at: f3,
+            discovered_vendor: f4,
+            discovery_source: f5,
+            id: f6,
+            is_business: f7,
+            name: f8,
+            recommended_connectors: f9,
+            risk_level: f10,
+            risk_score: f11,
+            status: f12,
+            total_signins_count: f13,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl<'de> ::serde::Deserialize<'de> for FullDiscoveredApplications {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::serde::Serialize for FullDiscoveredApplications {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.associated_sources {
+            w.entry("associatedSources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_at {
+            w.instant("createdAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovered_at {
+            w.instant("discoveredAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovered_vendor {
+            w.entry("discoveredVendor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovery_source {
+            w.entry("discoverySource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_business {
+            w.entry("isBusiness", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommended_connectors {
+            w.entry("recommendedConnectors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.risk_level {
+            w.entry("riskLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.risk_score {
+            w.entry("riskScore", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_signins_count {
+            w.entry("totalSigninsCount", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "application-discovery")]
 ///The risk level of the application.
@@ -1441,43 +3168,20 @@ for FullDiscoveredApplicationsRiskLevel {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`Fullcampaign`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Fullcampaign {
     ///A list of errors and warnings that have accumulated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alerts: ::std::option::Option<::std::vec::Vec<CampaignAlert>>,
     /**Allows auto revoke for this campaign
 
 Default: `false`.*/
-    #[serde(
-        rename = "autoRevokeAllowed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    #[serde(
-        rename = "completedCertifications",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completed_certifications: ::std::option::Option<i32>,
-    #[serde(
-        rename = "correlatedStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correlated_status: ::std::option::Option<FullcampaignCorrelatedStatus>,
     ///Created time of the campaign
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
@@ -1486,37 +3190,18 @@ Default: `false`.*/
     /**Enables email notification for this campaign
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailNotificationEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_notification_enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<FullcampaignFilter>,
     ///Id of the campaign
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "machineAccountCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub machine_account_campaign_info: ::std::option::Option<
         FullcampaignMachineAccountCampaignInfo,
     >,
     ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-    #[serde(
-        rename = "mandatoryCommentRequirement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mandatory_comment_requirement: ::std::option::Option<
         FullcampaignMandatoryCommentRequirement,
     >,
     ///Modified time of the campaign
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The campaign name. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
@@ -1527,58 +3212,209 @@ then campaigns generated from this template will indicate false. The real value 
 IAI is ever enabled for the org in the future.
 
 Default: `false`.*/
-    #[serde(
-        rename = "recommendationsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommendations_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "roleCompositionCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_composition_campaign_info: ::std::option::Option<
         FullcampaignRoleCompositionCampaignInfo,
     >,
-    #[serde(
-        rename = "searchCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_campaign_info: ::std::option::Option<FullcampaignSearchCampaignInfo>,
-    #[serde(
-        rename = "sourceOwnerCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_owner_campaign_info: ::std::option::Option<
         FullcampaignSourceOwnerCampaignInfo,
     >,
     ///A list of sources in the campaign that contain \"orphan entitlements\" (entitlements without a corresponding Managed Attribute). An empty list indicates the campaign has no orphan entitlements. Null indicates there may be unknown orphan entitlements in the campaign (the campaign was created before this feature was implemented).
-    #[serde(
-        rename = "sourcesWithOrphanEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sources_with_orphan_entitlements: ::std::option::Option<
         ::std::vec::Vec<FullcampaignSourcesWithOrphanEntitlementsItem>,
     >,
     ///The campaign's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<FullcampaignStatus>,
     /**Determines if comments on sunset date changes are required.
 
 Default: `true`.*/
-    #[serde(
-        rename = "sunsetCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sunset_comments_required: ::std::option::Option<bool>,
     ///The total number of certifications in this campaign.
-    #[serde(
-        rename = "totalCertifications",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_certifications: ::std::option::Option<i32>,
     ///The type of campaign. Could be extended in the future.
-    #[serde(rename = "type")]
     pub type_: FullcampaignType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for Fullcampaign {
+    const NAME: &'static str = "Fullcampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alerts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "autoRevokeAllowed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completedCertifications" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "correlatedStatus" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "emailNotificationEnabled" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "machineAccountCampaignInfo" => {
+                    f10 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "mandatoryCommentRequirement" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "recommendationsEnabled" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "roleCompositionCampaignInfo" => {
+                    f15 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "searchCampaignInfo" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "sourceOwnerCampaignInfo" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "sourcesWithOrphanEntitlements" => {
+                    f18 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "status" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "sunsetCommentsRequired" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "totalCertifications" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f22 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alerts: f0,
+            auto_revoke_allowed: f1,
+            completed_certifications: f2,
+            correlated_status: f3,
+            created: f4,
+            deadline: f5,
+            description: o::required(f6, "description", &extra)?,
+            email_notification_enabled: f7,
+            filter: f8,
+            id: f9,
+            machine_account_campaign_info: f10,
+            mandatory_comment_requirement: f11,
+            modified: f12,
+            name: o::required(f13, "name", &extra)?,
+            recommendations_enabled: f14,
+            role_composition_campaign_info: f15,
+            search_campaign_info: f16,
+            source_owner_campaign_info: f17,
+            sources_with_orphan_entitlements: f18,
+            status: f19,
+            sunset_comments_required: f20,
+            total_certifications: f21,
+            type_: o::required(f22, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for Fullcampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for Fullcampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alerts {
+            w.entry("alerts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_revoke_allowed {
+            w.entry("autoRevokeAllowed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed_certifications {
+            w.entry("completedCertifications", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correlated_status {
+            w.entry("correlatedStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.email_notification_enabled {
+            w.entry("emailNotificationEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.machine_account_campaign_info {
+            w.entry("machineAccountCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mandatory_comment_requirement {
+            w.entry("mandatoryCommentRequirement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
+            w.entry("recommendationsEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_composition_campaign_info {
+            w.entry("roleCompositionCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_campaign_info {
+            w.entry("searchCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_owner_campaign_info {
+            w.entry("sourceOwnerCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources_with_orphan_entitlements {
+            w.entry("sourcesWithOrphanEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sunset_comments_required {
+            w.entry("sunsetCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_certifications {
+            w.entry("totalCertifications", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl Fullcampaign {
@@ -1633,17 +3469,73 @@ impl ::std::convert::TryFrom<::std::string::String> for FullcampaignCorrelatedSt
 }
 #[cfg(feature = "certification-campaigns")]
 ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullcampaignFilter {
     ///The ID of whatever type of filter is being used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the filter
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the filter
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FullcampaignFilterType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for FullcampaignFilter {
+    const NAME: &'static str = "FullcampaignFilter";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignFilter {
@@ -1679,22 +3571,67 @@ impl ::std::convert::TryFrom<::std::string::String> for FullcampaignFilterType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is MACHINE_ACCOUNT.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullcampaignMachineAccountCampaignInfo {
     ///The reviewer's type.
-    #[serde(
-        rename = "reviewerType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_type: ::std::option::Option<
         FullcampaignMachineAccountCampaignInfoReviewerType,
     >,
     ///The list of sources to be included in the campaign.
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for FullcampaignMachineAccountCampaignInfo {
+    const NAME: &'static str = "FullcampaignMachineAccountCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reviewerType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceIds" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            reviewer_type: f0,
+            source_ids: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignMachineAccountCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignMachineAccountCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.reviewer_type {
+            w.entry("reviewerType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignMachineAccountCampaignInfo {
@@ -1779,21 +3716,85 @@ for FullcampaignMandatoryCommentRequirement {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Optional configuration options for role composition campaigns.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct FullcampaignRoleCompositionCampaignInfo {
     ///Describes this role composition campaign. Intended for storing the query used, and possibly the number of roles selected/available.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Optional search query to scope this campaign to a set of roles. Only one of `roleIds` and `query` may be set; if neither are set, all roles are included.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "remediatorRef")]
     pub remediator_ref: FullcampaignRoleCompositionCampaignInfoRemediatorRef,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<FullcampaignRoleCompositionCampaignInfoReviewer>,
     ///Optional list of roles to include in this campaign. Only one of `roleIds` and `query` may be set; if neither are set, all roles are included.
-    #[serde(rename = "roleIds", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for FullcampaignRoleCompositionCampaignInfo {
+    const NAME: &'static str = "FullcampaignRoleCompositionCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "remediatorRef" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "roleIds" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            query: f1,
+            remediator_ref: o::required(f2, "remediatorRef", &extra)?,
+            reviewer: f3,
+            role_ids: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignRoleCompositionCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignRoleCompositionCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        w.entry("remediatorRef", &self.remediator_ref)?;
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_ids {
+            w.entry("roleIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignRoleCompositionCampaignInfo {
@@ -1803,16 +3804,71 @@ impl FullcampaignRoleCompositionCampaignInfo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///This determines who remediation tasks will be assigned to. Remediation tasks are created for each revoke decision on items in the campaign. The only legal remediator type is 'IDENTITY', and the chosen identity must be a Role Admin or Org Admin.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct FullcampaignRoleCompositionCampaignInfoRemediatorRef {
     ///The ID of the remediator.
     pub id: ::std::string::String,
     ///The name of the remediator.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Legal Remediator Type
-    #[serde(rename = "type")]
     pub type_: FullcampaignRoleCompositionCampaignInfoRemediatorRefType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object
+for FullcampaignRoleCompositionCampaignInfoRemediatorRef {
+    const NAME: &'static str = "FullcampaignRoleCompositionCampaignInfoRemediatorRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            name: f1,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de>
+for FullcampaignRoleCompositionCampaignInfoRemediatorRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignRoleCompositionCampaignInfoRemediatorRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignRoleCompositionCampaignInfoRemediatorRef {
@@ -1825,19 +3881,76 @@ impl FullcampaignRoleCompositionCampaignInfoRemediatorRef {
 pub type FullcampaignRoleCompositionCampaignInfoRemediatorRefType = OwnerDtoType;
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullcampaignRoleCompositionCampaignInfoReviewer {
     ///The reviewer's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The reviewer's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The reviewer's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         FullcampaignRoleCompositionCampaignInfoReviewerType,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object
+for FullcampaignRoleCompositionCampaignInfoReviewer {
+    const NAME: &'static str = "FullcampaignRoleCompositionCampaignInfoReviewer";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignRoleCompositionCampaignInfoReviewer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignRoleCompositionCampaignInfoReviewer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignRoleCompositionCampaignInfoReviewer {
@@ -1850,31 +3963,94 @@ impl FullcampaignRoleCompositionCampaignInfoReviewer {
 pub type FullcampaignRoleCompositionCampaignInfoReviewerType = ApprovalStatusDtoOriginalOwnerType;
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SEARCH.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct FullcampaignSearchCampaignInfo {
     ///Further reduces the scope of the campaign by excluding identities (from `query` or `identityIds`) that do not have this access.
-    #[serde(
-        rename = "accessConstraints",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_constraints: ::std::option::Option<::std::vec::Vec<AccessConstraint>>,
     ///Describes this search campaign. Intended for storing the query used, and possibly the number of identities selected/available.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///A direct list of identities to include in this campaign. One of `identityIds` or `query` must be set.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The scope for the campaign. The campaign will cover identities returned by the query and identities that have access items returned by the query. One of `query` or `identityIds` must be set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<FullcampaignSearchCampaignInfoReviewer>,
     ///The type of search campaign represented.
-    #[serde(rename = "type")]
     pub type_: FullcampaignSearchCampaignInfoType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for FullcampaignSearchCampaignInfo {
+    const NAME: &'static str = "FullcampaignSearchCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessConstraints" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityIds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_constraints: f0,
+            description: f1,
+            identity_ids: f2,
+            query: f3,
+            reviewer: f4,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignSearchCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignSearchCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_constraints {
+            w.entry("accessConstraints", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignSearchCampaignInfo {
@@ -1884,17 +4060,73 @@ impl FullcampaignSearchCampaignInfo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullcampaignSearchCampaignInfoReviewer {
     ///The reviewer's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The reviewer's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The reviewer's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FullcampaignSearchCampaignInfoReviewerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for FullcampaignSearchCampaignInfoReviewer {
+    const NAME: &'static str = "FullcampaignSearchCampaignInfoReviewer";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignSearchCampaignInfoReviewer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignSearchCampaignInfoReviewer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignSearchCampaignInfoReviewer {
@@ -1935,14 +4167,54 @@ for FullcampaignSearchCampaignInfoType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SOURCE_OWNER.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullcampaignSourceOwnerCampaignInfo {
     ///The list of sources to be included in the campaign.
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for FullcampaignSourceOwnerCampaignInfo {
+    const NAME: &'static str = "FullcampaignSourceOwnerCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "sourceIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { source_ids: f0, extra })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignSourceOwnerCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignSourceOwnerCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignSourceOwnerCampaignInfo {
@@ -1952,17 +4224,74 @@ impl FullcampaignSourceOwnerCampaignInfo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`FullcampaignSourcesWithOrphanEntitlementsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FullcampaignSourcesWithOrphanEntitlementsItem {
     ///Id of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<FullcampaignSourcesWithOrphanEntitlementsItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object
+for FullcampaignSourcesWithOrphanEntitlementsItem {
+    const NAME: &'static str = "FullcampaignSourcesWithOrphanEntitlementsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for FullcampaignSourcesWithOrphanEntitlementsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for FullcampaignSourcesWithOrphanEntitlementsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignSourcesWithOrphanEntitlementsItem {

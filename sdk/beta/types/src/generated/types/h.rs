@@ -46,27 +46,81 @@ impl ::std::default::Default for HttpAuthenticationType {
 }
 #[cfg(feature = "triggers")]
 ///`HttpConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct HttpConfig {
-    #[serde(
-        rename = "basicAuthConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub basic_auth_config: ::std::option::Option<BasicAuthConfig>,
-    #[serde(
-        rename = "bearerTokenAuthConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bearer_token_auth_config: ::std::option::Option<BearerTokenAuthConfig>,
-    #[serde(
-        rename = "httpAuthenticationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_authentication_type: ::std::option::Option<HttpAuthenticationType>,
-    #[serde(rename = "httpDispatchMode")]
     pub http_dispatch_mode: HttpDispatchMode,
     ///URL of the external/custom integration.
     pub url: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for HttpConfig {
+    const NAME: &'static str = "HttpConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "basicAuthConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "bearerTokenAuthConfig" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "httpAuthenticationType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "httpDispatchMode" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "url" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            basic_auth_config: f0,
+            bearer_token_auth_config: f1,
+            http_authentication_type: f2,
+            http_dispatch_mode: o::required(f3, "httpDispatchMode", &extra)?,
+            url: o::required(f4, "url", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for HttpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for HttpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.basic_auth_config {
+            w.entry("basicAuthConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.bearer_token_auth_config {
+            w.entry("bearerTokenAuthConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.http_authentication_type {
+            w.entry("httpAuthenticationType", v)?;
+        }
+        w.entry("httpDispatchMode", &self.http_dispatch_mode)?;
+        w.entry("url", &self.url)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl HttpConfig {

@@ -6,14 +6,54 @@
 
 #[cfg(feature = "accounts")]
 ///`IdentitiesAccountsBulkRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentitiesAccountsBulkRequest {
     ///The ids of the identities for which enable/disable accounts.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for IdentitiesAccountsBulkRequest {
+    const NAME: &'static str = "IdentitiesAccountsBulkRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { identity_ids: f0, extra })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for IdentitiesAccountsBulkRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for IdentitiesAccountsBulkRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "accounts")]
 impl IdentitiesAccountsBulkRequest {
@@ -21,150 +61,400 @@ impl IdentitiesAccountsBulkRequest {
         Default::default()
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 ///`Identity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Identity {
     ///The identity's alternate unique identifier is equivalent to its Account Name on the authoritative source account schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
     ///A map with the identity attributes for the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the identity
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The email address of the identity
-    #[serde(
-        rename = "emailAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The identity's status in the system
-    #[serde(
-        rename = "identityStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_status: ::std::option::Option<IdentityIdentityStatus>,
     ///Whether this identity is a manager of another identity
-    #[serde(
-        rename = "isManager",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_manager: ::std::option::Option<bool>,
     ///The last time the identity was refreshed by the system
-    #[serde(
-        default,
-        rename = "lastRefresh",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_refresh: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "lifecycleState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lifecycle_state: ::std::option::Option<LifecycleStateDto>,
     ///Identity's manager
-    #[serde(
-        rename = "managerRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manager_ref: ::std::option::Option<IdentityManagerRef>,
     ///Last modification date of the identity
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The identity's name is equivalent to its Display Name attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The processing state of the identity
-    #[serde(
-        rename = "processingState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processing_state: ::std::option::Option<IdentityProcessingState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for Identity {
+    const NAME: &'static str = "Identity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alias" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "emailAddress" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identityStatus" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "isManager" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "lastRefresh" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "lifecycleState" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "managerRef" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "processingState" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias: f0,
+            attributes: f1,
+            created: f2,
+            email_address: f3,
+            id: f4,
+            identity_status: f5,
+            is_manager: f6,
+            last_refresh: f7,
+            lifecycle_state: f8,
+            manager_ref: f9,
+            modified: f10,
+            name: f11,
+            processing_state: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for Identity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for Identity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias {
+            w.entry("alias", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_address {
+            w.entry("emailAddress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_status {
+            w.entry("identityStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_manager {
+            w.entry("isManager", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_refresh {
+            w.instant("lastRefresh", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.lifecycle_state {
+            w.entry("lifecycleState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager_ref {
+            w.entry("managerRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processing_state {
+            w.entry("processingState", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`IdentityAssociationDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAssociationDetails {
     ///list of all the resource associations for the identity
-    #[serde(
-        rename = "associationDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub association_details: ::std::option::Option<
         ::std::vec::Vec<IdentityAssociationDetailsAssociationDetailsItem>,
     >,
     ///any additional context information of the http call result
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for IdentityAssociationDetails {
+    const NAME: &'static str = "IdentityAssociationDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "associationDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            association_details: f0,
+            message: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAssociationDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for IdentityAssociationDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.association_details {
+            w.entry("associationDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`IdentityAssociationDetailsAssociationDetailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAssociationDetailsAssociationDetailsItem {
     ///association type with the identity
-    #[serde(
-        rename = "associationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub association_type: ::std::option::Option<::std::string::String>,
     ///the specific resource this identity has ownership on
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<IdentityEntities>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object
+for IdentityAssociationDetailsAssociationDetailsItem {
+    const NAME: &'static str = "IdentityAssociationDetailsAssociationDetailsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "associationType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "entities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            association_type: f0,
+            entities: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de>
+for IdentityAssociationDetailsAssociationDetailsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for IdentityAssociationDetailsAssociationDetailsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.association_type {
+            w.entry("associationType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities {
+            w.entry("entities", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-attributes")]
 ///`IdentityAttribute`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IdentityAttribute {
     ///Identity attribute's business-friendly name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /**Indicates whether the identity attribute is multi-valued.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multi: ::std::option::Option<bool>,
     ///Identity attribute's technical name.
     pub name: ::std::string::String,
     /**Indicates whether the identity attribute is searchable.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub searchable: ::std::option::Option<bool>,
     ///Identity attribute's list of sources - this specifies how the rule's value is derived.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<IdentityAttributesSource>>,
     /**Indicates whether the attribute is 'standard' or 'default'.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub standard: ::std::option::Option<bool>,
     /**Indicates whether the identity attribute is 'system', meaning that it doesn't have a source and isn't configurable.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system: ::std::option::Option<bool>,
     ///Identity attribute's type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-attributes")]
+impl ::sailpoint_runtime::object::Object for IdentityAttribute {
+    const NAME: &'static str = "IdentityAttribute";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "multi" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "searchable" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "standard" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "system" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            multi: f1,
+            name: o::required(f2, "name", &extra)?,
+            searchable: f3,
+            sources: f4,
+            standard: f5,
+            system: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-attributes")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-attributes")]
+impl ::serde::Serialize for IdentityAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.multi {
+            w.entry("multi", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.searchable {
+            w.entry("searchable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources {
+            w.entry("sources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.standard {
+            w.entry("standard", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.system {
+            w.entry("system", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl IdentityAttribute {
@@ -174,20 +464,68 @@ impl IdentityAttribute {
 }
 #[cfg(feature = "identity-profiles")]
 ///`IdentityAttributeConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributeConfig {
-    #[serde(
-        rename = "attributeTransforms",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_transforms: ::std::option::Option<
         ::std::vec::Vec<IdentityAttributeTransform>,
     >,
     /**Backend will only promote values if the profile/mapping is enabled.
 
 Default: `true`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributeConfig {
+    const NAME: &'static str = "IdentityAttributeConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeTransforms" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_transforms: f0,
+            enabled: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityAttributeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_transforms {
+            w.entry("attributeTransforms", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityAttributeConfig {
@@ -197,11 +535,54 @@ impl IdentityAttributeConfig {
 }
 #[cfg(feature = "identity-attributes")]
 ///Identity attribute IDs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributeNames {
     ///List of identity attributes' technical names.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-attributes")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributeNames {
+    const NAME: &'static str = "IdentityAttributeNames";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { ids: f0, extra })
+    }
+}
+#[cfg(feature = "identity-attributes")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributeNames {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-attributes")]
+impl ::serde::Serialize for IdentityAttributeNames {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ids {
+            w.entry("ids", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl IdentityAttributeNames {
@@ -211,41 +592,141 @@ impl IdentityAttributeNames {
 }
 #[cfg(feature = "identity-profiles")]
 ///`IdentityAttributePreview`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributePreview {
-    #[serde(
-        rename = "errorMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_messages: ::std::option::Option<V3ErrorMessageDtoList>,
     ///Name of the attribute that is being previewed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The value of the attribute before the preview.
-    #[serde(
-        rename = "previousValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_value: ::std::option::Option<::std::string::String>,
     ///Value that was derived during the preview.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributePreview {
+    const NAME: &'static str = "IdentityAttributePreview";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errorMessages" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "previousValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_messages: f0,
+            name: f1,
+            previous_value: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributePreview {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityAttributePreview {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error_messages {
+            w.entry("errorMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_value {
+            w.entry("previousValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///Transform definition for an identity attribute.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributeTransform {
     ///Identity attribute's name.
-    #[serde(
-        rename = "identityAttributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "transformDefinition",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transform_definition: ::std::option::Option<TransformDefinition>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributeTransform {
+    const NAME: &'static str = "IdentityAttributeTransform";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityAttributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "transformDefinition" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_attribute_name: f0,
+            transform_definition: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributeTransform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityAttributeTransform {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_attribute_name {
+            w.entry("identityAttributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.transform_definition {
+            w.entry("transformDefinition", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityAttributeTransform {
@@ -255,29 +736,136 @@ impl IdentityAttributeTransform {
 }
 #[cfg(feature = "triggers")]
 ///`IdentityAttributesChanged`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributesChanged {
     ///List of identity's attributes that changed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub changes: ::std::option::Option<
         ::std::vec::Vec<IdentityAttributesChangedChangesItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<IdentityAttributesChangedIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributesChanged {
+    const NAME: &'static str = "IdentityAttributesChanged";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "changes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            changes: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributesChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityAttributesChanged {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.changes {
+            w.entry("changes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`IdentityAttributesChangedChangesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributesChangedChangesItem {
     ///Identity attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Identity attribute's new value after the change.
-    #[serde(rename = "newValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub new_value: ::std::option::Option<IdentityAttributesChangedChangesItemNewValue>,
     ///Identity attribute's previous value before the change.
-    #[serde(rename = "oldValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub old_value: ::std::option::Option<IdentityAttributesChangedChangesItemOldValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributesChangedChangesItem {
+    const NAME: &'static str = "IdentityAttributesChangedChangesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "newValue" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "oldValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            new_value: f1,
+            old_value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributesChangedChangesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityAttributesChangedChangesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.new_value {
+            w.entry("newValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.old_value {
+            w.entry("oldValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity attribute's new value after the change.
@@ -465,33 +1053,140 @@ for IdentityAttributesChangedChangesItemOldValueVariant3Value {
 }
 #[cfg(feature = "triggers")]
 ///Identity whose attributes changed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributesChangedIdentity {
     ///ID of identity whose attributes changed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of identity whose attributes changed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity whose attributes changed.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityAttributesChangedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributesChangedIdentity {
+    const NAME: &'static str = "IdentityAttributesChangedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributesChangedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityAttributesChangedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity whose attributes changed.
 pub type IdentityAttributesChangedIdentityType = OwnerDtoType;
 #[cfg(feature = "identity-attributes")]
 ///`IdentityAttributesSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityAttributesSource {
     ///Attribute mapping properties.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Attribute mapping type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-attributes")]
+impl ::sailpoint_runtime::object::Object for IdentityAttributesSource {
+    const NAME: &'static str = "IdentityAttributesSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "properties" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            properties: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-attributes")]
+impl<'de> ::serde::Deserialize<'de> for IdentityAttributesSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-attributes")]
+impl ::serde::Serialize for IdentityAttributesSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.properties {
+            w.entry("properties", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl IdentityAttributesSource {
@@ -501,24 +1196,87 @@ impl IdentityAttributesSource {
 }
 #[cfg(feature = "certifications")]
 ///`IdentityCertificationTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityCertificationTask {
     ///The certification id
-    #[serde(
-        rename = "certificationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certification_id: ::std::option::Option<::std::string::String>,
     ///Any errors executing the task (Optional).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The task id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<IdentityCertificationTaskStatus>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityCertificationTaskType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for IdentityCertificationTask {
+    const NAME: &'static str = "IdentityCertificationTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "certificationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "errors" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            certification_id: f0,
+            errors: f1,
+            id: f2,
+            status: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for IdentityCertificationTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for IdentityCertificationTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.certification_id {
+            w.entry("certificationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 ///`IdentityCertificationTaskStatus`
@@ -551,158 +1309,625 @@ impl ::std::convert::TryFrom<::std::string::String> for IdentityCertificationTas
 }
 #[cfg(feature = "identity-history")]
 ///`IdentityCertified`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityCertified {
     ///the id of the certification item
-    #[serde(
-        rename = "certificationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certification_id: ::std::option::Option<::std::string::String>,
     ///the certification item name
-    #[serde(
-        rename = "certificationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certification_name: ::std::option::Option<::std::string::String>,
     ///this field is deprecated and may go away
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certifiers: ::std::option::Option<::std::vec::Vec<CertifierResponse>>,
     ///the date of event
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     ///the event type
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     ///The list of identities who review this certification
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewers: ::std::option::Option<::std::vec::Vec<CertifierResponse>>,
     ///the date ceritification was signed
-    #[serde(
-        rename = "signedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub signed_date: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signer: ::std::option::Option<CertifierResponse>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for IdentityCertified {
+    const NAME: &'static str = "IdentityCertified";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "certificationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "certificationName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "certifiers" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "dateTime" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "reviewers" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "signedDate" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "signer" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            certification_id: f0,
+            certification_name: f1,
+            certifiers: f2,
+            date_time: f3,
+            event_type: f4,
+            reviewers: f5,
+            signed_date: f6,
+            signer: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for IdentityCertified {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for IdentityCertified {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.certification_id {
+            w.entry("certificationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.certification_name {
+            w.entry("certificationName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.certifiers {
+            w.entry("certifiers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewers {
+            w.entry("reviewers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed_date {
+            w.entry("signedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signer {
+            w.entry("signer", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`IdentityCompareResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityCompareResponse {
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on completion of the violation check.
-    #[serde(
-        rename = "accessItemDiff",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item_diff: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for IdentityCompareResponse {
+    const NAME: &'static str = "IdentityCompareResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessItemDiff" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_item_diff: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for IdentityCompareResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for IdentityCompareResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_item_diff {
+            w.entry("accessItemDiff", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`IdentityCreated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityCreated {
     ///Attributes assigned to the identity. These attributes are determined by the identity profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<IdentityCreatedIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityCreated {
+    const NAME: &'static str = "IdentityCreated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityCreated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Created identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityCreatedIdentity {
     ///Identity's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Identity's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityCreatedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityCreatedIdentity {
+    const NAME: &'static str = "IdentityCreatedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityCreatedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityCreatedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity's DTO type.
 pub type IdentityCreatedIdentityType = OwnerDtoType;
 #[cfg(feature = "triggers")]
 ///`IdentityDeleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityDeleted {
     ///Identity attributes. The attributes are determined by the identity profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<IdentityDeletedIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityDeleted {
+    const NAME: &'static str = "IdentityDeleted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityDeleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Deleted identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityDeletedIdentity {
     ///Deleted identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Deleted identity's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Deleted identity's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityDeletedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for IdentityDeletedIdentity {
+    const NAME: &'static str = "IdentityDeletedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for IdentityDeletedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for IdentityDeletedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Deleted identity's DTO type.
 pub type IdentityDeletedIdentityType = OwnerDtoType;
 #[cfg(feature = "identities")]
 ///`IdentityEntities`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityEntities {
-    #[serde(
-        rename = "identityEntity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_entity: ::std::option::Option<IdentityEntitiesIdentityEntity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for IdentityEntities {
+    const NAME: &'static str = "IdentityEntities";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityEntity" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { identity_entity: f0, extra })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for IdentityEntities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentityEntities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_entity {
+            w.entry("identityEntity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///`IdentityEntitiesIdentityEntity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityEntitiesIdentityEntity {
     ///id of the resource to which the identity is associated
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///name of the resource to which the identity is associated
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///type of the resource to which the identity is associated
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for IdentityEntitiesIdentityEntity {
+    const NAME: &'static str = "IdentityEntitiesIdentityEntity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for IdentityEntitiesIdentityEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentityEntitiesIdentityEntity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///`IdentityExceptionReportReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityExceptionReportReference {
     ///Report name.
-    #[serde(
-        rename = "reportName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_name: ::std::option::Option<::std::string::String>,
     ///Task result ID.
-    #[serde(
-        rename = "taskResultId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_result_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityExceptionReportReference {
+    const NAME: &'static str = "IdentityExceptionReportReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reportName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "taskResultId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            report_name: f0,
+            task_result_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityExceptionReportReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityExceptionReportReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.report_name {
+            w.entry("reportName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_result_id {
+            w.entry("taskResultId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityExceptionReportReference {
@@ -712,41 +1937,103 @@ impl IdentityExceptionReportReference {
 }
 #[cfg(feature = "identity-history")]
 ///`IdentityHistoryResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityHistoryResponse {
     ///A map containing the count of each access item
-    #[serde(
-        rename = "accessItemCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item_count: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, i32>,
     >,
     ///A map containing the identity attributes
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///the date when the identity was deleted
-    #[serde(
-        rename = "deletedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deleted_date: ::std::option::Option<::std::string::String>,
     ///the display name of the identity
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the date when the identity record was created
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for IdentityHistoryResponse {
+    const NAME: &'static str = "IdentityHistoryResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessItemCount" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "deletedDate" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "snapshot" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_item_count: f0,
+            attributes: f1,
+            deleted_date: f2,
+            display_name: f3,
+            id: f4,
+            snapshot: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for IdentityHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for IdentityHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_item_count {
+            w.entry("accessItemCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deleted_date {
+            w.entry("deletedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.snapshot {
+            w.entry("snapshot", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "identities")]
 ///The identity's status in the system
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum IdentityIdentityStatus {
@@ -763,7 +2050,7 @@ pub enum IdentityIdentityStatus {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<&str> for IdentityIdentityStatus {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -772,7 +2059,7 @@ impl ::std::convert::TryFrom<&str> for IdentityIdentityStatus {
         value.parse()
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<::std::string::String> for IdentityIdentityStatus {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -783,94 +2070,350 @@ impl ::std::convert::TryFrom<::std::string::String> for IdentityIdentityStatus {
 }
 #[cfg(feature = "identity-history")]
 ///`IdentityListItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityListItem {
     ///indicates if an identity is active or not
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     ///the date when the identity was deleted
-    #[serde(
-        rename = "deletedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deleted_date: ::std::option::Option<::std::string::String>,
     ///the display name of the identity
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the first name of the identity
-    #[serde(
-        rename = "firstName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///the identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the last name of the identity
-    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for IdentityListItem {
+    const NAME: &'static str = "IdentityListItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "active" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "deletedDate" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "firstName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "lastName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            active: f0,
+            deleted_date: f1,
+            display_name: f2,
+            first_name: f3,
+            id: f4,
+            last_name: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for IdentityListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for IdentityListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.active {
+            w.entry("active", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deleted_date {
+            w.entry("deletedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.first_name {
+            w.entry("firstName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_name {
+            w.entry("lastName", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "identities")]
 ///Identity's manager
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityManagerRef {
     ///ID of identity's manager
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity's manager
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity's manager
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityManagerRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for IdentityManagerRef {
+    const NAME: &'static str = "IdentityManagerRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for IdentityManagerRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentityManagerRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "identities")]
 ///DTO type of identity's manager
 pub type IdentityManagerRefType = OwnerDtoType;
 #[cfg(feature = "identities")]
 ///`IdentityOwnershipAssociationDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityOwnershipAssociationDetails {
     ///list of all the resource associations for the identity
-    #[serde(
-        rename = "associationDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub association_details: ::std::option::Option<
         ::std::vec::Vec<IdentityOwnershipAssociationDetailsAssociationDetailsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for IdentityOwnershipAssociationDetails {
+    const NAME: &'static str = "IdentityOwnershipAssociationDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "associationDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            association_details: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for IdentityOwnershipAssociationDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentityOwnershipAssociationDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.association_details {
+            w.entry("associationDetails", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///`IdentityOwnershipAssociationDetailsAssociationDetailsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityOwnershipAssociationDetailsAssociationDetailsItem {
     ///association type with the identity
-    #[serde(
-        rename = "associationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub association_type: ::std::option::Option<::std::string::String>,
     ///the specific resource this identity has ownership on
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<IdentityEntities>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object
+for IdentityOwnershipAssociationDetailsAssociationDetailsItem {
+    const NAME: &'static str = "IdentityOwnershipAssociationDetailsAssociationDetailsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "associationType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "entities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            association_type: f0,
+            entities: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de>
+for IdentityOwnershipAssociationDetailsAssociationDetailsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentityOwnershipAssociationDetailsAssociationDetailsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.association_type {
+            w.entry("associationType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities {
+            w.entry("entities", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///`IdentityPreviewRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityPreviewRequest {
-    #[serde(
-        rename = "identityAttributeConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute_config: ::std::option::Option<IdentityAttributeConfig>,
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityPreviewRequest {
+    const NAME: &'static str = "IdentityPreviewRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityAttributeConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_attribute_config: f0,
+            identity_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityPreviewRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityPreviewRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_attribute_config {
+            w.entry("identityAttributeConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityPreviewRequest {
@@ -880,36 +2423,140 @@ impl IdentityPreviewRequest {
 }
 #[cfg(feature = "identity-profiles")]
 ///`IdentityPreviewResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityPreviewResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<IdentityPreviewResponseIdentity>,
-    #[serde(
-        rename = "previewAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preview_attributes: ::std::option::Option<
         ::std::vec::Vec<IdentityAttributePreview>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityPreviewResponse {
+    const NAME: &'static str = "IdentityPreviewResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identity" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "previewAttributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity: f0,
+            preview_attributes: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityPreviewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityPreviewResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.preview_attributes {
+            w.entry("previewAttributes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///Identity's manager.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityPreviewResponseIdentity {
     ///ID of identity's manager.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity's manager.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity's manager.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityPreviewResponseIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityPreviewResponseIdentity {
+    const NAME: &'static str = "IdentityPreviewResponseIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityPreviewResponseIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityPreviewResponseIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///DTO type of identity's manager.
 pub type IdentityPreviewResponseIdentityType = OwnerDtoType;
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 ///The processing state of the identity
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum IdentityProcessingState {
@@ -918,7 +2565,7 @@ pub enum IdentityProcessingState {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<&str> for IdentityProcessingState {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -927,7 +2574,7 @@ impl ::std::convert::TryFrom<&str> for IdentityProcessingState {
         value.parse()
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<::std::string::String> for IdentityProcessingState {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -938,73 +2585,155 @@ impl ::std::convert::TryFrom<::std::string::String> for IdentityProcessingState 
 }
 #[cfg(feature = "identity-profiles")]
 ///`IdentityProfile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IdentityProfile {
-    #[serde(rename = "authoritativeSource")]
     pub authoritative_source: IdentityProfileAuthoritativeSource,
     ///Creation date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Identity profile's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
 
 Default: `true`.*/
-    #[serde(
-        rename = "hasTimeBasedAttr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_time_based_attr: ::std::option::Option<bool>,
     ///System-generated unique ID of the Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "identityAttributeConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute_config: ::std::option::Option<IdentityAttributeConfig>,
     ///Number of identities belonging to the identity profile.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "identityExceptionReportReference",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_exception_report_reference: ::std::option::Option<
         IdentityExceptionReportReference,
     >,
     /**Set this value to 'True' if an identity refresh is necessary. You would typically want to trigger an identity refresh when a change has been made on the source.
 
 Default: `false`.*/
-    #[serde(
-        rename = "identityRefreshRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_refresh_required: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Object
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity profile's owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<IdentityProfileOwner>,
     ///Identity profile's priority.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityProfile {
+    const NAME: &'static str = "IdentityProfile";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "authoritativeSource" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "hasTimeBasedAttr" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identityAttributeConfig" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "identityExceptionReportReference" => {
+                    f7 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "identityRefreshRequired" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "priority" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            authoritative_source: o::required(f0, "authoritativeSource", &extra)?,
+            created: f1,
+            description: f2,
+            has_time_based_attr: f3,
+            id: f4,
+            identity_attribute_config: f5,
+            identity_count: f6,
+            identity_exception_report_reference: f7,
+            identity_refresh_required: f8,
+            modified: f9,
+            name: f10,
+            owner: f11,
+            priority: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("authoritativeSource", &self.authoritative_source)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_time_based_attr {
+            w.entry("hasTimeBasedAttr", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_attribute_config {
+            w.entry("identityAttributeConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_exception_report_reference
+        {
+            w.entry("identityExceptionReportReference", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_refresh_required {
+            w.entry("identityRefreshRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.priority {
+            w.entry("priority", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityProfile {
@@ -1014,17 +2743,73 @@ impl IdentityProfile {
 }
 #[cfg(feature = "identity-profiles")]
 ///Identity profile's authoritative source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityProfileAuthoritativeSource {
     ///Authoritative source's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Authoritative source's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Authoritative source's object type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityProfileAuthoritativeSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityProfileAuthoritativeSource {
+    const NAME: &'static str = "IdentityProfileAuthoritativeSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityProfileAuthoritativeSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityProfileAuthoritativeSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityProfileAuthoritativeSource {
@@ -1053,15 +2838,71 @@ for IdentityProfileBulkDelete {
 }
 #[cfg(feature = "identity-profiles")]
 ///Identity Profile exported object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityProfileExportedObject {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<V3IdentityProfile>,
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<SelfImportExportDto>,
     ///Version or object from the target service.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityProfileExportedObject {
+    const NAME: &'static str = "IdentityProfileExportedObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "self" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object: f0,
+            self_: f1,
+            version: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityProfileExportedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityProfileExportedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object {
+            w.entry("object", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.self_ {
+            w.entry("self", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityProfileExportedObject {
@@ -1071,17 +2912,73 @@ impl IdentityProfileExportedObject {
 }
 #[cfg(feature = "identity-profiles")]
 ///Identity profile's owner.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityProfileOwner {
     ///Owner's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's object type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityProfileOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for IdentityProfileOwner {
+    const NAME: &'static str = "IdentityProfileOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for IdentityProfileOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for IdentityProfileOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl IdentityProfileOwner {
@@ -1094,16 +2991,72 @@ impl IdentityProfileOwner {
 pub type IdentityProfileOwnerType = OwnerDtoType;
 #[cfg(feature = "public-identities-config")]
 ///The manager for the identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityReference {
     ///Identity id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<V3DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "public-identities-config")]
+impl ::sailpoint_runtime::object::Object for IdentityReference {
+    const NAME: &'static str = "IdentityReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "public-identities-config")]
+impl<'de> ::serde::Deserialize<'de> for IdentityReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "public-identities-config")]
+impl ::serde::Serialize for IdentityReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl IdentityReference {
@@ -1113,13 +3066,60 @@ impl IdentityReference {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`IdentityReferenceWithId`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityReferenceWithId {
     ///Identity id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<V3DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for IdentityReferenceWithId {
+    const NAME: &'static str = "IdentityReferenceWithId";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for IdentityReferenceWithId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for IdentityReferenceWithId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -1129,20 +3129,99 @@ pub struct IdentityReferenceWithId {
     )
 )]
 ///`IdentityReferenceWithNameAndEmail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityReferenceWithNameAndEmail {
     ///Identity's email address. This is read-only.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Identity's human-readable display name. This is read-only.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type can only be IDENTITY. This is read-only.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certifications",
+        feature = "requestable-objects"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for IdentityReferenceWithNameAndEmail {
+    const NAME: &'static str = "IdentityReferenceWithNameAndEmail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certifications",
+        feature = "requestable-objects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for IdentityReferenceWithNameAndEmail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certifications",
+        feature = "requestable-objects"
+    )
+)]
+impl ::serde::Serialize for IdentityReferenceWithNameAndEmail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -1158,69 +3237,324 @@ impl IdentityReferenceWithNameAndEmail {
 }
 #[cfg(feature = "identity-history")]
 ///`IdentitySnapshotSummaryResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentitySnapshotSummaryResponse {
     ///the date when the identity record was created
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for IdentitySnapshotSummaryResponse {
+    const NAME: &'static str = "IdentitySnapshotSummaryResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "snapshot" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { snapshot: f0, extra })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for IdentitySnapshotSummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for IdentitySnapshotSummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.snapshot {
+            w.entry("snapshot", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "account-activities")]
 ///`IdentitySummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentitySummary {
     ///Indicates if all access items for this summary have been decided on
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///ID of this identity summary
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ID of the identity that this summary represents
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for IdentitySummary {
+    const NAME: &'static str = "IdentitySummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            id: f1,
+            identity_id: f2,
+            name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for IdentitySummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for IdentitySummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///`IdentitySyncJob`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentitySyncJob {
     ///Job ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payload: ::std::option::Option<IdentitySyncPayload>,
     ///The job status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<IdentitySyncJobStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for IdentitySyncJob {
+    const NAME: &'static str = "IdentitySyncJob";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "payload" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            payload: f1,
+            status: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for IdentitySyncJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentitySyncJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.payload {
+            w.entry("payload", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///The job status.
 pub type IdentitySyncJobStatus = SourceSyncJobStatus;
 #[cfg(feature = "identities")]
 ///`IdentitySyncPayload`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentitySyncPayload {
     ///Payload type.
-    #[serde(rename = "dataJson", skip_serializing_if = "::std::option::Option::is_none")]
     pub data_json: ::std::option::Option<::std::string::String>,
     ///Payload type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for IdentitySyncPayload {
+    const NAME: &'static str = "IdentitySyncPayload";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dataJson" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data_json: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for IdentitySyncPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for IdentitySyncPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.data_json {
+            w.entry("dataJson", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 ///An identity with a set of access to be added
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IdentityWithNewAccess {
     ///The list of entitlements to consider for possible violations in a preventive check.
-    #[serde(rename = "accessRefs")]
     pub access_refs: ::std::vec::Vec<IdentityWithNewAccessAccessRefsItem>,
     ///Identity id to be checked.
-    #[serde(rename = "identityId")]
     pub identity_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for IdentityWithNewAccess {
+    const NAME: &'static str = "IdentityWithNewAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRefs" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_refs: o::required(f0, "accessRefs", &extra)?,
+            identity_id: o::required(f1, "identityId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for IdentityWithNewAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for IdentityWithNewAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accessRefs", &self.access_refs)?;
+        w.entry("identityId", &self.identity_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 impl IdentityWithNewAccess {
@@ -1230,14 +3564,61 @@ impl IdentityWithNewAccess {
 }
 #[cfg(feature = "sod-violations")]
 ///Entitlement including a specific set of access.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IdentityWithNewAccessAccessRefsItem {
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<IdentityWithNewAccessAccessRefsItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for IdentityWithNewAccessAccessRefsItem {
+    const NAME: &'static str = "IdentityWithNewAccessAccessRefsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for IdentityWithNewAccessAccessRefsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for IdentityWithNewAccessAccessRefsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 impl IdentityWithNewAccessAccessRefsItem {
@@ -1250,16 +3631,59 @@ impl IdentityWithNewAccessAccessRefsItem {
 pub type IdentityWithNewAccessAccessRefsItemType = EntitlementRefType;
 #[cfg(feature = "full")]
 ///This content type is provided for compatibility with services that don't support multipart/form-data, such as SailPoint Workflows. This content type does not support files, so it can only be used for direct connect sources.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportAccountsBody {
     ///Use this flag to reprocess every account whether or not the data has changed.
-    #[serde(
-        rename = "disableOptimization",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_optimization: ::std::option::Option<
         ImportAccountsBodyDisableOptimization,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ImportAccountsBody {
+    const NAME: &'static str = "ImportAccountsBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "disableOptimization" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            disable_optimization: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ImportAccountsBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ImportAccountsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.disable_optimization {
+            w.entry("disableOptimization", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Use this flag to reprocess every account whether or not the data has changed.
@@ -1294,14 +3718,70 @@ for ImportAccountsBodyDisableOptimization {
 pub type ImportAccountsDisableOptimizationPart = ImportAccountsBodyDisableOptimization;
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsBodyItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportFormDefinitionsBodyItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<FormDefinitionResponse>,
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ImportFormDefinitionsBodyItem {
+    const NAME: &'static str = "ImportFormDefinitionsBodyItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "self" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object: f0,
+            self_: f1,
+            version: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ImportFormDefinitionsBodyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ImportFormDefinitionsBodyItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object {
+            w.entry("object", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.self_ {
+            w.entry("self", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ImportFormDefinitionsBodyItem {
@@ -1311,100 +3791,440 @@ impl ImportFormDefinitionsBodyItem {
 }
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportFormDefinitionsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<ImportFormDefinitionsResponseErrorsItem>,
     >,
-    #[serde(
-        rename = "importedObjects",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub imported_objects: ::std::option::Option<
         ::std::vec::Vec<ImportFormDefinitionsResponseImportedObjectsItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub infos: ::std::option::Option<
         ::std::vec::Vec<ImportFormDefinitionsResponseInfosItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<
         ::std::vec::Vec<ImportFormDefinitionsResponseWarningsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ImportFormDefinitionsResponse {
+    const NAME: &'static str = "ImportFormDefinitionsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "importedObjects" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "infos" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            errors: f0,
+            imported_objects: f1,
+            infos: f2,
+            warnings: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ImportFormDefinitionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ImportFormDefinitionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.imported_objects {
+            w.entry("importedObjects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.infos {
+            w.entry("infos", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsResponseErrorsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportFormDefinitionsResponseErrorsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ImportFormDefinitionsResponseErrorsItem {
+    const NAME: &'static str = "ImportFormDefinitionsResponseErrorsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "detail" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            detail: f0,
+            key: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ImportFormDefinitionsResponseErrorsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ImportFormDefinitionsResponseErrorsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.detail {
+            w.entry("detail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsResponseImportedObjectsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportFormDefinitionsResponseImportedObjectsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<FormDefinitionResponse>,
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<FormDefinitionSelfImportExportDto>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object
+for ImportFormDefinitionsResponseImportedObjectsItem {
+    const NAME: &'static str = "ImportFormDefinitionsResponseImportedObjectsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "self" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object: f0,
+            self_: f1,
+            version: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de>
+for ImportFormDefinitionsResponseImportedObjectsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ImportFormDefinitionsResponseImportedObjectsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object {
+            w.entry("object", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.self_ {
+            w.entry("self", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsResponseInfosItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportFormDefinitionsResponseInfosItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ImportFormDefinitionsResponseInfosItem {
+    const NAME: &'static str = "ImportFormDefinitionsResponseInfosItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "detail" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            detail: f0,
+            key: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ImportFormDefinitionsResponseInfosItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ImportFormDefinitionsResponseInfosItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.detail {
+            w.entry("detail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsResponseWarningsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportFormDefinitionsResponseWarningsItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ImportFormDefinitionsResponseWarningsItem {
+    const NAME: &'static str = "ImportFormDefinitionsResponseWarningsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "detail" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            detail: f0,
+            key: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ImportFormDefinitionsResponseWarningsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ImportFormDefinitionsResponseWarningsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.detail {
+            w.entry("detail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 ///Object created or updated by import.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportObject {
     ///ID of object created or updated by import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of object created or updated by import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of object created or updated by import.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ImportObjectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::sailpoint_runtime::object::Object for ImportObject {
+    const NAME: &'static str = "ImportObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl<'de> ::serde::Deserialize<'de> for ImportObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::serde::Serialize for ImportObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 ///DTO type of object created or updated by import.
@@ -1440,48 +4260,99 @@ impl ::std::convert::TryFrom<::std::string::String> for ImportObjectType {
 }
 #[cfg(feature = "sp-config")]
 ///`ImportOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
     ///List of object types that can be used to resolve references on import.
-    #[serde(
-        rename = "defaultReferences",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_references: ::std::option::Option<
         ::std::vec::Vec<ImportOptionsDefaultReferencesItem>,
     >,
     /**By default, every import will first export all existing objects supported by sp-config as a backup before the import is attempted. If excludeBackup is true, the backup will not be performed.
 
 Default: `false`.*/
-    #[serde(
-        rename = "excludeBackup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_backup: ::std::option::Option<bool>,
     ///Object type names to be excluded from an sp-config export command.
-    #[serde(
-        rename = "excludeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_types: ::std::option::Option<
         ::std::vec::Vec<ImportOptionsExcludeTypesItem>,
     >,
     ///Object type names to be included in an sp-config export command. IncludeTypes takes precedence over excludeTypes.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<
         ::std::vec::Vec<ImportOptionsIncludeTypesItem>,
     >,
     ///Additional options targeting specific objects related to each item in the includeTypes field
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ObjectExportImportOptions>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for ImportOptions {
+    const NAME: &'static str = "ImportOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "defaultReferences" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "excludeBackup" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "excludeTypes" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "includeTypes" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            default_references: f0,
+            exclude_backup: f1,
+            exclude_types: f2,
+            include_types: f3,
+            object_options: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ImportOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ImportOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.default_references {
+            w.entry("defaultReferences", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.exclude_backup {
+            w.entry("excludeBackup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.exclude_types {
+            w.entry("excludeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ImportOptions {
@@ -1500,17 +4371,69 @@ pub type ImportOptionsExcludeTypesItem = ImportObjectType;
 pub type ImportOptionsIncludeTypesItem = ImportObjectType;
 #[cfg(feature = "transforms")]
 ///`IndexOf`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IndexOf {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///A substring to search for, searches the entire calling string, and returns the index of the first occurrence of the specified substring.
     pub substring: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for IndexOf {
+    const NAME: &'static str = "IndexOf";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "substring" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            substring: o::required(f2, "substring", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for IndexOf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for IndexOf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("substring", &self.substring)?;
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl IndexOf {
@@ -1538,16 +4461,67 @@ for Input {
 }
 #[cfg(feature = "identities")]
 ///`InviteIdentitiesRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct InviteIdentitiesRequest {
     ///The list of Identities IDs to invite - required when 'uninvited' is false
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**indicator (optional) to invite all unregistered identities in the system within a limit 1000. This parameter makes sense only when 'ids' is empty.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uninvited: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for InviteIdentitiesRequest {
+    const NAME: &'static str = "InviteIdentitiesRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "uninvited" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ids: f0,
+            uninvited: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for InviteIdentitiesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for InviteIdentitiesRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ids {
+            w.entry("ids", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uninvited {
+            w.entry("uninvited", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 impl InviteIdentitiesRequest {
@@ -1557,80 +4531,198 @@ impl InviteIdentitiesRequest {
 }
 #[cfg(feature = "triggers")]
 ///`Invocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Invocation {
     ///JSON map of invocation metadata.
-    #[serde(
-        rename = "contentJson",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub content_json: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Invocation ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Unique invocation secret.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     ///Trigger ID
-    #[serde(
-        rename = "triggerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trigger_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for Invocation {
+    const NAME: &'static str = "Invocation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "contentJson" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "triggerId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            content_json: f0,
+            id: f1,
+            secret: f2,
+            trigger_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for Invocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for Invocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.content_json {
+            w.entry("contentJson", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger_id {
+            w.entry("triggerId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`InvocationStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct InvocationStatus {
-    #[serde(
-        rename = "completeInvocationInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub complete_invocation_input: ::std::option::Option<CompleteInvocationInput>,
     ///Invocation completed timestamp; empty fields imply invocation is in-flight or not completed. ISO-8601 in UTC.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Invocation created timestamp. ISO-8601 in UTC.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Invocation ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "startInvocationInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_invocation_input: ::std::option::Option<StartInvocationInput>,
     ///Subscription ID
-    #[serde(
-        rename = "subscriptionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subscription_id: ::std::option::Option<::std::string::String>,
     ///Subscription name
-    #[serde(
-        rename = "subscriptionName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subscription_name: ::std::option::Option<::std::string::String>,
     ///Trigger ID
-    #[serde(
-        rename = "triggerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trigger_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<InvocationStatusType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for InvocationStatus {
+    const NAME: &'static str = "InvocationStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completeInvocationInput" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "startInvocationInput" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "subscriptionId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "subscriptionName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "triggerId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            complete_invocation_input: f0,
+            completed: f1,
+            created: f2,
+            id: f3,
+            start_invocation_input: f4,
+            subscription_id: f5,
+            subscription_name: f6,
+            trigger_id: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for InvocationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for InvocationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.complete_invocation_input {
+            w.entry("completeInvocationInput", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_invocation_input {
+            w.entry("startInvocationInput", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.subscription_id {
+            w.entry("subscriptionId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.subscription_name {
+            w.entry("subscriptionName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger_id {
+            w.entry("triggerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 /**Defines the Invocation type.
@@ -1665,7 +4757,7 @@ impl ::std::convert::TryFrom<::std::string::String> for InvocationStatusType {
 }
 #[cfg(feature = "transforms")]
 ///`Iso3166`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Iso3166 {
     /**An optional value to denote which ISO 3166 format to return. Valid values are:
 
@@ -1678,15 +4770,68 @@ pub struct Iso3166 {
 
 `numeric` - The numeric country code (e.g., "840")
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Iso3166 {
+    const NAME: &'static str = "Iso3166";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "format" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            format: f0,
+            input: f1,
+            requires_periodic_refresh: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Iso3166 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Iso3166 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.format {
+            w.entry("format", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Iso3166 {
@@ -1749,7 +4894,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityCertificationTaskType {
         )
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl IdentityIdentityStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1783,13 +4928,13 @@ impl IdentityIdentityStatus {
         }
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::fmt::Display for IdentityIdentityStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::str::FromStr for IdentityIdentityStatus {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -1800,7 +4945,7 @@ impl ::std::str::FromStr for IdentityIdentityStatus {
         )
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::serde::Serialize for IdentityIdentityStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1809,7 +4954,7 @@ impl ::serde::Serialize for IdentityIdentityStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl<'de> ::serde::Deserialize<'de> for IdentityIdentityStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1822,7 +4967,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityIdentityStatus {
         )
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl IdentityProcessingState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1840,13 +4985,13 @@ impl IdentityProcessingState {
         }
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::fmt::Display for IdentityProcessingState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::std::str::FromStr for IdentityProcessingState {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -1857,7 +5002,7 @@ impl ::std::str::FromStr for IdentityProcessingState {
         )
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl ::serde::Serialize for IdentityProcessingState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1866,7 +5011,7 @@ impl ::serde::Serialize for IdentityProcessingState {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "identities")]
 impl<'de> ::serde::Deserialize<'de> for IdentityProcessingState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,11 +6,54 @@
 
 #[cfg(feature = "full")]
 ///A JSONPatch document as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct JsonPatch {
     ///Operations to be applied
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<JsonPatchOperation>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for JsonPatch {
+    const NAME: &'static str = "JsonPatch";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "operations" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { operations: f0, extra })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for JsonPatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for JsonPatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.operations {
+            w.entry("operations", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -40,15 +83,147 @@ pub struct JsonPatch {
     )
 )]
 ///A JSONPatch Operation as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct JsonPatchOperation {
     ///The operation to be performed
     pub op: JsonPatchOperationOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for JsonPatchOperation {
+    const NAME: &'static str = "JsonPatchOperation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::serde::Serialize for JsonPatchOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -196,15 +371,69 @@ impl ::std::convert::TryFrom<::std::string::String> for JsonPatchOperationOp {
 }
 #[cfg(feature = "iai-role-mining")]
 ///A JSONPatch Operation for Role Mining endpoints, supporting only remove and replace operations as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct JsonPatchOperationRoleMining {
     ///The operation to be performed
     pub op: JsonPatchOperationRoleMiningOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationRoleMiningValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for JsonPatchOperationRoleMining {
+    const NAME: &'static str = "JsonPatchOperationRoleMining";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMining {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for JsonPatchOperationRoleMining {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl JsonPatchOperationRoleMining {
@@ -575,15 +804,69 @@ for JsonPatchOperationValueArrayItem {
 }
 #[cfg(feature = "application-discovery")]
 ///A limited JSONPatch Operation as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct JsonPatchOperations {
     ///The operation to be performed
     pub op: JsonPatchOperationsOp,
     ///A string representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationsValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "application-discovery")]
+impl ::sailpoint_runtime::object::Object for JsonPatchOperations {
+    const NAME: &'static str = "JsonPatchOperations";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::serde::Serialize for JsonPatchOperations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "application-discovery")]
 impl JsonPatchOperations {

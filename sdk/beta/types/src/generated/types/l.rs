@@ -6,82 +6,217 @@
 
 #[cfg(feature = "iai-outliers")]
 ///`LatestOutlierSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LatestOutlierSummary {
     ///The date the bulk outlier detection ran/snapshot was created
-    #[serde(
-        default,
-        rename = "snapshotDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub snapshot_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Total number of identities for the customer making the request
-    #[serde(
-        rename = "totalIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_identities: ::std::option::Option<i64>,
     ///Total number of ignored outliers
-    #[serde(
-        rename = "totalIgnored",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_ignored: ::std::option::Option<i64>,
     ///Total number of outliers for the customer making the request
-    #[serde(
-        rename = "totalOutliers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_outliers: ::std::option::Option<i64>,
     ///The type of outlier summary
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<LatestOutlierSummaryType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for LatestOutlierSummary {
+    const NAME: &'static str = "LatestOutlierSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "snapshotDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "totalIdentities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "totalIgnored" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "totalOutliers" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            snapshot_date: f0,
+            total_identities: f1,
+            total_ignored: f2,
+            total_outliers: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for LatestOutlierSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for LatestOutlierSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.snapshot_date {
+            w.instant("snapshotDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_identities {
+            w.entry("totalIdentities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_ignored {
+            w.entry("totalIgnored", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_outliers {
+            w.entry("totalOutliers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
 pub type LatestOutlierSummaryType = OutlierType;
 #[cfg(feature = "launchers")]
 ///`Launcher`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Launcher {
     /**JSON configuration associated with this Launcher, restricted to a max size of 4KB
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<LauncherConfig>,
     ///Date the Launcher was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description of the Launcher, limited to 2000 characters
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///State of the Launcher
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
     ///ID of the Launcher
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Launcher was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Launcher, limited to 255 characters
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<LauncherOwner>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<LauncherReference>,
     ///Launcher type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<LauncherType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for Launcher {
+    const NAME: &'static str = "Launcher";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "config" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "disabled" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "reference" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config: f0,
+            created: f1,
+            description: f2,
+            disabled: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            owner: f7,
+            reference: f8,
+            type_: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for Launcher {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for Launcher {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config {
+            w.entry("config", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reference {
+            w.entry("reference", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 /**JSON configuration associated with this Launcher, restricted to a max size of 4KB
 */
@@ -137,25 +272,119 @@ impl<'de> ::serde::Deserialize<'de> for LauncherConfig {
 }
 #[cfg(feature = "launchers")]
 ///Owner of the Launcher
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LauncherOwner {
     ///Owner ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for LauncherOwner {
+    const NAME: &'static str = "LauncherOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for LauncherOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for LauncherOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "launchers")]
 ///`LauncherReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LauncherReference {
     ///ID of Launcher reference
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Type of Launcher reference
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<LauncherReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for LauncherReference {
+    const NAME: &'static str = "LauncherReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for LauncherReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for LauncherReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "launchers")]
 ///Type of Launcher reference
@@ -185,7 +414,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LauncherReferenceType {
 }
 #[cfg(feature = "launchers")]
 ///`LauncherRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct LauncherRequest {
     /**JSON configuration associated with this Launcher, restricted to a max size of 4KB
 */
@@ -196,11 +425,76 @@ pub struct LauncherRequest {
     pub disabled: bool,
     ///Name of the Launcher, limited to 255 characters
     pub name: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<LauncherRequestReference>,
     ///Launcher type
-    #[serde(rename = "type")]
     pub type_: LauncherRequestType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for LauncherRequest {
+    const NAME: &'static str = "LauncherRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "config" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "disabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "reference" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config: o::required(f0, "config", &extra)?,
+            description: o::required(f1, "description", &extra)?,
+            disabled: o::required(f2, "disabled", &extra)?,
+            name: o::required(f3, "name", &extra)?,
+            reference: f4,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for LauncherRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for LauncherRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("config", &self.config)?;
+        w.entry("description", &self.description)?;
+        w.entry("disabled", &self.disabled)?;
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.reference {
+            w.entry("reference", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "launchers")]
 impl LauncherRequest {
@@ -262,13 +556,61 @@ impl<'de> ::serde::Deserialize<'de> for LauncherRequestConfig {
 }
 #[cfg(feature = "launchers")]
 ///`LauncherRequestReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct LauncherRequestReference {
     ///ID of Launcher reference
     pub id: ::std::string::String,
     ///Type of Launcher reference
-    #[serde(rename = "type")]
     pub type_: LauncherRequestReferenceType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for LauncherRequestReference {
+    const NAME: &'static str = "LauncherRequestReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for LauncherRequestReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for LauncherRequestReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "launchers")]
 impl LauncherRequestReference {
@@ -310,9 +652,8 @@ impl ::std::convert::TryFrom<::std::string::String> for LauncherType {
 }
 #[cfg(feature = "transforms")]
 ///`LeftPad`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct LeftPad {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///An integer value for the desired length of the final output string
     pub length: ::std::string::String,
@@ -321,13 +662,71 @@ pub struct LeftPad {
 
 If not provided, the transform will default to a single space (" ") character for padding
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub padding: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for LeftPad {
+    const NAME: &'static str = "LeftPad";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "length" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "padding" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            length: o::required(f1, "length", &extra)?,
+            padding: f2,
+            requires_periodic_refresh: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for LeftPad {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for LeftPad {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("length", &self.length)?;
+        if let ::std::option::Option::Some(v) = &self.padding {
+            w.entry("padding", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl LeftPad {
@@ -337,98 +736,261 @@ impl LeftPad {
 }
 #[cfg(feature = "tenant")]
 ///`License`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct License {
     ///Legacy name of the license
-    #[serde(
-        rename = "legacyFeatureName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub legacy_feature_name: ::std::option::Option<::std::string::String>,
     ///Name of the license
-    #[serde(
-        rename = "licenseId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tenant")]
+impl ::sailpoint_runtime::object::Object for License {
+    const NAME: &'static str = "License";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "legacyFeatureName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "licenseId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            legacy_feature_name: f0,
+            license_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tenant")]
+impl<'de> ::serde::Deserialize<'de> for License {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tenant")]
+impl ::serde::Serialize for License {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.legacy_feature_name {
+            w.entry("legacyFeatureName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.license_id {
+            w.entry("licenseId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 ///`LifecycleState`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LifecycleState {
     ///List of access-profile IDs that are associated with the lifecycle state.
-    #[serde(
-        rename = "accessProfileIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profile_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "accountActions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_actions: ::std::option::Option<::std::vec::Vec<AccountAction>>,
     ///Lifecycle state created date.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Lifecycle state description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "emailNotificationOption",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_notification_option: ::std::option::Option<EmailNotificationOption>,
     ///Indicates whether the lifecycle state is enabled or disabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///Lifecycle state ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Number of identities that have the lifecycle state.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     ///Lifecycle state modified date.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Lifecycle state name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Lifecycle state technical name. This is for internal use.
-    #[serde(
-        rename = "technicalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub technical_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "identities", feature = "triggers"))]
+#[cfg(feature = "lifecycle-states")]
+impl ::sailpoint_runtime::object::Object for LifecycleState {
+    const NAME: &'static str = "LifecycleState";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfileIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountActions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "emailNotificationOption" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "technicalName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profile_ids: f0,
+            account_actions: f1,
+            created: f2,
+            description: f3,
+            email_notification_option: f4,
+            enabled: f5,
+            id: f6,
+            identity_count: f7,
+            modified: f8,
+            name: f9,
+            technical_name: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl<'de> ::serde::Deserialize<'de> for LifecycleState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::serde::Serialize for LifecycleState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profile_ids {
+            w.entry("accessProfileIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_actions {
+            w.entry("accountActions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_notification_option {
+            w.entry("emailNotificationOption", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.technical_name {
+            w.entry("technicalName", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "identities")]
 ///`LifecycleStateDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LifecycleStateDto {
     ///Whether the lifecycle state has been manually or automatically set
-    #[serde(
-        rename = "manuallyUpdated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manually_updated: ::std::option::Option<bool>,
     ///The name of the lifecycle state
-    #[serde(
-        rename = "stateName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for LifecycleStateDto {
+    const NAME: &'static str = "LifecycleStateDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "manuallyUpdated" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "stateName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            manually_updated: f0,
+            state_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for LifecycleStateDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for LifecycleStateDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.manually_updated {
+            w.entry("manuallyUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state_name {
+            w.entry("stateName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -485,24 +1047,118 @@ pub struct ListCompleteWorkflowLibraryResponseItem {
 }
 #[cfg(feature = "custom-forms")]
 ///`ListFormDefinitionsByTenantResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListFormDefinitionsByTenantResponse {
     ///Count number of results.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     ///List of FormDefinitionResponse items.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<FormDefinitionResponse>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ListFormDefinitionsByTenantResponse {
+    const NAME: &'static str = "ListFormDefinitionsByTenantResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "count" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "results" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            results: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ListFormDefinitionsByTenantResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ListFormDefinitionsByTenantResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.entry("count", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.results {
+            w.entry("results", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ListFormElementDataByElementIdResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListFormElementDataByElementIdResponse {
     ///Results holds a list of FormElementDataSourceConfigOptions items
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<FormElementDataSourceConfigOptions>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ListFormElementDataByElementIdResponse {
+    const NAME: &'static str = "ListFormElementDataByElementIdResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "results" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { results: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ListFormElementDataByElementIdResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ListFormElementDataByElementIdResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.results {
+            w.entry("results", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///`ListIdentitiesDefaultFilter`
@@ -716,11 +1372,54 @@ for ListOutliersContributingFeatureAccessItemsContributingFeatureName {
 }
 #[cfg(feature = "custom-forms")]
 ///`ListPredefinedSelectOptionsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListPredefinedSelectOptionsResponse {
     ///Results holds a list of PreDefinedSelectOption items
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<PreDefinedSelectOption>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ListPredefinedSelectOptionsResponse {
+    const NAME: &'static str = "ListPredefinedSelectOptionsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "results" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { results: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ListPredefinedSelectOptionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ListPredefinedSelectOptionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.results {
+            w.entry("results", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "requestable-objects")]
 ///Currently supported requestable object types.
@@ -730,99 +1429,304 @@ pub type ListRequestableObjectsTypesItem = CommonAccessType;
 pub type ListTaggedObjectsByTypeType = GetTaggedObjectType;
 #[cfg(feature = "governance-groups")]
 ///Identity of workgroup member.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListWorkgroupMembersResponseItem {
     ///Workgroup member identity email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Workgroup member identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Workgroup member identity display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Workgroup member identity DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ListWorkgroupMembersResponseItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "governance-groups")]
+impl ::sailpoint_runtime::object::Object for ListWorkgroupMembersResponseItem {
+    const NAME: &'static str = "ListWorkgroupMembersResponseItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "governance-groups")]
+impl<'de> ::serde::Deserialize<'de> for ListWorkgroupMembersResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "governance-groups")]
+impl ::serde::Serialize for ListWorkgroupMembersResponseItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "governance-groups")]
 ///Workgroup member identity DTO type.
 pub type ListWorkgroupMembersResponseItemType = OwnerDtoType;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadAccountsTask {
     ///The status of the result
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<LoadAccountsTaskTask>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadAccountsTask {
+    const NAME: &'static str = "LoadAccountsTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "success" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "task" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            success: f0,
+            task: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadAccountsTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadAccountsTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.success {
+            w.entry("success", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task {
+            w.entry("task", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadAccountsTaskTask {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<LoadAccountsTaskTaskAttributes>,
     ///The task completion date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Task completion status.
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<LoadAccountsTaskTaskCompletionStatus>,
     ///The Task creation date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The task start date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The user who initiated the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<LoadAccountsTaskTaskMessagesItem>,
     >,
     ///The name of the aggregation process
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the parent task if exists.
-    #[serde(
-        rename = "parentName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current task state.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
     ///Return values from the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub returns: ::std::option::Option<::std::vec::Vec<LoadAccountsTaskTaskReturnsItem>>,
     ///Type of task this task represents
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadAccountsTaskTask {
+    const NAME: &'static str = "LoadAccountsTaskTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "launcher" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "parentName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "progress" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "returns" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            completed: f1,
+            completion_status: f2,
+            created: f3,
+            description: f4,
+            id: f5,
+            launched: f6,
+            launcher: f7,
+            messages: f8,
+            name: f9,
+            parent_name: f10,
+            progress: f11,
+            returns: f12,
+            type_: f13,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadAccountsTaskTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadAccountsTaskTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher {
+            w.entry("launcher", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_name {
+            w.entry("parentName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.progress {
+            w.entry("progress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.returns {
+            w.entry("returns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Extra attributes map(dictionary) for the task.
@@ -876,219 +1780,694 @@ for LoadAccountsTaskTaskCompletionStatus {
 }
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTaskMessagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadAccountsTaskTaskMessagesItem {
     ///Flag whether message is an error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<bool>,
     ///Message string identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Message context with the locale based language.
-    #[serde(
-        rename = "localizedText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub localized_text: ::std::option::Option<::std::string::String>,
     ///Type of the message.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<LoadAccountsTaskTaskMessagesItemType>,
     ///Flag whether message is a warning.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warning: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadAccountsTaskTaskMessagesItem {
+    const NAME: &'static str = "LoadAccountsTaskTaskMessagesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "localizedText" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "warning" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: f0,
+            key: f1,
+            localized_text: f2,
+            type_: f3,
+            warning: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadAccountsTaskTaskMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadAccountsTaskTaskMessagesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error {
+            w.entry("error", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.localized_text {
+            w.entry("localizedText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warning {
+            w.entry("warning", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Type of the message.
 pub type LoadAccountsTaskTaskMessagesItemType = TaskStatusMessageType;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTaskReturnsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadAccountsTaskTaskReturnsItem {
     ///The attribute name of the return value
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///The display label of the return value
-    #[serde(
-        rename = "displayLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_label: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadAccountsTaskTaskReturnsItem {
+    const NAME: &'static str = "LoadAccountsTaskTaskReturnsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayLabel" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            display_label: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadAccountsTaskTaskReturnsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadAccountsTaskTaskReturnsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_label {
+            w.entry("displayLabel", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 ///`LoadEntitlementTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadEntitlementTask {
     ///The creation date of the task
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The user who initiated the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Return values from the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub returns: ::std::option::Option<::std::vec::Vec<LoadEntitlementTaskReturnsItem>>,
     ///Type of task this task represents
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///The name of the task
-    #[serde(
-        rename = "uniqueName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "entitlements", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for LoadEntitlementTask {
+    const NAME: &'static str = "LoadEntitlementTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "launcher" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "returns" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "uniqueName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            id: f2,
+            launcher: f3,
+            returns: f4,
+            type_: f5,
+            unique_name: f6,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "entitlements", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for LoadEntitlementTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "entitlements", feature = "sources"))]
+impl ::serde::Serialize for LoadEntitlementTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher {
+            w.entry("launcher", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.returns {
+            w.entry("returns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unique_name {
+            w.entry("uniqueName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 ///`LoadEntitlementTaskReturnsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadEntitlementTaskReturnsItem {
     ///The attribute name for the return value
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///The display label for the return value
-    #[serde(
-        rename = "displayLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_label: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "entitlements", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for LoadEntitlementTaskReturnsItem {
+    const NAME: &'static str = "LoadEntitlementTaskReturnsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayLabel" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            display_label: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "entitlements", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for LoadEntitlementTaskReturnsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "entitlements", feature = "sources"))]
+impl ::serde::Serialize for LoadEntitlementTaskReturnsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_label {
+            w.entry("displayLabel", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`LoadUncorrelatedAccountsTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadUncorrelatedAccountsTask {
     ///The status of the result
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task: ::std::option::Option<LoadUncorrelatedAccountsTaskTask>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadUncorrelatedAccountsTask {
+    const NAME: &'static str = "LoadUncorrelatedAccountsTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "success" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "task" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            success: f0,
+            task: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadUncorrelatedAccountsTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadUncorrelatedAccountsTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.success {
+            w.entry("success", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task {
+            w.entry("task", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`LoadUncorrelatedAccountsTaskTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadUncorrelatedAccountsTaskTask {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<LoadUncorrelatedAccountsTaskTaskAttributes>,
     ///The task completion date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Task completion status.
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<
         LoadUncorrelatedAccountsTaskTaskCompletionStatus,
     >,
     ///The Task creation date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The task start date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The user who initiated the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<
         ::std::vec::Vec<LoadUncorrelatedAccountsTaskTaskMessagesItem>,
     >,
     ///The name of uncorrelated accounts process
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the parent task if exists.
-    #[serde(
-        rename = "parentName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current task state.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
     ///Return values from the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub returns: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Type of task this task represents
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadUncorrelatedAccountsTaskTask {
+    const NAME: &'static str = "LoadUncorrelatedAccountsTaskTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "launcher" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "parentName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "progress" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "returns" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            completed: f1,
+            completion_status: f2,
+            created: f3,
+            description: f4,
+            id: f5,
+            launched: f6,
+            launcher: f7,
+            messages: f8,
+            name: f9,
+            parent_name: f10,
+            progress: f11,
+            returns: f12,
+            type_: f13,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadUncorrelatedAccountsTaskTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher {
+            w.entry("launcher", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_name {
+            w.entry("parentName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.progress {
+            w.entry("progress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.returns {
+            w.entry("returns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Extra attributes map(dictionary) for the task.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadUncorrelatedAccountsTaskTaskAttributes {
     ///The id of qpoc job
-    #[serde(
-        rename = "qpocJobId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub qpoc_job_id: ::std::option::Option<::std::string::String>,
     ///the task start delay value
-    #[serde(
-        rename = "taskStartDelay",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_start_delay: ::std::option::Option<::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for LoadUncorrelatedAccountsTaskTaskAttributes {
+    const NAME: &'static str = "LoadUncorrelatedAccountsTaskTaskAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "qpocJobId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "taskStartDelay" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            qpoc_job_id: f0,
+            task_start_delay: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadUncorrelatedAccountsTaskTaskAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTaskAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.qpoc_job_id {
+            w.entry("qpocJobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_start_delay {
+            w.entry("taskStartDelay", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Task completion status.
 pub type LoadUncorrelatedAccountsTaskTaskCompletionStatus = LoadAccountsTaskTaskCompletionStatus;
 #[cfg(feature = "sources")]
 ///`LoadUncorrelatedAccountsTaskTaskMessagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadUncorrelatedAccountsTaskTaskMessagesItem {
     ///Flag whether message is an error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<bool>,
     ///Message string identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Message context with the locale based language.
-    #[serde(
-        rename = "localizedText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub localized_text: ::std::option::Option<::std::string::String>,
     ///Type of the message.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<LoadUncorrelatedAccountsTaskTaskMessagesItemType>,
     ///Flag whether message is a warning.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warning: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object
+for LoadUncorrelatedAccountsTaskTaskMessagesItem {
+    const NAME: &'static str = "LoadUncorrelatedAccountsTaskTaskMessagesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "localizedText" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "warning" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: f0,
+            key: f1,
+            localized_text: f2,
+            type_: f3,
+            warning: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for LoadUncorrelatedAccountsTaskTaskMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTaskMessagesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error {
+            w.entry("error", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.localized_text {
+            w.entry("localizedText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warning {
+            w.entry("warning", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Type of the message.
@@ -1119,14 +2498,65 @@ impl ::std::convert::TryFrom<::std::string::String> for LocaleOrigin {
 }
 #[cfg(any(feature = "identities", feature = "task-management", feature = "triggers"))]
 ///Localized error message to indicate a failed invocation or error if any.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LocalizedMessage {
     ///Message locale
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///Message text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "identities", feature = "task-management", feature = "triggers"))]
+impl ::sailpoint_runtime::object::Object for LocalizedMessage {
+    const NAME: &'static str = "LocalizedMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            message: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "identities", feature = "task-management", feature = "triggers"))]
+impl<'de> ::serde::Deserialize<'de> for LocalizedMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "identities", feature = "task-management", feature = "triggers"))]
+impl ::serde::Serialize for LocalizedMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        w.end()
+    }
 }
 ///Mapping of identifiers to Standard Log Level values
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1153,14 +2583,9 @@ impl ::std::convert::From<
 }
 #[cfg(feature = "transforms")]
 ///`Lookup`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Lookup {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /**This is a JSON object of key-value pairs. The key is the string that will attempt to be matched to the input, and the value is the output string that should be returned if the key is matched
 
@@ -1168,6 +2593,63 @@ pub struct Lookup {
 >**Note** the use of the optional default key value here; if none of the three countries in the above example match the input string, the transform will return "Unknown Region" for the attribute that is mapped to this transform.
 */
     pub table: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Lookup {
+    const NAME: &'static str = "Lookup";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "table" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            table: o::required(f2, "table", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Lookup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Lookup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("table", &self.table)?;
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Lookup {
@@ -1177,37 +2659,132 @@ impl Lookup {
 }
 #[cfg(feature = "work-reassignment")]
 ///The definition of an Identity according to the Reassignment Configuration service
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LookupStep {
     ///The ID of the Identity who work is reassigned from
-    #[serde(
-        rename = "reassignedFromId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassigned_from_id: ::std::option::Option<::std::string::String>,
     ///The ID of the Identity who work is reassigned to
-    #[serde(
-        rename = "reassignedToId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassigned_to_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reassignmentType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassignment_type: ::std::option::Option<ReassignmentTypeEnum>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for LookupStep {
+    const NAME: &'static str = "LookupStep";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reassignedFromId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "reassignedToId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reassignmentType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            reassigned_from_id: f0,
+            reassigned_to_id: f1,
+            reassignment_type: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for LookupStep {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for LookupStep {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.reassigned_from_id {
+            w.entry("reassignedFromId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassigned_to_id {
+            w.entry("reassignedToId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment_type {
+            w.entry("reassignmentType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 ///`Lower`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Lower {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Lower {
+    const NAME: &'static str = "Lower";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Lower {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Lower {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Lower {

@@ -6,48 +6,153 @@
 
 #[cfg(feature = "notifications")]
 ///MAIL FROM attributes for a domain / identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MailFromAttributes {
     ///The email identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<::std::string::String>,
     ///The name of a domain that an email identity uses as a custom MAIL FROM domain
-    #[serde(
-        rename = "mailFromDomain",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_from_domain: ::std::option::Option<::std::string::String>,
     ///The current status of the MAIL FROM verification
-    #[serde(
-        rename = "mailFromDomainStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_from_domain_status: ::std::option::Option<
         MailFromAttributesMailFromDomainStatus,
     >,
     ///MX record that is required in customer's DNS to allow the domain to receive bounce and complaint notifications that email providers send you
-    #[serde(rename = "mxRecord", skip_serializing_if = "::std::option::Option::is_none")]
     pub mx_record: ::std::option::Option<::std::string::String>,
     ///TXT record that is required in customer's DNS in order to prove that Amazon SES is authorized to send email from your domain
-    #[serde(
-        rename = "txtRecord",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub txt_record: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for MailFromAttributes {
+    const NAME: &'static str = "MailFromAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identity" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "mailFromDomain" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "mailFromDomainStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "mxRecord" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "txtRecord" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity: f0,
+            mail_from_domain: f1,
+            mail_from_domain_status: f2,
+            mx_record: f3,
+            txt_record: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for MailFromAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for MailFromAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mail_from_domain {
+            w.entry("mailFromDomain", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mail_from_domain_status {
+            w.entry("mailFromDomainStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mx_record {
+            w.entry("mxRecord", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.txt_record {
+            w.entry("txtRecord", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///MAIL FROM attributes for a domain / identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MailFromAttributesDto {
     ///The identity or domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<::std::string::String>,
     ///The new MAIL FROM domain of the identity. Must be a subdomain of the identity.
-    #[serde(
-        rename = "mailFromDomain",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_from_domain: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for MailFromAttributesDto {
+    const NAME: &'static str = "MailFromAttributesDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identity" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "mailFromDomain" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity: f0,
+            mail_from_domain: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for MailFromAttributesDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for MailFromAttributesDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mail_from_domain {
+            w.entry("mailFromDomain", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl MailFromAttributesDto {
@@ -86,96 +191,254 @@ for MailFromAttributesMailFromDomainStatus {
 }
 #[cfg(feature = "full")]
 ///Managed Client
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClient {
     ///ManagedClient alert key
-    #[serde(rename = "alertKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_key: ::std::option::Option<::std::string::String>,
     ///ManagedClient gateway base url
-    #[serde(
-        rename = "apiGatewayBaseUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub api_gateway_base_url: ::std::option::Option<::std::string::String>,
     ///Previous CC ID to be used in data migration. (This field will be deleted after CC migration!)
-    #[serde(rename = "ccId", skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_id: ::std::option::Option<i64>,
     ///The client ID used in API management
-    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///Cluster ID that the ManagedClient is linked to
-    #[serde(
-        rename = "clusterId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     ///VA cookbook
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cookbook: ::std::option::Option<::std::string::String>,
     ///ManagedClient description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///ManagedClient ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The public IP address of the ManagedClient
-    #[serde(
-        rename = "ipAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///When the ManagedClient was last seen by the server
-    #[serde(
-        default,
-        rename = "lastSeen",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ManagedClient name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Client's apiKey
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     ///Milliseconds since the ManagedClient has polled the server
-    #[serde(
-        rename = "sinceLastSeen",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub since_last_seen: ::std::option::Option<::std::string::String>,
     ///Status of the ManagedClient
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ManagedClientStatusEnum>,
     ///Type of the ManagedClient (VA, CCG)
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///ManagedClient VA download URL
-    #[serde(
-        rename = "vaDownloadUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub va_download_url: ::std::option::Option<::std::string::String>,
     ///Version that the ManagedClient's VA is running
-    #[serde(
-        rename = "vaVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub va_version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ManagedClient {
+    const NAME: &'static str = "ManagedClient";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alertKey" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "apiGatewayBaseUrl" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ccId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "clientId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "clusterId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "cookbook" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "ipAddress" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "lastSeen" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "sinceLastSeen" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "vaDownloadUrl" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "vaVersion" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alert_key: f0,
+            api_gateway_base_url: f1,
+            cc_id: f2,
+            client_id: f3,
+            cluster_id: f4,
+            cookbook: f5,
+            description: f6,
+            id: f7,
+            ip_address: f8,
+            last_seen: f9,
+            name: f10,
+            secret: f11,
+            since_last_seen: f12,
+            status: f13,
+            type_: f14,
+            va_download_url: f15,
+            va_version: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClient {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ManagedClient {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alert_key {
+            w.entry("alertKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.api_gateway_base_url {
+            w.entry("apiGatewayBaseUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cc_id {
+            w.entry("ccId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_id {
+            w.entry("clientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster_id {
+            w.entry("clusterId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cookbook {
+            w.entry("cookbook", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ip_address {
+            w.entry("ipAddress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_seen {
+            w.instant("lastSeen", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.since_last_seen {
+            w.entry("sinceLastSeen", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.va_download_url {
+            w.entry("vaDownloadUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.va_version {
+            w.entry("vaVersion", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clients")]
 ///Managed Client Status
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ManagedClientStatus {
     ///ManagedClientStatus body information
     pub body: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub status: ManagedClientStatusEnum,
     ///timestamp on the Client Status update
-    #[serde(with = "::sailpoint_runtime::datetime")]
     pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     ///type of the Managed Client
-    #[serde(rename = "type", deserialize_with = "::std::option::Option::deserialize")]
     pub type_: ::std::option::Option<ManagedClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clients")]
+impl ::sailpoint_runtime::object::Object for ManagedClientStatus {
+    const NAME: &'static str = "ManagedClientStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "body" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "timestamp" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: o::required(f0, "body", &extra)?,
+            status: o::required(f1, "status", &extra)?,
+            timestamp: o::required(f2, "timestamp", &extra)?,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClientStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl ::serde::Serialize for ManagedClientStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("body", &self.body)?;
+        w.entry("status", &self.status)?;
+        w.instant("timestamp", &self.timestamp)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clients")]
 impl ManagedClientStatus {
@@ -185,25 +448,82 @@ impl ManagedClientStatus {
 }
 #[cfg(feature = "managed-clients")]
 ///Managed Client Status
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClientStatusAggResponse {
     ///ManagedClientStatus body information
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ManagedClientStatusEnum>,
     ///timestamp on the Client Status update
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///type of the Managed Client
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ManagedClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clients")]
+impl ::sailpoint_runtime::object::Object for ManagedClientStatusAggResponse {
+    const NAME: &'static str = "ManagedClientStatusAggResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "body" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "timestamp" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: f0,
+            status: f1,
+            timestamp: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClientStatusAggResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl ::serde::Serialize for ManagedClientStatusAggResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.body {
+            w.entry("body", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timestamp {
+            w.instant("timestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clients")]
 ///`ManagedClientStatusEnum`
@@ -268,36 +588,20 @@ impl ::std::convert::TryFrom<::std::string::String> for ManagedClientType {
 }
 #[cfg(feature = "managed-clusters")]
 ///Managed Cluster
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedCluster {
     ///Key describing any immediate cluster alerts
-    #[serde(rename = "alertKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<ManagedClusterAttributes>,
     ///CC ID only used in calling CC, will be removed without notice when Migration to CEGS is finished
-    #[serde(rename = "ccId", skip_serializing_if = "::std::option::Option::is_none")]
     pub cc_id: ::std::option::Option<::std::string::String>,
     ///CCG version used by the ManagedCluster
-    #[serde(
-        rename = "ccgVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ccg_version: ::std::option::Option<::std::string::String>,
     ///List of clients in a cluster
-    #[serde(
-        rename = "clientIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///type of client for the ManagedCluster
-    #[serde(
-        rename = "clientType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_type: ::std::option::Option<ManagedClientType>,
     ///ManagedProcess configuration map
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -305,143 +609,355 @@ pub struct ManagedCluster {
         >,
     >,
     ///The consolidated Health Status for the Managed cluster
-    #[serde(
-        rename = "consolidatedHealthIndicatorsStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub consolidated_health_indicators_status: ::std::option::Option<
         ManagedClusterConsolidatedHealthIndicatorsStatus,
     >,
     ///The date/time this cluster was created
-    #[serde(
-        default,
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The current installed release on the Managed cluster
-    #[serde(
-        rename = "currentInstalledReleaseVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_installed_release_version: ::std::option::Option<::std::string::String>,
     ///ManagedCluster description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "encryptionConfiguration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encryption_configuration: ::std::option::Option<ManagedClusterEncryptionConfig>,
     ///ManagedCluster ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The time at which out of date notification was sent for the Managed cluster
-    #[serde(
-        default,
-        rename = "isOutOfDateNotifiedAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub is_out_of_date_notified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    #[serde(rename = "keyPair", skip_serializing_if = "::std::option::Option::is_none")]
     pub key_pair: ::std::option::Option<ManagedClusterKeyPair>,
     ///The date/time this cluster was notified for the last release
-    #[serde(
-        default,
-        rename = "lastReleaseNotifiedAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_release_notified_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    #[serde(
-        rename = "logConfiguration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_configuration: ::std::option::Option<ClientLogConfiguration>,
     ///ManagedCluster name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Whether or not the cluster is operational or not
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operational: ::std::option::Option<bool>,
     ///ManagedCluster org
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
     ///boolean flag indiacting whether or not the cluster configuration is pinned
-    #[serde(
-        rename = "pinnedConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pinned_config: ::std::option::Option<bool>,
     ///ManagedCluster pod
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
     ///Public key
-    #[serde(
-        rename = "publicKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key: ::std::option::Option<::std::string::String>,
     ///Public key certificate
-    #[serde(
-        rename = "publicKeyCertificate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key_certificate: ::std::option::Option<::std::string::String>,
     ///Public key thumbprint
-    #[serde(
-        rename = "publicKeyThumbprint",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key_thumbprint: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub redis: ::std::option::Option<ManagedClusterRedis>,
     ///Number of services bound to a cluster
-    #[serde(
-        rename = "serviceCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service_count: ::std::option::Option<i32>,
     ///Cluster status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ManagedClusterTypes>,
     ///New available updates for the Managed cluster
-    #[serde(
-        rename = "updatePackage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_package: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "updatePreferences",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_preferences: ::std::option::Option<ManagedClusterUpdatePreferences>,
     ///The date/time this cluster was last updated
-    #[serde(
-        default,
-        rename = "updatedAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedCluster {
+    const NAME: &'static str = "ManagedCluster";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        let mut f29 = ::std::option::Option::None;
+        let mut f30 = ::std::option::Option::None;
+        let mut f31 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alertKey" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ccId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "ccgVersion" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "clientIds" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "clientType" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "configuration" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "consolidatedHealthIndicatorsStatus" => {
+                    f7 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "createdAt" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "currentInstalledReleaseVersion" => {
+                    f9 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "description" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "encryptionConfiguration" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "isOutOfDateNotifiedAt" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "keyPair" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "lastReleaseNotifiedAt" => f15 = o::instant(&mut map, &key, &mut extra)?,
+                "logConfiguration" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "operational" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "org" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "pinnedConfig" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "publicKey" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "publicKeyCertificate" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "publicKeyThumbprint" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "redis" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "serviceCount" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f27 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f28 = o::field(&mut map, &key, &mut extra)?,
+                "updatePackage" => f29 = o::field(&mut map, &key, &mut extra)?,
+                "updatePreferences" => f30 = o::field(&mut map, &key, &mut extra)?,
+                "updatedAt" => f31 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alert_key: f0,
+            attributes: f1,
+            cc_id: f2,
+            ccg_version: f3,
+            client_ids: f4,
+            client_type: f5,
+            configuration: f6,
+            consolidated_health_indicators_status: f7,
+            created_at: f8,
+            current_installed_release_version: f9,
+            description: f10,
+            encryption_configuration: f11,
+            id: f12,
+            is_out_of_date_notified_at: f13,
+            key_pair: f14,
+            last_release_notified_at: f15,
+            log_configuration: f16,
+            name: f17,
+            operational: f18,
+            org: f19,
+            pinned_config: f20,
+            pod: f21,
+            public_key: f22,
+            public_key_certificate: f23,
+            public_key_thumbprint: f24,
+            redis: f25,
+            service_count: f26,
+            status: f27,
+            type_: f28,
+            update_package: f29,
+            update_preferences: f30,
+            updated_at: f31,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alert_key {
+            w.entry("alertKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cc_id {
+            w.entry("ccId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ccg_version {
+            w.entry("ccgVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_ids {
+            w.entry("clientIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_type {
+            w.entry("clientType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.configuration {
+            w.entry("configuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .consolidated_health_indicators_status
+        {
+            w.entry("consolidatedHealthIndicatorsStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_at {
+            w.instant("createdAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_installed_release_version {
+            w.entry("currentInstalledReleaseVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.encryption_configuration {
+            w.entry("encryptionConfiguration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_out_of_date_notified_at {
+            w.instant("isOutOfDateNotifiedAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key_pair {
+            w.entry("keyPair", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_release_notified_at {
+            w.instant("lastReleaseNotifiedAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.log_configuration {
+            w.entry("logConfiguration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operational {
+            w.entry("operational", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pinned_config {
+            w.entry("pinnedConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key {
+            w.entry("publicKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key_certificate {
+            w.entry("publicKeyCertificate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key_thumbprint {
+            w.entry("publicKeyThumbprint", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.redis {
+            w.entry("redis", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.service_count {
+            w.entry("serviceCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.update_package {
+            w.entry("updatePackage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.update_preferences {
+            w.entry("updatePreferences", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.updated_at {
+            w.instant("updatedAt", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Managed Cluster Attributes for Cluster Configuration. Supported Cluster Types [sqsCluster, spConnectCluster]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClusterAttributes {
     ///ManagedCluster keystore for spConnectCluster type
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keystore: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue: ::std::option::Option<ManagedClusterQueue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedClusterAttributes {
+    const NAME: &'static str = "ManagedClusterAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "keystore" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "queue" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            keystore: f0,
+            queue: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedClusterAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.keystore {
+            w.entry("keystore", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.queue {
+            w.entry("queue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///The consolidated Health Status for the Managed cluster
@@ -474,11 +990,54 @@ for ManagedClusterConsolidatedHealthIndicatorsStatus {
 }
 #[cfg(feature = "managed-clusters")]
 ///Defines the encryption settings for a managed cluster, including the format used for storing and processing encrypted data.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClusterEncryptionConfig {
     ///Specifies the format used for encrypted data, such as secrets. The format determines how the encrypted data is structured and processed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub format: ::std::option::Option<ManagedClusterEncryptionConfigFormat>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedClusterEncryptionConfig {
+    const NAME: &'static str = "ManagedClusterEncryptionConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "format" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { format: f0, extra })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterEncryptionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedClusterEncryptionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.format {
+            w.entry("format", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Specifies the format used for encrypted data, such as secrets. The format determines how the encrypted data is structured and processed.
@@ -510,54 +1069,197 @@ for ManagedClusterEncryptionConfigFormat {
 }
 #[cfg(feature = "managed-clusters")]
 ///Managed Cluster key pair for Cluster
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClusterKeyPair {
     ///ManagedCluster publicKey
-    #[serde(
-        rename = "publicKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key: ::std::option::Option<::std::string::String>,
     ///ManagedCluster publicKeyCertificate
-    #[serde(
-        rename = "publicKeyCertificate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key_certificate: ::std::option::Option<::std::string::String>,
     ///ManagedCluster publicKeyThumbprint
-    #[serde(
-        rename = "publicKeyThumbprint",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key_thumbprint: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedClusterKeyPair {
+    const NAME: &'static str = "ManagedClusterKeyPair";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "publicKey" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "publicKeyCertificate" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "publicKeyThumbprint" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            public_key: f0,
+            public_key_certificate: f1,
+            public_key_thumbprint: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterKeyPair {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedClusterKeyPair {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.public_key {
+            w.entry("publicKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key_certificate {
+            w.entry("publicKeyCertificate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key_thumbprint {
+            w.entry("publicKeyThumbprint", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Managed Cluster key pair for Cluster
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClusterQueue {
     ///ManagedCluster queue name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///ManagedCluster queue aws region
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedClusterQueue {
+    const NAME: &'static str = "ManagedClusterQueue";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            region: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterQueue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedClusterQueue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Managed Cluster Redis Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClusterRedis {
     ///ManagedCluster redisHost
-    #[serde(
-        rename = "redisHost",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redis_host: ::std::option::Option<::std::string::String>,
     ///ManagedCluster redisPort
-    #[serde(
-        rename = "redisPort",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redis_port: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedClusterRedis {
+    const NAME: &'static str = "ManagedClusterRedis";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "redisHost" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "redisPort" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            redis_host: f0,
+            redis_port: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterRedis {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedClusterRedis {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.redis_host {
+            w.entry("redisHost", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.redis_port {
+            w.entry("redisPort", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 /**The Type of Cluster:
@@ -607,26 +1309,73 @@ impl ::std::convert::TryFrom<::std::string::String> for ManagedClusterTypes {
 }
 #[cfg(feature = "managed-clusters")]
 ///The preference for applying updates for the cluster
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagedClusterUpdatePreferences {
     ///The mail id to which new releases will be notified
-    #[serde(
-        rename = "notificationEmail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notification_email: ::std::option::Option<::std::string::String>,
     ///The processGroups for updatePreferences
-    #[serde(
-        rename = "processGroups",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub process_groups: ::std::option::Option<::std::string::String>,
     ///The current updateState for the cluster
-    #[serde(
-        rename = "updateState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_state: ::std::option::Option<ManagedClusterUpdatePreferencesUpdateState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ManagedClusterUpdatePreferences {
+    const NAME: &'static str = "ManagedClusterUpdatePreferences";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "notificationEmail" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "processGroups" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "updateState" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            notification_email: f0,
+            process_groups: f1,
+            update_state: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ManagedClusterUpdatePreferences {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ManagedClusterUpdatePreferences {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.notification_email {
+            w.entry("notificationEmail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.process_groups {
+            w.entry("processGroups", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.update_state {
+            w.entry("updateState", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///The current updateState for the cluster
@@ -658,20 +1407,65 @@ for ManagedClusterUpdatePreferencesUpdateState {
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 ///`ManagerCorrelationMapping`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManagerCorrelationMapping {
     ///Name of the attribute to use for manager correlation. The value found on the account attribute will be used to lookup the manager's identity.
-    #[serde(
-        rename = "accountAttributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_attribute_name: ::std::option::Option<::std::string::String>,
     ///Name of the identity attribute to search when trying to find a manager using the value from the accountAttribute.
-    #[serde(
-        rename = "identityAttributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for ManagerCorrelationMapping {
+    const NAME: &'static str = "ManagerCorrelationMapping";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountAttributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityAttributeName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_attribute_name: f0,
+            identity_attribute_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for ManagerCorrelationMapping {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for ManagerCorrelationMapping {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_attribute_name {
+            w.entry("accountAttributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_attribute_name {
+            w.entry("identityAttributeName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ManagerCorrelationMapping {
@@ -681,87 +1475,353 @@ impl ManagerCorrelationMapping {
 }
 #[cfg(feature = "full")]
 ///`ManualDiscoverApplications`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ManualDiscoverApplications {
     ///The CSV file to upload containing `application_name` and `description` columns. Each row represents an application to be discovered.
     pub file: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ManualDiscoverApplications {
+    const NAME: &'static str = "ManualDiscoverApplications";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "file" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            file: o::required(f0, "file", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ManualDiscoverApplications {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ManualDiscoverApplications {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("file", &self.file)?;
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`ManualDiscoverApplicationsTemplate`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManualDiscoverApplicationsTemplate {
     ///Name of the example application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub application_name: ::std::option::Option<::std::string::String>,
     ///Description of the example application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ManualDiscoverApplicationsTemplate {
+    const NAME: &'static str = "ManualDiscoverApplicationsTemplate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "application_name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application_name: f0,
+            description: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ManualDiscoverApplicationsTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ManualDiscoverApplicationsTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application_name {
+            w.entry("application_name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`ManualWorkItemDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManualWorkItemDetails {
     ///Identity of current work item owner.
-    #[serde(
-        rename = "currentOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_owner: ::std::option::Option<ManualWorkItemDetailsCurrentOwner>,
     ///The history of approval forward action.
-    #[serde(
-        rename = "forwardHistory",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_history: ::std::option::Option<::std::vec::Vec<ApprovalForwardHistory>>,
     ///True if the request for this item was forwarded from one owner to another.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Identity of original work item owner, if the work item has been forwarded.
-    #[serde(
-        rename = "originalOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_owner: ::std::option::Option<ManualWorkItemDetailsOriginalOwner>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ManualWorkItemState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ManualWorkItemDetails {
+    const NAME: &'static str = "ManualWorkItemDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "currentOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "forwardHistory" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "forwarded" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "originalOwner" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            current_owner: f0,
+            forward_history: f1,
+            forwarded: f2,
+            modified: f3,
+            original_owner: f4,
+            status: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ManualWorkItemDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ManualWorkItemDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.current_owner {
+            w.entry("currentOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forward_history {
+            w.entry("forwardHistory", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forwarded {
+            w.entry("forwarded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.original_owner {
+            w.entry("originalOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Identity of current work item owner.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManualWorkItemDetailsCurrentOwner {
     ///ID of current work item owner's identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of current work item owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of current work item owner's identity.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ManualWorkItemDetailsCurrentOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ManualWorkItemDetailsCurrentOwner {
+    const NAME: &'static str = "ManualWorkItemDetailsCurrentOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ManualWorkItemDetailsCurrentOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ManualWorkItemDetailsCurrentOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of current work item owner's identity.
 pub type ManualWorkItemDetailsCurrentOwnerType = ApprovalStatusDtoOriginalOwnerType;
 #[cfg(feature = "access-requests")]
 ///Identity of original work item owner, if the work item has been forwarded.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManualWorkItemDetailsOriginalOwner {
     ///ID of original work item owner's identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of original work item owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of original work item owner's identity.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ManualWorkItemDetailsOriginalOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ManualWorkItemDetailsOriginalOwner {
+    const NAME: &'static str = "ManualWorkItemDetailsOriginalOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ManualWorkItemDetailsOriginalOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ManualWorkItemDetailsOriginalOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original work item owner's identity.
@@ -808,52 +1868,188 @@ impl ::std::convert::TryFrom<::std::string::String> for ManualWorkItemState {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///`ManuallyUpdatedFieldsDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ManuallyUpdatedFieldsDto {
     /**True if the entitlement description was updated manually via entitlement import csv or patch endpoint.  False means that property value has not been change after first entitlement aggregation.
 Field refers to [Entitlement response schema](https://developer.sailpoint.com/idn/api/beta/get-entitlement) > `description` property.*/
-    #[serde(
-        rename = "DESCRIPTION",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<bool>,
     /**True if the entitlements name was updated manually via entitlement import csv or patch endpoint.  False means that property value has not been change after first entitlement aggregation.
 Field refers to [Entitlement response schema](https://developer.sailpoint.com/idn/api/beta/get-entitlement) > `name` property.*/
-    #[serde(
-        rename = "DISPLAY_NAME",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for ManuallyUpdatedFieldsDto {
+    const NAME: &'static str = "ManuallyUpdatedFieldsDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "DESCRIPTION" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "DISPLAY_NAME" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManuallyUpdatedFieldsDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for ManuallyUpdatedFieldsDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("DESCRIPTION", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("DISPLAY_NAME", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`MatchTerm`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MatchTerm {
     ///If it is AND logical operator for the children match terms
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub and: ::std::option::Option<bool>,
     ///The children under this match term
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///If it is a container or a real match term
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container: ::std::option::Option<bool>,
     ///The attribute name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The operator between name and value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op: ::std::option::Option<::std::string::String>,
     ///The attribute value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for MatchTerm {
+    const NAME: &'static str = "MatchTerm";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "and" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "container" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "op" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            and: f0,
+            children: f1,
+            container: f2,
+            name: f3,
+            op: f4,
+            value: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for MatchTerm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for MatchTerm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.and {
+            w.entry("and", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.container {
+            w.entry("container", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.op {
+            w.entry("op", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///The notification medium (EMAIL, SLACK, or TEAMS)
@@ -885,82 +2081,286 @@ impl ::std::convert::TryFrom<::std::string::String> for Medium {
 }
 #[cfg(feature = "iai-message-catalogs")]
 ///`MessageCatalogDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MessageCatalogDto {
     ///The language in which the messages are returned
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///The list of message with their keys and formats
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ResourceBundleMessage>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-message-catalogs")]
+impl ::sailpoint_runtime::object::Object for MessageCatalogDto {
+    const NAME: &'static str = "MessageCatalogDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            messages: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-message-catalogs")]
+impl<'de> ::serde::Deserialize<'de> for MessageCatalogDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-message-catalogs")]
+impl ::serde::Serialize for MessageCatalogDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`MetricResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MetricResponse {
     ///the name of metric
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///the value associated to the metric
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub value: ::std::option::Option<f64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for MetricResponse {
+    const NAME: &'static str = "MetricResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, value: f1, extra })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for MetricResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for MetricResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.number("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 ///Response model for configuration test of a given MFA method
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MfaConfigTestResponse {
     ///The error message to indicate the failure of configuration test.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     ///The configuration test result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<MfaConfigTestResponseState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::sailpoint_runtime::object::Object for MfaConfigTestResponse {
+    const NAME: &'static str = "MfaConfigTestResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: f0,
+            state: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for MfaConfigTestResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for MfaConfigTestResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error {
+            w.entry("error", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 ///The configuration test result.
 pub type MfaConfigTestResponseState = SendTokenResponseStatus;
 #[cfg(feature = "mfa-configuration")]
 ///`MfaDuoConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MfaDuoConfig {
     ///The secret key for authenticating requests to the MFA provider.
-    #[serde(
-        rename = "accessKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key: ::std::option::Option<::std::string::String>,
     ///A map with additional config properties for the given MFA method - duo-web.
-    #[serde(
-        rename = "configProperties",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_properties: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /**If MFA method is enabled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
     ///Optional. The name of the attribute for mapping IdentityNow identity to the MFA provider.
-    #[serde(
-        rename = "identityAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute: ::std::option::Option<::std::string::String>,
     ///Mfa method name
-    #[serde(
-        rename = "mfaMethod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_method: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::sailpoint_runtime::object::Object for MfaDuoConfig {
+    const NAME: &'static str = "MfaDuoConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessKey" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "configProperties" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "host" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "identityAttribute" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "mfaMethod" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_key: f0,
+            config_properties: f1,
+            enabled: f2,
+            host: f3,
+            identity_attribute: f4,
+            mfa_method: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for MfaDuoConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for MfaDuoConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_key {
+            w.entry("accessKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.config_properties {
+            w.entry("configProperties", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.host {
+            w.entry("host", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_attribute {
+            w.entry("identityAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mfa_method {
+            w.entry("mfaMethod", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl MfaDuoConfig {
@@ -970,34 +2370,91 @@ impl MfaDuoConfig {
 }
 #[cfg(feature = "mfa-configuration")]
 ///`MfaOktaConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MfaOktaConfig {
     ///The secret key for authenticating requests to the MFA provider.
-    #[serde(
-        rename = "accessKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key: ::std::option::Option<::std::string::String>,
     /**If MFA method is enabled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The server host name or IP address of the MFA provider.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub host: ::std::option::Option<::std::string::String>,
     ///Optional. The name of the attribute for mapping IdentityNow identity to the MFA provider.
-    #[serde(
-        rename = "identityAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute: ::std::option::Option<::std::string::String>,
     ///Mfa method name
-    #[serde(
-        rename = "mfaMethod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_method: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::sailpoint_runtime::object::Object for MfaOktaConfig {
+    const NAME: &'static str = "MfaOktaConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessKey" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "host" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityAttribute" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "mfaMethod" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_key: f0,
+            enabled: f1,
+            host: f2,
+            identity_attribute: f3,
+            mfa_method: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for MfaOktaConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for MfaOktaConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_key {
+            w.entry("accessKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.host {
+            w.entry("host", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_attribute {
+            w.entry("identityAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mfa_method {
+            w.entry("mfaMethod", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl MfaOktaConfig {
@@ -1007,223 +2464,580 @@ impl MfaOktaConfig {
 }
 #[cfg(feature = "full")]
 ///SOD policy.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ModelsSodPolicyDto {
     ///SOD policy ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///SOD policy display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///SOD policy DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ModelsSodPolicyDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ModelsSodPolicyDto {
+    const NAME: &'static str = "ModelsSodPolicyDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ModelsSodPolicyDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ModelsSodPolicyDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///SOD policy DTO type.
 pub type ModelsSodPolicyDtoType = SodPolicyDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///This represents a Multi-Host Integration template type.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationTemplateType {
     ///This is the name of the type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///This is the scriptName attribute value for the type.
-    #[serde(
-        rename = "scriptName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_name: ::std::option::Option<::std::string::String>,
     ///This is the type value for the type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationTemplateType {
+    const NAME: &'static str = "MultiHostIntegrationTemplateType";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "scriptName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            script_name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationTemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.script_name {
+            w.entry("scriptName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrations {
     ///When this is true, it indicates that the source is referenced by an identity profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authoritative: ::std::option::Option<bool>,
     ///Source category (e.g. null, CredentialProvider).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     ///Reference to the source's associated cluster.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<MultiHostIntegrationsCluster>,
     ///Type of connection (direct or file).
-    #[serde(
-        rename = "connectionType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection_type: ::std::option::Option<MultiHostIntegrationsConnectionType>,
     ///Connector script name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "connectorAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_attributes: ::std::option::Option<
         MultiHostIntegrationsConnectorAttributes,
     >,
     ///Fully qualified name of the Java class that implements the connector interface.
-    #[serde(
-        rename = "connectorClass",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_class: ::std::option::Option<::std::string::String>,
     ///Connector ID
-    #[serde(
-        rename = "connectorId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_id: ::std::option::Option<::std::string::String>,
     ///Connector implementation ID.
-    #[serde(
-        rename = "connectorImplementationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_implementation_id: ::std::option::Option<::std::string::String>,
     ///Name of the connector that was chosen during source creation.
-    #[serde(
-        rename = "connectorName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
-    #[serde(
-        rename = "credentialProviderEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    #[serde(
-        rename = "deleteThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delete_threshold: ::std::option::Option<i32>,
     ///Multi-Host Integration's human-readable description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///When this is true, it indicates that the source is healthy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<bool>,
     ///Multi-Host Integration ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Last successfully uploaded source count of given Multi-Host Integration.
-    #[serde(
-        rename = "lastSourceUploadSuccessCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_source_upload_success_count: ::std::option::Option<i32>,
     ///Reference to management workgroup for the source.
-    #[serde(
-        rename = "managementWorkgroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub management_workgroup: ::std::option::Option<
         MultiHostIntegrationsManagementWorkgroup,
     >,
     ///Maximum sources that can contain in a aggregation group of Multi-Host Integration.
-    #[serde(
-        rename = "maxSourcesPerAggGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_sources_per_agg_group: ::std::option::Option<i32>,
     ///Date-time when the source was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Multi-Host Integration's human-readable name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<MultiHostIntegrationsOwner>,
     ///Timestamp that shows when a source health check was last performed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Status identifier that gives specific information about why a source is or isn't healthy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<MultiHostIntegrationsStatus>,
     ///Specifies the type of system being managed e.g. Workday, Multi-Host - Microsoft SQL Server, etc.. If you are creating a delimited file source, you must set the `provisionasCsv` query parameter to `true`.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrations {
+    const NAME: &'static str = "MultiHostIntegrations";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "authoritative" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "category" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cluster" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "connectionType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "connectorAttributes" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "connectorClass" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "connectorId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "connectorImplementationId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "connectorName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "credentialProviderEnabled" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "deleteThreshold" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "healthy" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "lastSourceUploadSuccessCount" => {
+                    f16 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "managementWorkgroup" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "maxSourcesPerAggGroup" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f19 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "since" => f22 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f24 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            authoritative: f0,
+            category: f1,
+            cluster: f2,
+            connection_type: f3,
+            connector: f4,
+            connector_attributes: f5,
+            connector_class: f6,
+            connector_id: f7,
+            connector_implementation_id: f8,
+            connector_name: f9,
+            created: f10,
+            credential_provider_enabled: f11,
+            delete_threshold: f12,
+            description: f13,
+            healthy: f14,
+            id: f15,
+            last_source_upload_success_count: f16,
+            management_workgroup: f17,
+            max_sources_per_agg_group: f18,
+            modified: f19,
+            name: f20,
+            owner: f21,
+            since: f22,
+            status: f23,
+            type_: f24,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.authoritative {
+            w.entry("authoritative", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.category {
+            w.entry("category", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster {
+            w.entry("cluster", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connection_type {
+            w.entry("connectionType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector {
+            w.entry("connector", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_attributes {
+            w.entry("connectorAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_class {
+            w.entry("connectorClass", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_id {
+            w.entry("connectorId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_implementation_id {
+            w.entry("connectorImplementationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_name {
+            w.entry("connectorName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.credential_provider_enabled {
+            w.entry("credentialProviderEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.delete_threshold {
+            w.entry("deleteThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.healthy {
+            w.entry("healthy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_source_upload_success_count {
+            w.entry("lastSourceUploadSuccessCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.management_workgroup {
+            w.entry("managementWorkgroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_sources_per_agg_group {
+            w.entry("maxSourcesPerAggGroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.since {
+            w.instant("since", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Multi-Host Integration's aggregation schedule specification.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsAggScheduleUpdate {
     ///Cron expression to schedule aggregation
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregation_cron_schedule: ::std::option::Option<::std::string::String>,
     ///Multi-Host Integration aggregation group ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregation_grp_id: ::std::option::Option<::std::string::String>,
     ///Multi-Host Integration name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregation_grp_name: ::std::option::Option<::std::string::String>,
     ///Created date of Multi-Host Integration aggregation schedule
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**Boolean value for Multi-Host Integration aggregation schedule.
 
 This specifies if scheduled aggregation is enabled or disabled.*/
-    #[serde(
-        rename = "enableSchedule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_schedule: ::std::option::Option<bool>,
     ///Modified date of Multi-Host Integration aggregation schedule
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Multi-Host Integration ID. The ID must be unique
-    #[serde(
-        rename = "multihostId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub multihost_id: ::std::option::Option<::std::string::String>,
     ///Source IDs of the Multi-Host Integration
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsAggScheduleUpdate {
+    const NAME: &'static str = "MultiHostIntegrationsAggScheduleUpdate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aggregation_cron_schedule" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "aggregation_grp_id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "aggregation_grp_name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "enableSchedule" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "multihostId" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "source_id_list" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            aggregation_cron_schedule: f0,
+            aggregation_grp_id: f1,
+            aggregation_grp_name: f2,
+            created: f3,
+            enable_schedule: f4,
+            modified: f5,
+            multihost_id: f6,
+            source_id_list: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsAggScheduleUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsAggScheduleUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.aggregation_cron_schedule {
+            w.entry("aggregation_cron_schedule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.aggregation_grp_id {
+            w.entry("aggregation_grp_id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.aggregation_grp_name {
+            w.entry("aggregation_grp_name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enable_schedule {
+            w.entry("enableSchedule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.multihost_id {
+            w.entry("multihostId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id_list {
+            w.entry("source_id_list", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsCluster {
     ///Cluster ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Cluster's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostIntegrationsClusterType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCluster {
+    const NAME: &'static str = "MultiHostIntegrationsCluster";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
@@ -1308,31 +3122,142 @@ pub struct MultiHostIntegrationsConnectorAttributes {
 }
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrationsConnectorAttributesConnectorFileUploadHistory`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsConnectorAttributesConnectorFileUploadHistory {
     ///File name of the connector JAR
-    #[serde(
-        rename = "connectorFileNameUploadedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_file_name_uploaded_date: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object
+for MultiHostIntegrationsConnectorAttributesConnectorFileUploadHistory {
+    const NAME: &'static str = "MultiHostIntegrationsConnectorAttributesConnectorFileUploadHistory";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "connectorFileNameUploadedDate" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            connector_file_name_uploaded_date: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de>
+for MultiHostIntegrationsConnectorAttributesConnectorFileUploadHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize
+for MultiHostIntegrationsConnectorAttributesConnectorFileUploadHistory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.connector_file_name_uploaded_date {
+            w.entry("connectorFileNameUploadedDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Attributes of Multi-Host Integration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsConnectorAttributesMultiHostAttributes {
     ///Authentication type.
-    #[serde(rename = "authType", skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<::std::string::String>,
     ///Connector file.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_files: ::std::option::Option<::std::string::String>,
     ///Password.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     ///Username.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object
+for MultiHostIntegrationsConnectorAttributesMultiHostAttributes {
+    const NAME: &'static str = "MultiHostIntegrationsConnectorAttributesMultiHostAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "authType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "connector_files" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "password" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "user" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            auth_type: f0,
+            connector_files: f1,
+            password: f2,
+            user: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de>
+for MultiHostIntegrationsConnectorAttributesMultiHostAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsConnectorAttributesMultiHostAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.auth_type {
+            w.entry("authType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_files {
+            w.entry("connector_files", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password {
+            w.entry("password", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user {
+            w.entry("user", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Multi-Host integration status.
@@ -1371,48 +3296,116 @@ for MultiHostIntegrationsConnectorAttributesMultihostStatus {
 }
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrationsCreate`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct MultiHostIntegrationsCreate {
     ///Reference to the source's associated cluster.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<MultiHostIntegrationsCreateCluster>,
     ///Connector script name.
     pub connector: ::std::string::String,
     ///Multi-Host Integration specific configuration. User can add any number of additional attributes. e.g. maxSourcesPerAggGroup, maxAllowedSources etc.
-    #[serde(
-        rename = "connectorAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Date-time when the source was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Multi-Host Integration's human-readable description.
     pub description: ::std::string::String,
     ///Reference to management workgroup for the source.
-    #[serde(
-        rename = "managementWorkgroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub management_workgroup: ::std::option::Option<
         MultiHostIntegrationsCreateManagementWorkgroup,
     >,
     ///Date-time when the source was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Multi-Host Integration's human-readable name.
     pub name: ::std::string::String,
     pub owner: MultiHostIntegrationsCreateOwner,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreate {
+    const NAME: &'static str = "MultiHostIntegrationsCreate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cluster" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "connectorAttributes" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "managementWorkgroup" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cluster: f0,
+            connector: o::required(f1, "connector", &extra)?,
+            connector_attributes: f2,
+            created: f3,
+            description: o::required(f4, "description", &extra)?,
+            management_workgroup: f5,
+            modified: f6,
+            name: o::required(f7, "name", &extra)?,
+            owner: o::required(f8, "owner", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cluster {
+            w.entry("cluster", v)?;
+        }
+        w.entry("connector", &self.connector)?;
+        if let ::std::option::Option::Some(v) = &self.connector_attributes {
+            w.entry("connectorAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.management_workgroup {
+            w.entry("managementWorkgroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl MultiHostIntegrationsCreate {
@@ -1422,15 +3415,67 @@ impl MultiHostIntegrationsCreate {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct MultiHostIntegrationsCreateCluster {
     ///Cluster ID.
     pub id: ::std::string::String,
     ///Cluster's human-readable display name.
     pub name: ::std::string::String,
     ///Type of object being referenced.
-    #[serde(rename = "type")]
     pub type_: MultiHostIntegrationsCreateClusterType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateCluster {
+    const NAME: &'static str = "MultiHostIntegrationsCreateCluster";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            name: o::required(f1, "name", &extra)?,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsCreateCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsCreateCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("name", &self.name)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl MultiHostIntegrationsCreateCluster {
@@ -1443,17 +3488,74 @@ impl MultiHostIntegrationsCreateCluster {
 pub type MultiHostIntegrationsCreateClusterType = SourceClusterType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsCreateManagementWorkgroup {
     ///Management workgroup ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Management workgroup's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostIntegrationsCreateManagementWorkgroupType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object
+for MultiHostIntegrationsCreateManagementWorkgroup {
+    const NAME: &'static str = "MultiHostIntegrationsCreateManagementWorkgroup";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsCreateManagementWorkgroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsCreateManagementWorkgroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl MultiHostIntegrationsCreateManagementWorkgroup {
@@ -1466,17 +3568,73 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
 pub type MultiHostIntegrationsCreateManagementWorkgroupType = SourceManagementWorkgroupType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsCreateOwner {
     ///Owner identity's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner identity's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostIntegrationsCreateOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateOwner {
+    const NAME: &'static str = "MultiHostIntegrationsCreateOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsCreateOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsCreateOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl MultiHostIntegrationsCreateOwner {
@@ -1489,21 +3647,73 @@ impl MultiHostIntegrationsCreateOwner {
 pub type MultiHostIntegrationsCreateOwnerType = OwnerDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///This represents sources to be created of same type.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct MultiHostIntegrationsCreateSources {
     ///Connector specific configuration. This configuration will differ from type to type.
-    #[serde(
-        rename = "connectorAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Source's human-readable description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Source's human-readable name.
     pub name: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateSources {
+    const NAME: &'static str = "MultiHostIntegrationsCreateSources";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "connectorAttributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            connector_attributes: f0,
+            description: f1,
+            name: o::required(f2, "name", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsCreateSources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsCreateSources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.connector_attributes {
+            w.entry("connectorAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl MultiHostIntegrationsCreateSources {
@@ -1513,34 +3723,146 @@ impl MultiHostIntegrationsCreateSources {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsManagementWorkgroup {
     ///Management workgroup ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Management workgroup's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostIntegrationsManagementWorkgroupType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsManagementWorkgroup {
+    const NAME: &'static str = "MultiHostIntegrationsManagementWorkgroup";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsManagementWorkgroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsManagementWorkgroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostIntegrationsManagementWorkgroupType = SourceManagementWorkgroupType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostIntegrationsOwner {
     ///Owner identity's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner identity's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostIntegrationsOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsOwner {
+    const NAME: &'static str = "MultiHostIntegrationsOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostIntegrationsOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostIntegrationsOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
@@ -1550,317 +3872,966 @@ pub type MultiHostIntegrationsOwnerType = OwnerDtoType;
 pub type MultiHostIntegrationsStatus = SourceStatus;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSources`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSources {
     ///Reference to account correlation config object.
-    #[serde(
-        rename = "accountCorrelationConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_correlation_config: ::std::option::Option<
         MultiHostSourcesAccountCorrelationConfig,
     >,
     ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
-    #[serde(
-        rename = "accountCorrelationRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_correlation_rule: ::std::option::Option<
         MultiHostSourcesAccountCorrelationRule,
     >,
     ///When this is true, it indicates that the source is referenced by an identity profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authoritative: ::std::option::Option<bool>,
     ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
-    #[serde(
-        rename = "beforeProvisioningRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub before_provisioning_rule: ::std::option::Option<
         MultiHostSourcesBeforeProvisioningRule,
     >,
     ///Source category (e.g. null, CredentialProvider).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     ///Reference to the source's associated cluster.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<MultiHostSourcesCluster>,
     ///Type of connection (direct or file).
-    #[serde(
-        rename = "connectionType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection_type: ::std::option::Option<::std::string::String>,
     ///Connector script name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector: ::std::option::Option<::std::string::String>,
     ///Connector specific configuration. This configuration will differ from type to type.
-    #[serde(
-        rename = "connectorAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Fully qualified name of the Java class that implements the connector interface.
-    #[serde(
-        rename = "connectorClass",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_class: ::std::option::Option<::std::string::String>,
     ///Connector ID
-    #[serde(
-        rename = "connectorId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_id: ::std::option::Option<::std::string::String>,
     ///Connector implementation ID.
-    #[serde(
-        rename = "connectorImplementationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_implementation_id: ::std::option::Option<::std::string::String>,
     ///Name of the connector that was chosen during source creation.
-    #[serde(
-        rename = "connectorName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
-    #[serde(
-        rename = "credentialProviderEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    #[serde(
-        rename = "deleteThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delete_threshold: ::std::option::Option<i32>,
     ///Source's human-readable description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<SourceFeature>,
     ///When this is true, it indicates that the source is healthy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<bool>,
     ///Source ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Reference to management workgroup for the source.
-    #[serde(
-        rename = "managementWorkgroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub management_workgroup: ::std::option::Option<MultiHostSourcesManagementWorkgroup>,
-    #[serde(
-        rename = "managerCorrelationMapping",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manager_correlation_mapping: ::std::option::Option<ManagerCorrelationMapping>,
     ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
-    #[serde(
-        rename = "managerCorrelationRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manager_correlation_rule: ::std::option::Option<
         MultiHostSourcesManagerCorrelationRule,
     >,
     ///Date-time when the source was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source's human-readable name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<MultiHostSourcesOwner>,
     ///List of references to the associated PasswordPolicy objects.
-    #[serde(
-        rename = "passwordPolicies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policies: ::std::option::Option<
         ::std::vec::Vec<MultiHostSourcesPasswordPoliciesItem>,
     >,
     ///List of references to schema objects.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schemas: ::std::option::Option<::std::vec::Vec<MultiHostSourcesSchemasItem>>,
     ///Timestamp that shows when a source health check was last performed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Status identifier that gives specific information about why a source is or isn't healthy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<MultiHostSourcesStatus>,
     ///Specifies the type of system being managed e.g. Multi-Host - Microsoft SQL Server, Workday, etc.. If you are creating a delimited file source, you must set the `provisionasCsv` query parameter to `true`.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSources {
+    const NAME: &'static str = "MultiHostSources";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        let mut f29 = ::std::option::Option::None;
+        let mut f30 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountCorrelationConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountCorrelationRule" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "authoritative" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "beforeProvisioningRule" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "category" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "cluster" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "connectionType" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "connectorAttributes" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "connectorClass" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "connectorId" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "connectorImplementationId" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "connectorName" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "credentialProviderEnabled" => {
+                    f14 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "deleteThreshold" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "features" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "healthy" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "managementWorkgroup" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "managerCorrelationMapping" => {
+                    f21 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "managerCorrelationRule" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f23 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "passwordPolicies" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "schemas" => f27 = o::field(&mut map, &key, &mut extra)?,
+                "since" => f28 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f29 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f30 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_correlation_config: f0,
+            account_correlation_rule: f1,
+            authoritative: f2,
+            before_provisioning_rule: f3,
+            category: f4,
+            cluster: f5,
+            connection_type: f6,
+            connector: f7,
+            connector_attributes: f8,
+            connector_class: f9,
+            connector_id: f10,
+            connector_implementation_id: f11,
+            connector_name: f12,
+            created: f13,
+            credential_provider_enabled: f14,
+            delete_threshold: f15,
+            description: f16,
+            features: f17,
+            healthy: f18,
+            id: f19,
+            management_workgroup: f20,
+            manager_correlation_mapping: f21,
+            manager_correlation_rule: f22,
+            modified: f23,
+            name: f24,
+            owner: f25,
+            password_policies: f26,
+            schemas: f27,
+            since: f28,
+            status: f29,
+            type_: f30,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_correlation_config {
+            w.entry("accountCorrelationConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_correlation_rule {
+            w.entry("accountCorrelationRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.authoritative {
+            w.entry("authoritative", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.before_provisioning_rule {
+            w.entry("beforeProvisioningRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.category {
+            w.entry("category", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster {
+            w.entry("cluster", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connection_type {
+            w.entry("connectionType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector {
+            w.entry("connector", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_attributes {
+            w.entry("connectorAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_class {
+            w.entry("connectorClass", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_id {
+            w.entry("connectorId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_implementation_id {
+            w.entry("connectorImplementationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_name {
+            w.entry("connectorName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.credential_provider_enabled {
+            w.entry("credentialProviderEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.delete_threshold {
+            w.entry("deleteThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.features {
+            w.entry("features", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.healthy {
+            w.entry("healthy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.management_workgroup {
+            w.entry("managementWorkgroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager_correlation_mapping {
+            w.entry("managerCorrelationMapping", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager_correlation_rule {
+            w.entry("managerCorrelationRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password_policies {
+            w.entry("passwordPolicies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schemas {
+            w.entry("schemas", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.since {
+            w.instant("since", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Reference to account correlation config object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesAccountCorrelationConfig {
     ///Account correlation config ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Account correlation config's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesAccountCorrelationConfigType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesAccountCorrelationConfig {
+    const NAME: &'static str = "MultiHostSourcesAccountCorrelationConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesAccountCorrelationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesAccountCorrelationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesAccountCorrelationConfigType = SourceAccountCorrelationConfigType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesAccountCorrelationRule {
     ///Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesAccountCorrelationRuleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesAccountCorrelationRule {
+    const NAME: &'static str = "MultiHostSourcesAccountCorrelationRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesAccountCorrelationRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesAccountCorrelationRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesBeforeProvisioningRule {
     ///Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesBeforeProvisioningRuleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesBeforeProvisioningRule {
+    const NAME: &'static str = "MultiHostSourcesBeforeProvisioningRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesBeforeProvisioningRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesBeforeProvisioningRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesCluster {
     ///Cluster ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Cluster's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesClusterType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesCluster {
+    const NAME: &'static str = "MultiHostSourcesCluster";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesClusterType = SourceClusterType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesManagementWorkgroup {
     ///Management workgroup ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Management workgroup's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesManagementWorkgroupType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesManagementWorkgroup {
+    const NAME: &'static str = "MultiHostSourcesManagementWorkgroup";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesManagementWorkgroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesManagementWorkgroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesManagementWorkgroupType = SourceManagementWorkgroupType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesManagerCorrelationRule {
     ///Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesManagerCorrelationRuleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesManagerCorrelationRule {
+    const NAME: &'static str = "MultiHostSourcesManagerCorrelationRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesManagerCorrelationRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesManagerCorrelationRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesOwner {
     ///Owner identity's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner identity's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesOwner {
+    const NAME: &'static str = "MultiHostSourcesOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesOwnerType = OwnerDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesPasswordPoliciesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesPasswordPoliciesItem {
     ///Policy ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Policy's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesPasswordPoliciesItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesPasswordPoliciesItem {
+    const NAME: &'static str = "MultiHostSourcesPasswordPoliciesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesPasswordPoliciesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesPasswordPoliciesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
 pub type MultiHostSourcesPasswordPoliciesItemType = SourcePasswordPoliciesItemType;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesSchemasItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiHostSourcesSchemasItem {
     ///Schema ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Schema's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<MultiHostSourcesSchemasItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for MultiHostSourcesSchemasItem {
+    const NAME: &'static str = "MultiHostSourcesSchemasItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for MultiHostSourcesSchemasItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for MultiHostSourcesSchemasItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
@@ -1870,16 +4841,59 @@ pub type MultiHostSourcesSchemasItemType = SourceSchemasItemType;
 pub type MultiHostSourcesStatus = SourceStatus;
 #[cfg(feature = "sod-policies")]
 ///`MultiPolicyRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MultiPolicyRequest {
     ///Multi-policy report will be run for this list of ids
-    #[serde(
-        rename = "filteredPolicyList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filtered_policy_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for MultiPolicyRequest {
+    const NAME: &'static str = "MultiPolicyRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "filteredPolicyList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            filtered_policy_list: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for MultiPolicyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for MultiPolicyRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.filtered_policy_list {
+            w.entry("filteredPolicyList", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl MultiPolicyRequest {

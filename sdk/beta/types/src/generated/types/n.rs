@@ -6,15 +6,63 @@
 
 #[cfg(feature = "transforms")]
 ///`NameNormalizer`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NameNormalizer {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for NameNormalizer {
+    const NAME: &'static str = "NameNormalizer";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for NameNormalizer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for NameNormalizer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl NameNormalizer {
@@ -61,50 +109,114 @@ impl ::std::convert::TryFrom<::std::string::String> for NamedConstructs {
 }
 #[cfg(feature = "sources")]
 ///Source configuration information for Native Change Detection that is read and used by account aggregation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NativeChangeDetectionConfig {
     /**A flag indicating that all entitlements participate in Native Change Detection.
 
 Default: `false`.*/
-    #[serde(
-        rename = "allEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all_entitlements: ::std::option::Option<bool>,
     /**A flag indicating that all non-entitlement account attributes participate in Native Change Detection.
 
 Default: `false`.*/
-    #[serde(
-        rename = "allNonEntitlementAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all_non_entitlement_attributes: ::std::option::Option<bool>,
     /**A flag indicating if Native Change Detection is enabled for a source.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///Operation types for which Native Change Detection is enabled for a source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<
         ::std::vec::Vec<NativeChangeDetectionConfigOperationsItem>,
     >,
     ///If allEntitlements flag is off this field lists entitlements that participate in Native Change Detection.
-    #[serde(
-        rename = "selectedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///If allNonEntitlementAttributes flag is off this field lists non-entitlement account attributes that participate in Native Change Detection.
-    #[serde(
-        rename = "selectedNonEntitlementAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_non_entitlement_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for NativeChangeDetectionConfig {
+    const NAME: &'static str = "NativeChangeDetectionConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "allEntitlements" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "allNonEntitlementAttributes" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "enabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "operations" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "selectedEntitlements" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "selectedNonEntitlementAttributes" => {
+                    f5 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            all_entitlements: f0,
+            all_non_entitlement_attributes: f1,
+            enabled: f2,
+            operations: f3,
+            selected_entitlements: f4,
+            selected_non_entitlement_attributes: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for NativeChangeDetectionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for NativeChangeDetectionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.all_entitlements {
+            w.entry("allEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.all_non_entitlement_attributes {
+            w.entry("allNonEntitlementAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operations {
+            w.entry("operations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.selected_entitlements {
+            w.entry("selectedEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.selected_non_entitlement_attributes
+        {
+            w.entry("selectedNonEntitlementAttributes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl NativeChangeDetectionConfig {
@@ -161,11 +273,54 @@ for Nil {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeApprovalDecision`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalDecision {
     ///Comment on the approval item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<NonEmployeeApprovalDecisionComment>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeApprovalDecision {
+    const NAME: &'static str = "NonEmployeeApprovalDecision";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { comment: f0, extra })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeApprovalDecision {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeApprovalDecision {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl NonEmployeeApprovalDecision {
@@ -225,203 +380,425 @@ impl<'de> ::serde::Deserialize<'de> for NonEmployeeApprovalDecisionComment {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeApprovalItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalItem {
     ///Requested identity account name
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
     ///Approval order
-    #[serde(
-        default,
-        rename = "approvalOrder",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub approval_order: ::std::option::Option<f64>,
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approver: ::std::option::Option<IdentityReferenceWithId>,
     ///comment of approver
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Non-Employee approval item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "nonEmployeeRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_request: ::std::option::Option<NonEmployeeRequestLite>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeApprovalItem {
+    const NAME: &'static str = "NonEmployeeApprovalItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalOrder" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approver" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "nonEmployeeRequest" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: f0,
+            approval_order: f1,
+            approval_status: f2,
+            approver: f3,
+            comment: f4,
+            created: f5,
+            id: f6,
+            modified: f7,
+            non_employee_request: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeApprovalItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeApprovalItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_order {
+            w.number("approvalOrder", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver {
+            w.entry("approver", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_request {
+            w.entry("nonEmployeeRequest", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeApprovalItemBase`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalItemBase {
     ///Requested identity account name
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
     ///Approval order
-    #[serde(
-        default,
-        rename = "approvalOrder",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub approval_order: ::std::option::Option<f64>,
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approver: ::std::option::Option<IdentityReferenceWithId>,
     ///comment of approver
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Non-Employee approval item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeApprovalItemBase {
+    const NAME: &'static str = "NonEmployeeApprovalItemBase";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalOrder" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approver" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: f0,
+            approval_order: f1,
+            approval_status: f2,
+            approver: f3,
+            comment: f4,
+            created: f5,
+            id: f6,
+            modified: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeApprovalItemBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeApprovalItemBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_order {
+            w.number("approvalOrder", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver {
+            w.entry("approver", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeApprovalItemDetail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalItemDetail {
     ///Requested identity account name
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
     ///Approval order
-    #[serde(
-        default,
-        rename = "approvalOrder",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub approval_order: ::std::option::Option<f64>,
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approver: ::std::option::Option<IdentityReferenceWithId>,
     ///comment of approver
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Non-Employee approval item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "nonEmployeeRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_request: ::std::option::Option<
         NonEmployeeRequestWithoutApprovalItem,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeApprovalItemDetail {
+    const NAME: &'static str = "NonEmployeeApprovalItemDetail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalOrder" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approver" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "nonEmployeeRequest" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: f0,
+            approval_order: f1,
+            approval_status: f2,
+            approver: f3,
+            comment: f4,
+            created: f5,
+            id: f6,
+            modified: f7,
+            non_employee_request: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeApprovalItemDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeApprovalItemDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_order {
+            w.number("approvalOrder", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver {
+            w.entry("approver", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_request {
+            w.entry("nonEmployeeRequest", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeApprovalSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalSummary {
     ///The number of approved non-employee approval requests.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub approved: ::std::option::Option<f64>,
     ///The number of pending non-employee approval requests.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub pending: ::std::option::Option<f64>,
     ///The number of rejected non-employee approval requests.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub rejected: ::std::option::Option<f64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeApprovalSummary {
+    const NAME: &'static str = "NonEmployeeApprovalSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approved" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "pending" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "rejected" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approved: f0,
+            pending: f1,
+            rejected: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeApprovalSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeApprovalSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approved {
+            w.number("approved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pending {
+            w.number("pending", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rejected {
+            w.number("rejected", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeBulkUploadJob`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeBulkUploadJob {
     ///The date-time the job was submitted.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The bulk upload job's ID. (UUID)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time that the job was last updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The ID of the source to bulk-upload non-employees to. (UUID)
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     /**Returns the following values indicating the progress or result of the bulk upload job.
 "PENDING" means the job is queued and waiting to be processed.
@@ -429,8 +806,78 @@ pub struct NonEmployeeBulkUploadJob {
 "COMPLETED" means the job has been completed without any errors.
 "ERROR" means the job failed to process with errors.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<NonEmployeeBulkUploadJobStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeBulkUploadJob {
+    const NAME: &'static str = "NonEmployeeBulkUploadJob";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "sourceId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            modified: f2,
+            source_id: f3,
+            status: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeBulkUploadJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeBulkUploadJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 /**Returns the following values indicating the progress or result of the bulk upload job.
@@ -468,7 +915,7 @@ impl ::std::convert::TryFrom<::std::string::String> for NonEmployeeBulkUploadJob
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeBulkUploadStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeBulkUploadStatus {
     /**Returns the following values indicating the progress or result of the bulk upload job.
 "PENDING" means the job is queued and waiting to be processed.
@@ -477,8 +924,51 @@ pub struct NonEmployeeBulkUploadStatus {
 "ERROR" means the job failed to process with errors.
 null means job has been submitted to the source.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<NonEmployeeBulkUploadStatusStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeBulkUploadStatus {
+    const NAME: &'static str = "NonEmployeeBulkUploadStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "status" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { status: f0, extra })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeBulkUploadStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeBulkUploadStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 /**Returns the following values indicating the progress or result of the bulk upload job.
@@ -491,10 +981,55 @@ null means job has been submitted to the source.
 pub type NonEmployeeBulkUploadStatusStatus = NonEmployeeBulkUploadJobStatus;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeIdnUserRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct NonEmployeeIdnUserRequest {
     ///Identity id.
     pub id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeIdnUserRequest {
+    const NAME: &'static str = "NonEmployeeIdnUserRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeIdnUserRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeIdnUserRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl NonEmployeeIdnUserRequest {
@@ -504,80 +1039,207 @@ impl NonEmployeeIdnUserRequest {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRecord`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRecord {
     ///Requested identity account name.
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///Non-Employee's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Non-Employee's first name.
-    #[serde(
-        rename = "firstName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee record id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Non-Employee's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     ///The account ID of a valid identity to serve as this non-employee's manager.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Non-Employee's phone.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     ///Non-Employee's source id.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRecord {
+    const NAME: &'static str = "NonEmployeeRecord";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "data" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "firstName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "lastName" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "manager" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "phone" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: f0,
+            created: f1,
+            data: f2,
+            email: f3,
+            end_date: f4,
+            first_name: f5,
+            id: f6,
+            last_name: f7,
+            manager: f8,
+            modified: f9,
+            phone: f10,
+            source_id: f11,
+            start_date: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRecord {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.data {
+            w.entry("data", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.first_name {
+            w.entry("firstName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_name {
+            w.entry("lastName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager {
+            w.entry("manager", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phone {
+            w.entry("phone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRejectApprovalDecision`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct NonEmployeeRejectApprovalDecision {
     ///Comment on the approval item.
     pub comment: NonEmployeeRejectApprovalDecisionComment,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRejectApprovalDecision {
+    const NAME: &'static str = "NonEmployeeRejectApprovalDecision";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: o::required(f0, "comment", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRejectApprovalDecision {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRejectApprovalDecision {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("comment", &self.comment)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl NonEmployeeRejectApprovalDecision {
@@ -637,144 +1299,323 @@ impl<'de> ::serde::Deserialize<'de> for NonEmployeeRejectApprovalDecisionComment
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRequest {
     ///Requested identity account name.
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
     ///List of approval item for the request
-    #[serde(
-        rename = "approvalItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_items: ::std::option::Option<
         ::std::vec::Vec<NonEmployeeApprovalItemBase>,
     >,
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
     ///Comment of requester
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
-    #[serde(
-        default,
-        rename = "completionDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completion_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///Source description associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Non-Employee's first name.
-    #[serde(
-        rename = "firstName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Non-Employee's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     ///The account ID of a valid identity to serve as this non-employee's manager.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source name associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "nonEmployeeSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_source: ::std::option::Option<NonEmployeeSourceLite>,
     ///Non-Employee's phone.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     ///Source Id associated with this non-employee source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRequest {
+    const NAME: &'static str = "NonEmployeeRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalItems" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "completionDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "data" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "firstName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "lastName" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "manager" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f14 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "nonEmployeeSource" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "phone" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f19 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: f0,
+            approval_items: f1,
+            approval_status: f2,
+            comment: f3,
+            completion_date: f4,
+            created: f5,
+            data: f6,
+            description: f7,
+            email: f8,
+            end_date: f9,
+            first_name: f10,
+            id: f11,
+            last_name: f12,
+            manager: f13,
+            modified: f14,
+            name: f15,
+            non_employee_source: f16,
+            phone: f17,
+            source_id: f18,
+            start_date: f19,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_items {
+            w.entry("approvalItems", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_date {
+            w.instant("completionDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.data {
+            w.entry("data", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.first_name {
+            w.entry("firstName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_name {
+            w.entry("lastName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager {
+            w.entry("manager", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_source {
+            w.entry("nonEmployeeSource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phone {
+            w.entry("phone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct NonEmployeeRequestBody {
     ///Requested identity account name.
-    #[serde(rename = "accountName")]
     pub account_name: ::std::string::String,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///Non-Employee's email.
     pub email: ::std::string::String,
     ///Non-Employee employment end date.
-    #[serde(rename = "endDate", with = "::sailpoint_runtime::datetime")]
     pub end_date: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Non-Employee's first name.
-    #[serde(rename = "firstName")]
     pub first_name: ::std::string::String,
     ///Non-Employee's last name.
-    #[serde(rename = "lastName")]
     pub last_name: ::std::string::String,
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::string::String,
     ///Non-Employee's phone.
     pub phone: ::std::string::String,
     ///Non-Employee's source id.
-    #[serde(rename = "sourceId")]
     pub source_id: ::std::string::String,
     ///Non-Employee employment start date.
-    #[serde(rename = "startDate", with = "::sailpoint_runtime::datetime")]
     pub start_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRequestBody {
+    const NAME: &'static str = "NonEmployeeRequestBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "data" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "firstName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "lastName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "manager" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "phone" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: o::required(f0, "accountName", &extra)?,
+            data: f1,
+            email: o::required(f2, "email", &extra)?,
+            end_date: o::required(f3, "endDate", &extra)?,
+            first_name: o::required(f4, "firstName", &extra)?,
+            last_name: o::required(f5, "lastName", &extra)?,
+            manager: o::required(f6, "manager", &extra)?,
+            phone: o::required(f7, "phone", &extra)?,
+            source_id: o::required(f8, "sourceId", &extra)?,
+            start_date: o::required(f9, "startDate", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accountName", &self.account_name)?;
+        if let ::std::option::Option::Some(v) = &self.data {
+            w.entry("data", v)?;
+        }
+        w.entry("email", &self.email)?;
+        w.instant("endDate", &self.end_date)?;
+        w.entry("firstName", &self.first_name)?;
+        w.entry("lastName", &self.last_name)?;
+        w.entry("manager", &self.manager)?;
+        w.entry("phone", &self.phone)?;
+        w.entry("sourceId", &self.source_id)?;
+        w.instant("startDate", &self.start_date)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl NonEmployeeRequestBody {
@@ -784,201 +1625,540 @@ impl NonEmployeeRequestBody {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRequestLite`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRequestLite {
     ///Non-Employee request id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<IdentityReferenceWithId>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRequestLite {
+    const NAME: &'static str = "NonEmployeeRequestLite";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            requester: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRequestLite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRequestLite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRequestSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRequestSummary {
     ///The number of approved non-employee requests on all sources that *requested-for* user manages.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub approved: ::std::option::Option<f64>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    #[serde(
-        default,
-        rename = "nonEmployeeCount",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub non_employee_count: ::std::option::Option<f64>,
     ///The number of pending non-employee requests on all sources that *requested-for* user manages.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub pending: ::std::option::Option<f64>,
     ///The number of rejected non-employee requests on all sources that *requested-for* user manages.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub rejected: ::std::option::Option<f64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRequestSummary {
+    const NAME: &'static str = "NonEmployeeRequestSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approved" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "nonEmployeeCount" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "pending" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "rejected" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approved: f0,
+            non_employee_count: f1,
+            pending: f2,
+            rejected: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRequestSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRequestSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approved {
+            w.number("approved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_count {
+            w.number("nonEmployeeCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pending {
+            w.number("pending", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rejected {
+            w.number("rejected", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeRequestWithoutApprovalItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRequestWithoutApprovalItem {
     ///Requested identity account name.
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<ApprovalStatus>,
     ///Comment of requester
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
-    #[serde(
-        default,
-        rename = "completionDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completion_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///Non-Employee's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    #[serde(rename = "endDate", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     ///Non-Employee's first name.
-    #[serde(
-        rename = "firstName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee request id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Non-Employee's last name.
-    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     ///The account ID of a valid identity to serve as this non-employee's manager.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "nonEmployeeSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_source: ::std::option::Option<
         NonEmployeeSourceLiteWithSchemaAttributes,
     >,
     ///Non-Employee's phone.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<IdentityReferenceWithId>,
     ///Non-Employee employment start date.
-    #[serde(
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::chrono::naive::NaiveDate>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeRequestWithoutApprovalItem {
+    const NAME: &'static str = "NonEmployeeRequestWithoutApprovalItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "completionDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "data" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "firstName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "lastName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "manager" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "nonEmployeeSource" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "phone" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_name: f0,
+            approval_status: f1,
+            comment: f2,
+            completion_date: f3,
+            created: f4,
+            data: f5,
+            email: f6,
+            end_date: f7,
+            first_name: f8,
+            id: f9,
+            last_name: f10,
+            manager: f11,
+            modified: f12,
+            non_employee_source: f13,
+            phone: f14,
+            requester: f15,
+            start_date: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeRequestWithoutApprovalItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeRequestWithoutApprovalItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_date {
+            w.instant("completionDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.data {
+            w.entry("data", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.entry("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.first_name {
+            w.entry("firstName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_name {
+            w.entry("lastName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager {
+            w.entry("manager", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_source {
+            w.entry("nonEmployeeSource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phone {
+            w.entry("phone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.entry("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSchemaAttribute`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSchemaAttribute {
     ///When the schema attribute was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///help text displayed by UI.
-    #[serde(rename = "helpText", skip_serializing_if = "::std::option::Option::is_none")]
     pub help_text: ::std::option::Option<::std::string::String>,
     ///Schema Attribute Id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Label displayed on the UI for this schema attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     ///When the schema attribute was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Hint text that fills UI box.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub placeholder: ::std::option::Option<::std::string::String>,
     ///If true, the schema attribute is required for all non-employees in the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     ///True if this schema attribute is mandatory on all non-employees sources.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system: ::std::option::Option<bool>,
     ///The technical name of the attribute. Must be unique per source.
-    #[serde(
-        rename = "technicalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub technical_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<NonEmployeeSchemaAttributeType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSchemaAttribute {
+    const NAME: &'static str = "NonEmployeeSchemaAttribute";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "helpText" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "label" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "placeholder" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "required" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "system" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "technicalName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            help_text: f1,
+            id: f2,
+            label: f3,
+            modified: f4,
+            placeholder: f5,
+            required: f6,
+            system: f7,
+            technical_name: f8,
+            type_: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSchemaAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSchemaAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.help_text {
+            w.entry("helpText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.label {
+            w.entry("label", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.placeholder {
+            w.entry("placeholder", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.required {
+            w.entry("required", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.system {
+            w.entry("system", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.technical_name {
+            w.entry("technicalName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSchemaAttributeBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct NonEmployeeSchemaAttributeBody {
     ///help text displayed by UI.
-    #[serde(rename = "helpText", skip_serializing_if = "::std::option::Option::is_none")]
     pub help_text: ::std::option::Option<::std::string::String>,
     ///Label displayed on the UI for this schema attribute.
     pub label: ::std::string::String,
     ///Hint text that fills UI box.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub placeholder: ::std::option::Option<::std::string::String>,
     ///If true, the schema attribute is required for all non-employees in the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     ///The technical name of the attribute. Must be unique per source.
-    #[serde(rename = "technicalName")]
     pub technical_name: ::std::string::String,
     ///Type of the attribute. Only type 'TEXT' is supported for custom attributes.
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSchemaAttributeBody {
+    const NAME: &'static str = "NonEmployeeSchemaAttributeBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "helpText" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "label" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "placeholder" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "required" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "technicalName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            help_text: f0,
+            label: o::required(f1, "label", &extra)?,
+            placeholder: f2,
+            required: f3,
+            technical_name: o::required(f4, "technicalName", &extra)?,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSchemaAttributeBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSchemaAttributeBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.help_text {
+            w.entry("helpText", v)?;
+        }
+        w.entry("label", &self.label)?;
+        if let ::std::option::Option::Some(v) = &self.placeholder {
+            w.entry("placeholder", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.required {
+            w.entry("required", v)?;
+        }
+        w.entry("technicalName", &self.technical_name)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl NonEmployeeSchemaAttributeBody {
@@ -1018,120 +2198,378 @@ impl ::std::convert::TryFrom<::std::string::String> for NonEmployeeSchemaAttribu
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSource {
     ///List of account managers
-    #[serde(
-        rename = "accountManagers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_managers: ::std::option::Option<
         ::std::vec::Vec<IdentityReferenceWithId>,
     >,
     ///List of approvers
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<::std::vec::Vec<IdentityReferenceWithId>>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source description associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source name associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    #[serde(
-        rename = "nonEmployeeCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_count: ::std::option::Option<i32>,
     ///Source Id associated with this non-employee source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSource {
+    const NAME: &'static str = "NonEmployeeSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountManagers" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvers" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "nonEmployeeCount" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_managers: f0,
+            approvers: f1,
+            created: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            non_employee_count: f7,
+            source_id: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_managers {
+            w.entry("accountManagers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvers {
+            w.entry("approvers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_count {
+            w.entry("nonEmployeeCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSourceLite`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSourceLite {
     ///Source description associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source name associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Source Id associated with this non-employee source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSourceLite {
+    const NAME: &'static str = "NonEmployeeSourceLite";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            source_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSourceLite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSourceLite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSourceLiteWithSchemaAttributes`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSourceLiteWithSchemaAttributes {
     ///Source description associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source name associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///List of schema attributes associated with this non-employee source.
-    #[serde(
-        rename = "schemaAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schema_attributes: ::std::option::Option<
         ::std::vec::Vec<NonEmployeeSchemaAttribute>,
     >,
     ///Source Id associated with this non-employee source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSourceLiteWithSchemaAttributes {
+    const NAME: &'static str = "NonEmployeeSourceLiteWithSchemaAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "schemaAttributes" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            schema_attributes: f3,
+            source_id: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSourceLiteWithSchemaAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSourceLiteWithSchemaAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema_attributes {
+            w.entry("schemaAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSourceRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct NonEmployeeSourceRequestBody {
     ///List of account managers.
-    #[serde(
-        rename = "accountManagers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_managers: ::std::option::Option<
         ::std::vec::Vec<NonEmployeeIdnUserRequest>,
     >,
     ///List of approvers.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<::std::vec::Vec<NonEmployeeIdnUserRequest>>,
     ///Description of non-employee source.
     pub description: ::std::string::String,
     ///The ID for the management workgroup that contains source sub-admins
-    #[serde(
-        rename = "managementWorkgroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub management_workgroup: ::std::option::Option<::std::string::String>,
     ///Name of non-employee source.
     pub name: ::std::string::String,
     pub owner: NonEmployeeIdnUserRequest,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSourceRequestBody {
+    const NAME: &'static str = "NonEmployeeSourceRequestBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountManagers" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvers" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "managementWorkgroup" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_managers: f0,
+            approvers: f1,
+            description: o::required(f2, "description", &extra)?,
+            management_workgroup: f3,
+            name: o::required(f4, "name", &extra)?,
+            owner: o::required(f5, "owner", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSourceRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSourceRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_managers {
+            w.entry("accountManagers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvers {
+            w.entry("approvers", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.management_workgroup {
+            w.entry("managementWorkgroup", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl NonEmployeeSourceRequestBody {
@@ -1141,128 +2579,322 @@ impl NonEmployeeSourceRequestBody {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSourceWithCloudExternalId`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSourceWithCloudExternalId {
     ///List of account managers
-    #[serde(
-        rename = "accountManagers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_managers: ::std::option::Option<
         ::std::vec::Vec<IdentityReferenceWithId>,
     >,
     ///List of approvers
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<::std::vec::Vec<IdentityReferenceWithId>>,
     ///Legacy ID used for sources from the V1 API. This attribute will be removed from a future version of the API and will not be considered a breaking change. No clients should rely on this ID always being present.
-    #[serde(
-        rename = "cloudExternalId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_external_id: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source description associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source name associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    #[serde(
-        rename = "nonEmployeeCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_count: ::std::option::Option<i32>,
     ///Source Id associated with this non-employee source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSourceWithCloudExternalId {
+    const NAME: &'static str = "NonEmployeeSourceWithCloudExternalId";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountManagers" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvers" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudExternalId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "nonEmployeeCount" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_managers: f0,
+            approvers: f1,
+            cloud_external_id: f2,
+            created: f3,
+            description: f4,
+            id: f5,
+            modified: f6,
+            name: f7,
+            non_employee_count: f8,
+            source_id: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSourceWithCloudExternalId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSourceWithCloudExternalId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_managers {
+            w.entry("accountManagers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvers {
+            w.entry("approvers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_external_id {
+            w.entry("cloudExternalId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_count {
+            w.entry("nonEmployeeCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeSourceWithNeCount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSourceWithNeCount {
     ///List of account managers
-    #[serde(
-        rename = "accountManagers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_managers: ::std::option::Option<
         ::std::vec::Vec<IdentityReferenceWithId>,
     >,
     ///List of approvers
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<::std::vec::Vec<IdentityReferenceWithId>>,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source description associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source name associated with this non-employee source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "nonEmployeeCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub non_employee_count: ::std::option::Option<i32>,
     ///Source Id associated with this non-employee source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for NonEmployeeSourceWithNeCount {
+    const NAME: &'static str = "NonEmployeeSourceWithNeCount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountManagers" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvers" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "nonEmployeeCount" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_managers: f0,
+            approvers: f1,
+            created: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            non_employee_count: f7,
+            source_id: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for NonEmployeeSourceWithNeCount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for NonEmployeeSourceWithNeCount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_managers {
+            w.entry("accountManagers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvers {
+            w.entry("approvers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.non_employee_count {
+            w.entry("nonEmployeeCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///`NotificationTemplateContext`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NotificationTemplateContext {
     ///A JSON object that stores the context.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///When the global context was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///When the global context was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for NotificationTemplateContext {
+    const NAME: &'static str = "NotificationTemplateContext";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            created: f1,
+            modified: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for NotificationTemplateContext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for NotificationTemplateContext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.end()
+    }
 }
 ///Workaround to support null
 #[derive(

@@ -6,14 +6,79 @@
 
 #[cfg(feature = "service-desk-integration")]
 ///Configuration of maximum number of days and interval for checking Service Desk integration queue status.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct QueuedCheckConfigDetails {
     ///Maximum number of days to check
-    #[serde(rename = "provisioningMaxStatusCheckDays")]
     pub provisioning_max_status_check_days: ::std::string::String,
     ///Interval in minutes between status checks
-    #[serde(rename = "provisioningStatusCheckIntervalMinutes")]
     pub provisioning_status_check_interval_minutes: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::sailpoint_runtime::object::Object for QueuedCheckConfigDetails {
+    const NAME: &'static str = "QueuedCheckConfigDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "provisioningMaxStatusCheckDays" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "provisioningStatusCheckIntervalMinutes" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            provisioning_max_status_check_days: o::required(
+                f0,
+                "provisioningMaxStatusCheckDays",
+                &extra,
+            )?,
+            provisioning_status_check_interval_minutes: o::required(
+                f1,
+                "provisioningStatusCheckIntervalMinutes",
+                &extra,
+            )?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl<'de> ::serde::Deserialize<'de> for QueuedCheckConfigDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::serde::Serialize for QueuedCheckConfigDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry(
+            "provisioningMaxStatusCheckDays",
+            &self.provisioning_max_status_check_days,
+        )?;
+        w.entry(
+            "provisioningStatusCheckIntervalMinutes",
+            &self.provisioning_status_check_interval_minutes,
+        )?;
+        w.end()
+    }
 }
 #[cfg(feature = "service-desk-integration")]
 impl QueuedCheckConfigDetails {

@@ -6,15 +6,69 @@
 
 #[cfg(feature = "multi-host-integration")]
 ///A JSONPatch Operation as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateMultiHostSourcesBodyItem {
     ///The operation to be performed
     pub op: UpdateMultiHostSourcesBodyItemOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<UpdateMultiHostSourcesBodyItemValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for UpdateMultiHostSourcesBodyItem {
+    const NAME: &'static str = "UpdateMultiHostSourcesBodyItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for UpdateMultiHostSourcesBodyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for UpdateMultiHostSourcesBodyItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl UpdateMultiHostSourcesBodyItem {
@@ -117,15 +171,63 @@ for UpdateMultiHostSourcesBodyItemValueArrayItem {
 }
 #[cfg(feature = "transforms")]
 ///`Upper`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Upper {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Upper {
+    const NAME: &'static str = "Upper";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Upper {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Upper {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Upper {
@@ -183,129 +285,474 @@ impl ::std::convert::TryFrom<::std::string::String> for UsageType {
 }
 #[cfg(feature = "apps")]
 ///`UserApp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserApp {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<UserAppAccount>,
     ///True if the app is visible in the request center
-    #[serde(
-        rename = "appCenterEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_center_enabled: ::std::option::Option<bool>,
     ///Time when the user app was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///True if the owner has multiple accounts for the source
-    #[serde(
-        rename = "hasMultipleAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_multiple_accounts: ::std::option::Option<bool>,
     ///The user app id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the user app was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<UserAppOwner>,
     ///True if the app allows access request
-    #[serde(
-        rename = "provisionRequestEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_request_enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<UserAppSource>,
-    #[serde(
-        rename = "sourceApp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_app: ::std::option::Option<UserAppSourceApp>,
     ///True if the source has password feature
-    #[serde(
-        rename = "useForPasswordManagement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_for_password_management: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserApp {
+    const NAME: &'static str = "UserApp";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appCenterEnabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "hasMultipleAccounts" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "owner" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "provisionRequestEnabled" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sourceApp" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "useForPasswordManagement" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            app_center_enabled: f1,
+            created: f2,
+            has_multiple_accounts: f3,
+            id: f4,
+            modified: f5,
+            owner: f6,
+            provision_request_enabled: f7,
+            source: f8,
+            source_app: f9,
+            use_for_password_management: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserApp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_center_enabled {
+            w.entry("appCenterEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_multiple_accounts {
+            w.entry("hasMultipleAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_request_enabled {
+            w.entry("provisionRequestEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_app {
+            w.entry("sourceApp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_for_password_management {
+            w.entry("useForPasswordManagement", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppAccount {
     ///the account ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the account name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "ACCOUNT"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppAccount {
+    const NAME: &'static str = "UserAppAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppOwner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppOwner {
     ///The identity alias
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
     ///The identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The identity name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "IDENTITY"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppOwner {
+    const NAME: &'static str = "UserAppOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alias" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias {
+            w.entry("alias", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppSource {
     ///the source ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "SOURCE"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppSource {
+    const NAME: &'static str = "UserAppSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppSourceApp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppSourceApp {
     ///the source app ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the source app name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "APPLICATION"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppSourceApp {
+    const NAME: &'static str = "UserAppSourceApp";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppSourceApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppSourceApp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 ///`UuidGenerator`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UuidGenerator {
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for UuidGenerator {
+    const NAME: &'static str = "UuidGenerator";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "requiresPeriodicRefresh" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            requires_periodic_refresh: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for UuidGenerator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for UuidGenerator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl UuidGenerator {

@@ -6,71 +6,304 @@
 
 #[cfg(feature = "full")]
 ///`Access`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Access {
     ///Description of access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for Access {
+    const NAME: &'static str = "Access";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            id: f2,
+            name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for Access {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for Access {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`AccessApps`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessApps {
     ///Description of application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<AccessAppsOwner>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessApps {
+    const NAME: &'static str = "AccessApps";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            owner: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessApps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessApps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessAppsOwner {
     ///Owner's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessAppsOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessAppsOwner {
+    const NAME: &'static str = "AccessAppsOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessAppsOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessAppsOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
 pub type AccessAppsOwnerType = OwnerDtoType;
 #[cfg(feature = "certification-campaigns")]
 ///`AccessConstraint`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessConstraint {
     ///Must be set only if operator is SELECTED.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Used to determine whether the scope of the campaign should be reduced for selected ids or all.
     pub operator: AccessConstraintOperator,
     ///Type of Access
-    #[serde(rename = "type")]
     pub type_: AccessConstraintType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for AccessConstraint {
+    const NAME: &'static str = "AccessConstraint";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ids: f0,
+            operator: o::required(f1, "operator", &extra)?,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for AccessConstraint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for AccessConstraint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ids {
+            w.entry("ids", v)?;
+        }
+        w.entry("operator", &self.operator)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl AccessConstraint {
@@ -110,19 +343,67 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessConstraintOperator
 pub type AccessConstraintType = AccessItemRefType;
 #[cfg(feature = "sod-policies")]
 ///`AccessCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessCriteria {
     ///List of criteria. There is a min of 1 and max of 50 items in the list.
-    #[serde(
-        rename = "criteriaList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub criteria_list: ::std::option::Option<
         ::std::vec::Vec<AccessCriteriaCriteriaListItem>,
     >,
     ///Business name for the access construct list
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for AccessCriteria {
+    const NAME: &'static str = "AccessCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteriaList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            criteria_list: f0,
+            name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for AccessCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for AccessCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria_list {
+            w.entry("criteriaList", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl AccessCriteria {
@@ -132,17 +413,73 @@ impl AccessCriteria {
 }
 #[cfg(feature = "sod-policies")]
 ///`AccessCriteriaCriteriaListItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessCriteriaCriteriaListItem {
     ///ID of the object to which this reference applies to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the propery to which this reference applies to
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessCriteriaCriteriaListItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for AccessCriteriaCriteriaListItem {
+    const NAME: &'static str = "AccessCriteriaCriteriaListItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for AccessCriteriaCriteriaListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for AccessCriteriaCriteriaListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl AccessCriteriaCriteriaListItem {
@@ -155,14 +492,65 @@ impl AccessCriteriaCriteriaListItem {
 pub type AccessCriteriaCriteriaListItemType = EntitlementRefType;
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///`AccessDuration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessDuration {
     ///The unit of time that corresponds to the **value**. It defines the scale of the time period.
-    #[serde(rename = "timeUnit", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_unit: ::std::option::Option<AccessDurationTimeUnit>,
     ///The numeric value representing the amount of time, which is defined in the **timeUnit**.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::sailpoint_runtime::object::Object for AccessDuration {
+    const NAME: &'static str = "AccessDuration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "timeUnit" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            time_unit: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for AccessDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::serde::Serialize for AccessDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.time_unit {
+            w.entry("timeUnit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl AccessDuration {
@@ -231,207 +619,562 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessDurationTimeUnit {
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemAccessProfileResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemAccessProfileResponse {
     ///the access item type. accessProfile in this case
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the list of app ids associated with the access profile
-    #[serde(rename = "appRefs", skip_serializing_if = "::std::option::Option::is_none")]
     pub app_refs: ::std::option::Option<
         ::std::vec::Vec<AccessItemAccessProfileResponseAppRefsItem>,
     >,
     ///the description for the access profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the display name of the identity
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the access profile will create
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///the access item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the date the access profile is no longer assigned to the specified identity
-    #[serde(
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_date: ::std::option::Option<::std::string::String>,
     ///indicates whether the access profile is revocable
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revocable: ::std::option::Option<bool>,
     ///the id of the source
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///the name of the source
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///indicates whether the access profile is standalone
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub standalone: ::std::option::Option<bool>,
     ///the date the access profile will be assigned to the specified identity, in case requested with a future start date
-    #[serde(
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemAccessProfileResponse {
+    const NAME: &'static str = "AccessItemAccessProfileResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appRefs" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "revocable" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "standalone" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            app_refs: f1,
+            description: f2,
+            display_name: f3,
+            entitlement_count: f4,
+            id: f5,
+            remove_date: f6,
+            revocable: f7,
+            source_id: f8,
+            source_name: f9,
+            standalone: f10,
+            start_date: f11,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemAccessProfileResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemAccessProfileResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_refs {
+            w.entry("appRefs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.entry("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocable {
+            w.entry("revocable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.standalone {
+            w.entry("standalone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.entry("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemAccessProfileResponseAppRefsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemAccessProfileResponseAppRefsItem {
     ///the cloud app id associated with the access profile
-    #[serde(
-        rename = "cloudAppId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///the cloud app name associated with the access profile
-    #[serde(
-        rename = "cloudAppName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_app_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemAccessProfileResponseAppRefsItem {
+    const NAME: &'static str = "AccessItemAccessProfileResponseAppRefsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cloudAppId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "cloudAppName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cloud_app_id: f0,
+            cloud_app_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemAccessProfileResponseAppRefsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemAccessProfileResponseAppRefsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cloud_app_id {
+            w.entry("cloudAppId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_app_name {
+            w.entry("cloudAppName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemAccountResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemAccountResponse {
     ///the access item type. account in this case
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the display name of the identity
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the account will create
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///the access item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier used to uniquely identify an acccount
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///the id of the source
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///the name of the source
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemAccountResponse {
+    const NAME: &'static str = "AccessItemAccountResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            display_name: f1,
+            entitlement_count: f2,
+            id: f3,
+            native_identity: f4,
+            source_id: f5,
+            source_name: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemAccountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemAccountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemAppResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemAppResponse {
     ///the access item type. entitlement in this case
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the app role id
-    #[serde(
-        rename = "appRoleId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_role_id: ::std::option::Option<::std::string::String>,
     ///the access item display name
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the access item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the associated source name if it exists
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemAppResponse {
+    const NAME: &'static str = "AccessItemAppResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appRoleId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            app_role_id: f1,
+            display_name: f2,
+            id: f3,
+            source_name: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemAppResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemAppResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_role_id {
+            w.entry("appRoleId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity who approved the access item request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemApproverDto {
     ///ID of identity who approved the access item request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity who approved the access item request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity who approved the access item request.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemApproverDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessItemApproverDto {
+    const NAME: &'static str = "AccessItemApproverDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemApproverDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessItemApproverDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who approved the access item request.
 pub type AccessItemApproverDtoType = OwnerDtoType;
 #[cfg(feature = "identity-history")]
 ///`AccessItemAssociated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemAssociated {
-    #[serde(
-        rename = "accessItem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item: ::std::option::Option<AccessItemAssociatedAccessItem>,
     ///the access item type
-    #[serde(
-        rename = "accessItemType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item_type: ::std::option::Option<AccessItemAssociatedAccessItemType>,
     ///the date of event
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     ///the event type
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "governanceEvent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub governance_event: ::std::option::Option<CorrelatedGovernanceEvent>,
     ///the identity id
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemAssociated {
+    const NAME: &'static str = "AccessItemAssociated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessItem" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessItemType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dateTime" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "governanceEvent" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_item: f0,
+            access_item_type: f1,
+            date_time: f2,
+            event_type: f3,
+            governance_event: f4,
+            identity_id: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemAssociated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemAssociated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_item {
+            w.entry("accessItem", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_item_type {
+            w.entry("accessItemType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.governance_event {
+            w.entry("governanceEvent", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemAssociatedAccessItem`
@@ -448,28 +1191,80 @@ pub struct AccessItemAssociatedAccessItem {
 pub type AccessItemAssociatedAccessItemType = AccessItemRemovedAccessItemType;
 #[cfg(feature = "identity-history")]
 ///`AccessItemDiff`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemDiff {
     ///the display name of the access item
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<AccessItemDiffEventType>,
     ///the id of the access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the source name of the access item
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemDiff {
+    const NAME: &'static str = "AccessItemDiff";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            event_type: f1,
+            id: f2,
+            source_name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemDiff {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemDiff {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemDiffEventType`
@@ -500,67 +1295,203 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessItemDiffEventType 
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemEntitlementResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemEntitlementResponse {
     ///the access item type. entitlement in this case
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the entitlement attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///indicates whether the entitlement is cloud governed
-    #[serde(
-        rename = "cloudGoverned",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_governed: ::std::option::Option<bool>,
     ///the description for the entitlment
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the display name of the identity
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the access item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///indicates whether the entitlement is privileged
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///the id of the source
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///the name of the source
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///indicates whether the entitlement is standalone
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub standalone: ::std::option::Option<bool>,
     ///the type of entitlement
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///the associated value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemEntitlementResponse {
+    const NAME: &'static str = "AccessItemEntitlementResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attribute" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudGoverned" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "standalone" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            attribute: f1,
+            cloud_governed: f2,
+            description: f3,
+            display_name: f4,
+            id: f5,
+            privileged: f6,
+            source_id: f7,
+            source_name: f8,
+            standalone: f9,
+            type_: f10,
+            value: f11,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemEntitlementResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemEntitlementResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_governed {
+            w.entry("cloudGoverned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.standalone {
+            w.entry("standalone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 ///`AccessItemRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRef {
     ///ID of the access item to retrieve the recommendation for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access item's type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for AccessItemRef {
+    const NAME: &'static str = "AccessItemRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for AccessItemRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl AccessItemRef {
@@ -616,39 +1547,95 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessItemRefType {
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemRemoved`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRemoved {
-    #[serde(
-        rename = "accessItem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item: ::std::option::Option<AccessItemRemovedAccessItem>,
     ///the access item type
-    #[serde(
-        rename = "accessItemType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item_type: ::std::option::Option<AccessItemRemovedAccessItemType>,
     ///the date of event
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     ///the event type
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "governanceEvent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub governance_event: ::std::option::Option<CorrelatedGovernanceEvent>,
     ///the identity id
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemRemoved {
+    const NAME: &'static str = "AccessItemRemoved";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessItem" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessItemType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dateTime" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "governanceEvent" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_item: f0,
+            access_item_type: f1,
+            date_time: f2,
+            event_type: f3,
+            governance_event: f4,
+            identity_id: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRemoved {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemRemoved {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_item {
+            w.entry("accessItem", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_item_type {
+            w.entry("accessItemType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.governance_event {
+            w.entry("governanceEvent", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessItemRemovedAccessItem`
@@ -692,31 +1679,143 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessItemRemovedAccessI
 }
 #[cfg(feature = "access-request-approvals")]
 ///Identity the access item is requested for.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRequestedFor {
     ///ID of identity the access item is requested for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity the access item is requested for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity the access item is requested for.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemRequestedForType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for AccessItemRequestedFor {
+    const NAME: &'static str = "AccessItemRequestedFor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRequestedFor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for AccessItemRequestedFor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity the access item is requested for.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRequestedForDto {
     ///ID of identity the access item is requested for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity the access item is requested for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity the access item is requested for.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemRequestedForDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessItemRequestedForDto {
+    const NAME: &'static str = "AccessItemRequestedForDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRequestedForDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessItemRequestedForDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity the access item is requested for.
@@ -726,31 +1825,143 @@ pub type AccessItemRequestedForDtoType = OwnerDtoType;
 pub type AccessItemRequestedForType = OwnerDtoType;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Access item requester's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRequester {
     ///Access item requester's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access item owner's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Access item requester's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemRequesterType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for AccessItemRequester {
+    const NAME: &'static str = "AccessItemRequester";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRequester {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for AccessItemRequester {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Access item requester's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRequesterDto {
     ///Access item requester's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access item owner's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Access item requester's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemRequesterDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessItemRequesterDto {
+    const NAME: &'static str = "AccessItemRequesterDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRequesterDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessItemRequesterDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Access item requester's DTO type.
@@ -760,64 +1971,186 @@ pub type AccessItemRequesterDtoType = OwnerDtoType;
 pub type AccessItemRequesterType = OwnerDtoType;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Identity who reviewed the access item request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemReviewedBy {
     ///ID of identity who reviewed the access item request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of identity who reviewed the access item request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity who reviewed the access item request.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessItemReviewedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for AccessItemReviewedBy {
+    const NAME: &'static str = "AccessItemReviewedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for AccessItemReviewedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for AccessItemReviewedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///DTO type of identity who reviewed the access item request.
 pub type AccessItemReviewedByType = OwnerDtoType;
 #[cfg(feature = "identity-history")]
 ///`AccessItemRoleResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessItemRoleResponse {
     ///the access item type. role in this case
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the description for the role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the role display name
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the access item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the date the role is no longer assigned to the specified identity
-    #[serde(
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_date: ::std::option::Option<::std::string::String>,
     ///indicates whether the role is revocable
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revocable: ::std::option::Option<bool>,
     ///the associated source name if it exists
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///the date the access profile will be assigned to the specified identity, in case requested with a future start date
-    #[serde(
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessItemRoleResponse {
+    const NAME: &'static str = "AccessItemRoleResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "revocable" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            description: f1,
+            display_name: f2,
+            id: f3,
+            remove_date: f4,
+            revocable: f5,
+            source_name: f6,
+            start_date: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessItemRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessItemRoleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.entry("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocable {
+            w.entry("revocable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.entry("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -825,40 +2158,33 @@ pub struct AccessItemRoleResponse {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///Metadata that describes an access item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessModelMetadata {
     ///Describes the metadata item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the metadata type
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Allows selecting multiple values
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multiselect: ::std::option::Option<bool>,
     ///Human readable name of the metadata type
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The types of objects
-    #[serde(
-        rename = "objectTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The state of the metadata item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The type of the metadata item
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///The value to assign to the metadata item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<AccessModelMetadataValuesItem>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -866,95 +2192,376 @@ pub struct AccessModelMetadata {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for AccessModelMetadata {
+    const NAME: &'static str = "AccessModelMetadata";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "multiselect" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "objectTypes" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            key: f1,
+            multiselect: f2,
+            name: f3,
+            object_types: f4,
+            status: f5,
+            type_: f6,
+            values: f7,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessModelMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for AccessModelMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.multiselect {
+            w.entry("multiselect", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_types {
+            w.entry("objectTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.values {
+            w.entry("values", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
     )
 )]
 ///An individual value to assign to the metadata item
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessModelMetadataValuesItem {
     ///Display name of the value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The status of the individual value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The value to assign to the metdata item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for AccessModelMetadataValuesItem {
+    const NAME: &'static str = "AccessModelMetadataValuesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            status: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessModelMetadataValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for AccessModelMetadataValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///Access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessProfile {
-    #[serde(
-        rename = "accessModelMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_model_metadata: ::std::option::Option<AttributeDtoList>,
-    #[serde(
-        rename = "accessRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_config: ::std::option::Option<Requestability>,
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
-    #[serde(
-        rename = "additionalOwners",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date and time when the access profile was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access profile description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///List of entitlements associated with the access profile. If `enabled` is false, this can be empty. Otherwise, it must contain at least one entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
     ///Access profile ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the access profile was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access profile name.
     pub name: ::std::string::String,
     ///Access profile owner.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub owner: ::std::option::Option<OwnerReference>,
-    #[serde(
-        rename = "provisioningCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_criteria: ::std::option::Option<ProvisioningCriteriaLevel1>,
     /**Indicates whether the access profile is requestable by access request. Currently, making an access profile non-requestable is only supported  for customers enabled with the new Request Center. Otherwise, attempting to create an access profile with a value  **false** in this field results in a 400 error.
 
 Default: `true`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "revocationRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_request_config: ::std::option::Option<Revocability>,
     ///List of segment IDs, if any, that the access profile is assigned to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: AccessProfileSourceRef,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for AccessProfile {
+    const NAME: &'static str = "AccessProfile";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessModelMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessRequestConfig" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "additionalOwners" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningCriteria" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "revocationRequestConfig" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_model_metadata: f0,
+            access_request_config: f1,
+            additional_owners: f2,
+            created: f3,
+            description: f4,
+            enabled: f5,
+            entitlements: f6,
+            id: f7,
+            modified: f8,
+            name: o::required(f9, "name", &extra)?,
+            owner: f10,
+            provisioning_criteria: f11,
+            requestable: f12,
+            revocation_request_config: f13,
+            segments: f14,
+            source: o::required(f15, "source", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for AccessProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_model_metadata {
+            w.entry("accessModelMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_request_config {
+            w.entry("accessRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.additional_owners {
+            w.entry("additionalOwners", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.provisioning_criteria {
+            w.entry("provisioningCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocation_request_config {
+            w.entry("revocationRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        w.entry("source", &self.source)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl AccessProfile {
@@ -964,13 +2571,9 @@ impl AccessProfile {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///`AccessProfileApprovalScheme`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileApprovalScheme {
     ///Id of the specific approver, used when approverType is GOVERNANCE_GROUP, WORKFLOW, or ADDITIONAL_GOVERNANCE_GROUP.
-    #[serde(
-        rename = "approverId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_id: ::std::option::Option<::std::string::String>,
     /**Describes the individual or group that is responsible for an approval step. These are the possible values:
 **APP_OWNER**: The owner of the Application
@@ -990,11 +2593,60 @@ pub struct AccessProfileApprovalScheme {
 **ADDITIONAL_OWNER**: An additional owner of the Access Profile, the ID of which is specified by the **approverId** field
 
 **ADDITIONAL_GOVERNANCE_GROUP**: An additional Governance Group, the ID of which is specified by the **approverId** field*/
-    #[serde(
-        rename = "approverType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_type: ::std::option::Option<AccessProfileApprovalSchemeApproverType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for AccessProfileApprovalScheme {
+    const NAME: &'static str = "AccessProfileApprovalScheme";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approverId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approverType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approver_id: f0,
+            approver_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileApprovalScheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for AccessProfileApprovalScheme {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approver_id {
+            w.entry("approverId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver_type {
+            w.entry("approverType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl AccessProfileApprovalScheme {
@@ -1056,22 +2708,67 @@ for AccessProfileApprovalSchemeApproverType {
 }
 #[cfg(feature = "access-profiles")]
 ///`AccessProfileBulkDeleteRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileBulkDeleteRequest {
     ///List of IDs of Access Profiles to be deleted.
-    #[serde(
-        rename = "accessProfileIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profile_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///If **true**, silently skip over any of the specified Access Profiles if they cannot be deleted because they are in use. If **false**, no deletions will be attempted if any of the Access Profiles are in use.
-    #[serde(
-        rename = "bestEffortOnly",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub best_effort_only: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-profiles")]
+impl ::sailpoint_runtime::object::Object for AccessProfileBulkDeleteRequest {
+    const NAME: &'static str = "AccessProfileBulkDeleteRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfileIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "bestEffortOnly" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profile_ids: f0,
+            best_effort_only: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileBulkDeleteRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl ::serde::Serialize for AccessProfileBulkDeleteRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profile_ids {
+            w.entry("accessProfileIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.best_effort_only {
+            w.entry("bestEffortOnly", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl AccessProfileBulkDeleteRequest {
@@ -1081,17 +2778,73 @@ impl AccessProfileBulkDeleteRequest {
 }
 #[cfg(feature = "access-profiles")]
 ///`AccessProfileBulkDeleteResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileBulkDeleteResponse {
     ///List of usages of Access Profiles targeted for deletion.
-    #[serde(rename = "inUse", skip_serializing_if = "::std::option::Option::is_none")]
     pub in_use: ::std::option::Option<::std::vec::Vec<AccessProfileUsage>>,
     ///List of IDs of Access Profiles which are pending deletion.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///ID of the task which is executing the bulk deletion. This can be passed to the **/task-status** API to track status.
-    #[serde(rename = "taskId", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-profiles")]
+impl ::sailpoint_runtime::object::Object for AccessProfileBulkDeleteResponse {
+    const NAME: &'static str = "AccessProfileBulkDeleteResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "inUse" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "pending" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "taskId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            in_use: f0,
+            pending: f1,
+            task_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileBulkDeleteResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl ::serde::Serialize for AccessProfileBulkDeleteResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.in_use {
+            w.entry("inUse", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pending {
+            w.entry("pending", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_id {
+            w.entry("taskId", v)?;
+        }
+        w.end()
+    }
 }
 ///List of Access profiles to be updated.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1112,14 +2865,62 @@ for AccessProfileBulkUpdateRequest {
     }
 }
 ///Access Profile's basic details.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileBulkUpdateRequestItem {
     ///Access Profile ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access Profile is requestable or not.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for AccessProfileBulkUpdateRequestItem {
+    const NAME: &'static str = "AccessProfileBulkUpdateRequestItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            requestable: f1,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccessProfileBulkUpdateRequestItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for AccessProfileBulkUpdateRequestItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        w.end()
+    }
 }
 impl AccessProfileBulkUpdateRequestItem {
     pub fn builder() -> builder::AccessProfileBulkUpdateRequestItem {
@@ -1144,360 +2945,1036 @@ for AccessProfileBulkUpdateResponse {
 }
 #[cfg(feature = "apps")]
 ///`AccessProfileDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDetails {
-    #[serde(
-        rename = "accountSelector",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_selector: ::std::option::Option<AccessProfileDetailsAccountSelector>,
     ///The source app ID of the Access Profile
-    #[serde(rename = "appId", skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<i64>,
     ///The source app name of the Access Profile
-    #[serde(rename = "appName", skip_serializing_if = "::std::option::Option::is_none")]
     pub app_name: ::std::option::Option<::std::string::String>,
     ///The id of the application
-    #[serde(
-        rename = "applicationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<::std::string::String>,
     /**Comma-separated list of approval schemes. Each approval scheme is one of -
 manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupId&gt;
 */
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Whether denied comment is required when access request is denied.
-    #[serde(
-        rename = "deniedCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denied_comments_required: ::std::option::Option<bool>,
     ///Information about the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Whether the Access Profile is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
     ///The number of entitlements in the access profile
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///List of IDs of entitlements
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The ID of the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner ID of the Access Profile
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///Whether the Access Profile is protected.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protected: ::std::option::Option<bool>,
     ///Whether the access profile require request comment for access request.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
     ///Whether the Access Profile is requestable via access request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     /**Comma-separated list of revoke request approval schemes. Each approval
 scheme is one of - manager - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupId&gt;
 */
-    #[serde(
-        rename = "revokeRequestApprovalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revoke_request_approval_schemes: ::std::option::Option<::std::string::String>,
     ///List of IDs of segments, if any, to which this Access Profile is assigned.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The source ID of the Access Profile
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<i64>,
     ///The source name of the Access Profile
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///The type of the access profile
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDetails {
+    const NAME: &'static str = "AccessProfileDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountSelector" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "appName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "applicationId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "approvalSchemes" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "deniedCommentsRequired" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "disabled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "protected" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "revokeRequestApprovalSchemes" => {
+                    f18 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "segments" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f22 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_selector: f0,
+            app_id: f1,
+            app_name: f2,
+            application_id: f3,
+            approval_schemes: f4,
+            created: f5,
+            denied_comments_required: f6,
+            description: f7,
+            disabled: f8,
+            entitlement_count: f9,
+            entitlements: f10,
+            id: f11,
+            modified: f12,
+            name: f13,
+            owner_id: f14,
+            protected: f15,
+            request_comments_required: f16,
+            requestable: f17,
+            revoke_request_approval_schemes: f18,
+            segments: f19,
+            source_id: f20,
+            source_name: f21,
+            type_: f22,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for AccessProfileDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_selector {
+            w.entry("accountSelector", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_id {
+            w.entry("appId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_name {
+            w.entry("appName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application_id {
+            w.entry("applicationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denied_comments_required {
+            w.entry("deniedCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.protected {
+            w.entry("protected", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revoke_request_approval_schemes {
+            w.entry("revokeRequestApprovalSchemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///How to select account when there are multiple accounts for the user
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDetailsAccountSelector {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selectors: ::std::option::Option<::std::vec::Vec<Selector>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDetailsAccountSelector {
+    const NAME: &'static str = "AccessProfileDetailsAccountSelector";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "selectors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { selectors: f0, extra })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDetailsAccountSelector {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for AccessProfileDetailsAccountSelector {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.selectors {
+            w.entry("selectors", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///More complete representation of an access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDocument {
     ///Applications with the access profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub apps: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access item's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///Number of entitlements.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i64>,
     ///Entitlements the access profile has access to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<BaseEntitlement>>,
     ///Access profile's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access profile's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<AccessProfileDocumentOwner>,
     ///Indicates whether comments are required for requests to access the item.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
     ///Indicates whether the access item can be requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the access profile.
-    #[serde(
-        rename = "segmentCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_count: ::std::option::Option<i32>,
     ///Segments with the access profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccessProfileDocumentSource>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<Tags>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDocument {
+    const NAME: &'static str = "AccessProfileDocument";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "apps" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "segmentCount" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f15 = o::instant(&mut map, &key, &mut extra)?,
+                "tags" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            apps: f0,
+            created: f1,
+            description: f2,
+            enabled: f3,
+            entitlement_count: f4,
+            entitlements: f5,
+            id: f6,
+            modified: f7,
+            name: f8,
+            owner: f9,
+            request_comments_required: f10,
+            requestable: f11,
+            segment_count: f12,
+            segments: f13,
+            source: f14,
+            synced: f15,
+            tags: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileDocument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.apps {
+            w.entry("apps", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segment_count {
+            w.entry("segmentCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.instant("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDocumentOwner {
     ///Owner's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessProfileDocumentOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDocumentOwner {
+    const NAME: &'static str = "AccessProfileDocumentOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDocumentOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileDocumentOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
 pub type AccessProfileDocumentOwnerType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///Access profile's source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDocumentSource {
     ///Source's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDocumentSource {
+    const NAME: &'static str = "AccessProfileDocumentSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDocumentSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileDocumentSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`AccessProfileDocuments`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDocuments {
     ///Applications with the access profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub apps: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access item's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///Number of entitlements.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i64>,
     ///Entitlements the access profile has access to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<BaseEntitlement>>,
     ///Access profile's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access profile's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<AccessProfileDocumentsOwner>,
     ///Name of the pod.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
     ///Indicates whether comments are required for requests to access the item.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
     ///Indicates whether the access item can be requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the access profile.
-    #[serde(
-        rename = "segmentCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_count: ::std::option::Option<i32>,
     ///Segments with the access profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccessProfileDocumentsSource>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<Tags>,
-    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
     pub underscore_type: ::std::option::Option<DocumentType>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DocumentType>,
     ///Version number.
-    #[serde(rename = "_version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDocuments {
+    const NAME: &'static str = "AccessProfileDocuments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "apps" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "org" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "segmentCount" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f17 = o::instant(&mut map, &key, &mut extra)?,
+                "tags" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "_type" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "_version" => f21 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            apps: f0,
+            created: f1,
+            description: f2,
+            enabled: f3,
+            entitlement_count: f4,
+            entitlements: f5,
+            id: f6,
+            modified: f7,
+            name: f8,
+            org: f9,
+            owner: f10,
+            pod: f11,
+            request_comments_required: f12,
+            requestable: f13,
+            segment_count: f14,
+            segments: f15,
+            source: f16,
+            synced: f17,
+            tags: f18,
+            underscore_type: f19,
+            type_: f20,
+            version: f21,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDocuments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileDocuments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.apps {
+            w.entry("apps", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segment_count {
+            w.entry("segmentCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.instant("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.underscore_type {
+            w.entry("_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("_version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDocumentsOwner {
     ///Owner's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessProfileDocumentsOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDocumentsOwner {
+    const NAME: &'static str = "AccessProfileDocumentsOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDocumentsOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileDocumentsOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
 pub type AccessProfileDocumentsOwnerType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///Access profile's source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileDocumentsSource {
     ///Source's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileDocumentsSource {
+    const NAME: &'static str = "AccessProfileDocumentsSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileDocumentsSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileDocumentsSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "dimensions", feature = "roles"))]
 ///`AccessProfileRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileRef {
     ///ID of the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the Access Profile. This field is ignored on input.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of requested object. This field must be either left null or set to 'ACCESS_PROFILE' when creating an Access Profile, otherwise a 400 Bad Request error will result.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessProfileRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "dimensions", feature = "roles"))]
+impl ::sailpoint_runtime::object::Object for AccessProfileRef {
+    const NAME: &'static str = "AccessProfileRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "dimensions", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "dimensions", feature = "roles"))]
+impl ::serde::Serialize for AccessProfileRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "dimensions", feature = "roles"))]
 impl AccessProfileRef {
@@ -1533,17 +4010,73 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessProfileRefType {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///`AccessProfileSourceRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileSourceRef {
     ///ID of the source the access profile is associated with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Source's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessProfileSourceRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for AccessProfileSourceRef {
+    const NAME: &'static str = "AccessProfileSourceRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileSourceRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for AccessProfileSourceRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl AccessProfileSourceRef {
@@ -1556,44 +4089,119 @@ impl AccessProfileSourceRef {
 pub type AccessProfileSourceRefType = AttrSyncSourceType;
 #[cfg(feature = "search")]
 ///This is a summary representation of an access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileSummary {
     ///Description of access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<DisplayReference>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revocable: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<BaseReference>,
     ///Type of the access item.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccessProfileSummary {
+    const NAME: &'static str = "AccessProfileSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "revocable" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            id: f2,
+            name: f3,
+            owner: f4,
+            revocable: f5,
+            source: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccessProfileSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocable {
+            w.entry("revocable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 ///`AccessProfileUpdateItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileUpdateItem {
     /**Human readable status description and containing additional context information about success or failures etc.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Identifier of Access Profile in bulk update request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access Profile requestable or not.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     /**
 The HTTP response status code returned for an individual Access Profile that is requested for update during a bulk update operation.
@@ -1602,36 +4210,201 @@ The HTTP response status code returned for an individual Access Profile that is 
 
 > 404   - Access profile not found.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for AccessProfileUpdateItem {
+    const NAME: &'static str = "AccessProfileUpdateItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            requestable: f2,
+            status: f3,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccessProfileUpdateItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for AccessProfileUpdateItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-profiles")]
 ///`AccessProfileUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileUsage {
     ///ID of the Access Profile that is in use
-    #[serde(
-        rename = "accessProfileId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profile_id: ::std::option::Option<::std::string::String>,
     ///List of references to objects which are using the indicated Access Profile
-    #[serde(rename = "usedBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub used_by: ::std::option::Option<::std::vec::Vec<AccessProfileUsageUsedByItem>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-profiles")]
+impl ::sailpoint_runtime::object::Object for AccessProfileUsage {
+    const NAME: &'static str = "AccessProfileUsage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfileId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "usedBy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profile_id: f0,
+            used_by: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl ::serde::Serialize for AccessProfileUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profile_id {
+            w.entry("accessProfileId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.used_by {
+            w.entry("usedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-profiles")]
 ///Role using the access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessProfileUsageUsedByItem {
     ///ID of role using the access profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of role using the access profile.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of role using the access profile.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessProfileUsageUsedByItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-profiles")]
+impl ::sailpoint_runtime::object::Object for AccessProfileUsageUsedByItem {
+    const NAME: &'static str = "AccessProfileUsageUsedByItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileUsageUsedByItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-profiles")]
+impl ::serde::Serialize for AccessProfileUsageUsedByItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-profiles")]
 ///DTO type of role using the access profile.
@@ -1662,31 +4435,65 @@ for AccessProfileUsageUsedByItemType {
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRecommendationMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRecommendationMessage {
     ///Information about why the access item was recommended.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interpretation: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object for AccessRecommendationMessage {
+    const NAME: &'static str = "AccessRecommendationMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interpretation" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { interpretation: f0, extra })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessRecommendationMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRecommendationMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interpretation {
+            w.entry("interpretation", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`AccessRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessRequest {
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on associated APIs such as /account-activities.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///A list of Identity IDs for whom the Access is requested. If it's a Revoke request, there can only be one Identity ID.
-    #[serde(rename = "requestedFor")]
     pub requested_for: ::std::vec::Vec<::std::string::String>,
     /**Additional submit data structure with requestedFor containing requestedItems allowing distinction for each request item and Identity.
 * Can only be used when 'requestedFor' and 'requestedItems' are not separately provided
@@ -1696,15 +4503,80 @@ pub struct AccessRequest {
 * Also allows different combinations of request items and identities in the same request
 * Only for use in GRANT_ACCESS type requests
 */
-    #[serde(
-        rename = "requestedForWithRequestedItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for_with_requested_items: ::std::option::Option<
         ::std::vec::Vec<RequestedForDtoRef>,
     >,
-    #[serde(rename = "requestedItems")]
     pub requested_items: ::std::vec::Vec<AccessRequestItem>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequest {
+    const NAME: &'static str = "AccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedForWithRequestedItems" => {
+                    f3 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "requestedItems" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_metadata: f0,
+            request_type: f1,
+            requested_for: o::required(f2, "requestedFor", &extra)?,
+            requested_for_with_requested_items: f3,
+            requested_items: o::required(f4, "requestedItems", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        w.entry("requestedFor", &self.requested_for)?;
+        if let ::std::option::Option::Some(v) = &self.requested_for_with_requested_items
+        {
+            w.entry("requestedForWithRequestedItems", v)?;
+        }
+        w.entry("requestedItems", &self.requested_items)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl AccessRequest {
@@ -1714,160 +4586,326 @@ impl AccessRequest {
 }
 #[cfg(feature = "access-requests")]
 ///`AccessRequestAdminItemStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestAdminItemStatus {
     ///This is the account activity id.
-    #[serde(
-        rename = "accessRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_id: ::std::option::Option<::std::string::String>,
     ///A list of Phases that the Access Request has gone through in order, to help determine the status of the request.
-    #[serde(
-        rename = "accessRequestPhases",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_phases: ::std::option::Option<
         ::std::vec::Vec<AccessRequestPhases>,
     >,
     ///Id of associated account activity item.
-    #[serde(
-        rename = "accountActivityItemId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_activity_item_id: ::std::option::Option<::std::string::String>,
     ///Approval details for each item.
-    #[serde(
-        rename = "approvalDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_details: ::std::option::Option<::std::vec::Vec<ApprovalStatusDto>>,
     ///True if the request can be canceled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "cancelledRequestDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cancelled_request_details: ::std::option::Option<CancelledRequestDetails>,
     ///Arbitrary key-value pairs, if any were included in the corresponding access request
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description associated to the requested object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///List of localized error messages, if any, encountered during the approval/provisioning process.
-    #[serde(
-        rename = "errorMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDtoList>>,
     ///ID of the access request. This is a new property as of 2025. Older access requests may not have an ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Manual work items created for provisioning the item.
-    #[serde(
-        rename = "manualWorkItemDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manual_work_item_details: ::std::option::Option<
         ::std::vec::Vec<ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Human-readable display name of the item being requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "preApprovalTriggerDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_approval_trigger_details: ::std::option::Option<PreApprovalTriggerDetails>,
-    #[serde(
-        rename = "provisioningDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_details: ::std::option::Option<ProvisioningDetails>,
     ///True if re-auth is required.
-    #[serde(
-        rename = "reauthorizationRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reauthorization_required: ::std::option::Option<bool>,
     ///When the role access is scheduled for removal.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<AccessRequestType>,
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<AccessRequestAdminItemStatusRequestedFor>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<AccessItemRequester>,
-    #[serde(
-        rename = "requesterComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_comment: ::std::option::Option<CommentDto>,
-    #[serde(
-        rename = "sodViolationContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///When the role access is scheduled for provisioning.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RequestedItemStatusRequestState>,
     ///Type of requested object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessRequestAdminItemStatusType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestAdminItemStatus {
+    const NAME: &'static str = "AccessRequestAdminItemStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessRequestPhases" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "accountActivityItemId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approvalDetails" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "cancelable" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "cancelledRequestDetails" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessages" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "manualWorkItemDetails" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "preApprovalTriggerDetails" => {
+                    f14 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "provisioningDetails" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "reauthorizationRequired" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f17 = o::instant(&mut map, &key, &mut extra)?,
+                "requestType" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "requesterComment" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "sodViolationContext" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f23 = o::instant(&mut map, &key, &mut extra)?,
+                "state" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f25 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_id: f0,
+            access_request_phases: f1,
+            account_activity_item_id: f2,
+            approval_details: f3,
+            cancelable: f4,
+            cancelled_request_details: f5,
+            client_metadata: f6,
+            created: f7,
+            description: f8,
+            error_messages: f9,
+            id: f10,
+            manual_work_item_details: f11,
+            modified: f12,
+            name: f13,
+            pre_approval_trigger_details: f14,
+            provisioning_details: f15,
+            reauthorization_required: f16,
+            remove_date: f17,
+            request_type: f18,
+            requested_for: f19,
+            requester: f20,
+            requester_comment: f21,
+            sod_violation_context: f22,
+            start_date: f23,
+            state: f24,
+            type_: f25,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestAdminItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestAdminItemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_id {
+            w.entry("accessRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_request_phases {
+            w.entry("accessRequestPhases", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_activity_item_id {
+            w.entry("accountActivityItemId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_details {
+            w.entry("approvalDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cancelable {
+            w.entry("cancelable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cancelled_request_details {
+            w.entry("cancelledRequestDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_messages {
+            w.entry("errorMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manual_work_item_details {
+            w.entry("manualWorkItemDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pre_approval_trigger_details {
+            w.entry("preApprovalTriggerDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_details {
+            w.entry("provisioningDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reauthorization_required {
+            w.entry("reauthorizationRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_comment {
+            w.entry("requesterComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sod_violation_context {
+            w.entry("sodViolationContext", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Identity access was requested for.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestAdminItemStatusRequestedFor {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the object to which this reference applies
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessRequestAdminItemStatusRequestedForType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestAdminItemStatusRequestedFor {
+    const NAME: &'static str = "AccessRequestAdminItemStatusRequestedFor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestAdminItemStatusRequestedFor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestAdminItemStatusRequestedFor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Type of the object to which this reference applies
@@ -1877,72 +4915,192 @@ pub type AccessRequestAdminItemStatusRequestedForType = OwnerDtoType;
 pub type AccessRequestAdminItemStatusType = AccessRequestItemType;
 #[cfg(feature = "access-request-approvals")]
 ///`AccessRequestApproversListResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestApproversListResponse {
     ///Id of the approval item.
-    #[serde(
-        rename = "approvalId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_id: ::std::option::Option<::std::string::String>,
     ///Email of the approver.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Approver id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the approver.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the object returned. In this case, the value for this field will always Identity.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for AccessRequestApproversListResponse {
+    const NAME: &'static str = "AccessRequestApproversListResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_id: f0,
+            email: f1,
+            id: f2,
+            name: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestApproversListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for AccessRequestApproversListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_id {
+            w.entry("approvalId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`AccessRequestConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestConfig {
-    #[serde(
-        rename = "approvalReminderAndEscalationConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_reminder_and_escalation_config: ::std::option::Option<
         ApprovalReminderAndEscalationConfig,
     >,
     /**If this is true, approvals must be processed by an external system. Also, if this is true, it blocks Request Center access requests and returns an error for any user who isn't an org admin.
 
 Default: `false`.*/
-    #[serde(
-        rename = "approvalsMustBeExternal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approvals_must_be_external: ::std::option::Option<bool>,
     /**If this is true and the requester and reviewer are the same, the request is automatically approved.
 
 Default: `false`.*/
-    #[serde(
-        rename = "autoApprovalEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "entitlementRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_request_config: ::std::option::Option<EntitlementRequestConfig>,
     /**If this is true, reauthorization will be enforced for appropriately configured access items. Enablement of this feature is currently in a limited state.
 
 Default: `false`.*/
-    #[serde(
-        rename = "reauthorizationEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reauthorization_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "requestOnBehalfOfConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_on_behalf_of_config: ::std::option::Option<RequestOnBehalfOfConfig>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestConfig {
+    const NAME: &'static str = "AccessRequestConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalReminderAndEscalationConfig" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "approvalsMustBeExternal" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "autoApprovalEnabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementRequestConfig" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "reauthorizationEnabled" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requestOnBehalfOfConfig" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_reminder_and_escalation_config: f0,
+            approvals_must_be_external: f1,
+            auto_approval_enabled: f2,
+            entitlement_request_config: f3,
+            reauthorization_enabled: f4,
+            request_on_behalf_of_config: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self
+            .approval_reminder_and_escalation_config
+        {
+            w.entry("approvalReminderAndEscalationConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvals_must_be_external {
+            w.entry("approvalsMustBeExternal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_approval_enabled {
+            w.entry("autoApprovalEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_request_config {
+            w.entry("entitlementRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reauthorization_enabled {
+            w.entry("reauthorizationEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_on_behalf_of_config {
+            w.entry("requestOnBehalfOfConfig", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl AccessRequestConfig {
@@ -1952,69 +5110,233 @@ impl AccessRequestConfig {
 }
 #[cfg(feature = "identities")]
 ///`AccessRequestContext`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestContext {
-    #[serde(
-        rename = "contextAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub context_attributes: ::std::option::Option<::std::vec::Vec<ContextAttributeDto>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for AccessRequestContext {
+    const NAME: &'static str = "AccessRequestContext";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "contextAttributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            context_attributes: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestContext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for AccessRequestContext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.context_attributes {
+            w.entry("contextAttributes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccessRequestDynamicApprover`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestDynamicApprover {
     /**The unique ID of the access request object. Can be used with the [access request status endpoint](https://developer.sailpoint.com/idn/api/beta/list-access-request-status) to get the status of the request.
 */
-    #[serde(
-        rename = "accessRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requestedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_by: ::std::option::Option<AccessItemRequesterDto>,
     ///Identities access was requested for.
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<::std::vec::Vec<AccessItemRequestedForDto>>,
     ///The access items that are being requested.
-    #[serde(
-        rename = "requestedItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_items: ::std::option::Option<
         ::std::vec::Vec<AccessRequestDynamicApproverRequestedItemsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessRequestDynamicApprover {
+    const NAME: &'static str = "AccessRequestDynamicApprover";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestedBy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedItems" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_id: f0,
+            requested_by: f1,
+            requested_for: f2,
+            requested_items: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestDynamicApprover {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessRequestDynamicApprover {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_id {
+            w.entry("accessRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_by {
+            w.entry("requestedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_items {
+            w.entry("requestedItems", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccessRequestDynamicApproverRequestedItemsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestDynamicApproverRequestedItemsItem {
     ///A comment from the requestor on why the access is needed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Extended description of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Grant or revoke the access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<
         AccessRequestDynamicApproverRequestedItemsItemOperation,
     >,
     ///The type of access item being requested.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessRequestDynamicApproverRequestedItemsItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for AccessRequestDynamicApproverRequestedItemsItem {
+    const NAME: &'static str = "AccessRequestDynamicApproverRequestedItemsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            description: f1,
+            id: f2,
+            name: f3,
+            operation: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestDynamicApproverRequestedItemsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessRequestDynamicApproverRequestedItemsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Grant or revoke the access item
@@ -2024,113 +5346,227 @@ pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AccessRequest
 pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessRequestItemType;
 #[cfg(feature = "full")]
 ///`AccessRequestIdentityMetrics`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestIdentityMetrics {
     ///True if the Activity Data Insights connector is configured for the source associated with the requested access item. False if the matching Activity Data Insights connector is not configured.
-    #[serde(
-        rename = "activitySourceConfigured",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_source_configured: ::std::option::Option<bool>,
     ///A count of the provided manager's direct reports that have already been granted the access item in question.
-    #[serde(
-        rename = "identitiesWithAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_with_access: ::std::option::Option<i64>,
     ///A count of the provided manager's direct reports that have activity within the associated source.
-    #[serde(
-        rename = "identitiesWithActivity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_with_activity: ::std::option::Option<i64>,
     ///True if the requested access item exists and is available. False if the requested access item is either missing or deleted.
-    #[serde(
-        rename = "requestedObjectActive",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object_active: ::std::option::Option<bool>,
     ///True if the manager's ID can be found. False if the manager's ID cannot be found.
-    #[serde(
-        rename = "squadAvailable",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub squad_available: ::std::option::Option<bool>,
     ///Total number of identities who share a manager with the identity requesting access.
-    #[serde(
-        rename = "totalIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_identities: ::std::option::Option<i64>,
     ///True if the requested access item is associated with a single Activity Data Insights connector source.  False if the requested access item type is a role. If it's a role, it matches to multiple sources, so a single relevant source can't be determined for activity metrics.
-    #[serde(
-        rename = "validActivityObject",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub valid_activity_object: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
+    const NAME: &'static str = "AccessRequestIdentityMetrics";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "activitySourceConfigured" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identitiesWithAccess" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identitiesWithActivity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedObjectActive" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "squadAvailable" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "totalIdentities" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "validActivityObject" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            activity_source_configured: f0,
+            identities_with_access: f1,
+            identities_with_activity: f2,
+            requested_object_active: f3,
+            squad_available: f4,
+            total_identities: f5,
+            valid_activity_object: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for AccessRequestIdentityMetrics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.activity_source_configured {
+            w.entry("activitySourceConfigured", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities_with_access {
+            w.entry("identitiesWithAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities_with_activity {
+            w.entry("identitiesWithActivity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_object_active {
+            w.entry("requestedObjectActive", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.squad_available {
+            w.entry("squadAvailable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_identities {
+            w.entry("totalIdentities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.valid_activity_object {
+            w.entry("validActivityObject", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`AccessRequestItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessRequestItem {
     /**The assignmentId for a specific role assignment on the identity. This id is used to revoke that specific roleAssignment on that identity.
 * For use with REVOKE_ACCESS requests for roles for identities with multiple accounts on a single source.
 */
-    #[serde(
-        rename = "assignmentId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_id: ::std::option::Option<::std::string::String>,
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on associated APIs such as /account-activities and /access-request-status.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /**Comment provided by requester.
 * Comment is required when the request is of type Revoke Access.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///ID of Role, Access Profile or Entitlement being requested.
     pub id: ::std::string::String,
     /**The unique identifier for an account on the identity, designated as the account ID attribute in the source's account schema. This is used to revoke a specific attributeAssignment on the identity.
 * For use with REVOKE_ACCESS requests for entitlements for identities with multiple accounts on a single source.
 */
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     /**The date and time the role or access profile or entitlement is no longer assigned to the specified identity. Also known as the expiration date.
 * Specify a date-time in the future.
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The type of the item being requested.
-    #[serde(rename = "type")]
     pub type_: AccessRequestItemType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestItem {
+    const NAME: &'static str = "AccessRequestItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "assignmentId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "startDate" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            assignment_id: f0,
+            client_metadata: f1,
+            comment: f2,
+            id: o::required(f3, "id", &extra)?,
+            native_identity: f4,
+            remove_date: f5,
+            start_date: f6,
+            type_: o::required(f7, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.assignment_id {
+            w.entry("assignmentId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl AccessRequestItem {
@@ -2192,37 +5628,97 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessRequestItemType {
 }
 #[cfg(feature = "access-requests")]
 ///Provides additional details about this access request phase.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestPhases {
     ///The time that this phase finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub finished: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of this phase.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A reference to another object on the RequestedItemStatus that contains more details about the phase. Note that for the Provisioning phase, this will be empty if there are no manual work items.
-    #[serde(
-        rename = "phaseReference",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phase_reference: ::std::option::Option<::std::string::String>,
     ///The state of this phase.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<AccessRequestPhasesResult>,
     ///The time that this phase started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The state of this phase.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<AccessRequestPhasesState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestPhases {
+    const NAME: &'static str = "AccessRequestPhases";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "finished" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "phaseReference" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "result" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "started" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "state" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            finished: f0,
+            name: f1,
+            phase_reference: f2,
+            result: f3,
+            started: f4,
+            state: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestPhases {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestPhases {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.finished {
+            w.instant("finished", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phase_reference {
+            w.entry("phaseReference", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result {
+            w.entry("result", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.started {
+            w.instant("started", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///The state of this phase.
@@ -2283,105 +5779,286 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessRequestPhasesState
 }
 #[cfg(feature = "triggers")]
 ///`AccessRequestPostApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestPostApproval {
     ///The unique ID of the access request.
-    #[serde(
-        rename = "accessRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requestedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_by: ::std::option::Option<AccessItemRequesterDto>,
     ///Identities access was requested for.
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<::std::vec::Vec<AccessItemRequestedForDto>>,
     ///Details on the outcome of each access item.
-    #[serde(
-        rename = "requestedItemsStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_items_status: ::std::option::Option<
         ::std::vec::Vec<AccessRequestPostApprovalRequestedItemsStatusItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessRequestPostApproval {
+    const NAME: &'static str = "AccessRequestPostApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestedBy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedItemsStatus" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_id: f0,
+            requested_by: f1,
+            requested_for: f2,
+            requested_items_status: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestPostApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessRequestPostApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_id {
+            w.entry("accessRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_by {
+            w.entry("requestedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_items_status {
+            w.entry("requestedItemsStatus", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccessRequestPostApprovalRequestedItemsStatusItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestPostApprovalRequestedItemsStatusItem {
     ///A list of one or more approvers for the access request.
-    #[serde(
-        rename = "approvalInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_info: ::std::option::Option<
         ::std::vec::Vec<
             AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem,
         >,
     >,
     ///Additional customer defined metadata about the access item.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///A comment from the identity requesting the access.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Detailed description of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the access item being requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human friendly name of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The action to perform on the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<
         AccessRequestPostApprovalRequestedItemsStatusItemOperation,
     >,
     ///The type of access item.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         AccessRequestPostApprovalRequestedItemsStatusItemType,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for AccessRequestPostApprovalRequestedItemsStatusItem {
+    const NAME: &'static str = "AccessRequestPostApprovalRequestedItemsStatusItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalInfo" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_info: f0,
+            client_metadata: f1,
+            comment: f2,
+            description: f3,
+            id: f4,
+            name: f5,
+            operation: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessRequestPostApprovalRequestedItemsStatusItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessRequestPostApprovalRequestedItemsStatusItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_info {
+            w.entry("approvalInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
     ///A comment left by the approver.
-    #[serde(
-        rename = "approvalComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_comment: ::std::option::Option<::std::string::String>,
     ///The final decision of the approver.
-    #[serde(
-        rename = "approvalDecision",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_decision: ::std::option::Option<
         AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDecision,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approver: ::std::option::Option<AccessItemApproverDto>,
     ///The name of the approver
-    #[serde(
-        rename = "approverName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
+    const NAME: &'static str = "AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalComment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalDecision" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approver" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approverName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_comment: f0,
+            approval_decision: f1,
+            approver: f2,
+            approver_name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize
+for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_comment {
+            w.entry("approvalComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_decision {
+            w.entry("approvalDecision", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver {
+            w.entry("approver", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver_name {
+            w.entry("approverName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The final decision of the approver.
@@ -2420,58 +6097,178 @@ pub type AccessRequestPostApprovalRequestedItemsStatusItemOperation = AccessRequ
 pub type AccessRequestPostApprovalRequestedItemsStatusItemType = AccessRequestItemType;
 #[cfg(feature = "triggers")]
 ///`AccessRequestPreApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestPreApproval {
     ///The unique ID of the access request.
-    #[serde(
-        rename = "accessRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requestedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_by: ::std::option::Option<AccessItemRequesterDto>,
     ///Identities access was requested for.
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<::std::vec::Vec<AccessItemRequestedForDto>>,
     ///Details of the access items being requested.
-    #[serde(
-        rename = "requestedItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_items: ::std::option::Option<
         ::std::vec::Vec<AccessRequestPreApprovalRequestedItemsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessRequestPreApproval {
+    const NAME: &'static str = "AccessRequestPreApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestedBy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedItems" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_id: f0,
+            requested_by: f1,
+            requested_for: f2,
+            requested_items: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestPreApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessRequestPreApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_id {
+            w.entry("accessRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_by {
+            w.entry("requestedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_items {
+            w.entry("requestedItems", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccessRequestPreApprovalRequestedItemsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestPreApprovalRequestedItemsItem {
     ///A comment from the identity requesting the access.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Detailed description of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the access item being requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human friendly name of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The action to perform on the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<
         AccessRequestPreApprovalRequestedItemsItemOperation,
     >,
     ///The type of access item.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessRequestPreApprovalRequestedItemsItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccessRequestPreApprovalRequestedItemsItem {
+    const NAME: &'static str = "AccessRequestPreApprovalRequestedItemsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            description: f1,
+            id: f2,
+            name: f3,
+            operation: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestPreApprovalRequestedItemsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccessRequestPreApprovalRequestedItemsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The action to perform on the access item.
@@ -2507,12 +6304,60 @@ for AccessRequestPreApprovalRequestedItemsItemOperation {
 pub type AccessRequestPreApprovalRequestedItemsItemType = AccessRequestItemType;
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationActionItemDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessRequestRecommendationActionItemDto {
     pub access: AccessRequestRecommendationItem,
     ///The identity ID taking the action.
-    #[serde(rename = "identityId")]
     pub identity_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object for AccessRequestRecommendationActionItemDto {
+    const NAME: &'static str = "AccessRequestRecommendationActionItemDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: o::required(f0, "access", &extra)?,
+            identity_id: o::required(f1, "identityId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestRecommendationActionItemDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRequestRecommendationActionItemDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("access", &self.access)?;
+        w.entry("identityId", &self.identity_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl AccessRequestRecommendationActionItemDto {
@@ -2522,62 +6367,167 @@ impl AccessRequestRecommendationActionItemDto {
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationActionItemResponseDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestRecommendationActionItemResponseDto {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<AccessRequestRecommendationItem>,
     ///The identity ID taking the action.
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object
+for AccessRequestRecommendationActionItemResponseDto {
+    const NAME: &'static str = "AccessRequestRecommendationActionItemResponseDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "timestamp" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            identity_id: f1,
+            timestamp: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de>
+for AccessRequestRecommendationActionItemResponseDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRequestRecommendationActionItemResponseDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timestamp {
+            w.instant("timestamp", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationConfigDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessRequestRecommendationConfigDto {
     ///Use to map an attribute name for determining whether identities are joiners.
-    #[serde(
-        rename = "joinerAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub joiner_attribute: ::std::option::Option<::std::string::String>,
     ///Use to map an attribute name for determining whether identities are movers.
-    #[serde(
-        rename = "moverAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mover_attribute: ::std::option::Option<::std::string::String>,
     ///Use to only give recommendations based on this attribute.
-    #[serde(
-        rename = "restrictionAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restriction_attribute: ::std::option::Option<::std::string::String>,
     ///The value that internal calculations need to exceed for recommendations to be made.
-    #[serde(rename = "scoreThreshold", with = "::sailpoint_runtime::numbers")]
     pub score_threshold: f64,
     ///Use to map an attribute name for determining identities' start date.
-    #[serde(
-        rename = "startDateAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date_attribute: ::std::option::Option<::std::string::String>,
     /**Use only the attribute named in restrictionAttribute to make recommendations.
 
 Default: `false`.*/
-    #[serde(
-        rename = "useRestrictionAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_restriction_attribute: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object for AccessRequestRecommendationConfigDto {
+    const NAME: &'static str = "AccessRequestRecommendationConfigDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "joinerAttribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "moverAttribute" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "restrictionAttribute" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "scoreThreshold" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "startDateAttribute" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "useRestrictionAttribute" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            joiner_attribute: f0,
+            mover_attribute: f1,
+            restriction_attribute: f2,
+            score_threshold: o::required(f3, "scoreThreshold", &extra)?,
+            start_date_attribute: f4,
+            use_restriction_attribute: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestRecommendationConfigDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRequestRecommendationConfigDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.joiner_attribute {
+            w.entry("joinerAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mover_attribute {
+            w.entry("moverAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.restriction_attribute {
+            w.entry("restrictionAttribute", v)?;
+        }
+        w.number("scoreThreshold", &self.score_threshold)?;
+        if let ::std::option::Option::Some(v) = &self.start_date_attribute {
+            w.entry("startDateAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_restriction_attribute {
+            w.entry("useRestrictionAttribute", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl AccessRequestRecommendationConfigDto {
@@ -2587,13 +6537,60 @@ impl AccessRequestRecommendationConfigDto {
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestRecommendationItem {
     ///ID of access item being recommended.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessRequestRecommendationItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object for AccessRequestRecommendationItem {
+    const NAME: &'static str = "AccessRequestRecommendationItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestRecommendationItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRequestRecommendationItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl AccessRequestRecommendationItem {
@@ -2603,102 +6600,328 @@ impl AccessRequestRecommendationItem {
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationItemDetail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestRecommendationItemDetail {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<AccessRequestRecommendationItemDetailAccess>,
     ///Identity ID for the recommendation
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///Whether or not the identity has already chosen to ignore this recommendation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ignored: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<AccessRecommendationMessage>>,
     ///Whether or not the identity has already chosen to request this recommendation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requested: ::std::option::Option<bool>,
     ///The list of translation messages
-    #[serde(
-        rename = "translationMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translation_messages: ::std::option::Option<::std::vec::Vec<TranslationMessage>>,
     ///Whether or not the identity reportedly viewed this recommendation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub viewed: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object for AccessRequestRecommendationItemDetail {
+    const NAME: &'static str = "AccessRequestRecommendationItemDetail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ignored" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "requested" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "translationMessages" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "viewed" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            identity_id: f1,
+            ignored: f2,
+            messages: f3,
+            requested: f4,
+            translation_messages: f5,
+            viewed: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestRecommendationItemDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRequestRecommendationItemDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ignored {
+            w.entry("ignored", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested {
+            w.entry("requested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translation_messages {
+            w.entry("translationMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.viewed {
+            w.entry("viewed", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationItemDetailAccess`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestRecommendationItemDetailAccess {
     ///Description of the access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///ID of access item being recommended.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccessRequestRecommendationItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::sailpoint_runtime::object::Object
+for AccessRequestRecommendationItemDetailAccess {
+    const NAME: &'static str = "AccessRequestRecommendationItemDetailAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestRecommendationItemDetailAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-access-request-recommendations")]
+impl ::serde::Serialize for AccessRequestRecommendationItemDetailAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///The type of access item.
 pub type AccessRequestRecommendationItemType = CommonAccessType;
 #[cfg(feature = "access-requests")]
 ///`AccessRequestResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestResponse {
     ///A list of existing access request tracking data mapped to the values requested.  This indicates access has already been requested for this item.
-    #[serde(
-        rename = "existingRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub existing_requests: ::std::option::Option<::std::vec::Vec<AccessRequestTracking>>,
     ///A list of new access request tracking data mapped to the values requested.
-    #[serde(
-        rename = "newRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_requests: ::std::option::Option<::std::vec::Vec<AccessRequestTracking>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestResponse {
+    const NAME: &'static str = "AccessRequestResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "existingRequests" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "newRequests" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            existing_requests: f0,
+            new_requests: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.existing_requests {
+            w.entry("existingRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.new_requests {
+            w.entry("newRequests", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`AccessRequestTracking`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestTracking {
     ///a list of access request identifiers, generally only one will be populated, but high volume requested may result in multiple ids.
-    #[serde(
-        rename = "accessRequestIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///a hash representation of the access requested, useful for longer term tracking client side.
-    #[serde(
-        rename = "attributesHash",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attributes_hash: ::std::option::Option<i32>,
     ///The identity id in which the access request is for.
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<::std::string::String>,
     ///The details of the item requested.
-    #[serde(
-        rename = "requestedItemsDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_items_details: ::std::option::Option<
         ::std::vec::Vec<RequestedItemDetails>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccessRequestTracking {
+    const NAME: &'static str = "AccessRequestTracking";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributesHash" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedItemsDetails" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_ids: f0,
+            attributes_hash: f1,
+            requested_for: f2,
+            requested_items_details: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestTracking {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccessRequestTracking {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_ids {
+            w.entry("accessRequestIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes_hash {
+            w.entry("attributesHash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_items_details {
+            w.entry("requestedItemsDetails", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Access request type. Defaults to GRANT_ACCESS. REVOKE_ACCESS type can only have a single Identity ID in the requestedFor field. MODIFY_ACCESS type is used for updating access expiration dates or other access modifications.
@@ -2730,90 +6953,253 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessRequestType {
 }
 #[cfg(feature = "identity-history")]
 ///`AccessRequested`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequested {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<AccessRequestedAccount>,
     ///the date of event
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     ///the event type
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     ///the identity id
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "statusChange",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_change: ::std::option::Option<AccessRequestedStatusChange>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessRequested {
+    const NAME: &'static str = "AccessRequested";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dateTime" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "statusChange" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            date_time: f1,
+            event_type: f2,
+            identity_id: f3,
+            status_change: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequested {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessRequested {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status_change {
+            w.entry("statusChange", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessRequestedAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestedAccount {
     ///this value is always "account"
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the display name of the account
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements on this account
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///the ID of the account in the database
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier of the account
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///the ID of the source for this account
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///the name of the source for this account
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessRequestedAccount {
+    const NAME: &'static str = "AccessRequestedAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            display_name: f1,
+            entitlement_count: f2,
+            id: f3,
+            native_identity: f4,
+            source_id: f5,
+            source_name: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestedAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessRequestedAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccessRequestedStatusChange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessRequestedStatusChange {
     ///the new status of the account
-    #[serde(
-        rename = "newStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_status: ::std::option::Option<AccessRequestedStatusChangeNewStatus>,
     ///the previous status of the account
-    #[serde(
-        rename = "previousStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_status: ::std::option::Option<
         AccessRequestedStatusChangePreviousStatus,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccessRequestedStatusChange {
+    const NAME: &'static str = "AccessRequestedStatusChange";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "newStatus" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "previousStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            new_status: f0,
+            previous_status: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccessRequestedStatusChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccessRequestedStatusChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.new_status {
+            w.entry("newStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_status {
+            w.entry("previousStatus", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///the new status of the account
@@ -2849,46 +7235,165 @@ for AccessRequestedStatusChangeNewStatus {
 pub type AccessRequestedStatusChangePreviousStatus = AccessRequestedStatusChangeNewStatus;
 #[cfg(feature = "certifications")]
 ///`AccessReviewItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessReviewItem {
-    #[serde(
-        rename = "accessSummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_summary: ::std::option::Option<AccessSummary>,
     ///Comments for this review item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
     ///Whether the review item is complete
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<CertificationDecision>,
     ///The review item's id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "identitySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_summary: ::std::option::Option<CertificationIdentitySummary>,
     ///Indicates whether the review item is for new access to a source
-    #[serde(
-        rename = "newAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_access: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for AccessReviewItem {
+    const NAME: &'static str = "AccessReviewItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessSummary" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comments" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "decision" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identitySummary" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "newAccess" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_summary: f0,
+            comments: f1,
+            completed: f2,
+            decision: f3,
+            id: f4,
+            identity_summary: f5,
+            new_access: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for AccessReviewItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for AccessReviewItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_summary {
+            w.entry("accessSummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments {
+            w.entry("comments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decision {
+            w.entry("decision", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_summary {
+            w.entry("identitySummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.new_access {
+            w.entry("newAccess", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 ///`AccessReviewReassignment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccessReviewReassignment {
     ///The reason comment for why the reassign was made
     pub reason: ::std::string::String,
     pub reassign: ::std::vec::Vec<ReassignmentReference>,
     ///The ID of the identity to which the certification is reassigned
-    #[serde(rename = "reassignTo")]
     pub reassign_to: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for AccessReviewReassignment {
+    const NAME: &'static str = "AccessReviewReassignment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reason" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "reassign" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reassignTo" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            reason: o::required(f0, "reason", &extra)?,
+            reassign: o::required(f1, "reassign", &extra)?,
+            reassign_to: o::required(f2, "reassignTo", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for AccessReviewReassignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for AccessReviewReassignment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("reason", &self.reason)?;
+        w.entry("reassign", &self.reassign)?;
+        w.entry("reassignTo", &self.reassign_to)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 impl AccessReviewReassignment {
@@ -2898,32 +7403,146 @@ impl AccessReviewReassignment {
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///An object holding the access that is being reviewed
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessSummary {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<AccessSummaryAccess>,
-    #[serde(
-        rename = "accessProfile",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profile: ::std::option::Option<ReviewableAccessProfile>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlement: ::std::option::Option<ReviewableEntitlement>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<ReviewableRole>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for AccessSummary {
+    const NAME: &'static str = "AccessSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessProfile" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlement" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "role" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            access_profile: f1,
+            entitlement: f2,
+            role: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for AccessSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for AccessSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_profile {
+            w.entry("accessProfile", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement {
+            w.entry("entitlement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role {
+            w.entry("role", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`AccessSummaryAccess`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccessSummaryAccess {
     ///The ID of the item being certified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the item being certified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for AccessSummaryAccess {
+    const NAME: &'static str = "AccessSummaryAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for AccessSummaryAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for AccessSummaryAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "oauth-clients")]
 ///Access type of API Client indicating online or offline use
@@ -2952,151 +7571,334 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessType {
         value.parse()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 ///`Account`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Account {
     ///The account attributes that are aggregated
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Indicates if this account is from an authoritative source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authoritative: ::std::option::Option<bool>,
     ///The lifecycle state of the identity this account is correlated to
-    #[serde(
-        rename = "cloudLifecycleState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_lifecycle_state: ::std::option::Option<::std::string::String>,
     ///The connection type of the source this account is from
-    #[serde(
-        rename = "connectionType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection_type: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A description of the account
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates if the account is currently disabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
     ///A string list containing the owning source's features
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::string::String>,
     ///Indicates if the account has entitlements
-    #[serde(
-        rename = "hasEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_entitlements: ::std::option::Option<bool>,
     ///System-generated unique ID of the Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<AccountIdentity>,
     ///The unique ID of the identity this account is correlated to
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The identity state of the identity this account is correlated to
-    #[serde(
-        rename = "identityState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_state: ::std::option::Option<::std::string::String>,
     ///Indicates if the account is of machine type
-    #[serde(
-        rename = "isMachine",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_machine: ::std::option::Option<bool>,
     ///Indicates if the account is currently locked
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locked: ::std::option::Option<bool>,
     ///Indicates if the account has been manually correlated to an identity
-    #[serde(
-        rename = "manuallyCorrelated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manually_correlated: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Object
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the account generated by the source system
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///The origin of the account either aggregated or provisioned
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<AccountOrigin>,
-    #[serde(
-        rename = "ownerIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_identity: ::std::option::Option<BaseReferenceDto>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recommendation: ::std::option::Option<Recommendation>,
     ///The unique ID of the source this account belongs to
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The display name of the source this account belongs to
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///The owner of the source this account belongs to.
-    #[serde(
-        rename = "sourceOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_owner: ::std::option::Option<AccountSourceOwner>,
     ///If true, this is a user account within IdentityNow.  If false, this is an account from a source system.
-    #[serde(
-        rename = "systemAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_account: ::std::option::Option<bool>,
     ///Indicates if this account is not correlated to an identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uncorrelated: ::std::option::Option<bool>,
     ///The unique ID of the account as determined by the account schema
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for Account {
+    const NAME: &'static str = "Account";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "authoritative" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudLifecycleState" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "connectionType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "disabled" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "features" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "hasEntitlements" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "identityState" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "isMachine" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "locked" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "manuallyCorrelated" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f16 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "origin" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "ownerIdentity" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "recommendation" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "sourceOwner" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "systemAccount" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "uncorrelated" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f27 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            authoritative: f1,
+            cloud_lifecycle_state: f2,
+            connection_type: f3,
+            created: f4,
+            description: f5,
+            disabled: f6,
+            features: f7,
+            has_entitlements: f8,
+            id: f9,
+            identity: f10,
+            identity_id: f11,
+            identity_state: f12,
+            is_machine: f13,
+            locked: f14,
+            manually_correlated: f15,
+            modified: f16,
+            name: f17,
+            native_identity: f18,
+            origin: f19,
+            owner_identity: f20,
+            recommendation: f21,
+            source_id: f22,
+            source_name: f23,
+            source_owner: f24,
+            system_account: f25,
+            uncorrelated: f26,
+            uuid: f27,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.authoritative {
+            w.entry("authoritative", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_lifecycle_state {
+            w.entry("cloudLifecycleState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connection_type {
+            w.entry("connectionType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.features {
+            w.entry("features", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_entitlements {
+            w.entry("hasEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_state {
+            w.entry("identityState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_machine {
+            w.entry("isMachine", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locked {
+            w.entry("locked", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manually_correlated {
+            w.entry("manuallyCorrelated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.origin {
+            w.entry("origin", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_identity {
+            w.entry("ownerIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommendation {
+            w.entry("recommendation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_owner {
+            w.entry("sourceOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.system_account {
+            w.entry("systemAccount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uncorrelated {
+            w.entry("uncorrelated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 ///Object for specifying Actions to be performed on a specified list of sources' account.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAction {
     ///Describes if action will be enable, disable or delete.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<AccountActionAction>,
     ///List of unique source IDs. The sources must have the ENABLE feature or flat file source. See "/sources" endpoint for source features.
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::sailpoint_runtime::object::Object for AccountAction {
+    const NAME: &'static str = "AccountAction";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "action" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceIds" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: f0,
+            source_ids: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl<'de> ::serde::Deserialize<'de> for AccountAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::serde::Serialize for AccountAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.action {
+            w.entry("action", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl AccountAction {
@@ -3134,68 +7936,29 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountActionAction {
 }
 #[cfg(feature = "account-activities")]
 ///`AccountActivity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountActivity {
     ///Arbitrary key-value pairs, if any were included in the corresponding access request
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the activity was completed
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<CompletionStatus>,
     ///When the activity was first created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A list of error messages, if any, that were encountered.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "executionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_status: ::std::option::Option<ExecutionStatus>,
     ///Id of the account activity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Individual actions performed as part of this account activity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<AccountActivityItem>>,
     ///When the activity was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the activity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requesterIdentitySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_identity_summary: ::std::option::Option<IdentitySummary>,
-    #[serde(
-        rename = "targetIdentitySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_identity_summary: ::std::option::Option<IdentitySummary>,
     /**The type of action the activity performed.  Please see the following list of types.  This list may grow over time.
 
@@ -3214,11 +7977,134 @@ pub struct AccountActivity {
 
 [Learn more here](https://documentation.sailpoint.com/saas/help/search/searchable-fields.html#searching-account-activity-data).
 */
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///A list of warning messages, if any, that were encountered.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for AccountActivity {
+    const NAME: &'static str = "AccountActivity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "executionStatus" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "items" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "requesterIdentitySummary" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "targetIdentitySummary" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_metadata: f0,
+            completed: f1,
+            completion_status: f2,
+            created: f3,
+            errors: f4,
+            execution_status: f5,
+            id: f6,
+            items: f7,
+            modified: f8,
+            name: f9,
+            requester_identity_summary: f10,
+            target_identity_summary: f11,
+            type_: f12,
+            warnings: f13,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for AccountActivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for AccountActivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.execution_status {
+            w.entry("executionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.items {
+            w.entry("items", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_identity_summary {
+            w.entry("requesterIdentitySummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_identity_summary {
+            w.entry("targetIdentitySummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "account-activities")]
 ///The state of an approval status
@@ -3253,173 +8139,392 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountActivityApprovalS
 }
 #[cfg(feature = "search")]
 ///`AccountActivityDocuments`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountActivityDocuments {
     ///Account data for each individual source action triggered by the original requests.
-    #[serde(
-        rename = "accountRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_requests: ::std::option::Option<::std::vec::Vec<AccountRequest>>,
     ///Type of action performed in the activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     ///Approvals performed on an item during activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals: ::std::option::Option<::std::vec::Vec<ActivityApproval>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Errors provided by the source while completing account actions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Controls that translated the attribute requests into actual provisioning actions on the source.
-    #[serde(
-        rename = "expansionItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expansion_items: ::std::option::Option<::std::vec::Vec<ExpansionItem>>,
     ///ID of account activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the tenant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
     ///Original actions that triggered all individual source actions related to the account action.
-    #[serde(
-        rename = "originalRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_requests: ::std::option::Option<::std::vec::Vec<OriginalRequest>>,
     ///Name of the pod.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ActivityIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<ActivityIdentity>,
     ///Sources involved in the account activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::string::String>,
     ///Activity's current stage.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage: ::std::option::Option<::std::string::String>,
     ///Activity's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<::std::string::String>,
     ///Account activity's tracking number.
-    #[serde(
-        rename = "trackingNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_number: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
     pub underscore_type: ::std::option::Option<DocumentType>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DocumentType>,
     ///Version number.
-    #[serde(rename = "_version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     ///Warnings provided by the source while completing account actions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccountActivityDocuments {
+    const NAME: &'static str = "AccountActivityDocuments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountRequests" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "action" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvals" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "expansionItems" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "org" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "originalRequests" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "recipient" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "stage" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "trackingNumber" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "_type" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "_version" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f21 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_requests: f0,
+            action: f1,
+            approvals: f2,
+            created: f3,
+            errors: f4,
+            expansion_items: f5,
+            id: f6,
+            modified: f7,
+            org: f8,
+            original_requests: f9,
+            pod: f10,
+            recipient: f11,
+            requester: f12,
+            sources: f13,
+            stage: f14,
+            status: f15,
+            synced: f16,
+            tracking_number: f17,
+            underscore_type: f18,
+            type_: f19,
+            version: f20,
+            warnings: f21,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccountActivityDocuments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccountActivityDocuments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_requests {
+            w.entry("accountRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.action {
+            w.entry("action", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvals {
+            w.entry("approvals", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expansion_items {
+            w.entry("expansionItems", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.original_requests {
+            w.entry("originalRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipient {
+            w.entry("recipient", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources {
+            w.entry("sources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stage {
+            w.entry("stage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.entry("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_number {
+            w.entry("trackingNumber", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.underscore_type {
+            w.entry("_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("_version", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "account-activities")]
 ///`AccountActivityItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountActivityItem {
-    #[serde(
-        rename = "accountRequestInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_request_info: ::std::option::Option<AccountRequestInfo>,
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<AccountActivityApprovalStatus>,
     ///Attribute to which account activity applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Arbitrary key-value pairs, if any were included in the corresponding access request item
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///Item id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Native identity in the target system to which the account activity applies
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<AccountActivityItemOperation>,
-    #[serde(
-        rename = "provisioningStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_status: ::std::option::Option<ProvisioningState>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date and time item was requested
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub requested: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "requesterComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_comment: ::std::option::Option<Comment>,
-    #[serde(
-        rename = "reviewerComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_comment: ::std::option::Option<Comment>,
-    #[serde(
-        rename = "reviewerIdentitySummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_identity_summary: ::std::option::Option<IdentitySummary>,
     ///Id of Source to which account activity applies
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Value of attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for AccountActivityItem {
+    const NAME: &'static str = "AccountActivityItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountRequestInfo" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attribute" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningStatus" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "requested" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "requesterComment" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "reviewerComment" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "reviewerIdentitySummary" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_request_info: f0,
+            approval_status: f1,
+            attribute: f2,
+            client_metadata: f3,
+            id: f4,
+            name: f5,
+            native_identity: f6,
+            operation: f7,
+            provisioning_status: f8,
+            remove_date: f9,
+            requested: f10,
+            requester_comment: f11,
+            reviewer_comment: f12,
+            reviewer_identity_summary: f13,
+            source_id: f14,
+            value: f15,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for AccountActivityItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for AccountActivityItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_request_info {
+            w.entry("accountRequestInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_status {
+            w.entry("provisioningStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested {
+            w.instant("requested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_comment {
+            w.entry("requesterComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer_comment {
+            w.entry("reviewerComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer_identity_summary {
+            w.entry("reviewerIdentitySummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "account-activities")]
 ///Represents an operation in an account activity item
@@ -3458,148 +8563,444 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountActivityItemOpera
 }
 #[cfg(feature = "search")]
 ///AccountActivity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountActivitySearchedItem {
     ///Account data for each individual source action triggered by the original requests.
-    #[serde(
-        rename = "accountRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_requests: ::std::option::Option<::std::vec::Vec<AccountRequest>>,
     ///Type of action performed in the activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     ///Approvals performed on an item during activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvals: ::std::option::Option<::std::vec::Vec<ActivityApproval>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Errors provided by the source while completing account actions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Controls that translated the attribute requests into actual provisioning actions on the source.
-    #[serde(
-        rename = "expansionItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expansion_items: ::std::option::Option<::std::vec::Vec<ExpansionItem>>,
     ///ID of account activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Original actions that triggered all individual source actions related to the account action.
-    #[serde(
-        rename = "originalRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_requests: ::std::option::Option<::std::vec::Vec<OriginalRequest>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ActivityIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<ActivityIdentity>,
     ///Sources involved in the account activity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::string::String>,
     ///Activity's current stage.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage: ::std::option::Option<::std::string::String>,
     ///Activity's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<::std::string::String>,
     ///Account activity's tracking number.
-    #[serde(
-        rename = "trackingNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_number: ::std::option::Option<::std::string::String>,
     ///Warnings provided by the source while completing account actions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccountActivitySearchedItem {
+    const NAME: &'static str = "AccountActivitySearchedItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountRequests" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "action" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvals" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "expansionItems" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "originalRequests" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "recipient" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "stage" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "trackingNumber" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_requests: f0,
+            action: f1,
+            approvals: f2,
+            created: f3,
+            errors: f4,
+            expansion_items: f5,
+            id: f6,
+            modified: f7,
+            original_requests: f8,
+            recipient: f9,
+            requester: f10,
+            sources: f11,
+            stage: f12,
+            status: f13,
+            synced: f14,
+            tracking_number: f15,
+            warnings: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccountActivitySearchedItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccountActivitySearchedItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_requests {
+            w.entry("accountRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.action {
+            w.entry("action", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvals {
+            w.entry("approvals", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expansion_items {
+            w.entry("expansionItems", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.original_requests {
+            w.entry("originalRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipient {
+            w.entry("recipient", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources {
+            w.entry("sources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stage {
+            w.entry("stage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.entry("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_number {
+            w.entry("trackingNumber", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccountAggregationCompleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompleted {
     ///The date and time when the account aggregation finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A list of errors that occurred during the aggregation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountAggregationCompletedSource>,
     ///The date and time when the account aggregation started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stats: ::std::option::Option<AccountAggregationCompletedStats>,
     ///The overall status of the aggregation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<AccountAggregationCompletedStatus>,
     ///A list of warnings that occurred during the aggregation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAggregationCompleted {
+    const NAME: &'static str = "AccountAggregationCompleted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "started" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "stats" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            errors: f1,
+            source: f2,
+            started: f3,
+            stats: f4,
+            status: f5,
+            warnings: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAggregationCompleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAggregationCompleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.started {
+            w.instant("started", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stats {
+            w.entry("stats", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The source the accounts are being aggregated from.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompletedSource {
     ///The ID of the source the accounts are being aggregated from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the source the accounts are being aggregated from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The DTO type of the source the accounts are being aggregated from.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountAggregationCompletedSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAggregationCompletedSource {
+    const NAME: &'static str = "AccountAggregationCompletedSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAggregationCompletedSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAggregationCompletedSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are being aggregated from.
 pub type AccountAggregationCompletedSourceType = AttrSyncSourceType;
 #[cfg(feature = "triggers")]
 ///Overall statistics about the account aggregation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompletedStats {
     ///The number of accounts which are new - have not existed before.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added: ::std::option::Option<i32>,
     ///The number of accounts which existed before, but had changes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub changed: ::std::option::Option<i32>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub removed: ::std::option::Option<i32>,
     ///The number of accounts which were scanned / iterated over.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scanned: ::std::option::Option<i32>,
     ///The number of accounts which existed before, but had no changes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unchanged: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAggregationCompletedStats {
+    const NAME: &'static str = "AccountAggregationCompletedStats";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "added" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "changed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "removed" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "scanned" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "unchanged" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            added: f0,
+            changed: f1,
+            removed: f2,
+            scanned: f3,
+            unchanged: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAggregationCompletedStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAggregationCompletedStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.added {
+            w.entry("added", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.changed {
+            w.entry("changed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.removed {
+            w.entry("removed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scanned {
+            w.entry("scanned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unchanged {
+            w.entry("unchanged", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The overall status of the aggregation.
@@ -3632,32 +9033,15 @@ for AccountAggregationCompletedStatus {
 }
 #[cfg(feature = "account-aggregations")]
 ///`AccountAggregationStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAggregationStatus {
     ///The number of accounts that have been deleted during the aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    #[serde(
-        rename = "deletedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deleted_accounts: ::std::option::Option<i32>,
     ///The number of *NEW, CHANGED and DELETED* accounts that have been processed so far. This reflects the number of accounts that have been processed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    #[serde(
-        rename = "processedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_accounts: ::std::option::Option<i32>,
     ///The number of unique identities that have been refreshed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    #[serde(
-        rename = "processedIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_identities: ::std::option::Option<i32>,
     ///When the aggregation started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**STARTED - Aggregation started, but source account iteration has not completed.
 
@@ -3671,26 +9055,105 @@ RETRIED - Aggregation retried because of connectivity issues with the Virtual Ap
 
 TERMINATED - Aggregation marked as failed after 3 tries after connectivity issues with the Virtual Appliance.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<AccountAggregationStatusStatus>,
     ///The total number of *NEW, CHANGED and DELETED* accounts that need to be processed for this aggregation. This does not include accounts that were unchanged since the previous aggregation. This can be zero if there were no new, changed or deleted accounts since the previous aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    #[serde(
-        rename = "totalAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_accounts: ::std::option::Option<i32>,
     ///The total number of accounts that have been marked for deletion during the aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    #[serde(
-        rename = "totalAccountsMarkedForDeletion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_accounts_marked_for_deletion: ::std::option::Option<i32>,
     ///The total number of unique identities that have been marked for refresh. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    #[serde(
-        rename = "totalIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_identities: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-aggregations")]
+impl ::sailpoint_runtime::object::Object for AccountAggregationStatus {
+    const NAME: &'static str = "AccountAggregationStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "deletedAccounts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "processedAccounts" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "processedIdentities" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "start" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "totalAccounts" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "totalAccountsMarkedForDeletion" => {
+                    f6 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "totalIdentities" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            deleted_accounts: f0,
+            processed_accounts: f1,
+            processed_identities: f2,
+            start: f3,
+            status: f4,
+            total_accounts: f5,
+            total_accounts_marked_for_deletion: f6,
+            total_identities: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-aggregations")]
+impl<'de> ::serde::Deserialize<'de> for AccountAggregationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-aggregations")]
+impl ::serde::Serialize for AccountAggregationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.deleted_accounts {
+            w.entry("deletedAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processed_accounts {
+            w.entry("processedAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processed_identities {
+            w.entry("processedIdentities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start {
+            w.instant("start", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_accounts {
+            w.entry("totalAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_accounts_marked_for_deletion
+        {
+            w.entry("totalAccountsMarkedForDeletion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_identities {
+            w.entry("totalIdentities", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "account-aggregations")]
 /**STARTED - Aggregation started, but source account iteration has not completed.
@@ -3737,60 +9200,124 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountAggregationStatus
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`AccountAttribute`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccountAttribute {
     /**This expression queries the database to narrow search results. The value of this configuration is a sailpoint.object.Filter expression and used when searching against the database.  The default filter will always include the source and identity, and any subsequent expressions will be combined in an AND operation to the existing search criteria.
 Only certain searchable attributes are available:  - `nativeIdentity` - the Account ID  - `displayName` - the Account Name  - `entitlements` - a boolean value to determine if the account has entitlements*/
-    #[serde(
-        rename = "accountFilter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_filter: ::std::option::Option<::std::string::String>,
     /**This expression is used to search and filter accounts in memory. The value of this configuration is a sailpoint.object.Filter expression and used when searching against the returned resultset.
 
 All account attributes are available for filtering as this operation is performed in memory.*/
-    #[serde(
-        rename = "accountPropertyFilter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_property_filter: ::std::option::Option<::std::string::String>,
     /**The value of this configuration is a boolean (true/false). Controls which account to source a value from for an attribute.  If this flag is set to true, the transform returns the value from the first account in the list, even if it is null. If it is set to false, the transform returns the first non-null value. If not defined, the transform will default to false
 
 Default: `false`.*/
-    #[serde(
-        rename = "accountReturnFirstLink",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_return_first_link: ::std::option::Option<bool>,
     /**The value of this configuration is a string name of the attribute to use when determining the ordering of returned accounts when there are multiple entries
 
 Default: `"created"`.*/
-    #[serde(
-        rename = "accountSortAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_sort_attribute: ::std::option::Option<::std::string::String>,
     /**The value of this configuration is a boolean (true/false). Controls the order of the sort when there are multiple accounts. If not defined, the transform will default to false (ascending order)
 
 Default: `false`.*/
-    #[serde(
-        rename = "accountSortDescending",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_sort_descending: ::std::option::Option<bool>,
     ///The name of the attribute on the account to return. This should match the name of the account attribute name visible in the user interface, or on the source schema.
-    #[serde(rename = "attributeName")]
     pub attribute_name: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///A reference to the source to search for the account
-    #[serde(rename = "sourceName")]
     pub source_name: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for AccountAttribute {
+    const NAME: &'static str = "AccountAttribute";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountFilter" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountPropertyFilter" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "accountReturnFirstLink" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "accountSortAttribute" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "accountSortDescending" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "attributeName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_filter: f0,
+            account_property_filter: f1,
+            account_return_first_link: f2,
+            account_sort_attribute: f3,
+            account_sort_descending: f4,
+            attribute_name: o::required(f5, "attributeName", &extra)?,
+            input: f6,
+            requires_periodic_refresh: f7,
+            source_name: o::required(f8, "sourceName", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for AccountAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for AccountAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_filter {
+            w.entry("accountFilter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_property_filter {
+            w.entry("accountPropertyFilter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_return_first_link {
+            w.entry("accountReturnFirstLink", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_sort_attribute {
+            w.entry("accountSortAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_sort_descending {
+            w.entry("accountSortDescending", v)?;
+        }
+        w.entry("attributeName", &self.attribute_name)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("sourceName", &self.source_name)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl AccountAttribute {
@@ -3800,10 +9327,55 @@ impl AccountAttribute {
 }
 #[cfg(feature = "accounts")]
 ///`AccountAttributes`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccountAttributes {
     ///The schema attribute values for the account
     pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountAttributes {
+    const NAME: &'static str = "AccountAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: o::required(f0, "attributes", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attributes", &self.attributes)?;
+        w.end()
+    }
 }
 #[cfg(feature = "accounts")]
 impl AccountAttributes {
@@ -3813,59 +9385,239 @@ impl AccountAttributes {
 }
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChanged`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAttributesChanged {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<AccountAttributesChangedAccount>,
     ///A list of attributes that changed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub changes: ::std::option::Option<
         ::std::vec::Vec<AccountAttributesChangedChangesItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<AccountAttributesChangedIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountAttributesChangedSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAttributesChanged {
+    const NAME: &'static str = "AccountAttributesChanged";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "changes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            changes: f1,
+            identity: f2,
+            source: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributesChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAttributesChanged {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.changes {
+            w.entry("changes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details of the account where the attributes changed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAttributesChangedAccount {
     ///SailPoint generated unique identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the account.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Unique ID of the account on the source.
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///The type of the account
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountAttributesChangedAccountType>,
     ///The source's unique identifier for the account. UUID is generated by the source system.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAttributesChangedAccount {
+    const NAME: &'static str = "AccountAttributesChangedAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            native_identity: f2,
+            type_: f3,
+            uuid: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributesChangedAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAttributesChangedAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The type of the account
 pub type AccountAttributesChangedAccountType = AccountCorrelatedAccountType;
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAttributesChangedChangesItem {
     ///The name of the attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///The new value of the attribute.
-    #[serde(rename = "newValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub new_value: ::std::option::Option<AccountAttributesChangedChangesItemNewValue>,
     ///The previous value of the attribute.
-    #[serde(rename = "oldValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub old_value: ::std::option::Option<AccountAttributesChangedChangesItemOldValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAttributesChangedChangesItem {
+    const NAME: &'static str = "AccountAttributesChangedChangesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "newValue" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "oldValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            new_value: f1,
+            old_value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributesChangedChangesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAttributesChangedChangesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.new_value {
+            w.entry("newValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.old_value {
+            w.entry("oldValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItemNewValue`
@@ -3896,43 +9648,200 @@ for AccountAttributesChangedChangesItemNewValue {
 pub type AccountAttributesChangedChangesItemOldValue = AccountAttributesChangedChangesItemNewValue;
 #[cfg(feature = "triggers")]
 ///The identity whose account attributes were updated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAttributesChangedIdentity {
     ///ID of the identity whose account attributes were updated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the identity whose account attributes were updated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the identity whose account attributes were updated.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountAttributesChangedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAttributesChangedIdentity {
+    const NAME: &'static str = "AccountAttributesChangedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributesChangedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAttributesChangedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity whose account attributes were updated.
 pub type AccountAttributesChangedIdentityType = OwnerDtoType;
 #[cfg(feature = "triggers")]
 ///The source that contains the account.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountAttributesChangedSource {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountAttributesChangedSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountAttributesChangedSource {
+    const NAME: &'static str = "AccountAttributesChangedSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributesChangedSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountAttributesChangedSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
 pub type AccountAttributesChangedSourceType = AttrSyncSourceType;
 #[cfg(feature = "accounts")]
 ///`AccountAttributesCreate`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccountAttributesCreate {
     pub attributes: AccountAttributesCreateAttributes,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountAttributesCreate {
+    const NAME: &'static str = "AccountAttributesCreate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: o::required(f0, "attributes", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributesCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountAttributesCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attributes", &self.attributes)?;
+        w.end()
+    }
 }
 #[cfg(feature = "accounts")]
 impl AccountAttributesCreate {
@@ -3958,48 +9867,174 @@ impl AccountAttributesCreateAttributes {
 }
 #[cfg(feature = "triggers")]
 ///`AccountCorrelated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountCorrelated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<AccountCorrelatedAccount>,
     ///The attributes associated with the account.  Attributes are unique per source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The number of entitlements associated with this account.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<AccountCorrelatedIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountCorrelatedSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountCorrelated {
+    const NAME: &'static str = "AccountCorrelated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            attributes: f1,
+            entitlement_count: f2,
+            identity: f3,
+            source: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountCorrelated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The correlated account.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountCorrelatedAccount {
     ///The correlated account's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The correlated account's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Unique ID of the account on the source.
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///The correlated account's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountCorrelatedAccountType>,
     ///The source's unique identifier for the account. UUID is generated by the source system.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountCorrelatedAccount {
+    const NAME: &'static str = "AccountCorrelatedAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            native_identity: f2,
+            type_: f3,
+            uuid: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelatedAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountCorrelatedAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The correlated account's DTO type.
@@ -4029,113 +10064,439 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountCorrelatedAccount
 }
 #[cfg(feature = "triggers")]
 ///Identity the account is correlated with.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountCorrelatedIdentity {
     ///ID of the identity the account is correlated with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the identity the account is correlated with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the identity the account is correlated with.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountCorrelatedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountCorrelatedIdentity {
+    const NAME: &'static str = "AccountCorrelatedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelatedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountCorrelatedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity the account is correlated with.
 pub type AccountCorrelatedIdentityType = OwnerDtoType;
 #[cfg(feature = "triggers")]
 ///The source the accounts are being correlated from.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountCorrelatedSource {
     ///The ID of the source the accounts are being correlated from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the source the accounts are being correlated from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The DTO type of the source the accounts are being correlated from.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountCorrelatedSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountCorrelatedSource {
+    const NAME: &'static str = "AccountCorrelatedSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelatedSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountCorrelatedSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are being correlated from.
 pub type AccountCorrelatedSourceType = AttrSyncSourceType;
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 ///The identity this account is correlated to
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountIdentity {
     ///The ID of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///display name of identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object being referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountIdentity {
+    const NAME: &'static str = "AccountIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "accounts")]
 ///The type of object being referenced
 pub type AccountIdentityType = OwnerDtoType;
 #[cfg(feature = "identities")]
 ///`AccountInfoDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountInfoDto {
     ///Display name for this account
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the account generated by the source system
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///UUID associated with this account
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for AccountInfoDto {
+    const NAME: &'static str = "AccountInfoDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            native_identity: f1,
+            uuid: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for AccountInfoDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for AccountInfoDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`AccountInfoRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountInfoRef {
     ///The account id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The account display name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The 'distinguishedName' attribute for the account
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
     ///The uuid for the account, available under the 'objectguid' attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccountInfoRef {
+    const NAME: &'static str = "AccountInfoRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            native_identity: f2,
+            type_: f3,
+            uuid: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccountInfoRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccountInfoRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`AccountItemRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountItemRef {
     ///The uuid for the account, available under the 'objectguid' attribute
-    #[serde(
-        rename = "accountUuid",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_uuid: ::std::option::Option<::std::string::String>,
     ///The 'distinguishedName' attribute for the account
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccountItemRef {
+    const NAME: &'static str = "AccountItemRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountUuid" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_uuid: f0,
+            native_identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccountItemRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccountItemRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_uuid {
+            w.entry("accountUuid", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl AccountItemRef {
@@ -4143,7 +10504,7 @@ impl AccountItemRef {
         Default::default()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 ///The origin of the account either aggregated or provisioned
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AccountOrigin {
@@ -4152,7 +10513,7 @@ pub enum AccountOrigin {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<&str> for AccountOrigin {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -4161,7 +10522,7 @@ impl ::std::convert::TryFrom<&str> for AccountOrigin {
         value.parse()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<::std::string::String> for AccountOrigin {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -4172,185 +10533,625 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountOrigin {
 }
 #[cfg(feature = "search")]
 ///`AccountRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountRequest {
     ///Unique ID of the account
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "attributeRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_requests: ::std::option::Option<::std::vec::Vec<AttributeRequest>>,
     ///The operation that was performed
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "provisioningTarget",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_target: ::std::option::Option<AccountSource>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<AccountRequestResult>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccountRequest {
+    const NAME: &'static str = "AccountRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeRequests" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "op" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningTarget" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "result" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            attribute_requests: f1,
+            op: f2,
+            provisioning_target: f3,
+            result: f4,
+            source: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccountRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccountRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_requests {
+            w.entry("attributeRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.op {
+            w.entry("op", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_target {
+            w.entry("provisioningTarget", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result {
+            w.entry("result", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "account-activities")]
 ///If an account activity item is associated with an access request, captures details of that request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountRequestInfo {
     ///Id of requested object
-    #[serde(
-        rename = "requestedObjectId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object_id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of requested object
-    #[serde(
-        rename = "requestedObjectName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requestedObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object_type: ::std::option::Option<RequestableObjectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for AccountRequestInfo {
+    const NAME: &'static str = "AccountRequestInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "requestedObjectId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestedObjectName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedObjectType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            requested_object_id: f0,
+            requested_object_name: f1,
+            requested_object_type: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for AccountRequestInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for AccountRequestInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.requested_object_id {
+            w.entry("requestedObjectId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_object_name {
+            w.entry("requestedObjectName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_object_type {
+            w.entry("requestedObjectType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`AccountRequestResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountRequestResult {
     ///Error message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The status of the account request
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///ID of associated ticket.
-    #[serde(rename = "ticketId", skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccountRequestResult {
+    const NAME: &'static str = "AccountRequestResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ticketId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            errors: f0,
+            status: f1,
+            ticket_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccountRequestResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccountRequestResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ticket_id {
+            w.entry("ticketId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`AccountSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountSource {
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of source returned.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AccountSource {
+    const NAME: &'static str = "AccountSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AccountSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AccountSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "accounts")]
 ///The owner of the source this account belongs to.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountSourceOwner {
     ///The ID of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///display name of identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object being referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountSourceOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountSourceOwner {
+    const NAME: &'static str = "AccountSourceOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountSourceOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountSourceOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(feature = "accounts")]
 ///The type of object being referenced
 pub type AccountSourceOwnerType = OwnerDtoType;
 #[cfg(feature = "identity-history")]
 ///`AccountStatusChanged`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountStatusChanged {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<AccountStatusChangedAccount>,
     ///the date of event
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     ///the event type
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     ///the identity id
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "statusChange",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_change: ::std::option::Option<AccountStatusChangedStatusChange>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccountStatusChanged {
+    const NAME: &'static str = "AccountStatusChanged";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dateTime" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "statusChange" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            date_time: f1,
+            event_type: f2,
+            identity_id: f3,
+            status_change: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccountStatusChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccountStatusChanged {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status_change {
+            w.entry("statusChange", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccountStatusChangedAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountStatusChangedAccount {
     ///this value is always "account"
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<::std::string::String>,
     ///the display name of the account
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements on this account
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///the ID of the account in the database
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier of the account
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///the ID of the source for this account
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///the name of the source for this account
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccountStatusChangedAccount {
+    const NAME: &'static str = "AccountStatusChangedAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            display_name: f1,
+            entitlement_count: f2,
+            id: f3,
+            native_identity: f4,
+            source_id: f5,
+            source_name: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccountStatusChangedAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccountStatusChangedAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///`AccountStatusChangedStatusChange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountStatusChangedStatusChange {
     ///the new status of the account
-    #[serde(
-        rename = "newStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_status: ::std::option::Option<AccountStatusChangedStatusChangeNewStatus>,
     ///the previous status of the account
-    #[serde(
-        rename = "previousStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_status: ::std::option::Option<
         AccountStatusChangedStatusChangePreviousStatus,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AccountStatusChangedStatusChange {
+    const NAME: &'static str = "AccountStatusChangedStatusChange";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "newStatus" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "previousStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            new_status: f0,
+            previous_status: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccountStatusChangedStatusChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccountStatusChangedStatusChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.new_status {
+            w.entry("newStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_status {
+            w.entry("previousStatus", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///the new status of the account
@@ -4360,20 +11161,65 @@ pub type AccountStatusChangedStatusChangeNewStatus = AccessRequestedStatusChange
 pub type AccountStatusChangedStatusChangePreviousStatus = AccessRequestedStatusChangeNewStatus;
 #[cfg(feature = "accounts")]
 ///Request used for account enable/disable
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountToggleRequest {
     ///If set, an external process validates that the user wants to proceed with this request.
-    #[serde(
-        rename = "externalVerificationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_verification_id: ::std::option::Option<::std::string::String>,
     ///If set, provisioning updates the account attribute at the source.   This option is used when the account is not synced to ensure the attribute is updated. Providing 'true' for an unlocked account will add and process 'Unlock' operation by the workflow.
-    #[serde(
-        rename = "forceProvisioning",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub force_provisioning: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountToggleRequest {
+    const NAME: &'static str = "AccountToggleRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "externalVerificationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "forceProvisioning" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            external_verification_id: f0,
+            force_provisioning: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountToggleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountToggleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.external_verification_id {
+            w.entry("externalVerificationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.force_provisioning {
+            w.entry("forceProvisioning", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "accounts")]
 impl AccountToggleRequest {
@@ -4383,103 +11229,383 @@ impl AccountToggleRequest {
 }
 #[cfg(feature = "triggers")]
 ///`AccountUncorrelated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountUncorrelated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<AccountUncorrelatedAccount>,
     ///The number of entitlements associated with this account.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<AccountUncorrelatedIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountUncorrelatedSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountUncorrelated {
+    const NAME: &'static str = "AccountUncorrelated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            entitlement_count: f1,
+            identity: f2,
+            source: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountUncorrelated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountUncorrelated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Uncorrelated account.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountUncorrelatedAccount {
     ///Uncorrelated account's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Uncorrelated account's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Unique ID of the account on the source.
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///Uncorrelated account's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountUncorrelatedAccountType>,
     ///The source's unique identifier for the account. UUID is generated by the source system.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountUncorrelatedAccount {
+    const NAME: &'static str = "AccountUncorrelatedAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            native_identity: f2,
+            type_: f3,
+            uuid: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountUncorrelatedAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountUncorrelatedAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Uncorrelated account's DTO type.
 pub type AccountUncorrelatedAccountType = AccountCorrelatedAccountType;
 #[cfg(feature = "triggers")]
 ///Identity the account is uncorrelated with.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountUncorrelatedIdentity {
     ///ID of the identity the account is uncorrelated with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the identity the account is uncorrelated with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the identity the account is uncorrelated with.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountUncorrelatedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountUncorrelatedIdentity {
+    const NAME: &'static str = "AccountUncorrelatedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountUncorrelatedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountUncorrelatedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity the account is uncorrelated with.
 pub type AccountUncorrelatedIdentityType = OwnerDtoType;
 #[cfg(feature = "triggers")]
 ///The source the accounts are uncorrelated from.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountUncorrelatedSource {
     ///The ID of the source the accounts are uncorrelated from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of the source the accounts are uncorrelated from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The DTO type of the source the accounts are uncorrelated from.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountUncorrelatedSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountUncorrelatedSource {
+    const NAME: &'static str = "AccountUncorrelatedSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountUncorrelatedSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountUncorrelatedSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are uncorrelated from.
 pub type AccountUncorrelatedSourceType = AttrSyncSourceType;
 #[cfg(feature = "accounts")]
 ///Request used for account unlock
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountUnlockRequest {
     ///If set, an external process validates that the user wants to proceed with this request.
-    #[serde(
-        rename = "externalVerificationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_verification_id: ::std::option::Option<::std::string::String>,
     ///If set, provisioning updates the account attribute at the source.   This option is used when the account is not synced to ensure the attribute is updated.
-    #[serde(
-        rename = "forceProvisioning",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub force_provisioning: ::std::option::Option<bool>,
     ///If set, the IDN account is unlocked after the workflow completes.
-    #[serde(
-        rename = "unlockIDNAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unlock_idn_account: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountUnlockRequest {
+    const NAME: &'static str = "AccountUnlockRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "externalVerificationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "forceProvisioning" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "unlockIDNAccount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            external_verification_id: f0,
+            force_provisioning: f1,
+            unlock_idn_account: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountUnlockRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountUnlockRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.external_verification_id {
+            w.entry("externalVerificationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.force_provisioning {
+            w.entry("forceProvisioning", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unlock_idn_account {
+            w.entry("unlockIDNAccount", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "accounts")]
 impl AccountUnlockRequest {
@@ -4489,104 +11615,432 @@ impl AccountUnlockRequest {
 }
 #[cfg(feature = "account-usages")]
 ///`AccountUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountUsage {
     ///The number of days within the month that the account was active in a source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     ///The first day of the month for which activity is aggregated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::chrono::naive::NaiveDate>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-usages")]
+impl ::sailpoint_runtime::object::Object for AccountUsage {
+    const NAME: &'static str = "AccountUsage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "count" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { count: f0, date: f1, extra })
+    }
+}
+#[cfg(feature = "account-usages")]
+impl<'de> ::serde::Deserialize<'de> for AccountUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-usages")]
+impl ::serde::Serialize for AccountUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.entry("count", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.entry("date", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "accounts")]
 ///Accounts async response containing details on started async process
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountsAsyncResult {
     ///id of the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for AccountsAsyncResult {
+    const NAME: &'static str = "AccountsAsyncResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, extra })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for AccountsAsyncResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for AccountsAsyncResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`AccountsCollectedForAggregation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregation {
     ///The date and time when the account collection finished.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A list of errors that occurred during the collection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountsCollectedForAggregationSource>,
     ///The date and time when the account collection started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stats: ::std::option::Option<AccountsCollectedForAggregationStats>,
     ///The overall status of the collection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<AccountsCollectedForAggregationStatus>,
     ///A list of warnings that occurred during the collection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountsCollectedForAggregation {
+    const NAME: &'static str = "AccountsCollectedForAggregation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "started" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "stats" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            errors: f1,
+            source: f2,
+            started: f3,
+            stats: f4,
+            status: f5,
+            warnings: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountsCollectedForAggregation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountsCollectedForAggregation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.started {
+            w.instant("started", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stats {
+            w.entry("stats", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Reference to the source that has been aggregated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregationSource {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AccountsCollectedForAggregationSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountsCollectedForAggregationSource {
+    const NAME: &'static str = "AccountsCollectedForAggregationSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountsCollectedForAggregationSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountsCollectedForAggregationSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
 pub type AccountsCollectedForAggregationSourceType = AttrSyncSourceType;
 #[cfg(feature = "triggers")]
 ///Overall statistics about the account collection.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregationStats {
     ///The number of accounts which are new - have not existed before.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub added: ::std::option::Option<i32>,
     ///The number of accounts which existed before, but had changes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub changed: ::std::option::Option<i32>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub removed: ::std::option::Option<i32>,
     ///The number of accounts which were scanned / iterated over.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scanned: ::std::option::Option<i32>,
     ///The number of accounts which existed before, but had no changes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unchanged: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for AccountsCollectedForAggregationStats {
+    const NAME: &'static str = "AccountsCollectedForAggregationStats";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "added" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "changed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "removed" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "scanned" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "unchanged" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            added: f0,
+            changed: f1,
+            removed: f2,
+            scanned: f3,
+            unchanged: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountsCollectedForAggregationStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountsCollectedForAggregationStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.added {
+            w.entry("added", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.changed {
+            w.entry("changed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.removed {
+            w.entry("removed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scanned {
+            w.entry("scanned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unchanged {
+            w.entry("unchanged", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The overall status of the collection.
 pub type AccountsCollectedForAggregationStatus = AccountAggregationCompletedStatus;
 #[cfg(feature = "reports-data-extraction")]
 ///Arguments for Account Export report (ACCOUNTS)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccountsExportReportArguments {
     ///Source ID.
     pub application: ::std::string::String,
     ///Source name.
-    #[serde(rename = "sourceName")]
     pub source_name: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for AccountsExportReportArguments {
+    const NAME: &'static str = "AccountsExportReportArguments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "application" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application: o::required(f0, "application", &extra)?,
+            source_name: o::required(f1, "sourceName", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for AccountsExportReportArguments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for AccountsExportReportArguments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("application", &self.application)?;
+        w.entry("sourceName", &self.source_name)?;
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl AccountsExportReportArguments {
@@ -4596,26 +12050,77 @@ impl AccountsExportReportArguments {
 }
 #[cfg(feature = "access-requests")]
 ///`AccountsSelectionRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AccountsSelectionRequest {
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on associated APIs such as /account-activities.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///A list of Identity IDs for whom the Access is requested.
-    #[serde(rename = "requestedFor")]
     pub requested_for: ::std::vec::Vec<::std::string::String>,
-    #[serde(rename = "requestedItems")]
     pub requested_items: ::std::vec::Vec<AccessRequestItem>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccountsSelectionRequest {
+    const NAME: &'static str = "AccountsSelectionRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestedItems" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_metadata: f0,
+            request_type: f1,
+            requested_for: o::required(f2, "requestedFor", &extra)?,
+            requested_items: o::required(f3, "requestedItems", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccountsSelectionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccountsSelectionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        w.entry("requestedFor", &self.requested_for)?;
+        w.entry("requestedItems", &self.requested_items)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl AccountsSelectionRequest {
@@ -4625,21 +12130,107 @@ impl AccountsSelectionRequest {
 }
 #[cfg(feature = "access-requests")]
 ///`AccountsSelectionResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AccountsSelectionResponse {
     ///A list of available account selections per identity in the request, for all the requested items
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identities: ::std::option::Option<::std::vec::Vec<IdentityAccountSelections>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for AccountsSelectionResponse {
+    const NAME: &'static str = "AccountsSelectionResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identities" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { identities: f0, extra })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AccountsSelectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AccountsSelectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identities {
+            w.entry("identities", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 ///`ActivateCampaignOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ActivateCampaignOptions {
     /**The timezone must be in a valid ISO 8601 format. Timezones in ISO 8601 are represented as UTC (represented as 'Z') or as an offset from UTC. The offset format can be +/-hh:mm, +/-hhmm, or +/-hh.
 
 Default: `"Z"`.*/
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for ActivateCampaignOptions {
+    const NAME: &'static str = "ActivateCampaignOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "timeZone" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { time_zone: f0, extra })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for ActivateCampaignOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for ActivateCampaignOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.time_zone {
+            w.entry("timeZone", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ActivateCampaignOptions {
@@ -4649,74 +12240,301 @@ impl ActivateCampaignOptions {
 }
 #[cfg(feature = "search")]
 ///`ActivityApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ActivityApproval {
-    #[serde(
-        rename = "attributeRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_request: ::std::option::Option<AttributeRequest>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::vec::Vec<ActivityApprovalComment>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<ActivityIdentity>,
     ///The result of the approval
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for ActivityApproval {
+    const NAME: &'static str = "ActivityApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeRequest" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comments" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "result" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_request: f0,
+            comments: f1,
+            modified: f2,
+            owner: f3,
+            result: f4,
+            source: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for ActivityApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for ActivityApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_request {
+            w.entry("attributeRequest", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments {
+            w.entry("comments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result {
+            w.entry("result", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`ActivityApprovalComment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ActivityApprovalComment {
     ///The comment text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///The name of the commenter
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub commenter: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<DateTime>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for ActivityApprovalComment {
+    const NAME: &'static str = "ActivityApprovalComment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commenter" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            commenter: f1,
+            date: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for ActivityApprovalComment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for ActivityApprovalComment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.commenter {
+            w.entry("commenter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.entry("date", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`ActivityIdentity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ActivityIdentity {
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for ActivityIdentity {
+    const NAME: &'static str = "ActivityIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for ActivityIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for ActivityIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///Insights into account activity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ActivityInsights {
     ///UUID of the account
-    #[serde(
-        rename = "accountID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The number of days of activity
-    #[serde(
-        rename = "usageDays",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub usage_days: ::std::option::Option<i32>,
     ///Status indicating if the activity is complete or unknown
-    #[serde(
-        rename = "usageDaysState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub usage_days_state: ::std::option::Option<ActivityInsightsUsageDaysState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for ActivityInsights {
+    const NAME: &'static str = "ActivityInsights";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountID" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "usageDays" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "usageDaysState" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            usage_days: f1,
+            usage_days_state: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ActivityInsights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for ActivityInsights {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountID", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.usage_days {
+            w.entry("usageDays", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.usage_days_state {
+            w.entry("usageDaysState", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///Status indicating if the activity is complete or unknown
@@ -4751,22 +12569,23 @@ impl ::std::convert::TryFrom<::std::string::String> for ActivityInsightsUsageDay
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///Reference to an additional owner (identity or governance group).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AdditionalOwnerRef {
     ///ID of the identity or governance group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name. It may be left null or omitted on input. If set, it must match the current display name of the identity or governance group, otherwise a 400 Bad Request error may result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the additional owner; IDENTITY for an identity, GOVERNANCE_GROUP for a governance group.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AdditionalOwnerRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -4774,8 +12593,85 @@ pub struct AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for AdditionalOwnerRef {
+    const NAME: &'static str = "AdditionalOwnerRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AdditionalOwnerRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for AdditionalOwnerRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
     )
 )]
 impl AdditionalOwnerRef {
@@ -4789,30 +12685,79 @@ impl AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///Type of the additional owner; IDENTITY for an identity, GOVERNANCE_GROUP for a governance group.
 pub type AdditionalOwnerRefType = ReviewerType;
 #[cfg(feature = "certification-campaigns")]
 ///`AdminReviewReassign`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AdminReviewReassign {
     ///List of certification IDs to reassign
-    #[serde(
-        rename = "certificationIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certification_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Comment to explain why the certification was reassigned
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reassignTo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassign_to: ::std::option::Option<AdminReviewReassignReassignTo>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for AdminReviewReassign {
+    const NAME: &'static str = "AdminReviewReassign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "certificationIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "reason" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reassignTo" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            certification_ids: f0,
+            reason: f1,
+            reassign_to: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for AdminReviewReassign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for AdminReviewReassign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.certification_ids {
+            w.entry("certificationIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reason {
+            w.entry("reason", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassign_to {
+            w.entry("reassignTo", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl AdminReviewReassign {
@@ -4822,14 +12767,61 @@ impl AdminReviewReassign {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`AdminReviewReassignReassignTo`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AdminReviewReassignReassignTo {
     ///The identity ID to which the review is being assigned.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The type of the ID provided.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AdminReviewReassignReassignToType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for AdminReviewReassignReassignTo {
+    const NAME: &'static str = "AdminReviewReassignReassignTo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for AdminReviewReassignReassignTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for AdminReviewReassignReassignTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl AdminReviewReassignReassignTo {
@@ -4842,20 +12834,71 @@ impl AdminReviewReassignReassignTo {
 pub type AdminReviewReassignReassignToType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///`AggregationResult`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AggregationResult {
     /**The document containing the results of the aggregation. This document is controlled by Elasticsearch and depends on the type of aggregation query that is run.
 
 See Elasticsearch [Aggregations](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/search-aggregations.html) documentation for information.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /**The results of the aggregation search query.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hits: ::std::option::Option<::std::vec::Vec<SearchDocuments>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AggregationResult {
+    const NAME: &'static str = "AggregationResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aggregations" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "hits" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            aggregations: f0,
+            hits: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AggregationResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AggregationResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.aggregations {
+            w.entry("aggregations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hits {
+            w.entry("hits", v)?;
+        }
+        w.end()
+    }
 }
 /**If the *Accept:text/csv* header is specified and the *aggregationType* parameter in the request body is *SAILPOINT*,
 
@@ -4934,16 +12977,77 @@ impl ::std::default::Default for AggregationType {
 }
 #[cfg(feature = "search")]
 ///`Aggregations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Aggregations {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<BucketAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<FilterAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metric: ::std::option::Option<MetricAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<NestedAggregation>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for Aggregations {
+    const NAME: &'static str = "Aggregations";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "bucket" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "metric" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "nested" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bucket: f0,
+            filter: f1,
+            metric: f2,
+            nested: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for Aggregations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for Aggregations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.bucket {
+            w.entry("bucket", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.metric {
+            w.entry("metric", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.nested {
+            w.entry("nested", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 impl Aggregations {
@@ -4953,160 +13057,475 @@ impl Aggregations {
 }
 #[cfg(feature = "search")]
 ///`App`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct App {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<AppAccount>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<BaseReference>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for App {
+    const NAME: &'static str = "App";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            id: f1,
+            name: f2,
+            source: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for App {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for App {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`AppAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AppAccount {
     ///The account ID generated by the source
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The SailPoint generated unique ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AppAccount {
+    const NAME: &'static str = "AppAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AppAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AppAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`AppAccountDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AppAccountDetails {
     ///The source app display name
-    #[serde(
-        rename = "appDisplayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_display_name: ::std::option::Option<::std::string::String>,
     ///The source app ID
-    #[serde(rename = "appId", skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "sourceAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_account: ::std::option::Option<AppAccountDetailsSourceAccount>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for AppAccountDetails {
+    const NAME: &'static str = "AppAccountDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "appDisplayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sourceAccount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            app_display_name: f0,
+            app_id: f1,
+            source_account: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for AppAccountDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for AppAccountDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.app_display_name {
+            w.entry("appDisplayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_id {
+            w.entry("appId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_account {
+            w.entry("sourceAccount", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`AppAccountDetailsSourceAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AppAccountDetailsSourceAccount {
     ///The display name of account
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The account ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The native identity of account
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///The source name of account
-    #[serde(
-        rename = "sourceDisplayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_display_name: ::std::option::Option<::std::string::String>,
     ///The source ID of account
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for AppAccountDetailsSourceAccount {
+    const NAME: &'static str = "AppAccountDetailsSourceAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceDisplayName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            id: f1,
+            native_identity: f2,
+            source_display_name: f3,
+            source_id: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for AppAccountDetailsSourceAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for AppAccountDetailsSourceAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_display_name {
+            w.entry("sourceDisplayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///Approval Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Approval {
     ///Json string representing additional attributes known about the object to be approved.
-    #[serde(
-        rename = "additionalAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub additional_attributes: ::std::option::Option<::std::string::String>,
     ///Criteria that needs to be met for an approval to be marked as approved
-    #[serde(
-        rename = "approvalCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_criteria: ::std::option::Option<ApprovalApprovalCriteria>,
     ///The Approval ID
-    #[serde(
-        rename = "approvalId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_id: ::std::option::Option<::std::string::String>,
     ///Array of approvers who have approved the approval
-    #[serde(
-        rename = "approvedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approved_by: ::std::option::Option<::std::vec::Vec<ApprovalIdentity>>,
     ///Object representation of an approver of an approval
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<::std::vec::Vec<ApprovalIdentity>>,
-    #[serde(
-        rename = "batchRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub batch_request: ::std::option::Option<ApprovalBatch>,
     ///Object representation of a comment on the approval
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::vec::Vec<ApprovalComment>>,
     ///Date the approval was completed
-    #[serde(
-        rename = "completedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completed_date: ::std::option::Option<::std::string::String>,
     ///Date the approval was created
-    #[serde(
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
     ///The description of the approval for a given locale
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::vec::Vec<ApprovalDescription>>,
     ///The name of the approval for a given locale
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::vec::Vec<ApprovalName>>,
     ///The priority of the approval
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<ApprovalPriority>,
     ///Reference data related to the approval
-    #[serde(
-        rename = "referenceData",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reference_data: ::std::option::Option<::std::vec::Vec<ApprovalReference>>,
     ///Array of approvers who have rejected the approval
-    #[serde(
-        rename = "rejectedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rejected_by: ::std::option::Option<::std::vec::Vec<ApprovalIdentity>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<ApprovalIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ApprovalStatusValue>,
     ///Type of approval
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for Approval {
+    const NAME: &'static str = "Approval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "additionalAttributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approvalId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approvedBy" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "approvers" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "batchRequest" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "comments" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "completedDate" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "createdDate" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "priority" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "referenceData" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "rejectedBy" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            additional_attributes: f0,
+            approval_criteria: f1,
+            approval_id: f2,
+            approved_by: f3,
+            approvers: f4,
+            batch_request: f5,
+            comments: f6,
+            completed_date: f7,
+            created_date: f8,
+            description: f9,
+            name: f10,
+            priority: f11,
+            reference_data: f12,
+            rejected_by: f13,
+            requester: f14,
+            status: f15,
+            type_: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for Approval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for Approval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.additional_attributes {
+            w.entry("additionalAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_criteria {
+            w.entry("approvalCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_id {
+            w.entry("approvalId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approved_by {
+            w.entry("approvedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approvers {
+            w.entry("approvers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.batch_request {
+            w.entry("batchRequest", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments {
+            w.entry("comments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed_date {
+            w.entry("completedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.entry("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.priority {
+            w.entry("priority", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reference_data {
+            w.entry("referenceData", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rejected_by {
+            w.entry("rejectedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///Criteria that needs to be met for an approval to be marked as approved
@@ -5141,135 +13560,525 @@ impl ::std::convert::TryFrom<::std::string::String> for ApprovalApprovalCriteria
 }
 #[cfg(feature = "approvals")]
 ///Batch properties if an approval is sent via batching.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalBatch {
     ///ID of the batch
-    #[serde(rename = "batchId", skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_id: ::std::option::Option<::std::string::String>,
     ///How many approvals are going to be in this batch. Defaults to 1 if not provided.
-    #[serde(
-        rename = "batchSize",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub batch_size: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalBatch {
+    const NAME: &'static str = "ApprovalBatch";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "batchId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "batchSize" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            batch_id: f0,
+            batch_size: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalBatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for ApprovalBatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.batch_id {
+            w.entry("batchId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.batch_size {
+            w.entry("batchSize", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///Comments Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalComment {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<ApprovalIdentity>,
     ///Comment to be left on an approval
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date the comment was created
-    #[serde(
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalComment {
+    const NAME: &'static str = "ApprovalComment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "author" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "createdDate" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            author: f0,
+            comment: f1,
+            created_date: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalComment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for ApprovalComment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.author {
+            w.entry("author", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.entry("createdDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///The description of what the approval is asking for
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalDescription {
     ///What locale the description of the approval is using
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///The description of what the approval is asking for
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalDescription {
+    const NAME: &'static str = "ApprovalDescription";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for ApprovalDescription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`ApprovalForwardHistory`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalForwardHistory {
     ///Comment made while forwarding.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Display name of forwarder who forwarded the approval.
-    #[serde(
-        rename = "forwarderName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forwarder_name: ::std::option::Option<::std::string::String>,
     ///Time at which approval was forwarded.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Display name of approver to whom the approval was forwarded.
-    #[serde(
-        rename = "newApproverName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_approver_name: ::std::option::Option<::std::string::String>,
     ///Display name of approver from whom the approval was forwarded.
-    #[serde(
-        rename = "oldApproverName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub old_approver_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reassignmentType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassignment_type: ::std::option::Option<ReassignmentType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for ApprovalForwardHistory {
+    const NAME: &'static str = "ApprovalForwardHistory";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "forwarderName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "newApproverName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "oldApproverName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "reassignmentType" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            forwarder_name: f1,
+            modified: f2,
+            new_approver_name: f3,
+            old_approver_name: f4,
+            reassignment_type: f5,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for ApprovalForwardHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for ApprovalForwardHistory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forwarder_name {
+            w.entry("forwarderName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.new_approver_name {
+            w.entry("newApproverName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.old_approver_name {
+            w.entry("oldApproverName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment_type {
+            w.entry("reassignmentType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///Identity Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalIdentity {
     ///The identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Indication of what group the identity belongs to. Ie, IDENTITY, GOVERNANCE_GROUP, etc
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ApprovalIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalIdentity {
+    const NAME: &'static str = "ApprovalIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for ApprovalIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///Indication of what group the identity belongs to. Ie, IDENTITY, GOVERNANCE_GROUP, etc
 pub type ApprovalIdentityType = OwnerDtoType;
 #[cfg(feature = "work-items")]
 ///`ApprovalItems`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalItems {
     ///The account referenced by the approval item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<::std::string::String>,
     ///The name of the application/source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<::std::string::String>,
     ///The approval item's ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The attribute's name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The attribute's operation
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<WorkItemState>,
     ///The attribute's value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-items")]
+impl ::sailpoint_runtime::object::Object for ApprovalItems {
+    const NAME: &'static str = "ApprovalItems";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "application" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            application: f1,
+            id: f2,
+            name: f3,
+            operation: f4,
+            state: f5,
+            value: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-items")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::serde::Serialize for ApprovalItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application {
+            w.entry("application", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///Approval Name Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalName {
     ///What locale the name of the approval is using
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///Name of the approval
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalName {
+    const NAME: &'static str = "ApprovalName";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for ApprovalName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "approvals")]
 ///The priority of the approval
@@ -5301,43 +14110,139 @@ impl ::std::convert::TryFrom<::std::string::String> for ApprovalPriority {
 }
 #[cfg(feature = "approvals")]
 ///Reference objects related to the approval
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalReference {
     ///Id of the reference object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///What reference object does this ID correspond to
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalReference {
+    const NAME: &'static str = "ApprovalReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for ApprovalReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 /**Configuration for approval reminder and escalation behavior. Important: Modifying this object will override the sp-approval service's reminderConfig and escalationConfig settings. Changes made here take precedence over any configuration set directly in the sp-approval service.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalReminderAndEscalationConfig {
     ///Number of days to wait between reminder notifications.
-    #[serde(
-        rename = "daysBetweenReminders",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub days_between_reminders: ::std::option::Option<i32>,
     ///Number of days to wait before the first reminder. If no reminders are configured, then this is the number of days to wait before escalation.
-    #[serde(
-        rename = "daysUntilEscalation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub days_until_escalation: ::std::option::Option<i32>,
-    #[serde(
-        rename = "fallbackApproverRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fallback_approver_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Maximum number of reminder notifications to send to the reviewer before approval escalation. The maximum allowed value is 20.
-    #[serde(
-        rename = "maxReminders",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_reminders: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ApprovalReminderAndEscalationConfig {
+    const NAME: &'static str = "ApprovalReminderAndEscalationConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "daysBetweenReminders" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "daysUntilEscalation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "fallbackApproverRef" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "maxReminders" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            days_between_reminders: f0,
+            days_until_escalation: f1,
+            fallback_approver_ref: f2,
+            max_reminders: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalReminderAndEscalationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ApprovalReminderAndEscalationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.days_between_reminders {
+            w.entry("daysBetweenReminders", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.days_until_escalation {
+            w.entry("daysUntilEscalation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fallback_approver_ref {
+            w.entry("fallbackApproverRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_reminders {
+            w.entry("maxReminders", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ApprovalReminderAndEscalationConfig {
@@ -5379,13 +14284,9 @@ impl ::std::convert::TryFrom<::std::string::String> for ApprovalScheme {
 }
 #[cfg(feature = "roles")]
 ///`ApprovalSchemeForRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalSchemeForRole {
     ///Id of the specific approver, used when approverType is GOVERNANCE_GROUP, WORKFLOW, or ADDITIONAL_GOVERNANCE_GROUP.
-    #[serde(
-        rename = "approverId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_id: ::std::option::Option<::std::string::String>,
     /**Describes the individual or group that is responsible for an approval step. Values are as follows.
 
@@ -5402,11 +14303,60 @@ pub struct ApprovalSchemeForRole {
 **ADDITIONAL_OWNER**: An additional owner of the Role, the ID of which is specified by the **approverId** field
 
 **ADDITIONAL_GOVERNANCE_GROUP**: An additional Governance Group, the ID of which is specified by the **approverId** field*/
-    #[serde(
-        rename = "approverType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_type: ::std::option::Option<ApprovalSchemeForRoleApproverType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for ApprovalSchemeForRole {
+    const NAME: &'static str = "ApprovalSchemeForRole";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approverId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approverType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approver_id: f0,
+            approver_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalSchemeForRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for ApprovalSchemeForRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approver_id {
+            w.entry("approverId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver_type {
+            w.entry("approverType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl ApprovalSchemeForRole {
@@ -5493,63 +14443,187 @@ impl ::std::convert::TryFrom<::std::string::String> for ApprovalStatus {
 }
 #[cfg(feature = "access-requests")]
 ///`ApprovalStatusDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalStatusDto {
     ///Comment, if any, provided by the approver.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "currentOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_owner: ::std::option::Option<AccessItemReviewedBy>,
     ///If the request failed, includes any error messages that were generated.
-    #[serde(
-        rename = "errorMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
     ///True if the request for this item was forwarded from one owner to another.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "originalOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_owner: ::std::option::Option<ApprovalStatusDtoOriginalOwner>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheme: ::std::option::Option<ApprovalScheme>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ManualWorkItemState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ApprovalStatusDto {
+    const NAME: &'static str = "ApprovalStatusDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "currentOwner" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessages" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "forwarded" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "originalOwner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "scheme" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            current_owner: f1,
+            error_messages: f2,
+            forwarded: f3,
+            modified: f4,
+            original_owner: f5,
+            remove_date: f6,
+            scheme: f7,
+            status: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalStatusDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ApprovalStatusDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_owner {
+            w.entry("currentOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_messages {
+            w.entry("errorMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forwarded {
+            w.entry("forwarded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.original_owner {
+            w.entry("originalOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scheme {
+            w.entry("scheme", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Identity of orginal approval owner.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalStatusDtoOriginalOwner {
     ///ID of original approval owner's identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of original approval owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of original approval owner's identity.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ApprovalStatusDtoOriginalOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ApprovalStatusDtoOriginalOwner {
+    const NAME: &'static str = "ApprovalStatusDtoOriginalOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalStatusDtoOriginalOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ApprovalStatusDtoOriginalOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original approval owner's identity.
@@ -5584,30 +14658,141 @@ impl ::std::convert::TryFrom<::std::string::String> for ApprovalStatusValue {
 }
 #[cfg(feature = "access-request-approvals")]
 ///`ApprovalSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ApprovalSummary {
     ///The number of approved access requests approvals.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approved: ::std::option::Option<i32>,
     ///The number of pending access requests approvals.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pending: ::std::option::Option<i32>,
     ///The number of rejected access requests approvals.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rejected: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for ApprovalSummary {
+    const NAME: &'static str = "ApprovalSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approved" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "pending" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "rejected" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approved: f0,
+            pending: f1,
+            rejected: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for ApprovalSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approved {
+            w.entry("approved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pending {
+            w.entry("pending", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rejected {
+            w.entry("rejected", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///`Argument`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Argument {
     ///the description of the argument
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the name of the argument
     pub name: ::std::string::String,
     ///the programmatic type of the argument
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for Argument {
+    const NAME: &'static str = "Argument";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            name: o::required(f1, "name", &extra)?,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for Argument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for Argument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl Argument {
@@ -5617,32 +14802,141 @@ impl Argument {
 }
 #[cfg(feature = "identities")]
 ///`AssignmentContextDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AssignmentContextDto {
     ///Date that the assignment will was evaluated
-    #[serde(
-        rename = "computedDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub computed_date: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub matched: ::std::option::Option<::std::vec::Vec<RoleMatchDto>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requested: ::std::option::Option<AccessRequestContext>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for AssignmentContextDto {
+    const NAME: &'static str = "AssignmentContextDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "computedDate" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "matched" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requested" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            computed_date: f0,
+            matched: f1,
+            requested: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for AssignmentContextDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for AssignmentContextDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.computed_date {
+            w.entry("computedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.matched {
+            w.entry("matched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested {
+            w.entry("requested", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Target source for attribute synchronization.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttrSyncSource {
     ///ID of target source for attribute synchronization.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of target source for attribute synchronization.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of target source for attribute synchronization.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AttrSyncSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for AttrSyncSource {
+    const NAME: &'static str = "AttrSyncSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for AttrSyncSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for AttrSyncSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl AttrSyncSource {
@@ -5652,10 +14946,9 @@ impl AttrSyncSource {
 }
 #[cfg(feature = "sources")]
 ///Specification of source attribute sync mapping configuration for an identity attribute
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AttrSyncSourceAttributeConfig {
     ///Display name of the identity attribute
-    #[serde(rename = "displayName")]
     pub display_name: ::std::string::String,
     ///Determines whether or not the attribute is enabled for synchronization
     pub enabled: bool,
@@ -5663,6 +14956,63 @@ pub struct AttrSyncSourceAttributeConfig {
     pub name: ::std::string::String,
     ///Name of the source account attribute to which the identity attribute value will be synchronized if enabled
     pub target: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for AttrSyncSourceAttributeConfig {
+    const NAME: &'static str = "AttrSyncSourceAttributeConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: o::required(f0, "displayName", &extra)?,
+            enabled: o::required(f1, "enabled", &extra)?,
+            name: o::required(f2, "name", &extra)?,
+            target: o::required(f3, "target", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for AttrSyncSourceAttributeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for AttrSyncSourceAttributeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("displayName", &self.display_name)?;
+        w.entry("enabled", &self.enabled)?;
+        w.entry("name", &self.name)?;
+        w.entry("target", &self.target)?;
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl AttrSyncSourceAttributeConfig {
@@ -5672,11 +15022,60 @@ impl AttrSyncSourceAttributeConfig {
 }
 #[cfg(feature = "sources")]
 ///Specification of attribute sync configuration for a source
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AttrSyncSourceConfig {
     ///Attribute synchronization configuration for specific identity attributes in the context of a source
     pub attributes: ::std::vec::Vec<AttrSyncSourceAttributeConfig>,
     pub source: AttrSyncSource,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for AttrSyncSourceConfig {
+    const NAME: &'static str = "AttrSyncSourceConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: o::required(f0, "attributes", &extra)?,
+            source: o::required(f1, "source", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for AttrSyncSourceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for AttrSyncSourceConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attributes", &self.attributes)?;
+        w.entry("source", &self.source)?;
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl AttrSyncSourceConfig {
@@ -5745,61 +15144,189 @@ impl ::std::convert::TryFrom<::std::string::String> for AttrSyncSourceType {
 }
 #[cfg(feature = "identity-history")]
 ///`AttributeChange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeChange {
     ///the attribute name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///the new value of attribute
-    #[serde(rename = "newValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub new_value: ::std::option::Option<::std::string::String>,
     ///the old value of attribute
-    #[serde(
-        rename = "previousValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AttributeChange {
+    const NAME: &'static str = "AttributeChange";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "newValue" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "previousValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            new_value: f1,
+            previous_value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AttributeChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AttributeChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.new_value {
+            w.entry("newValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_value {
+            w.entry("previousValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`AttributeDefinition`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeDefinition {
     ///A human-readable description of the attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Flag indicating whether or not the attribute is an entitlement.
 
 Default: `false`.*/
-    #[serde(
-        rename = "isEntitlement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_entitlement: ::std::option::Option<bool>,
     /**Flag indicating whether or not the attribute represents a group.
 This can only be `true` if `isEntitlement` is also `true` **and** there is a schema defined for the attribute..
 
 Default: `false`.*/
-    #[serde(rename = "isGroup", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_group: ::std::option::Option<bool>,
     /**Flag indicating whether or not the attribute is multi-valued.
 
 Default: `false`.*/
-    #[serde(rename = "isMulti", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_multi: ::std::option::Option<bool>,
     ///The name of the attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Attribute name in the native system.
-    #[serde(
-        rename = "nativeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_name: ::std::option::Option<::std::string::String>,
     ///A reference to the schema on the source to the attribute values map to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<AttributeDefinitionSchema>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AttributeDefinitionType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for AttributeDefinition {
+    const NAME: &'static str = "AttributeDefinition";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "isEntitlement" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "isGroup" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "isMulti" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "nativeName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            is_entitlement: f1,
+            is_group: f2,
+            is_multi: f3,
+            name: f4,
+            native_name: f5,
+            schema: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for AttributeDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for AttributeDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_entitlement {
+            w.entry("isEntitlement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_group {
+            w.entry("isGroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_multi {
+            w.entry("isMulti", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_name {
+            w.entry("nativeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl AttributeDefinition {
@@ -5809,17 +15336,73 @@ impl AttributeDefinition {
 }
 #[cfg(feature = "sources")]
 ///A reference to the schema on the source to the attribute values map to.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeDefinitionSchema {
     ///The object ID this reference applies to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human-readable display name of the object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object being referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AttributeDefinitionSchemaType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for AttributeDefinitionSchema {
+    const NAME: &'static str = "AttributeDefinitionSchema";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for AttributeDefinitionSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for AttributeDefinitionSchema {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl AttributeDefinitionSchema {
@@ -5869,36 +15452,135 @@ impl ::std::convert::TryFrom<::std::string::String> for AttributeDefinitionType 
     )
 )]
 ///`AttributeDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeDto {
     ///The description of the Attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Technical name of the Attribute. This is unique and cannot be changed after creation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /**Indicates whether the attribute can have multiple values.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multiselect: ::std::option::Option<bool>,
     ///The display name of the key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///An array of object types this attributes values can be applied to. Possible values are "all" or "entitlement". Value "all" means this attribute can be used with all object types that are supported.
-    #[serde(
-        rename = "objectTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The status of the Attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The type of the Attribute. This can be either "custom" or "governance".
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<AttributeValueDto>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for AttributeDto {
+    const NAME: &'static str = "AttributeDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "multiselect" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "objectTypes" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            key: f1,
+            multiselect: f2,
+            name: f3,
+            object_types: f4,
+            status: f5,
+            type_: f6,
+            values: f7,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AttributeDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for AttributeDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.multiselect {
+            w.entry("multiselect", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_types {
+            w.entry("objectTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.values {
+            w.entry("values", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -5915,10 +15597,53 @@ impl AttributeDto {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///`AttributeDtoList`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeDtoList {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<::std::vec::Vec<AttributeDto>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::sailpoint_runtime::object::Object for AttributeDtoList {
+    const NAME: &'static str = "AttributeDtoList";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { attributes: f0, extra })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for AttributeDtoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::serde::Serialize for AttributeDtoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl AttributeDtoList {
@@ -5928,17 +15653,65 @@ impl AttributeDtoList {
 }
 #[cfg(feature = "machine-account-mappings")]
 ///`AttributeMappings`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeMappings {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<AttributeMappingsTarget>,
-    #[serde(
-        rename = "transformDefinition",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transform_definition: ::std::option::Option<
         AttributeMappingsTransformDefinition,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::sailpoint_runtime::object::Object for AttributeMappings {
+    const NAME: &'static str = "AttributeMappings";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "target" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "transformDefinition" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            target: f0,
+            transform_definition: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl<'de> ::serde::Deserialize<'de> for AttributeMappings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::serde::Serialize for AttributeMappings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.transform_definition {
+            w.entry("transformDefinition", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl AttributeMappings {
@@ -5948,20 +15721,73 @@ impl AttributeMappings {
 }
 #[cfg(feature = "machine-account-mappings")]
 ///Targeted Entity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeMappingsTarget {
     ///Name of the targeted attribute
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///The ID of Source
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The type of target entity
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AttributeMappingsTargetType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::sailpoint_runtime::object::Object for AttributeMappingsTarget {
+    const NAME: &'static str = "AttributeMappingsTarget";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            source_id: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl<'de> ::serde::Deserialize<'de> for AttributeMappingsTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::serde::Serialize for AttributeMappingsTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl AttributeMappingsTarget {
@@ -6000,18 +15826,74 @@ impl ::std::convert::TryFrom<::std::string::String> for AttributeMappingsTargetT
 }
 #[cfg(feature = "machine-account-mappings")]
 ///`AttributeMappingsTransformDefinition`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeMappingsTransformDefinition {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         AttributeMappingsTransformDefinitionAttributes,
     >,
     ///Transform Operation
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The type of transform
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::sailpoint_runtime::object::Object for AttributeMappingsTransformDefinition {
+    const NAME: &'static str = "AttributeMappingsTransformDefinition";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl<'de> ::serde::Deserialize<'de> for AttributeMappingsTransformDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::serde::Serialize for AttributeMappingsTransformDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl AttributeMappingsTransformDefinition {
@@ -6021,12 +15903,56 @@ impl AttributeMappingsTransformDefinition {
 }
 #[cfg(feature = "machine-account-mappings")]
 ///attributes object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeMappingsTransformDefinitionAttributes {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<
         AttributeMappingsTransformDefinitionAttributesInput,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::sailpoint_runtime::object::Object
+for AttributeMappingsTransformDefinitionAttributes {
+    const NAME: &'static str = "AttributeMappingsTransformDefinitionAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { input: f0, extra })
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl<'de> ::serde::Deserialize<'de> for AttributeMappingsTransformDefinitionAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::serde::Serialize for AttributeMappingsTransformDefinitionAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl AttributeMappingsTransformDefinitionAttributes {
@@ -6036,15 +15962,68 @@ impl AttributeMappingsTransformDefinitionAttributes {
 }
 #[cfg(feature = "machine-account-mappings")]
 ///Input Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeMappingsTransformDefinitionAttributesInput {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         AttributeMappingsTransformDefinitionAttributesInputAttributes,
     >,
     ///The Type of Attribute
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::sailpoint_runtime::object::Object
+for AttributeMappingsTransformDefinitionAttributesInput {
+    const NAME: &'static str = "AttributeMappingsTransformDefinitionAttributesInput";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl<'de> ::serde::Deserialize<'de>
+for AttributeMappingsTransformDefinitionAttributesInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::serde::Serialize for AttributeMappingsTransformDefinitionAttributesInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl AttributeMappingsTransformDefinitionAttributesInput {
@@ -6054,23 +16033,76 @@ impl AttributeMappingsTransformDefinitionAttributesInput {
 }
 #[cfg(feature = "machine-account-mappings")]
 ///Attibute Mapping Object
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeMappingsTransformDefinitionAttributesInputAttributes {
     ///The name of attribute
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///ID of the Source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the Source
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::sailpoint_runtime::object::Object
+for AttributeMappingsTransformDefinitionAttributesInputAttributes {
+    const NAME: &'static str = "AttributeMappingsTransformDefinitionAttributesInputAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            name: f1,
+            source_name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl<'de> ::serde::Deserialize<'de>
+for AttributeMappingsTransformDefinitionAttributesInputAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-mappings")]
+impl ::serde::Serialize
+for AttributeMappingsTransformDefinitionAttributesInputAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl AttributeMappingsTransformDefinitionAttributesInputAttributes {
@@ -6080,17 +16112,73 @@ impl AttributeMappingsTransformDefinitionAttributesInputAttributes {
 }
 #[cfg(feature = "search")]
 ///`AttributeRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeRequest {
     ///Attribute name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Operation to perform on attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op: ::std::option::Option<::std::string::String>,
     ///Value of attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<AttributeRequestValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for AttributeRequest {
+    const NAME: &'static str = "AttributeRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "op" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            op: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for AttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for AttributeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.op {
+            w.entry("op", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "identities", feature = "search"))]
 ///Value of attribute.
@@ -6116,17 +16204,94 @@ for AttributeRequestValue {
     )
 )]
 ///`AttributeValueDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributeValueDto {
     ///The display name of the Attribute value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The status of the Attribute value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///Technical name of the Attribute value. This is unique and cannot be changed after creation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for AttributeValueDto {
+    const NAME: &'static str = "AttributeValueDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            status: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AttributeValueDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for AttributeValueDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -6143,109 +16308,316 @@ impl AttributeValueDto {
 }
 #[cfg(feature = "identity-history")]
 ///`AttributesChanged`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AttributesChanged {
-    #[serde(
-        rename = "attributeChanges",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_changes: ::std::option::Option<::std::vec::Vec<AttributeChange>>,
     ///the date of event
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     ///the event type
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
     ///the identity id
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for AttributesChanged {
+    const NAME: &'static str = "AttributesChanged";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeChanges" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dateTime" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_changes: f0,
+            date_time: f1,
+            event_type: f2,
+            identity_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AttributesChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AttributesChanged {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_changes {
+            w.entry("attributeChanges", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///Audit details for the reassignment configuration of an identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuditDetails {
     ///Initial date and time when the record was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<WorkReassignmentIdentity>,
     ///Last modified date and time for the record
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "modifiedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modified_by: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for AuditDetails {
+    const NAME: &'static str = "AuditDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "createdBy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "modifiedBy" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            created_by: f1,
+            modified: f2,
+            modified_by: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for AuditDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for AuditDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            w.entry("createdBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_by {
+            w.entry("modifiedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "auth-profile")]
 ///`AuthProfile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuthProfile {
     ///Application ID.
-    #[serde(
-        rename = "applicationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<::std::string::String>,
     ///Application name.
-    #[serde(
-        rename = "applicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
     ///Authentication Profile name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Use it to block access from off network.
-    #[serde(
-        rename = "offNetwork",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub off_network: ::std::option::Option<bool>,
     ///Use it to enable strong authentication.
-    #[serde(
-        rename = "strongAuthLogin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strong_auth_login: ::std::option::Option<bool>,
     ///Type of the Authentication Profile.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AuthProfileType>,
     ///Use it to block access from untrusted geoographies.
-    #[serde(
-        rename = "untrustedGeography",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub untrusted_geography: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "auth-profile")]
+impl ::sailpoint_runtime::object::Object for AuthProfile {
+    const NAME: &'static str = "AuthProfile";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "applicationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "applicationName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "offNetwork" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "strongAuthLogin" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "untrustedGeography" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application_id: f0,
+            application_name: f1,
+            name: f2,
+            off_network: f3,
+            strong_auth_login: f4,
+            type_: f5,
+            untrusted_geography: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "auth-profile")]
+impl<'de> ::serde::Deserialize<'de> for AuthProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "auth-profile")]
+impl ::serde::Serialize for AuthProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application_id {
+            w.entry("applicationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application_name {
+            w.entry("applicationName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.off_network {
+            w.entry("offNetwork", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.strong_auth_login {
+            w.entry("strongAuthLogin", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.untrusted_geography {
+            w.entry("untrustedGeography", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "auth-profile")]
 ///`AuthProfileSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuthProfileSummary {
     ///Identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Tenant name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "auth-profile")]
+impl ::sailpoint_runtime::object::Object for AuthProfileSummary {
+    const NAME: &'static str = "AuthProfileSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "tenant" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, tenant: f1, extra })
+    }
+}
+#[cfg(feature = "auth-profile")]
+impl<'de> ::serde::Deserialize<'de> for AuthProfileSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "auth-profile")]
+impl ::serde::Serialize for AuthProfileSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant {
+            w.entry("tenant", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "auth-profile")]
 ///Type of the Authentication Profile.
@@ -6278,94 +16650,197 @@ impl ::std::convert::TryFrom<::std::string::String> for AuthProfileType {
 }
 #[cfg(feature = "auth-users")]
 ///`AuthUser`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuthUser {
     ///Auth user's alias.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
     ///Array of the auth user's capabilities.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub capabilities: ::std::option::Option<::std::vec::Vec<AuthUserCapabilitiesItem>>,
     ///Timestamp of the current login (long type value).
-    #[serde(
-        rename = "currentLoginTimestamp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_login_timestamp: ::std::option::Option<i64>,
     ///Auth user's name in displayed format.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Auth user's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Auth user's first name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
     ///Identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Auth user's employee number.
-    #[serde(
-        rename = "identificationNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identification_number: ::std::option::Option<::std::string::String>,
     ///Timestamp of the last login (long type value).
-    #[serde(
-        rename = "lastLoginTimestamp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_login_timestamp: ::std::option::Option<i64>,
     ///Date of last password change.
-    #[serde(
-        default,
-        rename = "lastPasswordChangeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_password_change_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The date and time when the user was last unlocked.
-    #[serde(
-        default,
-        rename = "lastUnlockTimestamp",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_unlock_timestamp: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///Auth user's last name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
     ///Auth user's personal email.
-    #[serde(
-        rename = "personalEmail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub personal_email: ::std::option::Option<::std::string::String>,
     ///Auth user's phone number.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     ///ID of the auth profile associated with the auth user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<::std::string::String>,
     ///Tenant name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Identity's unique identitifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     ///Auth user's work phone number.
-    #[serde(
-        rename = "workPhone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub work_phone: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "auth-users")]
+impl ::sailpoint_runtime::object::Object for AuthUser {
+    const NAME: &'static str = "AuthUser";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alias" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "capabilities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "currentLoginTimestamp" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "firstname" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "identificationNumber" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "lastLoginTimestamp" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "lastPasswordChangeDate" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "lastUnlockTimestamp" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "lastname" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "personalEmail" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "phone" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "profile" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "tenant" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "uid" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "workPhone" => f17 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias: f0,
+            capabilities: f1,
+            current_login_timestamp: f2,
+            display_name: f3,
+            email: f4,
+            firstname: f5,
+            id: f6,
+            identification_number: f7,
+            last_login_timestamp: f8,
+            last_password_change_date: f9,
+            last_unlock_timestamp: f10,
+            lastname: f11,
+            personal_email: f12,
+            phone: f13,
+            profile: f14,
+            tenant: f15,
+            uid: f16,
+            work_phone: f17,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "auth-users")]
+impl<'de> ::serde::Deserialize<'de> for AuthUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "auth-users")]
+impl ::serde::Serialize for AuthUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias {
+            w.entry("alias", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.capabilities {
+            w.entry("capabilities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_login_timestamp {
+            w.entry("currentLoginTimestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.firstname {
+            w.entry("firstname", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identification_number {
+            w.entry("identificationNumber", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_login_timestamp {
+            w.entry("lastLoginTimestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_password_change_date {
+            w.instant("lastPasswordChangeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_unlock_timestamp {
+            w.instant("lastUnlockTimestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.lastname {
+            w.entry("lastname", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.personal_email {
+            w.entry("personalEmail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phone {
+            w.entry("phone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.profile {
+            w.entry("profile", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant {
+            w.entry("tenant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uid {
+            w.entry("uid", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.work_phone {
+            w.entry("workPhone", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "auth-users")]
 ///`AuthUserCapabilitiesItem`
@@ -7864,7 +18339,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountCorrelatedAccountType {
         )
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl AccountOrigin {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7882,13 +18357,13 @@ impl AccountOrigin {
         }
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::fmt::Display for AccountOrigin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::str::FromStr for AccountOrigin {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -7899,7 +18374,7 @@ impl ::std::str::FromStr for AccountOrigin {
         )
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::serde::Serialize for AccountOrigin {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7908,7 +18383,7 @@ impl ::serde::Serialize for AccountOrigin {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl<'de> ::serde::Deserialize<'de> for AccountOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,24 +6,69 @@
 
 #[cfg(feature = "configuration-hub")]
 ///Backup options control what will be included in the backup.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BackupOptions {
     ///Object type names to be included in a Configuration Hub backup command.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<
         ::std::vec::Vec<BackupOptionsIncludeTypesItem>,
     >,
     ///Additional options targeting specific objects related to each item in the includeTypes field.
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ObjectExportImportNames>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for BackupOptions {
+    const NAME: &'static str = "BackupOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            include_types: f0,
+            object_options: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for BackupOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for BackupOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
 ///`BackupOptionsIncludeTypesItem`
@@ -76,98 +121,188 @@ impl ::std::convert::TryFrom<::std::string::String> for BackupOptionsIncludeType
 }
 #[cfg(feature = "configuration-hub")]
 ///`BackupResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BackupResponse {
     /**Denotes how this backup was created.
 - MANUAL - The backup was created by a user.
 - AUTOMATED - The backup was created by devops.
 - AUTOMATED_DRAFT - The backup was created during a draft process.
 - UPLOADED - The backup was created by uploading an existing configuration file.*/
-    #[serde(
-        rename = "backupType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backup_type: ::std::option::Option<BackupResponseBackupType>,
     ///Whether this backup has been transferred to a customer storage location.
-    #[serde(
-        rename = "cloudStorageStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_storage_status: ::std::option::Option<BackupResponseCloudStorageStatus>,
     ///The time the job was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Whether or not a file was created and stored for this backup.
-    #[serde(
-        rename = "fileExists",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_exists: ::std::option::Option<bool>,
     ///Whether the object details of this backup are ready.
-    #[serde(
-        rename = "hydrationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hydration_status: ::std::option::Option<BackupResponseHydrationStatus>,
     ///Whether this backup contains all supported object types or only some of them.
-    #[serde(
-        rename = "isPartial",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_partial: ::std::option::Option<bool>,
     ///Unique id assigned to this backup.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name assigned to the upload file in the request body.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<BackupOptions>,
     ///The name of the requester.
-    #[serde(
-        rename = "requesterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_name: ::std::option::Option<::std::string::String>,
     ///Status of the backup.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<BackupResponseStatus>,
     ///The name of the tenant performing the upload
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Number of objects contained in this backup.
-    #[serde(
-        rename = "totalObjectCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_object_count: ::std::option::Option<i64>,
     ///Type of the job, will always be BACKUP for this type of job.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BackupResponseType>,
     ///Whether this backup can be deleted by a regular user.
-    #[serde(
-        rename = "userCanDelete",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_can_delete: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for BackupResponse {
+    const NAME: &'static str = "BackupResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "backupType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "cloudStorageStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "fileExists" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "hydrationStatus" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "isPartial" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "jobId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "options" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "requesterName" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "tenant" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "totalObjectCount" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "userCanDelete" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            backup_type: f0,
+            cloud_storage_status: f1,
+            completed: f2,
+            created: f3,
+            file_exists: f4,
+            hydration_status: f5,
+            is_partial: f6,
+            job_id: f7,
+            modified: f8,
+            name: f9,
+            options: f10,
+            requester_name: f11,
+            status: f12,
+            tenant: f13,
+            total_object_count: f14,
+            type_: f15,
+            user_can_delete: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for BackupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for BackupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.backup_type {
+            w.entry("backupType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_storage_status {
+            w.entry("cloudStorageStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_exists {
+            w.entry("fileExists", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hydration_status {
+            w.entry("hydrationStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_partial {
+            w.entry("isPartial", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.options {
+            w.entry("options", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_name {
+            w.entry("requesterName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant {
+            w.entry("tenant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_object_count {
+            w.entry("totalObjectCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_can_delete {
+            w.entry("userCanDelete", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 /**Denotes how this backup was created.
@@ -288,15 +423,63 @@ impl ::std::convert::TryFrom<::std::string::String> for BackupResponseType {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Base64Decode`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Base64Decode {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Base64Decode {
+    const NAME: &'static str = "Base64Decode";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Base64Decode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Base64Decode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Base64Decode {
@@ -306,15 +489,63 @@ impl Base64Decode {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Base64Encode`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Base64Encode {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Base64Encode {
+    const NAME: &'static str = "Base64Encode";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Base64Encode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Base64Encode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Base64Encode {
@@ -324,269 +555,924 @@ impl Base64Encode {
 }
 #[cfg(feature = "full")]
 ///`BaseAccess`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseAccess {
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access item's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<BaseAccessOwner>,
     ///Indicates whether comments are required for requests to access the item.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
     ///Indicates whether the access item can be requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for BaseAccess {
+    const NAME: &'static str = "BaseAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "owner" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            enabled: f2,
+            modified: f3,
+            owner: f4,
+            request_comments_required: f5,
+            requestable: f6,
+            synced: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for BaseAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for BaseAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.instant("synced", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseAccessOwner {
     ///Owner's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BaseAccessOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for BaseAccessOwner {
+    const NAME: &'static str = "BaseAccessOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for BaseAccessOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for BaseAccessOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Owner's DTO type.
 pub type BaseAccessOwnerType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///`BaseAccessProfile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseAccessProfile {
     ///Access profile's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access profile's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for BaseAccessProfile {
+    const NAME: &'static str = "BaseAccessProfile";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for BaseAccessProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for BaseAccessProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`BaseAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseAccount {
     ///Map or dictionary of key/value pairs.
-    #[serde(
-        rename = "accountAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Account ID.
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Indicates whether the account is disabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
     ///Map or dictionary of key/value pairs.
-    #[serde(
-        rename = "entitlementAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the account is locked.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locked: ::std::option::Option<bool>,
     ///Indicates whether the account has been manually correlated to an identity.
-    #[serde(
-        rename = "manuallyCorrelated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manually_correlated: ::std::option::Option<bool>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "passwordLastSet",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_last_set: ::std::option::Option<DateTime>,
     ///Indicates whether the account is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountSource>,
     ///Indicates whether the account supports password change.
-    #[serde(
-        rename = "supportsPasswordChange",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supports_password_change: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for BaseAccount {
+    const NAME: &'static str = "BaseAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountAttributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "disabled" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementAttributes" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "locked" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "manuallyCorrelated" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "passwordLastSet" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "supportsPasswordChange" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_attributes: f0,
+            account_id: f1,
+            created: f2,
+            disabled: f3,
+            entitlement_attributes: f4,
+            id: f5,
+            locked: f6,
+            manually_correlated: f7,
+            name: f8,
+            password_last_set: f9,
+            privileged: f10,
+            source: f11,
+            supports_password_change: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for BaseAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for BaseAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_attributes {
+            w.entry("accountAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_attributes {
+            w.entry("entitlementAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locked {
+            w.entry("locked", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manually_correlated {
+            w.entry("manuallyCorrelated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password_last_set {
+            w.entry("passwordLastSet", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.supports_password_change {
+            w.entry("supportsPasswordChange", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`BaseCommonDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BaseCommonDto {
     ///Creation date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///System-generated unique ID of the Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Object
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for BaseCommonDto {
+    const NAME: &'static str = "BaseCommonDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            modified: f2,
+            name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for BaseCommonDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for BaseCommonDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`BaseDocument`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseDocument {
     ///ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for BaseDocument {
+    const NAME: &'static str = "BaseDocument";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for BaseDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for BaseDocument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`BaseEntitlement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseEntitlement {
     ///Entitlement attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Entitlement's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement has permissions.
-    #[serde(
-        rename = "hasPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_permissions: ::std::option::Option<bool>,
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Entitlement's schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Entitlement's value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for BaseEntitlement {
+    const NAME: &'static str = "BaseEntitlement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "hasPermissions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            has_permissions: f2,
+            id: f3,
+            name: f4,
+            privileged: f5,
+            schema: f6,
+            value: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for BaseEntitlement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for BaseEntitlement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_permissions {
+            w.entry("hasPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`BaseReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseReference {
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for BaseReference {
+    const NAME: &'static str = "BaseReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for BaseReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for BaseReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
         feature = "accounts",
         feature = "apps",
         feature = "identities",
-        feature = "sources",
-        feature = "triggers"
+        feature = "sources"
     )
 )]
 ///`BaseReferenceDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseReferenceDto {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "apps",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for BaseReferenceDto {
+    const NAME: &'static str = "BaseReferenceDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "apps",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BaseReferenceDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "apps",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for BaseReferenceDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`BaseSegment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BaseSegment {
     ///Segment's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Segment's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for BaseSegment {
+    const NAME: &'static str = "BaseSegment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for BaseSegment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for BaseSegment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Config required if BASIC_AUTH is used.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BasicAuthConfig {
     ///The password to authenticate. On response, this field is set to null as to not return secrets.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     ///The username to authenticate.
-    #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for BasicAuthConfig {
+    const NAME: &'static str = "BasicAuthConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "password" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "userName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            password: f0,
+            user_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for BasicAuthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for BasicAuthConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.password {
+            w.entry("password", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_name {
+            w.entry("userName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl BasicAuthConfig {
@@ -596,14 +1482,54 @@ impl BasicAuthConfig {
 }
 #[cfg(feature = "triggers")]
 ///Config required if BEARER_TOKEN authentication is used. On response, this field is set to null as to not return secrets.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BearerTokenAuthConfig {
     ///Bearer token
-    #[serde(
-        rename = "bearerToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bearer_token: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for BearerTokenAuthConfig {
+    const NAME: &'static str = "BearerTokenAuthConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "bearerToken" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { bearer_token: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for BearerTokenAuthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for BearerTokenAuthConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.bearer_token {
+            w.entry("bearerToken", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl BearerTokenAuthConfig {
@@ -613,17 +1539,73 @@ impl BearerTokenAuthConfig {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Before Provisioning Rule.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BeforeProvisioningRuleDto {
     ///Before Provisioning Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Before Provisioning Rule DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BeforeProvisioningRuleDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::sailpoint_runtime::object::Object for BeforeProvisioningRuleDto {
+    const NAME: &'static str = "BeforeProvisioningRuleDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl<'de> ::serde::Deserialize<'de> for BeforeProvisioningRuleDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::serde::Serialize for BeforeProvisioningRuleDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl BeforeProvisioningRuleDto {
@@ -680,32 +1662,79 @@ impl ::std::convert::TryFrom<::std::string::String> for BeforeProvisioningRuleDt
 }
 #[cfg(feature = "sp-config")]
 ///`BetaExportOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BetaExportOptions {
     ///Object type names to be excluded from an sp-config export command.
-    #[serde(
-        rename = "excludeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_types: ::std::option::Option<
         ::std::vec::Vec<BetaExportOptionsExcludeTypesItem>,
     >,
     ///Object type names to be included in an sp-config export command. IncludeTypes takes precedence over excludeTypes.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<
         ::std::vec::Vec<BetaExportOptionsIncludeTypesItem>,
     >,
     ///Additional options targeting specific objects related to each item in the includeTypes field
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, BetaObjectExportImportOptions>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for BetaExportOptions {
+    const NAME: &'static str = "BetaExportOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "excludeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includeTypes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            exclude_types: f0,
+            include_types: f1,
+            object_options: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for BetaExportOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for BetaExportOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.exclude_types {
+            w.entry("excludeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///`BetaExportOptionsExcludeTypesItem`
@@ -715,40 +1744,143 @@ pub type BetaExportOptionsExcludeTypesItem = SelfImportExportDtoType;
 pub type BetaExportOptionsIncludeTypesItem = SelfImportExportDtoType;
 #[cfg(feature = "sp-config")]
 ///`BetaObjectExportImportOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BetaObjectExportImportOptions {
     ///Object ids to be included in an import or export.
-    #[serde(
-        rename = "includedIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Object names to be included in an import or export.
-    #[serde(
-        rename = "includedNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for BetaObjectExportImportOptions {
+    const NAME: &'static str = "BetaObjectExportImportOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includedIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includedNames" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            included_ids: f0,
+            included_names: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for BetaObjectExportImportOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for BetaObjectExportImportOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.included_ids {
+            w.entry("includedIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.included_names {
+            w.entry("includedNames", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///Response model for import of a single object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BetaObjectImportResult {
     ///Error messages returned from the target service on import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<BetaSpConfigMessage>>,
     ///References to objects that were created or updated by the import.
-    #[serde(
-        rename = "importedObjects",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub imported_objects: ::std::option::Option<::std::vec::Vec<V3ImportObject>>,
     ///Informational messages returned from the target service on import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub infos: ::std::option::Option<::std::vec::Vec<BetaSpConfigMessage>>,
     ///Warning messages returned from the target service on import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<BetaSpConfigMessage>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for BetaObjectImportResult {
+    const NAME: &'static str = "BetaObjectImportResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "importedObjects" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "infos" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            errors: f0,
+            imported_objects: f1,
+            infos: f2,
+            warnings: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for BetaObjectImportResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for BetaObjectImportResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.imported_objects {
+            w.entry("importedObjects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.infos {
+            w.entry("infos", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 /**Optional features that can be supported by a source. Modifying the features array may cause source configuration errors that are unsupportable. It is recommended to not modify this array for SailPoint supported connectors.
 * AUTHENTICATE: The source supports pass-through authentication.
@@ -853,10 +1985,9 @@ impl ::std::convert::TryFrom<::std::string::String> for BetaSourceFeatureItem {
 }
 #[cfg(feature = "sp-config")]
 ///Message model for Config Import/Export.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BetaSpConfigMessage {
     ///Message details if any, in key:value pairs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -864,23 +1995,130 @@ pub struct BetaSpConfigMessage {
         >,
     >,
     ///Message key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Message text.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for BetaSpConfigMessage {
+    const NAME: &'static str = "BetaSpConfigMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "details" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            details: f0,
+            key: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for BetaSpConfigMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for BetaSpConfigMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "saved-search", feature = "search"))]
 ///`Bound`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Bound {
     /**Indicates if the endpoint is included in the range.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inclusive: ::std::option::Option<bool>,
     ///The value of the range's endpoint.
     pub value: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "saved-search", feature = "search"))]
+impl ::sailpoint_runtime::object::Object for Bound {
+    const NAME: &'static str = "Bound";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "inclusive" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            inclusive: f0,
+            value: o::required(f1, "value", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "saved-search", feature = "search"))]
+impl<'de> ::serde::Deserialize<'de> for Bound {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "saved-search", feature = "search"))]
+impl ::serde::Serialize for Bound {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.inclusive {
+            w.entry("inclusive", v)?;
+        }
+        w.entry("value", &self.value)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "saved-search", feature = "search"))]
 impl Bound {
@@ -890,123 +2128,301 @@ impl Bound {
 }
 #[cfg(feature = "branding")]
 ///`BrandingItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BrandingItem {
     ///hex value of color for action button
-    #[serde(
-        rename = "actionButtonColor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_button_color: ::std::option::Option<::std::string::String>,
     ///hex value of color for link
-    #[serde(
-        rename = "activeLinkColor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active_link_color: ::std::option::Option<::std::string::String>,
     ///email from address
-    #[serde(
-        rename = "emailFromAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_from_address: ::std::option::Option<::std::string::String>,
     ///login information message
-    #[serde(
-        rename = "loginInformationalMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub login_informational_message: ::std::option::Option<::std::string::String>,
     ///name of branding item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///hex value of color for navigation bar
-    #[serde(
-        rename = "navigationColor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub navigation_color: ::std::option::Option<::std::string::String>,
     ///product name
-    #[serde(
-        rename = "productName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_name: ::std::option::Option<::std::string::String>,
     ///url to standard logo
-    #[serde(
-        rename = "standardLogoURL",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub standard_logo_url: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "branding")]
+impl ::sailpoint_runtime::object::Object for BrandingItem {
+    const NAME: &'static str = "BrandingItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "actionButtonColor" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "activeLinkColor" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "emailFromAddress" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "loginInformationalMessage" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "navigationColor" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "productName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "standardLogoURL" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action_button_color: f0,
+            active_link_color: f1,
+            email_from_address: f2,
+            login_informational_message: f3,
+            name: f4,
+            navigation_color: f5,
+            product_name: f6,
+            standard_logo_url: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "branding")]
+impl<'de> ::serde::Deserialize<'de> for BrandingItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "branding")]
+impl ::serde::Serialize for BrandingItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.action_button_color {
+            w.entry("actionButtonColor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.active_link_color {
+            w.entry("activeLinkColor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_from_address {
+            w.entry("emailFromAddress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.login_informational_message {
+            w.entry("loginInformationalMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.navigation_color {
+            w.entry("navigationColor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.product_name {
+            w.entry("productName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.standard_logo_url {
+            w.entry("standardLogoURL", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`BrandingItemCreate`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BrandingItemCreate {
     ///hex value of color for action button
-    #[serde(
-        rename = "actionButtonColor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_button_color: ::std::option::Option<::std::string::String>,
     ///hex value of color for link
-    #[serde(
-        rename = "activeLinkColor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active_link_color: ::std::option::Option<::std::string::String>,
     ///email from address
-    #[serde(
-        rename = "emailFromAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_from_address: ::std::option::Option<::std::string::String>,
     ///png file with logo
-    #[serde(
-        rename = "fileStandard",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_standard: ::std::option::Option<::std::string::String>,
     ///login information message
-    #[serde(
-        rename = "loginInformationalMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub login_informational_message: ::std::option::Option<::std::string::String>,
     ///name of branding item
     pub name: ::std::string::String,
     ///hex value of color for navigation bar
-    #[serde(
-        rename = "navigationColor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub navigation_color: ::std::option::Option<::std::string::String>,
     ///product name
-    #[serde(
-        rename = "productName",
-        deserialize_with = "::std::option::Option::deserialize"
-    )]
     pub product_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for BrandingItemCreate {
+    const NAME: &'static str = "BrandingItemCreate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "actionButtonColor" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "activeLinkColor" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "emailFromAddress" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "fileStandard" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "loginInformationalMessage" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "navigationColor" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "productName" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action_button_color: f0,
+            active_link_color: f1,
+            email_from_address: f2,
+            file_standard: f3,
+            login_informational_message: f4,
+            name: o::required(f5, "name", &extra)?,
+            navigation_color: f6,
+            product_name: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for BrandingItemCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for BrandingItemCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.action_button_color {
+            w.entry("actionButtonColor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.active_link_color {
+            w.entry("activeLinkColor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_from_address {
+            w.entry("emailFromAddress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_standard {
+            w.entry("fileStandard", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.login_informational_message {
+            w.entry("loginInformationalMessage", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.navigation_color {
+            w.entry("navigationColor", v)?;
+        }
+        w.entry("productName", &self.product_name)?;
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///The bucket to group the results of the aggregation query by.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BucketAggregation {
     /**The field to bucket on.
 Prefix the field name with '@' to reference a nested object.*/
     pub field: ::std::string::String,
     ///Minimum number of documents a bucket should have.
-    #[serde(
-        rename = "minDocCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_doc_count: ::std::option::Option<i32>,
     ///The name of the bucket aggregate to be included in the result.
     pub name: ::std::string::String,
     ///Maximum number of buckets to include.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BucketType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for BucketAggregation {
+    const NAME: &'static str = "BucketAggregation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "field" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "minDocCount" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "size" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            field: o::required(f0, "field", &extra)?,
+            min_doc_count: f1,
+            name: o::required(f2, "name", &extra)?,
+            size: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for BucketAggregation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for BucketAggregation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("field", &self.field)?;
+        if let ::std::option::Option::Some(v) = &self.min_doc_count {
+            w.entry("minDocCount", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.size {
+            w.entry("size", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 impl BucketAggregation {
@@ -1049,23 +2465,76 @@ impl ::std::default::Default for BucketType {
 }
 #[cfg(feature = "tagged-objects")]
 ///`BulkAddTaggedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BulkAddTaggedObject {
-    #[serde(
-        rename = "objectRefs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_refs: ::std::option::Option<::std::vec::Vec<TaggedObjectDto>>,
     /**If APPEND, tags are appended to the list of tags for the object. A 400 error is returned if this would add duplicate tags to the object.
 
 If MERGE, tags are merged with the existing tags. Duplicate tags are silently ignored.
 
 Default: `"APPEND"`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<BulkAddTaggedObjectOperation>,
     ///Label to be applied to an Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tagged-objects")]
+impl ::sailpoint_runtime::object::Object for BulkAddTaggedObject {
+    const NAME: &'static str = "BulkAddTaggedObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "objectRefs" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object_refs: f0,
+            operation: f1,
+            tags: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl<'de> ::serde::Deserialize<'de> for BulkAddTaggedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl ::serde::Serialize for BulkAddTaggedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object_refs {
+            w.entry("objectRefs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl BulkAddTaggedObject {
@@ -1106,13 +2575,61 @@ impl ::std::convert::TryFrom<::std::string::String> for BulkAddTaggedObjectOpera
 }
 #[cfg(feature = "access-requests")]
 ///Request body payload for bulk approve access request endpoint.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BulkApproveAccessRequest {
     ///List of approval ids to approve the pending requests
-    #[serde(rename = "approvalIds")]
     pub approval_ids: ::std::vec::Vec<::std::string::String>,
     ///Reason for approving the pending access request.
     pub comment: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for BulkApproveAccessRequest {
+    const NAME: &'static str = "BulkApproveAccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_ids: o::required(f0, "approvalIds", &extra)?,
+            comment: o::required(f1, "comment", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for BulkApproveAccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for BulkApproveAccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("approvalIds", &self.approval_ids)?;
+        w.entry("comment", &self.comment)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl BulkApproveAccessRequest {
@@ -1122,13 +2639,61 @@ impl BulkApproveAccessRequest {
 }
 #[cfg(feature = "access-requests")]
 ///Request body payload for bulk cancel access request endpoint.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BulkCancelAccessRequest {
     ///List of access requests ids to cancel the pending requests
-    #[serde(rename = "accessRequestIds")]
     pub access_request_ids: ::std::vec::Vec<::std::string::String>,
     ///Reason for cancelling the pending access request.
     pub comment: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for BulkCancelAccessRequest {
+    const NAME: &'static str = "BulkCancelAccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_ids: o::required(f0, "accessRequestIds", &extra)?,
+            comment: o::required(f1, "comment", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for BulkCancelAccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for BulkCancelAccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accessRequestIds", &self.access_request_ids)?;
+        w.entry("comment", &self.comment)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl BulkCancelAccessRequest {
@@ -1138,33 +2703,134 @@ impl BulkCancelAccessRequest {
 }
 #[cfg(feature = "accounts")]
 ///Bulk response object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BulkIdentitiesAccountsResponse {
     ///Identifier of bulk request item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Status containing additional context information about failures.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///Response status value.
-    #[serde(
-        rename = "statusCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_code: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for BulkIdentitiesAccountsResponse {
+    const NAME: &'static str = "BulkIdentitiesAccountsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "statusCode" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            message: f1,
+            status_code: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for BulkIdentitiesAccountsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for BulkIdentitiesAccountsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status_code {
+            w.entry("statusCode", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tagged-objects")]
 ///`BulkRemoveTaggedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BulkRemoveTaggedObject {
-    #[serde(
-        rename = "objectRefs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_refs: ::std::option::Option<::std::vec::Vec<TaggedObjectDto>>,
     ///Label to be applied to an Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tagged-objects")]
+impl ::sailpoint_runtime::object::Object for BulkRemoveTaggedObject {
+    const NAME: &'static str = "BulkRemoveTaggedObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "objectRefs" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object_refs: f0,
+            tags: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl<'de> ::serde::Deserialize<'de> for BulkRemoveTaggedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl ::serde::Serialize for BulkRemoveTaggedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object_refs {
+            w.entry("objectRefs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl BulkRemoveTaggedObject {
@@ -1174,16 +2840,64 @@ impl BulkRemoveTaggedObject {
 }
 #[cfg(feature = "tagged-objects")]
 ///`BulkTaggedObjectResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BulkTaggedObjectResponse {
-    #[serde(
-        rename = "objectRefs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_refs: ::std::option::Option<::std::vec::Vec<TaggedObjectDto>>,
     ///Label to be applied to an Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tagged-objects")]
+impl ::sailpoint_runtime::object::Object for BulkTaggedObjectResponse {
+    const NAME: &'static str = "BulkTaggedObjectResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "objectRefs" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object_refs: f0,
+            tags: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl<'de> ::serde::Deserialize<'de> for BulkTaggedObjectResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl ::serde::Serialize for BulkTaggedObjectResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object_refs {
+            w.entry("objectRefs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        w.end()
+    }
 }
 ///List of identities to be added or removed to a Governance Group members list.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1204,17 +2918,70 @@ for BulkWorkgroupMembersRequest {
     }
 }
 ///Identity's basic details.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BulkWorkgroupMembersRequestItem {
     ///Identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Identity's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BulkWorkgroupMembersRequestItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for BulkWorkgroupMembersRequestItem {
+    const NAME: &'static str = "BulkWorkgroupMembersRequestItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BulkWorkgroupMembersRequestItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for BulkWorkgroupMembersRequestItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 impl BulkWorkgroupMembersRequestItem {
     pub fn builder() -> builder::BulkWorkgroupMembersRequestItem {

@@ -6,7 +6,7 @@
 
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`E164phone`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct E164phone {
     /**This is an optional attribute that can be used to define the region of the phone number to format into.
 
@@ -16,18 +16,68 @@ If defaultRegion is not provided, it will take US as the default country.
 
 The format of the country code should be in [ISO 3166-1 alpha-2 format](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
 */
-    #[serde(
-        rename = "defaultRegion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_region: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for E164phone {
+    const NAME: &'static str = "E164phone";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "defaultRegion" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            default_region: f0,
+            input: f1,
+            requires_periodic_refresh: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for E164phone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for E164phone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.default_region {
+            w.entry("defaultRegion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl E164phone {
@@ -73,40 +123,89 @@ impl ::std::str::FromStr for ElasticVersion {
 }
 #[cfg(feature = "lifecycle-states")]
 ///This is used for representing email configuration for a lifecycle state
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EmailNotificationOption {
     ///List of user email addresses. If "notifySpecificUsers" option is true, then these users are notified of lifecycle state change.
-    #[serde(
-        rename = "emailAddressList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /**If true, then all the admins are notified of the lifecycle state change.
 
 Default: `false`.*/
-    #[serde(
-        rename = "notifyAllAdmins",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_all_admins: ::std::option::Option<bool>,
     /**If true, then the manager is notified of the lifecycle state change.
 
 Default: `false`.*/
-    #[serde(
-        rename = "notifyManagers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_managers: ::std::option::Option<bool>,
     /**If true, then the users specified in "emailAddressList" below are notified of lifecycle state change.
 
 Default: `false`.*/
-    #[serde(
-        rename = "notifySpecificUsers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_specific_users: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::sailpoint_runtime::object::Object for EmailNotificationOption {
+    const NAME: &'static str = "EmailNotificationOption";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "emailAddressList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "notifyAllAdmins" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "notifyManagers" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "notifySpecificUsers" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email_address_list: f0,
+            notify_all_admins: f1,
+            notify_managers: f2,
+            notify_specific_users: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl<'de> ::serde::Deserialize<'de> for EmailNotificationOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::serde::Serialize for EmailNotificationOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email_address_list {
+            w.entry("emailAddressList", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.notify_all_admins {
+            w.entry("notifyAllAdmins", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.notify_managers {
+            w.entry("notifyManagers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.notify_specific_users {
+            w.entry("notifySpecificUsers", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl EmailNotificationOption {
@@ -116,31 +215,91 @@ impl EmailNotificationOption {
 }
 #[cfg(feature = "notifications")]
 ///`EmailStatusDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EmailStatusDto {
     ///The verified sender email address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the verified sender address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**Whether the sender address is verified by domain
 
 Default: `false`.*/
-    #[serde(
-        rename = "isVerifiedByDomain",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_verified_by_domain: ::std::option::Option<bool>,
     ///The AWS SES region the sender address is associated with
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     ///The verification status of the sender address
-    #[serde(
-        rename = "verificationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub verification_status: ::std::option::Option<EmailStatusDtoVerificationStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for EmailStatusDto {
+    const NAME: &'static str = "EmailStatusDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "isVerifiedByDomain" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "verificationStatus" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            is_verified_by_domain: f2,
+            region: f3,
+            verification_status: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for EmailStatusDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for EmailStatusDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_verified_by_domain {
+            w.entry("isVerifiedByDomain", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.verification_status {
+            w.entry("verificationStatus", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl EmailStatusDto {
@@ -222,97 +381,56 @@ impl ::std::convert::TryFrom<String> for Enabled {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///`Entitlement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Entitlement {
-    #[serde(
-        rename = "accessModelMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_model_metadata: ::std::option::Option<EntitlementAccessModelMetadata>,
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
-    #[serde(
-        rename = "additionalOwners",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///The entitlement attribute name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///A map of free-form key-value pairs from the source system
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///True if the entitlement is cloud governed
-    #[serde(
-        rename = "cloudGoverned",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_governed: ::std::option::Option<bool>,
     ///Time when the entitlement was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "directPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_permissions: ::std::option::Option<::std::vec::Vec<PermissionDto>>,
     ///The entitlement id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///A map of entitlement fields that have been manually updated. The key is the field name in UPPER_SNAKE_CASE format, and the value is true or false to indicate if the field has been updated.
-    #[serde(
-        rename = "manuallyUpdatedFields",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manually_updated_fields: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Time when the entitlement was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The entitlement name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The identity that owns the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<EntitlementOwner>,
     ///True if the entitlement is privileged
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///True if the entitlement is able to be directly requested
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///List of IDs of segments, if any, to which this Entitlement is assigned.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<EntitlementSource>,
     ///The object type of the entitlement from the source schema
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     ///The value of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -320,68 +438,363 @@ pub struct Entitlement {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for Entitlement {
+    const NAME: &'static str = "Entitlement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessModelMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "additionalOwners" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attribute" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "cloudGoverned" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "directPermissions" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "manuallyUpdatedFields" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f18 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_model_metadata: f0,
+            additional_owners: f1,
+            attribute: f2,
+            attributes: f3,
+            cloud_governed: f4,
+            created: f5,
+            description: f6,
+            direct_permissions: f7,
+            id: f8,
+            manually_updated_fields: f9,
+            modified: f10,
+            name: f11,
+            owner: f12,
+            privileged: f13,
+            requestable: f14,
+            segments: f15,
+            source: f16,
+            source_schema_object_type: f17,
+            value: f18,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Entitlement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for Entitlement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_model_metadata {
+            w.entry("accessModelMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.additional_owners {
+            w.entry("additionalOwners", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_governed {
+            w.entry("cloudGoverned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.direct_permissions {
+            w.entry("directPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manually_updated_fields {
+            w.entry("manuallyUpdatedFields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
     )
 )]
 ///Additional data to classify the entitlement
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementAccessModelMetadata {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<::std::vec::Vec<AccessModelMetadata>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for EntitlementAccessModelMetadata {
+    const NAME: &'static str = "EntitlementAccessModelMetadata";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { attributes: f0, extra })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementAccessModelMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for EntitlementAccessModelMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///`EntitlementAccessRequestConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementAccessRequestConfig {
     ///Ordered list of approval steps for the access request. Empty when no approval is required.
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<
         ::std::vec::Vec<EntitlementApprovalScheme>,
     >,
     /**If the reviewer must provide a comment when denying the access request.
 
 Default: `false`.*/
-    #[serde(
-        rename = "denialCommentRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denial_comment_required: ::std::option::Option<bool>,
     ///The maximum duration for which the access is permitted.
-    #[serde(
-        rename = "maxPermittedAccessDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_permitted_access_duration: ::std::option::Option<
         EntitlementAccessRequestConfigMaxPermittedAccessDuration,
     >,
     /**Is Reauthorization Required
 
 Default: `false`.*/
-    #[serde(
-        rename = "reauthorizationRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reauthorization_required: ::std::option::Option<bool>,
     /**If the requester must provide a comment during access request.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requestCommentRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comment_required: ::std::option::Option<bool>,
     /**If true, then remove date or sunset date is required in access request of the entitlement.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requireEndDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_end_date: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for EntitlementAccessRequestConfig {
+    const NAME: &'static str = "EntitlementAccessRequestConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalSchemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "denialCommentRequired" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "maxPermittedAccessDuration" => {
+                    f2 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "reauthorizationRequired" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentRequired" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requireEndDate" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_schemes: f0,
+            denial_comment_required: f1,
+            max_permitted_access_duration: f2,
+            reauthorization_required: f3,
+            request_comment_required: f4,
+            require_end_date: f5,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for EntitlementAccessRequestConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::serde::Serialize for EntitlementAccessRequestConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denial_comment_required {
+            w.entry("denialCommentRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_permitted_access_duration {
+            w.entry("maxPermittedAccessDuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reauthorization_required {
+            w.entry("reauthorizationRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comment_required {
+            w.entry("requestCommentRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.require_end_date {
+            w.entry("requireEndDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl EntitlementAccessRequestConfig {
@@ -391,16 +804,69 @@ impl EntitlementAccessRequestConfig {
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///The maximum duration for which the access is permitted.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementAccessRequestConfigMaxPermittedAccessDuration {
     ///The time unit for the duration.
-    #[serde(rename = "timeUnit", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_unit: ::std::option::Option<
         EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object
+for EntitlementAccessRequestConfigMaxPermittedAccessDuration {
+    const NAME: &'static str = "EntitlementAccessRequestConfigMaxPermittedAccessDuration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "timeUnit" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            time_unit: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de>
+for EntitlementAccessRequestConfigMaxPermittedAccessDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::serde::Serialize for EntitlementAccessRequestConfigMaxPermittedAccessDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.time_unit {
+            w.entry("timeUnit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
@@ -413,13 +879,9 @@ impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
 pub type EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///`EntitlementApprovalScheme`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementApprovalScheme {
     ///Id of the specific approver, used only when approverType is GOVERNANCE_GROUP or WORKFLOW
-    #[serde(
-        rename = "approverId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_id: ::std::option::Option<::std::string::String>,
     /**Describes the individual or group that is responsible for an approval step. Values are as follows.
 
@@ -432,11 +894,60 @@ pub struct EntitlementApprovalScheme {
 **GOVERNANCE_GROUP**: A Governance Group, the ID of which is specified by the **approverId** field
 
 **WORKFLOW**: A Workflow, the ID of which is specified by the **approverId** field, Workflows are exclusive to other types of approvals and License required.     */
-    #[serde(
-        rename = "approverType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approver_type: ::std::option::Option<EntitlementApprovalSchemeApproverType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for EntitlementApprovalScheme {
+    const NAME: &'static str = "EntitlementApprovalScheme";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approverId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approverType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approver_id: f0,
+            approver_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for EntitlementApprovalScheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::serde::Serialize for EntitlementApprovalScheme {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approver_id {
+            w.entry("approverId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver_type {
+            w.entry("approverType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl EntitlementApprovalScheme {
@@ -487,13 +998,60 @@ for EntitlementApprovalSchemeApproverType {
 }
 #[cfg(feature = "entitlements")]
 ///Object for specifying the bulk update request
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct EntitlementBulkUpdateRequest {
     ///List of entitlement ids to update
-    #[serde(rename = "entitlementIds")]
     pub entitlement_ids: ::std::vec::Vec<::std::string::String>,
-    #[serde(rename = "jsonPatch")]
     pub json_patch: ::std::vec::Vec<JsonPatchOperation>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "entitlements")]
+impl ::sailpoint_runtime::object::Object for EntitlementBulkUpdateRequest {
+    const NAME: &'static str = "EntitlementBulkUpdateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "entitlementIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "jsonPatch" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            entitlement_ids: o::required(f0, "entitlementIds", &extra)?,
+            json_patch: o::required(f1, "jsonPatch", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "entitlements")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementBulkUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "entitlements")]
+impl ::serde::Serialize for EntitlementBulkUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("entitlementIds", &self.entitlement_ids)?;
+        w.entry("jsonPatch", &self.json_patch)?;
+        w.end()
+    }
 }
 #[cfg(feature = "entitlements")]
 impl EntitlementBulkUpdateRequest {
@@ -503,316 +1061,899 @@ impl EntitlementBulkUpdateRequest {
 }
 #[cfg(feature = "search")]
 ///Entitlement
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocument {
     ///Attribute information for the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Attributes of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Indicates whether the entitlement is cloud governed.
-    #[serde(
-        rename = "cloudGoverned",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_governed: ::std::option::Option<bool>,
     ///Indicates whether the entitlement contains data access.
-    #[serde(
-        rename = "containsDataAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contains_data_access: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Entitlement's display name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Read-only calculated hash value of an entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     ///ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement's display name and/or description have been manually updated.
-    #[serde(
-        rename = "manuallyUpdatedFields",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manually_updated_fields: ::std::option::Option<
         EntitlementDocumentManuallyUpdatedFields,
     >,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<EntitlementDocumentPermissionsItem>,
     >,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Indicates whether the entitlement is requestable.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///Schema type of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Number of segments with the role.
-    #[serde(
-        rename = "segmentCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_count: ::std::option::Option<i32>,
     ///Segments with the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<EntitlementDocumentSource>,
     ///Source schema object type of the entitlement.
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<Tags>,
     ///Truncated attributes of the entitlement.
-    #[serde(
-        rename = "truncatedAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub truncated_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///Value of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocument {
+    const NAME: &'static str = "EntitlementDocument";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudGoverned" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "containsDataAccess" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "displayName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "hash" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "manuallyUpdatedFields" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "permissions" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "segmentCount" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "truncatedAttributes" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f22 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            attributes: f1,
+            cloud_governed: f2,
+            contains_data_access: f3,
+            created: f4,
+            display_name: f5,
+            hash: f6,
+            id: f7,
+            manually_updated_fields: f8,
+            modified: f9,
+            name: f10,
+            permissions: f11,
+            privileged: f12,
+            requestable: f13,
+            schema: f14,
+            segment_count: f15,
+            segments: f16,
+            source: f17,
+            source_schema_object_type: f18,
+            synced: f19,
+            tags: f20,
+            truncated_attributes: f21,
+            value: f22,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_governed {
+            w.entry("cloudGoverned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.contains_data_access {
+            w.entry("containsDataAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hash {
+            w.entry("hash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manually_updated_fields {
+            w.entry("manuallyUpdatedFields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.permissions {
+            w.entry("permissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segment_count {
+            w.entry("segmentCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.entry("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.truncated_attributes {
+            w.entry("truncatedAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Indicates whether the entitlement's display name and/or description have been manually updated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocumentManuallyUpdatedFields {
-    #[serde(
-        rename = "DESCRIPTION",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DISPLAY_NAME",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocumentManuallyUpdatedFields {
+    const NAME: &'static str = "EntitlementDocumentManuallyUpdatedFields";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "DESCRIPTION" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "DISPLAY_NAME" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocumentManuallyUpdatedFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocumentManuallyUpdatedFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("DESCRIPTION", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("DISPLAY_NAME", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EntitlementDocumentPermissionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocumentPermissionsItem {
     ///All the rights (e.g. actions) that this permission allows on the target
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rights: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The target the permission would grants rights on.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocumentPermissionsItem {
+    const NAME: &'static str = "EntitlementDocumentPermissionsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "rights" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            rights: f0,
+            target: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocumentPermissionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocumentPermissionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.rights {
+            w.entry("rights", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Entitlement's source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocumentSource {
     ///ID of entitlement's source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of entitlement's source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocumentSource {
+    const NAME: &'static str = "EntitlementDocumentSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocumentSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocumentSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EntitlementDocuments`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocuments {
     ///Attribute information for the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Attributes of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Indicates whether the entitlement is cloud governed.
-    #[serde(
-        rename = "cloudGoverned",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_governed: ::std::option::Option<bool>,
     ///Indicates whether the entitlement contains data access.
-    #[serde(
-        rename = "containsDataAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contains_data_access: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Entitlement's display name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Read-only calculated hash value of an entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     ///ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement's display name and/or description have been manually updated.
-    #[serde(
-        rename = "manuallyUpdatedFields",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manually_updated_fields: ::std::option::Option<
         EntitlementDocumentsManuallyUpdatedFields,
     >,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<EntitlementDocumentsPermissionsItem>,
     >,
     ///Name of the pod.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Indicates whether the entitlement is requestable.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///Schema type of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Number of segments with the role.
-    #[serde(
-        rename = "segmentCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_count: ::std::option::Option<i32>,
     ///Segments with the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<EntitlementDocumentsSource>,
     ///Source schema object type of the entitlement.
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<Tags>,
     ///Truncated attributes of the entitlement.
-    #[serde(
-        rename = "truncatedAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub truncated_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
     pub underscore_type: ::std::option::Option<DocumentType>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DocumentType>,
     ///Value of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     ///Version number.
-    #[serde(rename = "_version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocuments {
+    const NAME: &'static str = "EntitlementDocuments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudGoverned" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "containsDataAccess" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "displayName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "hash" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "manuallyUpdatedFields" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "org" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "permissions" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "segmentCount" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "truncatedAttributes" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "_type" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "_version" => f27 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            attributes: f1,
+            cloud_governed: f2,
+            contains_data_access: f3,
+            created: f4,
+            display_name: f5,
+            hash: f6,
+            id: f7,
+            manually_updated_fields: f8,
+            modified: f9,
+            name: f10,
+            org: f11,
+            permissions: f12,
+            pod: f13,
+            privileged: f14,
+            requestable: f15,
+            schema: f16,
+            segment_count: f17,
+            segments: f18,
+            source: f19,
+            source_schema_object_type: f20,
+            synced: f21,
+            tags: f22,
+            truncated_attributes: f23,
+            underscore_type: f24,
+            type_: f25,
+            value: f26,
+            version: f27,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocuments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocuments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_governed {
+            w.entry("cloudGoverned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.contains_data_access {
+            w.entry("containsDataAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hash {
+            w.entry("hash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manually_updated_fields {
+            w.entry("manuallyUpdatedFields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.permissions {
+            w.entry("permissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segment_count {
+            w.entry("segmentCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.entry("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.truncated_attributes {
+            w.entry("truncatedAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.underscore_type {
+            w.entry("_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("_version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Indicates whether the entitlement's display name and/or description have been manually updated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocumentsManuallyUpdatedFields {
-    #[serde(
-        rename = "DESCRIPTION",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DISPLAY_NAME",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocumentsManuallyUpdatedFields {
+    const NAME: &'static str = "EntitlementDocumentsManuallyUpdatedFields";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "DESCRIPTION" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "DISPLAY_NAME" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocumentsManuallyUpdatedFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocumentsManuallyUpdatedFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("DESCRIPTION", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("DISPLAY_NAME", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EntitlementDocumentsPermissionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocumentsPermissionsItem {
     ///All the rights (e.g. actions) that this permission allows on the target
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rights: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The target the permission would grants rights on.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocumentsPermissionsItem {
+    const NAME: &'static str = "EntitlementDocumentsPermissionsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "rights" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            rights: f0,
+            target: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocumentsPermissionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocumentsPermissionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.rights {
+            w.entry("rights", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Entitlement's source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementDocumentsSource {
     ///ID of entitlement's source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of entitlement's source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementDocumentsSource {
+    const NAME: &'static str = "EntitlementDocumentsSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementDocumentsSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementDocumentsSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -820,22 +1961,23 @@ pub struct EntitlementDocumentsSource {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///The identity that owns the entitlement
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementOwner {
     ///The identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The display name of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<EntitlementOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -843,25 +1985,158 @@ pub struct EntitlementOwner {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for EntitlementOwner {
+    const NAME: &'static str = "EntitlementOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for EntitlementOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
     )
 )]
 ///The type of object
 pub type EntitlementOwnerType = OwnerDtoType;
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///Entitlement including a specific set of access.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementRef {
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Entitlement's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<EntitlementRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::sailpoint_runtime::object::Object for EntitlementRef {
+    const NAME: &'static str = "EntitlementRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for EntitlementRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::serde::Serialize for EntitlementRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl EntitlementRef {
@@ -921,20 +2196,65 @@ impl ::std::convert::TryFrom<::std::string::String> for EntitlementRefType {
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements"))]
 ///`EntitlementRequestConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementRequestConfig {
-    #[serde(
-        rename = "accessRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_config: ::std::option::Option<EntitlementAccessRequestConfig>,
-    #[serde(
-        rename = "revocationRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_request_config: ::std::option::Option<
         EntitlementRevocationRequestConfig,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements"))]
+impl ::sailpoint_runtime::object::Object for EntitlementRequestConfig {
+    const NAME: &'static str = "EntitlementRequestConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "revocationRequestConfig" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_config: f0,
+            revocation_request_config: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements"))]
+impl<'de> ::serde::Deserialize<'de> for EntitlementRequestConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements"))]
+impl ::serde::Serialize for EntitlementRequestConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_config {
+            w.entry("accessRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocation_request_config {
+            w.entry("revocationRequestConfig", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements"))]
 impl EntitlementRequestConfig {
@@ -944,16 +2264,59 @@ impl EntitlementRequestConfig {
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///`EntitlementRevocationRequestConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementRevocationRequestConfig {
     ///Ordered list of approval steps for the access request. Empty when no approval is required.
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<
         ::std::vec::Vec<EntitlementApprovalScheme>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for EntitlementRevocationRequestConfig {
+    const NAME: &'static str = "EntitlementRevocationRequestConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalSchemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_schemes: f0,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for EntitlementRevocationRequestConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
+impl ::serde::Serialize for EntitlementRevocationRequestConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl EntitlementRevocationRequestConfig {
@@ -967,131 +2330,549 @@ impl EntitlementRevocationRequestConfig {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///`EntitlementSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementSource {
     ///The source ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The source type, will always be "SOURCE"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for EntitlementSource {
+    const NAME: &'static str = "EntitlementSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for EntitlementSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "entitlements")]
 ///`EntitlementSourceResetBaseReferenceDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementSourceResetBaseReferenceDto {
     ///The task ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The DTO type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "entitlements")]
+impl ::sailpoint_runtime::object::Object for EntitlementSourceResetBaseReferenceDto {
+    const NAME: &'static str = "EntitlementSourceResetBaseReferenceDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "entitlements")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementSourceResetBaseReferenceDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "entitlements")]
+impl ::serde::Serialize for EntitlementSourceResetBaseReferenceDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///EntitlementReference
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntitlementSummary {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Description of access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<BaseReference>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub standalone: ::std::option::Option<bool>,
     ///Type of the access item.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EntitlementSummary {
+    const NAME: &'static str = "EntitlementSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "standalone" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            display_name: f2,
+            id: f3,
+            name: f4,
+            privileged: f5,
+            source: f6,
+            standalone: f7,
+            type_: f8,
+            value: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EntitlementSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EntitlementSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.standalone {
+            w.entry("standalone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`EntityCreatedByDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EntityCreatedByDto {
     ///The display name of the creator
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///ID of the creator
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for EntityCreatedByDto {
+    const NAME: &'static str = "EntityCreatedByDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for EntityCreatedByDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for EntityCreatedByDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 ///`Error`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Error {
     ///DetailCode is the text of the status code returned
-    #[serde(
-        rename = "detailCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub detail_code: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ErrorMessage>>,
     ///TrackingID is the request tracking unique identifier
-    #[serde(
-        rename = "trackingId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Error {
+    const NAME: &'static str = "Error";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "detailCode" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "trackingId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            detail_code: f0,
+            messages: f1,
+            tracking_id: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.detail_code {
+            w.entry("detailCode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_id {
+            w.entry("trackingId", v)?;
+        }
+        w.end()
+    }
 }
 ///`ErrorMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorMessage {
     ///Locale is the current Locale
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///LocaleOrigin holds possible values of how the locale was selected
-    #[serde(
-        rename = "localeOrigin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub locale_origin: ::std::option::Option<::std::string::String>,
     ///Text is the actual text of the error message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for ErrorMessage {
+    const NAME: &'static str = "ErrorMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "localeOrigin" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            locale_origin: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for ErrorMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locale_origin {
+            w.entry("localeOrigin", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 ///`ErrorMessageDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorMessageDto {
     ///The locale for the message text, a BCP 47 language tag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localeOrigin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub locale_origin: ::std::option::Option<LocaleOrigin>,
     ///Actual text of the error message in the indicated locale.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for ErrorMessageDto {
+    const NAME: &'static str = "ErrorMessageDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "localeOrigin" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            locale_origin: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorMessageDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for ErrorMessageDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locale_origin {
+            w.entry("localeOrigin", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 impl ErrorMessageDto {
     pub fn builder() -> builder::ErrorMessageDto {
@@ -1115,148 +2896,462 @@ impl ::std::convert::From<::std::vec::Vec<ErrorMessageDto>> for ErrorMessageDtoL
 }
 #[cfg(feature = "full")]
 ///`ErrorResponseDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorResponseDto {
     ///Plain-text descriptive reasons to provide additional detail to the text provided in the messages field
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub causes: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
     ///Fine-grained error code providing more detail of the error.
-    #[serde(
-        rename = "detailCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub detail_code: ::std::option::Option<::std::string::String>,
     ///Generic localized reason for error
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
     ///Unique tracking id for the error.
-    #[serde(
-        rename = "trackingId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ErrorResponseDto {
+    const NAME: &'static str = "ErrorResponseDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "causes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "detailCode" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "trackingId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            causes: f0,
+            detail_code: f1,
+            messages: f2,
+            tracking_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ErrorResponseDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ErrorResponseDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.causes {
+            w.entry("causes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.detail_code {
+            w.entry("detailCode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_id {
+            w.entry("trackingId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///The response body for Evaluate Reassignment Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EvaluateResponse {
     ///List of Reassignments found by looking up the next `TargetIdentity` in a ReassignmentConfiguration
-    #[serde(
-        rename = "lookupTrail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lookup_trail: ::std::option::Option<::std::vec::Vec<LookupStep>>,
     ///The Identity ID which should be the recipient of any work items sent to a specific identity & work type
-    #[serde(
-        rename = "reassignToId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassign_to_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for EvaluateResponse {
+    const NAME: &'static str = "EvaluateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "lookupTrail" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "reassignToId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            lookup_trail: f0,
+            reassign_to_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for EvaluateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for EvaluateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.lookup_trail {
+            w.entry("lookupTrail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassign_to_id {
+            w.entry("reassignToId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Event
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Event {
     ///Name of the event as it's displayed in audit reports.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<EventActor>,
     ///Attributes involved in the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of event's details.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     ///ID of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Target system's IP address.
-    #[serde(
-        rename = "ipAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///Name of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Objects the event is happening to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub objects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Operation, or action, performed during the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
     ///The event's stack.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stack: ::std::option::Option<::std::string::String>,
     ///Event status. Refer to [Event Statuses](https://documentation.sailpoint.com/saas/help/search/index.html#event-statuses) for a list of event statuses and their meanings.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<EventTarget>,
     ///Event's normalized name. This normalized name always follows the pattern of 'objects_operation_status'.
-    #[serde(
-        rename = "technicalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub technical_name: ::std::option::Option<::std::string::String>,
     ///ID of the group of events.
-    #[serde(
-        rename = "trackingNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_number: ::std::option::Option<::std::string::String>,
     ///Event type. Refer to [Event Types](https://documentation.sailpoint.com/saas/help/search/index.html#event-types) for a list of event types and their meanings.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for Event {
+    const NAME: &'static str = "Event";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "action" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "actor" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "details" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "ipAddress" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "objects" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "stack" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "technicalName" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "trackingNumber" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: f0,
+            actor: f1,
+            attributes: f2,
+            created: f3,
+            details: f4,
+            id: f5,
+            ip_address: f6,
+            name: f7,
+            objects: f8,
+            operation: f9,
+            stack: f10,
+            status: f11,
+            synced: f12,
+            target: f13,
+            technical_name: f14,
+            tracking_number: f15,
+            type_: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for Event {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.action {
+            w.entry("action", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.actor {
+            w.entry("actor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ip_address {
+            w.entry("ipAddress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.objects {
+            w.entry("objects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stack {
+            w.entry("stack", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.entry("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.technical_name {
+            w.entry("technicalName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_number {
+            w.entry("trackingNumber", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EventActor`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EventActor {
     ///Name of the actor that generated the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EventActor {
+    const NAME: &'static str = "EventActor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EventActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EventActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 ///Attributes related to an IdentityNow ETS event
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct EventAttributes {
     ///The attribute to filter on
-    #[serde(
-        rename = "attributeToFilter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_to_filter: ::std::option::Option<::std::string::String>,
     ///Description of the event trigger
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///JSON path expression that will limit which events the trigger will fire on
-    #[serde(rename = "filter.$", skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
     ///Form definition's unique identifier.
-    #[serde(
-        rename = "formDefinitionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_definition_id: ::std::option::Option<::std::string::String>,
     ///The unique ID of the trigger
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for EventAttributes {
+    const NAME: &'static str = "EventAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeToFilter" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "filter.$" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_to_filter: f0,
+            description: f1,
+            filter: f2,
+            form_definition_id: f3,
+            id: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for EventAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for EventAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_to_filter {
+            w.entry("attributeToFilter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter.$", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_definition_id {
+            w.entry("formDefinitionId", v)?;
+        }
+        w.entry("id", &self.id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl EventAttributes {
@@ -1266,14 +3361,61 @@ impl EventAttributes {
 }
 #[cfg(feature = "triggers")]
 ///`EventBridgeConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct EventBridgeConfig {
     ///AWS Account Number (12-digit number) that has the EventBridge Partner Event Source Resource.
-    #[serde(rename = "awsAccount")]
     pub aws_account: ::std::string::String,
     ///AWS Region that has the EventBridge Partner Event Source Resource. See https://docs.aws.amazon.com/general/latest/gr/rande.html for a full list of available values.
-    #[serde(rename = "awsRegion")]
     pub aws_region: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for EventBridgeConfig {
+    const NAME: &'static str = "EventBridgeConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "awsAccount" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "awsRegion" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            aws_account: o::required(f0, "awsAccount", &extra)?,
+            aws_region: o::required(f1, "awsRegion", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for EventBridgeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for EventBridgeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("awsAccount", &self.aws_account)?;
+        w.entry("awsRegion", &self.aws_region)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl EventBridgeConfig {
@@ -1283,197 +3425,778 @@ impl EventBridgeConfig {
 }
 #[cfg(feature = "search")]
 ///`EventDocuments`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EventDocuments {
     ///Name of the event as it's displayed in audit reports.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<EventDocumentsActor>,
     ///Attributes involved in the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of event's details.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     ///ID of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Target system's IP address.
-    #[serde(
-        rename = "ipAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///Name of the entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Objects the event is happening to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub objects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Operation, or action, performed during the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
     ///The event's stack.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stack: ::std::option::Option<::std::string::String>,
     ///Event status. Refer to [Event Statuses](https://documentation.sailpoint.com/saas/help/search/index.html#event-statuses) for a list of event statuses and their meanings.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub synced: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<EventDocumentsTarget>,
     ///Event's normalized name. This normalized name always follows the pattern of 'objects_operation_status'.
-    #[serde(
-        rename = "technicalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub technical_name: ::std::option::Option<::std::string::String>,
     ///ID of the group of events.
-    #[serde(
-        rename = "trackingNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_number: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
     pub underscore_type: ::std::option::Option<DocumentType>,
     ///Event type. Refer to [Event Types](https://documentation.sailpoint.com/saas/help/search/index.html#event-types) for a list of event types and their meanings.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EventDocuments {
+    const NAME: &'static str = "EventDocuments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "action" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "actor" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "details" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "ipAddress" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "objects" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "org" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "stack" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "technicalName" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "trackingNumber" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "_type" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "_version" => f20 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: f0,
+            actor: f1,
+            attributes: f2,
+            created: f3,
+            details: f4,
+            id: f5,
+            ip_address: f6,
+            name: f7,
+            objects: f8,
+            operation: f9,
+            org: f10,
+            pod: f11,
+            stack: f12,
+            status: f13,
+            synced: f14,
+            target: f15,
+            technical_name: f16,
+            tracking_number: f17,
+            underscore_type: f18,
+            type_: f19,
+            version: f20,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EventDocuments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EventDocuments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.action {
+            w.entry("action", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.actor {
+            w.entry("actor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ip_address {
+            w.entry("ipAddress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.objects {
+            w.entry("objects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stack {
+            w.entry("stack", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.entry("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.technical_name {
+            w.entry("technicalName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_number {
+            w.entry("trackingNumber", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.underscore_type {
+            w.entry("_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("_version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EventDocumentsActor`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EventDocumentsActor {
     ///Name of the actor that generated the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EventDocumentsActor {
+    const NAME: &'static str = "EventDocumentsActor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EventDocumentsActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EventDocumentsActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EventDocumentsTarget`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EventDocumentsTarget {
     ///Name of the target, or recipient, of the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EventDocumentsTarget {
+    const NAME: &'static str = "EventDocumentsTarget";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EventDocumentsTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EventDocumentsTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`EventTarget`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EventTarget {
     ///Name of the target, or recipient, of the event.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for EventTarget {
+    const NAME: &'static str = "EventTarget";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, extra })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for EventTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for EventTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`ExampleOutputAccessRequestDynamicApprover`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExampleOutputAccessRequestDynamicApprover {
     ///The unique ID of the identity to add to the approver list for the access request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the identity to add to the approver list for the access request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ExampleOutputAccessRequestDynamicApproverType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ExampleOutputAccessRequestDynamicApprover {
+    const NAME: &'static str = "ExampleOutputAccessRequestDynamicApprover";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ExampleOutputAccessRequestDynamicApprover {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ExampleOutputAccessRequestDynamicApprover {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The type of object being referenced.
 pub type ExampleOutputAccessRequestDynamicApproverType = ReviewerType;
 #[cfg(feature = "triggers")]
 ///`ExampleOutputAccessRequestPreApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExampleOutputAccessRequestPreApproval {
     ///Whether or not to approve the access request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approved: ::std::option::Option<bool>,
     ///The name of the entity that approved or denied the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approver: ::std::option::Option<::std::string::String>,
     ///A comment about the decision to approve or deny the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ExampleOutputAccessRequestPreApproval {
+    const NAME: &'static str = "ExampleOutputAccessRequestPreApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approved" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approver" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approved: f0,
+            approver: f1,
+            comment: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ExampleOutputAccessRequestPreApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ExampleOutputAccessRequestPreApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approved {
+            w.entry("approved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approver {
+            w.entry("approver", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 ///`ExceptionAccessCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExceptionAccessCriteria {
-    #[serde(
-        rename = "leftCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub left_criteria: ::std::option::Option<ExceptionCriteria>,
-    #[serde(
-        rename = "rightCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_criteria: ::std::option::Option<ExceptionCriteria>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for ExceptionAccessCriteria {
+    const NAME: &'static str = "ExceptionAccessCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "leftCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "rightCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            left_criteria: f0,
+            right_criteria: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for ExceptionAccessCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for ExceptionAccessCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.left_criteria {
+            w.entry("leftCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.right_criteria {
+            w.entry("rightCriteria", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 ///`ExceptionCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExceptionCriteria {
     ///List of exception criteria. There is a min of 1 and max of 50 items in the list.
-    #[serde(
-        rename = "criteriaList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub criteria_list: ::std::option::Option<
         ::std::vec::Vec<ExceptionCriteriaCriteriaListItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for ExceptionCriteria {
+    const NAME: &'static str = "ExceptionCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteriaList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { criteria_list: f0, extra })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for ExceptionCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for ExceptionCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria_list {
+            w.entry("criteriaList", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Access reference with addition of boolean existing flag to indicate whether the access was extant
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExceptionCriteriaAccess {
     ///Whether the subject identity already had that access or not
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub existing: ::std::option::Option<bool>,
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ExceptionCriteriaAccess {
+    const NAME: &'static str = "ExceptionCriteriaAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "existing" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            existing: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ExceptionCriteriaAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ExceptionCriteriaAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.existing {
+            w.entry("existing", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 ///The types of objects supported for SOD violations
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExceptionCriteriaCriteriaListItem {
     ///Whether the subject identity already had that access or not
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub existing: ::std::option::Option<bool>,
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ExceptionCriteriaCriteriaListItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for ExceptionCriteriaCriteriaListItem {
+    const NAME: &'static str = "ExceptionCriteriaCriteriaListItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "existing" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            existing: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for ExceptionCriteriaCriteriaListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for ExceptionCriteriaCriteriaListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.existing {
+            w.entry("existing", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 ///`ExceptionCriteriaCriteriaListItemType`
@@ -1509,80 +4232,297 @@ impl ::std::convert::TryFrom<::std::string::String> for ExecutionStatus {
 }
 #[cfg(feature = "search")]
 ///`ExpansionItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExpansionItem {
     ///The ID of the account
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "attributeRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_request: ::std::option::Option<AttributeRequest>,
     ///Cause of the expansion item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cause: ::std::option::Option<::std::string::String>,
     ///ID of the expansion item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountSource>,
     ///State of the expansion item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for ExpansionItem {
+    const NAME: &'static str = "ExpansionItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeRequest" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cause" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            attribute_request: f1,
+            cause: f2,
+            id: f3,
+            name: f4,
+            source: f5,
+            state: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for ExpansionItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for ExpansionItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_request {
+            w.entry("attributeRequest", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cause {
+            w.entry("cause", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ExportFormDefinitionsByTenantResponseItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExportFormDefinitionsByTenantResponseItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<FormDefinitionResponse>,
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<ExportFormDefinitionsByTenantResponseItemSelf>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ExportFormDefinitionsByTenantResponseItem {
+    const NAME: &'static str = "ExportFormDefinitionsByTenantResponseItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "self" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object: f0,
+            self_: f1,
+            version: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ExportFormDefinitionsByTenantResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ExportFormDefinitionsByTenantResponseItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object {
+            w.entry("object", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.self_ {
+            w.entry("self", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`ExportFormDefinitionsByTenantResponseItemSelf`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExportFormDefinitionsByTenantResponseItemSelf {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub object: ::std::option::Option<FormDefinitionSelfImportExportDto>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object
+for ExportFormDefinitionsByTenantResponseItemSelf {
+    const NAME: &'static str = "ExportFormDefinitionsByTenantResponseItemSelf";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { object: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ExportFormDefinitionsByTenantResponseItemSelf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ExportFormDefinitionsByTenantResponseItemSelf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object {
+            w.entry("object", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`ExportOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExportOptions {
     ///Object type names to be excluded from an sp-config export command.
-    #[serde(
-        rename = "excludeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_types: ::std::option::Option<
         ::std::vec::Vec<ExportOptionsExcludeTypesItem>,
     >,
     ///Object type names to be included in an sp-config export command. IncludeTypes takes precedence over excludeTypes.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<
         ::std::vec::Vec<ExportOptionsIncludeTypesItem>,
     >,
     ///Additional options targeting specific objects related to each item in the includeTypes field
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ObjectExportImportOptions>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ExportOptions {
+    const NAME: &'static str = "ExportOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "excludeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includeTypes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            exclude_types: f0,
+            include_types: f1,
+            object_options: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ExportOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ExportOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.exclude_types {
+            w.entry("excludeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`ExportOptionsExcludeTypesItem`
@@ -1595,35 +4535,87 @@ pub type ExportOptionsIncludeTypesItem = SelfImportExportDtoType;
 pub type ExportOutliersZipType = OutlierType;
 #[cfg(feature = "sp-config")]
 ///`ExportPayload`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExportPayload {
     ///Optional user defined description/name for export job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Object type names to be excluded from an sp-config export command.
-    #[serde(
-        rename = "excludeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_types: ::std::option::Option<
         ::std::vec::Vec<ExportPayloadExcludeTypesItem>,
     >,
     ///Object type names to be included in an sp-config export command. IncludeTypes takes precedence over excludeTypes.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<
         ::std::vec::Vec<ExportPayloadIncludeTypesItem>,
     >,
     ///Additional options targeting specific objects related to each item in the includeTypes field
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ObjectExportImportOptions>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for ExportPayload {
+    const NAME: &'static str = "ExportPayload";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "excludeTypes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "includeTypes" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            exclude_types: f1,
+            include_types: f2,
+            object_options: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ExportPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ExportPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.exclude_types {
+            w.entry("excludeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ExportPayload {
@@ -1638,19 +4630,77 @@ pub type ExportPayloadExcludeTypesItem = SelfImportExportDtoType;
 ///`ExportPayloadIncludeTypesItem`
 pub type ExportPayloadIncludeTypesItem = SelfImportExportDtoType;
 ///`Expression`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Expression {
     ///Name for the attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///List of expressions
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<ExpressionChildrenItem>>,
     ///Operator for the expression
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<ExpressionOperator>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Expression {
+    const NAME: &'static str = "Expression";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            children: f1,
+            operator: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Expression {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Expression {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 impl Expression {
     pub fn builder() -> builder::Expression {
@@ -1658,19 +4708,77 @@ impl Expression {
     }
 }
 ///`ExpressionChildrenItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExpressionChildrenItem {
     ///Name for the attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///There cannot be anymore nested children. This will always be null.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::string::String>,
     ///Operator for the expression
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<ExpressionChildrenItemOperator>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for ExpressionChildrenItem {
+    const NAME: &'static str = "ExpressionChildrenItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            children: f1,
+            operator: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExpressionChildrenItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for ExpressionChildrenItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 impl ExpressionChildrenItem {
     pub fn builder() -> builder::ExpressionChildrenItem {
@@ -1705,20 +4813,81 @@ impl ::std::convert::TryFrom<::std::string::String> for ExpressionOperator {
 }
 #[cfg(feature = "workflows")]
 ///Attributes related to an external trigger
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExternalAttributes {
     ///OAuth Client ID to authenticate with this trigger
-    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///Additional context about the external trigger
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///A unique name for the external trigger
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///URL to invoke this workflow
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for ExternalAttributes {
+    const NAME: &'static str = "ExternalAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "url" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_id: f0,
+            description: f1,
+            name: f2,
+            url: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for ExternalAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for ExternalAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_id {
+            w.entry("clientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.url {
+            w.entry("url", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl ExternalAttributes {

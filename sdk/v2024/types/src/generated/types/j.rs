@@ -6,30 +6,126 @@
 
 #[cfg(feature = "global-tenant-security-settings")]
 ///`JitConfiguration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct JitConfiguration {
     ///The indicator for just-in-time provisioning enabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///A mapping of identity profile attribute names to SAML assertion attribute names
-    #[serde(
-        rename = "sourceAttributeMappings",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_attribute_mappings: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///the sourceId that mapped to just-in-time provisioning configuration
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::sailpoint_runtime::object::Object for JitConfiguration {
+    const NAME: &'static str = "JitConfiguration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "enabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceAttributeMappings" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            enabled: f0,
+            source_attribute_mappings: f1,
+            source_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl<'de> ::serde::Deserialize<'de> for JitConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::serde::Serialize for JitConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_attribute_mappings {
+            w.entry("sourceAttributeMappings", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///A JSONPatch document as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct JsonPatch {
     ///Operations to be applied
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<JsonPatchOperation>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for JsonPatch {
+    const NAME: &'static str = "JsonPatch";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "operations" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { operations: f0, extra })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for JsonPatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for JsonPatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.operations {
+            w.entry("operations", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -72,15 +168,186 @@ pub struct JsonPatch {
     )
 )]
 ///A JSONPatch Operation as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct JsonPatchOperation {
     ///The operation to be performed
     pub op: JsonPatchOperationOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "auth-users",
+        feature = "certification-campaigns",
+        feature = "configuration-hub",
+        feature = "connectors",
+        feature = "data-segmentation",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "global-tenant-security-settings",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "machine-accounts",
+        feature = "machine-identities",
+        feature = "managed-clients",
+        feature = "managed-cluster-types",
+        feature = "managed-clusters",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "tenant-context",
+        feature = "workflows"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for JsonPatchOperation {
+    const NAME: &'static str = "JsonPatchOperation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "auth-users",
+        feature = "certification-campaigns",
+        feature = "configuration-hub",
+        feature = "connectors",
+        feature = "data-segmentation",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "global-tenant-security-settings",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "machine-accounts",
+        feature = "machine-identities",
+        feature = "managed-clients",
+        feature = "managed-cluster-types",
+        feature = "managed-clusters",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "tenant-context",
+        feature = "workflows"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "auth-users",
+        feature = "certification-campaigns",
+        feature = "configuration-hub",
+        feature = "connectors",
+        feature = "data-segmentation",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "global-tenant-security-settings",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "machine-accounts",
+        feature = "machine-identities",
+        feature = "managed-clients",
+        feature = "managed-cluster-types",
+        feature = "managed-clusters",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "tenant-context",
+        feature = "workflows"
+    )
+)]
+impl ::serde::Serialize for JsonPatchOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -277,15 +544,69 @@ impl ::std::convert::TryFrom<::std::string::String> for JsonPatchOperationOp {
 }
 #[cfg(feature = "iai-role-mining")]
 ///A JSONPatch Operation for Role Mining endpoints, supporting only remove and replace operations as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct JsonPatchOperationRoleMining {
     ///The operation to be performed
     pub op: JsonPatchOperationRoleMiningOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<JsonPatchOperationRoleMiningValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for JsonPatchOperationRoleMining {
+    const NAME: &'static str = "JsonPatchOperationRoleMining";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperationRoleMining {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for JsonPatchOperationRoleMining {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl JsonPatchOperationRoleMining {

@@ -6,12 +6,61 @@
 
 #[cfg(feature = "mfa-configuration")]
 ///`KbaAnswerRequestItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct KbaAnswerRequestItem {
     ///An answer for the KBA question
     pub answer: ::std::string::String,
     ///Question Id
     pub id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::sailpoint_runtime::object::Object for KbaAnswerRequestItem {
+    const NAME: &'static str = "KbaAnswerRequestItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "answer" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            answer: o::required(f0, "answer", &extra)?,
+            id: o::required(f1, "id", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for KbaAnswerRequestItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for KbaAnswerRequestItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("answer", &self.answer)?;
+        w.entry("id", &self.id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl KbaAnswerRequestItem {
@@ -21,41 +70,149 @@ impl KbaAnswerRequestItem {
 }
 #[cfg(feature = "mfa-configuration")]
 ///`KbaAnswerResponseItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct KbaAnswerResponseItem {
     ///Denotes whether the KBA question has an answer configured for the current user
-    #[serde(
-        rename = "hasAnswer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_answer: ::std::option::Option<bool>,
     ///Question Id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Question description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub question: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::sailpoint_runtime::object::Object for KbaAnswerResponseItem {
+    const NAME: &'static str = "KbaAnswerResponseItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "hasAnswer" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "question" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            has_answer: f0,
+            id: f1,
+            question: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for KbaAnswerResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for KbaAnswerResponseItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.has_answer {
+            w.entry("hasAnswer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.question {
+            w.entry("question", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 ///KBA Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct KbaQuestion {
     ///Denotes whether the KBA question has an answer configured for any user in the tenant
-    #[serde(
-        rename = "hasAnswer",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_answer: ::std::option::Option<bool>,
     ///KBA Question Id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Denotes the number of KBA configurations for this question
-    #[serde(
-        rename = "numAnswers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub num_answers: ::std::option::Option<i32>,
     ///KBA Question description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::sailpoint_runtime::object::Object for KbaQuestion {
+    const NAME: &'static str = "KbaQuestion";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "hasAnswer" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "numAnswers" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            has_answer: f0,
+            id: f1,
+            num_answers: f2,
+            text: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for KbaQuestion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for KbaQuestion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.has_answer {
+            w.entry("hasAnswer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.num_answers {
+            w.entry("numAnswers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }

@@ -6,31 +6,116 @@
 
 #[cfg(feature = "configuration-hub")]
 ///`ObjectExportImportNames`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectExportImportNames {
     ///Object names to be included in a backup.
-    #[serde(
-        rename = "includedNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectExportImportNames {
+    const NAME: &'static str = "ObjectExportImportNames";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includedNames" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { included_names: f0, extra })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectExportImportNames {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectExportImportNames {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.included_names {
+            w.entry("includedNames", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///`ObjectExportImportOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectExportImportOptions {
     ///Object ids to be included in an import or export.
-    #[serde(
-        rename = "includedIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Object names to be included in an import or export.
-    #[serde(
-        rename = "includedNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for ObjectExportImportOptions {
+    const NAME: &'static str = "ObjectExportImportOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includedIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includedNames" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            included_ids: f0,
+            included_names: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ObjectExportImportOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ObjectExportImportOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.included_ids {
+            w.entry("includedIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.included_names {
+            w.entry("includedNames", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ObjectExportImportOptions {
@@ -40,30 +125,132 @@ impl ObjectExportImportOptions {
 }
 #[cfg(feature = "identity-profiles")]
 ///Response model for import of a single object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectImportResult {
     ///Error messages returned from the target service on import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<SpConfigMessage>>,
     ///References to objects that were created or updated by the import.
-    #[serde(
-        rename = "importedObjects",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub imported_objects: ::std::option::Option<::std::vec::Vec<ImportObject>>,
     ///Informational messages returned from the target service on import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub infos: ::std::option::Option<::std::vec::Vec<SpConfigMessage>>,
     ///Warning messages returned from the target service on import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<SpConfigMessage>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for ObjectImportResult {
+    const NAME: &'static str = "ObjectImportResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "importedObjects" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "infos" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            errors: f0,
+            imported_objects: f1,
+            infos: f2,
+            warnings: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for ObjectImportResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for ObjectImportResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.imported_objects {
+            w.entry("importedObjects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.infos {
+            w.entry("infos", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingBulkCreateRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ObjectMappingBulkCreateRequest {
-    #[serde(rename = "newObjectsMappings")]
     pub new_objects_mappings: ::std::vec::Vec<ObjectMappingRequest>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectMappingBulkCreateRequest {
+    const NAME: &'static str = "ObjectMappingBulkCreateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "newObjectsMappings" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            new_objects_mappings: o::required(f0, "newObjectsMappings", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectMappingBulkCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectMappingBulkCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("newObjectsMappings", &self.new_objects_mappings)?;
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ObjectMappingBulkCreateRequest {
@@ -73,23 +260,108 @@ impl ObjectMappingBulkCreateRequest {
 }
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingBulkCreateResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectMappingBulkCreateResponse {
-    #[serde(
-        rename = "addedObjects",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub added_objects: ::std::option::Option<::std::vec::Vec<ObjectMappingResponse>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectMappingBulkCreateResponse {
+    const NAME: &'static str = "ObjectMappingBulkCreateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "addedObjects" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { added_objects: f0, extra })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectMappingBulkCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectMappingBulkCreateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.added_objects {
+            w.entry("addedObjects", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingBulkPatchRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ObjectMappingBulkPatchRequest {
     ///Map of id of the object mapping to a JsonPatchOperation describing what to patch on that object mapping.
     pub patches: ::std::collections::HashMap<
         ::std::string::String,
         ::std::vec::Vec<JsonPatchOperation>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectMappingBulkPatchRequest {
+    const NAME: &'static str = "ObjectMappingBulkPatchRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "patches" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            patches: o::required(f0, "patches", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectMappingBulkPatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectMappingBulkPatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("patches", &self.patches)?;
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ObjectMappingBulkPatchRequest {
@@ -99,35 +371,133 @@ impl ObjectMappingBulkPatchRequest {
 }
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingBulkPatchResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectMappingBulkPatchResponse {
-    #[serde(
-        rename = "patchedObjects",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub patched_objects: ::std::option::Option<::std::vec::Vec<ObjectMappingResponse>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectMappingBulkPatchResponse {
+    const NAME: &'static str = "ObjectMappingBulkPatchResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "patchedObjects" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { patched_objects: f0, extra })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectMappingBulkPatchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectMappingBulkPatchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.patched_objects {
+            w.entry("patchedObjects", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ObjectMappingRequest {
     /**Whether or not this object mapping is enabled
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///JSONPath expression denoting the path within the object where the mapping value should be applied
-    #[serde(rename = "jsonPath")]
     pub json_path: ::std::string::String,
     ///Type of the object the mapping value applies to, must be one from enum
-    #[serde(rename = "objectType")]
     pub object_type: ObjectMappingRequestObjectType,
     ///Original value at the jsonPath location within the object
-    #[serde(rename = "sourceValue")]
     pub source_value: ::std::string::String,
     ///Value to be assigned at the jsonPath location within the object
-    #[serde(rename = "targetValue")]
     pub target_value: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectMappingRequest {
+    const NAME: &'static str = "ObjectMappingRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "enabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "jsonPath" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "objectType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceValue" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "targetValue" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            enabled: f0,
+            json_path: o::required(f1, "jsonPath", &extra)?,
+            object_type: o::required(f2, "objectType", &extra)?,
+            source_value: o::required(f3, "sourceValue", &extra)?,
+            target_value: o::required(f4, "targetValue", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectMappingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectMappingRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        w.entry("jsonPath", &self.json_path)?;
+        w.entry("objectType", &self.object_type)?;
+        w.entry("sourceValue", &self.source_value)?;
+        w.entry("targetValue", &self.target_value)?;
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ObjectMappingRequest {
@@ -188,44 +558,113 @@ impl ::std::convert::TryFrom<::std::string::String> for ObjectMappingRequestObje
 }
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectMappingResponse {
     ///Object mapping creation timestamp
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     ///Whether or not this object mapping is enabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///JSONPath expression denoting the path within the object where the mapping value should be applied
-    #[serde(rename = "jsonPath", skip_serializing_if = "::std::option::Option::is_none")]
     pub json_path: ::std::option::Option<::std::string::String>,
     ///Object mapping latest update timestamp
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
     ///Id of the object mapping
-    #[serde(
-        rename = "objectMappingId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_mapping_id: ::std::option::Option<::std::string::String>,
     ///Type of the object the mapping value applies to
-    #[serde(
-        rename = "objectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<ObjectMappingResponseObjectType>,
     ///Original value at the jsonPath location within the object
-    #[serde(
-        rename = "sourceValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_value: ::std::option::Option<::std::string::String>,
     ///Value to be assigned at the jsonPath location within the object
-    #[serde(
-        rename = "targetValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ObjectMappingResponse {
+    const NAME: &'static str = "ObjectMappingResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "jsonPath" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "objectMappingId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "objectType" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceValue" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "targetValue" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            enabled: f1,
+            json_path: f2,
+            modified: f3,
+            object_mapping_id: f4,
+            object_type: f5,
+            source_value: f6,
+            target_value: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ObjectMappingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ObjectMappingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.json_path {
+            w.entry("jsonPath", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_mapping_id {
+            w.entry("objectMappingId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_type {
+            w.entry("objectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_value {
+            w.entry("sourceValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_value {
+            w.entry("targetValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///Type of the object the mapping value applies to
@@ -264,98 +703,286 @@ impl ::std::convert::TryFrom<::std::string::String> for Operation {
 }
 #[cfg(feature = "org-config")]
 ///DTO class for OrgConfig data accessible by customer external org admin ("ORG_ADMIN") users
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OrgConfig {
     ///Org opt-in flag that enables AI Agent delete-at-source lifecycle requests for the current org.
-    #[serde(
-        rename = "aiAgentDeleteRequestEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ai_agent_delete_request_enabled: ::std::option::Option<bool>,
     ///ARM authentication string
-    #[serde(rename = "armAuth", skip_serializing_if = "::std::option::Option::is_none")]
     pub arm_auth: ::std::option::Option<::std::string::String>,
     ///ARM Customer ID
-    #[serde(
-        rename = "armCustomerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arm_customer_id: ::std::option::Option<::std::string::String>,
     ///ARM database name
-    #[serde(rename = "armDb", skip_serializing_if = "::std::option::Option::is_none")]
     pub arm_db: ::std::option::Option<::std::string::String>,
     ///A list of IDN::sourceId to ARM::systemId mappings.
-    #[serde(
-        rename = "armSapSystemIdMappings",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arm_sap_system_id_mappings: ::std::option::Option<::std::string::String>,
     ///ARM SSO URL
-    #[serde(
-        rename = "armSsoUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub arm_sso_url: ::std::option::Option<::std::string::String>,
     ///Flag to determine whether IAI Certification Recommendations are enabled for the current org
-    #[serde(
-        rename = "iaiEnableCertificationRecommendations",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub iai_enable_certification_recommendations: ::std::option::Option<bool>,
     ///Flag to determine whether the LCS_CHANGE_HONORS_SOURCE_ENABLE_FEATURE flag is enabled for the current org.
-    #[serde(
-        rename = "lcsChangeHonorsSourceEnableFeature",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lcs_change_honors_source_enable_feature: ::std::option::Option<bool>,
     ///The name of the org.
-    #[serde(rename = "orgName", skip_serializing_if = "::std::option::Option::is_none")]
     pub org_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "sodReportConfigs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sod_report_configs: ::std::option::Option<::std::vec::Vec<ReportConfigDto>>,
     ///The selected time zone which is to be used for the org.  This directly affects when scheduled tasks are executed.  Valid options can be found at /beta/org-config/valid-time-zones
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "org-config")]
+impl ::sailpoint_runtime::object::Object for OrgConfig {
+    const NAME: &'static str = "OrgConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aiAgentDeleteRequestEnabled" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "armAuth" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "armCustomerId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "armDb" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "armSapSystemIdMappings" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "armSsoUrl" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "iaiEnableCertificationRecommendations" => {
+                    f6 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "lcsChangeHonorsSourceEnableFeature" => {
+                    f7 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "orgName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sodReportConfigs" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "timeZone" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ai_agent_delete_request_enabled: f0,
+            arm_auth: f1,
+            arm_customer_id: f2,
+            arm_db: f3,
+            arm_sap_system_id_mappings: f4,
+            arm_sso_url: f5,
+            iai_enable_certification_recommendations: f6,
+            lcs_change_honors_source_enable_feature: f7,
+            org_name: f8,
+            sod_report_configs: f9,
+            time_zone: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "org-config")]
+impl<'de> ::serde::Deserialize<'de> for OrgConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "org-config")]
+impl ::serde::Serialize for OrgConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ai_agent_delete_request_enabled {
+            w.entry("aiAgentDeleteRequestEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.arm_auth {
+            w.entry("armAuth", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.arm_customer_id {
+            w.entry("armCustomerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.arm_db {
+            w.entry("armDb", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.arm_sap_system_id_mappings {
+            w.entry("armSapSystemIdMappings", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.arm_sso_url {
+            w.entry("armSsoUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .iai_enable_certification_recommendations
+        {
+            w.entry("iaiEnableCertificationRecommendations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .lcs_change_honors_source_enable_feature
+        {
+            w.entry("lcsChangeHonorsSourceEnableFeature", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org_name {
+            w.entry("orgName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sod_report_configs {
+            w.entry("sodReportConfigs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.time_zone {
+            w.entry("timeZone", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`OriginalRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OriginalRequest {
     ///Account ID.
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///Attribute changes requested for account.
-    #[serde(
-        rename = "attributeRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_requests: ::std::option::Option<::std::vec::Vec<AttributeRequest>>,
     ///Operation used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<Result>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<AccountSource>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for OriginalRequest {
+    const NAME: &'static str = "OriginalRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeRequests" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "op" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "result" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            attribute_requests: f1,
+            op: f2,
+            result: f3,
+            source: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for OriginalRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for OriginalRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_requests {
+            w.entry("attributeRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.op {
+            w.entry("op", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result {
+            w.entry("result", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Arguments for Orphan Identities report (ORPHAN_IDENTITIES)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OrphanIdentitiesReportArguments {
     ///Output report file formats. These are formats for calling GET endpoint as query parameter 'fileFormat'.  In case report won't have this argument there will be ['CSV', 'PDF'] as default.
-    #[serde(
-        rename = "selectedFormats",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_formats: ::std::option::Option<
         ::std::vec::Vec<OrphanIdentitiesReportArgumentsSelectedFormatsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for OrphanIdentitiesReportArguments {
+    const NAME: &'static str = "OrphanIdentitiesReportArguments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "selectedFormats" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            selected_formats: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for OrphanIdentitiesReportArguments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for OrphanIdentitiesReportArguments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.selected_formats {
+            w.entry("selectedFormats", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl OrphanIdentitiesReportArguments {
@@ -368,155 +995,390 @@ impl OrphanIdentitiesReportArguments {
 pub type OrphanIdentitiesReportArgumentsSelectedFormatsItem = ReportResultsAvailableFormatsItem;
 #[cfg(feature = "iai-outliers")]
 ///`Outlier`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Outlier {
     ///Object containing mapped identity attributes
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The first date the outlier was detected
-    #[serde(
-        default,
-        rename = "firstDetectionDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub first_detection_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The identity's unique identifier for the outlier record
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the identity that is detected as an outlier
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///shows date when last time has been ignored outlier
-    #[serde(
-        default,
-        rename = "ignoreDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub ignore_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Flag whether or not the outlier has been ignored
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ignored: ::std::option::Option<bool>,
     ///The most recent date the outlier was detected
-    #[serde(
-        default,
-        rename = "latestDetectionDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub latest_detection_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The outlier score determined by the detection engine ranging from 0..1
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub score: ::std::option::Option<f64>,
     ///The type of outlier summary
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutlierType>,
     ///shows date when last time has been unignored outlier
-    #[serde(
-        default,
-        rename = "unignoreDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub unignore_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Enum value of if the outlier manually or automatically un-ignored. Will be NULL if outlier is not ignored
-    #[serde(
-        rename = "unignoreType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unignore_type: ::std::option::Option<OutlierUnignoreType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for Outlier {
+    const NAME: &'static str = "Outlier";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "firstDetectionDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "ignoreDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "ignored" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "latestDetectionDate" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "score" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "unignoreDate" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "unignoreType" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            first_detection_date: f1,
+            id: f2,
+            identity_id: f3,
+            ignore_date: f4,
+            ignored: f5,
+            latest_detection_date: f6,
+            score: f7,
+            type_: f8,
+            unignore_date: f9,
+            unignore_type: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for Outlier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for Outlier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.first_detection_date {
+            w.instant("firstDetectionDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ignore_date {
+            w.instant("ignoreDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ignored {
+            w.entry("ignored", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.latest_detection_date {
+            w.instant("latestDetectionDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.score {
+            w.number("score", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unignore_date {
+            w.instant("unignoreDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unignore_type {
+            w.entry("unignoreType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///`OutlierContributingFeature`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierContributingFeature {
     ///The (translated if header is passed) description for the feature
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The (translated if header is passed) displayName for the feature
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Contributing feature id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The importance of the feature. This can also be a negative value
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub importance: ::std::option::Option<f64>,
     ///The name of the feature
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "translationMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translation_messages: ::std::option::Option<OutlierFeatureTranslation>,
     ///The feature value
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub value: ::std::option::Option<f64>,
-    #[serde(
-        rename = "valueType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value_type: ::std::option::Option<OutlierValueType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for OutlierContributingFeature {
+    const NAME: &'static str = "OutlierContributingFeature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "importance" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "translationMessages" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "valueType" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            id: f2,
+            importance: f3,
+            name: f4,
+            translation_messages: f5,
+            value: f6,
+            value_type: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for OutlierContributingFeature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutlierContributingFeature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.importance {
+            w.number("importance", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translation_messages {
+            w.entry("translationMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.number("value", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value_type {
+            w.entry("valueType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`OutlierDetected`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierDetected {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<OutlierDetectedIdentity>,
     ///Identity's outlier type.
-    #[serde(
-        rename = "outlierType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outlier_type: ::std::option::Option<OutlierDetectedOutlierType>,
     ///Dissimilarity score that determines whether the identity is an outlier, ranging from `0.0` to `1.0`. The higher the score, the more likely the identity is an outlier.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub score: ::std::option::Option<f64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for OutlierDetected {
+    const NAME: &'static str = "OutlierDetected";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identity" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "outlierType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "score" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity: f0,
+            outlier_type: f1,
+            score: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for OutlierDetected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for OutlierDetected {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.outlier_type {
+            w.entry("outlierType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.score {
+            w.number("score", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Identity with unusual access, relative to its peers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierDetectedIdentity {
     ///Identity's unique ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Identity's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutlierDetectedIdentityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for OutlierDetectedIdentity {
+    const NAME: &'static str = "OutlierDetectedIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for OutlierDetectedIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for OutlierDetectedIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///Identity's DTO type.
@@ -549,123 +1411,336 @@ impl ::std::convert::TryFrom<::std::string::String> for OutlierDetectedOutlierTy
 }
 #[cfg(feature = "iai-outliers")]
 ///`OutlierFeatureSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierFeatureSummary {
     ///Access Item reference
-    #[serde(
-        rename = "accessItemReference",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_item_reference: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Contributing feature name
-    #[serde(
-        rename = "contributingFeatureName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contributing_feature_name: ::std::option::Option<::std::string::String>,
     ///Definition of the feature
-    #[serde(
-        rename = "featureDefinition",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub feature_definition: ::std::option::Option<::std::string::String>,
     ///Detailed explanation of the feature
-    #[serde(
-        rename = "featureExplanation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub feature_explanation: ::std::option::Option<::std::string::String>,
     ///Identity display name
-    #[serde(
-        rename = "identityOutlierDisplayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_outlier_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "outlierFeatureDisplayValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outlier_feature_display_values: ::std::option::Option<
         ::std::vec::Vec<OutlierFeatureSummaryOutlierFeatureDisplayValuesItem>,
     >,
     ///outlier's peer identity display name
-    #[serde(
-        rename = "peerDisplayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub peer_display_name: ::std::option::Option<::std::string::String>,
     ///outlier's peer identity id
-    #[serde(
-        rename = "peerIdentityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub peer_identity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for OutlierFeatureSummary {
+    const NAME: &'static str = "OutlierFeatureSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessItemReference" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "contributingFeatureName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "featureDefinition" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "featureExplanation" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "identityOutlierDisplayName" => {
+                    f4 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "outlierFeatureDisplayValues" => {
+                    f5 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "peerDisplayName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "peerIdentityId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_item_reference: f0,
+            contributing_feature_name: f1,
+            feature_definition: f2,
+            feature_explanation: f3,
+            identity_outlier_display_name: f4,
+            outlier_feature_display_values: f5,
+            peer_display_name: f6,
+            peer_identity_id: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for OutlierFeatureSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutlierFeatureSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_item_reference {
+            w.entry("accessItemReference", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.contributing_feature_name {
+            w.entry("contributingFeatureName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.feature_definition {
+            w.entry("featureDefinition", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.feature_explanation {
+            w.entry("featureExplanation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_outlier_display_name {
+            w.entry("identityOutlierDisplayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.outlier_feature_display_values {
+            w.entry("outlierFeatureDisplayValues", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.peer_display_name {
+            w.entry("peerDisplayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.peer_identity_id {
+            w.entry("peerIdentityId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///`OutlierFeatureSummaryOutlierFeatureDisplayValuesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierFeatureSummaryOutlierFeatureDisplayValuesItem {
     ///display name
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "valueType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value_type: ::std::option::Option<OutlierValueType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object
+for OutlierFeatureSummaryOutlierFeatureDisplayValuesItem {
+    const NAME: &'static str = "OutlierFeatureSummaryOutlierFeatureDisplayValuesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "valueType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            value: f1,
+            value_type: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de>
+for OutlierFeatureSummaryOutlierFeatureDisplayValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutlierFeatureSummaryOutlierFeatureDisplayValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value_type {
+            w.entry("valueType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///`OutlierFeatureTranslation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierFeatureTranslation {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<TranslationMessage>,
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<TranslationMessage>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for OutlierFeatureTranslation {
+    const NAME: &'static str = "OutlierFeatureTranslation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for OutlierFeatureTranslation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutlierFeatureTranslation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///`OutlierSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierSummary {
     ///The date the bulk outlier detection ran/snapshot was created
-    #[serde(
-        default,
-        rename = "snapshotDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub snapshot_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Total number of identities for the customer making the request
-    #[serde(
-        rename = "totalIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_identities: ::std::option::Option<i64>,
-    #[serde(
-        rename = "totalIgnored",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_ignored: ::std::option::Option<i64>,
     ///Total number of outliers for the customer making the request
-    #[serde(
-        rename = "totalOutliers",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_outliers: ::std::option::Option<i64>,
     ///The type of outlier summary
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OutlierSummaryType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for OutlierSummary {
+    const NAME: &'static str = "OutlierSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "snapshotDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "totalIdentities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "totalIgnored" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "totalOutliers" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            snapshot_date: f0,
+            total_identities: f1,
+            total_ignored: f2,
+            total_outliers: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for OutlierSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutlierSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.snapshot_date {
+            w.instant("snapshotDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_identities {
+            w.entry("totalIdentities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_ignored {
+            w.entry("totalIgnored", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_outliers {
+            w.entry("totalOutliers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
@@ -726,14 +1801,65 @@ impl ::std::convert::TryFrom<::std::string::String> for OutlierUnignoreType {
 }
 #[cfg(feature = "iai-outliers")]
 ///The data type of the value field
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutlierValueType {
     ///The data type of the value field
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<OutlierValueTypeName>,
     ///The position of the value type
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ordinal: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for OutlierValueType {
+    const NAME: &'static str = "OutlierValueType";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "ordinal" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            ordinal: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for OutlierValueType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutlierValueType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ordinal {
+            w.entry("ordinal", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///The data type of the value field
@@ -764,40 +1890,99 @@ impl ::std::convert::TryFrom<::std::string::String> for OutlierValueTypeName {
 }
 #[cfg(feature = "iai-outliers")]
 ///`OutliersContributingFeatureAccessItems`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OutliersContributingFeatureAccessItems {
     ///The type of the access item.
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<
         OutliersContributingFeatureAccessItemsAccessType,
     >,
     ///Description of the access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the display name of the access item
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///rarest access
-    #[serde(
-        rename = "extremelyRare",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extremely_rare: ::std::option::Option<bool>,
     ///The ID of the access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the associated source name if it exists
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-outliers")]
+impl ::sailpoint_runtime::object::Object for OutliersContributingFeatureAccessItems {
+    const NAME: &'static str = "OutliersContributingFeatureAccessItems";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "extremelyRare" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_type: f0,
+            description: f1,
+            display_name: f2,
+            extremely_rare: f3,
+            id: f4,
+            source_name: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for OutliersContributingFeatureAccessItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for OutliersContributingFeatureAccessItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.extremely_rare {
+            w.entry("extremelyRare", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of the access item.
@@ -811,17 +1996,94 @@ pub type OutliersContributingFeatureAccessItemsAccessType = AccessItemRefType;
     )
 )]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OwnerDto {
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OwnerDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "service-desk-integration",
+        feature = "sim-integrations"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for OwnerDto {
+    const NAME: &'static str = "OwnerDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "service-desk-integration",
+        feature = "sim-integrations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for OwnerDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "service-desk-integration",
+        feature = "sim-integrations"
+    )
+)]
+impl ::serde::Serialize for OwnerDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -861,17 +2123,73 @@ impl ::std::convert::TryFrom<::std::string::String> for OwnerDtoType {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///Owner of the object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OwnerReference {
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's name. It may be left null or omitted in a POST or PATCH. If set, it must match the current value of the owner's display name, otherwise a 400 Bad Request error will result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner type. This field must be either left null or set to 'IDENTITY' on input, otherwise a 400 Bad Request error will result.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OwnerReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::sailpoint_runtime::object::Object for OwnerReference {
+    const NAME: &'static str = "OwnerReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for OwnerReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
+impl ::serde::Serialize for OwnerReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl OwnerReference {
@@ -881,17 +2199,73 @@ impl OwnerReference {
 }
 #[cfg(feature = "segments")]
 ///The owner of this object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OwnerReferenceSegments {
     ///Identity id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the owner. It may be left null or omitted in a POST or PATCH. If set, it must match the current value of the owner's display name, otherwise a 400 Bad Request error will result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner type. This field must be either left null or set to 'IDENTITY' on input, otherwise a 400 Bad Request error will result.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<OwnerReferenceSegmentsType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "segments")]
+impl ::sailpoint_runtime::object::Object for OwnerReferenceSegments {
+    const NAME: &'static str = "OwnerReferenceSegments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "segments")]
+impl<'de> ::serde::Deserialize<'de> for OwnerReferenceSegments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "segments")]
+impl ::serde::Serialize for OwnerReferenceSegments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "segments")]
 impl OwnerReferenceSegments {
@@ -907,31 +2281,98 @@ pub type OwnerReferenceSegmentsType = OwnerDtoType;
 pub type OwnerReferenceType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///`Owns`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Owns {
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseReference>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub apps: ::std::option::Option<::std::vec::Vec<BaseReference>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<BaseReference>>,
-    #[serde(
-        rename = "fallbackApprover",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fallback_approver: ::std::option::Option<bool>,
-    #[serde(
-        rename = "governanceGroups",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub governance_groups: ::std::option::Option<::std::vec::Vec<BaseReference>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<BaseReference>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<BaseReference>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for Owns {
+    const NAME: &'static str = "Owns";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "apps" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "fallbackApprover" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "governanceGroups" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "roles" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profiles: f0,
+            apps: f1,
+            entitlements: f2,
+            fallback_approver: f3,
+            governance_groups: f4,
+            roles: f5,
+            sources: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for Owns {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for Owns {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.apps {
+            w.entry("apps", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fallback_approver {
+            w.entry("fallbackApprover", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.governance_groups {
+            w.entry("governanceGroups", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.roles {
+            w.entry("roles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources {
+            w.entry("sources", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ObjectMappingRequestObjectType {

@@ -6,35 +6,89 @@
 
 #[cfg(feature = "password-management")]
 ///`PasswordChangeRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordChangeRequest {
     ///Account ID of the account This is specified per account schema in the source configuration. It is used to distinguish accounts. More info can be found here https://community.sailpoint.com/t5/IdentityNow-Connectors/How-do-I-designate-an-account-attribute-as-the-Account-ID-for-a/ta-p/80350
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The RSA encrypted password
-    #[serde(
-        rename = "encryptedPassword",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypted_password: ::std::option::Option<::std::string::String>,
     ///The identity ID that requested the password change
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The encryption key ID
-    #[serde(
-        rename = "publicKeyId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key_id: ::std::option::Option<::std::string::String>,
     ///The ID of the source for which identity is requesting the password change
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordChangeRequest {
+    const NAME: &'static str = "PasswordChangeRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "encryptedPassword" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "publicKeyId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            encrypted_password: f1,
+            identity_id: f2,
+            public_key_id: f3,
+            source_id: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordChangeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordChangeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.encrypted_password {
+            w.entry("encryptedPassword", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key_id {
+            w.entry("publicKeyId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 impl PasswordChangeRequest {
@@ -44,54 +98,198 @@ impl PasswordChangeRequest {
 }
 #[cfg(feature = "password-management")]
 ///`PasswordChangeResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordChangeResponse {
     ///The password change request ID
-    #[serde(
-        rename = "requestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     ///Password change state
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PasswordChangeResponseState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordChangeResponse {
+    const NAME: &'static str = "PasswordChangeResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "requestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            request_id: f0,
+            state: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordChangeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordChangeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.request_id {
+            w.entry("requestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 ///Password change state
 pub type PasswordChangeResponseState = PasswordStatusState;
 #[cfg(feature = "password-management")]
 ///`PasswordDigitToken`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordDigitToken {
     ///The digit token for password management
-    #[serde(
-        rename = "digitToken",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub digit_token: ::std::option::Option<::std::string::String>,
     ///The reference ID of the digit token generation request
-    #[serde(
-        rename = "requestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordDigitToken {
+    const NAME: &'static str = "PasswordDigitToken";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "digitToken" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            digit_token: f0,
+            request_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordDigitToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordDigitToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.digit_token {
+            w.entry("digitToken", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_id {
+            w.entry("requestId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 ///`PasswordDigitTokenReset`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct PasswordDigitTokenReset {
     ///The time to live for the digit token in minutes. The default value is 5 minutes.
-    #[serde(
-        rename = "durationMinutes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub duration_minutes: ::std::option::Option<i64>,
     ///The length of digit token. It should be from 6 to 18, inclusive. The default value is 6.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<i64>,
     ///The uid of the user requested for digit token
-    #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordDigitTokenReset {
+    const NAME: &'static str = "PasswordDigitTokenReset";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "durationMinutes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "length" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "userId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            duration_minutes: f0,
+            length: f1,
+            user_id: o::required(f2, "userId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordDigitTokenReset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordDigitTokenReset {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.duration_minutes {
+            w.entry("durationMinutes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.length {
+            w.entry("length", v)?;
+        }
+        w.entry("userId", &self.user_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 impl PasswordDigitTokenReset {
@@ -101,66 +299,221 @@ impl PasswordDigitTokenReset {
 }
 #[cfg(feature = "password-management")]
 ///`PasswordInfo`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordInfo {
     ///Account info related to queried identity and source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accounts: ::std::option::Option<::std::vec::Vec<PasswordInfoAccount>>,
     ///Identity ID
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///Password constraints
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///User's public key with Base64 encoding
-    #[serde(
-        rename = "publicKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key: ::std::option::Option<::std::string::String>,
     ///public key ID
-    #[serde(
-        rename = "publicKeyId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_key_id: ::std::option::Option<::std::string::String>,
     ///source ID
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordInfo {
+    const NAME: &'static str = "PasswordInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accounts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "policies" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "publicKey" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "publicKeyId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            accounts: f0,
+            identity_id: f1,
+            policies: f2,
+            public_key: f3,
+            public_key_id: f4,
+            source_id: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.accounts {
+            w.entry("accounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.policies {
+            w.entry("policies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key {
+            w.entry("publicKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public_key_id {
+            w.entry("publicKeyId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 ///`PasswordInfoAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordInfoAccount {
     ///Account ID of the account. This is specified per account schema in the source configuration. It is used to distinguish accounts. More info can be found here https://community.sailpoint.com/t5/IdentityNow-Connectors/How-do-I-designate-an-account-attribute-as-the-Account-ID-for-a/ta-p/80350
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///Display name of the account. This is specified per account schema in the source configuration. It is used to display name of the account. More info can be found here https://community.sailpoint.com/t5/IdentityNow-Connectors/How-do-I-designate-an-account-attribute-as-the-Account-Name-for/ta-p/74008
-    #[serde(
-        rename = "accountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordInfoAccount {
+    const NAME: &'static str = "PasswordInfoAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            account_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordInfoAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordInfoAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_name {
+            w.entry("accountName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 ///`PasswordInfoQueryDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordInfoQueryDto {
     ///The display name of the source
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///The login name of the user
-    #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordInfoQueryDto {
+    const NAME: &'static str = "PasswordInfoQueryDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "sourceName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "userName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            source_name: f0,
+            user_name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordInfoQueryDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordInfoQueryDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_name {
+            w.entry("userName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 impl PasswordInfoQueryDto {
@@ -170,40 +523,89 @@ impl PasswordInfoQueryDto {
 }
 #[cfg(feature = "password-configuration")]
 ///`PasswordOrgConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordOrgConfig {
     /**Indicator whether custom password instructions feature is enabled. The default value is false.
 
 Default: `false`.*/
-    #[serde(
-        rename = "customInstructionsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_instructions_enabled: ::std::option::Option<bool>,
     /**The duration of "digit token" in minutes. The default value is 5.
 
 Default: `5`.*/
-    #[serde(
-        rename = "digitTokenDurationMinutes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub digit_token_duration_minutes: ::std::option::Option<::std::num::NonZeroU32>,
     /**Indicator whether "digit token" feature is enabled. The default value is false.
 
 Default: `false`.*/
-    #[serde(
-        rename = "digitTokenEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub digit_token_enabled: ::std::option::Option<bool>,
     /**The length of "digit token". The default value is 6.
 
 Default: `6`.*/
-    #[serde(
-        rename = "digitTokenLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub digit_token_length: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-configuration")]
+impl ::sailpoint_runtime::object::Object for PasswordOrgConfig {
+    const NAME: &'static str = "PasswordOrgConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "customInstructionsEnabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "digitTokenDurationMinutes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "digitTokenEnabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "digitTokenLength" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            custom_instructions_enabled: f0,
+            digit_token_duration_minutes: f1,
+            digit_token_enabled: f2,
+            digit_token_length: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-configuration")]
+impl<'de> ::serde::Deserialize<'de> for PasswordOrgConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-configuration")]
+impl ::serde::Serialize for PasswordOrgConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.custom_instructions_enabled {
+            w.entry("customInstructionsEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.digit_token_duration_minutes {
+            w.entry("digitTokenDurationMinutes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.digit_token_enabled {
+            w.entry("digitTokenEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.digit_token_length {
+            w.entry("digitTokenLength", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-configuration")]
 impl PasswordOrgConfig {
@@ -228,16 +630,53 @@ for PasswordPolicyHoldersDto {
     }
 }
 ///`PasswordPolicyHoldersDtoAttributes`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordPolicyHoldersDtoAttributes {
     ///Attributes of PasswordPolicyHoldersDto
-    #[serde(
-        rename = "identityAttr",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attr: ::std::option::Option<
         ::std::vec::Vec<PasswordPolicyHoldersDtoAttributesIdentityAttrItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for PasswordPolicyHoldersDtoAttributes {
+    const NAME: &'static str = "PasswordPolicyHoldersDtoAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityAttr" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { identity_attr: f0, extra })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicyHoldersDtoAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for PasswordPolicyHoldersDtoAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_attr {
+            w.entry("identityAttr", v)?;
+        }
+        w.end()
+    }
 }
 impl PasswordPolicyHoldersDtoAttributes {
     pub fn builder() -> builder::PasswordPolicyHoldersDtoAttributes {
@@ -245,14 +684,60 @@ impl PasswordPolicyHoldersDtoAttributes {
     }
 }
 ///`PasswordPolicyHoldersDtoAttributesIdentityAttrItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
     ///Attribute's name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Attribute's value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object
+for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
+    const NAME: &'static str = "PasswordPolicyHoldersDtoAttributesIdentityAttrItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, value: f1, extra })
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 impl PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
     pub fn builder() -> builder::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
@@ -260,19 +745,69 @@ impl PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
     }
 }
 ///`PasswordPolicyHoldersDtoItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordPolicyHoldersDtoItem {
     ///The password policy Id.
-    #[serde(rename = "policyId", skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<::std::string::String>,
     ///The name of the password policy.
-    #[serde(
-        rename = "policyName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policy_name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selectors: ::std::option::Option<PasswordPolicyHoldersDtoAttributes>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for PasswordPolicyHoldersDtoItem {
+    const NAME: &'static str = "PasswordPolicyHoldersDtoItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "policyId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "policyName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "selectors" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            policy_id: f0,
+            policy_name: f1,
+            selectors: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicyHoldersDtoItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for PasswordPolicyHoldersDtoItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.policy_id {
+            w.entry("policyId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.policy_name {
+            w.entry("policyName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.selectors {
+            w.entry("selectors", v)?;
+        }
+        w.end()
+    }
 }
 impl PasswordPolicyHoldersDtoItem {
     pub fn builder() -> builder::PasswordPolicyHoldersDtoItem {
@@ -281,188 +816,323 @@ impl PasswordPolicyHoldersDtoItem {
 }
 #[cfg(feature = "password-policies")]
 ///`PasswordPolicyV3Dto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordPolicyV3Dto {
     ///The minimun length of account Id. By default is equals to -1.
-    #[serde(
-        rename = "accountIdMinWordLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id_min_word_length: ::std::option::Option<i64>,
     ///The minimun length of account name. By default is equals to -1.
-    #[serde(
-        rename = "accountNameMinWordLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_name_min_word_length: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     ///Date the Password Policy was created.
-    #[serde(
-        rename = "dateCreated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_created: ::std::option::Option<i64>,
     /**Defines whether this policy is default or not. Default policy is created automatically when an org is setup. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "defaultPolicy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_policy: ::std::option::Option<bool>,
     ///Description for current password policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Defines whether this policy is enabled to expire or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "enablePasswdExpiration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_passwd_expiration: ::std::option::Option<bool>,
     ///The number of days before expiration remaninder.
-    #[serde(
-        rename = "firstExpirationReminder",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_expiration_reminder: ::std::option::Option<i64>,
     ///The password policy Id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Password Policy was updated.
-    #[serde(
-        rename = "lastUpdated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<i64>,
     ///Maximum length of the password.
-    #[serde(
-        rename = "maxLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_length: ::std::option::Option<i64>,
     ///Maximum repetition of the same character in the password. By default is equals to -1.
-    #[serde(
-        rename = "maxRepeatedChars",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_repeated_chars: ::std::option::Option<i64>,
     ///Maximum alpha. By default is equals to 0.
-    #[serde(rename = "minAlpha", skip_serializing_if = "::std::option::Option::is_none")]
     pub min_alpha: ::std::option::Option<i64>,
     ///MinCharacterTypes. By default is equals to -1.
-    #[serde(
-        rename = "minCharacterTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_character_types: ::std::option::Option<i64>,
     ///Minimum length of the password. By default is equals to 0.
-    #[serde(
-        rename = "minLength",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_length: ::std::option::Option<i64>,
     ///Minimum amount of lower case character in the password. By default is equals to 0.
-    #[serde(rename = "minLower", skip_serializing_if = "::std::option::Option::is_none")]
     pub min_lower: ::std::option::Option<i64>,
     ///Minimum amount of numeric characters in the password. By default is equals to 0.
-    #[serde(
-        rename = "minNumeric",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_numeric: ::std::option::Option<i64>,
     ///Minimum amount of special symbols in the password. By default is equals to 0.
-    #[serde(
-        rename = "minSpecial",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_special: ::std::option::Option<i64>,
     ///Minimum amount of upper case symbols in the password. By default is equals to 0.
-    #[serde(rename = "minUpper", skip_serializing_if = "::std::option::Option::is_none")]
     pub min_upper: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
     ///The name of the password policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Number of days before current password expires. By default is equals to 90.
-    #[serde(
-        rename = "passwordExpiration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_expiration: ::std::option::Option<i64>,
     /**Defines whether this policy require strong Auth of network or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requireStrongAuthOffNetwork",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_strong_auth_off_network: ::std::option::Option<bool>,
     /**Defines whether this policy require strong Auth for untrusted geographies. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requireStrongAuthUntrustedGeographies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_strong_auth_untrusted_geographies: ::std::option::Option<bool>,
     /**Defines whether this policy require strong Auth or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requireStrongAuthn",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_strong_authn: ::std::option::Option<bool>,
     ///List of sources IDs managed by this password policy.
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**Defines whether this policy uses account attributes or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "useAccountAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_account_attributes: ::std::option::Option<bool>,
     /**Defines whether this policy uses dictionary or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "useDictionary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_dictionary: ::std::option::Option<bool>,
     /**Defines whether this policy uses identity attributes or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "useIdentityAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_identity_attributes: ::std::option::Option<bool>,
     /**Defines whether this policy validate against account id or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "validateAgainstAccountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validate_against_account_id: ::std::option::Option<bool>,
     /**Defines whether this policy validate against account name or not. This field is false by default.
 
 Default: `false`.*/
-    #[serde(
-        rename = "validateAgainstAccountName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validate_against_account_name: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-policies")]
+impl ::sailpoint_runtime::object::Object for PasswordPolicyV3Dto {
+    const NAME: &'static str = "PasswordPolicyV3Dto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        let mut f29 = ::std::option::Option::None;
+        let mut f30 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountIdMinWordLength" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountNameMinWordLength" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "dateCreated" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "defaultPolicy" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "enablePasswdExpiration" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "firstExpirationReminder" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "lastUpdated" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "maxLength" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "maxRepeatedChars" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "minAlpha" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "minCharacterTypes" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "minLength" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "minLower" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "minNumeric" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "minSpecial" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "minUpper" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "passwordExpiration" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "requireStrongAuthOffNetwork" => {
+                    f22 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "requireStrongAuthUntrustedGeographies" => {
+                    f23 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "requireStrongAuthn" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "sourceIds" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "useAccountAttributes" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "useDictionary" => f27 = o::field(&mut map, &key, &mut extra)?,
+                "useIdentityAttributes" => f28 = o::field(&mut map, &key, &mut extra)?,
+                "validateAgainstAccountId" => f29 = o::field(&mut map, &key, &mut extra)?,
+                "validateAgainstAccountName" => {
+                    f30 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id_min_word_length: f0,
+            account_name_min_word_length: f1,
+            created: f2,
+            date_created: f3,
+            default_policy: f4,
+            description: f5,
+            enable_passwd_expiration: f6,
+            first_expiration_reminder: f7,
+            id: f8,
+            last_updated: f9,
+            max_length: f10,
+            max_repeated_chars: f11,
+            min_alpha: f12,
+            min_character_types: f13,
+            min_length: f14,
+            min_lower: f15,
+            min_numeric: f16,
+            min_special: f17,
+            min_upper: f18,
+            modified: f19,
+            name: f20,
+            password_expiration: f21,
+            require_strong_auth_off_network: f22,
+            require_strong_auth_untrusted_geographies: f23,
+            require_strong_authn: f24,
+            source_ids: f25,
+            use_account_attributes: f26,
+            use_dictionary: f27,
+            use_identity_attributes: f28,
+            validate_against_account_id: f29,
+            validate_against_account_name: f30,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-policies")]
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicyV3Dto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-policies")]
+impl ::serde::Serialize for PasswordPolicyV3Dto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id_min_word_length {
+            w.entry("accountIdMinWordLength", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_name_min_word_length {
+            w.entry("accountNameMinWordLength", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_created {
+            w.entry("dateCreated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.default_policy {
+            w.entry("defaultPolicy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enable_passwd_expiration {
+            w.entry("enablePasswdExpiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.first_expiration_reminder {
+            w.entry("firstExpirationReminder", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_updated {
+            w.entry("lastUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_length {
+            w.entry("maxLength", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_repeated_chars {
+            w.entry("maxRepeatedChars", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_alpha {
+            w.entry("minAlpha", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_character_types {
+            w.entry("minCharacterTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_length {
+            w.entry("minLength", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_lower {
+            w.entry("minLower", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_numeric {
+            w.entry("minNumeric", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_special {
+            w.entry("minSpecial", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_upper {
+            w.entry("minUpper", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password_expiration {
+            w.entry("passwordExpiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.require_strong_auth_off_network {
+            w.entry("requireStrongAuthOffNetwork", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .require_strong_auth_untrusted_geographies
+        {
+            w.entry("requireStrongAuthUntrustedGeographies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.require_strong_authn {
+            w.entry("requireStrongAuthn", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_account_attributes {
+            w.entry("useAccountAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_dictionary {
+            w.entry("useDictionary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_identity_attributes {
+            w.entry("useIdentityAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.validate_against_account_id {
+            w.entry("validateAgainstAccountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.validate_against_account_name {
+            w.entry("validateAgainstAccountName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-policies")]
 impl PasswordPolicyV3Dto {
@@ -472,26 +1142,81 @@ impl PasswordPolicyV3Dto {
 }
 #[cfg(feature = "password-management")]
 ///`PasswordStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordStatus {
     ///The errors during the password change request
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The password change request ID
-    #[serde(
-        rename = "requestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     ///List of source IDs in the password change request
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Password change state
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PasswordStatusState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-management")]
+impl ::sailpoint_runtime::object::Object for PasswordStatus {
+    const NAME: &'static str = "PasswordStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sourceIds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            errors: f0,
+            request_id: f1,
+            source_ids: f2,
+            state: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for PasswordStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for PasswordStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_id {
+            w.entry("requestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-management")]
 ///Password change state
@@ -523,40 +1248,97 @@ impl ::std::convert::TryFrom<::std::string::String> for PasswordStatusState {
 }
 #[cfg(feature = "password-sync-groups")]
 ///`PasswordSyncGroup`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PasswordSyncGroup {
     ///The date and time this sync group was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of the sync group
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time this sync group was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the sync group
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///ID of the password policy
-    #[serde(
-        rename = "passwordPolicyId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policy_id: ::std::option::Option<::std::string::String>,
     ///List of password managed sources IDs
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "password-sync-groups")]
+impl ::sailpoint_runtime::object::Object for PasswordSyncGroup {
+    const NAME: &'static str = "PasswordSyncGroup";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "passwordPolicyId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceIds" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            modified: f2,
+            name: f3,
+            password_policy_id: f4,
+            source_ids: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "password-sync-groups")]
+impl<'de> ::serde::Deserialize<'de> for PasswordSyncGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "password-sync-groups")]
+impl ::serde::Serialize for PasswordSyncGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password_policy_id {
+            w.entry("passwordPolicyId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "password-sync-groups")]
 impl PasswordSyncGroup {
@@ -566,17 +1348,73 @@ impl PasswordSyncGroup {
 }
 #[cfg(feature = "personal-access-tokens")]
 ///Personal access token owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PatOwner {
     ///Personal access token owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Personal access token owner's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Personal access token owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<PatOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::sailpoint_runtime::object::Object for PatOwner {
+    const NAME: &'static str = "PatOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl<'de> ::serde::Deserialize<'de> for PatOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::serde::Serialize for PatOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 ///Personal access token owner's DTO type.
@@ -598,10 +1436,9 @@ impl ::std::convert::From<::std::vec::Vec<FormsOperation>> for Patch {
 }
 #[cfg(feature = "iai-peer-group-strategies")]
 ///`PeerGroupMember`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PeerGroupMember {
     ///Arbitrary key-value pairs, belonging to the peer group member.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -609,183 +1446,348 @@ pub struct PeerGroupMember {
         >,
     >,
     ///A unique identifier for the peer group member.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the peer group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_group_id: ::std::option::Option<::std::string::String>,
     ///The type of the peer group member.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-peer-group-strategies")]
+impl ::sailpoint_runtime::object::Object for PeerGroupMember {
+    const NAME: &'static str = "PeerGroupMember";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "peer_group_id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            peer_group_id: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-peer-group-strategies")]
+impl<'de> ::serde::Deserialize<'de> for PeerGroupMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-peer-group-strategies")]
+impl ::serde::Serialize for PeerGroupMember {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.peer_group_id {
+            w.entry("peer_group_id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///`PendingApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PendingApproval {
     ///This is the access request id.
-    #[serde(
-        rename = "accessRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "actionInProcess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_in_process: ::std::option::Option<PendingApprovalAction>,
     ///Arbitrary key-value pairs, if any were included in the corresponding access request item
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When true the rejector has to provide comments when rejecting
-    #[serde(
-        rename = "commentRequiredWhenRejected",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comment_required_when_rejected: ::std::option::Option<bool>,
     ///When the approval was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The remove date or sunset date that was assigned at the time of the request.
-    #[serde(
-        default,
-        rename = "currentRemoveDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub current_remove_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The start date or sunrise date that was assigned at the time of the request.
-    #[serde(
-        default,
-        rename = "currentStartDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub current_start_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The history of approval forward action.
-    #[serde(
-        rename = "forwardHistory",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_history: ::std::option::Option<::std::vec::Vec<ApprovalForwardHistory>>,
     ///The approval id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The maximum duration for which the access is permitted.
-    #[serde(
-        rename = "maxPermittedAccessDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_permitted_access_duration: ::std::option::Option<
         PendingApprovalMaxPermittedAccessDuration,
     >,
     ///When the approval was modified last time.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the approval.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PendingApprovalOwner>,
     ///The history of the previous reviewers comments.
-    #[serde(
-        rename = "previousReviewersComments",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_reviewers_comments: ::std::option::Option<::std::vec::Vec<CommentDto>>,
     ///The privilege level of the requested access item, if applicable.
-    #[serde(
-        rename = "privilegeLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub privilege_level: ::std::option::Option<::std::string::String>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, then the request is to change the remove date or sunset date.
-    #[serde(
-        rename = "removeDateUpdateRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_date_update_requested: ::std::option::Option<bool>,
     ///When the access-request was created.
-    #[serde(
-        default,
-        rename = "requestCreated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub request_created: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
-    #[serde(
-        rename = "requestedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_accounts: ::std::option::Option<::std::vec::Vec<RequestedAccountRef>>,
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<AccessItemRequestedFor>,
-    #[serde(
-        rename = "requestedObject",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object: ::std::option::Option<RequestableObjectReference>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<AccessItemRequester>,
-    #[serde(
-        rename = "requesterComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_comment: ::std::option::Option<CommentDto>,
-    #[serde(
-        rename = "sodViolationContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///The date the role or access profile or entitlement is/will assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, then the request is to change the start date or sunrise date.
-    #[serde(
-        rename = "startUpdateRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_update_requested: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for PendingApproval {
+    const NAME: &'static str = "PendingApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "actionInProcess" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "commentRequiredWhenRejected" => {
+                    f3 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "currentRemoveDate" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "currentStartDate" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "forwardHistory" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "maxPermittedAccessDuration" => {
+                    f9 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "modified" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "previousReviewersComments" => {
+                    f13 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "privilegeLevel" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f15 = o::instant(&mut map, &key, &mut extra)?,
+                "removeDateUpdateRequested" => {
+                    f16 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "requestCreated" => f17 = o::instant(&mut map, &key, &mut extra)?,
+                "requestType" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "requestedAccounts" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "requestedObject" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "requesterComment" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "sodViolationContext" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f25 = o::instant(&mut map, &key, &mut extra)?,
+                "startUpdateRequested" => f26 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_id: f0,
+            action_in_process: f1,
+            client_metadata: f2,
+            comment_required_when_rejected: f3,
+            created: f4,
+            current_remove_date: f5,
+            current_start_date: f6,
+            forward_history: f7,
+            id: f8,
+            max_permitted_access_duration: f9,
+            modified: f10,
+            name: f11,
+            owner: f12,
+            previous_reviewers_comments: f13,
+            privilege_level: f14,
+            remove_date: f15,
+            remove_date_update_requested: f16,
+            request_created: f17,
+            request_type: f18,
+            requested_accounts: f19,
+            requested_for: f20,
+            requested_object: f21,
+            requester: f22,
+            requester_comment: f23,
+            sod_violation_context: f24,
+            start_date: f25,
+            start_update_requested: f26,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for PendingApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for PendingApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_id {
+            w.entry("accessRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.action_in_process {
+            w.entry("actionInProcess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment_required_when_rejected {
+            w.entry("commentRequiredWhenRejected", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_remove_date {
+            w.instant("currentRemoveDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_start_date {
+            w.instant("currentStartDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forward_history {
+            w.entry("forwardHistory", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_permitted_access_duration {
+            w.entry("maxPermittedAccessDuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_reviewers_comments {
+            w.entry("previousReviewersComments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privilege_level {
+            w.entry("privilegeLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date_update_requested {
+            w.entry("removeDateUpdateRequested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_created {
+            w.instant("requestCreated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_accounts {
+            w.entry("requestedAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_object {
+            w.entry("requestedObject", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_comment {
+            w.entry("requesterComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sod_violation_context {
+            w.entry("sodViolationContext", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_update_requested {
+            w.entry("startUpdateRequested", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Enum represents action that is being processed on an approval.
@@ -817,33 +1819,140 @@ impl ::std::convert::TryFrom<::std::string::String> for PendingApprovalAction {
 }
 #[cfg(feature = "access-request-approvals")]
 ///The maximum duration for which the access is permitted.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PendingApprovalMaxPermittedAccessDuration {
     ///The time unit for the duration.
-    #[serde(rename = "timeUnit", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_unit: ::std::option::Option<
         PendingApprovalMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for PendingApprovalMaxPermittedAccessDuration {
+    const NAME: &'static str = "PendingApprovalMaxPermittedAccessDuration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "timeUnit" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            time_unit: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for PendingApprovalMaxPermittedAccessDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for PendingApprovalMaxPermittedAccessDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.time_unit {
+            w.entry("timeUnit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
 pub type PendingApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
 #[cfg(feature = "access-request-approvals")]
 ///Access item owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PendingApprovalOwner {
     ///Access item owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Access item owner's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Access item owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<PendingApprovalOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for PendingApprovalOwner {
+    const NAME: &'static str = "PendingApprovalOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for PendingApprovalOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for PendingApprovalOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Access item owner's DTO type.
@@ -855,33 +1964,166 @@ pub type PendingApprovalOwnerType = OwnerDtoType;
         feature = "certifications",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 ///Simplified DTO for the Permission objects stored in SailPoint's database. The data is aggregated from customer systems and is free-form, so its appearance can vary largely between different clients/customers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PermissionDto {
     ///All the rights (e.g. actions) that this permission allows on the target
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rights: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The target the permission would grants rights on.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for PermissionDto {
+    const NAME: &'static str = "PermissionDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "rights" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            rights: f0,
+            target: f1,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for PermissionDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles"
+    )
+)]
+impl ::serde::Serialize for PermissionDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.rights {
+            w.entry("rights", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Provides additional details about the pre-approval trigger for this request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PreApprovalTriggerDetails {
     ///Comment left for the pre-approval decision
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///The decision of the pre-approval trigger
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<PreApprovalTriggerDetailsDecision>,
     ///The reviewer of the pre-approval decision
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for PreApprovalTriggerDetails {
+    const NAME: &'static str = "PreApprovalTriggerDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "decision" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            decision: f1,
+            reviewer: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for PreApprovalTriggerDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for PreApprovalTriggerDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decision {
+            w.entry("decision", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///The decision of the pre-approval trigger
@@ -924,42 +2166,177 @@ impl ::std::str::FromStr for PreDefinedSelectOption {
 }
 #[cfg(feature = "notifications")]
 ///Maps an Identity's attribute key to a list of preferred notification mediums.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PreferencesDto {
     ///The template notification key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///List of preferred notification mediums, i.e., the mediums (or method) for which notifications are enabled. More mediums may be added in the future.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mediums: ::std::option::Option<::std::vec::Vec<Medium>>,
     ///Modified date of preference
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for PreferencesDto {
+    const NAME: &'static str = "PreferencesDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "mediums" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: f0,
+            mediums: f1,
+            modified: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for PreferencesDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for PreferencesDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mediums {
+            w.entry("mediums", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///PreviewDataSourceResponse is the response sent by `/form-definitions/{formDefinitionID}/data-source` endpoint
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PreviewDataSourceResponse {
     ///Results holds a list of FormElementDataSourceConfigOptions items
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<FormElementDataSourceConfigOptions>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for PreviewDataSourceResponse {
+    const NAME: &'static str = "PreviewDataSourceResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "results" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { results: f0, extra })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for PreviewDataSourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for PreviewDataSourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.results {
+            w.entry("results", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///`ProcessIdentitiesRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProcessIdentitiesRequest {
     ///List of up to 250 identity IDs to process.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for ProcessIdentitiesRequest {
+    const NAME: &'static str = "ProcessIdentitiesRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { identity_ids: f0, extra })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for ProcessIdentitiesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for ProcessIdentitiesRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 impl ProcessIdentitiesRequest {
@@ -969,107 +2346,261 @@ impl ProcessIdentitiesRequest {
 }
 #[cfg(feature = "search")]
 ///`ProcessingDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProcessingDetails {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<DateTime>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "retryCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub retry_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "stackTrace",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stack_trace: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for ProcessingDetails {
+    const NAME: &'static str = "ProcessingDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "date" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "retryCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stackTrace" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "stage" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            date: f0,
+            message: f1,
+            retry_count: f2,
+            stack_trace: f3,
+            stage: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for ProcessingDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for ProcessingDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.entry("date", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.retry_count {
+            w.entry("retryCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stack_trace {
+            w.entry("stackTrace", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stage {
+            w.entry("stage", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tenant")]
 ///`Product`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Product {
     ///API URL of the Product
-    #[serde(rename = "apiUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub api_url: ::std::option::Option<::std::string::String>,
     ///Additional attributes for a product
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Date when the product was created
-    #[serde(
-        default,
-        rename = "dateCreated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date when the product was last updated
-    #[serde(
-        default,
-        rename = "lastUpdated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub licenses: ::std::option::Option<::std::vec::Vec<License>>,
     ///Product could have additional notes added during tenant provisioning.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
     ///Type of org
-    #[serde(rename = "orgType", skip_serializing_if = "::std::option::Option::is_none")]
     pub org_type: ::std::option::Option<ProductOrgType>,
     ///Name of the Product
-    #[serde(
-        rename = "productName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_name: ::std::option::Option<::std::string::String>,
     ///Product region
-    #[serde(
-        rename = "productRegion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_region: ::std::option::Option<::std::string::String>,
     ///Right needed for the Product
-    #[serde(
-        rename = "productRight",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_right: ::std::option::Option<::std::string::String>,
     ///An identifier for a specific product-tenant combination
-    #[serde(
-        rename = "productTenantId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_tenant_id: ::std::option::Option<::std::string::String>,
     ///If there's a tenant provisioning failure then reason will have the description of error
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     ///Status of the product
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///Status datetime
-    #[serde(
-        default,
-        rename = "statusDateTime",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub status_date_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///URL of the Product
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     ///Zone
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tenant")]
+impl ::sailpoint_runtime::object::Object for Product {
+    const NAME: &'static str = "Product";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "apiUrl" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dateCreated" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "lastUpdated" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "licenses" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "notes" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "orgType" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "productName" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "productRegion" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "productRight" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "productTenantId" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "reason" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "statusDateTime" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "url" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "zone" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            api_url: f0,
+            attributes: f1,
+            date_created: f2,
+            last_updated: f3,
+            licenses: f4,
+            notes: f5,
+            org_type: f6,
+            product_name: f7,
+            product_region: f8,
+            product_right: f9,
+            product_tenant_id: f10,
+            reason: f11,
+            status: f12,
+            status_date_time: f13,
+            url: f14,
+            zone: f15,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tenant")]
+impl<'de> ::serde::Deserialize<'de> for Product {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tenant")]
+impl ::serde::Serialize for Product {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.api_url {
+            w.entry("apiUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date_created {
+            w.instant("dateCreated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_updated {
+            w.instant("lastUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.licenses {
+            w.entry("licenses", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.notes {
+            w.entry("notes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org_type {
+            w.entry("orgType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.product_name {
+            w.entry("productName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.product_region {
+            w.entry("productRegion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.product_right {
+            w.entry("productRight", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.product_tenant_id {
+            w.entry("productTenantId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reason {
+            w.entry("reason", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status_date_time {
+            w.instant("statusDateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.url {
+            w.entry("url", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.zone {
+            w.entry("zone", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tenant")]
 ///Type of org
@@ -1106,105 +2637,294 @@ impl ::std::convert::TryFrom<::std::string::String> for ProductOrgType {
 }
 #[cfg(feature = "triggers")]
 ///`ProvisioningCompleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCompleted {
     ///A list of provisioning instructions to perform on an account-by-account basis.
-    #[serde(
-        rename = "accountRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_requests: ::std::option::Option<
         ::std::vec::Vec<ProvisioningCompletedAccountRequestsItem>,
     >,
     ///Origin of where the provisioning request came from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     ///A list of any accumulated error messages that occurred during provisioning.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ProvisioningCompletedRecipient>,
     ///Provisioning requester's identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<ProvisioningCompletedRequester>,
     ///One or more sources that the provisioning transaction(s) were done against.  Sources are comma separated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::string::String>,
     ///The reference number of the provisioning request. Useful for tracking status in the Account Activity search interface.
-    #[serde(
-        rename = "trackingNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_number: ::std::option::Option<::std::string::String>,
     ///A list of any accumulated warning messages that occurred during provisioning.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ProvisioningCompleted {
+    const NAME: &'static str = "ProvisioningCompleted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountRequests" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "action" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "errors" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "recipient" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "trackingNumber" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_requests: f0,
+            action: f1,
+            errors: f2,
+            recipient: f3,
+            requester: f4,
+            sources: f5,
+            tracking_number: f6,
+            warnings: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCompleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ProvisioningCompleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_requests {
+            w.entry("accountRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.action {
+            w.entry("action", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipient {
+            w.entry("recipient", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources {
+            w.entry("sources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_number {
+            w.entry("trackingNumber", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`ProvisioningCompletedAccountRequestsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCompletedAccountRequestsItem {
     ///The unique idenfier of the account being provisioned.
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The provisioning operation; typically Create, Modify, Enable, Disable, Unlock, or Delete.
-    #[serde(
-        rename = "accountOperation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_operation: ::std::option::Option<::std::string::String>,
     ///A list of attributes as part of the provisioning transaction.
-    #[serde(
-        rename = "attributeRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_requests: ::std::option::Option<
         ::std::vec::Vec<ProvisioningCompletedAccountRequestsItemAttributeRequestsItem>,
     >,
     ///The overall result of the provisioning transaction; this could be success, pending, failed, etc.
-    #[serde(
-        rename = "provisioningResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_result: ::std::option::Option<
         ProvisioningCompletedAccountRequestsItemProvisioningResult,
     >,
     ///The name of the provisioning channel selected; this could be the same as the source, or could be a Service Desk Integration Module (SDIM).
-    #[serde(
-        rename = "provisioningTarget",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_target: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<ProvisioningCompletedAccountRequestsItemSource>,
     ///A reference to a tracking number, if this is sent to a Service Desk Integration Module (SDIM).
-    #[serde(rename = "ticketId", skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ProvisioningCompletedAccountRequestsItem {
+    const NAME: &'static str = "ProvisioningCompletedAccountRequestsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountOperation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attributeRequests" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningResult" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningTarget" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "ticketId" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            account_operation: f1,
+            attribute_requests: f2,
+            provisioning_result: f3,
+            provisioning_target: f4,
+            source: f5,
+            ticket_id: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCompletedAccountRequestsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ProvisioningCompletedAccountRequestsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_operation {
+            w.entry("accountOperation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_requests {
+            w.entry("attributeRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_result {
+            w.entry("provisioningResult", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_target {
+            w.entry("provisioningTarget", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ticket_id {
+            w.entry("ticketId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`ProvisioningCompletedAccountRequestsItemAttributeRequestsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCompletedAccountRequestsItemAttributeRequestsItem {
     ///The name of the attribute being provisioned.
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///The value of the attribute being provisioned.
-    #[serde(
-        rename = "attributeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     ///The operation to handle the attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<
         ProvisioningCompletedAccountRequestsItemAttributeRequestsItemOperation,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for ProvisioningCompletedAccountRequestsItemAttributeRequestsItem {
+    const NAME: &'static str = "ProvisioningCompletedAccountRequestsItemAttributeRequestsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeValue" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            attribute_value: f1,
+            operation: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de>
+for ProvisioningCompletedAccountRequestsItemAttributeRequestsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize
+for ProvisioningCompletedAccountRequestsItemAttributeRequestsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_value {
+            w.entry("attributeValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The operation to handle the attribute.
@@ -1268,95 +2988,317 @@ for ProvisioningCompletedAccountRequestsItemProvisioningResult {
 }
 #[cfg(feature = "triggers")]
 ///Reference to the source being provisioned against.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCompletedAccountRequestsItemSource {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ProvisioningCompletedAccountRequestsItemSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for ProvisioningCompletedAccountRequestsItemSource {
+    const NAME: &'static str = "ProvisioningCompletedAccountRequestsItemSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCompletedAccountRequestsItemSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ProvisioningCompletedAccountRequestsItemSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
 pub type ProvisioningCompletedAccountRequestsItemSourceType = AttrSyncSourceType;
 #[cfg(feature = "triggers")]
 ///Provisioning recpient.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCompletedRecipient {
     ///Provisioning recipient's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Provisioning recipient's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Provisioning recipient DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ProvisioningCompletedRecipientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ProvisioningCompletedRecipient {
+    const NAME: &'static str = "ProvisioningCompletedRecipient";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCompletedRecipient {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ProvisioningCompletedRecipient {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Provisioning recipient DTO type.
 pub type ProvisioningCompletedRecipientType = OwnerDtoType;
 #[cfg(feature = "triggers")]
 ///Provisioning requester's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCompletedRequester {
     ///Provisioning requester's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Provisioning owner's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Provisioning requester's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ProvisioningCompletedRequesterType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ProvisioningCompletedRequester {
+    const NAME: &'static str = "ProvisioningCompletedRequester";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCompletedRequester {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ProvisioningCompletedRequester {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Provisioning requester's DTO type.
 pub type ProvisioningCompletedRequesterType = OwnerDtoType;
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Specification of a Service Desk integration provisioning configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningConfig {
     ///References to sources for the Service Desk integration template.  May only be specified if universalManager is false.
-    #[serde(
-        rename = "managedResourceRefs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_resource_refs: ::std::option::Option<::std::vec::Vec<ServiceDeskSource>>,
     /**Name of an attribute that when true disables the saving of ProvisioningRequest objects whenever plans are sent through this integration.
 
 Default: `false`.*/
-    #[serde(
-        rename = "noProvisioningRequests",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_provisioning_requests: ::std::option::Option<bool>,
     ///This is a reference to a plan initializer script.
-    #[serde(
-        rename = "planInitializerScript",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub plan_initializer_script: ::std::option::Option<
         ProvisioningConfigPlanInitializerScript,
     >,
     ///When saving pending requests is enabled, this defines the number of hours the request is allowed to live before it is considered expired and no longer affects plan compilation.
-    #[serde(
-        rename = "provisioningRequestExpiration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_request_expiration: ::std::option::Option<i32>,
     /**Specifies whether this configuration is used to manage provisioning requests for all sources from the org.  If true, no managedResourceRefs are allowed.
 
 Default: `false`.*/
-    #[serde(
-        rename = "universalManager",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub universal_manager: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::sailpoint_runtime::object::Object for ProvisioningConfig {
+    const NAME: &'static str = "ProvisioningConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "managedResourceRefs" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "noProvisioningRequests" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "planInitializerScript" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningRequestExpiration" => {
+                    f3 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "universalManager" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            managed_resource_refs: f0,
+            no_provisioning_requests: f1,
+            plan_initializer_script: f2,
+            provisioning_request_expiration: f3,
+            universal_manager: f4,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::serde::Serialize for ProvisioningConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.managed_resource_refs {
+            w.entry("managedResourceRefs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.no_provisioning_requests {
+            w.entry("noProvisioningRequests", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.plan_initializer_script {
+            w.entry("planInitializerScript", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_request_expiration {
+            w.entry("provisioningRequestExpiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.universal_manager {
+            w.entry("universalManager", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ProvisioningConfig {
@@ -1366,11 +3308,54 @@ impl ProvisioningConfig {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///This is a reference to a plan initializer script.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningConfigPlanInitializerScript {
     ///This is a Rule that allows provisioning instruction changes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::sailpoint_runtime::object::Object for ProvisioningConfigPlanInitializerScript {
+    const NAME: &'static str = "ProvisioningConfigPlanInitializerScript";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "source" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { source: f0, extra })
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningConfigPlanInitializerScript {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::serde::Serialize for ProvisioningConfigPlanInitializerScript {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ProvisioningConfigPlanInitializerScript {
@@ -1380,19 +3365,80 @@ impl ProvisioningConfigPlanInitializerScript {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///Defines matching criteria for an account to be provisioned with a specific access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCriteriaLevel1 {
     ///Name of the account attribute to be tested. If **operation** is one of `EQUALS`, `NOT_EQUALS`, `CONTAINS`, or `HAS`, this field is required. Otherwise, specifying it results in an error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Array of child criteria. This field is required if the operation is `AND` or `OR`. Otherwise, it must be left null. A maximum of three levels of criteria are supported, including leaf nodes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<ProvisioningCriteriaLevel2>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<ProvisioningCriteriaOperation>,
     ///String value to test the account attribute w/r/t the specified operation. If the operation is one of `EQUALS`, `NOT_EQUALS`, or `CONTAINS`, this field is required. Otherwise, specifying it results in an error. If the attribute is not string-typed, the API will convert it to the appropriate type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for ProvisioningCriteriaLevel1 {
+    const NAME: &'static str = "ProvisioningCriteriaLevel1";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            children: f1,
+            operation: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCriteriaLevel1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for ProvisioningCriteriaLevel1 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ProvisioningCriteriaLevel1 {
@@ -1402,19 +3448,80 @@ impl ProvisioningCriteriaLevel1 {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///Defines matching criteria for an account to be provisioned with a specific access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCriteriaLevel2 {
     ///Name of the account attribute to be tested. If **operation** is one of `EQUALS`, `NOT_EQUALS`, `CONTAINS`, or `HAS`, this field is required. Otherwise, specifying it results in an error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Array of child criteria. This field is required if the operation is `AND` or `OR`. Otherwise, it must be left null. A maximum of three levels of criteria are supported, including leaf nodes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<ProvisioningCriteriaLevel3>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<ProvisioningCriteriaOperation>,
     ///String value to test the account attribute w/r/t the specified operation. If the operation is one of `EQUALS`, `NOT_EQUALS`, or `CONTAINS`, this field is required. Otherwise, specifying it results in an error. If the attribute is not string-typed, the API will convert it to the appropriate type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for ProvisioningCriteriaLevel2 {
+    const NAME: &'static str = "ProvisioningCriteriaLevel2";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            children: f1,
+            operation: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCriteriaLevel2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for ProvisioningCriteriaLevel2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ProvisioningCriteriaLevel2 {
@@ -1424,19 +3531,80 @@ impl ProvisioningCriteriaLevel2 {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///Defines matching criteria for an account to be provisioned with a specific access profile.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningCriteriaLevel3 {
     ///Name of the account attribute to be tested. If **operation** is one of `EQUALS`, `NOT_EQUALS`, `CONTAINS`, or `HAS`, this field is required. Otherwise, specifying it results in an error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Array of child criteria. This field is required if the operation is `AND` or `OR`. Otherwise, it must be left null. A maximum of three levels of criteria are supported, including leaf nodes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<ProvisioningCriteriaOperation>,
     ///String value to test the account attribute w/r/t the specified operation. If the operation is one of `EQUALS`, `NOT_EQUALS`, or `CONTAINS`, this field is required. Otherwise, specifying it results in an error. If the attribute is not string-typed, the API will convert it to the appropriate type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for ProvisioningCriteriaLevel3 {
+    const NAME: &'static str = "ProvisioningCriteriaLevel3";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            children: f1,
+            operation: f2,
+            value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningCriteriaLevel3 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for ProvisioningCriteriaLevel3 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ProvisioningCriteriaLevel3 {
@@ -1477,32 +3645,131 @@ impl ::std::convert::TryFrom<::std::string::String> for ProvisioningCriteriaOper
 }
 #[cfg(feature = "access-requests")]
 ///Provides additional details about provisioning for this request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ProvisioningDetails {
     ///Ordered CSV of sub phase references to objects that contain more information about provisioning. For example, this can contain "manualWorkItemDetails" which indicate that there is further information in that object for this phase.
-    #[serde(
-        rename = "orderedSubPhaseReferences",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ordered_sub_phase_references: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for ProvisioningDetails {
+    const NAME: &'static str = "ProvisioningDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "orderedSubPhaseReferences" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ordered_sub_phase_references: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ProvisioningDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ordered_sub_phase_references {
+            w.entry("orderedSubPhaseReferences", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`ProvisioningPolicy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ProvisioningPolicy {
     ///the description of the provisioning policy
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<FieldDetailsDto>>,
     ///the provisioning policy name
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "usageType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub usage_type: ::std::option::Option<UsageType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for ProvisioningPolicy {
+    const NAME: &'static str = "ProvisioningPolicy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "fields" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "usageType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            fields: f1,
+            name: f2,
+            usage_type: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for ProvisioningPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for ProvisioningPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fields {
+            w.entry("fields", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.usage_type {
+            w.entry("usageType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl ProvisioningPolicy {
@@ -1543,48 +3810,173 @@ impl ::std::convert::TryFrom<::std::string::String> for ProvisioningState {
 }
 #[cfg(feature = "public-identities")]
 ///Details about a public identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PublicIdentity {
     ///Alternate unique identifier for the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
     ///The public identity attributes of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<::std::vec::Vec<PublicIdentityAttributesItem>>,
     ///Email address of identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Identity id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**The current state of the identity, which determines how Identity Security Cloud interacts with the identity.
 An identity that is Active will be included identity picklists in Request Center, identity processing, and more.
 Identities that are Inactive will be excluded from these features.
 */
-    #[serde(
-        rename = "identityState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_state: ::std::option::Option<PublicIdentityIdentityState>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub manager: ::std::option::Option<IdentityReference>,
     ///Human-readable display name of identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The lifecycle status for the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "public-identities")]
+impl ::sailpoint_runtime::object::Object for PublicIdentity {
+    const NAME: &'static str = "PublicIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alias" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "identityState" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "manager" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias: f0,
+            attributes: f1,
+            email: f2,
+            id: f3,
+            identity_state: f4,
+            manager: f5,
+            name: f6,
+            status: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "public-identities")]
+impl<'de> ::serde::Deserialize<'de> for PublicIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "public-identities")]
+impl ::serde::Serialize for PublicIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias {
+            w.entry("alias", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_state {
+            w.entry("identityState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager {
+            w.entry("manager", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "public-identities-config")]
 ///Used to map an attribute key for an Identity to its display name.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PublicIdentityAttributeConfig {
     ///The attribute key
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///The attribute display name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "public-identities-config")]
+impl ::sailpoint_runtime::object::Object for PublicIdentityAttributeConfig {
+    const NAME: &'static str = "PublicIdentityAttributeConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { key: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "public-identities-config")]
+impl<'de> ::serde::Deserialize<'de> for PublicIdentityAttributeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "public-identities-config")]
+impl ::serde::Serialize for PublicIdentityAttributeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl PublicIdentityAttributeConfig {
@@ -1594,39 +3986,144 @@ impl PublicIdentityAttributeConfig {
 }
 #[cfg(feature = "public-identities")]
 ///`PublicIdentityAttributesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PublicIdentityAttributesItem {
     ///The attribute key
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The attribute value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "public-identities")]
+impl ::sailpoint_runtime::object::Object for PublicIdentityAttributesItem {
+    const NAME: &'static str = "PublicIdentityAttributesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: f0,
+            name: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "public-identities")]
+impl<'de> ::serde::Deserialize<'de> for PublicIdentityAttributesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "public-identities")]
+impl ::serde::Serialize for PublicIdentityAttributesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "public-identities-config")]
 ///Details of up to 5 Identity attributes that will be publicly accessible for all Identities to anyone in the org.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PublicIdentityConfig {
     ///Up to 5 identity attributes that will be available to everyone in the org for all users in the org.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::vec::Vec<PublicIdentityAttributeConfig>,
     >,
     ///When this configuration was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "modifiedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modified_by: ::std::option::Option<IdentityReference>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "public-identities-config")]
+impl ::sailpoint_runtime::object::Object for PublicIdentityConfig {
+    const NAME: &'static str = "PublicIdentityConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "modifiedBy" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            modified: f1,
+            modified_by: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "public-identities-config")]
+impl<'de> ::serde::Deserialize<'de> for PublicIdentityConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "public-identities-config")]
+impl ::serde::Serialize for PublicIdentityConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_by {
+            w.entry("modifiedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl PublicIdentityConfig {

@@ -6,67 +6,181 @@
 
 #[cfg(feature = "saved-search")]
 ///`SavedSearch`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SavedSearch {
     /**The columns to be returned (specifies the order in which they will be presented) for each document type.
 
 The currently supported document types are: _accessprofile_, _accountactivity_, _account_, _aggregation_, _entitlement_, _event_, _identity_, and _role_.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<Column>>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**The description of the saved search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**The fields to be searched against in a multi-field query.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<Filter>,
     /**The saved search ID.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**The names of the Elasticsearch indices in which to search.
 */
     pub indices: ::std::vec::Vec<Index>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
     /**The name of the saved search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /**Sort by index. This takes precedence over the `sort` property.
 */
-    #[serde(rename = "orderBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<TypedReference>,
     ///The ID of the identity that owns this saved search.
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /**Whether this saved search is visible to anyone but the owner. This field will always be false as there is no way to set a saved search as public at this time.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public: ::std::option::Option<bool>,
     /**The search query using Elasticsearch [Query String Query](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/query-dsl-query-string-query.html#query-string) syntax from the Query DSL.
 */
     pub query: ::std::string::String,
     /**The fields to be used to sort the search results.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "saved-search")]
+impl ::sailpoint_runtime::object::Object for SavedSearch {
+    const NAME: &'static str = "SavedSearch";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "columns" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "fields" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "filters" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "orderBy" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "public" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f14 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            columns: f0,
+            created: f1,
+            description: f2,
+            fields: f3,
+            filters: f4,
+            id: f5,
+            indices: o::required(f6, "indices", &extra)?,
+            modified: f7,
+            name: f8,
+            order_by: f9,
+            owner: f10,
+            owner_id: f11,
+            public: f12,
+            query: o::required(f13, "query", &extra)?,
+            sort: f14,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "saved-search")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "saved-search")]
+impl ::serde::Serialize for SavedSearch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.columns {
+            w.entry("columns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fields {
+            w.entry("fields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filters {
+            w.entry("filters", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.entry("indices", &self.indices)?;
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.order_by {
+            w.entry("orderBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.public {
+            w.entry("public", v)?;
+        }
+        w.entry("query", &self.query)?;
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "saved-search")]
 impl SavedSearch {
@@ -76,137 +190,414 @@ impl SavedSearch {
 }
 #[cfg(feature = "triggers")]
 ///`SavedSearchComplete`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SavedSearchComplete {
     ///A name for the report file.
-    #[serde(rename = "fileName", skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
     ///The email address of the identity that owns the saved search.
-    #[serde(
-        rename = "ownerEmail",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_email: ::std::option::Option<::std::string::String>,
     ///The name of the identity that owns the saved search.
-    #[serde(
-        rename = "ownerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_name: ::std::option::Option<::std::string::String>,
     ///The search query that was used to generate the report.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
     ///The name of the saved search.
-    #[serde(
-        rename = "searchName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "searchResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_results: ::std::option::Option<SavedSearchCompleteSearchResults>,
     ///The Amazon S3 URL to download the report from.
-    #[serde(
-        rename = "signedS3Url",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub signed_s3_url: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SavedSearchComplete {
+    const NAME: &'static str = "SavedSearchComplete";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "fileName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "ownerEmail" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ownerName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "searchName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "searchResults" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "signedS3Url" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            file_name: f0,
+            owner_email: f1,
+            owner_name: f2,
+            query: f3,
+            search_name: f4,
+            search_results: f5,
+            signed_s3_url: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchComplete {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SavedSearchComplete {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.file_name {
+            w.entry("fileName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_email {
+            w.entry("ownerEmail", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_name {
+            w.entry("ownerName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_name {
+            w.entry("searchName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_results {
+            w.entry("searchResults", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed_s3_url {
+            w.entry("signedS3Url", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///A preview of the search results for each object type. This includes a count as well as headers, and the first several rows of data, per object type.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SavedSearchCompleteSearchResults {
     ///A table of accounts that match the search criteria.
-    #[serde(rename = "Account", skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<SavedSearchCompleteSearchResultsAccount>,
     ///A table of entitlements that match the search criteria.
-    #[serde(
-        rename = "Entitlement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement: ::std::option::Option<SavedSearchCompleteSearchResultsEntitlement>,
     ///A table of identities that match the search criteria.
-    #[serde(rename = "Identity", skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<SavedSearchCompleteSearchResultsIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SavedSearchCompleteSearchResults {
+    const NAME: &'static str = "SavedSearchCompleteSearchResults";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "Account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "Entitlement" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "Identity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            entitlement: f1,
+            identity: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchCompleteSearchResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SavedSearchCompleteSearchResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("Account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement {
+            w.entry("Entitlement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("Identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///A table of accounts that match the search criteria.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SavedSearchCompleteSearchResultsAccount {
     ///The number of rows in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<::std::string::String>,
     ///The type of object represented in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub noun: ::std::option::Option<::std::string::String>,
     ///A sample of the data in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SavedSearchCompleteSearchResultsAccount {
+    const NAME: &'static str = "SavedSearchCompleteSearchResultsAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "count" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "noun" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "preview" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            noun: f1,
+            preview: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchCompleteSearchResultsAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SavedSearchCompleteSearchResultsAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.entry("count", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.noun {
+            w.entry("noun", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.preview {
+            w.entry("preview", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///A table of entitlements that match the search criteria.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SavedSearchCompleteSearchResultsEntitlement {
     ///The number of rows in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<::std::string::String>,
     ///The type of object represented in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub noun: ::std::option::Option<::std::string::String>,
     ///A sample of the data in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for SavedSearchCompleteSearchResultsEntitlement {
+    const NAME: &'static str = "SavedSearchCompleteSearchResultsEntitlement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "count" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "noun" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "preview" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            noun: f1,
+            preview: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchCompleteSearchResultsEntitlement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SavedSearchCompleteSearchResultsEntitlement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.entry("count", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.noun {
+            w.entry("noun", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.preview {
+            w.entry("preview", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///A table of identities that match the search criteria.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SavedSearchCompleteSearchResultsIdentity {
     ///The number of rows in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<::std::string::String>,
     ///The type of object represented in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub noun: ::std::option::Option<::std::string::String>,
     ///A sample of the data in the table.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SavedSearchCompleteSearchResultsIdentity {
+    const NAME: &'static str = "SavedSearchCompleteSearchResultsIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "count" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "noun" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "preview" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            noun: f1,
+            preview: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchCompleteSearchResultsIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SavedSearchCompleteSearchResultsIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.entry("count", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.noun {
+            w.entry("noun", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.preview {
+            w.entry("preview", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`SavedSearchDetail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SavedSearchDetail {
     /**The columns to be returned (specifies the order in which they will be presented) for each document type.
 
 The currently supported document types are: _accessprofile_, _accountactivity_, _account_, _aggregation_, _entitlement_, _event_, _identity_, and _role_.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<Column>>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**The fields to be searched against in a multi-field query.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<Filter>,
     /**The names of the Elasticsearch indices in which to search.
 */
     pub indices: ::std::vec::Vec<Index>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
     /**Sort by index. This takes precedence over the `sort` property.
 */
-    #[serde(rename = "orderBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -218,41 +609,247 @@ The currently supported document types are: _accessprofile_, _accountactivity_, 
     pub query: ::std::string::String,
     /**The fields to be used to sort the search results.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for SavedSearchDetail {
+    const NAME: &'static str = "SavedSearchDetail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "columns" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "fields" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "filters" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "orderBy" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            columns: f0,
+            created: f1,
+            fields: f2,
+            filters: f3,
+            indices: o::required(f4, "indices", &extra)?,
+            modified: f5,
+            order_by: f6,
+            query: o::required(f7, "query", &extra)?,
+            sort: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for SavedSearchDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.columns {
+            w.entry("columns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fields {
+            w.entry("fields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filters {
+            w.entry("filters", v)?;
+        }
+        w.entry("indices", &self.indices)?;
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.order_by {
+            w.entry("orderBy", v)?;
+        }
+        w.entry("query", &self.query)?;
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`SavedSearchName`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SavedSearchName {
     /**The description of the saved search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**The name of the saved search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for SavedSearchName {
+    const NAME: &'static str = "SavedSearchName";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for SavedSearchName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for SavedSearchName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 ///The schedule information.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Schedule {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub days: ::std::option::Option<ScheduleSelector>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration: ::std::option::Option<DateTime>,
     pub hours: ScheduleSelector,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub months: ::std::option::Option<ScheduleSelector>,
     ///The canonical TZ identifier the schedule will run in (ex. America/New_York).  If no timezone is specified, the org's default timezone is used.
-    #[serde(
-        rename = "timeZoneId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
     pub type_: ScheduleType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
+impl ::sailpoint_runtime::object::Object for Schedule {
+    const NAME: &'static str = "Schedule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "days" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "hours" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "months" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "timeZoneId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            days: f0,
+            expiration: f1,
+            hours: o::required(f2, "hours", &extra)?,
+            months: f3,
+            time_zone_id: f4,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for Schedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
+impl ::serde::Serialize for Schedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.days {
+            w.entry("days", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.entry("expiration", v)?;
+        }
+        w.entry("hours", &self.hours)?;
+        if let ::std::option::Option::Some(v) = &self.months {
+            w.entry("months", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.time_zone_id {
+            w.entry("timeZoneId", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl Schedule {
@@ -262,17 +859,70 @@ impl Schedule {
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 ///`ScheduleSelector`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduleSelector {
     /**The selected interval for RANGE selectors.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i32>,
-    #[serde(rename = "type")]
     pub type_: SelectorType,
     /**The selected values.
 */
     pub values: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
+impl ::sailpoint_runtime::object::Object for ScheduleSelector {
+    const NAME: &'static str = "ScheduleSelector";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interval" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            interval: f0,
+            type_: o::required(f1, "type", &extra)?,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for ScheduleSelector {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
+impl ::serde::Serialize for ScheduleSelector {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interval {
+            w.entry("interval", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl ScheduleSelector {
@@ -315,32 +965,84 @@ impl ::std::convert::TryFrom<::std::string::String> for ScheduleType {
 }
 #[cfg(feature = "configuration-hub")]
 ///`ScheduledActionPayload`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduledActionPayload {
     pub content: ScheduledActionPayloadContent,
     ///Cron expression defining the schedule for this action. Optional for repeated events.
-    #[serde(
-        rename = "cronString",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cron_string: ::std::option::Option<::std::string::String>,
     ///Type of the scheduled job.
-    #[serde(rename = "jobType")]
     pub job_type: ScheduledActionPayloadJobType,
     ///The time when this scheduled action should start. Optional.
-    #[serde(
-        default,
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Time zone ID for interpreting the cron expression. Optional, will default to current time zone.
-    #[serde(
-        rename = "timeZoneId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ScheduledActionPayload {
+    const NAME: &'static str = "ScheduledActionPayload";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "content" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "cronString" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "jobType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "startTime" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "timeZoneId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            content: o::required(f0, "content", &extra)?,
+            cron_string: f1,
+            job_type: o::required(f2, "jobType", &extra)?,
+            start_time: f3,
+            time_zone_id: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledActionPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ScheduledActionPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("content", &self.content)?;
+        if let ::std::option::Option::Some(v) = &self.cron_string {
+            w.entry("cronString", v)?;
+        }
+        w.entry("jobType", &self.job_type)?;
+        if let ::std::option::Option::Some(v) = &self.start_time {
+            w.instant("startTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.time_zone_id {
+            w.entry("timeZoneId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ScheduledActionPayload {
@@ -350,32 +1052,88 @@ impl ScheduledActionPayload {
 }
 #[cfg(feature = "configuration-hub")]
 ///`ScheduledActionPayloadContent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduledActionPayloadContent {
-    #[serde(
-        rename = "backupOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backup_options: ::std::option::Option<
         ScheduledActionPayloadContentBackupOptions,
     >,
     ///ID of the draft to be deployed. Required for CONFIG_DEPLOY_DRAFT jobs.
-    #[serde(rename = "draftId", skip_serializing_if = "::std::option::Option::is_none")]
     pub draft_id: ::std::option::Option<::std::string::String>,
     ///Name of the scheduled action (maximum 50 characters).
     pub name: ScheduledActionPayloadContentName,
     ///ID of the source backup. Required for CREATE_DRAFT jobs.
-    #[serde(
-        rename = "sourceBackupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_backup_id: ::std::option::Option<::std::string::String>,
     ///Source tenant identifier. Required for CREATE_DRAFT jobs.
-    #[serde(
-        rename = "sourceTenant",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_tenant: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ScheduledActionPayloadContent {
+    const NAME: &'static str = "ScheduledActionPayloadContent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "backupOptions" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "draftId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceBackupId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceTenant" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            backup_options: f0,
+            draft_id: f1,
+            name: o::required(f2, "name", &extra)?,
+            source_backup_id: f3,
+            source_tenant: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledActionPayloadContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ScheduledActionPayloadContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.backup_options {
+            w.entry("backupOptions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.draft_id {
+            w.entry("draftId", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.source_backup_id {
+            w.entry("sourceBackupId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_tenant {
+            w.entry("sourceTenant", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ScheduledActionPayloadContent {
@@ -385,25 +1143,70 @@ impl ScheduledActionPayloadContent {
 }
 #[cfg(feature = "configuration-hub")]
 ///Options for BACKUP type jobs. Required for BACKUP jobs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledActionPayloadContentBackupOptions {
     ///Object types that are to be included in the backup.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Map of objectType string to the options to be passed to the target service for that objectType.
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ScheduledActionPayloadContentBackupOptionsObjectOptionsValue,
         >,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ScheduledActionPayloadContentBackupOptions {
+    const NAME: &'static str = "ScheduledActionPayloadContentBackupOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            include_types: f0,
+            object_options: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledActionPayloadContentBackupOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ScheduledActionPayloadContentBackupOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ScheduledActionPayloadContentBackupOptions {
@@ -413,14 +1216,57 @@ impl ScheduledActionPayloadContentBackupOptions {
 }
 #[cfg(feature = "configuration-hub")]
 ///`ScheduledActionPayloadContentBackupOptionsObjectOptionsValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
     ///Set of names to be included.
-    #[serde(
-        rename = "includedNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object
+for ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
+    const NAME: &'static str = "ScheduledActionPayloadContentBackupOptionsObjectOptionsValue";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includedNames" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { included_names: f0, extra })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de>
+for ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize
+for ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.included_names {
+            w.entry("includedNames", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
@@ -508,106 +1354,313 @@ impl ::std::convert::TryFrom<::std::string::String> for ScheduledActionPayloadJo
 }
 #[cfg(feature = "configuration-hub")]
 ///`ScheduledActionResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledActionResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<ScheduledActionResponseContent>,
     ///The time when this scheduled action was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Cron expression defining the schedule for this action.
-    #[serde(
-        rename = "cronString",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cron_string: ::std::option::Option<::std::string::String>,
     ///Unique identifier for this scheduled action.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Type of the scheduled job.
-    #[serde(rename = "jobType", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<ScheduledActionResponseJobType>,
     ///The time when this scheduled action should start.
-    #[serde(
-        default,
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Time zone ID for interpreting the cron expression.
-    #[serde(
-        rename = "timeZoneId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ScheduledActionResponse {
+    const NAME: &'static str = "ScheduledActionResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "content" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "cronString" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "jobType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "startTime" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "timeZoneId" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            content: f0,
+            created: f1,
+            cron_string: f2,
+            id: f3,
+            job_type: f4,
+            start_time: f5,
+            time_zone_id: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledActionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ScheduledActionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.content {
+            w.entry("content", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cron_string {
+            w.entry("cronString", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_type {
+            w.entry("jobType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_time {
+            w.instant("startTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.time_zone_id {
+            w.entry("timeZoneId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///Content details for the scheduled action.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledActionResponseContent {
-    #[serde(
-        rename = "backupOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backup_options: ::std::option::Option<
         ScheduledActionResponseContentBackupOptions,
     >,
     ///ID of the draft to be deployed. Required for CONFIG_DEPLOY_DRAFT jobs only.
-    #[serde(rename = "draftId", skip_serializing_if = "::std::option::Option::is_none")]
     pub draft_id: ::std::option::Option<::std::string::String>,
     ///Name of the scheduled action (maximum 50 characters).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ScheduledActionResponseContentName>,
     ///ID of the source backup. Required for CREATE_DRAFT jobs only.
-    #[serde(
-        rename = "sourceBackupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_backup_id: ::std::option::Option<::std::string::String>,
     ///Source tenant identifier. Required for CREATE_DRAFT jobs only.
-    #[serde(
-        rename = "sourceTenant",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_tenant: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ScheduledActionResponseContent {
+    const NAME: &'static str = "ScheduledActionResponseContent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "backupOptions" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "draftId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceBackupId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceTenant" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            backup_options: f0,
+            draft_id: f1,
+            name: f2,
+            source_backup_id: f3,
+            source_tenant: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledActionResponseContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ScheduledActionResponseContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.backup_options {
+            w.entry("backupOptions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.draft_id {
+            w.entry("draftId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_backup_id {
+            w.entry("sourceBackupId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_tenant {
+            w.entry("sourceTenant", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///Options for BACKUP type jobs. Optional, applicable for BACKUP jobs only.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledActionResponseContentBackupOptions {
     ///Object types that are to be included in the backup.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Map of objectType string to the options to be passed to the target service for that objectType.
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ScheduledActionResponseContentBackupOptionsObjectOptionsValue,
         >,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object
+for ScheduledActionResponseContentBackupOptions {
+    const NAME: &'static str = "ScheduledActionResponseContentBackupOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            include_types: f0,
+            object_options: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledActionResponseContentBackupOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ScheduledActionResponseContentBackupOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`ScheduledActionResponseContentBackupOptionsObjectOptionsValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledActionResponseContentBackupOptionsObjectOptionsValue {
     ///Set of names to be included.
-    #[serde(
-        rename = "includedNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object
+for ScheduledActionResponseContentBackupOptionsObjectOptionsValue {
+    const NAME: &'static str = "ScheduledActionResponseContentBackupOptionsObjectOptionsValue";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includedNames" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { included_names: f0, extra })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de>
+for ScheduledActionResponseContentBackupOptionsObjectOptionsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize
+for ScheduledActionResponseContentBackupOptionsObjectOptionsValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.included_names {
+            w.entry("includedNames", v)?;
+        }
+        w.end()
+    }
 }
 ///Name of the scheduled action (maximum 50 characters).
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -664,38 +1717,95 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledActionResponseContentName {
 pub type ScheduledActionResponseJobType = ScheduledActionPayloadJobType;
 #[cfg(feature = "workflows")]
 ///Attributes related to a scheduled trigger
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduledAttributes {
     ///A valid CRON expression
-    #[serde(
-        rename = "cronString",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cron_string: ::std::option::Option<::std::string::String>,
     ///Frequency of execution
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub frequency: ::std::option::Option<ScheduledAttributesFrequency>,
     ///Time zone identifier
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
     ///Scheduled days of the week for execution
-    #[serde(
-        rename = "weeklyDays",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub weekly_days: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Scheduled execution times
-    #[serde(
-        rename = "weeklyTimes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub weekly_times: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Scheduled execution times
-    #[serde(
-        rename = "yearlyTimes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub yearly_times: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for ScheduledAttributes {
+    const NAME: &'static str = "ScheduledAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cronString" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "frequency" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "timeZone" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "weeklyDays" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "weeklyTimes" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "yearlyTimes" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cron_string: f0,
+            frequency: f1,
+            time_zone: f2,
+            weekly_days: f3,
+            weekly_times: f4,
+            yearly_times: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for ScheduledAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cron_string {
+            w.entry("cronString", v)?;
+        }
+        w.entry("frequency", &self.frequency)?;
+        if let ::std::option::Option::Some(v) = &self.time_zone {
+            w.entry("timeZone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.weekly_days {
+            w.entry("weeklyDays", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.weekly_times {
+            w.entry("weeklyTimes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.yearly_times {
+            w.entry("yearlyTimes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl ScheduledAttributes {
@@ -735,58 +1845,150 @@ impl ::std::convert::TryFrom<::std::string::String> for ScheduledAttributesFrequ
 }
 #[cfg(feature = "scheduled-search")]
 ///`ScheduledSearch`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduledSearch {
     ///The date the scheduled search was initially created.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**The description of the scheduled search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates if the generated email should include the query and search results preview (which could include PII).
 
 Default: `false`.*/
-    #[serde(
-        rename = "displayQueryDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_query_details: ::std::option::Option<bool>,
     /**Indicates if email generation should occur when search returns no results.
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailEmptyResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_empty_results: ::std::option::Option<bool>,
     /**Indicates if the scheduled search is enabled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The scheduled search ID.
     pub id: ::std::string::String,
     ///The last date the scheduled search was modified.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
     /**The name of the scheduled search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ScheduledSearchOwner,
     /**The ID of the scheduled search owner.
 
 Please use the `id` in the `owner` object instead.
 */
-    #[serde(rename = "ownerId")]
     pub owner_id: ::std::string::String,
     ///A list of identities that should receive the scheduled search report via email.
     pub recipients: ::std::vec::Vec<ScheduledSearchRecipientsItem>,
     ///The ID of the saved search that will be executed.
-    #[serde(rename = "savedSearchId")]
     pub saved_search_id: ::std::string::String,
     pub schedule: Schedule,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "scheduled-search")]
+impl ::sailpoint_runtime::object::Object for ScheduledSearch {
+    const NAME: &'static str = "ScheduledSearch";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayQueryDetails" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "emailEmptyResults" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "savedSearchId" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "schedule" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            display_query_details: f2,
+            email_empty_results: f3,
+            enabled: f4,
+            id: o::required(f5, "id", &extra)?,
+            modified: f6,
+            name: f7,
+            owner: o::required(f8, "owner", &extra)?,
+            owner_id: o::required(f9, "ownerId", &extra)?,
+            recipients: o::required(f10, "recipients", &extra)?,
+            saved_search_id: o::required(f11, "savedSearchId", &extra)?,
+            schedule: o::required(f12, "schedule", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledSearch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl ::serde::Serialize for ScheduledSearch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_query_details {
+            w.entry("displayQueryDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_empty_results {
+            w.entry("emailEmptyResults", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.entry("owner", &self.owner)?;
+        w.entry("ownerId", &self.owner_id)?;
+        w.entry("recipients", &self.recipients)?;
+        w.entry("savedSearchId", &self.saved_search_id)?;
+        w.entry("schedule", &self.schedule)?;
+        w.end()
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ScheduledSearch {
@@ -796,26 +1998,125 @@ impl ScheduledSearch {
 }
 #[cfg(feature = "full")]
 ///`ScheduledSearchName`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ScheduledSearchName {
     /**The description of the scheduled search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**The name of the scheduled search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for ScheduledSearchName {
+    const NAME: &'static str = "ScheduledSearchName";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledSearchName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for ScheduledSearchName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "scheduled-search")]
 ///The owner of the scheduled search
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduledSearchOwner {
     ///The ID of the referenced object
     pub id: ::std::string::String,
     ///The type of object being referenced
-    #[serde(rename = "type")]
     pub type_: ScheduledSearchOwnerType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "scheduled-search")]
+impl ::sailpoint_runtime::object::Object for ScheduledSearchOwner {
+    const NAME: &'static str = "ScheduledSearchOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledSearchOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl ::serde::Serialize for ScheduledSearchOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ScheduledSearchOwner {
@@ -828,13 +2129,61 @@ impl ScheduledSearchOwner {
 pub type ScheduledSearchOwnerType = OwnerDtoType;
 #[cfg(feature = "scheduled-search")]
 ///`ScheduledSearchRecipientsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduledSearchRecipientsItem {
     ///The ID of the referenced object
     pub id: ::std::string::String,
     ///The type of object being referenced
-    #[serde(rename = "type")]
     pub type_: ScheduledSearchRecipientsItemType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "scheduled-search")]
+impl ::sailpoint_runtime::object::Object for ScheduledSearchRecipientsItem {
+    const NAME: &'static str = "ScheduledSearchRecipientsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl<'de> ::serde::Deserialize<'de> for ScheduledSearchRecipientsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl ::serde::Serialize for ScheduledSearchRecipientsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ScheduledSearchRecipientsItem {
@@ -847,70 +2196,148 @@ impl ScheduledSearchRecipientsItem {
 pub type ScheduledSearchRecipientsItemType = OwnerDtoType;
 #[cfg(feature = "sources")]
 ///`Schema`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Schema {
     ///The attribute definitions which form the schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<::std::vec::Vec<AttributeDefinition>>,
     ///Holds any extra configuration data that the schema may require.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The date the Schema was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the attribute used to calculate the display value for an object in the schema.
-    #[serde(
-        rename = "displayAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_attribute: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<SourceFeature>,
     ///The name of the attribute whose values represent other objects in a hierarchy. Only relevant to group schemas.
-    #[serde(
-        rename = "hierarchyAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hierarchy_attribute: ::std::option::Option<::std::string::String>,
     ///The id of the Schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the attribute used to calculate the unique identifier for an object in the schema.
-    #[serde(
-        rename = "identityAttribute",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute: ::std::option::Option<::std::string::String>,
     /**Flag indicating whether or not the include permissions with the object data when aggregating the schema.
 
 Default: `false`.*/
-    #[serde(
-        rename = "includePermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_permissions: ::std::option::Option<bool>,
     ///The date the Schema was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the Schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The name of the object type on the native system that the schema represents.
-    #[serde(
-        rename = "nativeObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_object_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for Schema {
+    const NAME: &'static str = "Schema";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "configuration" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "displayAttribute" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "features" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "hierarchyAttribute" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "identityAttribute" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "includePermissions" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "nativeObjectType" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            configuration: f1,
+            created: f2,
+            display_attribute: f3,
+            features: f4,
+            hierarchy_attribute: f5,
+            id: f6,
+            identity_attribute: f7,
+            include_permissions: f8,
+            modified: f9,
+            name: f10,
+            native_object_type: f11,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for Schema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for Schema {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.configuration {
+            w.entry("configuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_attribute {
+            w.entry("displayAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.features {
+            w.entry("features", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hierarchy_attribute {
+            w.entry("hierarchyAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_attribute {
+            w.entry("identityAttribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_permissions {
+            w.entry("includePermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_object_type {
+            w.entry("nativeObjectType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl Schema {
@@ -919,22 +2346,74 @@ impl Schema {
     }
 }
 ///This defines what access the segment is giving
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Scope {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<ScopeType>,
-    #[serde(
-        rename = "scopeFilter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scope_filter: ::std::option::Option<VisibilityCriteria>,
-    #[serde(
-        rename = "scopeSelection",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scope_selection: ::std::option::Option<Selection>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<ScopeVisibilityType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Scope {
+    const NAME: &'static str = "Scope";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "scope" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "scopeFilter" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "scopeSelection" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "visibility" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            scope: f0,
+            scope_filter: f1,
+            scope_selection: f2,
+            visibility: f3,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Scope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Scope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope_filter {
+            w.entry("scopeFilter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope_selection {
+            w.entry("scopeSelection", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.visibility {
+            w.entry("visibility", v)?;
+        }
+        w.end()
+    }
 }
 impl Scope {
     pub fn builder() -> builder::Scope {
@@ -1010,65 +2489,32 @@ impl ::std::convert::From<::std::vec::Vec<Scope>> for Scopes {
 }
 #[cfg(feature = "search")]
 ///`Search`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Search {
-    #[serde(
-        rename = "aggregationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aggregation_type: ::std::option::Option<AggregationType>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregations: ::std::option::Option<SearchAggregationSpecification>,
     ///The aggregation search query using Elasticsearch [Aggregations](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/search-aggregations.html) syntax.
-    #[serde(
-        rename = "aggregationsDsl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aggregations_dsl: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(
-        rename = "aggregationsVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aggregations_version: ::std::option::Option<ElasticVersion>,
     ///The filters to be applied for each filtered field name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, Filter>,
     >,
     /**Indicates whether nested objects from returned search results should be included.
 
 Default: `true`.*/
-    #[serde(
-        rename = "includeNested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_nested: ::std::option::Option<bool>,
     ///The names of the Elasticsearch indices in which to search. If none are provided, then all indices will be searched.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices: ::std::option::Option<::std::vec::Vec<Index>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<Query>,
     ///The search query using the Elasticsearch [Query DSL](https://www.elastic.co/guide/en/elasticsearch/reference/7.10/query-dsl.html) syntax.
-    #[serde(rename = "queryDsl", skip_serializing_if = "::std::option::Option::is_none")]
     pub query_dsl: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(
-        rename = "queryResultFilter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_result_filter: ::std::option::Option<QueryResultFilter>,
-    #[serde(
-        rename = "queryType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_type: ::std::option::Option<QueryType>,
-    #[serde(
-        rename = "queryVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_version: ::std::option::Option<ElasticVersion>,
     /**Used to begin the search window at the values specified.
 This parameter consists of the last values of the sorted fields in the current record set.
@@ -1077,24 +2523,148 @@ It is recommended that you always include the ID of the object in addition to an
 For example, when searching for identities, if you are sorting by displayName you will also want to include ID, for example ["displayName", "id"].
 If the last identity ID in the search result is 2c91808375d8e80a0175e1f88a575221 and the last displayName is "John Doe", then using that displayName and ID will start a new search after this identity.
 The searchAfter value will look like ["John Doe","2c91808375d8e80a0175e1f88a575221"]*/
-    #[serde(
-        rename = "searchAfter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_after: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The fields to be used to sort the search results. Use + or - to specify the sort direction.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "textQuery",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub text_query: ::std::option::Option<TextQuery>,
-    #[serde(
-        rename = "typeAheadQuery",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_ahead_query: ::std::option::Option<TypeAheadQuery>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for Search {
+    const NAME: &'static str = "Search";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aggregationType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "aggregations" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "aggregationsDsl" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "aggregationsVersion" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "filters" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "includeNested" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "queryDsl" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "queryResultFilter" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "queryType" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "queryVersion" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "searchAfter" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "textQuery" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "typeAheadQuery" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            aggregation_type: f0,
+            aggregations: f1,
+            aggregations_dsl: f2,
+            aggregations_version: f3,
+            filters: f4,
+            include_nested: f5,
+            indices: f6,
+            query: f7,
+            query_dsl: f8,
+            query_result_filter: f9,
+            query_type: f10,
+            query_version: f11,
+            search_after: f12,
+            sort: f13,
+            text_query: f14,
+            type_ahead_query: f15,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for Search {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for Search {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.aggregation_type {
+            w.entry("aggregationType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.aggregations {
+            w.entry("aggregations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.aggregations_dsl {
+            w.entry("aggregationsDsl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.aggregations_version {
+            w.entry("aggregationsVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filters {
+            w.entry("filters", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_nested {
+            w.entry("includeNested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.indices {
+            w.entry("indices", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query_dsl {
+            w.entry("queryDsl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query_result_filter {
+            w.entry("queryResultFilter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query_type {
+            w.entry("queryType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query_version {
+            w.entry("queryVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_after {
+            w.entry("searchAfter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text_query {
+            w.entry("textQuery", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ahead_query {
+            w.entry("typeAheadQuery", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 impl Search {
@@ -1104,21 +2674,84 @@ impl Search {
 }
 #[cfg(feature = "search")]
 ///`SearchAggregationSpecification`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchAggregationSpecification {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<BucketAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<FilterAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metric: ::std::option::Option<MetricAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<NestedAggregation>,
-    #[serde(
-        rename = "subAggregation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sub_aggregation: ::std::option::Option<SubSearchAggregationSpecification>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for SearchAggregationSpecification {
+    const NAME: &'static str = "SearchAggregationSpecification";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "bucket" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "metric" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "nested" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "subAggregation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bucket: f0,
+            filter: f1,
+            metric: f2,
+            nested: f3,
+            sub_aggregation: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for SearchAggregationSpecification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for SearchAggregationSpecification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.bucket {
+            w.entry("bucket", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.metric {
+            w.entry("metric", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.nested {
+            w.entry("nested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sub_aggregation {
+            w.entry("subAggregation", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 impl SearchAggregationSpecification {
@@ -1128,23 +2761,76 @@ impl SearchAggregationSpecification {
 }
 #[cfg(feature = "saved-search")]
 ///`SearchArguments`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchArguments {
     /**The owner of the scheduled search being tested.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<TypedReference>,
     /**The email recipients of the scheduled search being tested.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipients: ::std::option::Option<::std::vec::Vec<TypedReference>>,
     /**The ID of the scheduled search that triggered the saved search execution.
 */
-    #[serde(
-        rename = "scheduleId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "saved-search")]
+impl ::sailpoint_runtime::object::Object for SearchArguments {
+    const NAME: &'static str = "SearchArguments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "owner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "scheduleId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            owner: f0,
+            recipients: f1,
+            schedule_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "saved-search")]
+impl<'de> ::serde::Deserialize<'de> for SearchArguments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "saved-search")]
+impl ::serde::Serialize for SearchArguments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipients {
+            w.entry("recipients", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule_id {
+            w.entry("scheduleId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "saved-search")]
 impl SearchArguments {
@@ -1154,25 +2840,75 @@ impl SearchArguments {
 }
 #[cfg(feature = "search-attribute-configuration")]
 ///`SearchAttributeConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchAttributeConfig {
     ///Map of application id and their associated attribute.
-    #[serde(
-        rename = "applicationAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The display name of the new attribute
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Name of the new attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search-attribute-configuration")]
+impl ::sailpoint_runtime::object::Object for SearchAttributeConfig {
+    const NAME: &'static str = "SearchAttributeConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "applicationAttributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application_attributes: f0,
+            display_name: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search-attribute-configuration")]
+impl<'de> ::serde::Deserialize<'de> for SearchAttributeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search-attribute-configuration")]
+impl ::serde::Serialize for SearchAttributeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application_attributes {
+            w.entry("applicationAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search-attribute-configuration")]
 impl SearchAttributeConfig {
@@ -1182,45 +2918,113 @@ impl SearchAttributeConfig {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Represents the search criteria for querying entitlements.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SearchCriteria {
     ///A map of filters applied to the search. Keys are filter names, and values are filter definitions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, SearchCriteriaFiltersValue>,
     >,
     /**Whether to include nested objects in the search results.
 
 Default: `false`.*/
-    #[serde(
-        rename = "includeNested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_nested: ::std::option::Option<bool>,
     ///A list of indices to search within. Must contain exactly one item, typically "entitlements".
     pub indices: ::std::vec::Vec<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<SearchCriteriaQuery>,
     ///Specifies the type of query. Must be "TEXT" if `textQuery` is used.
-    #[serde(
-        rename = "queryType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub query_type: ::std::option::Option<::std::string::String>,
     ///Used for pagination to fetch results after a specific point.
-    #[serde(
-        rename = "searchAfter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_after: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Specifies the sorting order for the results.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "textQuery",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub text_query: ::std::option::Option<SearchCriteriaTextQuery>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteria {
+    const NAME: &'static str = "SearchCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "filters" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includeNested" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "queryType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "searchAfter" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "textQuery" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            filters: f0,
+            include_nested: f1,
+            indices: o::required(f2, "indices", &extra)?,
+            query: f3,
+            query_type: f4,
+            search_after: f5,
+            sort: f6,
+            text_query: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.filters {
+            w.entry("filters", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_nested {
+            w.entry("includeNested", v)?;
+        }
+        w.entry("indices", &self.indices)?;
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query_type {
+            w.entry("queryType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_after {
+            w.entry("searchAfter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text_query {
+            w.entry("textQuery", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteria {
@@ -1230,16 +3034,72 @@ impl SearchCriteria {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///`SearchCriteriaFiltersValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchCriteriaFiltersValue {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub range: ::std::option::Option<SearchCriteriaFiltersValueRange>,
     ///Terms to filter by (for "TERMS" type).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terms: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The type of filter, e.g., "TERMS" or "RANGE".
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteriaFiltersValue {
+    const NAME: &'static str = "SearchCriteriaFiltersValue";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "range" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "terms" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            range: f0,
+            terms: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteriaFiltersValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteriaFiltersValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.range {
+            w.entry("range", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.terms {
+            w.entry("terms", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteriaFiltersValue {
@@ -1249,12 +3109,63 @@ impl SearchCriteriaFiltersValue {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///`SearchCriteriaFiltersValueRange`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchCriteriaFiltersValueRange {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lower: ::std::option::Option<SearchCriteriaFiltersValueRangeLower>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upper: ::std::option::Option<SearchCriteriaFiltersValueRangeUpper>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteriaFiltersValueRange {
+    const NAME: &'static str = "SearchCriteriaFiltersValueRange";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "lower" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "upper" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            lower: f0,
+            upper: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteriaFiltersValueRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteriaFiltersValueRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.lower {
+            w.entry("lower", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.upper {
+            w.entry("upper", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteriaFiltersValueRange {
@@ -1264,16 +3175,67 @@ impl SearchCriteriaFiltersValueRange {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///`SearchCriteriaFiltersValueRangeLower`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchCriteriaFiltersValueRangeLower {
     /**Whether the lower bound is inclusive.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inclusive: ::std::option::Option<bool>,
     ///The lower bound value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteriaFiltersValueRangeLower {
+    const NAME: &'static str = "SearchCriteriaFiltersValueRangeLower";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "inclusive" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            inclusive: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteriaFiltersValueRangeLower {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteriaFiltersValueRangeLower {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.inclusive {
+            w.entry("inclusive", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteriaFiltersValueRangeLower {
@@ -1283,16 +3245,67 @@ impl SearchCriteriaFiltersValueRangeLower {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///`SearchCriteriaFiltersValueRangeUpper`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchCriteriaFiltersValueRangeUpper {
     /**Whether the upper bound is inclusive.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inclusive: ::std::option::Option<bool>,
     ///The upper bound value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteriaFiltersValueRangeUpper {
+    const NAME: &'static str = "SearchCriteriaFiltersValueRangeUpper";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "inclusive" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            inclusive: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteriaFiltersValueRangeUpper {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteriaFiltersValueRangeUpper {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.inclusive {
+            w.entry("inclusive", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteriaFiltersValueRangeUpper {
@@ -1302,11 +3315,54 @@ impl SearchCriteriaFiltersValueRangeUpper {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///`SearchCriteriaQuery`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchCriteriaQuery {
     ///A structured query for advanced search.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteriaQuery {
+    const NAME: &'static str = "SearchCriteriaQuery";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "query" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { query: f0, extra })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteriaQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteriaQuery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteriaQuery {
@@ -1316,19 +3372,75 @@ impl SearchCriteriaQuery {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///`SearchCriteriaTextQuery`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchCriteriaTextQuery {
     ///Fields to search within.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**Whether to match any of the terms.
 
 Default: `false`.*/
-    #[serde(rename = "matchAny", skip_serializing_if = "::std::option::Option::is_none")]
     pub match_any: ::std::option::Option<bool>,
     ///Terms to search for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terms: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SearchCriteriaTextQuery {
+    const NAME: &'static str = "SearchCriteriaTextQuery";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "fields" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "matchAny" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "terms" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            fields: f0,
+            match_any: f1,
+            terms: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SearchCriteriaTextQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SearchCriteriaTextQuery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.fields {
+            w.entry("fields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_any {
+            w.entry("matchAny", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.terms {
+            w.entry("terms", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SearchCriteriaTextQuery {
@@ -1437,7 +3549,7 @@ impl ::std::convert::From<RoleDocuments> for SearchDocuments {
 
 The report file generated will be a zip file containing csv files of the search results.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SearchExportReportArguments {
     /**Comma separated string consisting of technical attribute names of fields to include in report.
 
@@ -1447,16 +3559,76 @@ Use `accessProfiles.spread` to unclude access profile details.
 
 Use `entitlements.spread` to include entitlement details.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<::std::string::String>,
     ///The names of the Elasticsearch indices in which to search. If none are provided, then all indices will be searched.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices: ::std::option::Option<::std::vec::Vec<Index>>,
     ///The query using the Elasticsearch [Query String Query](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/query-dsl-query-string-query.html#query-string) syntax from the Query DSL extended by SailPoint to support Nested queries.
     pub query: ::std::string::String,
     ///The fields to be used to sort the search results. Use + or - to specify the sort direction.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for SearchExportReportArguments {
+    const NAME: &'static str = "SearchExportReportArguments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "columns" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            columns: f0,
+            indices: f1,
+            query: o::required(f2, "query", &extra)?,
+            sort: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for SearchExportReportArguments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for SearchExportReportArguments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.columns {
+            w.entry("columns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.indices {
+            w.entry("indices", v)?;
+        }
+        w.entry("query", &self.query)?;
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl SearchExportReportArguments {
@@ -1530,141 +3702,454 @@ impl ::std::convert::TryFrom<::std::string::String> for SearchGetIndex {
 }
 #[cfg(feature = "full")]
 ///`SearchSchedule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SearchSchedule {
     ///The date the scheduled search was initially created.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**Indicates if the generated email should include the query and search results preview (which could include PII).
 
 Default: `false`.*/
-    #[serde(
-        rename = "displayQueryDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_query_details: ::std::option::Option<bool>,
     /**Indicates if email generation should occur when search returns no results.
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailEmptyResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_empty_results: ::std::option::Option<bool>,
     /**Indicates if the scheduled search is enabled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The last date the scheduled search was modified.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
     ///A list of identities that should receive the scheduled search report via email.
     pub recipients: ::std::vec::Vec<SearchScheduleRecipientsItem>,
     ///The ID of the saved search that will be executed.
-    #[serde(rename = "savedSearchId")]
     pub saved_search_id: ::std::string::String,
     pub schedule: Schedule,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for SearchSchedule {
+    const NAME: &'static str = "SearchSchedule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayQueryDetails" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "emailEmptyResults" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "savedSearchId" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "schedule" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            display_query_details: f1,
+            email_empty_results: f2,
+            enabled: f3,
+            modified: f4,
+            recipients: o::required(f5, "recipients", &extra)?,
+            saved_search_id: o::required(f6, "savedSearchId", &extra)?,
+            schedule: o::required(f7, "schedule", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for SearchSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for SearchSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_query_details {
+            w.entry("displayQueryDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_empty_results {
+            w.entry("emailEmptyResults", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        w.entry("recipients", &self.recipients)?;
+        w.entry("savedSearchId", &self.saved_search_id)?;
+        w.entry("schedule", &self.schedule)?;
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`SearchScheduleRecipientsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SearchScheduleRecipientsItem {
     ///The ID of the referenced object
     pub id: ::std::string::String,
     ///The type of object being referenced
-    #[serde(rename = "type")]
     pub type_: SearchScheduleRecipientsItemType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for SearchScheduleRecipientsItem {
+    const NAME: &'static str = "SearchScheduleRecipientsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for SearchScheduleRecipientsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for SearchScheduleRecipientsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///The type of object being referenced
 pub type SearchScheduleRecipientsItemType = OwnerDtoType;
 #[cfg(feature = "work-items")]
 ///`SectionDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SectionDetails {
     ///List of FormItems. FormItems can be SectionDetails and/or FieldDetails
-    #[serde(
-        rename = "formItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_items: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///Label of the section
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     ///Name of the FormItem
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-items")]
+impl ::sailpoint_runtime::object::Object for SectionDetails {
+    const NAME: &'static str = "SectionDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "formItems" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "label" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            form_items: f0,
+            label: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-items")]
+impl<'de> ::serde::Deserialize<'de> for SectionDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::serde::Serialize for SectionDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.form_items {
+            w.entry("formItems", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.label {
+            w.entry("label", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Suggested Entitlement Description
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Sed {
     ///entitlement approved by
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approved_by: ::std::option::Option<::std::string::String>,
     ///entitlement approved type
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub approved_type: ::std::option::Option<::std::string::String>,
     ///entitlement approved then
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub approved_when: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///entitlement attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///description of entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///entitlement display name
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///sed id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///name of the entitlement
-    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///entitlement source id
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///entitlement source name
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///entitlement status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///llm suggested entitlement description
-    #[serde(
-        rename = "suggestedDescription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub suggested_description: ::std::option::Option<::std::string::String>,
     ///entitlement type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///entitlement value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for Sed {
+    const NAME: &'static str = "Sed";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approved_by" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approved_type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "approved_when" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "attribute" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "Name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "suggestedDescription" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approved_by: f0,
+            approved_type: f1,
+            approved_when: f2,
+            attribute: f3,
+            description: f4,
+            display_name: f5,
+            id: f6,
+            name: f7,
+            source_id: f8,
+            source_name: f9,
+            status: f10,
+            suggested_description: f11,
+            type_: f12,
+            value: f13,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for Sed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for Sed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approved_by {
+            w.entry("approved_by", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approved_type {
+            w.entry("approved_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approved_when {
+            w.instant("approved_when", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("Name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.suggested_description {
+            w.entry("suggestedDescription", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Approval Request Body
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedApproval {
     ///List of SED id's
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedApproval {
+    const NAME: &'static str = "SedApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "items" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { items: f0, extra })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.items {
+            w.entry("items", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SedApproval {
@@ -1674,24 +4159,77 @@ impl SedApproval {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///SED Approval Status
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedApprovalStatus {
     ///failed reason will be display if status is failed
-    #[serde(
-        rename = "failedReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failed_reason: ::std::option::Option<::std::string::String>,
     ///Sed id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///SUCCESS | FAILED
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedApprovalStatus {
+    const NAME: &'static str = "SedApprovalStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "failedReason" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            failed_reason: f0,
+            id: f1,
+            status: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedApprovalStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedApprovalStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.failed_reason {
+            w.entry("failedReason", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Assignee
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SedAssignee {
     /**Type of assignment
 When value is PERSONA, the value MUST be SOURCE_OWNER or ENTITLEMENT_OWNER
@@ -1699,12 +4237,61 @@ IDENTITY SED_ASSIGNEE_IDENTITY_TYPE
 GROUP SED_ASSIGNEE_GROUP_TYPE
 SOURCE_OWNER SED_ASSIGNEE_SOURCE_OWNER_TYPE
 ENTITLEMENT_OWNER SED_ASSIGNEE_ENTITLEMENT_OWNER_TYPE*/
-    #[serde(rename = "type")]
     pub type_: SedAssigneeType,
     /**Identity or Group identifier
 Empty when using source/entitlement owner personas*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedAssignee {
+    const NAME: &'static str = "SedAssignee";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "type" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            type_: o::required(f0, "type", &extra)?,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedAssignee {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedAssignee {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SedAssignee {
@@ -1748,13 +4335,64 @@ impl ::std::convert::TryFrom<::std::string::String> for SedAssigneeType {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Assignment
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedAssignment {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<SedAssignee>,
     ///List of SED id's
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedAssignment {
+    const NAME: &'static str = "SedAssignment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "assignee" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "items" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            assignee: f0,
+            items: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedAssignment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.assignee {
+            w.entry("assignee", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.items {
+            w.entry("items", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SedAssignment {
@@ -1764,84 +4402,244 @@ impl SedAssignment {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Assignment Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedAssignmentResponse {
     ///BatchId that groups all the ids together
-    #[serde(rename = "batchId", skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedAssignmentResponse {
+    const NAME: &'static str = "SedAssignmentResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "batchId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { batch_id: f0, extra })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedAssignmentResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedAssignmentResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.batch_id {
+            w.entry("batchId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Batch Record
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedBatchRecord {
     ///The unique ID of the batch.
-    #[serde(rename = "batchId", skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the batch was created.
-    #[serde(
-        default,
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The number of items materialized in the batch.
-    #[serde(
-        rename = "materializedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub materialized_count: ::std::option::Option<i32>,
     ///The name of the batch.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of items processed in the batch.
-    #[serde(
-        rename = "processedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_count: ::std::option::Option<i32>,
     ///The current state of the batch (e.g., submitted, materialized, completed).
-    #[serde(
-        rename = "processedState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_state: ::std::option::Option<::std::string::String>,
     ///The ID of the user who requested the batch.
-    #[serde(
-        rename = "requestedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_by: ::std::option::Option<::std::string::String>,
     ///The tenant ID associated with the batch.
-    #[serde(rename = "tenantId", skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the batch was last updated.
-    #[serde(
-        default,
-        rename = "updatedAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedBatchRecord {
+    const NAME: &'static str = "SedBatchRecord";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "batchId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdAt" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "materializedCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "processedCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "processedState" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "requestedBy" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "tenantId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "updatedAt" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            batch_id: f0,
+            created_at: f1,
+            materialized_count: f2,
+            name: f3,
+            processed_count: f4,
+            processed_state: f5,
+            requested_by: f6,
+            tenant_id: f7,
+            updated_at: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedBatchRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedBatchRecord {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.batch_id {
+            w.entry("batchId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_at {
+            w.instant("createdAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.materialized_count {
+            w.entry("materializedCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processed_count {
+            w.entry("processedCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processed_state {
+            w.entry("processedState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_by {
+            w.entry("requestedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant_id {
+            w.entry("tenantId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.updated_at {
+            w.instant("updatedAt", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Batch Request
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedBatchRequest {
     ///list of entitlement ids
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Search criteria for the batch request.
-    #[serde(
-        rename = "searchCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_criteria: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, SearchCriteria>,
     >,
     ///list of sed ids
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedBatchRequest {
+    const NAME: &'static str = "SedBatchRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "entitlements" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "searchCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "seds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            entitlements: f0,
+            search_criteria: f1,
+            seds: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedBatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedBatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_criteria {
+            w.entry("searchCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.seds {
+            w.entry("seds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SedBatchRequest {
@@ -1851,57 +4649,210 @@ impl SedBatchRequest {
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Batch Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedBatchResponse {
     ///BatchId that groups all the ids together
-    #[serde(rename = "batchId", skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedBatchResponse {
+    const NAME: &'static str = "SedBatchResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "batchId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { batch_id: f0, extra })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedBatchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedBatchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.batch_id {
+            w.entry("batchId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Sed Batch Stats
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedBatchStats {
     ///batch complete
-    #[serde(
-        rename = "batchComplete",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub batch_complete: ::std::option::Option<bool>,
     ///batch Id
-    #[serde(rename = "batchId", skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_id: ::std::option::Option<::std::string::String>,
     ///discovered count
-    #[serde(
-        rename = "discoveredCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub discovered_count: ::std::option::Option<i64>,
     ///discovery complete
-    #[serde(
-        rename = "discoveryComplete",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub discovery_complete: ::std::option::Option<bool>,
     ///processed count
-    #[serde(
-        rename = "processedCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processed_count: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedBatchStats {
+    const NAME: &'static str = "SedBatchStats";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "batchComplete" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "batchId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "discoveredCount" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "discoveryComplete" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "processedCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            batch_complete: f0,
+            batch_id: f1,
+            discovered_count: f2,
+            discovery_complete: f3,
+            processed_count: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedBatchStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedBatchStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.batch_complete {
+            w.entry("batchComplete", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.batch_id {
+            w.entry("batchId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovered_count {
+            w.entry("discoveredCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovery_complete {
+            w.entry("discoveryComplete", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.processed_count {
+            w.entry("processedCount", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 ///Patch for Suggested Entitlement Description
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SedPatch {
     ///desired operation
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op: ::std::option::Option<::std::string::String>,
     ///field to be patched
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///value to replace with
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::sailpoint_runtime::object::Object for SedPatch {
+    const NAME: &'static str = "SedPatch";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: f0,
+            path: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl<'de> ::serde::Deserialize<'de> for SedPatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "suggested-entitlement-description")]
+impl ::serde::Serialize for SedPatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.op {
+            w.entry("op", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl SedPatch {
@@ -1911,43 +4862,113 @@ impl SedPatch {
 }
 #[cfg(feature = "segments")]
 ///`Segment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Segment {
     /**This boolean indicates whether the segment is currently active. Inactive segments have no effect.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     ///The time when the segment is created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The segment's optional description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The segment's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when the segment is modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The segment's business name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<OwnerReferenceSegments>,
-    #[serde(
-        rename = "visibilityCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub visibility_criteria: ::std::option::Option<VisibilityCriteria>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "segments")]
+impl ::sailpoint_runtime::object::Object for Segment {
+    const NAME: &'static str = "Segment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "active" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "visibilityCriteria" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            active: f0,
+            created: f1,
+            description: f2,
+            id: f3,
+            modified: f4,
+            name: f5,
+            owner: f6,
+            visibility_criteria: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "segments")]
+impl<'de> ::serde::Deserialize<'de> for Segment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "segments")]
+impl ::serde::Serialize for Segment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.active {
+            w.entry("active", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.visibility_criteria {
+            w.entry("visibilityCriteria", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "segments")]
 impl Segment {
@@ -1993,25 +5014,73 @@ impl ::std::str::FromStr for SegmentId {
 }
 #[cfg(feature = "data-segmentation")]
 ///Contains the segments and types that an identity is associated with
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SegmentMembership {
     ///They type of scopes that are assigned to the identity.
-    #[serde(
-        rename = "allAccessScopes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all_access_scopes: ::std::option::Option<::std::vec::Vec<ScopeType>>,
     ///Date time string that lets you know when the membership data is going to be refreshed.
-    #[serde(
-        default,
-        rename = "refreshBy",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub refresh_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///List of segment ids that the identity is associated with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<SegmentId>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-segmentation")]
+impl ::sailpoint_runtime::object::Object for SegmentMembership {
+    const NAME: &'static str = "SegmentMembership";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "allAccessScopes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "refreshBy" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "segments" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            all_access_scopes: f0,
+            refresh_by: f1,
+            segments: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-segmentation")]
+impl<'de> ::serde::Deserialize<'de> for SegmentMembership {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-segmentation")]
+impl ::serde::Serialize for SegmentMembership {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.all_access_scopes {
+            w.entry("allAccessScopes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.refresh_by {
+            w.instant("refreshBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        w.end()
+    }
 }
 ///List of Identities that are assigned to the segment
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2030,44 +5099,180 @@ impl ::std::convert::From<::std::vec::Vec<Ref>> for Selection {
 }
 #[cfg(feature = "apps")]
 ///`Selector`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Selector {
-    #[serde(
-        rename = "accountMatchConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_match_config: ::std::option::Option<SelectorAccountMatchConfig>,
     ///The application id
-    #[serde(
-        rename = "applicationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for Selector {
+    const NAME: &'static str = "Selector";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountMatchConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "applicationId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_match_config: f0,
+            application_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for Selector {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for Selector {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_match_config {
+            w.entry("accountMatchConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application_id {
+            w.entry("applicationId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`SelectorAccountMatchConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SelectorAccountMatchConfig {
-    #[serde(
-        rename = "matchExpression",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_expression: ::std::option::Option<
         SelectorAccountMatchConfigMatchExpression,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SelectorAccountMatchConfig {
+    const NAME: &'static str = "SelectorAccountMatchConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "matchExpression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            match_expression: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SelectorAccountMatchConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SelectorAccountMatchConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.match_expression {
+            w.entry("matchExpression", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`SelectorAccountMatchConfigMatchExpression`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SelectorAccountMatchConfigMatchExpression {
     ///If it is AND operators for match terms
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub and: ::std::option::Option<bool>,
-    #[serde(
-        rename = "matchTerms",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_terms: ::std::option::Option<::std::vec::Vec<MatchTerm>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SelectorAccountMatchConfigMatchExpression {
+    const NAME: &'static str = "SelectorAccountMatchConfigMatchExpression";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "and" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "matchTerms" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            and: f0,
+            match_terms: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SelectorAccountMatchConfigMatchExpression {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SelectorAccountMatchConfigMatchExpression {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.and {
+            w.entry("and", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_terms {
+            w.entry("matchTerms", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -2123,17 +5328,73 @@ impl ::std::convert::TryFrom<::std::string::String> for SelectorType {
 }
 #[cfg(feature = "sp-config")]
 ///Self block for imported/exported object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SelfImportExportDto {
     ///Imported/exported object's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Imported/exported object's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Imported/exported object's DTO type. Import is currently only possible with the CONNECTOR_RULE, IDENTITY_OBJECT_CONFIG, IDENTITY_PROFILE, RULE, SOURCE, TRANSFORM, and TRIGGER_SUBSCRIPTION object types.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SelfImportExportDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SelfImportExportDto {
+    const NAME: &'static str = "SelfImportExportDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SelfImportExportDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SelfImportExportDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///Imported/exported object's DTO type. Import is currently only possible with the CONNECTOR_RULE, IDENTITY_OBJECT_CONFIG, IDENTITY_PROFILE, RULE, SOURCE, TRANSFORM, and TRIGGER_SUBSCRIPTION object types.
@@ -2187,16 +5448,63 @@ impl ::std::convert::TryFrom<::std::string::String> for SelfImportExportDtoType 
 }
 #[cfg(feature = "identities")]
 ///`SendAccountVerificationRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SendAccountVerificationRequest {
     ///The source name where identity account password should be reset
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///The method to send notification
     pub via: SendAccountVerificationRequestVia,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for SendAccountVerificationRequest {
+    const NAME: &'static str = "SendAccountVerificationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "sourceName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "via" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            source_name: f0,
+            via: o::required(f1, "via", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for SendAccountVerificationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for SendAccountVerificationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        w.entry("via", &self.via)?;
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 impl SendAccountVerificationRequest {
@@ -2272,53 +5580,160 @@ impl ::std::default::Default for SendClassifyMachineAccountClassificationMode {
 }
 #[cfg(feature = "machine-account-classify")]
 ///`SendClassifyMachineAccountResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SendClassifyMachineAccountResponse {
     ///Indicates if account is classified as machine
-    #[serde(
-        rename = "isMachine",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_machine: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-account-classify")]
+impl ::sailpoint_runtime::object::Object for SendClassifyMachineAccountResponse {
+    const NAME: &'static str = "SendClassifyMachineAccountResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "isMachine" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { is_machine: f0, extra })
+    }
+}
+#[cfg(feature = "machine-account-classify")]
+impl<'de> ::serde::Deserialize<'de> for SendClassifyMachineAccountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-account-classify")]
+impl ::serde::Serialize for SendClassifyMachineAccountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.is_machine {
+            w.entry("isMachine", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///`SendTestNotificationRequestDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SendTestNotificationRequestDto {
     ///A list of BCC email addresses for the test notification.
-    #[serde(
-        rename = "blindCarbonCopy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub blind_carbon_copy: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///A list of CC email addresses for the test notification.
-    #[serde(
-        rename = "carbonCopy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub carbon_copy: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///A Json object that denotes the context specific to the template.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The template notification key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///The locale for the message text.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///The notification medium. Has to be one of the following enum values.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub medium: ::std::option::Option<SendTestNotificationRequestDtoMedium>,
     ///A list of override recipient email addresses for the test notification.
-    #[serde(
-        rename = "recipientEmailList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recipient_email_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for SendTestNotificationRequestDto {
+    const NAME: &'static str = "SendTestNotificationRequestDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "blindCarbonCopy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "carbonCopy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "context" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "locale" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "medium" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "recipientEmailList" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            blind_carbon_copy: f0,
+            carbon_copy: f1,
+            context: f2,
+            key: f3,
+            locale: f4,
+            medium: f5,
+            recipient_email_list: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for SendTestNotificationRequestDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for SendTestNotificationRequestDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.blind_carbon_copy {
+            w.entry("blindCarbonCopy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.carbon_copy {
+            w.entry("carbonCopy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.context {
+            w.entry("context", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.medium {
+            w.entry("medium", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipient_email_list {
+            w.entry("recipientEmailList", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl SendTestNotificationRequestDto {
@@ -2331,64 +5746,145 @@ impl SendTestNotificationRequestDto {
 pub type SendTestNotificationRequestDtoMedium = Medium;
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Service Desk integration's specification.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ServiceDeskIntegrationDto {
     ///Service Desk integration's attributes. Validation constraints enforced by the implementation.
     pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    #[serde(
-        rename = "beforeProvisioningRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub before_provisioning_rule: ::std::option::Option<BeforeProvisioningRuleDto>,
     ///Cluster ID for the Service Desk integration (replaced by clusterRef, retained for backward compatibility).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "clusterRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cluster_ref: ::std::option::Option<SourceClusterDto>,
     ///The date and time the Service Desk integration was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Service Desk integration's description.
     pub description: ::std::string::String,
     ///Unique identifier for the Service Desk integration
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source IDs for the Service Desk integration (replaced by provisioningConfig.managedSResourceRefs, but retained here for backward compatibility).
-    #[serde(
-        rename = "managedSources",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The date and time the Service Desk integration was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Service Desk integration's name. The name must be unique.
     pub name: ::std::string::String,
-    #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<OwnerDto>,
-    #[serde(
-        rename = "provisioningConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_config: ::std::option::Option<ProvisioningConfig>,
     /**Service Desk integration types:
 
 - ServiceNowSDIM
 - ServiceNow
 */
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::sailpoint_runtime::object::Object for ServiceDeskIntegrationDto {
+    const NAME: &'static str = "ServiceDeskIntegrationDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "beforeProvisioningRule" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cluster" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "clusterRef" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "managedSources" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "ownerRef" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningConfig" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: o::required(f0, "attributes", &extra)?,
+            before_provisioning_rule: f1,
+            cluster: f2,
+            cluster_ref: f3,
+            created: f4,
+            description: o::required(f5, "description", &extra)?,
+            id: f6,
+            managed_sources: f7,
+            modified: f8,
+            name: o::required(f9, "name", &extra)?,
+            owner_ref: f10,
+            provisioning_config: f11,
+            type_: o::required(f12, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl<'de> ::serde::Deserialize<'de> for ServiceDeskIntegrationDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::serde::Serialize for ServiceDeskIntegrationDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attributes", &self.attributes)?;
+        if let ::std::option::Option::Some(v) = &self.before_provisioning_rule {
+            w.entry("beforeProvisioningRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster {
+            w.entry("cluster", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster_ref {
+            w.entry("clusterRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.managed_sources {
+            w.entry("managedSources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.owner_ref {
+            w.entry("ownerRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_config {
+            w.entry("provisioningConfig", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ServiceDeskIntegrationDto {
@@ -2398,72 +5894,244 @@ impl ServiceDeskIntegrationDto {
 }
 #[cfg(feature = "service-desk-integration")]
 ///`ServiceDeskIntegrationTemplateDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ServiceDeskIntegrationTemplateDto {
     ///The 'attributes' property value is a map of attributes available for integrations using this Service Desk integration template.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///System-generated unique ID of the Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Object
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "provisioningConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_config: ::std::option::Option<ProvisioningConfig>,
     ///The 'type' property specifies the type of the Service Desk integration template.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::sailpoint_runtime::object::Object for ServiceDeskIntegrationTemplateDto {
+    const NAME: &'static str = "ServiceDeskIntegrationTemplateDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningConfig" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            created: f1,
+            id: f2,
+            modified: f3,
+            name: f4,
+            provisioning_config: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl<'de> ::serde::Deserialize<'de> for ServiceDeskIntegrationTemplateDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::serde::Serialize for ServiceDeskIntegrationTemplateDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.provisioning_config {
+            w.entry("provisioningConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "service-desk-integration")]
 ///This represents a Service Desk Integration template type.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ServiceDeskIntegrationTemplateType {
     ///This is the name of the type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///This is the scriptName attribute value for the type.
-    #[serde(
-        rename = "scriptName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_name: ::std::option::Option<::std::string::String>,
     ///This is the type value for the type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::sailpoint_runtime::object::Object for ServiceDeskIntegrationTemplateType {
+    const NAME: &'static str = "ServiceDeskIntegrationTemplateType";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "scriptName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            script_name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl<'de> ::serde::Deserialize<'de> for ServiceDeskIntegrationTemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::serde::Serialize for ServiceDeskIntegrationTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.script_name {
+            w.entry("scriptName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Source for Service Desk integration template.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ServiceDeskSource {
     ///ID of source for service desk integration template.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of source for service desk integration template.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of source for service desk integration template.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ServiceDeskSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::sailpoint_runtime::object::Object for ServiceDeskSource {
+    const NAME: &'static str = "ServiceDeskSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl<'de> ::serde::Deserialize<'de> for ServiceDeskSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::serde::Serialize for ServiceDeskSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ServiceDeskSource {
@@ -2476,31 +6144,83 @@ impl ServiceDeskSource {
 pub type ServiceDeskSourceType = AttrSyncSourceType;
 #[cfg(feature = "global-tenant-security-settings")]
 ///Represents the IdentityNow as Service Provider Configuration allowing customers to log into IDN via an Identity Provider
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ServiceProviderConfiguration {
     ///This allows basic login with the parameter prompt=true. This is often toggled on when debugging SAML authentication setup. When false, only org admins with MFA-enabled can bypass the IDP.
-    #[serde(
-        rename = "bypassIdp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bypass_idp: ::std::option::Option<bool>,
     ///This determines whether or not the SAML authentication flow is enabled for an org
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///A list of the abstract implementations of the Federation Protocol details. Typically, this will include on SpDetails object and one IdpDetails object used in tandem to define a SAML integration between a customer's identity provider and a customer's SailPoint instance (i.e., the service provider).
-    #[serde(
-        rename = "federationProtocolDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub federation_protocol_details: ::std::option::Option<
         ::std::vec::Vec<ServiceProviderConfigurationFederationProtocolDetailsItem>,
     >,
     ///This indicates whether or not the SAML configuration is valid.
-    #[serde(
-        rename = "samlConfigurationValid",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub saml_configuration_valid: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::sailpoint_runtime::object::Object for ServiceProviderConfiguration {
+    const NAME: &'static str = "ServiceProviderConfiguration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "bypassIdp" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "federationProtocolDetails" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "samlConfigurationValid" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bypass_idp: f0,
+            enabled: f1,
+            federation_protocol_details: f2,
+            saml_configuration_valid: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl<'de> ::serde::Deserialize<'de> for ServiceProviderConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::serde::Serialize for ServiceProviderConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.bypass_idp {
+            w.entry("bypassIdp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.federation_protocol_details {
+            w.entry("federationProtocolDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.saml_configuration_valid {
+            w.entry("samlConfigurationValid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "global-tenant-security-settings")]
 ///`ServiceProviderConfigurationFederationProtocolDetailsItem`
@@ -2511,26 +6231,73 @@ pub struct ServiceProviderConfigurationFederationProtocolDetailsItem {
 }
 #[cfg(feature = "global-tenant-security-settings")]
 ///`SessionConfiguration`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SessionConfiguration {
     ///The maximum time in minutes a session can be idle.
-    #[serde(
-        rename = "maxIdleTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_idle_time: ::std::option::Option<i32>,
     ///The maximum allowable session time in minutes.
-    #[serde(
-        rename = "maxSessionTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_session_time: ::std::option::Option<i32>,
     ///Denotes if 'remember me' is enabled.
-    #[serde(
-        rename = "rememberMe",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remember_me: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::sailpoint_runtime::object::Object for SessionConfiguration {
+    const NAME: &'static str = "SessionConfiguration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "maxIdleTime" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "maxSessionTime" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "rememberMe" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            max_idle_time: f0,
+            max_session_time: f1,
+            remember_me: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl<'de> ::serde::Deserialize<'de> for SessionConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::serde::Serialize for SessionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.max_idle_time {
+            w.entry("maxIdleTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_session_time {
+            w.entry("maxSessionTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remember_me {
+            w.entry("rememberMe", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "icons")]
 ///`SetIconObjectType`
@@ -2560,22 +6327,108 @@ impl ::std::convert::TryFrom<::std::string::String> for SetIconObjectType {
 }
 #[cfg(feature = "icons")]
 ///`SetIconResponse200`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SetIconResponse200 {
     ///url to file with icon
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "icons")]
+impl ::sailpoint_runtime::object::Object for SetIconResponse200 {
+    const NAME: &'static str = "SetIconResponse200";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "icon" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { icon: f0, extra })
+    }
+}
+#[cfg(feature = "icons")]
+impl<'de> ::serde::Deserialize<'de> for SetIconResponse200 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "icons")]
+impl ::serde::Serialize for SetIconResponse200 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.icon {
+            w.entry("icon", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 ///`SetLifecycleStateBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SetLifecycleStateBody {
     ///ID of the lifecycle state to set.
-    #[serde(
-        rename = "lifecycleStateId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lifecycle_state_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::sailpoint_runtime::object::Object for SetLifecycleStateBody {
+    const NAME: &'static str = "SetLifecycleStateBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "lifecycleStateId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            lifecycle_state_id: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl<'de> ::serde::Deserialize<'de> for SetLifecycleStateBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::serde::Serialize for SetLifecycleStateBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.lifecycle_state_id {
+            w.entry("lifecycleStateId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl SetLifecycleStateBody {
@@ -2585,80 +6438,211 @@ impl SetLifecycleStateBody {
 }
 #[cfg(feature = "lifecycle-states")]
 ///`SetLifecycleStateResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SetLifecycleStateResponse {
     ///ID of the IdentityRequest object that is generated when the workflow launches. To follow the IdentityRequest, you can provide this ID with a [Get Account Activity request](https://developer.sailpoint.com/docs/api/v3/get-account-activity/). The response will contain relevant information about the IdentityRequest, such as its status.
-    #[serde(
-        rename = "accountActivityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_activity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::sailpoint_runtime::object::Object for SetLifecycleStateResponse {
+    const NAME: &'static str = "SetLifecycleStateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountActivityId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_activity_id: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl<'de> ::serde::Deserialize<'de> for SetLifecycleStateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "lifecycle-states")]
+impl ::serde::Serialize for SetLifecycleStateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_activity_id {
+            w.entry("accountActivityId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sim-integrations")]
 ///`SimIntegrationDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SimIntegrationDetails {
     ///The attributes map containing the credentials used to configure the integration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(
-        rename = "beforeProvisioningRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub before_provisioning_rule: ::std::option::Option<
         SimIntegrationDetailsBeforeProvisioningRule,
     >,
     ///The cluster/proxy
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the integration
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Object
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Request data to customize desc and body of the created ticket
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The list of sources (managed resources)
-    #[serde(
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
     pub sources: ::std::vec::Vec<::std::string::String>,
     ///Custom mapping between the integration result and the provisioning result
-    #[serde(
-        rename = "statusMap",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_map: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The integration type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sim-integrations")]
+impl ::sailpoint_runtime::object::Object for SimIntegrationDetails {
+    const NAME: &'static str = "SimIntegrationDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "beforeProvisioningRule" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cluster" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "request" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => {
+                    f9 = o::collection(
+                        &mut map,
+                        &key,
+                        &mut extra,
+                        ::std::vec::Vec::is_empty,
+                    )?;
+                }
+                "statusMap" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            before_provisioning_rule: f1,
+            cluster: f2,
+            created: f3,
+            description: f4,
+            id: f5,
+            modified: f6,
+            name: f7,
+            request: f8,
+            sources: f9.unwrap_or_default(),
+            status_map: f10,
+            type_: f11,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sim-integrations")]
+impl<'de> ::serde::Deserialize<'de> for SimIntegrationDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sim-integrations")]
+impl ::serde::Serialize for SimIntegrationDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.before_provisioning_rule {
+            w.entry("beforeProvisioningRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster {
+            w.entry("cluster", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.request {
+            w.entry("request", v)?;
+        }
+        if !::std::vec::Vec::is_empty(&self.sources) {
+            w.entry("sources", &self.sources)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status_map {
+            w.entry("statusMap", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sim-integrations")]
 impl SimIntegrationDetails {
@@ -2668,16 +6652,73 @@ impl SimIntegrationDetails {
 }
 #[cfg(feature = "sim-integrations")]
 ///Before provisioning rule of integration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SimIntegrationDetailsBeforeProvisioningRule {
     ///ID of the rule
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the rule
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sim-integrations")]
+impl ::sailpoint_runtime::object::Object
+for SimIntegrationDetailsBeforeProvisioningRule {
+    const NAME: &'static str = "SimIntegrationDetailsBeforeProvisioningRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sim-integrations")]
+impl<'de> ::serde::Deserialize<'de> for SimIntegrationDetailsBeforeProvisioningRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sim-integrations")]
+impl ::serde::Serialize for SimIntegrationDetailsBeforeProvisioningRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sim-integrations")]
 impl SimIntegrationDetailsBeforeProvisioningRule {
@@ -2741,60 +6782,31 @@ impl ::std::str::FromStr for SimpleDateFormat {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`SlimCampaign`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SlimCampaign {
     ///A list of errors and warnings that have accumulated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alerts: ::std::option::Option<::std::vec::Vec<CampaignAlert>>,
     /**Allows auto revoke for this campaign
 
 Default: `false`.*/
-    #[serde(
-        rename = "autoRevokeAllowed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    #[serde(
-        rename = "completedCertifications",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completed_certifications: ::std::option::Option<i32>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-    #[serde(
-        rename = "correlatedStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correlated_status: ::std::option::Option<SlimCampaignCorrelatedStatus>,
     ///Created time of the campaign
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Enables email notification for this campaign
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailNotificationEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_notification_enabled: ::std::option::Option<bool>,
     ///Id of the campaign
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**The campaign name. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
@@ -2803,23 +6815,132 @@ Default: `false`.*/
     /**Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off then campaigns generated from this template will indicate false. The real value will then be returned if IAI is ever enabled for the org in the future.
 
 Default: `false`.*/
-    #[serde(
-        rename = "recommendationsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommendations_enabled: ::std::option::Option<bool>,
     ///The campaign's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SlimCampaignStatus>,
     ///The total number of certifications in this campaign.
-    #[serde(
-        rename = "totalCertifications",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_certifications: ::std::option::Option<i32>,
     ///The type of campaign. Could be extended in the future.
-    #[serde(rename = "type")]
     pub type_: SlimCampaignType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for SlimCampaign {
+    const NAME: &'static str = "SlimCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alerts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "autoRevokeAllowed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completedCertifications" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "correlatedStatus" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "emailNotificationEnabled" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "recommendationsEnabled" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "totalCertifications" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alerts: f0,
+            auto_revoke_allowed: f1,
+            completed_certifications: f2,
+            correlated_status: f3,
+            created: f4,
+            deadline: f5,
+            description: f6,
+            email_notification_enabled: f7,
+            id: f8,
+            name: o::required(f9, "name", &extra)?,
+            recommendations_enabled: f10,
+            status: f11,
+            total_certifications: f12,
+            type_: o::required(f13, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for SlimCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for SlimCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alerts {
+            w.entry("alerts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_revoke_allowed {
+            w.entry("autoRevokeAllowed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed_certifications {
+            w.entry("completedCertifications", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correlated_status {
+            w.entry("correlatedStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.email_notification_enabled {
+            w.entry("emailNotificationEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
+            w.entry("recommendationsEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_certifications {
+            w.entry("totalCertifications", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
@@ -2908,197 +7029,434 @@ impl ::std::convert::TryFrom<::std::string::String> for SlimCampaignType {
 }
 #[cfg(feature = "application-discovery")]
 ///Discovered applications
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SlimDiscoveredApplications {
     ///The timestamp when the application was first discovered, in ISO 8601 format.
-    #[serde(
-        default,
-        rename = "createdAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A brief description of the discovered application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was last received via an entitlement aggregation invocation  or a manual csv upload, in ISO 8601 format.
-    #[serde(
-        default,
-        rename = "discoveredAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub discovered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The vendor associated with the discovered application.
-    #[serde(
-        rename = "discoveredVendor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub discovered_vendor: ::std::option::Option<::std::string::String>,
     ///Source from which the application was discovered.
-    #[serde(
-        rename = "discoverySource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub discovery_source: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the discovered application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the application is used for business purposes.
-    #[serde(
-        rename = "isBusiness",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_business: ::std::option::Option<bool>,
     ///Name of the discovered application.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///List of recommended connectors for the application.
-    #[serde(
-        rename = "recommendedConnectors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommended_connectors: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The risk level of the application.
-    #[serde(
-        rename = "riskLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_level: ::std::option::Option<SlimDiscoveredApplicationsRiskLevel>,
     ///The risk score of the application ranging from 0-100, 100 being highest risk.
-    #[serde(
-        rename = "riskScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_score: ::std::option::Option<i32>,
     /**The status of an application within the discovery source.
 
 By default this field is set to "ACTIVE" when the application is discovered.
 
 If an application has been deleted from within the discovery source, the status will be set to "INACTIVE".*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The total number of sign-in accounts for the application.
-    #[serde(
-        rename = "totalSigninsCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_signins_count: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "application-discovery")]
+impl ::sailpoint_runtime::object::Object for SlimDiscoveredApplications {
+    const NAME: &'static str = "SlimDiscoveredApplications";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdAt" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "discoveredAt" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "discoveredVendor" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "discoverySource" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "isBusiness" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "recommendedConnectors" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "riskLevel" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "riskScore" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "totalSigninsCount" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_at: f0,
+            description: f1,
+            discovered_at: f2,
+            discovered_vendor: f3,
+            discovery_source: f4,
+            id: f5,
+            is_business: f6,
+            name: f7,
+            recommended_connectors: f8,
+            risk_level: f9,
+            risk_score: f10,
+            status: f11,
+            total_signins_count: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl<'de> ::serde::Deserialize<'de> for SlimDiscoveredApplications {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::serde::Serialize for SlimDiscoveredApplications {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_at {
+            w.instant("createdAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovered_at {
+            w.instant("discoveredAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovered_vendor {
+            w.entry("discoveredVendor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.discovery_source {
+            w.entry("discoverySource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_business {
+            w.entry("isBusiness", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommended_connectors {
+            w.entry("recommendedConnectors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.risk_level {
+            w.entry("riskLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.risk_score {
+            w.entry("riskScore", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_signins_count {
+            w.entry("totalSigninsCount", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "application-discovery")]
 ///The risk level of the application.
 pub type SlimDiscoveredApplicationsRiskLevel = FullDiscoveredApplicationsRiskLevel;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Details of the Entitlement criteria
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodExemptCriteria {
     ///If the entitlement already belonged to the user or not.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub existing: ::std::option::Option<bool>,
     ///Entitlement ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for SodExemptCriteria {
+    const NAME: &'static str = "SodExemptCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "existing" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            existing: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodExemptCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodExemptCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.existing {
+            w.entry("existing", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 ///`SodPolicy`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodPolicy {
     ///Optional compensating controls(Mitigating Controls)
-    #[serde(
-        rename = "compensatingControls",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compensating_controls: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "conflictingAccessCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub conflicting_access_criteria: ::std::option::Option<ConflictingAccessCriteria>,
     ///Optional correction advice
-    #[serde(
-        rename = "correctionAdvice",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correction_advice: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Policy's creator ID
-    #[serde(
-        rename = "creatorId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///Optional description of the SOD policy
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Optional External Policy Reference
-    #[serde(
-        rename = "externalPolicyReference",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_policy_reference: ::std::option::Option<::std::string::String>,
     ///Policy id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Policy's modifier ID
-    #[serde(
-        rename = "modifierId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///Policy Business Name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<SodPolicyOwnerRef>,
     ///Search query of the SOD policy
-    #[serde(
-        rename = "policyQuery",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policy_query: ::std::option::Option<::std::string::String>,
     /**defines whether a policy has been scheduled or not
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled: ::std::option::Option<bool>,
     ///whether the policy is enforced or not
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<SodPolicyState>,
     ///tags for this policy object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**whether a policy is query based or conflicting access based
 
 Default: `"GENERAL"`.*/
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SodPolicyType>,
-    #[serde(
-        rename = "violationOwnerAssignmentConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub violation_owner_assignment_config: ::std::option::Option<
         ViolationOwnerAssignmentConfig,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for SodPolicy {
+    const NAME: &'static str = "SodPolicy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "compensatingControls" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "conflictingAccessCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "correctionAdvice" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "creatorId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "externalPolicyReference" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "modifierId" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "ownerRef" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "policyQuery" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "scheduled" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "violationOwnerAssignmentConfig" => {
+                    f17 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            compensating_controls: f0,
+            conflicting_access_criteria: f1,
+            correction_advice: f2,
+            created: f3,
+            creator_id: f4,
+            description: f5,
+            external_policy_reference: f6,
+            id: f7,
+            modified: f8,
+            modifier_id: f9,
+            name: f10,
+            owner_ref: f11,
+            policy_query: f12,
+            scheduled: f13,
+            state: f14,
+            tags: f15,
+            type_: f16,
+            violation_owner_assignment_config: f17,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for SodPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for SodPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.compensating_controls {
+            w.entry("compensatingControls", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.conflicting_access_criteria {
+            w.entry("conflictingAccessCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correction_advice {
+            w.entry("correctionAdvice", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.creator_id {
+            w.entry("creatorId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.external_policy_reference {
+            w.entry("externalPolicyReference", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modifier_id {
+            w.entry("modifierId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_ref {
+            w.entry("ownerRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.policy_query {
+            w.entry("policyQuery", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scheduled {
+            w.entry("scheduled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.violation_owner_assignment_config {
+            w.entry("violationOwnerAssignmentConfig", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl SodPolicy {
@@ -3108,17 +7466,73 @@ impl SodPolicy {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///SOD policy.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodPolicyDto {
     ///SOD policy ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///SOD policy display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///SOD policy DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SodPolicyDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for SodPolicyDto {
+    const NAME: &'static str = "SodPolicyDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodPolicyDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodPolicyDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///SOD policy DTO type.
@@ -3148,17 +7562,73 @@ impl ::std::convert::TryFrom<::std::string::String> for SodPolicyDtoType {
 }
 #[cfg(feature = "sod-policies")]
 ///The owner of the SOD policy.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodPolicyOwnerRef {
     ///Owner's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SodPolicyOwnerRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for SodPolicyOwnerRef {
+    const NAME: &'static str = "SodPolicyOwnerRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for SodPolicyOwnerRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for SodPolicyOwnerRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl SodPolicyOwnerRef {
@@ -3171,52 +7641,121 @@ impl SodPolicyOwnerRef {
 pub type SodPolicyOwnerRefType = ReviewerType;
 #[cfg(feature = "sod-policies")]
 ///`SodPolicySchedule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodPolicySchedule {
     ///The time when this SOD policy schedule is created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Policy's creator ID
-    #[serde(
-        rename = "creatorId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates if empty results need to be emailed
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailEmptyResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_empty_results: ::std::option::Option<bool>,
     ///The time when this SOD policy schedule is modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Policy's modifier ID
-    #[serde(
-        rename = "modifierId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipients: ::std::option::Option<::std::vec::Vec<SodRecipient>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<Schedule>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for SodPolicySchedule {
+    const NAME: &'static str = "SodPolicySchedule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "creatorId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "emailEmptyResults" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "modifierId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "schedule" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            creator_id: f1,
+            description: f2,
+            email_empty_results: f3,
+            modified: f4,
+            modifier_id: f5,
+            name: f6,
+            recipients: f7,
+            schedule: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for SodPolicySchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for SodPolicySchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.creator_id {
+            w.entry("creatorId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_empty_results {
+            w.entry("emailEmptyResults", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modifier_id {
+            w.entry("modifierId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recipients {
+            w.entry("recipients", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule {
+            w.entry("schedule", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl SodPolicySchedule {
@@ -3282,17 +7821,73 @@ impl ::std::convert::TryFrom<::std::string::String> for SodPolicyType {
 }
 #[cfg(feature = "sod-policies")]
 ///SOD policy recipient.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodRecipient {
     ///SOD policy recipient's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///SOD policy recipient's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///SOD policy recipient DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SodRecipientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for SodRecipient {
+    const NAME: &'static str = "SodRecipient";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for SodRecipient {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for SodRecipient {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl SodRecipient {
@@ -3305,94 +7900,347 @@ impl SodRecipient {
 pub type SodRecipientType = OwnerDtoType;
 #[cfg(feature = "full")]
 ///SOD policy violation report result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodReportResultDto {
     ///SOD policy violation report result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of the SOD policy violation report result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///SOD policy violation report result DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SodReportResultDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for SodReportResultDto {
+    const NAME: &'static str = "SodReportResultDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for SodReportResultDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for SodReportResultDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///SOD policy violation report result DTO type.
 pub type SodReportResultDtoType = CampaignReportType;
 #[cfg(feature = "sod-violations")]
 ///An object referencing an SOD violation check
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationCheck {
     ///The date-time when this request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The id of the original request
-    #[serde(
-        rename = "requestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for SodViolationCheck {
+    const NAME: &'static str = "SodViolationCheck";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "requestId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            request_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for SodViolationCheck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for SodViolationCheck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_id {
+            w.entry("requestId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///The inner object representing the completed SOD Violation check
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationCheckResult {
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on completion of the violation check.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<ErrorMessageDto>,
     ///A list of the SOD policies that were violated.
-    #[serde(
-        rename = "violatedPolicies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub violated_policies: ::std::option::Option<::std::vec::Vec<SodPolicyDto>>,
-    #[serde(
-        rename = "violationContexts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub violation_contexts: ::std::option::Option<::std::vec::Vec<SodViolationContext>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for SodViolationCheckResult {
+    const NAME: &'static str = "SodViolationCheckResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "violatedPolicies" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "violationContexts" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_metadata: f0,
+            message: f1,
+            violated_policies: f2,
+            violation_contexts: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodViolationCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodViolationCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.violated_policies {
+            w.entry("violatedPolicies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.violation_contexts {
+            w.entry("violationContexts", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///The contextual information of the violated criteria
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationContext {
-    #[serde(
-        rename = "conflictingAccessCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub conflicting_access_criteria: ::std::option::Option<
         SodViolationContextConflictingAccessCriteria,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<SodPolicyDto>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for SodViolationContext {
+    const NAME: &'static str = "SodViolationContext";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "conflictingAccessCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "policy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conflicting_access_criteria: f0,
+            policy: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodViolationContext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodViolationContext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.conflicting_access_criteria {
+            w.entry("conflictingAccessCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.policy {
+            w.entry("policy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///An object referencing a completed SOD violation check
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationContextCheckCompleted {
     ///The status of SOD violation check
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<SodViolationContextCheckCompletedState>,
     ///The id of the Violation check event
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "violationCheckResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub violation_check_result: ::std::option::Option<SodViolationCheckResult>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for SodViolationContextCheckCompleted {
+    const NAME: &'static str = "SodViolationContextCheckCompleted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "state" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "violationCheckResult" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: f0,
+            uuid: f1,
+            violation_check_result: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodViolationContextCheckCompleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodViolationContextCheckCompleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.violation_check_result {
+            w.entry("violationCheckResult", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///The status of SOD violation check
@@ -3424,203 +8272,478 @@ for SodViolationContextCheckCompletedState {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///The object which contains the left and right hand side of the entitlements that got violated according to the policy.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationContextConflictingAccessCriteria {
-    #[serde(
-        rename = "leftCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub left_criteria: ::std::option::Option<
         SodViolationContextConflictingAccessCriteriaLeftCriteria,
     >,
-    #[serde(
-        rename = "rightCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_criteria: ::std::option::Option<
         SodViolationContextConflictingAccessCriteriaRightCriteria,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object
+for SodViolationContextConflictingAccessCriteria {
+    const NAME: &'static str = "SodViolationContextConflictingAccessCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "leftCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "rightCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            left_criteria: f0,
+            right_criteria: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodViolationContextConflictingAccessCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodViolationContextConflictingAccessCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.left_criteria {
+            w.entry("leftCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.right_criteria {
+            w.entry("rightCriteria", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`SodViolationContextConflictingAccessCriteriaLeftCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationContextConflictingAccessCriteriaLeftCriteria {
-    #[serde(
-        rename = "criteriaList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub criteria_list: ::std::option::Option<::std::vec::Vec<SodExemptCriteria>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object
+for SodViolationContextConflictingAccessCriteriaLeftCriteria {
+    const NAME: &'static str = "SodViolationContextConflictingAccessCriteriaLeftCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteriaList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { criteria_list: f0, extra })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de>
+for SodViolationContextConflictingAccessCriteriaLeftCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodViolationContextConflictingAccessCriteriaLeftCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria_list {
+            w.entry("criteriaList", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`SodViolationContextConflictingAccessCriteriaRightCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SodViolationContextConflictingAccessCriteriaRightCriteria {
-    #[serde(
-        rename = "criteriaList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub criteria_list: ::std::option::Option<::std::vec::Vec<SodExemptCriteria>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object
+for SodViolationContextConflictingAccessCriteriaRightCriteria {
+    const NAME: &'static str = "SodViolationContextConflictingAccessCriteriaRightCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteriaList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { criteria_list: f0, extra })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de>
+for SodViolationContextConflictingAccessCriteriaRightCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodViolationContextConflictingAccessCriteriaRightCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria_list {
+            w.entry("criteriaList", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`Source`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Source {
     ///Reference to account correlation config object.
-    #[serde(
-        rename = "accountCorrelationConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_correlation_config: ::std::option::Option<
         SourceAccountCorrelationConfig,
     >,
     ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
-    #[serde(
-        rename = "accountCorrelationRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_correlation_rule: ::std::option::Option<SourceAccountCorrelationRule>,
     /**When this is true, it indicates that the source is referenced by an identity profile.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authoritative: ::std::option::Option<bool>,
     ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
-    #[serde(
-        rename = "beforeProvisioningRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub before_provisioning_rule: ::std::option::Option<SourceBeforeProvisioningRule>,
     /**Source category (e.g. null, CredentialProvider).
 
 Default: `null`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     ///Reference to the source's associated cluster.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<SourceCluster>,
     ///Type of connection (direct or file).
-    #[serde(
-        rename = "connectionType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection_type: ::std::option::Option<::std::string::String>,
     ///Connector script name.
     pub connector: ::std::string::String,
     ///Connector specific configuration. This configuration will differ from type to type.
-    #[serde(
-        rename = "connectorAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Fully qualified name of the Java class that implements the connector interface.
-    #[serde(
-        rename = "connectorClass",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_class: ::std::option::Option<::std::string::String>,
     ///Connector ID
-    #[serde(
-        rename = "connectorId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_id: ::std::option::Option<::std::string::String>,
     ///Connector implementation ID.
-    #[serde(
-        rename = "connectorImplementationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_implementation_id: ::std::option::Option<::std::string::String>,
     ///Name of the connector that was chosen during source creation.
-    #[serde(
-        rename = "connectorName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
 
 Default: `false`.*/
-    #[serde(
-        rename = "credentialProviderEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    #[serde(
-        rename = "deleteThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delete_threshold: ::std::option::Option<i32>,
     ///Source's human-readable description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<SourceFeature>,
     /**When this is true, it indicates that the source is healthy.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub healthy: ::std::option::Option<bool>,
     ///Source ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Reference to management workgroup for the source.
-    #[serde(
-        rename = "managementWorkgroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub management_workgroup: ::std::option::Option<SourceManagementWorkgroup>,
-    #[serde(
-        rename = "managerCorrelationMapping",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manager_correlation_mapping: ::std::option::Option<ManagerCorrelationMapping>,
     ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
-    #[serde(
-        rename = "managerCorrelationRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manager_correlation_rule: ::std::option::Option<SourceManagerCorrelationRule>,
     ///Date-time when the source was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Source's human-readable name.
     pub name: ::std::string::String,
     ///Reference to identity object who owns the source.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub owner: ::std::option::Option<SourceOwner>,
     ///List of references to the associated PasswordPolicy objects.
-    #[serde(
-        rename = "passwordPolicies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policies: ::std::option::Option<
         ::std::vec::Vec<SourcePasswordPoliciesItem>,
     >,
     ///List of references to schema objects.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schemas: ::std::option::Option<::std::vec::Vec<SourceSchemasItem>>,
     ///Timestamp that shows when a source health check was last performed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub since: ::std::option::Option<::std::string::String>,
     ///Status identifier that gives specific information about why a source is or isn't healthy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SourceStatus>,
     ///Specifies the type of system being managed e.g. Active Directory, Workday, etc.. If you are creating a delimited file source, you must set the `provisionasCsv` query parameter to `true`.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for Source {
+    const NAME: &'static str = "Source";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        let mut f29 = ::std::option::Option::None;
+        let mut f30 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountCorrelationConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountCorrelationRule" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "authoritative" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "beforeProvisioningRule" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "category" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "cluster" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "connectionType" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "connectorAttributes" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "connectorClass" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "connectorId" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "connectorImplementationId" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "connectorName" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "credentialProviderEnabled" => {
+                    f14 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "deleteThreshold" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "features" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "healthy" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "managementWorkgroup" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "managerCorrelationMapping" => {
+                    f21 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "managerCorrelationRule" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f23 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "passwordPolicies" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "schemas" => f27 = o::field(&mut map, &key, &mut extra)?,
+                "since" => f28 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f29 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f30 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_correlation_config: f0,
+            account_correlation_rule: f1,
+            authoritative: f2,
+            before_provisioning_rule: f3,
+            category: f4,
+            cluster: f5,
+            connection_type: f6,
+            connector: o::required(f7, "connector", &extra)?,
+            connector_attributes: f8,
+            connector_class: f9,
+            connector_id: f10,
+            connector_implementation_id: f11,
+            connector_name: f12,
+            created: f13,
+            credential_provider_enabled: f14,
+            delete_threshold: f15,
+            description: f16,
+            features: f17,
+            healthy: f18,
+            id: f19,
+            management_workgroup: f20,
+            manager_correlation_mapping: f21,
+            manager_correlation_rule: f22,
+            modified: f23,
+            name: o::required(f24, "name", &extra)?,
+            owner: f25,
+            password_policies: f26,
+            schemas: f27,
+            since: f28,
+            status: f29,
+            type_: f30,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for Source {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for Source {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_correlation_config {
+            w.entry("accountCorrelationConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_correlation_rule {
+            w.entry("accountCorrelationRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.authoritative {
+            w.entry("authoritative", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.before_provisioning_rule {
+            w.entry("beforeProvisioningRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.category {
+            w.entry("category", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cluster {
+            w.entry("cluster", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connection_type {
+            w.entry("connectionType", v)?;
+        }
+        w.entry("connector", &self.connector)?;
+        if let ::std::option::Option::Some(v) = &self.connector_attributes {
+            w.entry("connectorAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_class {
+            w.entry("connectorClass", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_id {
+            w.entry("connectorId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_implementation_id {
+            w.entry("connectorImplementationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_name {
+            w.entry("connectorName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.credential_provider_enabled {
+            w.entry("credentialProviderEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.delete_threshold {
+            w.entry("deleteThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.features {
+            w.entry("features", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.healthy {
+            w.entry("healthy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.management_workgroup {
+            w.entry("managementWorkgroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager_correlation_mapping {
+            w.entry("managerCorrelationMapping", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manager_correlation_rule {
+            w.entry("managerCorrelationRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.password_policies {
+            w.entry("passwordPolicies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schemas {
+            w.entry("schemas", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.since {
+            w.entry("since", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl Source {
@@ -3630,17 +8753,73 @@ impl Source {
 }
 #[cfg(feature = "sources")]
 ///Reference to account correlation config object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAccountCorrelationConfig {
     ///Account correlation config ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Account correlation config's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceAccountCorrelationConfigType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceAccountCorrelationConfig {
+    const NAME: &'static str = "SourceAccountCorrelationConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceAccountCorrelationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceAccountCorrelationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceAccountCorrelationConfig {
@@ -3677,17 +8856,73 @@ for SourceAccountCorrelationConfigType {
 }
 #[cfg(feature = "sources")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAccountCorrelationRule {
     ///Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceAccountCorrelationRuleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceAccountCorrelationRule {
+    const NAME: &'static str = "SourceAccountCorrelationRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceAccountCorrelationRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceAccountCorrelationRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceAccountCorrelationRule {
@@ -3700,248 +8935,701 @@ impl SourceAccountCorrelationRule {
 pub type SourceAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
 #[cfg(feature = "triggers")]
 ///`SourceAccountCreated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAccountCreated {
     ///The attributes of the account. The contents of attributes depends on the account schema for the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///SailPoint generated unique identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the identity that is correlated with this account.
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The name of the identity that is correlated with this account.
-    #[serde(
-        rename = "identityName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_name: ::std::option::Option<::std::string::String>,
     ///Unique ID of the account on the source.
-    #[serde(
-        rename = "nativeIdentifier",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identifier: ::std::option::Option<::std::string::String>,
     ///The ID of the source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The name of the source.
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///Source unique identifier for the identity. UUID is generated by the source system.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceAccountCreated {
+    const NAME: &'static str = "SourceAccountCreated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentifier" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            identity_id: f2,
+            identity_name: f3,
+            native_identifier: f4,
+            source_id: f5,
+            source_name: f6,
+            uuid: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceAccountCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceAccountCreated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_name {
+            w.entry("identityName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identifier {
+            w.entry("nativeIdentifier", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`SourceAccountDeleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAccountDeleted {
     ///The attributes of the account. The contents of attributes depends on the account schema for the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///SailPoint generated unique identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the identity that is correlated with this account.
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The name of the identity that is correlated with this account.
-    #[serde(
-        rename = "identityName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_name: ::std::option::Option<::std::string::String>,
     ///Unique ID of the account on the source.
-    #[serde(
-        rename = "nativeIdentifier",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identifier: ::std::option::Option<::std::string::String>,
     ///The ID of the source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The name of the source.
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///Source unique identifier for the identity. UUID is generated by the source system.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceAccountDeleted {
+    const NAME: &'static str = "SourceAccountDeleted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentifier" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            identity_id: f2,
+            identity_name: f3,
+            native_identifier: f4,
+            source_id: f5,
+            source_name: f6,
+            uuid: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceAccountDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceAccountDeleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_name {
+            w.entry("identityName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identifier {
+            w.entry("nativeIdentifier", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`SourceAccountSelections`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAccountSelections {
     ///The accounts information for a particular source in the requested item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accounts: ::std::option::Option<::std::vec::Vec<AccountInfoRef>>,
     ///The source id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for SourceAccountSelections {
+    const NAME: &'static str = "SourceAccountSelections";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accounts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            accounts: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for SourceAccountSelections {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for SourceAccountSelections {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.accounts {
+            w.entry("accounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`SourceAccountUpdated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAccountUpdated {
     ///The attributes of the account. The contents of attributes depends on the account schema for the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///SailPoint generated unique identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the identity that is correlated with this account.
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The name of the identity that is correlated with this account.
-    #[serde(
-        rename = "identityName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_name: ::std::option::Option<::std::string::String>,
     ///Unique ID of the account on the source.
-    #[serde(
-        rename = "nativeIdentifier",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identifier: ::std::option::Option<::std::string::String>,
     ///The ID of the source.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The name of the source.
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///Source unique identifier for the identity. UUID is generated by the source system.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceAccountUpdated {
+    const NAME: &'static str = "SourceAccountUpdated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentifier" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            identity_id: f2,
+            identity_name: f3,
+            native_identifier: f4,
+            source_id: f5,
+            source_name: f6,
+            uuid: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceAccountUpdated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceAccountUpdated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_name {
+            w.entry("identityName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identifier {
+            w.entry("nativeIdentifier", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`SourceApp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceApp {
-    #[serde(
-        rename = "accountSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_source: ::std::option::Option<SourceAppAccountSource>,
     ///True if the app is visible in the request center
-    #[serde(
-        rename = "appCenterEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_center_enabled: ::std::option::Option<bool>,
     ///The deprecated source app id
-    #[serde(
-        rename = "cloudAppId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the source app
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The source app id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///True if the source app match all accounts
-    #[serde(
-        rename = "matchAllAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The source app name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<BaseReferenceDto>,
     ///True if the app allows access request
-    #[serde(
-        rename = "provisionRequestEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_request_enabled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceApp {
+    const NAME: &'static str = "SourceApp";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountSource" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appCenterEnabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudAppId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "matchAllAccounts" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "provisionRequestEnabled" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_source: f0,
+            app_center_enabled: f1,
+            cloud_app_id: f2,
+            created: f3,
+            description: f4,
+            enabled: f5,
+            id: f6,
+            match_all_accounts: f7,
+            modified: f8,
+            name: f9,
+            owner: f10,
+            provision_request_enabled: f11,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceApp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_source {
+            w.entry("accountSource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_center_enabled {
+            w.entry("appCenterEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_app_id {
+            w.entry("cloudAppId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_all_accounts {
+            w.entry("matchAllAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_request_enabled {
+            w.entry("provisionRequestEnabled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`SourceAppAccountSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAppAccountSource {
     ///The source ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The password policies for the source
-    #[serde(
-        rename = "passwordPolicies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policies: ::std::option::Option<::std::vec::Vec<BaseReferenceDto>>,
     ///The source type, will always be "SOURCE"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///If the source is used for password management
-    #[serde(
-        rename = "useForPasswordManagement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_for_password_management: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceAppAccountSource {
+    const NAME: &'static str = "SourceAppAccountSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "passwordPolicies" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "useForPasswordManagement" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            password_policies: f2,
+            type_: f3,
+            use_for_password_management: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceAppAccountSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceAppAccountSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password_policies {
+            w.entry("passwordPolicies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_for_password_management {
+            w.entry("useForPasswordManagement", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`SourceAppBulkUpdateRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceAppBulkUpdateRequest {
     ///List of source app ids to update
-    #[serde(rename = "appIds")]
     pub app_ids: ::std::vec::Vec<::std::string::String>,
     ///The JSONPatch payload used to update the source app.
-    #[serde(rename = "jsonPatch")]
     pub json_patch: ::std::vec::Vec<JsonPatchOperation>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceAppBulkUpdateRequest {
+    const NAME: &'static str = "SourceAppBulkUpdateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "appIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "jsonPatch" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            app_ids: o::required(f0, "appIds", &extra)?,
+            json_patch: o::required(f1, "jsonPatch", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceAppBulkUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceAppBulkUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("appIds", &self.app_ids)?;
+        w.entry("jsonPatch", &self.json_patch)?;
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 impl SourceAppBulkUpdateRequest {
@@ -3951,22 +9639,76 @@ impl SourceAppBulkUpdateRequest {
 }
 #[cfg(feature = "apps")]
 ///`SourceAppCreateDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceAppCreateDto {
-    #[serde(rename = "accountSource")]
     pub account_source: SourceAppCreateDtoAccountSource,
     ///The description of the source app
     pub description: ::std::string::String,
     /**True if the source app match all accounts
 
 Default: `false`.*/
-    #[serde(
-        rename = "matchAllAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_all_accounts: ::std::option::Option<bool>,
     ///The source app name
     pub name: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceAppCreateDto {
+    const NAME: &'static str = "SourceAppCreateDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountSource" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "matchAllAccounts" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_source: o::required(f0, "accountSource", &extra)?,
+            description: o::required(f1, "description", &extra)?,
+            match_all_accounts: f2,
+            name: o::required(f3, "name", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceAppCreateDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceAppCreateDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accountSource", &self.account_source)?;
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.match_all_accounts {
+            w.entry("matchAllAccounts", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 impl SourceAppCreateDto {
@@ -3976,16 +9718,71 @@ impl SourceAppCreateDto {
 }
 #[cfg(feature = "apps")]
 ///`SourceAppCreateDtoAccountSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceAppCreateDtoAccountSource {
     ///The source ID
     pub id: ::std::string::String,
     ///The source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The source type, will always be "SOURCE"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceAppCreateDtoAccountSource {
+    const NAME: &'static str = "SourceAppCreateDtoAccountSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceAppCreateDtoAccountSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceAppCreateDtoAccountSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 impl SourceAppCreateDtoAccountSource {
@@ -3995,112 +9792,308 @@ impl SourceAppCreateDtoAccountSource {
 }
 #[cfg(feature = "apps")]
 ///`SourceAppPatchDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAppPatchDto {
     ///List of IDs of access profiles
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "accountSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_source: ::std::option::Option<SourceAppPatchDtoAccountSource>,
     ///True if the app is visible in the request center
-    #[serde(
-        rename = "appCenterEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_center_enabled: ::std::option::Option<bool>,
     ///The deprecated source app id
-    #[serde(
-        rename = "cloudAppId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description of the source app
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The source app id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///True if the source app match all accounts
-    #[serde(
-        rename = "matchAllAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The source app name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<BaseReferenceDto>,
     ///True if the app allows access request
-    #[serde(
-        rename = "provisionRequestEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_request_enabled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceAppPatchDto {
+    const NAME: &'static str = "SourceAppPatchDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountSource" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "appCenterEnabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "cloudAppId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "matchAllAccounts" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "provisionRequestEnabled" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profiles: f0,
+            account_source: f1,
+            app_center_enabled: f2,
+            cloud_app_id: f3,
+            created: f4,
+            description: f5,
+            enabled: f6,
+            id: f7,
+            match_all_accounts: f8,
+            modified: f9,
+            name: f10,
+            owner: f11,
+            provision_request_enabled: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceAppPatchDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceAppPatchDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_source {
+            w.entry("accountSource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_center_enabled {
+            w.entry("appCenterEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_app_id {
+            w.entry("cloudAppId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_all_accounts {
+            w.entry("matchAllAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_request_enabled {
+            w.entry("provisionRequestEnabled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`SourceAppPatchDtoAccountSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceAppPatchDtoAccountSource {
     ///The source ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The password policies for the source
-    #[serde(
-        rename = "passwordPolicies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policies: ::std::option::Option<::std::vec::Vec<BaseReferenceDto>>,
     ///The source type, will always be "SOURCE"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///If the source is used for password management
-    #[serde(
-        rename = "useForPasswordManagement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_for_password_management: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for SourceAppPatchDtoAccountSource {
+    const NAME: &'static str = "SourceAppPatchDtoAccountSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "passwordPolicies" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "useForPasswordManagement" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            password_policies: f2,
+            type_: f3,
+            use_for_password_management: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for SourceAppPatchDtoAccountSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for SourceAppPatchDtoAccountSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.password_policies {
+            w.entry("passwordPolicies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_for_password_management {
+            w.entry("useForPasswordManagement", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceBeforeProvisioningRule {
     ///Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceBeforeProvisioningRuleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceBeforeProvisioningRule {
+    const NAME: &'static str = "SourceBeforeProvisioningRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceBeforeProvisioningRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceBeforeProvisioningRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceBeforeProvisioningRule {
@@ -4113,15 +10106,67 @@ impl SourceBeforeProvisioningRule {
 pub type SourceBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
 #[cfg(feature = "sources")]
 ///Reference to the source's associated cluster.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceCluster {
     ///Cluster ID.
     pub id: ::std::string::String,
     ///Cluster's human-readable display name.
     pub name: ::std::string::String,
     ///Type of object being referenced.
-    #[serde(rename = "type")]
     pub type_: SourceClusterType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceCluster {
+    const NAME: &'static str = "SourceCluster";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            name: o::required(f1, "name", &extra)?,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("name", &self.name)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceCluster {
@@ -4131,17 +10176,73 @@ impl SourceCluster {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Source cluster.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceClusterDto {
     ///Source cluster ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Source cluster display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Source cluster DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceClusterDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::sailpoint_runtime::object::Object for SourceClusterDto {
+    const NAME: &'static str = "SourceClusterDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl<'de> ::serde::Deserialize<'de> for SourceClusterDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
+impl ::serde::Serialize for SourceClusterDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl SourceClusterDto {
@@ -4201,12 +10302,61 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceClusterType {
 }
 #[cfg(feature = "connector-rule-management")]
 ///SourceCode
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceCode {
     ///The code
     pub script: ::std::string::String,
     ///the version of the code
     pub version: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for SourceCode {
+    const NAME: &'static str = "SourceCode";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "script" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            script: o::required(f0, "script", &extra)?,
+            version: o::required(f1, "version", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for SourceCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for SourceCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("script", &self.script)?;
+        w.entry("version", &self.version)?;
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl SourceCode {
@@ -4216,193 +10366,599 @@ impl SourceCode {
 }
 #[cfg(feature = "sources")]
 ///`SourceConnectionsDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceConnectionsDto {
     ///Name of the CredentialProfile attached to this source
-    #[serde(
-        rename = "credentialProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credential_profiles: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "dependentApps",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dependent_apps: ::std::option::Option<::std::vec::Vec<DependantAppConnections>>,
     ///A list of custom transforms associated with this source. A transform will be considered associated with a source if any attributes of the transform specify the source as the sourceName.
-    #[serde(
-        rename = "dependentCustomTransforms",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dependent_custom_transforms: ::std::option::Option<
         ::std::vec::Vec<TransformRead>,
     >,
     ///The IdentityProfile attached to this source
-    #[serde(
-        rename = "identityProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_profiles: ::std::option::Option<
         ::std::vec::Vec<IdentityProfilesConnections>,
     >,
     ///The profiles attached to this source
-    #[serde(
-        rename = "mappingProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mapping_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "missingDependents",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub missing_dependents: ::std::option::Option<
         ::std::vec::Vec<DependantConnectionsMissingDto>,
     >,
     ///The attributes attached to this source
-    #[serde(
-        rename = "sourceAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceConnectionsDto {
+    const NAME: &'static str = "SourceConnectionsDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "credentialProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dependentApps" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dependentCustomTransforms" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityProfiles" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "mappingProfiles" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "missingDependents" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sourceAttributes" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            credential_profiles: f0,
+            dependent_apps: f1,
+            dependent_custom_transforms: f2,
+            identity_profiles: f3,
+            mapping_profiles: f4,
+            missing_dependents: f5,
+            source_attributes: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceConnectionsDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceConnectionsDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.credential_profiles {
+            w.entry("credentialProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dependent_apps {
+            w.entry("dependentApps", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dependent_custom_transforms {
+            w.entry("dependentCustomTransforms", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_profiles {
+            w.entry("identityProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mapping_profiles {
+            w.entry("mappingProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.missing_dependents {
+            w.entry("missingDependents", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_attributes {
+            w.entry("sourceAttributes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`SourceCreated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceCreated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<SourceCreatedActor>,
     ///The connector type used to connect to the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector: ::std::option::Option<::std::string::String>,
     ///The date and time the source was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The unique ID of the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The connection type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceCreated {
+    const NAME: &'static str = "SourceCreated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "actor" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            actor: f0,
+            connector: f1,
+            created: f2,
+            id: f3,
+            name: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceCreated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.actor {
+            w.entry("actor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector {
+            w.entry("connector", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity who created the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceCreatedActor {
     ///ID of identity who created the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of identity who created the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity who created the source.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceCreatedActorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceCreatedActor {
+    const NAME: &'static str = "SourceCreatedActor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceCreatedActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceCreatedActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who created the source.
 pub type SourceCreatedActorType = OwnerDtoType;
 #[cfg(feature = "multi-host-integration")]
 ///`SourceCreationErrors`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceCreationErrors {
     ///Date-time when the source was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date-time when the source was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Multi-Host Integration ID.
-    #[serde(
-        rename = "multihostId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub multihost_id: ::std::option::Option<::std::string::String>,
     ///operation category (e.g. DELETE).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
     ///Source's human-readable description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_error: ::std::option::Option<::std::string::String>,
     ///Source's human-readable name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for SourceCreationErrors {
+    const NAME: &'static str = "SourceCreationErrors";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "modified" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "multihostId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "source_error" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "source_name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            modified: f1,
+            multihost_id: f2,
+            operation: f3,
+            source_error: f4,
+            source_name: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for SourceCreationErrors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for SourceCreationErrors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.multihost_id {
+            w.entry("multihostId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_error {
+            w.entry("source_error", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("source_name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`SourceDeleted`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceDeleted {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<SourceDeletedActor>,
     ///The connector type used to connect to the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector: ::std::option::Option<::std::string::String>,
     ///The date and time the source was deleted.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The unique ID of the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The connection type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceDeleted {
+    const NAME: &'static str = "SourceDeleted";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "actor" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "deleted" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            actor: f0,
+            connector: f1,
+            deleted: f2,
+            id: f3,
+            name: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceDeleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.actor {
+            w.entry("actor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector {
+            w.entry("connector", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deleted {
+            w.instant("deleted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity who deleted the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceDeletedActor {
     ///ID of identity who deleted the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of identity who deleted the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity who deleted the source.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceDeletedActorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceDeletedActor {
+    const NAME: &'static str = "SourceDeletedActor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceDeletedActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceDeletedActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who deleted the source.
 pub type SourceDeletedActorType = OwnerDtoType;
 #[cfg(feature = "sources")]
 ///Entitlement Request Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceEntitlementRequestConfig {
-    #[serde(
-        rename = "accessRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_config: ::std::option::Option<EntitlementAccessRequestConfig>,
-    #[serde(
-        rename = "revocationRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_request_config: ::std::option::Option<
         EntitlementRevocationRequestConfig,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceEntitlementRequestConfig {
+    const NAME: &'static str = "SourceEntitlementRequestConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "revocationRequestConfig" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_config: f0,
+            revocation_request_config: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceEntitlementRequestConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceEntitlementRequestConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_config {
+            w.entry("accessRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocation_request_config {
+            w.entry("revocationRequestConfig", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceEntitlementRequestConfig {
@@ -4513,47 +11069,129 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceFeatureItem {
 }
 #[cfg(feature = "sources")]
 ///Dto for source health data
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceHealthDto {
     ///source's hostname
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hostname: ::std::option::Option<::std::string::String>,
     ///the id of the Source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The version of the iqService
-    #[serde(
-        rename = "iqServiceVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub iq_service_version: ::std::option::Option<::std::string::String>,
     ///Is the source authoritative
-    #[serde(
-        rename = "isAuthoritative",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_authoritative: ::std::option::Option<bool>,
     ///Is the source in a cluster
-    #[serde(
-        rename = "isCluster",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_cluster: ::std::option::Option<bool>,
     ///the name of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///source's org
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
     ///source's pod
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
     ///connection test result
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SourceHealthDtoStatus>,
     ///Specifies the type of system being managed e.g. Active Directory, Workday, etc.. If you are creating a Delimited File source, you must set the `provisionasCsv` query parameter to `true`.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceHealthDto {
+    const NAME: &'static str = "SourceHealthDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "hostname" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "iqServiceVersion" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "isAuthoritative" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "isCluster" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "org" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            hostname: f0,
+            id: f1,
+            iq_service_version: f2,
+            is_authoritative: f3,
+            is_cluster: f4,
+            name: f5,
+            org: f6,
+            pod: f7,
+            status: f8,
+            type_: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceHealthDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceHealthDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.hostname {
+            w.entry("hostname", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.iq_service_version {
+            w.entry("iqServiceVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_authoritative {
+            w.entry("isAuthoritative", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_cluster {
+            w.entry("isCluster", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 ///connection test result
@@ -4593,14 +11231,65 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceHealthDtoStatus {
 }
 #[cfg(feature = "access-requests")]
 ///`SourceItemRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceItemRef {
     ///A list of account selections on the source. Currently, only one selection per source is supported.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accounts: ::std::option::Option<::std::vec::Vec<AccountItemRef>>,
     ///The id for the source on which account selections are made
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for SourceItemRef {
+    const NAME: &'static str = "SourceItemRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accounts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            accounts: f0,
+            source_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for SourceItemRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for SourceItemRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.accounts {
+            w.entry("accounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl SourceItemRef {
@@ -4610,17 +11299,73 @@ impl SourceItemRef {
 }
 #[cfg(feature = "sources")]
 ///Reference to management workgroup for the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceManagementWorkgroup {
     ///Management workgroup ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Management workgroup's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceManagementWorkgroupType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceManagementWorkgroup {
+    const NAME: &'static str = "SourceManagementWorkgroup";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceManagementWorkgroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceManagementWorkgroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceManagementWorkgroup {
@@ -4656,17 +11401,73 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceManagementWorkgrou
 }
 #[cfg(feature = "sources")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceManagerCorrelationRule {
     ///Rule ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Rule's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceManagerCorrelationRuleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceManagerCorrelationRule {
+    const NAME: &'static str = "SourceManagerCorrelationRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceManagerCorrelationRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceManagerCorrelationRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceManagerCorrelationRule {
@@ -4679,17 +11480,73 @@ impl SourceManagerCorrelationRule {
 pub type SourceManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
 #[cfg(feature = "sources")]
 ///Reference to identity object who owns the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceOwner {
     ///Owner identity's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner identity's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceOwner {
+    const NAME: &'static str = "SourceOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceOwner {
@@ -4702,17 +11559,73 @@ impl SourceOwner {
 pub type SourceOwnerType = OwnerDtoType;
 #[cfg(feature = "sources")]
 ///`SourcePasswordPoliciesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourcePasswordPoliciesItem {
     ///Policy ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Policy's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourcePasswordPoliciesItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourcePasswordPoliciesItem {
+    const NAME: &'static str = "SourcePasswordPoliciesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourcePasswordPoliciesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourcePasswordPoliciesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourcePasswordPoliciesItem {
@@ -4748,14 +11661,61 @@ impl ::std::convert::TryFrom<::std::string::String> for SourcePasswordPoliciesIt
 }
 #[cfg(feature = "sources")]
 ///`SourceSchedule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceSchedule {
     ///The cron expression of the schedule.
-    #[serde(rename = "cronExpression")]
     pub cron_expression: ::std::string::String,
     ///The type of the Schedule.
-    #[serde(rename = "type")]
     pub type_: SourceScheduleType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceSchedule {
+    const NAME: &'static str = "SourceSchedule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cronExpression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cron_expression: o::required(f0, "cronExpression", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("cronExpression", &self.cron_expression)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceSchedule {
@@ -4792,17 +11752,73 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceScheduleType {
 }
 #[cfg(feature = "sources")]
 ///`SourceSchemasItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceSchemasItem {
     ///Schema ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Schema's human-readable display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceSchemasItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceSchemasItem {
+    const NAME: &'static str = "SourceSchemasItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceSchemasItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceSchemasItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl SourceSchemasItem {
@@ -4874,16 +11890,72 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceStatus {
 }
 #[cfg(feature = "sources")]
 ///`SourceSyncJob`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceSyncJob {
     ///Job ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payload: ::std::option::Option<SourceSyncPayload>,
     ///The job status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SourceSyncJobStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceSyncJob {
+    const NAME: &'static str = "SourceSyncJob";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "payload" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            payload: f1,
+            status: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceSyncJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceSyncJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.payload {
+            w.entry("payload", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -4940,84 +12012,344 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceSyncJobStatus {
 }
 #[cfg(feature = "sources")]
 ///`SourceSyncPayload`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceSyncPayload {
     ///Payload type.
-    #[serde(rename = "dataJson", skip_serializing_if = "::std::option::Option::is_none")]
     pub data_json: ::std::option::Option<::std::string::String>,
     ///Payload type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for SourceSyncPayload {
+    const NAME: &'static str = "SourceSyncPayload";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dataJson" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data_json: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SourceSyncPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SourceSyncPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.data_json {
+            w.entry("dataJson", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`SourceUpdated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceUpdated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<SourceUpdatedActor>,
     ///The connector type used to connect to the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector: ::std::option::Option<::std::string::String>,
     ///The unique ID of the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the source was modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The user friendly name of the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The connection type of the source.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceUpdated {
+    const NAME: &'static str = "SourceUpdated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "actor" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "connector" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            actor: f0,
+            connector: f1,
+            id: f2,
+            modified: f3,
+            name: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceUpdated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceUpdated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.actor {
+            w.entry("actor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector {
+            w.entry("connector", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Identity who updated the source.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceUpdatedActor {
     ///ID of identity who updated the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of identity who updated the source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of identity who updated the source.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SourceUpdatedActorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SourceUpdatedActor {
+    const NAME: &'static str = "SourceUpdatedActor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SourceUpdatedActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SourceUpdatedActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who updated the source.
 pub type SourceUpdatedActorType = OwnerDtoType;
 #[cfg(feature = "source-usages")]
 ///`SourceUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceUsage {
     ///The average number of days that accounts were active within this source, for the month.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub count: ::std::option::Option<f64>,
     ///The first day of the month for which activity is aggregated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::chrono::naive::NaiveDate>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "source-usages")]
+impl ::sailpoint_runtime::object::Object for SourceUsage {
+    const NAME: &'static str = "SourceUsage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "count" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { count: f0, date: f1, extra })
+    }
+}
+#[cfg(feature = "source-usages")]
+impl<'de> ::serde::Deserialize<'de> for SourceUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "source-usages")]
+impl ::serde::Serialize for SourceUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.number("count", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.entry("date", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "source-usages")]
 ///`SourceUsageStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceUsageStatus {
     /**Source Usage Status. Acceptable values are:
   - COMPLETE
       - This status means that an activity data source has been setup and usage insights are available for the source.
   - INCOMPLETE
       - This status means that an activity data source has not been setup and usage insights are not available for the source.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SourceUsageStatusStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "source-usages")]
+impl ::sailpoint_runtime::object::Object for SourceUsageStatus {
+    const NAME: &'static str = "SourceUsageStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "status" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { status: f0, extra })
+    }
+}
+#[cfg(feature = "source-usages")]
+impl<'de> ::serde::Deserialize<'de> for SourceUsageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "source-usages")]
+impl ::serde::Serialize for SourceUsageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "source-usages")]
 /**Source Usage Status. Acceptable values are:
@@ -5052,84 +12384,213 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceUsageStatusStatus 
 }
 #[cfg(feature = "sp-config")]
 ///`SpConfigExportJob`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJob {
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Optional user defined description/name for export job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique id assigned to this job.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SpConfigExportJobType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigExportJob {
+    const NAME: &'static str = "SpConfigExportJob";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "jobId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            expiration: f2,
+            job_id: f3,
+            modified: f4,
+            status: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigExportJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigExportJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///`SpConfigExportJobStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJobStatus {
     ///The time the job was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Optional user defined description/name for export job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique id assigned to this job.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SpConfigExportJobStatusType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigExportJobStatus {
+    const NAME: &'static str = "SpConfigExportJobStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "jobId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            created: f1,
+            description: f2,
+            expiration: f3,
+            job_id: f4,
+            modified: f5,
+            status: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigExportJobStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigExportJobStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
@@ -5139,125 +12600,364 @@ pub type SpConfigExportJobStatusType = SpConfigJobType;
 pub type SpConfigExportJobType = SpConfigJobType;
 #[cfg(feature = "sp-config")]
 ///Response model for config export download response.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigExportResults {
     ///Optional user defined description/name for export job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub objects: ::std::option::Option<::std::vec::Vec<ConfigObject>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<BetaExportOptions>,
     ///Name of the tenant where this export originated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Time the export was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Current version of the export results object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigExportResults {
+    const NAME: &'static str = "SpConfigExportResults";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "objects" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "options" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "tenant" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "timestamp" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "version" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            objects: f1,
+            options: f2,
+            tenant: f3,
+            timestamp: f4,
+            version: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigExportResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigExportResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.objects {
+            w.entry("objects", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.options {
+            w.entry("options", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant {
+            w.entry("tenant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timestamp {
+            w.instant("timestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///`SpConfigImportJobStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigImportJobStatus {
     ///The time the job was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time until which the artifacts will be available for download.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique id assigned to this job.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///This message contains additional information about the overall status of the job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SpConfigImportJobStatusType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigImportJobStatus {
+    const NAME: &'static str = "SpConfigImportJobStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "expiration" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "jobId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            created: f1,
+            expiration: f2,
+            job_id: f3,
+            message: f4,
+            modified: f5,
+            status: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigImportJobStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigImportJobStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
 pub type SpConfigImportJobStatusType = SpConfigJobType;
 #[cfg(feature = "sp-config")]
 ///Response Body for Config Import command.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigImportResults {
     ///If a backup was performed before the import, this will contain the jobId of the backup job. This id can be used to retrieve the json file of the backup export.
-    #[serde(
-        rename = "exportJobId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub export_job_id: ::std::option::Option<::std::string::String>,
     ///The results of an object configuration import job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, BetaObjectImportResult>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigImportResults {
+    const NAME: &'static str = "SpConfigImportResults";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "exportJobId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "results" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            export_job_id: f0,
+            results: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigImportResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigImportResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.export_job_id {
+            w.entry("exportJobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.results {
+            w.entry("results", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///`SpConfigJob`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigJob {
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time until which the artifacts will be available for download.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Unique id assigned to this job.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SpConfigJobType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigJob {
+    const NAME: &'static str = "SpConfigJob";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "expiration" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "jobId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            expiration: f1,
+            job_id: f2,
+            modified: f3,
+            status: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
 ///Status of the job.
@@ -5318,81 +13018,256 @@ impl ::std::convert::TryFrom<::std::string::String> for SpConfigJobType {
 }
 #[cfg(feature = "identity-profiles")]
 ///Message model for Config Import/Export.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigMessage {
     ///Message details if any, in key:value pairs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Message key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Message text.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for SpConfigMessage {
+    const NAME: &'static str = "SpConfigMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "details" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            details: f0,
+            key: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for SpConfigMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///Response model for object configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigObject {
     ///Indicates whether this object type must be always be resolved by ID.
-    #[serde(
-        rename = "alwaysResolveById",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub always_resolve_by_id: ::std::option::Option<bool>,
     ///Indicates whether the object can be exported or is just a reference object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exportable: ::std::option::Option<bool>,
     ///Indicates whether this is a legacy object.
-    #[serde(
-        rename = "legacyObject",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub legacy_object: ::std::option::Option<bool>,
     ///Object type the configuration is for.
-    #[serde(
-        rename = "objectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<::std::string::String>,
     ///Indicates whether there is only one object of this type.
-    #[serde(
-        rename = "onePerTenant",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub one_per_tenant: ::std::option::Option<bool>,
     ///List of JSON paths within an exported object of this type, representing references that must be resolved.
-    #[serde(
-        rename = "referenceExtractors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reference_extractors: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<SpConfigRules>,
     ///Indicates whether this type of object will be JWS signed and cannot be modified before import.
-    #[serde(
-        rename = "signatureRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub signature_required: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigObject {
+    const NAME: &'static str = "SpConfigObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alwaysResolveById" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "exportable" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "legacyObject" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "objectType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "onePerTenant" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "referenceExtractors" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "rules" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "signatureRequired" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            always_resolve_by_id: f0,
+            exportable: f1,
+            legacy_object: f2,
+            object_type: f3,
+            one_per_tenant: f4,
+            reference_extractors: f5,
+            rules: f6,
+            signature_required: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.always_resolve_by_id {
+            w.entry("alwaysResolveById", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.exportable {
+            w.entry("exportable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.legacy_object {
+            w.entry("legacyObject", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_type {
+            w.entry("objectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.one_per_tenant {
+            w.entry("onePerTenant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reference_extractors {
+            w.entry("referenceExtractors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rules {
+            w.entry("rules", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signature_required {
+            w.entry("signatureRequired", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///Format of Config Hub object rules.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigRule {
     ///Draft modes the rule will apply to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modes: ::std::option::Option<::std::vec::Vec<SpConfigRuleModesItem>>,
     ///JSONPath expression denoting the path within the object where a value substitution should be applied.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///Value to be assigned at the jsonPath location within the object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<SpConfigRuleValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigRule {
+    const NAME: &'static str = "SpConfigRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "modes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            modes: f0,
+            path: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.modes {
+            w.entry("modes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///`SpConfigRuleModesItem`
@@ -5437,47 +13312,157 @@ impl ::std::convert::From<bool> for SpConfigRuleValue {
 }
 #[cfg(feature = "sp-config")]
 ///Rules to be applied to the config object during the draft process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpConfigRules {
-    #[serde(
-        rename = "defaultRules",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_rules: ::std::option::Option<::std::vec::Vec<SpConfigRule>>,
     ///Indicates whether the object can be edited.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub editable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "takeFromTargetRules",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub take_from_target_rules: ::std::option::Option<::std::vec::Vec<SpConfigRule>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for SpConfigRules {
+    const NAME: &'static str = "SpConfigRules";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "defaultRules" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "editable" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "takeFromTargetRules" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            default_rules: f0,
+            editable: f1,
+            take_from_target_rules: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for SpConfigRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for SpConfigRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.default_rules {
+            w.entry("defaultRules", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.editable {
+            w.entry("editable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.take_from_target_rules {
+            w.entry("takeFromTargetRules", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "global-tenant-security-settings")]
 ///`SpDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SpDetails {
     ///Unique alias used to identify the selected local service provider based on used URL. Used with SP configurations.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
     ///The allowed callback URL where users will be redirected to after authentication. Used with SP configurations.
-    #[serde(
-        rename = "callbackUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_url: ::std::option::Option<::std::string::String>,
     ///An entity ID is a globally unique name for a SAML entity, either an Identity Provider (IDP) or a Service Provider (SP).
-    #[serde(rename = "entityId", skip_serializing_if = "::std::option::Option::is_none")]
     pub entity_id: ::std::option::Option<::std::string::String>,
     ///The legacy ACS URL used for SAML authentication. Used with SP configurations.
-    #[serde(
-        rename = "legacyAcsUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub legacy_acs_url: ::std::option::Option<::std::string::String>,
     ///Federation protocol role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<SpDetailsRole>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::sailpoint_runtime::object::Object for SpDetails {
+    const NAME: &'static str = "SpDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alias" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "callbackUrl" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "legacyAcsUrl" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "role" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias: f0,
+            callback_url: f1,
+            entity_id: f2,
+            legacy_acs_url: f3,
+            role: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl<'de> ::serde::Deserialize<'de> for SpDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::serde::Serialize for SpDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias {
+            w.entry("alias", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.callback_url {
+            w.entry("callbackUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entity_id {
+            w.entry("entityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.legacy_acs_url {
+            w.entry("legacyAcsUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role {
+            w.entry("role", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "global-tenant-security-settings")]
 ///Federation protocol role
@@ -5508,18 +13493,13 @@ impl ::std::convert::TryFrom<::std::string::String> for SpDetailsRole {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Split`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Split {
     ///This can be either a single character or a regex expression, and is used by the transform to identify the break point between two substrings in the incoming data
     pub delimiter: ::std::string::String,
     ///An integer value for the desired array element after the incoming data has been split into a list; the array is a 0-based object, so the first array element would be index 0, the second element would be index 1, etc.
     pub index: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /**A boolean (true/false) value which indicates whether an exception should be thrown and returned as an output when an index is out of bounds with the resultant array (i.e., the provided index value is larger than the size of the array)
 
@@ -5533,8 +13513,74 @@ pub struct Split {
 If not provided, the transform will default to false and return a null
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub throws: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Split {
+    const NAME: &'static str = "Split";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "delimiter" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "index" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "throws" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            delimiter: o::required(f0, "delimiter", &extra)?,
+            index: o::required(f1, "index", &extra)?,
+            input: f2,
+            requires_periodic_refresh: f3,
+            throws: f4,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Split {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Split {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("delimiter", &self.delimiter)?;
+        w.entry("index", &self.index)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.throws {
+            w.entry("throws", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Split {
@@ -5573,50 +13619,190 @@ impl ::std::convert::TryFrom<::std::string::String> for StandardLevel {
 }
 #[cfg(feature = "triggers")]
 ///`StartInvocationInput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct StartInvocationInput {
     ///JSON map of invocation metadata
-    #[serde(
-        rename = "contentJson",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub content_json: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Trigger input payload. Its schema is defined in the trigger definition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Trigger ID
-    #[serde(
-        rename = "triggerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trigger_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for StartInvocationInput {
+    const NAME: &'static str = "StartInvocationInput";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "contentJson" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "triggerId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            content_json: f0,
+            input: f1,
+            trigger_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for StartInvocationInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for StartInvocationInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.content_json {
+            w.entry("contentJson", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger_id {
+            w.entry("triggerId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "launchers")]
 ///`StartLauncherResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct StartLauncherResponse {
     ///ID of the Interactive Process that was launched
-    #[serde(
-        rename = "interactiveProcessId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interactive_process_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for StartLauncherResponse {
+    const NAME: &'static str = "StartLauncherResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interactiveProcessId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            interactive_process_id: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for StartLauncherResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for StartLauncherResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interactive_process_id {
+            w.entry("interactiveProcessId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Static`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Static {
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///This must evaluate to a JSON string, either through a fixed value or through conditional logic using the Apache Velocity Template Language.
     pub values: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Static {
+    const NAME: &'static str = "Static";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "requiresPeriodicRefresh" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            requires_periodic_refresh: f0,
+            values: o::required(f1, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Static {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Static {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Static {
@@ -5626,30 +13812,93 @@ impl Static {
 }
 #[cfg(feature = "sources")]
 ///Response model for connection check, configuration test and ping of source connectors.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct StatusResponse {
     /**The document contains the results of the health check.
 The schema of this document depends on the type of source used.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The number of milliseconds spent on the entire request.
-    #[serde(
-        rename = "elapsedMillis",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub elapsed_millis: ::std::option::Option<i64>,
     ///ID of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The status of the health check.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StatusResponseStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for StatusResponse {
+    const NAME: &'static str = "StatusResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "details" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "elapsedMillis" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            details: f0,
+            elapsed_millis: f1,
+            id: f2,
+            name: f3,
+            status: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for StatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for StatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.elapsed_millis {
+            w.entry("elapsedMillis", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///The status of the health check.
@@ -5680,21 +13929,84 @@ impl ::std::convert::TryFrom<::std::string::String> for StatusResponseStatus {
 }
 #[cfg(feature = "search")]
 ///`SubSearchAggregationSpecification`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SubSearchAggregationSpecification {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<BucketAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<FilterAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metric: ::std::option::Option<MetricAggregation>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<NestedAggregation>,
-    #[serde(
-        rename = "subAggregation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sub_aggregation: ::std::option::Option<Aggregations>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for SubSearchAggregationSpecification {
+    const NAME: &'static str = "SubSearchAggregationSpecification";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "bucket" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "metric" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "nested" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "subAggregation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bucket: f0,
+            filter: f1,
+            metric: f2,
+            nested: f3,
+            sub_aggregation: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for SubSearchAggregationSpecification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for SubSearchAggregationSpecification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.bucket {
+            w.entry("bucket", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.metric {
+            w.entry("metric", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.nested {
+            w.entry("nested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sub_aggregation {
+            w.entry("subAggregation", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 impl SubSearchAggregationSpecification {
@@ -5704,54 +14016,135 @@ impl SubSearchAggregationSpecification {
 }
 #[cfg(feature = "triggers")]
 ///`Subscription`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Subscription {
     ///Subscription description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Whether subscription should receive real-time trigger invocations or not.
 Test trigger invocations are always enabled regardless of this option.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "eventBridgeConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_bridge_config: ::std::option::Option<EventBridgeConfig>,
     ///JSONPath filter to conditionally invoke trigger when expression evaluates to true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "httpConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_config: ::std::option::Option<HttpConfig>,
     ///Subscription ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Subscription name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
-    #[serde(
-        rename = "responseDeadline",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_deadline: ::std::option::Option<::std::string::String>,
     ///ID of trigger subscribed to.
-    #[serde(
-        rename = "triggerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trigger_id: ::std::option::Option<::std::string::String>,
     ///Trigger name of trigger subscribed to.
-    #[serde(
-        rename = "triggerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trigger_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SubscriptionType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for Subscription {
+    const NAME: &'static str = "Subscription";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "eventBridgeConfig" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "httpConfig" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "responseDeadline" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "triggerId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "triggerName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            enabled: f1,
+            event_bridge_config: f2,
+            filter: f3,
+            http_config: f4,
+            id: f5,
+            name: f6,
+            response_deadline: f7,
+            trigger_id: f8,
+            trigger_name: f9,
+            type_: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for Subscription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_bridge_config {
+            w.entry("eventBridgeConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.http_config {
+            w.entry("httpConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.response_deadline {
+            w.entry("responseDeadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger_id {
+            w.entry("triggerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger_name {
+            w.entry("triggerName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 ///Operations to be applied
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -5770,15 +14163,66 @@ for SubscriptionPatchRequest {
     }
 }
 ///A JSONPatch Operation as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SubscriptionPatchRequestItem {
     ///The operation to be performed
     pub op: SubscriptionPatchRequestItemOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<SubscriptionPatchRequestItemValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for SubscriptionPatchRequestItem {
+    const NAME: &'static str = "SubscriptionPatchRequestItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionPatchRequestItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for SubscriptionPatchRequestItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 impl SubscriptionPatchRequestItem {
     pub fn builder() -> builder::SubscriptionPatchRequestItem {
@@ -5863,46 +14307,118 @@ for SubscriptionPatchRequestItemValueArrayItem {
 }
 #[cfg(feature = "triggers")]
 ///`SubscriptionPostRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SubscriptionPostRequest {
     ///Subscription description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Whether subscription should receive real-time trigger invocations or not.
 
 Test trigger invocations are always enabled regardless of this option.
 
 Default: `true`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "eventBridgeConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_bridge_config: ::std::option::Option<EventBridgeConfig>,
     ///JSONPath filter to conditionally invoke trigger when expression evaluates to true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "httpConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_config: ::std::option::Option<HttpConfig>,
     ///Subscription name.
     pub name: ::std::string::String,
     /**Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
 
 Default: `"PT1H"`.*/
-    #[serde(
-        rename = "responseDeadline",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_deadline: ::std::option::Option<::std::string::String>,
     ///ID of trigger subscribed to.
-    #[serde(rename = "triggerId")]
     pub trigger_id: ::std::string::String,
-    #[serde(rename = "type")]
     pub type_: SubscriptionType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SubscriptionPostRequest {
+    const NAME: &'static str = "SubscriptionPostRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "eventBridgeConfig" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "httpConfig" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "responseDeadline" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "triggerId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            enabled: f1,
+            event_bridge_config: f2,
+            filter: f3,
+            http_config: f4,
+            name: o::required(f5, "name", &extra)?,
+            response_deadline: f6,
+            trigger_id: o::required(f7, "triggerId", &extra)?,
+            type_: o::required(f8, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionPostRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SubscriptionPostRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_bridge_config {
+            w.entry("eventBridgeConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.http_config {
+            w.entry("httpConfig", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.response_deadline {
+            w.entry("responseDeadline", v)?;
+        }
+        w.entry("triggerId", &self.trigger_id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl SubscriptionPostRequest {
@@ -5912,44 +14428,116 @@ impl SubscriptionPostRequest {
 }
 #[cfg(feature = "triggers")]
 ///`SubscriptionPutRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SubscriptionPutRequest {
     ///Subscription description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Whether subscription should receive real-time trigger invocations or not.
 
 Test trigger invocations are always enabled regardless of this option.
 
 Default: `true`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "eventBridgeConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_bridge_config: ::std::option::Option<EventBridgeConfig>,
     ///JSONPath filter to conditionally invoke trigger when expression evaluates to true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "httpConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_config: ::std::option::Option<HttpConfig>,
     ///Subscription name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /**Deadline for completing REQUEST_RESPONSE trigger invocation, represented in ISO-8601 duration format.
 
 Default: `"PT1H"`.*/
-    #[serde(
-        rename = "responseDeadline",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_deadline: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<SubscriptionType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for SubscriptionPutRequest {
+    const NAME: &'static str = "SubscriptionPutRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "eventBridgeConfig" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "httpConfig" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "responseDeadline" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            enabled: f1,
+            event_bridge_config: f2,
+            filter: f3,
+            http_config: f4,
+            name: f5,
+            response_deadline: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionPutRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SubscriptionPutRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_bridge_config {
+            w.entry("eventBridgeConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.http_config {
+            w.entry("httpConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.response_deadline {
+            w.entry("responseDeadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl SubscriptionPutRequest {
@@ -5989,7 +14577,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SubscriptionType {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Substring`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Substring {
     /**The index of the first character to include in the returned substring.
 
@@ -6001,33 +14589,94 @@ If `begin` is set to -1, the transform will begin at character 0 of the input da
 
 This attribute is only used if begin is not -1.
 */
-    #[serde(
-        rename = "beginOffset",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub begin_offset: ::std::option::Option<i32>,
     /**The index of the first character to exclude from the returned substring.
 
 If end is -1 or not provided at all, the substring transform will return everything up to the end of the input string.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<i32>,
     /**This integer value is the number of characters to add to the end attribute when returning a substring.
 
 This attribute is only used if end is provided and is not -1.
 */
-    #[serde(
-        rename = "endOffset",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_offset: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Substring {
+    const NAME: &'static str = "Substring";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "begin" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "beginOffset" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "end" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "endOffset" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            begin: o::required(f0, "begin", &extra)?,
+            begin_offset: f1,
+            end: f2,
+            end_offset: f3,
+            input: f4,
+            requires_periodic_refresh: f5,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Substring {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Substring {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("begin", &self.begin)?;
+        if let ::std::option::Option::Some(v) = &self.begin_offset {
+            w.entry("beginOffset", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end {
+            w.entry("end", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_offset {
+            w.entry("endOffset", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Substring {

@@ -12,110 +12,364 @@
     )
 )]
 ///`Campaign`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Campaign {
     ///The type of the campaign.
-    #[serde(
-        rename = "campaignType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_type: ::std::option::Option<CampaignCampaignType>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-    #[serde(
-        rename = "correlatedStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correlated_status: ::std::option::Option<CampaignCorrelatedStatus>,
     ///The description of the campaign set by the admin who created it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-    #[serde(
-        rename = "mandatoryCommentRequirement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mandatory_comment_requirement: ::std::option::Option<
         CampaignMandatoryCommentRequirement,
     >,
     ///The name of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for Campaign {
+    const NAME: &'static str = "Campaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "correlatedStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "mandatoryCommentRequirement" => {
+                    f4 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_type: f0,
+            correlated_status: f1,
+            description: f2,
+            id: f3,
+            mandatory_comment_requirement: f4,
+            name: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Campaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for Campaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_type {
+            w.entry("campaignType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correlated_status {
+            w.entry("correlatedStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mandatory_comment_requirement {
+            w.entry("mandatoryCommentRequirement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`CampaignActivated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignActivated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<CampaignActivatedCampaign>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignActivated {
+    const NAME: &'static str = "CampaignActivated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { campaign: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignActivated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignActivated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the certification campaign that was activated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignActivatedCampaign {
-    #[serde(
-        rename = "campaignOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_owner: ::std::option::Option<CampaignActivatedCampaignCampaignOwner>,
     ///The date and time the campaign was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The date and time the campaign is due.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Extended description of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique ID for the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the campaign was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human friendly name of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The current status of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignActivatedCampaignStatus>,
     ///The type of campaign.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignActivatedCampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignActivatedCampaign {
+    const NAME: &'static str = "CampaignActivatedCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_owner: f0,
+            created: f1,
+            deadline: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            status: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignActivatedCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignActivatedCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_owner {
+            w.entry("campaignOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details of the identity that owns the campaign.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignActivatedCampaignCampaignOwner {
     ///The human friendly name of the identity.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The primary email address of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///The unique ID of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignActivatedCampaignCampaignOwner {
+    const NAME: &'static str = "CampaignActivatedCampaignCampaignOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignActivatedCampaignCampaignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignActivatedCampaignCampaignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The current status of the campaign.
@@ -148,13 +402,64 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignActivatedCampaig
 pub type CampaignActivatedCampaignType = CampaignEndedCampaignType;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignAlert`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignAlert {
     ///Denotes the level of the message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<CampaignAlertLevel>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub localizations: ::std::option::Option<::std::vec::Vec<ErrorMessageDto>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignAlert {
+    const NAME: &'static str = "CampaignAlert";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "level" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "localizations" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            level: f0,
+            localizations: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignAlert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignAlert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.level {
+            w.entry("level", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.localizations {
+            w.entry("localizations", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignAlert {
@@ -201,18 +506,61 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignAlertLevel {
 pub type CampaignCampaignType = SlimCampaignType;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignCompleteOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignCompleteOptions {
     /**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
 
 Default: `"APPROVE"`.*/
-    #[serde(
-        rename = "autoCompleteAction",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_complete_action: ::std::option::Option<
         CampaignCompleteOptionsAutoCompleteAction,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignCompleteOptions {
+    const NAME: &'static str = "CampaignCompleteOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "autoCompleteAction" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            auto_complete_action: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignCompleteOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignCompleteOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.auto_complete_action {
+            w.entry("autoCompleteAction", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignCompleteOptions {
@@ -272,73 +620,240 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignCorrelatedStatus
 }
 #[cfg(feature = "triggers")]
 ///`CampaignEnded`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignEnded {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<CampaignEndedCampaign>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignEnded {
+    const NAME: &'static str = "CampaignEnded";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { campaign: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignEnded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignEnded {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the certification campaign that ended.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignEndedCampaign {
-    #[serde(
-        rename = "campaignOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_owner: ::std::option::Option<CampaignEndedCampaignCampaignOwner>,
     ///The date and time the campaign was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The date and time the campaign is due.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Extended description of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique ID for the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the campaign was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human friendly name of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The current status of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignEndedCampaignStatus>,
     ///The type of campaign.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignEndedCampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignEndedCampaign {
+    const NAME: &'static str = "CampaignEndedCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_owner: f0,
+            created: f1,
+            deadline: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            status: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignEndedCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_owner {
+            w.entry("campaignOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details of the identity that owns the campaign.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignEndedCampaignCampaignOwner {
     ///The human friendly name of the identity.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The primary email address of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///The unique ID of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignEndedCampaignCampaignOwner {
+    const NAME: &'static str = "CampaignEndedCampaignCampaignOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaignCampaignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignEndedCampaignCampaignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The current status of the campaign.
@@ -397,31 +912,97 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignEndedCampaignTyp
 }
 #[cfg(feature = "certification-campaign-filters")]
 ///Campaign Filter Details
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CampaignFilterDetails {
     ///List of criteria.
-    #[serde(
-        rename = "criteriaList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub criteria_list: ::std::option::Option<
         ::std::vec::Vec<CampaignFilterDetailsCriteriaListItem>,
     >,
     ///Campaign filter description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the campaign filter
     pub id: ::std::string::String,
     ///If true, the filter is created by the system. If false, the filter is created by a user.
-    #[serde(rename = "isSystemFilter")]
     pub is_system_filter: bool,
     ///Mode/type of filter, either the INCLUSION or EXCLUSION type. The INCLUSION type includes the data in generated campaigns  as per specified in the criteria, whereas the EXCLUSION type excludes the data in generated campaigns as per specified in criteria.
     pub mode: CampaignFilterDetailsMode,
     ///Campaign filter name.
     pub name: ::std::string::String,
     ///Owner of the filter. This field automatically populates at creation time with the current user.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub owner: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaign-filters")]
+impl ::sailpoint_runtime::object::Object for CampaignFilterDetails {
+    const NAME: &'static str = "CampaignFilterDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteriaList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "isSystemFilter" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "mode" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            criteria_list: f0,
+            description: f1,
+            id: o::required(f2, "id", &extra)?,
+            is_system_filter: o::required(f3, "isSystemFilter", &extra)?,
+            mode: o::required(f4, "mode", &extra)?,
+            name: o::required(f5, "name", &extra)?,
+            owner: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaign-filters")]
+impl<'de> ::serde::Deserialize<'de> for CampaignFilterDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaign-filters")]
+impl ::serde::Serialize for CampaignFilterDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria_list {
+            w.entry("criteriaList", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("id", &self.id)?;
+        w.entry("isSystemFilter", &self.is_system_filter)?;
+        w.entry("mode", &self.mode)?;
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl CampaignFilterDetails {
@@ -431,59 +1012,132 @@ impl CampaignFilterDetails {
 }
 #[cfg(feature = "certification-campaign-filters")]
 ///`CampaignFilterDetailsCriteriaListItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CampaignFilterDetailsCriteriaListItem {
     ///List of child criteria.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///The unique ID of the criteria.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /**If true, the filter will negate the result of the criteria.
 
 Default: `false`.*/
-    #[serde(
-        rename = "negateResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub negate_result: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<Operation>,
     ///Specified key from the type of criteria.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub property: ::std::option::Option<::std::string::String>,
     /**If true, the filter will record child matches for the criteria.
 
 Default: `false`.*/
-    #[serde(
-        rename = "recordChildMatches",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_child_matches: ::std::option::Option<bool>,
     /**If true, the filter will short circuit the evaluation of the criteria.
 
 Default: `false`.*/
-    #[serde(
-        rename = "shortCircuit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub short_circuit: ::std::option::Option<bool>,
     /**If this value is true, then matched items will not only be excluded from the campaign, they will also not have archived certification items created.
 Such items will not appear in the exclusion report.
 
 Default: `false`.*/
-    #[serde(
-        rename = "suppressMatchedItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub suppress_matched_items: ::std::option::Option<bool>,
-    #[serde(rename = "type")]
     pub type_: CriteriaType,
     ///Value for the specified key from the type of criteria.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaign-filters")]
+impl ::sailpoint_runtime::object::Object for CampaignFilterDetailsCriteriaListItem {
+    const NAME: &'static str = "CampaignFilterDetailsCriteriaListItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "children" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "negateResult" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "property" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "recordChildMatches" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "shortCircuit" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "suppressMatchedItems" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            children: f0,
+            id: f1,
+            negate_result: f2,
+            operation: f3,
+            property: f4,
+            record_child_matches: f5,
+            short_circuit: f6,
+            suppress_matched_items: f7,
+            type_: o::required(f8, "type", &extra)?,
+            value: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaign-filters")]
+impl<'de> ::serde::Deserialize<'de> for CampaignFilterDetailsCriteriaListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaign-filters")]
+impl ::serde::Serialize for CampaignFilterDetailsCriteriaListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.negate_result {
+            w.entry("negateResult", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        w.entry("property", &self.property)?;
+        if let ::std::option::Option::Some(v) = &self.record_child_matches {
+            w.entry("recordChildMatches", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.short_circuit {
+            w.entry("shortCircuit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.suppress_matched_items {
+            w.entry("suppressMatchedItems", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.entry("value", &self.value)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl CampaignFilterDetailsCriteriaListItem {
@@ -520,65 +1174,240 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignFilterDetailsMod
 }
 #[cfg(feature = "triggers")]
 ///`CampaignGenerated`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignGenerated {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<CampaignGeneratedCampaign>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignGenerated {
+    const NAME: &'static str = "CampaignGenerated";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { campaign: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignGenerated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignGenerated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the campaign that was generated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignGeneratedCampaign {
-    #[serde(
-        rename = "campaignOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_owner: ::std::option::Option<CampaignGeneratedCampaignCampaignOwner>,
     ///The date and time the campaign was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The date and time when the campaign must be finished by.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::std::string::String>,
     ///Extended description of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique ID of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the campaign was last modified.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The current status of the campaign.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignGeneratedCampaignStatus>,
     ///The type of campaign that was generated.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignGeneratedCampaignType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignGeneratedCampaign {
+    const NAME: &'static str = "CampaignGeneratedCampaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_owner: f0,
+            created: f1,
+            deadline: f2,
+            description: f3,
+            id: f4,
+            modified: f5,
+            name: f6,
+            status: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignGeneratedCampaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignGeneratedCampaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_owner {
+            w.entry("campaignOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.entry("deadline", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The identity that owns the campaign.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignGeneratedCampaignCampaignOwner {
     ///The display name of the identity.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The primary email address of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///The unique ID of the identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CampaignGeneratedCampaignCampaignOwner {
+    const NAME: &'static str = "CampaignGeneratedCampaignCampaignOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CampaignGeneratedCampaignCampaignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CampaignGeneratedCampaignCampaignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The current status of the campaign.
@@ -660,33 +1489,96 @@ for CampaignMandatoryCommentRequirement {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReport`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignReport {
     ///SOD policy violation report result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The most recent date and time this report was run
-    #[serde(
-        default,
-        rename = "lastRunAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_run_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Human-readable name of the SOD policy violation report result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reportType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_type: ::std::option::Option<ReportType>,
     ///Status of a SOD policy violation report.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CampaignReportStatus>,
     ///SOD policy violation report result DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignReportType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignReport {
+    const NAME: &'static str = "CampaignReport";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "lastRunAt" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reportType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            last_run_at: f1,
+            name: f2,
+            report_type: f3,
+            status: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignReport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignReport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_run_at {
+            w.instant("lastRunAt", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.report_type {
+            w.entry("reportType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
 ///Status of a SOD policy violation report.
@@ -747,16 +1639,59 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignReportType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReportsConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignReportsConfig {
     ///list of identity attribute columns
-    #[serde(
-        rename = "identityAttributeColumns",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attribute_columns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignReportsConfig {
+    const NAME: &'static str = "CampaignReportsConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityAttributeColumns" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_attribute_columns: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignReportsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignReportsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_attribute_columns {
+            w.entry("identityAttributeColumns", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignReportsConfig {
@@ -766,43 +1701,115 @@ impl CampaignReportsConfig {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Campaign Template
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CampaignTemplate {
     pub campaign: V2025Campaign,
     ///Creation date of Campaign Template
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time period during which the campaign should be completed, formatted as an ISO-8601 Duration. When this template generates a campaign, the campaign's deadline will be the current date plus this duration. For example, if generation occurred on 2020-01-01 and this field was "P2W" (two weeks), the resulting campaign's deadline would be 2020-01-15 (the current date plus 14 days).
-    #[serde(
-        rename = "deadlineDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deadline_duration: ::std::option::Option<::std::string::String>,
     ///This template's description. Has no bearing on generated campaigns' descriptions.
     pub description: ::std::string::String,
     ///Id of the campaign template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Modification date of Campaign Template
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///This template's name. Has no bearing on generated campaigns' names.
     pub name: ::std::string::String,
-    #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<CampaignTemplateOwnerRef>,
     /**Indicates if this campaign template has been scheduled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignTemplate {
+    const NAME: &'static str = "CampaignTemplate";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "deadlineDuration" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "ownerRef" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "scheduled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign: o::required(f0, "campaign", &extra)?,
+            created: f1,
+            deadline_duration: f2,
+            description: o::required(f3, "description", &extra)?,
+            id: f4,
+            modified: f5,
+            name: o::required(f6, "name", &extra)?,
+            owner_ref: f7,
+            scheduled: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("campaign", &self.campaign)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline_duration {
+            w.entry("deadlineDuration", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.owner_ref {
+            w.entry("ownerRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scheduled {
+            w.entry("scheduled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignTemplate {
@@ -812,20 +1819,81 @@ impl CampaignTemplate {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The owner of this template, and the owner of campaigns generated from this template via a schedule. This field is automatically populated at creation time with the current user.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignTemplateOwnerRef {
     ///Email of the owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Id of the owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the owner
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CampaignTemplateOwnerRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignTemplateOwnerRef {
+    const NAME: &'static str = "CampaignTemplateOwnerRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignTemplateOwnerRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignTemplateOwnerRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignTemplateOwnerRef {
@@ -882,11 +1950,54 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignsDeleteRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CampaignsDeleteRequest {
     ///The ids of the campaigns to delete
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for CampaignsDeleteRequest {
+    const NAME: &'static str = "CampaignsDeleteRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { ids: f0, extra })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for CampaignsDeleteRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for CampaignsDeleteRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ids {
+            w.entry("ids", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl CampaignsDeleteRequest {
@@ -896,13 +2007,61 @@ impl CampaignsDeleteRequest {
 }
 #[cfg(feature = "access-requests")]
 ///Request body payload for cancel access request endpoint.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CancelAccessRequest {
     ///This refers to the identityRequestId. To successfully cancel an access request, you must provide the identityRequestId.
-    #[serde(rename = "accountActivityId")]
     pub account_activity_id: ::std::string::String,
     ///Reason for cancelling the pending access request.
     pub comment: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for CancelAccessRequest {
+    const NAME: &'static str = "CancelAccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountActivityId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_activity_id: o::required(f0, "accountActivityId", &extra)?,
+            comment: o::required(f1, "comment", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for CancelAccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for CancelAccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accountActivityId", &self.account_activity_id)?;
+        w.entry("comment", &self.comment)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl CancelAccessRequest {
@@ -912,106 +2071,250 @@ impl CancelAccessRequest {
 }
 #[cfg(feature = "access-requests")]
 ///Provides additional details for a request that has been cancelled.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CancelledRequestDetails {
     ///Comment made by the owner when cancelling the associated request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date comment was added by the owner when cancelling the associated request.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<OwnerDto>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for CancelledRequestDetails {
+    const NAME: &'static str = "CancelledRequestDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "owner" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            modified: f1,
+            owner: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for CancelledRequestDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for CancelledRequestDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 ///`Certification`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Certification {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign: ::std::option::Option<Campaign>,
     ///Have all decisions been made?
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///created date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The number of approve/revoke/acknowledge decisions that have been made.
-    #[serde(
-        rename = "decisionsMade",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_made: ::std::option::Option<i32>,
     ///The total number of approve/revoke/acknowledge decisions.
-    #[serde(
-        rename = "decisionsTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_total: ::std::option::Option<i32>,
     ///The due date of the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description of the certification error
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Identifies if the certification has an error
-    #[serde(
-        rename = "hasErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_errors: ::std::option::Option<bool>,
     ///id of the certification
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities for whom all decisions have been made and are complete.
-    #[serde(
-        rename = "identitiesCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_completed: ::std::option::Option<i32>,
     ///The total number of identities in the Certification, both complete and incomplete.
-    #[serde(
-        rename = "identitiesTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_total: ::std::option::Option<i32>,
     ///modified date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///name of the certification
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<CertificationPhase>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reassignment: ::std::option::Option<Reassignment>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
     ///The date the reviewer signed off on the Certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for Certification {
+    const NAME: &'static str = "Certification";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaign" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "decisionsMade" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsTotal" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "due" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "errorMessage" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "hasErrors" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "identitiesCompleted" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "identitiesTotal" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f11 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "phase" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "reassignment" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "signed" => f16 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign: f0,
+            completed: f1,
+            created: f2,
+            decisions_made: f3,
+            decisions_total: f4,
+            due: f5,
+            error_message: f6,
+            has_errors: f7,
+            id: f8,
+            identities_completed: f9,
+            identities_total: f10,
+            modified: f11,
+            name: f12,
+            phase: f13,
+            reassignment: f14,
+            reviewer: f15,
+            signed: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for Certification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for Certification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign {
+            w.entry("campaign", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_made {
+            w.entry("decisionsMade", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_total {
+            w.entry("decisionsTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.due {
+            w.instant("due", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_message {
+            w.entry("errorMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_errors {
+            w.entry("hasErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities_completed {
+            w.entry("identitiesCompleted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities_total {
+            w.entry("identitiesTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phase {
+            w.entry("phase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment {
+            w.entry("reassignment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed {
+            w.instant("signed", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 ///The decision to approve or revoke the review item
@@ -1042,92 +2345,227 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationDecision {
 }
 #[cfg(feature = "full")]
 ///`CertificationDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationDto {
-    #[serde(
-        rename = "campaignRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_ref: ::std::option::Option<Campaign>,
     ///Indicates if all certification decisions have been made.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///The number of approve/revoke/acknowledge decisions that have been made by the reviewer.
-    #[serde(
-        rename = "decisionsMade",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_made: ::std::option::Option<i32>,
     ///The total number of approve/revoke/acknowledge decisions for the certification.
-    #[serde(
-        rename = "decisionsTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_total: ::std::option::Option<i32>,
     ///The due date of the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The number of entities (identities, access profiles, roles, etc.) for which all decisions have been made and are complete.
-    #[serde(
-        rename = "entitiesCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_completed: ::std::option::Option<i32>,
     ///The total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
-    #[serde(
-        rename = "entitiesTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_total: ::std::option::Option<i32>,
     ///A message indicating what the error is.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Indicates it the certification has any errors.
-    #[serde(
-        rename = "hasErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_errors: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<CertificationPhase>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reassignment: ::std::option::Option<Reassignment>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
     ///The date the reviewer signed off on the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for CertificationDto {
+    const NAME: &'static str = "CertificationDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignRef" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsMade" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsTotal" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "due" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "entitiesCompleted" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "entitiesTotal" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessage" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "hasErrors" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "phase" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "reassignment" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "signed" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_ref: f0,
+            completed: f1,
+            decisions_made: f2,
+            decisions_total: f3,
+            due: f4,
+            entities_completed: f5,
+            entities_total: f6,
+            error_message: f7,
+            has_errors: f8,
+            phase: f9,
+            reassignment: f10,
+            reviewer: f11,
+            signed: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for CertificationDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for CertificationDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_ref {
+            w.entry("campaignRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_made {
+            w.entry("decisionsMade", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_total {
+            w.entry("decisionsTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.due {
+            w.instant("due", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_completed {
+            w.entry("entitiesCompleted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_total {
+            w.entry("entitiesTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_message {
+            w.entry("errorMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_errors {
+            w.entry("hasErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phase {
+            w.entry("phase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment {
+            w.entry("reassignment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed {
+            w.instant("signed", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`CertificationIdentitySummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationIdentitySummary {
     ///Indicates whether the review items for the linked identity's certification have been completed
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///The ID of the identity summary
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the identity being certified
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///Name of the linked identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for CertificationIdentitySummary {
+    const NAME: &'static str = "CertificationIdentitySummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            id: f1,
+            identity_id: f2,
+            name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for CertificationIdentitySummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for CertificationIdentitySummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 /**The current phase of the campaign.
@@ -1163,18 +2601,79 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationPhase {
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 ///`CertificationReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationReference {
     ///The id of the certification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the certification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CertificationReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::sailpoint_runtime::object::Object for CertificationReference {
+    const NAME: &'static str = "CertificationReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            reviewer: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl<'de> ::serde::Deserialize<'de> for CertificationReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::serde::Serialize for CertificationReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 ///`CertificationReferenceType`
@@ -1204,136 +2703,339 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationReferenceTy
 }
 #[cfg(feature = "triggers")]
 ///`CertificationSignedOff`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationSignedOff {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certification: ::std::option::Option<CertificationSignedOffCertification>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CertificationSignedOff {
+    const NAME: &'static str = "CertificationSignedOff";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "certification" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { certification: f0, extra })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CertificationSignedOff {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CertificationSignedOff {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.certification {
+            w.entry("certification", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The certification campaign that was signed off on.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationSignedOffCertification {
-    #[serde(
-        rename = "campaignRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_ref: ::std::option::Option<Campaign>,
     ///Indicates if all certification decisions have been made.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub completed: ::std::option::Option<bool>,
     ///The date and time the certification was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The number of approve/revoke/acknowledge decisions that have been made by the reviewer.
-    #[serde(
-        rename = "decisionsMade",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_made: ::std::option::Option<i32>,
     ///The total number of approve/revoke/acknowledge decisions for the certification.
-    #[serde(
-        rename = "decisionsTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decisions_total: ::std::option::Option<i32>,
     ///The due date of the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The number of entities (identities, access profiles, roles, etc.) for which all decisions have been made and are complete.
-    #[serde(
-        rename = "entitiesCompleted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_completed: ::std::option::Option<i32>,
     ///The total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
-    #[serde(
-        rename = "entitiesTotal",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entities_total: ::std::option::Option<i32>,
     ///A message indicating what the error is.
-    #[serde(
-        rename = "errorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Indicates it the certification has any errors.
-    #[serde(
-        rename = "hasErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_errors: ::std::option::Option<bool>,
     ///Unique ID of the certification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the certification was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the certification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<CertificationPhase>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reassignment: ::std::option::Option<Reassignment>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<Reviewer>,
     ///The date the reviewer signed off on the certification.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CertificationSignedOffCertification {
+    const NAME: &'static str = "CertificationSignedOffCertification";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignRef" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "decisionsMade" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "decisionsTotal" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "due" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "entitiesCompleted" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "entitiesTotal" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessage" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "hasErrors" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f11 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "phase" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "reassignment" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "signed" => f16 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_ref: f0,
+            completed: f1,
+            created: f2,
+            decisions_made: f3,
+            decisions_total: f4,
+            due: f5,
+            entities_completed: f6,
+            entities_total: f7,
+            error_message: f8,
+            has_errors: f9,
+            id: f10,
+            modified: f11,
+            name: f12,
+            phase: f13,
+            reassignment: f14,
+            reviewer: f15,
+            signed: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CertificationSignedOffCertification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CertificationSignedOffCertification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_ref {
+            w.entry("campaignRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.entry("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_made {
+            w.entry("decisionsMade", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decisions_total {
+            w.entry("decisionsTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.due {
+            w.instant("due", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_completed {
+            w.entry("entitiesCompleted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entities_total {
+            w.entry("entitiesTotal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_message {
+            w.entry("errorMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_errors {
+            w.entry("hasErrors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.phase {
+            w.entry("phase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment {
+            w.entry("reassignment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.signed {
+            w.instant("signed", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 ///`CertificationTask`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertificationTask {
     ///The date and time on which this task was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<ErrorMessageDtoList>,
     ///The ID of the certification task.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reassignmentTrailDTOs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassignment_trail_dt_os: ::std::option::Option<ReassignmentTrailDtoList>,
     ///The status of the task.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CertificationTaskStatus>,
     ///The ID of the item being operated on by this task.
-    #[serde(rename = "targetId", skip_serializing_if = "::std::option::Option::is_none")]
     pub target_id: ::std::option::Option<::std::string::String>,
     ///The type of item that is being operated on by this task whose ID is stored in the targetId field.
-    #[serde(
-        rename = "targetType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_type: ::std::option::Option<CertificationTaskTargetType>,
     ///The type of the certification task. More values may be added in the future.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CertificationTaskType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for CertificationTask {
+    const NAME: &'static str = "CertificationTask";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "errors" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reassignmentTrailDTOs" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "targetId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "targetType" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            errors: f1,
+            id: f2,
+            reassignment_trail_dt_os: f3,
+            status: f4,
+            target_id: f5,
+            target_type: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for CertificationTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::serde::Serialize for CertificationTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment_trail_dt_os {
+            w.entry("reassignmentTrailDTOs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_id {
+            w.entry("targetId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_type {
+            w.entry("targetType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 ///The status of the task.
@@ -1400,71 +3102,225 @@ impl ::std::convert::TryFrom<::std::string::String> for CertificationTaskType {
 }
 #[cfg(feature = "identity-history")]
 ///`CertifierResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertifierResponse {
     ///the name of the certifier
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the id of the certifier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for CertifierResponse {
+    const NAME: &'static str = "CertifierResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for CertifierResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for CertifierResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Client Runtime Logging Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClientLogConfiguration {
     ///Log configuration's client ID
-    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///Duration in minutes for log configuration to remain in effect before resetting to defaults.
-    #[serde(
-        rename = "durationMinutes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub duration_minutes: ::std::option::Option<i32>,
     ///Expiration date-time of the log configuration request.  Can be no greater than 24 hours from current date-time.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "logLevels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_levels: ::std::option::Option<LogLevelSpec>,
-    #[serde(
-        rename = "rootLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub root_level: ::std::option::Option<StandardLevel>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ClientLogConfiguration {
+    const NAME: &'static str = "ClientLogConfiguration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "durationMinutes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "logLevels" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "rootLevel" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_id: f0,
+            duration_minutes: f1,
+            expiration: f2,
+            log_levels: f3,
+            root_level: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ClientLogConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClientLogConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_id {
+            w.entry("clientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.duration_minutes {
+            w.entry("durationMinutes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.log_levels {
+            w.entry("logLevels", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.root_level {
+            w.entry("rootLevel", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Client Runtime Logging Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ClientLogConfigurationDurationMinutes {
     ///Log configuration's client ID
-    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /**Duration in minutes for log configuration to remain in effect before resetting to defaults.
 
 Default: `240`.*/
-    #[serde(
-        rename = "durationMinutes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub duration_minutes: ::std::option::Option<i32>,
-    #[serde(
-        rename = "logLevels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_levels: ::std::option::Option<LogLevelSpec>,
-    #[serde(rename = "rootLevel")]
     pub root_level: StandardLevel,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ClientLogConfigurationDurationMinutes {
+    const NAME: &'static str = "ClientLogConfigurationDurationMinutes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "durationMinutes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "logLevels" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "rootLevel" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_id: f0,
+            duration_minutes: f1,
+            log_levels: f2,
+            root_level: o::required(f3, "rootLevel", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ClientLogConfigurationDurationMinutes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClientLogConfigurationDurationMinutes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_id {
+            w.entry("clientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.duration_minutes {
+            w.entry("durationMinutes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.log_levels {
+            w.entry("logLevels", v)?;
+        }
+        w.entry("rootLevel", &self.root_level)?;
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ClientLogConfigurationDurationMinutes {
@@ -1474,25 +3330,77 @@ impl ClientLogConfigurationDurationMinutes {
 }
 #[cfg(feature = "managed-clusters")]
 ///Client Runtime Logging Configuration
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ClientLogConfigurationExpiration {
     ///Log configuration's client ID
-    #[serde(rename = "clientId", skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     ///Expiration date-time of the log configuration request.  Can be no greater than 24 hours from current date-time.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "logLevels",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_levels: ::std::option::Option<LogLevelSpec>,
-    #[serde(rename = "rootLevel")]
     pub root_level: StandardLevel,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ClientLogConfigurationExpiration {
+    const NAME: &'static str = "ClientLogConfigurationExpiration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "logLevels" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "rootLevel" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_id: f0,
+            expiration: f1,
+            log_levels: f2,
+            root_level: o::required(f3, "rootLevel", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ClientLogConfigurationExpiration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClientLogConfigurationExpiration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_id {
+            w.entry("clientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.log_levels {
+            w.entry("logLevels", v)?;
+        }
+        w.entry("rootLevel", &self.root_level)?;
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ClientLogConfigurationExpiration {
@@ -1529,32 +3437,85 @@ impl ::std::convert::TryFrom<::std::string::String> for ClientType {
 }
 #[cfg(feature = "access-requests")]
 ///Request body payload for close access requests endpoint.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CloseAccessRequest {
     ///Access Request IDs for the requests to be closed. Accepts 1-500 Identity Request IDs per request.
-    #[serde(rename = "accessRequestIds")]
     pub access_request_ids: ::std::vec::Vec<::std::string::String>,
     /**The request's overall status. Displayed as Status in IdentityNow.
 
 Default: `"Failure"`.*/
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<CloseAccessRequestCompletionStatus>,
     /**The request's provisioning status. Displayed as Stage in IdentityNow.
 
 Default: `"Terminated"`.*/
-    #[serde(
-        rename = "executionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_status: ::std::option::Option<CloseAccessRequestExecutionStatus>,
     /**Reason for closing the access request. Displayed under Warnings in IdentityNow.
 
 Default: `"The IdentityNow Administrator manually closed this request."`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for CloseAccessRequest {
+    const NAME: &'static str = "CloseAccessRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completionStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "executionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_ids: o::required(f0, "accessRequestIds", &extra)?,
+            completion_status: f1,
+            execution_status: f2,
+            message: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for CloseAccessRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for CloseAccessRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accessRequestIds", &self.access_request_ids)?;
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.execution_status {
+            w.entry("executionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl CloseAccessRequest {
@@ -1625,180 +3586,720 @@ for CloseAccessRequestExecutionStatus {
 }
 #[cfg(feature = "managed-clusters")]
 ///Manual Upgrade Job Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgrade {
     ///List of job objects for the upgrade request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jobs: ::std::option::Option<::std::vec::Vec<ClusterManualUpgradeJobsItem>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ClusterManualUpgrade {
+    const NAME: &'static str = "ClusterManualUpgrade";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "jobs" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { jobs: f0, extra })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ClusterManualUpgrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClusterManualUpgrade {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.jobs {
+            w.entry("jobs", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///`ClusterManualUpgradeJobsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItem {
     ///Identifier for the cookbook used in the upgrade job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cookbook: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "managedProcessConfiguration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_process_configuration: ::std::option::Option<
         ClusterManualUpgradeJobsItemManagedProcessConfiguration,
     >,
     ///Current state of the upgrade job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     ///Unique identifier of the target for the upgrade job.
-    #[serde(rename = "targetId", skip_serializing_if = "::std::option::Option::is_none")]
     pub target_id: ::std::option::Option<::std::string::String>,
     ///The type of upgrade job (e.g., VA_UPGRADE).
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the upgrade job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object for ClusterManualUpgradeJobsItem {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cookbook" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "managedProcessConfiguration" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "state" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "targetId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cookbook: f0,
+            managed_process_configuration: f1,
+            state: f2,
+            target_id: f3,
+            type_: f4,
+            uuid: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de> for ClusterManualUpgradeJobsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClusterManualUpgradeJobsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cookbook {
+            w.entry("cookbook", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.managed_process_configuration {
+            w.entry("managedProcessConfiguration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_id {
+            w.entry("targetId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Configuration of the managed processes involved in the upgrade.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItemManagedProcessConfiguration {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ccg: ::std::option::Option<
         ClusterManualUpgradeJobsItemManagedProcessConfigurationCcg,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charon: ::std::option::Option<
         ClusterManualUpgradeJobsItemManagedProcessConfigurationCharon,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub otel_agent: ::std::option::Option<
         ClusterManualUpgradeJobsItemManagedProcessConfigurationOtelAgent,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub relay: ::std::option::Option<
         ClusterManualUpgradeJobsItemManagedProcessConfigurationRelay,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub toolbox: ::std::option::Option<
         ClusterManualUpgradeJobsItemManagedProcessConfigurationToolbox,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object
+for ClusterManualUpgradeJobsItemManagedProcessConfiguration {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItemManagedProcessConfiguration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ccg" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "charon" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "otel_agent" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "relay" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "toolbox" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ccg: f0,
+            charon: f1,
+            otel_agent: f2,
+            relay: f3,
+            toolbox: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de>
+for ClusterManualUpgradeJobsItemManagedProcessConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClusterManualUpgradeJobsItemManagedProcessConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ccg {
+            w.entry("ccg", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.charon {
+            w.entry("charon", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.otel_agent {
+            w.entry("otel_agent", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.relay {
+            w.entry("relay", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.toolbox {
+            w.entry("toolbox", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Configuration details for the 'ccg' process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItemManagedProcessConfigurationCcg {
     ///A map of dependencies for the 'ccg' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dependencies: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///A brief description of the 'ccg' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Path to the 'ccg' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///Indicates whether the process needs to be restarted.
-    #[serde(
-        rename = "restartNeeded",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_needed: ::std::option::Option<bool>,
     ///Version of the 'ccg' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationCcg {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItemManagedProcessConfigurationCcg";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dependencies" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "restartNeeded" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dependencies: f0,
+            description: f1,
+            path: f2,
+            restart_needed: f3,
+            version: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de>
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationCcg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize for ClusterManualUpgradeJobsItemManagedProcessConfigurationCcg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.dependencies {
+            w.entry("dependencies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.restart_needed {
+            w.entry("restartNeeded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Configuration details for the 'charon' process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItemManagedProcessConfigurationCharon {
     ///A brief description of the 'charon' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Path to the 'charon' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///Indicates whether the process needs to be restarted.
-    #[serde(
-        rename = "restartNeeded",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_needed: ::std::option::Option<bool>,
     ///Version of the 'charon' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationCharon {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItemManagedProcessConfigurationCharon";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "restartNeeded" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            path: f1,
+            restart_needed: f2,
+            version: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de>
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationCharon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationCharon {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.restart_needed {
+            w.entry("restartNeeded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Configuration details for the 'otel_agent' process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItemManagedProcessConfigurationOtelAgent {
     ///A brief description of the 'otel_agent' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Path to the 'otel_agent' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///Indicates whether the process needs to be restarted.
-    #[serde(
-        rename = "restartNeeded",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_needed: ::std::option::Option<bool>,
     ///Version of the 'otel_agent' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationOtelAgent {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItemManagedProcessConfigurationOtelAgent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "restartNeeded" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            path: f1,
+            restart_needed: f2,
+            version: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de>
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationOtelAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationOtelAgent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.restart_needed {
+            w.entry("restartNeeded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Configuration details for the 'relay' process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItemManagedProcessConfigurationRelay {
     ///A brief description of the 'relay' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Path to the 'relay' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///Indicates whether the process needs to be restarted.
-    #[serde(
-        rename = "restartNeeded",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_needed: ::std::option::Option<bool>,
     ///Version of the 'relay' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationRelay {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItemManagedProcessConfigurationRelay";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "restartNeeded" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            path: f1,
+            restart_needed: f2,
+            version: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de>
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationRelay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationRelay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.restart_needed {
+            w.entry("restartNeeded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clusters")]
 ///Configuration details for the 'toolbox' process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClusterManualUpgradeJobsItemManagedProcessConfigurationToolbox {
     ///A brief description of the 'toolbox' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Path to the 'toolbox' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     ///Indicates whether the process needs to be restarted.
-    #[serde(
-        rename = "restartNeeded",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_needed: ::std::option::Option<bool>,
     ///Version of the 'toolbox' process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clusters")]
+impl ::sailpoint_runtime::object::Object
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationToolbox {
+    const NAME: &'static str = "ClusterManualUpgradeJobsItemManagedProcessConfigurationToolbox";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "restartNeeded" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            path: f1,
+            restart_needed: f2,
+            version: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl<'de> ::serde::Deserialize<'de>
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationToolbox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clusters")]
+impl ::serde::Serialize
+for ClusterManualUpgradeJobsItemManagedProcessConfigurationToolbox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.path {
+            w.entry("path", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.restart_needed {
+            w.entry("restartNeeded", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "saved-search")]
 ///`Column`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Column {
     /**The name of the field.
 */
     pub field: ::std::string::String,
     /**The value of the header.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "saved-search")]
+impl ::sailpoint_runtime::object::Object for Column {
+    const NAME: &'static str = "Column";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "field" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "header" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            field: o::required(f0, "field", &extra)?,
+            header: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "saved-search")]
+impl<'de> ::serde::Deserialize<'de> for Column {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "saved-search")]
+impl ::serde::Serialize for Column {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("field", &self.field)?;
+        if let ::std::option::Option::Some(v) = &self.header {
+            w.entry("header", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "saved-search")]
 impl Column {
@@ -1808,47 +4309,150 @@ impl Column {
 }
 #[cfg(feature = "account-activities")]
 ///`Comment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Comment {
     ///Content of the comment
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     ///Id of the identity making the comment
-    #[serde(
-        rename = "commenterId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub commenter_id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the identity making the comment
-    #[serde(
-        rename = "commenterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub commenter_name: ::std::option::Option<::std::string::String>,
     ///Date and time comment was made
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "account-activities")]
+impl ::sailpoint_runtime::object::Object for Comment {
+    const NAME: &'static str = "Comment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "body" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commenterId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "commenterName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: f0,
+            commenter_id: f1,
+            commenter_name: f2,
+            date: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "account-activities")]
+impl<'de> ::serde::Deserialize<'de> for Comment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "account-activities")]
+impl ::serde::Serialize for Comment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.body {
+            w.entry("body", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.commenter_id {
+            w.entry("commenterId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.commenter_name {
+            w.entry("commenterName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.instant("date", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`CommentDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommentDto {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<CommentDtoAuthor>,
     ///Comment content.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date and time comment was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for CommentDto {
+    const NAME: &'static str = "CommentDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "author" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            author: f0,
+            comment: f1,
+            created: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for CommentDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for CommentDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.author {
+            w.entry("author", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl CommentDto {
@@ -1858,17 +4462,73 @@ impl CommentDto {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Author of the comment
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommentDtoAuthor {
     ///The unique ID of the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The display name of the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CommentDtoAuthorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for CommentDtoAuthor {
+    const NAME: &'static str = "CommentDtoAuthor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for CommentDtoAuthor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for CommentDtoAuthor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl CommentDtoAuthor {
@@ -1881,20 +4541,65 @@ impl CommentDtoAuthor {
 pub type CommentDtoAuthorType = OwnerDtoType;
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessIdStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessIdStatus {
     ///List of confirmed common access ids.
-    #[serde(
-        rename = "confirmedIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub confirmed_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///List of denied common access ids.
-    #[serde(
-        rename = "deniedIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denied_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessIdStatus {
+    const NAME: &'static str = "CommonAccessIdStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "confirmedIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "deniedIds" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            confirmed_ids: f0,
+            denied_ids: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessIdStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessIdStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.confirmed_ids {
+            w.entry("confirmedIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denied_ids {
+            w.entry("deniedIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl CommonAccessIdStatus {
@@ -1904,28 +4609,96 @@ impl CommonAccessIdStatus {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessItemAccess`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessItemAccess {
     ///Common access description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Common access ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Common access name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Common access owner ID
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///Common access owner name
-    #[serde(
-        rename = "ownerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CommonAccessType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessItemAccess {
+    const NAME: &'static str = "CommonAccessItemAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "ownerName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            owner_id: f3,
+            owner_name: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessItemAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessItemAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_name {
+            w.entry("ownerName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl CommonAccessItemAccess {
@@ -1935,12 +4708,63 @@ impl CommonAccessItemAccess {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessItemRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessItemRequest {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<CommonAccessItemAccess>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CommonAccessItemState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessItemRequest {
+    const NAME: &'static str = "CommonAccessItemRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            status: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessItemRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessItemRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl CommonAccessItemRequest {
@@ -1950,35 +4774,99 @@ impl CommonAccessItemRequest {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessItemResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessItemResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<CommonAccessItemAccess>,
-    #[serde(
-        rename = "createdByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_user: ::std::option::Option<::std::string::String>,
     ///Common Access Item ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "lastReviewed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_reviewed: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "lastUpdated",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_updated: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "reviewedByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewed_by_user: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CommonAccessItemState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessItemResponse {
+    const NAME: &'static str = "CommonAccessItemResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdByUser" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "lastReviewed" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "lastUpdated" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "reviewedByUser" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            created_by_user: f1,
+            id: f2,
+            last_reviewed: f3,
+            last_updated: f4,
+            reviewed_by_user: f5,
+            status: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessItemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessItemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_by_user {
+            w.entry("createdByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_reviewed {
+            w.entry("lastReviewed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_updated {
+            w.entry("lastUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewed_by_user {
+            w.entry("reviewedByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-common-access")]
 ///State of common access item.
@@ -2009,46 +4897,108 @@ impl ::std::convert::TryFrom<::std::string::String> for CommonAccessItemState {
 }
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CommonAccessResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<CommonAccessItemAccess>,
-    #[serde(
-        rename = "commonAccessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub common_access_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "createdByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_user: ::std::option::Option<bool>,
     ///Unique ID of the common access item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        rename = "lastReviewed",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_reviewed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        default,
-        rename = "lastUpdated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///true if user has confirmed or denied status
-    #[serde(
-        rename = "reviewedByUser",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewed_by_user: ::std::option::Option<bool>,
     ///CONFIRMED or DENIED
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-common-access")]
+impl ::sailpoint_runtime::object::Object for CommonAccessResponse {
+    const NAME: &'static str = "CommonAccessResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "access" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commonAccessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "createdByUser" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "lastReviewed" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "lastUpdated" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "reviewedByUser" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            common_access_type: f1,
+            created_by_user: f2,
+            id: f3,
+            last_reviewed: f4,
+            last_updated: f5,
+            reviewed_by_user: f6,
+            status: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl<'de> ::serde::Deserialize<'de> for CommonAccessResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-common-access")]
+impl ::serde::Serialize for CommonAccessResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access {
+            w.entry("access", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.common_access_type {
+            w.entry("commonAccessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_by_user {
+            w.entry("createdByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_reviewed {
+            w.instant("lastReviewed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_updated {
+            w.instant("lastUpdated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewed_by_user {
+            w.entry("reviewedByUser", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -2128,15 +5078,69 @@ for CompareIdentitySnapshotsAccessTypeAccessType {
 }
 #[cfg(feature = "triggers")]
 ///`CompleteInvocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CompleteInvocation {
     ///The error message to indicate a failed invocation or error if any.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     ///Trigger output to complete the invocation. Its schema is defined in the trigger definition.
     pub output: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Unique invocation secret that was generated when the invocation was created. Required to authenticate to the endpoint.
     pub secret: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CompleteInvocation {
+    const NAME: &'static str = "CompleteInvocation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: f0,
+            output: o::required(f1, "output", &extra)?,
+            secret: o::required(f2, "secret", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CompleteInvocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CompleteInvocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error {
+            w.entry("error", v)?;
+        }
+        w.entry("output", &self.output)?;
+        w.entry("secret", &self.secret)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl CompleteInvocation {
@@ -2146,246 +5150,569 @@ impl CompleteInvocation {
 }
 #[cfg(feature = "triggers")]
 ///`CompleteInvocationInput`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompleteInvocationInput {
-    #[serde(
-        rename = "localizedError",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub localized_error: ::std::option::Option<LocalizedMessage>,
     ///Trigger output that completed the invocation. Its schema is defined in the trigger definition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for CompleteInvocationInput {
+    const NAME: &'static str = "CompleteInvocationInput";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "localizedError" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            localized_error: f0,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for CompleteInvocationInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for CompleteInvocationInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.localized_error {
+            w.entry("localizedError", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///`CompletedApproval`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApproval {
     ///Arbitrary key-value pairs provided during the request.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When true the rejector has to provide comments when rejecting
-    #[serde(
-        rename = "commentRequiredWhenRejected",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comment_required_when_rejected: ::std::option::Option<bool>,
     ///When the approval was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The remove date or sunset date that was assigned at the time of the request.
-    #[serde(
-        default,
-        rename = "currentRemoveDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub current_remove_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The start date or sunrise date that was assigned at the time of the request.
-    #[serde(
-        default,
-        rename = "currentStartDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub current_start_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The history of approval forward action.
-    #[serde(
-        rename = "forwardHistory",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_history: ::std::option::Option<::std::vec::Vec<ApprovalForwardHistory>>,
     ///The approval id.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The maximum duration for which the access is permitted.
-    #[serde(
-        rename = "maxPermittedAccessDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_permitted_access_duration: ::std::option::Option<
         CompletedApprovalMaxPermittedAccessDuration,
     >,
     ///When the approval was modified last time.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the approval.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<OwnerDto>,
     ///If the access request submitted event trigger is configured and this access request was intercepted by it, then this is the result of the trigger's decision to either approve or deny the request.
-    #[serde(
-        rename = "preApprovalTriggerResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_approval_trigger_result: ::std::option::Option<
         CompletedApprovalPreApprovalTriggerResult,
     >,
     ///The history of the previous reviewers comments.
-    #[serde(
-        rename = "previousReviewersComments",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_reviewers_comments: ::std::option::Option<::std::vec::Vec<CommentDto>>,
     ///The privilege level of the requested access item, if applicable.
-    #[serde(
-        rename = "privilegeLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub privilege_level: ::std::option::Option<::std::string::String>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, then the request was to change the remove date or sunset date.
-    #[serde(
-        rename = "removeDateUpdateRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_date_update_requested: ::std::option::Option<bool>,
     ///When the access-request was created.
-    #[serde(
-        default,
-        rename = "requestCreated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub request_created: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
-    #[serde(
-        rename = "requestedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_accounts: ::std::option::Option<::std::vec::Vec<RequestedAccountRef>>,
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<CompletedApprovalRequestedFor>,
-    #[serde(
-        rename = "requestedObject",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_object: ::std::option::Option<RequestableObjectReference>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<AccessItemRequester>,
-    #[serde(
-        rename = "requesterComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_comment: ::std::option::Option<CommentDto>,
-    #[serde(
-        rename = "reviewedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewed_by: ::std::option::Option<AccessItemReviewedBy>,
-    #[serde(
-        rename = "reviewerComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_comment: ::std::option::Option<CommentDto>,
-    #[serde(
-        rename = "sodViolationContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///The date the role or access profile or entitlement is/will assigned to the specified identity.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, then the request is to change the start date or sunrise date.
-    #[serde(
-        rename = "startUpdateRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_update_requested: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<CompletedApprovalState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApproval {
+    const NAME: &'static str = "CompletedApproval";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "clientMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commentRequiredWhenRejected" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "currentRemoveDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "currentStartDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "forwardHistory" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "maxPermittedAccessDuration" => {
+                    f7 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "preApprovalTriggerResult" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "previousReviewersComments" => {
+                    f12 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "privilegeLevel" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f14 = o::instant(&mut map, &key, &mut extra)?,
+                "removeDateUpdateRequested" => {
+                    f15 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "requestCreated" => f16 = o::instant(&mut map, &key, &mut extra)?,
+                "requestType" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "requestedAccounts" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "requestedObject" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "requesterComment" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "reviewedBy" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "reviewerComment" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "sodViolationContext" => f25 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f26 = o::instant(&mut map, &key, &mut extra)?,
+                "startUpdateRequested" => f27 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f28 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            client_metadata: f0,
+            comment_required_when_rejected: f1,
+            created: f2,
+            current_remove_date: f3,
+            current_start_date: f4,
+            forward_history: f5,
+            id: f6,
+            max_permitted_access_duration: f7,
+            modified: f8,
+            name: f9,
+            owner: f10,
+            pre_approval_trigger_result: f11,
+            previous_reviewers_comments: f12,
+            privilege_level: f13,
+            remove_date: f14,
+            remove_date_update_requested: f15,
+            request_created: f16,
+            request_type: f17,
+            requested_accounts: f18,
+            requested_for: f19,
+            requested_object: f20,
+            requester: f21,
+            requester_comment: f22,
+            reviewed_by: f23,
+            reviewer_comment: f24,
+            sod_violation_context: f25,
+            start_date: f26,
+            start_update_requested: f27,
+            state: f28,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApproval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApproval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment_required_when_rejected {
+            w.entry("commentRequiredWhenRejected", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_remove_date {
+            w.instant("currentRemoveDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.current_start_date {
+            w.instant("currentStartDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.forward_history {
+            w.entry("forwardHistory", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_permitted_access_duration {
+            w.entry("maxPermittedAccessDuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pre_approval_trigger_result {
+            w.entry("preApprovalTriggerResult", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_reviewers_comments {
+            w.entry("previousReviewersComments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privilege_level {
+            w.entry("privilegeLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date_update_requested {
+            w.entry("removeDateUpdateRequested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_created {
+            w.instant("requestCreated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_accounts {
+            w.entry("requestedAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_object {
+            w.entry("requestedObject", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_comment {
+            w.entry("requesterComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewed_by {
+            w.entry("reviewedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer_comment {
+            w.entry("reviewerComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sod_violation_context {
+            w.entry("sodViolationContext", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_update_requested {
+            w.entry("startUpdateRequested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///The maximum duration for which the access is permitted.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalMaxPermittedAccessDuration {
     ///The time unit for the duration.
-    #[serde(rename = "timeUnit", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_unit: ::std::option::Option<
         CompletedApprovalMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object
+for CompletedApprovalMaxPermittedAccessDuration {
+    const NAME: &'static str = "CompletedApprovalMaxPermittedAccessDuration";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "timeUnit" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            time_unit: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalMaxPermittedAccessDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalMaxPermittedAccessDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.time_unit {
+            w.entry("timeUnit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
 pub type CompletedApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
 #[cfg(feature = "access-request-approvals")]
 ///If the access request submitted event trigger is configured and this access request was intercepted by it, then this is the result of the trigger's decision to either approve or deny the request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalPreApprovalTriggerResult {
     ///The comment from the trigger
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///The date and time the trigger decided on the request
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<CompletedApprovalState>,
     ///The name of the approver
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApprovalPreApprovalTriggerResult {
+    const NAME: &'static str = "CompletedApprovalPreApprovalTriggerResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "date" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "decision" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            date: f1,
+            decision: f2,
+            reviewer: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalPreApprovalTriggerResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalPreApprovalTriggerResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.date {
+            w.instant("date", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decision {
+            w.entry("decision", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Identity access was requested for.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompletedApprovalRequestedFor {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the object to which this reference applies
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CompletedApprovalRequestedForType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for CompletedApprovalRequestedFor {
+    const NAME: &'static str = "CompletedApprovalRequestedFor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for CompletedApprovalRequestedFor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for CompletedApprovalRequestedFor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object to which this reference applies
@@ -2466,19 +5793,71 @@ impl ::std::convert::TryFrom<::std::string::String> for CompletionStatus {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Concatenation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Concatenation {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///An array of items to join together
     pub values: ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Concatenation {
+    const NAME: &'static str = "Concatenation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Concatenation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Concatenation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Concatenation {
@@ -2488,9 +5867,8 @@ impl Concatenation {
 }
 #[cfg(feature = "custom-forms")]
 ///Effect produced by a condition.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConditionEffect {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<ConditionEffectConfig>,
     /**Type of effect to perform when the conditions are evaluated for this logic block.
 HIDE ConditionEffectTypeHide  Disables validations.
@@ -2502,11 +5880,60 @@ OPTIONAL ConditionEffectTypeOptional
 SUBMIT_MESSAGE ConditionEffectTypeSubmitMessage
 SUBMIT_NOTIFICATION ConditionEffectTypeSubmitNotification
 SET_DEFAULT_VALUE ConditionEffectTypeSetDefaultValue  This value is ignored on purpose.*/
-    #[serde(
-        rename = "effectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub effect_type: ::std::option::Option<ConditionEffectEffectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ConditionEffect {
+    const NAME: &'static str = "ConditionEffect";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "config" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "effectType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config: f0,
+            effect_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ConditionEffect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ConditionEffect {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config {
+            w.entry("config", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.effect_type {
+            w.entry("effectType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ConditionEffect {
@@ -2516,17 +5943,65 @@ impl ConditionEffect {
 }
 #[cfg(feature = "custom-forms")]
 ///Arbitrary map containing a configuration based on the EffectType.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConditionEffectConfig {
     ///Effect type's label.
-    #[serde(
-        rename = "defaultValueLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_value_label: ::std::option::Option<::std::string::String>,
     ///Element's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ConditionEffectConfig {
+    const NAME: &'static str = "ConditionEffectConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "defaultValueLabel" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "element" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            default_value_label: f0,
+            element: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ConditionEffectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ConditionEffectConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.default_value_label {
+            w.entry("defaultValueLabel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.element {
+            w.entry("element", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ConditionEffectConfig {
@@ -2579,7 +6054,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionEffectEffectTyp
 }
 #[cfg(feature = "custom-forms")]
 ///`ConditionRule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConditionRule {
     /**ConditionRuleComparisonOperatorType value.
 EQ ConditionRuleComparisonOperatorTypeEquals  This comparison operator compares the source and target for equality.
@@ -2594,22 +6069,15 @@ SW ConditionRuleComparisonOperatorTypeStartsWith  Checks whether a string starts
 NOT_SW ConditionRuleComparisonOperatorTypeNotStartsWith
 EW ConditionRuleComparisonOperatorTypeEndsWith  Checks whether a string ends with another substring of the same string. This operator is case-sensitive.
 NOT_EW ConditionRuleComparisonOperatorTypeNotEndsWith*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<ConditionRuleOperator>,
     /**Source - if the sourceType is ConditionRuleSourceTypeInput, the source type is the name of the form input to accept. However, if the sourceType is ConditionRuleSourceTypeElement,
 the source is the name of a technical key of an element to retrieve its value.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /**Defines the type of object being selected. It will be either a reference to a form input (by input name) or a form element (by technical key).
 INPUT ConditionRuleSourceTypeInput
 ELEMENT ConditionRuleSourceTypeElement*/
-    #[serde(
-        rename = "sourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_type: ::std::option::Option<ConditionRuleSourceType>,
     ///Based on the ValueType.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /**ConditionRuleValueType type.
 STRING ConditionRuleValueTypeString  This value is a static string.
@@ -2618,11 +6086,78 @@ INPUT ConditionRuleValueTypeInput  This value is a reference to a form input.
 ELEMENT ConditionRuleValueTypeElement  This value is a reference to a form element (by technical key).
 LIST ConditionRuleValueTypeList
 BOOLEAN ConditionRuleValueTypeBoolean*/
-    #[serde(
-        rename = "valueType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value_type: ::std::option::Option<ConditionRuleValueType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for ConditionRule {
+    const NAME: &'static str = "ConditionRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "operator" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "sourceType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "valueType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            operator: f0,
+            source: f1,
+            source_type: f2,
+            value: f3,
+            value_type: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for ConditionRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for ConditionRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_type {
+            w.entry("sourceType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value_type {
+            w.entry("valueType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ConditionRule {
@@ -2747,25 +6282,83 @@ impl ::std::convert::TryFrom<::std::string::String> for ConditionRuleValueType {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Conditional`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Conditional {
     /**A comparison statement that follows the structure of `ValueA eq ValueB` where `ValueA` and `ValueB` are static strings or outputs of other transforms.
 
 The `eq` operator is the only valid comparison*/
     pub expression: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///The output of the transform if the expression evalutes to false
-    #[serde(rename = "negativeCondition")]
     pub negative_condition: ::std::string::String,
     ///The output of the transform if the expression evalutes to true
-    #[serde(rename = "positiveCondition")]
     pub positive_condition: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Conditional {
+    const NAME: &'static str = "Conditional";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "expression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "negativeCondition" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "positiveCondition" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            expression: o::required(f0, "expression", &extra)?,
+            input: f1,
+            negative_condition: o::required(f2, "negativeCondition", &extra)?,
+            positive_condition: o::required(f3, "positiveCondition", &extra)?,
+            requires_periodic_refresh: f4,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Conditional {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Conditional {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("expression", &self.expression)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("negativeCondition", &self.negative_condition)?;
+        w.entry("positiveCondition", &self.positive_condition)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Conditional {
@@ -2775,46 +6368,162 @@ impl Conditional {
 }
 #[cfg(feature = "sp-config")]
 ///Config export and import format for individual object configurations.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigObject {
     ///Object details. Format dependant on the object type.
-    #[serde(
-        default,
-        skip_serializing_if = "::serde_json::Map::is_empty",
-        deserialize_with = "null_as_default"
-    )]
     pub object: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<SelfImportExportDto>,
     ///Current version of configuration object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for ConfigObject {
+    const NAME: &'static str = "ConfigObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "object" => {
+                    f0 = o::collection(
+                        &mut map,
+                        &key,
+                        &mut extra,
+                        ::serde_json::Map::is_empty,
+                    )?;
+                }
+                "self" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object: f0.unwrap_or_default(),
+            self_: f1,
+            version: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ConfigObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ConfigObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if !::serde_json::Map::is_empty(&self.object) {
+            w.entry("object", &self.object)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.self_ {
+            w.entry("self", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///Type of Reassignment Configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigType {
     ///Description of the type of work to be reassigned, displayed by the UI.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Human readable display name of the type to be shown on UI
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "internalName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal_name: ::std::option::Option<ConfigTypeEnumCamel>,
-    #[serde(
-        rename = "internalNameCamel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal_name_camel: ::std::option::Option<ConfigTypeEnum>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigType {
+    const NAME: &'static str = "ConfigType";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "internalName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "internalNameCamel" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "priority" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            display_name: f1,
+            internal_name: f2,
+            internal_name_camel: f3,
+            priority: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal_name {
+            w.entry("internalName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal_name_camel {
+            w.entry("internalNameCamel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.priority {
+            w.entry("priority", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///Enum list of valid work types that can be selected for a Reassignment Configuration
@@ -2875,68 +6584,174 @@ impl ::std::convert::TryFrom<::std::string::String> for ConfigTypeEnumCamel {
 }
 #[cfg(feature = "work-reassignment")]
 ///The request body of Reassignment Configuration Details for a specific identity and config type
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationDetailsResponse {
-    #[serde(
-        rename = "auditDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub audit_details: ::std::option::Option<AuditDetails>,
-    #[serde(
-        rename = "configType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_type: ::std::option::Option<ConfigTypeEnum>,
     ///The date from which to stop reassigning work items.  If this is an empty string it indicates a permanent reassignment.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The date from which to start reassigning work items
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "targetIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_identity: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationDetailsResponse {
+    const NAME: &'static str = "ConfigurationDetailsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "auditDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "configType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "startDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "targetIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            audit_details: f0,
+            config_type: f1,
+            end_date: f2,
+            start_date: f3,
+            target_identity: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.audit_details {
+            w.entry("auditDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.config_type {
+            w.entry("configType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_identity {
+            w.entry("targetIdentity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubApprovalComment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationHubApprovalComment {
     ///Status transition of the draft.
-    #[serde(
-        rename = "changedToStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub changed_to_status: ::std::option::Option<
         ConfigurationHubApprovalCommentChangedToStatus,
     >,
     ///Comment provided either by the approval requester or the approver.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///Id of the user that provided this comment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when this comment was provided.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the user that provided this comment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ConfigurationHubApprovalComment {
+    const NAME: &'static str = "ConfigurationHubApprovalComment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "changedToStatus" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "timestamp" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "user" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            changed_to_status: f0,
+            comment: f1,
+            id: f2,
+            timestamp: f3,
+            user: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationHubApprovalComment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ConfigurationHubApprovalComment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.changed_to_status {
+            w.entry("changedToStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timestamp {
+            w.instant("timestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user {
+            w.entry("user", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///Status transition of the draft.
@@ -2969,129 +6784,264 @@ for ConfigurationHubApprovalCommentChangedToStatus {
 }
 #[cfg(feature = "configuration-hub")]
 ///Backup options control what will be included in the backup.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationHubBackupOptions {
     ///Object type names to be included in a Configuration Hub backup command.
-    #[serde(
-        rename = "includeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_types: ::std::option::Option<
         ::std::vec::Vec<ConfigurationHubBackupOptionsIncludeTypesItem>,
     >,
     ///Additional options targeting specific objects related to each item in the includeTypes field.
-    #[serde(
-        rename = "objectOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_options: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
             ConfigurationHubObjectExportImportNames,
         >,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ConfigurationHubBackupOptions {
+    const NAME: &'static str = "ConfigurationHubBackupOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "objectOptions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            include_types: f0,
+            object_options: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationHubBackupOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ConfigurationHubBackupOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.include_types {
+            w.entry("includeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_options {
+            w.entry("objectOptions", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubBackupOptionsIncludeTypesItem`
 pub type ConfigurationHubBackupOptionsIncludeTypesItem = BackupOptionsIncludeTypesItem;
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubBackupResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationHubBackupResponse {
     /**Denotes how this backup was created.
 - MANUAL - The backup was created by a user.
 - AUTOMATED - The backup was created by devops.
 - AUTOMATED_DRAFT - The backup was created during a draft process.
 - UPLOADED - The backup was created by uploading an existing configuration file.*/
-    #[serde(
-        rename = "backupType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backup_type: ::std::option::Option<ConfigurationHubBackupResponseBackupType>,
     ///Whether this backup has been transferred to a customer storage location.
-    #[serde(
-        rename = "cloudStorageStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_storage_status: ::std::option::Option<
         ConfigurationHubBackupResponseCloudStorageStatus,
     >,
     ///The time the job was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Whether or not a file was created and stored for this backup.
-    #[serde(
-        rename = "fileExists",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_exists: ::std::option::Option<bool>,
     ///Whether the object details of this backup are ready.
-    #[serde(
-        rename = "hydrationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hydration_status: ::std::option::Option<
         ConfigurationHubBackupResponseHydrationStatus,
     >,
     ///Whether this backup contains all supported object types or only some of them.
-    #[serde(
-        rename = "isPartial",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_partial: ::std::option::Option<bool>,
     ///Unique id assigned to this backup.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name assigned to the upload file in the request body.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<ConfigurationHubBackupOptions>,
     ///The name of the requester.
-    #[serde(
-        rename = "requesterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_name: ::std::option::Option<::std::string::String>,
     ///Status of the backup.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConfigurationHubBackupResponseStatus>,
     ///The name of the tenant performing the upload
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Number of objects contained in this backup.
-    #[serde(
-        rename = "totalObjectCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_object_count: ::std::option::Option<i64>,
     ///Type of the job, will always be BACKUP for this type of job.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ConfigurationHubBackupResponseType>,
     ///Whether this backup can be deleted by a regular user.
-    #[serde(
-        rename = "userCanDelete",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_can_delete: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ConfigurationHubBackupResponse {
+    const NAME: &'static str = "ConfigurationHubBackupResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "backupType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "cloudStorageStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "fileExists" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "hydrationStatus" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "isPartial" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "jobId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "options" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "requesterName" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "tenant" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "totalObjectCount" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "userCanDelete" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            backup_type: f0,
+            cloud_storage_status: f1,
+            completed: f2,
+            created: f3,
+            file_exists: f4,
+            hydration_status: f5,
+            is_partial: f6,
+            job_id: f7,
+            modified: f8,
+            name: f9,
+            options: f10,
+            requester_name: f11,
+            status: f12,
+            tenant: f13,
+            total_object_count: f14,
+            type_: f15,
+            user_can_delete: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationHubBackupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ConfigurationHubBackupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.backup_type {
+            w.entry("backupType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_storage_status {
+            w.entry("cloudStorageStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_exists {
+            w.entry("fileExists", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hydration_status {
+            w.entry("hydrationStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_partial {
+            w.entry("isPartial", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.options {
+            w.entry("options", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_name {
+            w.entry("requesterName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant {
+            w.entry("tenant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_object_count {
+            w.entry("totalObjectCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_can_delete {
+            w.entry("userCanDelete", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 /**Denotes how this backup was created.
@@ -3114,52 +7064,139 @@ pub type ConfigurationHubBackupResponseStatus = SpConfigJobStatus;
 pub type ConfigurationHubBackupResponseType = BackupResponseType;
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubObjectExportImportNames`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationHubObjectExportImportNames {
     ///Object names to be included in a backup.
-    #[serde(
-        rename = "includedNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub included_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for ConfigurationHubObjectExportImportNames {
+    const NAME: &'static str = "ConfigurationHubObjectExportImportNames";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includedNames" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { included_names: f0, extra })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationHubObjectExportImportNames {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for ConfigurationHubObjectExportImportNames {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.included_names {
+            w.entry("includedNames", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///The request body for creation or update of a Reassignment Configuration for a single identity and work type
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationItemRequest {
-    #[serde(
-        rename = "configType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_type: ::std::option::Option<ConfigTypeEnum>,
     ///The date from which to stop reassigning work items.  If this is an null string it indicates a permanent reassignment.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The identity id to reassign an item from
-    #[serde(
-        rename = "reassignedFromId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassigned_from_id: ::std::option::Option<::std::string::String>,
     ///The identity id to reassign an item to
-    #[serde(
-        rename = "reassignedToId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassigned_to_id: ::std::option::Option<::std::string::String>,
     ///The date from which to start reassigning work items
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationItemRequest {
+    const NAME: &'static str = "ConfigurationItemRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "reassignedFromId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reassignedToId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config_type: f0,
+            end_date: f1,
+            reassigned_from_id: f2,
+            reassigned_to_id: f3,
+            start_date: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationItemRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationItemRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_type {
+            w.entry("configType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassigned_from_id {
+            w.entry("reassignedFromId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassigned_to_id {
+            w.entry("reassignedToId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ConfigurationItemRequest {
@@ -3169,48 +7206,189 @@ impl ConfigurationItemRequest {
 }
 #[cfg(feature = "work-reassignment")]
 ///The response body of a Reassignment Configuration for a single identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationItemResponse {
     ///Details of how work should be reassigned for an Identity
-    #[serde(
-        rename = "configDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_details: ::std::option::Option<
         ::std::vec::Vec<ConfigurationDetailsResponse>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationItemResponse {
+    const NAME: &'static str = "ConfigurationItemResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config_details: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationItemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationItemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_details {
+            w.entry("configDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///The response body of a Reassignment Configuration for a single identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConfigurationResponse {
     ///Details of how work should be reassigned for an Identity
-    #[serde(
-        rename = "configDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_details: ::std::option::Option<
         ::std::vec::Vec<ConfigurationDetailsResponse>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<WorkReassignmentIdentity>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for ConfigurationResponse {
+    const NAME: &'static str = "ConfigurationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            config_details: f0,
+            identity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for ConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for ConfigurationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_details {
+            w.entry("configDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 ///`ConflictingAccessCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConflictingAccessCriteria {
-    #[serde(
-        rename = "leftCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub left_criteria: ::std::option::Option<AccessCriteria>,
-    #[serde(
-        rename = "rightCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_criteria: ::std::option::Option<AccessCriteria>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for ConflictingAccessCriteria {
+    const NAME: &'static str = "ConflictingAccessCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "leftCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "rightCriteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            left_criteria: f0,
+            right_criteria: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for ConflictingAccessCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for ConflictingAccessCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.left_criteria {
+            w.entry("leftCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.right_criteria {
+            w.entry("rightCriteria", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ConflictingAccessCriteria {
@@ -3220,19 +7398,80 @@ impl ConflictingAccessCriteria {
 }
 #[cfg(feature = "governance-groups")]
 ///`ConnectedObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectedObject {
     ///Description of the Connected object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of Connected object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ConnectedObjectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "governance-groups")]
+impl ::sailpoint_runtime::object::Object for ConnectedObject {
+    const NAME: &'static str = "ConnectedObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "governance-groups")]
+impl<'de> ::serde::Deserialize<'de> for ConnectedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "governance-groups")]
+impl ::serde::Serialize for ConnectedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "governance-groups")]
 ///An enumeration of the types of Objects associated with a Governance Group. Supported object types are ACCESS_PROFILE, ROLE, SOD_POLICY and SOURCE.
@@ -3265,11 +7504,54 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectedObjectType {
 }
 #[cfg(feature = "connector-customizers")]
 ///`ConnectorCustomizerCreateRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorCustomizerCreateRequest {
     ///Connector customizer name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-customizers")]
+impl ::sailpoint_runtime::object::Object for ConnectorCustomizerCreateRequest {
+    const NAME: &'static str = "ConnectorCustomizerCreateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { name: f0, extra })
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorCustomizerCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl ::serde::Serialize for ConnectorCustomizerCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-customizers")]
 impl ConnectorCustomizerCreateRequest {
@@ -3279,24 +7561,81 @@ impl ConnectorCustomizerCreateRequest {
 }
 #[cfg(feature = "connector-customizers")]
 ///ConnectorCustomizerResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorCustomizerCreateResponse {
     ///Date-time when the connector customizer was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///the ID of connector customizer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///name of the connector customizer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Connector customizer tenant id.
-    #[serde(rename = "tenantID", skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-customizers")]
+impl ::sailpoint_runtime::object::Object for ConnectorCustomizerCreateResponse {
+    const NAME: &'static str = "ConnectorCustomizerCreateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "tenantID" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            name: f2,
+            tenant_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorCustomizerCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl ::serde::Serialize for ConnectorCustomizerCreateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant_id {
+            w.entry("tenantID", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-customizers")]
 ///ConnectorCustomizerUpdateRequest
@@ -3326,208 +7665,538 @@ for ConnectorCustomizerUpdateRequest {
 }
 #[cfg(feature = "connector-customizers")]
 ///ConnectorCustomizerUpdateResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorCustomizerUpdateResponse {
     ///Date-time when the connector customizer was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///the ID of connector customizer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Connector customizer image id.
-    #[serde(rename = "imageID", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_id: ::std::option::Option<::std::string::String>,
     ///Connector customizer image version.
-    #[serde(
-        rename = "imageVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub image_version: ::std::option::Option<i64>,
     ///name of the connector customizer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Connector customizer tenant id.
-    #[serde(rename = "tenantID", skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-customizers")]
+impl ::sailpoint_runtime::object::Object for ConnectorCustomizerUpdateResponse {
+    const NAME: &'static str = "ConnectorCustomizerUpdateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "imageID" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "imageVersion" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "tenantID" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            image_id: f2,
+            image_version: f3,
+            name: f4,
+            tenant_id: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorCustomizerUpdateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl ::serde::Serialize for ConnectorCustomizerUpdateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.image_id {
+            w.entry("imageID", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.image_version {
+            w.entry("imageVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant_id {
+            w.entry("tenantID", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-customizers")]
 ///ConnectorCustomizerVersionCreateResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorCustomizerVersionCreateResponse {
     ///Date-time when the connector customizer version was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of connector customizer.
-    #[serde(
-        rename = "customizerID",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customizer_id: ::std::option::Option<::std::string::String>,
     ///ImageID of the connector customizer.
-    #[serde(rename = "imageID", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_id: ::std::option::Option<::std::string::String>,
     ///Image version of the connector customizer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-customizers")]
+impl ::sailpoint_runtime::object::Object for ConnectorCustomizerVersionCreateResponse {
+    const NAME: &'static str = "ConnectorCustomizerVersionCreateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "customizerID" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "imageID" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "version" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            customizer_id: f1,
+            image_id: f2,
+            version: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorCustomizerVersionCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl ::serde::Serialize for ConnectorCustomizerVersionCreateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.customizer_id {
+            w.entry("customizerID", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.image_id {
+            w.entry("imageID", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-customizers")]
 ///`ConnectorCustomizersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorCustomizersResponse {
     ///Date-time when the connector customizer was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Connector customizer ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Connector customizer image id.
-    #[serde(rename = "imageID", skip_serializing_if = "::std::option::Option::is_none")]
     pub image_id: ::std::option::Option<::std::string::String>,
     ///Connector customizer image version.
-    #[serde(
-        rename = "imageVersion",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub image_version: ::std::option::Option<i64>,
     ///Connector customizer name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Connector customizer tenant id.
-    #[serde(rename = "tenantID", skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-customizers")]
+impl ::sailpoint_runtime::object::Object for ConnectorCustomizersResponse {
+    const NAME: &'static str = "ConnectorCustomizersResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "imageID" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "imageVersion" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "tenantID" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            image_id: f2,
+            image_version: f3,
+            name: f4,
+            tenant_id: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorCustomizersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-customizers")]
+impl ::serde::Serialize for ConnectorCustomizersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.image_id {
+            w.entry("imageID", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.image_version {
+            w.entry("imageVersion", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tenant_id {
+            w.entry("tenantID", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "connectors", feature = "sources"))]
 ///`ConnectorDetail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorDetail {
     ///The connector application xml
-    #[serde(
-        rename = "applicationXml",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_xml: ::std::option::Option<::std::string::String>,
     ///The connector class name
-    #[serde(
-        rename = "className",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub class_name: ::std::option::Option<::std::string::String>,
     ///A map containing metadata pertinent to the UI to be used
-    #[serde(
-        rename = "connectorMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The connector correlation config xml
-    #[serde(
-        rename = "correlationConfigXml",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correlation_config_xml: ::std::option::Option<::std::string::String>,
     ///true if the source is a direct connect source
-    #[serde(
-        rename = "directConnect",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_connect: ::std::option::Option<bool>,
     ///true if the source is file upload
-    #[serde(
-        rename = "fileUpload",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_upload: ::std::option::Option<bool>,
     ///The connector name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///storage path key for this connector
-    #[serde(
-        rename = "s3Location",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub s3_location: ::std::option::Option<::std::string::String>,
     ///The connector script name
-    #[serde(
-        rename = "scriptName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_name: ::std::option::Option<::std::string::String>,
     ///The connector source config
-    #[serde(
-        rename = "sourceConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_config: ::std::option::Option<::std::string::String>,
     ///The connector source config origin
-    #[serde(
-        rename = "sourceConfigFrom",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_config_from: ::std::option::Option<::std::string::String>,
     ///The connector source config xml
-    #[serde(
-        rename = "sourceConfigXml",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_config_xml: ::std::option::Option<::std::string::String>,
     ///The connector status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectorDetailStatus>,
     ///A map containing translation attributes by loacale key
-    #[serde(
-        rename = "translationProperties",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translation_properties: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The connector type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///The list of uploaded files supported by the connector. If there was any executable files uploaded to thee connector. Typically this be empty as the executable be uploaded at source creation.
-    #[serde(
-        rename = "uploadedFiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub uploaded_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::sailpoint_runtime::object::Object for ConnectorDetail {
+    const NAME: &'static str = "ConnectorDetail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "applicationXml" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "className" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "connectorMetadata" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "correlationConfigXml" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "directConnect" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "fileUpload" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "s3Location" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "scriptName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sourceConfig" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "sourceConfigFrom" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "sourceConfigXml" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "translationProperties" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "uploadedFiles" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application_xml: f0,
+            class_name: f1,
+            connector_metadata: f2,
+            correlation_config_xml: f3,
+            direct_connect: f4,
+            file_upload: f5,
+            name: f6,
+            s3_location: f7,
+            script_name: f8,
+            source_config: f9,
+            source_config_from: f10,
+            source_config_xml: f11,
+            status: f12,
+            translation_properties: f13,
+            type_: f14,
+            uploaded_files: f15,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectorDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::serde::Serialize for ConnectorDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application_xml {
+            w.entry("applicationXml", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.class_name {
+            w.entry("className", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_metadata {
+            w.entry("connectorMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correlation_config_xml {
+            w.entry("correlationConfigXml", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.direct_connect {
+            w.entry("directConnect", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_upload {
+            w.entry("fileUpload", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.s3_location {
+            w.entry("s3Location", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.script_name {
+            w.entry("scriptName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_config {
+            w.entry("sourceConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_config_from {
+            w.entry("sourceConfigFrom", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_config_xml {
+            w.entry("sourceConfigXml", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translation_properties {
+            w.entry("translationProperties", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uploaded_files {
+            w.entry("uploadedFiles", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "connectors", feature = "sources"))]
 ///The connector status
 pub type ConnectorDetailStatus = V3ConnectorDtoStatus;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleCreateRequest
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleCreateRequest {
     ///a map of string to objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///a description of the rule's purpose
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the name of the rule
     pub name: ConnectorRuleCreateRequestName,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<ConnectorRuleCreateRequestSignature>,
-    #[serde(rename = "sourceCode")]
     pub source_code: SourceCode,
     ///the type of rule
-    #[serde(rename = "type")]
     pub type_: ConnectorRuleCreateRequestType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleCreateRequest {
+    const NAME: &'static str = "ConnectorRuleCreateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "signature" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "sourceCode" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            description: f1,
+            name: o::required(f2, "name", &extra)?,
+            signature: f3,
+            source_code: o::required(f4, "sourceCode", &extra)?,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.signature {
+            w.entry("signature", v)?;
+        }
+        w.entry("sourceCode", &self.source_code)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleCreateRequest {
@@ -3589,11 +8258,61 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRuleCreateRequestName {
 }
 #[cfg(feature = "connector-rule-management")]
 ///The rule's function signature. Describes the rule's input arguments and output (if any)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleCreateRequestSignature {
     pub input: ::std::vec::Vec<Argument>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<Argument>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleCreateRequestSignature {
+    const NAME: &'static str = "ConnectorRuleCreateRequestSignature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleCreateRequestSignature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleCreateRequestSignature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleCreateRequestSignature {
@@ -3606,34 +8325,115 @@ impl ConnectorRuleCreateRequestSignature {
 pub type ConnectorRuleCreateRequestType = ConnectorRuleResponseType;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleResponse {
     ///a map of string to objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///an ISO 8601 UTC timestamp when this rule was created
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::std::string::String>,
     ///a description of the rule's purpose
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the ID of the rule
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///an ISO 8601 UTC timestamp when this rule was last modified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::std::string::String>,
     ///the name of the rule
     pub name: ConnectorRuleResponseName,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<ConnectorRuleResponseSignature>,
-    #[serde(rename = "sourceCode")]
     pub source_code: SourceCode,
     ///the type of rule
-    #[serde(rename = "type")]
     pub type_: ConnectorRuleResponseType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleResponse {
+    const NAME: &'static str = "ConnectorRuleResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "signature" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "sourceCode" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            created: f1,
+            description: f2,
+            id: f3,
+            modified: f4,
+            name: o::required(f5, "name", &extra)?,
+            signature: f6,
+            source_code: o::required(f7, "sourceCode", &extra)?,
+            type_: o::required(f8, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.signature {
+            w.entry("signature", v)?;
+        }
+        w.entry("sourceCode", &self.source_code)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 ///the name of the rule
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3689,11 +8489,61 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponseName {
 }
 #[cfg(feature = "connector-rule-management")]
 ///The rule's function signature. Describes the rule's input arguments and output (if any)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleResponseSignature {
     pub input: ::std::vec::Vec<Argument>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<Argument>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleResponseSignature {
+    const NAME: &'static str = "ConnectorRuleResponseSignature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponseSignature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleResponseSignature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
@@ -3744,27 +8594,97 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectorRuleResponseTyp
 }
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleUpdateRequest
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleUpdateRequest {
     ///a map of string to objects
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///a description of the rule's purpose
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///the ID of the rule to update
     pub id: ::std::string::String,
     ///the name of the rule
     pub name: ConnectorRuleUpdateRequestName,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<ConnectorRuleUpdateRequestSignature>,
-    #[serde(rename = "sourceCode")]
     pub source_code: SourceCode,
     ///the type of rule
-    #[serde(rename = "type")]
     pub type_: ConnectorRuleUpdateRequestType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequest {
+    const NAME: &'static str = "ConnectorRuleUpdateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "signature" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sourceCode" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            description: f1,
+            id: o::required(f2, "id", &extra)?,
+            name: o::required(f3, "name", &extra)?,
+            signature: f4,
+            source_code: o::required(f5, "sourceCode", &extra)?,
+            type_: o::required(f6, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        w.entry("id", &self.id)?;
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.signature {
+            w.entry("signature", v)?;
+        }
+        w.entry("sourceCode", &self.source_code)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleUpdateRequest {
@@ -3826,11 +8746,61 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRuleUpdateRequestName {
 }
 #[cfg(feature = "connector-rule-management")]
 ///The rule's function signature. Describes the rule's input arguments and output (if any)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectorRuleUpdateRequestSignature {
     pub input: ::std::vec::Vec<Argument>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<Argument>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequestSignature {
+    const NAME: &'static str = "ConnectorRuleUpdateRequestSignature";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "output" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            output: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleUpdateRequestSignature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleUpdateRequestSignature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        if let ::std::option::Option::Some(v) = &self.output {
+            w.entry("output", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleUpdateRequestSignature {
@@ -3843,28 +8813,135 @@ impl ConnectorRuleUpdateRequestSignature {
 pub type ConnectorRuleUpdateRequestType = ConnectorRuleResponseType;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleValidationResponse
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorRuleValidationResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::vec::Vec<ConnectorRuleValidationResponseDetailsItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ConnectorRuleValidationResponseState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleValidationResponse {
+    const NAME: &'static str = "ConnectorRuleValidationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "details" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            details: f0,
+            state: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleValidationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleValidationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///CodeErrorDetail
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectorRuleValidationResponseDetailsItem {
     ///the column number where the issue occurred
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub column: ::std::option::Option<i64>,
     ///The line number where the issue occurred
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub line: ::std::option::Option<i64>,
     ///a description of the issue in the code
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messsage: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::sailpoint_runtime::object::Object for ConnectorRuleValidationResponseDetailsItem {
+    const NAME: &'static str = "ConnectorRuleValidationResponseDetailsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "column" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "line" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "messsage" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            column: f0,
+            line: f1,
+            messsage: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleValidationResponseDetailsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for ConnectorRuleValidationResponseDetailsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.column {
+            w.entry("column", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.line {
+            w.entry("line", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messsage {
+            w.entry("messsage", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 ///`ConnectorRuleValidationResponseState`
@@ -3896,51 +8973,177 @@ for ConnectorRuleValidationResponseState {
 }
 #[cfg(feature = "identities")]
 ///`ContextAttributeDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ContextAttributeDto {
     ///The name of the attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///True if the attribute was derived.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub derived: ::std::option::Option<bool>,
     ///The value of the attribute.  This can be either a string or a multi-valued string
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ContextAttributeDtoValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for ContextAttributeDto {
+    const NAME: &'static str = "ContextAttributeDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "derived" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            derived: f1,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for ContextAttributeDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for ContextAttributeDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.derived {
+            w.entry("derived", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///The value of the attribute.  This can be either a string or a multi-valued string
 pub type ContextAttributeDtoValue = AttributeRequestValue;
 #[cfg(feature = "identity-history")]
 ///`CorrelatedGovernanceEvent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CorrelatedGovernanceEvent {
     ///The date that the certification or access request was completed.
-    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "decisionMaker",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decision_maker: ::std::option::Option<CertifierResponse>,
     ///The ID of the instance that caused the event - either the certification ID or access request ID.
-    #[serde(
-        rename = "governanceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub governance_id: ::std::option::Option<::std::string::String>,
     ///The name of the governance event, such as the certification name or access request ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The owners of the governance event (the certifiers or approvers)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owners: ::std::option::Option<::std::vec::Vec<CertifierResponse>>,
     ///The owners of the governance event (the certifiers or approvers), this field should be preferred over owners
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewers: ::std::option::Option<::std::vec::Vec<CertifierResponse>>,
     ///The type of governance event.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CorrelatedGovernanceEventType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-history")]
+impl ::sailpoint_runtime::object::Object for CorrelatedGovernanceEvent {
+    const NAME: &'static str = "CorrelatedGovernanceEvent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dateTime" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "decisionMaker" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "governanceId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "owners" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "reviewers" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            date_time: f0,
+            decision_maker: f1,
+            governance_id: f2,
+            name: f3,
+            owners: f4,
+            reviewers: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for CorrelatedGovernanceEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for CorrelatedGovernanceEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.date_time {
+            w.entry("dateTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.decision_maker {
+            w.entry("decisionMaker", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.governance_id {
+            w.entry("governanceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owners {
+            w.entry("owners", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewers {
+            w.entry("reviewers", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-history")]
 ///The type of governance event.
@@ -3971,22 +9174,75 @@ impl ::std::convert::TryFrom<::std::string::String> for CorrelatedGovernanceEven
 }
 #[cfg(feature = "sources")]
 ///Source configuration information that is used by correlation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CorrelationConfig {
     ///The list of attribute assignments of the correlation configuration.
-    #[serde(
-        rename = "attributeAssignments",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_assignments: ::std::option::Option<
         ::std::vec::Vec<CorrelationConfigAttributeAssignmentsItem>,
     >,
     ///The ID of the correlation configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the correlation configuration.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for CorrelationConfig {
+    const NAME: &'static str = "CorrelationConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeAssignments" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_assignments: f0,
+            id: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for CorrelationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for CorrelationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_assignments {
+            w.entry("attributeAssignments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl CorrelationConfig {
@@ -3996,46 +9252,113 @@ impl CorrelationConfig {
 }
 #[cfg(feature = "sources")]
 ///The attribute assignment of the correlation configuration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CorrelationConfigAttributeAssignmentsItem {
     /**Whether or not the it's a complex attribute assignment.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub complex: ::std::option::Option<bool>,
     ///The filter string of the attribute assignment.
-    #[serde(
-        rename = "filterString",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filter_string: ::std::option::Option<::std::string::String>,
     /**Whether or not the attribute assignment should ignore case.
 
 Default: `false`.*/
-    #[serde(
-        rename = "ignoreCase",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore_case: ::std::option::Option<bool>,
     ///The match mode of the attribute assignment.
-    #[serde(
-        rename = "matchMode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_mode: ::std::option::Option<
         CorrelationConfigAttributeAssignmentsItemMatchMode,
     >,
     ///The operation of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<
         CorrelationConfigAttributeAssignmentsItemOperation,
     >,
     ///The property of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<::std::string::String>,
     ///The value of the attribute assignment.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for CorrelationConfigAttributeAssignmentsItem {
+    const NAME: &'static str = "CorrelationConfigAttributeAssignmentsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "complex" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "filterString" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ignoreCase" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "matchMode" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "property" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            complex: f0,
+            filter_string: f1,
+            ignore_case: f2,
+            match_mode: f3,
+            operation: f4,
+            property: f5,
+            value: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for CorrelationConfigAttributeAssignmentsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for CorrelationConfigAttributeAssignmentsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.complex {
+            w.entry("complex", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter_string {
+            w.entry("filterString", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ignore_case {
+            w.entry("ignoreCase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_mode {
+            w.entry("matchMode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.property {
+            w.entry("property", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl CorrelationConfigAttributeAssignmentsItem {
@@ -4134,13 +9457,56 @@ impl<'de> ::serde::Deserialize<'de> for CrawlResourcesSizesOptions {
 }
 #[cfg(feature = "workflows")]
 ///`CreateExternalExecuteWorkflowBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateExternalExecuteWorkflowBody {
     ///The input for the workflow
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for CreateExternalExecuteWorkflowBody {
+    const NAME: &'static str = "CreateExternalExecuteWorkflowBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { input: f0, extra })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for CreateExternalExecuteWorkflowBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for CreateExternalExecuteWorkflowBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl CreateExternalExecuteWorkflowBody {
@@ -4150,49 +9516,162 @@ impl CreateExternalExecuteWorkflowBody {
 }
 #[cfg(feature = "workflows")]
 ///`CreateExternalExecuteWorkflowResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateExternalExecuteWorkflowResponse {
     ///An error message if any errors occurred
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///The workflow execution id
-    #[serde(
-        rename = "workflowExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workflow_execution_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for CreateExternalExecuteWorkflowResponse {
+    const NAME: &'static str = "CreateExternalExecuteWorkflowResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "message" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "workflowExecutionId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message: f0,
+            workflow_execution_id: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for CreateExternalExecuteWorkflowResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for CreateExternalExecuteWorkflowResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.workflow_execution_id {
+            w.entry("workflowExecutionId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 ///`CreateFormDefinitionRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateFormDefinitionRequest {
     ///Description is the form definition description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CreateFormDefinitionRequestDescription>,
     ///FormConditions is the conditional logic that modify the form dynamically modify the form as the recipient is interacting out the form
-    #[serde(
-        rename = "formConditions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_conditions: ::std::option::Option<::std::vec::Vec<FormCondition>>,
     ///FormElements is a list of nested form elements
-    #[serde(
-        rename = "formElements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_elements: ::std::option::Option<::std::vec::Vec<FormElement>>,
     ///FormInput is a list of form inputs that are required when creating a form-instance object
-    #[serde(
-        rename = "formInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_input: ::std::option::Option<::std::vec::Vec<FormDefinitionInput>>,
     ///Name is the form definition name
     pub name: CreateFormDefinitionRequestName,
     pub owner: FormOwner,
     ///UsedBy is a list of objects where when any system uses a particular form it reaches out to the form service to record it is currently being used
-    #[serde(rename = "usedBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub used_by: ::std::option::Option<::std::vec::Vec<FormUsedBy>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for CreateFormDefinitionRequest {
+    const NAME: &'static str = "CreateFormDefinitionRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "formConditions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formElements" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formInput" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "usedBy" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            form_conditions: f1,
+            form_elements: f2,
+            form_input: f3,
+            name: o::required(f4, "name", &extra)?,
+            owner: o::required(f5, "owner", &extra)?,
+            used_by: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for CreateFormDefinitionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for CreateFormDefinitionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_conditions {
+            w.entry("formConditions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_elements {
+            w.entry("formElements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_input {
+            w.entry("formInput", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.used_by {
+            w.entry("usedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl CreateFormDefinitionRequest {
@@ -4301,20 +9780,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateFormDefinitionRequestName {
 }
 #[cfg(feature = "custom-forms")]
 ///`CreateFormInstanceRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateFormInstanceRequest {
-    #[serde(rename = "createdBy")]
     pub created_by: FormInstanceCreatedBy,
     ///Expire is required
     pub expire: ::std::string::String,
     ///FormDefinitionID is the id of the form definition that created this form
-    #[serde(rename = "formDefinitionId")]
     pub form_definition_id: ::std::string::String,
     ///FormInput is an object of form input labels to value
-    #[serde(
-        rename = "formInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -4323,10 +9796,6 @@ pub struct CreateFormInstanceRequest {
     /**StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
 
 Default: `false`.*/
-    #[serde(
-        rename = "standAloneForm",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stand_alone_form: ::std::option::Option<bool>,
     /**State is required, if not present initial state is FormInstanceStateAssigned
 ASSIGNED FormInstanceStateAssigned
@@ -4334,12 +9803,91 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<CreateFormInstanceRequestState>,
     /**TTL an epoch timestamp in seconds, it most be in seconds or dynamodb will ignore it
 SEE: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-forms")]
+impl ::sailpoint_runtime::object::Object for CreateFormInstanceRequest {
+    const NAME: &'static str = "CreateFormInstanceRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdBy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "expire" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "formInput" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "standAloneForm" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "ttl" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by: o::required(f0, "createdBy", &extra)?,
+            expire: o::required(f1, "expire", &extra)?,
+            form_definition_id: o::required(f2, "formDefinitionId", &extra)?,
+            form_input: f3,
+            recipients: o::required(f4, "recipients", &extra)?,
+            stand_alone_form: f5,
+            state: f6,
+            ttl: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for CreateFormInstanceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for CreateFormInstanceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("createdBy", &self.created_by)?;
+        w.entry("expire", &self.expire)?;
+        w.entry("formDefinitionId", &self.form_definition_id)?;
+        if let ::std::option::Option::Some(v) = &self.form_input {
+            w.entry("formInput", v)?;
+        }
+        w.entry("recipients", &self.recipients)?;
+        if let ::std::option::Option::Some(v) = &self.stand_alone_form {
+            w.entry("standAloneForm", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ttl {
+            w.entry("ttl", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl CreateFormInstanceRequest {
@@ -4357,19 +9905,75 @@ CANCELLED FormInstanceStateCancelled*/
 pub type CreateFormInstanceRequestState = FormInstanceResponseState;
 #[cfg(feature = "machine-accounts")]
 ///`CreateMachineAccountSubtypeBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateMachineAccountSubtypeBody {
     ///Description of the subtype.
     pub description: ::std::string::String,
     ///Display name of the subtype.
-    #[serde(rename = "displayName")]
     pub display_name: ::std::string::String,
     ///Technical name of the subtype.
-    #[serde(rename = "technicalName")]
     pub technical_name: ::std::string::String,
     ///Type of the subtype.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "machine-accounts")]
+impl ::sailpoint_runtime::object::Object for CreateMachineAccountSubtypeBody {
+    const NAME: &'static str = "CreateMachineAccountSubtypeBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "technicalName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: o::required(f0, "description", &extra)?,
+            display_name: o::required(f1, "displayName", &extra)?,
+            technical_name: o::required(f2, "technicalName", &extra)?,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "machine-accounts")]
+impl<'de> ::serde::Deserialize<'de> for CreateMachineAccountSubtypeBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "machine-accounts")]
+impl ::serde::Serialize for CreateMachineAccountSubtypeBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("description", &self.description)?;
+        w.entry("displayName", &self.display_name)?;
+        w.entry("technicalName", &self.technical_name)?;
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "machine-accounts")]
 impl CreateMachineAccountSubtypeBody {
@@ -4379,71 +9983,163 @@ impl CreateMachineAccountSubtypeBody {
 }
 #[cfg(feature = "oauth-clients")]
 ///`CreateOAuthClientRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateOAuthClientRequest {
     ///The number of seconds an access token generated for this API Client is valid for
-    #[serde(rename = "accessTokenValiditySeconds")]
     pub access_token_validity_seconds: i32,
-    #[serde(rename = "accessType")]
     pub access_type: AccessType,
     ///The name of the business the API Client should belong to
-    #[serde(
-        rename = "businessName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
-    #[serde(
-        rename = "claimsSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub claims_supported: ::std::option::Option<bool>,
     ///A description of the API Client
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
     pub enabled: bool,
     ///A list of OAuth 2.0 grant types this API Client can be used with
-    #[serde(
-        rename = "grantTypes",
-        deserialize_with = "::std::option::Option::deserialize"
-    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
     ///The homepage URL associated with the owner of the API Client
-    #[serde(
-        rename = "homepageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub homepage_url: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client can be used for requests internal within the product.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal: ::std::option::Option<bool>,
     ///A human-readable name for the API Client
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs. Provide one or more URIs when assigning the AUTHORIZATION_CODE grant type to a new OAuth Client.
-    #[serde(
-        rename = "redirectUris",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    #[serde(
-        rename = "refreshTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_validity_seconds: ::std::option::Option<i32>,
     ///Scopes of the API Client. If no scope is specified, the client will be created with the default scope "sp:scopes:all". This means the API Client will have all the rights of the owner who created it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///An indicator of whether the API Client supports strong authentication
-    #[serde(
-        rename = "strongAuthSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strong_auth_supported: ::std::option::Option<bool>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "oauth-clients")]
+impl ::sailpoint_runtime::object::Object for CreateOAuthClientRequest {
+    const NAME: &'static str = "CreateOAuthClientRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "accessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "businessName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "claimsSupported" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "grantTypes" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "homepageUrl" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "internal" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "redirectUris" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "refreshTokenValiditySeconds" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "scope" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "strongAuthSupported" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f14 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: o::required(
+                f0,
+                "accessTokenValiditySeconds",
+                &extra,
+            )?,
+            access_type: o::required(f1, "accessType", &extra)?,
+            business_name: f2,
+            claims_supported: f3,
+            description: f4,
+            enabled: o::required(f5, "enabled", &extra)?,
+            grant_types: f6,
+            homepage_url: f7,
+            internal: f8,
+            name: f9,
+            redirect_uris: f10,
+            refresh_token_validity_seconds: f11,
+            scope: f12,
+            strong_auth_supported: f13,
+            type_: f14,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl<'de> ::serde::Deserialize<'de> for CreateOAuthClientRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl ::serde::Serialize for CreateOAuthClientRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("accessTokenValiditySeconds", &self.access_token_validity_seconds)?;
+        w.entry("accessType", &self.access_type)?;
+        if let ::std::option::Option::Some(v) = &self.business_name {
+            w.entry("businessName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.claims_supported {
+            w.entry("claimsSupported", v)?;
+        }
+        w.entry("description", &self.description)?;
+        w.entry("enabled", &self.enabled)?;
+        w.entry("grantTypes", &self.grant_types)?;
+        if let ::std::option::Option::Some(v) = &self.homepage_url {
+            w.entry("homepageUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal {
+            w.entry("internal", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.redirect_uris {
+            w.entry("redirectUris", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.refresh_token_validity_seconds {
+            w.entry("refreshTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.strong_auth_supported {
+            w.entry("strongAuthSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "oauth-clients")]
 impl CreateOAuthClientRequest {
@@ -4453,127 +10149,221 @@ impl CreateOAuthClientRequest {
 }
 #[cfg(feature = "oauth-clients")]
 ///`CreateOAuthClientResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateOAuthClientResponse {
     ///The number of seconds an access token generated for this API Client is valid for
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<AccessType>,
     ///The name of the business the API Client should belong to
-    #[serde(
-        rename = "businessName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
-    #[serde(
-        rename = "claimsSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub claims_supported: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A description of the API Client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///A list of OAuth 2.0 grant types this API Client can be used with
-    #[serde(
-        rename = "grantTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
     ///The homepage URL associated with the owner of the API Client
-    #[serde(
-        rename = "homepageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub homepage_url: ::std::option::Option<::std::string::String>,
     ///ID of the OAuth client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client can be used for requests internal to IDN
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was last updated
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A human-readable name for the API Client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs used with the authorization_code flow
-    #[serde(
-        rename = "redirectUris",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    #[serde(
-        rename = "refreshTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_validity_seconds: ::std::option::Option<i32>,
     ///Scopes of the API Client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Secret of the OAuth client (This field is only returned on the intial create call.)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports strong authentication
-    #[serde(
-        rename = "strongAuthSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strong_auth_supported: ::std::option::Option<bool>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "oauth-clients")]
+impl ::sailpoint_runtime::object::Object for CreateOAuthClientResponse {
+    const NAME: &'static str = "CreateOAuthClientResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "accessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "businessName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "claimsSupported" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "grantTypes" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "homepageUrl" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "internal" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f11 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "redirectUris" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "refreshTokenValiditySeconds" => {
+                    f14 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "scope" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "strongAuthSupported" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f18 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            access_type: f1,
+            business_name: f2,
+            claims_supported: f3,
+            created: f4,
+            description: f5,
+            enabled: f6,
+            grant_types: f7,
+            homepage_url: f8,
+            id: f9,
+            internal: f10,
+            modified: f11,
+            name: f12,
+            redirect_uris: f13,
+            refresh_token_validity_seconds: f14,
+            scope: f15,
+            secret: f16,
+            strong_auth_supported: f17,
+            type_: f18,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl<'de> ::serde::Deserialize<'de> for CreateOAuthClientResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl ::serde::Serialize for CreateOAuthClientResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.business_name {
+            w.entry("businessName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.claims_supported {
+            w.entry("claimsSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.grant_types {
+            w.entry("grantTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.homepage_url {
+            w.entry("homepageUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal {
+            w.entry("internal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.redirect_uris {
+            w.entry("redirectUris", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.refresh_token_validity_seconds {
+            w.entry("refreshTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.strong_auth_supported {
+            w.entry("strongAuthSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 ///Object for specifying the name of a personal access token to create
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreatePersonalAccessTokenRequest {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
     /**Date and time, down to the millisecond, when this personal access token will expire.
 **Important:** When `expirationDate` is `null` or empty (not included in the request body), the token will never expire.
 **Required Validation:** If `expirationDate` is `null` or empty, `userAwareTokenNeverExpires` must be set to `true`. This is a required validation rule.
 **Valid Values (dependent on `userAwareTokenNeverExpires`):** * **When `userAwareTokenNeverExpires` is `true` (or required to be `true`):** `expirationDate` can be `null` or omitted from the request body. When `expirationDate` is `null` or empty, the token will never expire. * **When `userAwareTokenNeverExpires` is `false` or omitted:** `expirationDate` must be provided and must be a valid date-time string representing a future date (after the current date/time). There is no upper limit on how far in the future the expiration date can be set. `expirationDate` cannot be `null` in this case.
 **Validation Rules:** * **If `expirationDate` is `null` or not included in the request body:** `userAwareTokenNeverExpires` must be set to `true` (required). The token will never expire. * **If `expirationDate` is provided and is not `null`:** `userAwareTokenNeverExpires` can be omitted.*/
-    #[serde(
-        default,
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The name of the personal access token (PAT) to be created. Cannot be the same as another PAT owned by the user for whom this PAT is being created.
     pub name: ::std::string::String,
     ///Scopes of the personal  access token. If no scope is specified, the token will be created with the default scope "sp:scopes:all". This means the personal access token will have all the rights of the owner who created it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**Indicates that the user creating this Personal Access Token is aware of and acknowledges the security implications of creating a token that will never expire. When set to `true`, this flag confirms that the user understands the security risks associated with non-expiring tokens.
 **Security Awareness:** Setting this field to `true` serves as an explicit acknowledgment that the user creating the token understands: * Tokens that never expire pose a greater security risk if compromised * Non-expiring tokens should be used only when necessary and with appropriate security measures * Regular rotation and monitoring of non-expiring tokens is recommended
@@ -4582,11 +10372,80 @@ pub struct CreatePersonalAccessTokenRequest {
 **Behavior:** * When set to `true`: Indicates that the user acknowledges they are creating a token that will never expire. When `expirationDate` is `null` or empty, the token will never expire. * When set to `false` or not specified (and `expirationDate` is provided): The token will follow normal expiration rules based on the `expirationDate` field and `accessTokenValiditySeconds` setting.
 
 Default: `false`.*/
-    #[serde(
-        rename = "userAwareTokenNeverExpires",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_aware_token_never_expires: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::sailpoint_runtime::object::Object for CreatePersonalAccessTokenRequest {
+    const NAME: &'static str = "CreatePersonalAccessTokenRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "expirationDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "userAwareTokenNeverExpires" => {
+                    f4 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            expiration_date: f1,
+            name: o::required(f2, "name", &extra)?,
+            scope: f3,
+            user_aware_token_never_expires: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl<'de> ::serde::Deserialize<'de> for CreatePersonalAccessTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::serde::Serialize for CreatePersonalAccessTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration_date {
+            w.instant("expirationDate", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_aware_token_never_expires {
+            w.entry("userAwareTokenNeverExpires", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 impl CreatePersonalAccessTokenRequest {
@@ -4596,71 +10455,205 @@ impl CreatePersonalAccessTokenRequest {
 }
 #[cfg(feature = "personal-access-tokens")]
 ///`CreatePersonalAccessTokenResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreatePersonalAccessTokenResponse {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
     ///The date and time, down to the millisecond, when this personal access token was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Date and time, down to the millisecond, when this personal access token will expire. If not provided, the token will expire 6 months after its creation date. The value must be a valid date-time string between the current date and 6 months from the creation date.
-    #[serde(
-        default,
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The ID of the personal access token (to be used as the username for Basic Auth).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the personal access token. Cannot be the same as other personal access tokens owned by a user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PatOwner>,
     ///Scopes of the personal  access token.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The secret of the personal access token (to be used as the password for Basic Auth).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::sailpoint_runtime::object::Object for CreatePersonalAccessTokenResponse {
+    const NAME: &'static str = "CreatePersonalAccessTokenResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "expirationDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            created: f1,
+            expiration_date: f2,
+            id: f3,
+            name: f4,
+            owner: f5,
+            scope: f6,
+            secret: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl<'de> ::serde::Deserialize<'de> for CreatePersonalAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::serde::Serialize for CreatePersonalAccessTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration_date {
+            w.instant("expirationDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 ///`CreatePrivilegeCriteriaRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreatePrivilegeCriteriaRequest {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         ::std::vec::Vec<CreatePrivilegeCriteriaRequestGroupsItem>,
     >,
     ///The logical operator to apply between groups.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<CreatePrivilegeCriteriaRequestOperator>,
     ///The privilege level assigned by this criteria.
-    #[serde(
-        rename = "privilegeLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub privilege_level: ::std::option::Option<
         CreatePrivilegeCriteriaRequestPrivilegeLevel,
     >,
     ///The Id of the source that the criteria is applied to.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<CreatePrivilegeCriteriaRequestSourceId>,
     ///The type of criteria being created. Expects "CUSTOM".
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreatePrivilegeCriteriaRequestType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::sailpoint_runtime::object::Object for CreatePrivilegeCriteriaRequest {
+    const NAME: &'static str = "CreatePrivilegeCriteriaRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "groups" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "privilegeLevel" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            groups: f0,
+            operator: f1,
+            privilege_level: f2,
+            source_id: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl<'de> ::serde::Deserialize<'de> for CreatePrivilegeCriteriaRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::serde::Serialize for CreatePrivilegeCriteriaRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.groups {
+            w.entry("groups", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privilege_level {
+            w.entry("privilegeLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 impl CreatePrivilegeCriteriaRequest {
@@ -4670,20 +10663,68 @@ impl CreatePrivilegeCriteriaRequest {
 }
 #[cfg(feature = "privilege-criteria")]
 ///`CreatePrivilegeCriteriaRequestGroupsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreatePrivilegeCriteriaRequestGroupsItem {
-    #[serde(
-        rename = "criteriaItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub criteria_items: ::std::option::Option<
         ::std::vec::Vec<CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem>,
     >,
     ///The logical operator to apply between criteria items in the group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<
         CreatePrivilegeCriteriaRequestGroupsItemOperator,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::sailpoint_runtime::object::Object for CreatePrivilegeCriteriaRequestGroupsItem {
+    const NAME: &'static str = "CreatePrivilegeCriteriaRequestGroupsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteriaItems" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            criteria_items: f0,
+            operator: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl<'de> ::serde::Deserialize<'de> for CreatePrivilegeCriteriaRequestGroupsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::serde::Serialize for CreatePrivilegeCriteriaRequestGroupsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria_items {
+            w.entry("criteriaItems", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 impl CreatePrivilegeCriteriaRequestGroupsItem {
@@ -4693,40 +10734,102 @@ impl CreatePrivilegeCriteriaRequestGroupsItem {
 }
 #[cfg(feature = "privilege-criteria")]
 ///`CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
     /**Whether to ignore case when evaluating the property against the values.
 
 Default: `false`.*/
-    #[serde(
-        rename = "ignoreCase",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore_case: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<
         CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemOperator,
     >,
     ///The property to evaluate: `displayName`, `description`, `value`, or `attributes.<name>`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<
         CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemProperty,
     >,
     ///The target type of the criteria item.
-    #[serde(
-        rename = "targetType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_type: ::std::option::Option<
         CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemTargetType,
     >,
     ///The values to evaluate the property against.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<
         ::std::vec::Vec<
             CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemValuesItem,
         >,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::sailpoint_runtime::object::Object
+for CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
+    const NAME: &'static str = "CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ignoreCase" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "property" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "targetType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ignore_case: f0,
+            operator: f1,
+            property: f2,
+            target_type: f3,
+            values: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl<'de> ::serde::Deserialize<'de>
+for CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::serde::Serialize for CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.ignore_case {
+            w.entry("ignoreCase", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operator {
+            w.entry("operator", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.property {
+            w.entry("property", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_type {
+            w.entry("targetType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.values {
+            w.entry("values", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 impl CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
@@ -5049,40 +11152,32 @@ for CreatePrivilegeCriteriaRequestType {
 }
 #[cfg(feature = "saved-search")]
 ///`CreateSavedSearchBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateSavedSearchBody {
     /**The columns to be returned (specifies the order in which they will be presented) for each document type.
 
 The currently supported document types are: _accessprofile_, _accountactivity_, _account_, _aggregation_, _entitlement_, _event_, _identity_, and _role_.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<Column>>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**The description of the saved search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**The fields to be searched against in a multi-field query.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<Filter>,
     /**The names of the Elasticsearch indices in which to search.
 */
     pub indices: ::std::vec::Vec<Index>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
     /**The name of the saved search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /**Sort by index. This takes precedence over the `sort` property.
 */
-    #[serde(rename = "orderBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -5094,8 +11189,110 @@ The currently supported document types are: _accessprofile_, _accountactivity_, 
     pub query: ::std::string::String,
     /**The fields to be used to sort the search results.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "saved-search")]
+impl ::sailpoint_runtime::object::Object for CreateSavedSearchBody {
+    const NAME: &'static str = "CreateSavedSearchBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "columns" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "fields" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "filters" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "indices" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "orderBy" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            columns: f0,
+            created: f1,
+            description: f2,
+            fields: f3,
+            filters: f4,
+            indices: o::required(f5, "indices", &extra)?,
+            modified: f6,
+            name: f7,
+            order_by: f8,
+            query: o::required(f9, "query", &extra)?,
+            sort: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "saved-search")]
+impl<'de> ::serde::Deserialize<'de> for CreateSavedSearchBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "saved-search")]
+impl ::serde::Serialize for CreateSavedSearchBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.columns {
+            w.entry("columns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.fields {
+            w.entry("fields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filters {
+            w.entry("filters", v)?;
+        }
+        w.entry("indices", &self.indices)?;
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.order_by {
+            w.entry("orderBy", v)?;
+        }
+        w.entry("query", &self.query)?;
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "saved-search")]
 impl CreateSavedSearchBody {
@@ -5105,61 +11302,131 @@ impl CreateSavedSearchBody {
 }
 #[cfg(feature = "data-access-security")]
 ///`CreateScheduleRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateScheduleRequest {
     /**Indicates whether the scheduled task is currently active.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     ///The unique identifier of the application associated with the scheduled task.
-    #[serde(
-        rename = "applicationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<i64>,
     ///A list of days of the week when the task should run (e.g., "Monday", "Wednesday").
-    #[serde(
-        rename = "daysOfWeek",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub days_of_week: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The end time for the scheduled task, represented as epoch seconds.
-    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<i64>,
     ///The interval depends on the chosen schedule cycle (scheduleType), i.e. if the schedule is daily, the interval will represent the days between executions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i32>,
     ///The ID of another scheduled task that triggers this scheduled task upon its completion.
-    #[serde(
-        rename = "runAfterScheduleTaskId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub run_after_schedule_task_id: ::std::option::Option<i64>,
     ///The display name of the scheduled task.
-    #[serde(
-        rename = "scheduleTaskName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_task_name: ::std::option::Option<::std::string::String>,
     ///The scheduling type, such as "Daily", "Weekly" etc.
-    #[serde(
-        rename = "scheduleType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_type: ::std::option::Option<::std::string::String>,
     ///The start time for the scheduled task, represented as epoch seconds.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<i64>,
     ///The type or category of the scheduled task.
-    #[serde(
-        rename = "taskTypeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_type_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for CreateScheduleRequest {
+    const NAME: &'static str = "CreateScheduleRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "active" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "applicationId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "daysOfWeek" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "endTime" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "interval" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "runAfterScheduleTaskId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "scheduleTaskName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "scheduleType" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "startTime" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "taskTypeName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            active: f0,
+            application_id: f1,
+            days_of_week: f2,
+            end_time: f3,
+            interval: f4,
+            run_after_schedule_task_id: f5,
+            schedule_task_name: f6,
+            schedule_type: f7,
+            start_time: f8,
+            task_type_name: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for CreateScheduleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for CreateScheduleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.active {
+            w.entry("active", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application_id {
+            w.entry("applicationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.days_of_week {
+            w.entry("daysOfWeek", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_time {
+            w.entry("endTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.interval {
+            w.entry("interval", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.run_after_schedule_task_id {
+            w.entry("runAfterScheduleTaskId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule_task_name {
+            w.entry("scheduleTaskName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule_type {
+            w.entry("scheduleType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_time {
+            w.entry("startTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_type_name {
+            w.entry("taskTypeName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl CreateScheduleRequest {
@@ -5169,49 +11436,130 @@ impl CreateScheduleRequest {
 }
 #[cfg(feature = "scheduled-search")]
 ///`CreateScheduledSearchBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateScheduledSearchBody {
     ///The date the scheduled search was initially created.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<DateTime>,
     /**The description of the scheduled search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates if the generated email should include the query and search results preview (which could include PII).
 
 Default: `false`.*/
-    #[serde(
-        rename = "displayQueryDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_query_details: ::std::option::Option<bool>,
     /**Indicates if email generation should occur when search returns no results.
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailEmptyResults",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_empty_results: ::std::option::Option<bool>,
     /**Indicates if the scheduled search is enabled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The last date the scheduled search was modified.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<DateTime>,
     /**The name of the scheduled search.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of identities that should receive the scheduled search report via email.
     pub recipients: ::std::vec::Vec<CreateScheduledSearchBodyRecipientsItem>,
     ///The ID of the saved search that will be executed.
-    #[serde(rename = "savedSearchId")]
     pub saved_search_id: ::std::string::String,
     pub schedule: Schedule,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "scheduled-search")]
+impl ::sailpoint_runtime::object::Object for CreateScheduledSearchBody {
+    const NAME: &'static str = "CreateScheduledSearchBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayQueryDetails" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "emailEmptyResults" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "recipients" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "savedSearchId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "schedule" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            display_query_details: f2,
+            email_empty_results: f3,
+            enabled: f4,
+            modified: f5,
+            name: f6,
+            recipients: o::required(f7, "recipients", &extra)?,
+            saved_search_id: o::required(f8, "savedSearchId", &extra)?,
+            schedule: o::required(f9, "schedule", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl<'de> ::serde::Deserialize<'de> for CreateScheduledSearchBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl ::serde::Serialize for CreateScheduledSearchBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.entry("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_query_details {
+            w.entry("displayQueryDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_empty_results {
+            w.entry("emailEmptyResults", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.entry("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.entry("recipients", &self.recipients)?;
+        w.entry("savedSearchId", &self.saved_search_id)?;
+        w.entry("schedule", &self.schedule)?;
+        w.end()
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl CreateScheduledSearchBody {
@@ -5221,13 +11569,61 @@ impl CreateScheduledSearchBody {
 }
 #[cfg(feature = "scheduled-search")]
 ///`CreateScheduledSearchBodyRecipientsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateScheduledSearchBodyRecipientsItem {
     ///The ID of the referenced object
     pub id: ::std::string::String,
     ///The type of object being referenced
-    #[serde(rename = "type")]
     pub type_: CreateScheduledSearchBodyRecipientsItemType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "scheduled-search")]
+impl ::sailpoint_runtime::object::Object for CreateScheduledSearchBodyRecipientsItem {
+    const NAME: &'static str = "CreateScheduledSearchBodyRecipientsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl<'de> ::serde::Deserialize<'de> for CreateScheduledSearchBodyRecipientsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "scheduled-search")]
+impl ::serde::Serialize for CreateScheduledSearchBodyRecipientsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl CreateScheduledSearchBodyRecipientsItem {
@@ -5240,15 +11636,69 @@ impl CreateScheduledSearchBodyRecipientsItem {
 pub type CreateScheduledSearchBodyRecipientsItemType = OwnerDtoType;
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Full delivery configuration. method and endpoint_url are required.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateStreamDeliveryRequest {
     ///Authorization header value for delivery requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_header: ::std::option::Option<::std::string::String>,
     ///Receiver endpoint URL for push delivery.
     pub endpoint_url: ::std::string::String,
     ///Delivery method (only push is supported).
     pub method: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for CreateStreamDeliveryRequest {
+    const NAME: &'static str = "CreateStreamDeliveryRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "authorization_header" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "endpoint_url" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "method" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            authorization_header: f0,
+            endpoint_url: o::required(f1, "endpoint_url", &extra)?,
+            method: o::required(f2, "method", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for CreateStreamDeliveryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for CreateStreamDeliveryRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.authorization_header {
+            w.entry("authorization_header", v)?;
+        }
+        w.entry("endpoint_url", &self.endpoint_url)?;
+        w.entry("method", &self.method)?;
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl CreateStreamDeliveryRequest {
@@ -5258,17 +11708,72 @@ impl CreateStreamDeliveryRequest {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Request body for POST /ssf/streams (create stream).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateStreamRequest {
     pub delivery: CreateStreamDeliveryRequest,
     ///Optional human-readable description of the stream.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Optional list of event types the receiver wants. Use CAEP event-type URIs in the form:
 `https://schemas.openid.net/secevent/caep/event-type/{event-type}` (e.g. session revoke).
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events_requested: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for CreateStreamRequest {
+    const NAME: &'static str = "CreateStreamRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "delivery" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "events_requested" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            delivery: o::required(f0, "delivery", &extra)?,
+            description: f1,
+            events_requested: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for CreateStreamRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for CreateStreamRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("delivery", &self.delivery)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.events_requested {
+            w.entry("events_requested", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl CreateStreamRequest {
@@ -5278,24 +11783,94 @@ impl CreateStreamRequest {
 }
 #[cfg(feature = "workflows")]
 ///`CreateWorkflowBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateWorkflowBody {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub definition: ::std::option::Option<WorkflowDefinition>,
     ///Description of what the workflow accomplishes
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Enable or disable the workflow.  Workflows cannot be created in an enabled state.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The name of the workflow
     pub name: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<CreateWorkflowBodyOwner>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<WorkflowTrigger>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for CreateWorkflowBody {
+    const NAME: &'static str = "CreateWorkflowBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "definition" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "trigger" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            definition: f0,
+            description: f1,
+            enabled: f2,
+            name: o::required(f3, "name", &extra)?,
+            owner: f4,
+            trigger: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for CreateWorkflowBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for CreateWorkflowBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.definition {
+            w.entry("definition", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.trigger {
+            w.entry("trigger", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl CreateWorkflowBody {
@@ -5305,17 +11880,73 @@ impl CreateWorkflowBody {
 }
 #[cfg(feature = "workflows")]
 ///The identity that owns the workflow.  The owner's permissions in IDN will determine what actions the workflow is allowed to perform.  Ownership can be changed by updating the owner in a PUT or PATCH request.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateWorkflowBodyOwner {
     ///The unique ID of the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of object that is referenced
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreateWorkflowBodyOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for CreateWorkflowBodyOwner {
+    const NAME: &'static str = "CreateWorkflowBodyOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for CreateWorkflowBodyOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for CreateWorkflowBodyOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl CreateWorkflowBodyOwner {
@@ -5364,23 +11995,76 @@ impl ::std::convert::TryFrom<::std::string::String> for CriteriaType {
 }
 #[cfg(feature = "custom-password-instructions")]
 ///`CustomPasswordInstruction`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CustomPasswordInstruction {
     ///The locale for the custom instructions, a BCP47 language tag. The default value is \"default\".
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /**The custom instructions for the specified page. Allow basic HTML format and maximum length is 1000 characters. The custom instructions will be sanitized to avoid attacks.
 If the customization text includes a link, like `<A HREF=\"URL\">...</A>` clicking on this will open the link on the current browser page.
 If you want your link to be redirected to a different page, please redirect it to "_blank" like this: `<a href=\"URL" target=\"_blank\" >link</a>`. This will open a new tab when the link is clicked. Notice we're only supporting _blank as the redirection target.
 */
-    #[serde(
-        rename = "pageContent",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub page_content: ::std::option::Option<::std::string::String>,
     ///The page ID that represents the page for forget user name, reset password and unlock account flow.
-    #[serde(rename = "pageId", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_id: ::std::option::Option<CustomPasswordInstructionPageId>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::sailpoint_runtime::object::Object for CustomPasswordInstruction {
+    const NAME: &'static str = "CustomPasswordInstruction";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "pageContent" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "pageId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            page_content: f1,
+            page_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl<'de> ::serde::Deserialize<'de> for CustomPasswordInstruction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::serde::Serialize for CustomPasswordInstruction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page_content {
+            w.entry("pageContent", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.page_id {
+            w.entry("pageId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-password-instructions")]
 impl CustomPasswordInstruction {

@@ -6,60 +6,294 @@
 
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///DAS data for the entitlement
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataAccess {
     ///List of classification categories that apply to resources the entitlement \ groups has access to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<::std::vec::Vec<DataAccessCategoriesItem>>,
-    #[serde(
-        rename = "impactScore",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub impact_score: ::std::option::Option<DataAccessImpactScore>,
     ///List of classification policies that apply to resources the entitlement \ groups has access to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<DataAccessPoliciesItem>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for DataAccess {
+    const NAME: &'static str = "DataAccess";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "categories" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "impactScore" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "policies" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            categories: f0,
+            impact_score: f1,
+            policies: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for DataAccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for DataAccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.categories {
+            w.entry("categories", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.impact_score {
+            w.entry("impactScore", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.policies {
+            w.entry("policies", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`DataAccessCategoriesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataAccessCategoriesItem {
     ///Number of matched for each category
-    #[serde(
-        rename = "matchCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_count: ::std::option::Option<i64>,
     ///Value of the category
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for DataAccessCategoriesItem {
+    const NAME: &'static str = "DataAccessCategoriesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "matchCount" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            match_count: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for DataAccessCategoriesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for DataAccessCategoriesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.match_count {
+            w.entry("matchCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`DataAccessImpactScore`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataAccessImpactScore {
     ///Impact Score for this data
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for DataAccessImpactScore {
+    const NAME: &'static str = "DataAccessImpactScore";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "value" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { value: f0, extra })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for DataAccessImpactScore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for DataAccessImpactScore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`DataAccessPoliciesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataAccessPoliciesItem {
     ///Value of the policy
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for DataAccessPoliciesItem {
+    const NAME: &'static str = "DataAccessPoliciesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "value" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { value: f0, extra })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for DataAccessPoliciesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for DataAccessPoliciesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 ///`DataAccessSecurityTag`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataAccessSecurityTag {
     ///The unique identifier for the tag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     ///The display name or label for the tag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for DataAccessSecurityTag {
+    const NAME: &'static str = "DataAccessSecurityTag";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for DataAccessSecurityTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for DataAccessSecurityTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 ///`DataClassificationSettings`
@@ -81,68 +315,200 @@ impl ::std::convert::From<BaseSettings> for DataClassificationSettings {
 }
 #[cfg(feature = "data-access-security")]
 ///`DataOwnerModel`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataOwnerModel {
     ///The full path to the resource within the system or application.
-    #[serde(rename = "fullPath", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_path: ::std::option::Option<::std::string::String>,
     ///The unique identifier (UUID) of the identity assigned as the owner of the resource.
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the resource owned by the identity.
-    #[serde(
-        rename = "resourceId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_id: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for DataOwnerModel {
+    const NAME: &'static str = "DataOwnerModel";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "fullPath" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "resourceId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            full_path: f0,
+            identity_id: f1,
+            resource_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for DataOwnerModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for DataOwnerModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.full_path {
+            w.entry("fullPath", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.resource_id {
+            w.entry("resourceId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-segmentation")]
 ///`DataSegment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DataSegment {
     ///The time when the segment is created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The segment's optional description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<Enabled>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<SegmentId>,
-    #[serde(
-        rename = "memberFilter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub member_filter: ::std::option::Option<VisibilityCriteria>,
-    #[serde(
-        rename = "memberSelection",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub member_selection: ::std::option::Option<Selection>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub membership: ::std::option::Option<MembershipType>,
     ///The time when the segment is modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The segment's business name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub published: ::std::option::Option<Published>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<Scopes>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-segmentation")]
+impl ::sailpoint_runtime::object::Object for DataSegment {
+    const NAME: &'static str = "DataSegment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "memberFilter" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "memberSelection" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "membership" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "published" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "scopes" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            enabled: f2,
+            id: f3,
+            member_filter: f4,
+            member_selection: f5,
+            membership: f6,
+            modified: f7,
+            name: f8,
+            published: f9,
+            scopes: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-segmentation")]
+impl<'de> ::serde::Deserialize<'de> for DataSegment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-segmentation")]
+impl ::serde::Serialize for DataSegment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.member_filter {
+            w.entry("memberFilter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.member_selection {
+            w.entry("memberSelection", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.membership {
+            w.entry("membership", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.published {
+            w.entry("published", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scopes {
+            w.entry("scopes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-segmentation")]
 impl DataSegment {
@@ -152,15 +518,12 @@ impl DataSegment {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`DateCompare`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DateCompare {
     ///This is the first date to consider (The date that would be on the left hand side of the comparison operation).
-    #[serde(rename = "firstDate")]
     pub first_date: DateCompareFirstDate,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///The output of the transform if the expression evalutes to false
-    #[serde(rename = "negativeCondition")]
     pub negative_condition: ::std::string::String,
     /**This is the comparison to perform.
 | Operation | Description |
@@ -172,16 +535,83 @@ pub struct DateCompare {
 */
     pub operator: DateCompareOperator,
     ///The output of the transform if the expression evalutes to true
-    #[serde(rename = "positiveCondition")]
     pub positive_condition: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///This is the second date to consider (The date that would be on the right hand side of the comparison operation).
-    #[serde(rename = "secondDate")]
     pub second_date: DateCompareSecondDate,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for DateCompare {
+    const NAME: &'static str = "DateCompare";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "firstDate" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "negativeCondition" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "operator" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "positiveCondition" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "secondDate" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_date: o::required(f0, "firstDate", &extra)?,
+            input: f1,
+            negative_condition: o::required(f2, "negativeCondition", &extra)?,
+            operator: o::required(f3, "operator", &extra)?,
+            positive_condition: o::required(f4, "positiveCondition", &extra)?,
+            requires_periodic_refresh: f5,
+            second_date: o::required(f6, "secondDate", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for DateCompare {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for DateCompare {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("firstDate", &self.first_date)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("negativeCondition", &self.negative_condition)?;
+        w.entry("operator", &self.operator)?;
+        w.entry("positiveCondition", &self.positive_condition)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("secondDate", &self.second_date)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl DateCompare {
@@ -267,31 +697,83 @@ impl ::std::convert::From<DateFormat> for DateCompareSecondDate {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`DateFormat`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DateFormat {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data is coming in as.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-    #[serde(
-        rename = "inputFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub input_format: ::std::option::Option<DateFormatInputFormat>,
     /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data should be formatted into.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-    #[serde(
-        rename = "outputFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_format: ::std::option::Option<DateFormatOutputFormat>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for DateFormat {
+    const NAME: &'static str = "DateFormat";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "inputFormat" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "outputFormat" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            input_format: f1,
+            output_format: f2,
+            requires_periodic_refresh: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for DateFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for DateFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input_format {
+            w.entry("inputFormat", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.output_format {
+            w.entry("outputFormat", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl DateFormat {
@@ -337,17 +819,12 @@ impl ::std::convert::From<SimpleDateFormat> for DateFormatInputFormat {
 pub type DateFormatOutputFormat = DateFormatInputFormat;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`DateMath`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DateMath {
     /**A string value of the date and time components to operation on, along with the math operations to execute.
 */
     pub expression: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /**A boolean value to indicate whether the transform should round up or down when a rounding `/` operation is defined in the expression.
 
@@ -361,8 +838,70 @@ If not provided, the transform will default to `false`
 `false` indicates the transform should round down (i.e., truncate the fractional date/time component indicated)
 
 Default: `false`.*/
-    #[serde(rename = "roundUp", skip_serializing_if = "::std::option::Option::is_none")]
     pub round_up: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for DateMath {
+    const NAME: &'static str = "DateMath";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "expression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "roundUp" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            expression: o::required(f0, "expression", &extra)?,
+            input: f1,
+            requires_periodic_refresh: f2,
+            round_up: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for DateMath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for DateMath {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("expression", &self.expression)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.round_up {
+            w.entry("roundUp", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl DateMath {
@@ -413,15 +952,63 @@ impl ::std::convert::TryFrom<String> for DateTime {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`DecomposeDiacriticalMarks`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DecomposeDiacriticalMarks {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for DecomposeDiacriticalMarks {
+    const NAME: &'static str = "DecomposeDiacriticalMarks";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for DecomposeDiacriticalMarks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for DecomposeDiacriticalMarks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl DecomposeDiacriticalMarks {
@@ -440,10 +1027,55 @@ pub type DeleteCustomPasswordInstructionsPageId = CustomPasswordInstructionPageI
 pub type DeleteIconObjectType = SetIconObjectType;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`DeleteNonEmployeeRecordsInBulkBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DeleteNonEmployeeRecordsInBulkBody {
     ///List of non-employee ids.
     pub ids: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::sailpoint_runtime::object::Object for DeleteNonEmployeeRecordsInBulkBody {
+    const NAME: &'static str = "DeleteNonEmployeeRecordsInBulkBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ids" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ids: o::required(f0, "ids", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for DeleteNonEmployeeRecordsInBulkBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for DeleteNonEmployeeRecordsInBulkBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("ids", &self.ids)?;
+        w.end()
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl DeleteNonEmployeeRecordsInBulkBody {
@@ -453,17 +1085,73 @@ impl DeleteNonEmployeeRecordsInBulkBody {
 }
 #[cfg(feature = "sources")]
 ///`DeleteSourceResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeleteSourceResponse {
     ///Task result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Task result's human-readable display name (this should be null/empty).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object being referenced.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DeleteSourceResponseType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for DeleteSourceResponse {
+    const NAME: &'static str = "DeleteSourceResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for DeleteSourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for DeleteSourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
@@ -476,17 +1164,73 @@ pub type DeleteSourceScheduleScheduleType = SourceScheduleType;
 pub type DeleteTaggedObjectType = GetTaggedObjectType;
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Delivery configuration for PATCH /ssf/streams (partial update). All fields are optional; only provided fields are updated.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeliveryRequest {
     ///Optional authorization header value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_header: ::std::option::Option<::std::string::String>,
     ///Receiver endpoint URL (optional for PATCH).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint_url: ::std::option::Option<::std::string::String>,
     ///Delivery method (optional for PATCH).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for DeliveryRequest {
+    const NAME: &'static str = "DeliveryRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "authorization_header" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "endpoint_url" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "method" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            authorization_header: f0,
+            endpoint_url: f1,
+            method: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for DeliveryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for DeliveryRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.authorization_header {
+            w.entry("authorization_header", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.endpoint_url {
+            w.entry("endpoint_url", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.method {
+            w.entry("method", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl DeliveryRequest {
@@ -496,112 +1240,382 @@ impl DeliveryRequest {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Delivery configuration returned in stream responses.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeliveryResponse {
     ///Receiver endpoint URL.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint_url: ::std::option::Option<::std::string::String>,
     ///Delivery method.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for DeliveryResponse {
+    const NAME: &'static str = "DeliveryResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "endpoint_url" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "method" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            endpoint_url: f0,
+            method: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for DeliveryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for DeliveryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.endpoint_url {
+            w.entry("endpoint_url", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.method {
+            w.entry("method", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`DependantAppConnections`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DependantAppConnections {
-    #[serde(
-        rename = "accountSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_source: ::std::option::Option<DependantAppConnectionsAccountSource>,
     ///Is App Center enabled for connected Application
-    #[serde(
-        rename = "appCenterEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_center_enabled: ::std::option::Option<bool>,
     ///Id of the connected Application
-    #[serde(
-        rename = "cloudAppId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Description of the connected Application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Is the Application enabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The amount of launchers for connected Application (long type)
-    #[serde(
-        rename = "launcherCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub launcher_count: ::std::option::Option<i64>,
     ///Is Provisioning enabled for connected Application
-    #[serde(
-        rename = "matchAllAccount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub match_all_account: ::std::option::Option<bool>,
     ///The owner of the connected Application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::vec::Vec<BaseReferenceDto>>,
     ///Is Provisioning enabled for connected Application
-    #[serde(
-        rename = "provisionRequestEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_request_enabled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for DependantAppConnections {
+    const NAME: &'static str = "DependantAppConnections";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountSource" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appCenterEnabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "cloudAppId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "launcherCount" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "matchAllAccount" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "provisionRequestEnabled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_source: f0,
+            app_center_enabled: f1,
+            cloud_app_id: f2,
+            description: f3,
+            enabled: f4,
+            launcher_count: f5,
+            match_all_account: f6,
+            owner: f7,
+            provision_request_enabled: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for DependantAppConnections {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for DependantAppConnections {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_source {
+            w.entry("accountSource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_center_enabled {
+            w.entry("appCenterEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_app_id {
+            w.entry("cloudAppId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher_count {
+            w.entry("launcherCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.match_all_account {
+            w.entry("matchAllAccount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_request_enabled {
+            w.entry("provisionRequestEnabled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///The Account Source of the connected Application
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DependantAppConnectionsAccountSource {
     ///A list of Password Policies for this Account Source
-    #[serde(
-        rename = "passwordPolicies",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policies: ::std::option::Option<
         ::std::vec::Vec<DependantAppConnectionsAccountSourcePasswordPoliciesItem>,
     >,
     ///Use this Account Source for password management
-    #[serde(
-        rename = "useForPasswordManagement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_for_password_management: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for DependantAppConnectionsAccountSource {
+    const NAME: &'static str = "DependantAppConnectionsAccountSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "passwordPolicies" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "useForPasswordManagement" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            password_policies: f0,
+            use_for_password_management: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for DependantAppConnectionsAccountSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for DependantAppConnectionsAccountSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.password_policies {
+            w.entry("passwordPolicies", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_for_password_management {
+            w.entry("useForPasswordManagement", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`DependantAppConnectionsAccountSourcePasswordPoliciesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DependantAppConnectionsAccountSourcePasswordPoliciesItem {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object
+for DependantAppConnectionsAccountSourcePasswordPoliciesItem {
+    const NAME: &'static str = "DependantAppConnectionsAccountSourcePasswordPoliciesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de>
+for DependantAppConnectionsAccountSourcePasswordPoliciesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for DependantAppConnectionsAccountSourcePasswordPoliciesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///`DependantConnectionsMissingDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DependantConnectionsMissingDto {
     ///The type of dependency type that is missing in the SourceConnections
-    #[serde(
-        rename = "dependencyType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dependency_type: ::std::option::Option<
         DependantConnectionsMissingDtoDependencyType,
     >,
     ///The reason why this dependency is missing
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for DependantConnectionsMissingDto {
+    const NAME: &'static str = "DependantConnectionsMissingDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dependencyType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "reason" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dependency_type: f0,
+            reason: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for DependantConnectionsMissingDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for DependantConnectionsMissingDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.dependency_type {
+            w.entry("dependencyType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reason {
+            w.entry("reason", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///The type of dependency type that is missing in the SourceConnections
@@ -637,11 +1651,55 @@ for DependantConnectionsMissingDtoDependencyType {
 }
 #[cfg(feature = "configuration-hub")]
 ///`DeployRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DeployRequest {
     ///The id of the draft to be used by this deploy.
-    #[serde(rename = "draftId")]
     pub draft_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for DeployRequest {
+    const NAME: &'static str = "DeployRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "draftId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            draft_id: o::required(f0, "draftId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for DeployRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for DeployRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("draftId", &self.draft_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl DeployRequest {
@@ -651,68 +1709,145 @@ impl DeployRequest {
 }
 #[cfg(feature = "configuration-hub")]
 ///`DeployResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeployResponse {
     ///Whether this deploy results file has been transferred to a customer storage location.
-    #[serde(
-        rename = "cloudStorageStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_storage_status: ::std::option::Option<DeployResponseCloudStorageStatus>,
     ///The time the job was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The id of the draft that was used for this deploy.
-    #[serde(rename = "draftId", skip_serializing_if = "::std::option::Option::is_none")]
     pub draft_id: ::std::option::Option<::std::string::String>,
     ///The name of the draft that was used for this deploy.
-    #[serde(
-        rename = "draftName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub draft_name: ::std::option::Option<::std::string::String>,
     ///Whether or not a results file was created and stored for this deploy.
-    #[serde(
-        rename = "fileExists",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_exists: ::std::option::Option<bool>,
     ///Unique id assigned to this job.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///Message providing information about the outcome of the deploy process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the user that initiated the deploy process.
-    #[serde(
-        rename = "requesterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_name: ::std::option::Option<::std::string::String>,
     ///Status of the job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<DeployResponseStatus>,
     ///Type of the job, will always be CONFIG_DEPLOY_DRAFT for this type of job.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DeployResponseType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for DeployResponse {
+    const NAME: &'static str = "DeployResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cloudStorageStatus" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "draftId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "draftName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "fileExists" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "jobId" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "requesterName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cloud_storage_status: f0,
+            completed: f1,
+            created: f2,
+            draft_id: f3,
+            draft_name: f4,
+            file_exists: f5,
+            job_id: f6,
+            message: f7,
+            modified: f8,
+            requester_name: f9,
+            status: f10,
+            type_: f11,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for DeployResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for DeployResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cloud_storage_status {
+            w.entry("cloudStorageStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.draft_id {
+            w.entry("draftId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.draft_name {
+            w.entry("draftName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_exists {
+            w.entry("fileExists", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_name {
+            w.entry("requesterName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///Whether this deploy results file has been transferred to a customer storage location.
@@ -748,44 +1883,121 @@ impl ::std::convert::TryFrom<::std::string::String> for DeployResponseType {
 }
 #[cfg(feature = "dimensions")]
 ///A Dimension
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Dimension {
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<AccessProfileRef>>,
     ///Date the Dimension was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A human-readable description of the Dimension
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
     ///The id of the Dimension. This field must be left null when creating a dimension, otherwise a 400 Bad Request error will result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub membership: ::std::option::Option<DimensionMembershipSelector>,
     ///Date the Dimension was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable display name of the Dimension
     pub name: DimensionName,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub owner: ::std::option::Option<OwnerReference>,
     ///The ID of the parent role. This field can be left null when creating a dimension, but if provided, it must match the role ID specified in the path variable of the API call.
-    #[serde(rename = "parentId", skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for Dimension {
+    const NAME: &'static str = "Dimension";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "membership" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "parentId" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profiles: f0,
+            created: f1,
+            description: f2,
+            entitlements: f3,
+            id: f4,
+            membership: f5,
+            modified: f6,
+            name: o::required(f7, "name", &extra)?,
+            owner: f8,
+            parent_id: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for Dimension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for Dimension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.membership {
+            w.entry("membership", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.parent_id {
+            w.entry("parentId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl Dimension {
@@ -795,22 +2007,75 @@ impl Dimension {
 }
 #[cfg(feature = "roles")]
 ///A dimension attribute
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionAttribute {
     /**If an attribute is derived, its value comes from the identity. Otherwise, it can be provided with access request
 
 Default: `true`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub derived: ::std::option::Option<bool>,
     ///Display name of the attribute
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Name of the attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for DimensionAttribute {
+    const NAME: &'static str = "DimensionAttribute";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "derived" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            derived: f0,
+            display_name: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for DimensionAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for DimensionAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.derived {
+            w.entry("derived", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl DimensionAttribute {
@@ -820,11 +2085,55 @@ impl DimensionAttribute {
 }
 #[cfg(feature = "dimensions")]
 ///`DimensionBulkDeleteRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DimensionBulkDeleteRequest {
     ///List of IDs of Dimensions to be deleted.
-    #[serde(rename = "dimensionIds")]
     pub dimension_ids: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for DimensionBulkDeleteRequest {
+    const NAME: &'static str = "DimensionBulkDeleteRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dimensionIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dimension_ids: o::required(f0, "dimensionIds", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for DimensionBulkDeleteRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for DimensionBulkDeleteRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("dimensionIds", &self.dimension_ids)?;
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl DimensionBulkDeleteRequest {
@@ -834,12 +2143,60 @@ impl DimensionBulkDeleteRequest {
 }
 #[cfg(feature = "dimensions")]
 ///Refers to a specific Identity attribute used in Dimension membership criteria.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DimensionCriteriaKey {
     ///The name of the identity attribute to which the associated criteria applies.
     pub property: ::std::string::String,
-    #[serde(rename = "type")]
     pub type_: DimensionCriteriaKeyType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for DimensionCriteriaKey {
+    const NAME: &'static str = "DimensionCriteriaKey";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "property" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            property: o::required(f0, "property", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for DimensionCriteriaKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for DimensionCriteriaKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("property", &self.property)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl DimensionCriteriaKey {
@@ -852,21 +2209,79 @@ impl DimensionCriteriaKey {
 pub type DimensionCriteriaKeyType = OwnerDtoType;
 #[cfg(feature = "dimensions")]
 ///Defines STANDARD type Dimension membership
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionCriteriaLevel1 {
     ///Array of child criteria. Required if the operation is AND or OR, otherwise it must be left null. A maximum of three levels of criteria are supported, including leaf nodes. Additionally, AND nodes can only be children or OR nodes and vice-versa.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<DimensionCriteriaLevel2>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<DimensionCriteriaKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<DimensionCriteriaOperation>,
     ///String value to test the Identity attribute specified in the key w/r/t the specified operation. If this criteria is a leaf node, that is, if the operation is  EQUALS, this field is required. Otherwise, specifying it is an error.
-    #[serde(
-        rename = "stringValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for DimensionCriteriaLevel1 {
+    const NAME: &'static str = "DimensionCriteriaLevel1";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "children" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stringValue" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            children: f0,
+            key: f1,
+            operation: f2,
+            string_value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for DimensionCriteriaLevel1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for DimensionCriteriaLevel1 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.string_value {
+            w.entry("stringValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl DimensionCriteriaLevel1 {
@@ -876,21 +2291,79 @@ impl DimensionCriteriaLevel1 {
 }
 #[cfg(feature = "dimensions")]
 ///Defines STANDARD type Role membership
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionCriteriaLevel2 {
     ///Array of child criteria. Required if the operation is AND or OR, otherwise it must be left null. A maximum of three levels of criteria are supported, including leaf nodes. Additionally, AND nodes can only be children or OR nodes and vice-versa.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<DimensionCriteriaLevel3>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<DimensionCriteriaKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<DimensionCriteriaOperation>,
     ///String value to test the Identity attribute specified in the key w/r/t the specified operation. If this criteria is a leaf node, that is, if the operation is one of EQUALS, this field is required. Otherwise, specifying it is an error.
-    #[serde(
-        rename = "stringValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for DimensionCriteriaLevel2 {
+    const NAME: &'static str = "DimensionCriteriaLevel2";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "children" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stringValue" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            children: f0,
+            key: f1,
+            operation: f2,
+            string_value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for DimensionCriteriaLevel2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for DimensionCriteriaLevel2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.string_value {
+            w.entry("stringValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl DimensionCriteriaLevel2 {
@@ -900,18 +2373,71 @@ impl DimensionCriteriaLevel2 {
 }
 #[cfg(feature = "dimensions")]
 ///Defines STANDARD type Dimension membership
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionCriteriaLevel3 {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<DimensionCriteriaKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<DimensionCriteriaOperation>,
     ///String value to test the Identity attribute specified in the key w/r/t the specified operation. If this criteria is a leaf node, that is, if the operation is one of EQUALS, this field is required. Otherwise, specifying it is an error.
-    #[serde(
-        rename = "stringValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for DimensionCriteriaLevel3 {
+    const NAME: &'static str = "DimensionCriteriaLevel3";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "stringValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: f0,
+            operation: f1,
+            string_value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for DimensionCriteriaLevel3 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for DimensionCriteriaLevel3 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.string_value {
+            w.entry("stringValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl DimensionCriteriaLevel3 {
@@ -949,12 +2475,63 @@ impl ::std::convert::TryFrom<::std::string::String> for DimensionCriteriaOperati
 }
 #[cfg(feature = "dimensions")]
 ///When present, specifies that the Dimension is to be granted to Identities which either satisfy specific criteria.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionMembershipSelector {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<DimensionCriteriaLevel1>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DimensionMembershipSelectorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "dimensions")]
+impl ::sailpoint_runtime::object::Object for DimensionMembershipSelector {
+    const NAME: &'static str = "DimensionMembershipSelector";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            criteria: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "dimensions")]
+impl<'de> ::serde::Deserialize<'de> for DimensionMembershipSelector {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "dimensions")]
+impl ::serde::Serialize for DimensionMembershipSelector {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria {
+            w.entry("criteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "dimensions")]
 impl DimensionMembershipSelector {
@@ -1041,17 +2618,73 @@ impl<'de> ::serde::Deserialize<'de> for DimensionName {
 }
 #[cfg(feature = "roles")]
 ///`DimensionRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionRef {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of the object to which this reference applies
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DimensionRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for DimensionRef {
+    const NAME: &'static str = "DimensionRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for DimensionRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for DimensionRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl DimensionRef {
@@ -1087,15 +2720,63 @@ impl ::std::convert::TryFrom<::std::string::String> for DimensionRefType {
 }
 #[cfg(feature = "roles")]
 ///Contains a list of dimension attributes. Required only for Dynamic Roles
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DimensionSchema {
-    #[serde(
-        rename = "dimensionAttributes",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
     pub dimension_attributes: ::std::vec::Vec<DimensionAttribute>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for DimensionSchema {
+    const NAME: &'static str = "DimensionSchema";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dimensionAttributes" => {
+                    f0 = o::collection(
+                        &mut map,
+                        &key,
+                        &mut extra,
+                        ::std::vec::Vec::is_empty,
+                    )?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dimension_attributes: f0.unwrap_or_default(),
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for DimensionSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for DimensionSchema {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if !::std::vec::Vec::is_empty(&self.dimension_attributes) {
+            w.entry("dimensionAttributes", &self.dimension_attributes)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl DimensionSchema {
@@ -1105,69 +2786,250 @@ impl DimensionSchema {
 }
 #[cfg(feature = "search")]
 ///`DisplayReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DisplayReference {
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for DisplayReference {
+    const NAME: &'static str = "DisplayReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            id: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for DisplayReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for DisplayReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///DKIM attributes for a domain or identity
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DkimAttributes {
     ///The identity or domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     ///Whether or not DKIM has been enabled for this domain / identity
-    #[serde(
-        rename = "dkimEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_enabled: ::std::option::Option<bool>,
     ///The tokens to be added to a DNS for verification
-    #[serde(
-        rename = "dkimTokens",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The current status if the domain /identity has been verified. Ie SUCCESS, FAILED, PENDING
-    #[serde(
-        rename = "dkimVerificationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_verification_status: ::std::option::Option<::std::string::String>,
     ///UUID associated with domain to be verified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The AWS SES region the domain is associated with
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for DkimAttributes {
+    const NAME: &'static str = "DkimAttributes";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "address" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dkimEnabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dkimTokens" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "dkimVerificationStatus" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address: f0,
+            dkim_enabled: f1,
+            dkim_tokens: f2,
+            dkim_verification_status: f3,
+            id: f4,
+            region: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for DkimAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for DkimAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.address {
+            w.entry("address", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_enabled {
+            w.entry("dkimEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_tokens {
+            w.entry("dkimTokens", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_verification_status {
+            w.entry("dkimVerificationStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`DocumentFields`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DocumentFields {
     ///Name of the tenant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
     ///Name of the pod.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
     pub underscore_type: ::std::option::Option<DocumentType>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DocumentType>,
     ///Version number.
-    #[serde(rename = "_version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for DocumentFields {
+    const NAME: &'static str = "DocumentFields";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "org" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "_type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "_version" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            org: f0,
+            pod: f1,
+            underscore_type: f2,
+            type_: f3,
+            version: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for DocumentFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for DocumentFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.underscore_type {
+            w.entry("_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("_version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 /**Enum representing the currently supported document types.
@@ -1204,11 +3066,54 @@ impl ::std::convert::TryFrom<::std::string::String> for DocumentType {
 }
 #[cfg(feature = "notifications")]
 ///`DomainAddress`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DomainAddress {
     ///A domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for DomainAddress {
+    const NAME: &'static str = "DomainAddress";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "domain" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { domain: f0, extra })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for DomainAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for DomainAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.domain {
+            w.entry("domain", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl DomainAddress {
@@ -1218,126 +3123,276 @@ impl DomainAddress {
 }
 #[cfg(feature = "notifications")]
 ///Domain status DTO containing everything required to verify via DKIM
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DomainStatusDto {
     ///DKIM is enabled for this domain
-    #[serde(
-        rename = "dkimEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_enabled: ::std::option::Option<bool>,
     ///DKIM tokens required for authentication
-    #[serde(
-        rename = "dkimTokens",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Status of DKIM authentication
-    #[serde(
-        rename = "dkimVerificationStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dkim_verification_status: ::std::option::Option<::std::string::String>,
     ///A domain address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
     ///New UUID associated with domain to be verified
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The AWS SES region the domain is associated with
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for DomainStatusDto {
+    const NAME: &'static str = "DomainStatusDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "dkimEnabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "dkimTokens" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "dkimVerificationStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "domain" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dkim_enabled: f0,
+            dkim_tokens: f1,
+            dkim_verification_status: f2,
+            domain: f3,
+            id: f4,
+            region: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for DomainStatusDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for DomainStatusDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.dkim_enabled {
+            w.entry("dkimEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_tokens {
+            w.entry("dkimTokens", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dkim_verification_status {
+            w.entry("dkimVerificationStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.domain {
+            w.entry("domain", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///`DraftResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DraftResponse {
     ///List of comments that have been exchanged between an approval requester and an approver.
-    #[serde(
-        rename = "approvalComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_comment: ::std::option::Option<
         ::std::vec::Vec<ConfigurationHubApprovalComment>,
     >,
     ///Approval status of the draft used to determine whether or not the draft can be deployed.
-    #[serde(
-        rename = "approvalStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_status: ::std::option::Option<DraftResponseApprovalStatus>,
     ///The time the job was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time the job was started.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Whether or not a file was generated for this draft.
-    #[serde(
-        rename = "fileExists",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_exists: ::std::option::Option<bool>,
     ///Unique id assigned to this job.
-    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     ///Message providing information about the outcome of the draft process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /**Denotes the origin of the source backup from which the draft was generated.
 - RESTORE - Same tenant.
 - PROMOTE - Different tenant.
 - UPLOAD - Uploaded configuration.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<DraftResponseMode>,
     ///The time of the last update to the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the draft.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The name of user that that initiated the draft process.
-    #[serde(
-        rename = "requesterName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_name: ::std::option::Option<::std::string::String>,
     ///Id of the backup from which the draft was generated.
-    #[serde(
-        rename = "sourceBackupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_backup_id: ::std::option::Option<::std::string::String>,
     ///Name of the backup from which the draft was generated.
-    #[serde(
-        rename = "sourceBackupName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_backup_name: ::std::option::Option<::std::string::String>,
     ///Tenant owner of the backup from which the draft was generated.
-    #[serde(
-        rename = "sourceTenant",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_tenant: ::std::option::Option<::std::string::String>,
     ///Status of the job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<DraftResponseStatus>,
     ///Type of the job, will always be CREATE_DRAFT for this type of job.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DraftResponseType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "configuration-hub")]
+impl ::sailpoint_runtime::object::Object for DraftResponse {
+    const NAME: &'static str = "DraftResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalComment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "approvalStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "fileExists" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "jobId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "message" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "mode" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "requesterName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "sourceBackupId" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "sourceBackupName" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "sourceTenant" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_comment: f0,
+            approval_status: f1,
+            completed: f2,
+            created: f3,
+            file_exists: f4,
+            job_id: f5,
+            message: f6,
+            mode: f7,
+            modified: f8,
+            name: f9,
+            requester_name: f10,
+            source_backup_id: f11,
+            source_backup_name: f12,
+            source_tenant: f13,
+            status: f14,
+            type_: f15,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for DraftResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for DraftResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_comment {
+            w.entry("approvalComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_status {
+            w.entry("approvalStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.file_exists {
+            w.entry("fileExists", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.job_id {
+            w.entry("jobId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mode {
+            w.entry("mode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_name {
+            w.entry("requesterName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_backup_id {
+            w.entry("sourceBackupId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_backup_name {
+            w.entry("sourceBackupName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_tenant {
+            w.entry("sourceTenant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "configuration-hub")]
 ///Approval status of the draft used to determine whether or not the draft can be deployed.

@@ -6,13 +6,11 @@
 
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`GenerateRandomString`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct GenerateRandomString {
     ///This must be either "true" or "false" to indicate whether the generator logic should include numbers
-    #[serde(rename = "includeNumbers")]
     pub include_numbers: bool,
     ///This must be either "true" or "false" to indicate whether the generator logic should include special characters
-    #[serde(rename = "includeSpecialChars")]
     pub include_special_chars: bool,
     /**This specifies how long the randomly generated string needs to be
 
@@ -25,11 +23,74 @@ pub struct GenerateRandomString {
     ///The operation to perform `generateRandomString`
     pub operation: ::std::string::String,
     ///A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for GenerateRandomString {
+    const NAME: &'static str = "GenerateRandomString";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includeNumbers" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includeSpecialChars" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "length" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            include_numbers: o::required(f0, "includeNumbers", &extra)?,
+            include_special_chars: o::required(f1, "includeSpecialChars", &extra)?,
+            length: o::required(f2, "length", &extra)?,
+            name: o::required(f3, "name", &extra)?,
+            operation: o::required(f4, "operation", &extra)?,
+            requires_periodic_refresh: f5,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for GenerateRandomString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for GenerateRandomString {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("includeNumbers", &self.include_numbers)?;
+        w.entry("includeSpecialChars", &self.include_special_chars)?;
+        w.entry("length", &self.length)?;
+        w.entry("name", &self.name)?;
+        w.entry("operation", &self.operation)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl GenerateRandomString {
@@ -259,117 +320,274 @@ pub type GetIdentitySnapshotSummaryInterval = ListIdentitySnapshotsInterval;
 pub type GetLatestIdentityOutlierSnapshotsType = OutlierType;
 #[cfg(feature = "launchers")]
 ///`GetLaunchersResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct GetLaunchersResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<Launcher>>,
     ///Pagination marker
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "launchers")]
+impl ::sailpoint_runtime::object::Object for GetLaunchersResponse {
+    const NAME: &'static str = "GetLaunchersResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "items" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "next" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { items: f0, next: f1, extra })
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for GetLaunchersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for GetLaunchersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.items {
+            w.entry("items", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.next {
+            w.entry("next", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "oauth-clients")]
 ///`GetOAuthClientResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct GetOAuthClientResponse {
     ///The number of seconds an access token generated for this API Client is valid for
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
-    #[serde(
-        rename = "accessType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_type: ::std::option::Option<AccessType>,
     ///The name of the business the API Client should belong to
-    #[serde(
-        rename = "businessName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
-    #[serde(
-        rename = "claimsSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub claims_supported: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A description of the API Client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///A list of OAuth 2.0 grant types this API Client can be used with
-    #[serde(
-        rename = "grantTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<GrantType>>,
     ///The homepage URL associated with the owner of the API Client
-    #[serde(
-        rename = "homepageUrl",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub homepage_url: ::std::option::Option<::std::string::String>,
     ///ID of the OAuth client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client can be used for requests internal to IDN
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when this API Client was last used to generate an access token. This timestamp does not get updated on every API Client usage, but only once a day. This property can be useful for identifying which API Clients are no longer actively used and can be removed.
-    #[serde(
-        default,
-        rename = "lastUsed",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::std::string::String>,
     ///The date and time, down to the millisecond, when the API Client was last updated
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A human-readable name for the API Client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs used with the authorization_code flow
-    #[serde(
-        rename = "redirectUris",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    #[serde(
-        rename = "refreshTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_validity_seconds: ::std::option::Option<i32>,
     ///Scopes of the API Client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports strong authentication
-    #[serde(
-        rename = "strongAuthSupported",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strong_auth_supported: ::std::option::Option<bool>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ClientType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "oauth-clients")]
+impl ::sailpoint_runtime::object::Object for GetOAuthClientResponse {
+    const NAME: &'static str = "GetOAuthClientResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "accessType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "businessName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "claimsSupported" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "grantTypes" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "homepageUrl" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "internal" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "lastUsed" => f11 = o::instant(&mut map, &key, &mut extra)?,
+                "metadata" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "redirectUris" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "refreshTokenValiditySeconds" => {
+                    f16 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "scope" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "secret" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "strongAuthSupported" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f20 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            access_type: f1,
+            business_name: f2,
+            claims_supported: f3,
+            created: f4,
+            description: f5,
+            enabled: f6,
+            grant_types: f7,
+            homepage_url: f8,
+            id: f9,
+            internal: f10,
+            last_used: f11,
+            metadata: f12,
+            modified: f13,
+            name: f14,
+            redirect_uris: f15,
+            refresh_token_validity_seconds: f16,
+            scope: f17,
+            secret: f18,
+            strong_auth_supported: f19,
+            type_: f20,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl<'de> ::serde::Deserialize<'de> for GetOAuthClientResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "oauth-clients")]
+impl ::serde::Serialize for GetOAuthClientResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_type {
+            w.entry("accessType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.business_name {
+            w.entry("businessName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.claims_supported {
+            w.entry("claimsSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.grant_types {
+            w.entry("grantTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.homepage_url {
+            w.entry("homepageUrl", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal {
+            w.entry("internal", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_used {
+            w.instant("lastUsed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.metadata {
+            w.entry("metadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.redirect_uris {
+            w.entry("redirectUris", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.refresh_token_validity_seconds {
+            w.entry("refreshTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.secret {
+            w.entry("secret", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.strong_auth_supported {
+            w.entry("strongAuthSupported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-peer-group-strategies")]
 ///`GetPeerGroupOutliersStrategy`
@@ -399,83 +617,213 @@ impl ::std::convert::TryFrom<::std::string::String> for GetPeerGroupOutliersStra
 }
 #[cfg(feature = "personal-access-tokens")]
 ///`GetPersonalAccessTokenResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct GetPersonalAccessTokenResponse {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    #[serde(
-        rename = "accessTokenValiditySeconds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity_seconds: ::std::option::Option<i32>,
     ///The date and time, down to the millisecond, when this personal access token was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**Date and time, down to the millisecond, when this personal access token will expire.
 **Important:** When `expirationDate` is `null` or empty, the token will never expire (and `userAwareTokenNeverExpires` will be `true`).
 When `expirationDate` is provided, this value must be a future date. There is no upper limit on how far in the future the expiration date can be set.*/
-    #[serde(
-        default,
-        rename = "expirationDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///The ID of the personal access token (to be used as the username for Basic Auth).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time, down to the millisecond, when this personal access token was last used to generate an access token. This timestamp does not get updated on every PAT usage, but only once a day. This property can be useful for identifying which PATs are no longer actively used and can be removed.
-    #[serde(
-        default,
-        rename = "lastUsed",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///If true, this token is managed by the SailPoint platform, and is not visible in the user interface. For example, Workflows will create managed personal access tokens for users who create workflows.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed: ::std::option::Option<bool>,
     ///The name of the personal access token. Cannot be the same as other personal access tokens owned by a user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PatOwner>,
     ///Scopes of the personal  access token.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**Indicates that the user who created or updated this Personal Access Token is aware of and acknowledges the security implications of creating a token that will never expire. When `true`, this flag confirms that the user understood the security risks associated with non-expiring tokens at the time of creation or update.
 **Security Awareness:** This field serves as a record that the user acknowledged: * Tokens that never expire pose a greater security risk if compromised * Non-expiring tokens should be used only when necessary and with appropriate security measures * Regular rotation and monitoring of non-expiring tokens is recommended
 **Behavior:** * When `true`: Indicates that the user acknowledged they were creating a token that will never expire. When `expirationDate` is `null`, the token will never expire. * When `false`: The token follows normal expiration rules based on the `expirationDate` field and `accessTokenValiditySeconds` setting.*/
-    #[serde(
-        rename = "userAwareTokenNeverExpires",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_aware_token_never_expires: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::sailpoint_runtime::object::Object for GetPersonalAccessTokenResponse {
+    const NAME: &'static str = "GetPersonalAccessTokenResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessTokenValiditySeconds" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "expirationDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "lastUsed" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "managed" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "userAwareTokenNeverExpires" => {
+                    f9 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token_validity_seconds: f0,
+            created: f1,
+            expiration_date: f2,
+            id: f3,
+            last_used: f4,
+            managed: f5,
+            name: f6,
+            owner: f7,
+            scope: f8,
+            user_aware_token_never_expires: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl<'de> ::serde::Deserialize<'de> for GetPersonalAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "personal-access-tokens")]
+impl ::serde::Serialize for GetPersonalAccessTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_token_validity_seconds {
+            w.entry("accessTokenValiditySeconds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration_date {
+            w.instant("expirationDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_used {
+            w.instant("lastUsed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.managed {
+            w.entry("managed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_aware_token_never_expires {
+            w.entry("userAwareTokenNeverExpires", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`GetReferenceIdentityAttribute`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct GetReferenceIdentityAttribute {
     ///This must always be set to "Cloud Services Deployment Utility"
     pub name: ::std::string::String,
     ///The operation to perform `getReferenceIdentityAttribute`
     pub operation: ::std::string::String,
     ///A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<bool>,
     /**This is the SailPoint User Name (uid) value of the identity whose attribute is desired
 
 As a convenience feature, you can use the `manager` keyword to dynamically look up the user's manager and then get that manager's identity attribute.
 */
     pub uid: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for GetReferenceIdentityAttribute {
+    const NAME: &'static str = "GetReferenceIdentityAttribute";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "uid" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: o::required(f0, "name", &extra)?,
+            operation: o::required(f1, "operation", &extra)?,
+            requires_periodic_refresh: f2,
+            uid: o::required(f3, "uid", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for GetReferenceIdentityAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for GetReferenceIdentityAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("name", &self.name)?;
+        w.entry("operation", &self.operation)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("uid", &self.uid)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl GetReferenceIdentityAttribute {
@@ -646,12 +994,59 @@ impl ::std::convert::TryFrom<::std::string::String> for GetTaggedObjectType {
 }
 #[cfg(feature = "tenant-context")]
 ///`GetTenantContextResponseItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct GetTenantContextResponseItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tenant-context")]
+impl ::sailpoint_runtime::object::Object for GetTenantContextResponseItem {
+    const NAME: &'static str = "GetTenantContextResponseItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { key: f0, value: f1, extra })
+    }
+}
+#[cfg(feature = "tenant-context")]
+impl<'de> ::serde::Deserialize<'de> for GetTenantContextResponseItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tenant-context")]
+impl ::serde::Serialize for GetTenantContextResponseItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "oauth-clients")]
 ///OAuth2 Grant Type

@@ -6,89 +6,262 @@
 
 #[cfg(feature = "managed-clients")]
 ///Individual error or warning event
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct HealthEvent {
     ///CPU usage percentage
-    #[serde(
-        default,
-        rename = "cpuUtilizationPercentage",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub cpu_utilization_percentage: ::std::option::Option<f64>,
     ///Description of the issue
-    #[serde(
-        rename = "detailedMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub detailed_message: ::std::option::Option<::std::string::String>,
     ///Free memory percentage
-    #[serde(
-        default,
-        rename = "freeSpacePercentage",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub free_space_percentage: ::std::option::Option<f64>,
     ///Last time notification was sent for this issue
-    #[serde(
-        default,
-        rename = "lastNotifiedTimeStamp",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_notified_time_stamp: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
     ///Time when the event occurred
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Optional URL associated with the issue
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the health event
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clients")]
+impl ::sailpoint_runtime::object::Object for HealthEvent {
+    const NAME: &'static str = "HealthEvent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cpuUtilizationPercentage" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "detailedMessage" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "freeSpacePercentage" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "lastNotifiedTimeStamp" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "timestamp" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "url" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cpu_utilization_percentage: f0,
+            detailed_message: f1,
+            free_space_percentage: f2,
+            last_notified_time_stamp: f3,
+            timestamp: f4,
+            url: f5,
+            uuid: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl<'de> ::serde::Deserialize<'de> for HealthEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl ::serde::Serialize for HealthEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cpu_utilization_percentage {
+            w.number("cpuUtilizationPercentage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.detailed_message {
+            w.entry("detailedMessage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.free_space_percentage {
+            w.number("freeSpacePercentage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_notified_time_stamp {
+            w.instant("lastNotifiedTimeStamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timestamp {
+            w.instant("timestamp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.url {
+            w.entry("url", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "managed-clients")]
 ///Health indicator category data with errors and warnings
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct HealthIndicatorCategory {
     ///List of error events for this category
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<HealthEvent>>,
     ///List of warning events for this category
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<HealthEvent>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "managed-clients")]
+impl ::sailpoint_runtime::object::Object for HealthIndicatorCategory {
+    const NAME: &'static str = "HealthIndicatorCategory";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "errors" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "warnings" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            errors: f0,
+            warnings: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl<'de> ::serde::Deserialize<'de> for HealthIndicatorCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "managed-clients")]
+impl ::serde::Serialize for HealthIndicatorCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.errors {
+            w.entry("errors", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warnings {
+            w.entry("warnings", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-user-levels")]
 ///A HierarchicalRightSet
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct HierarchicalRightSet {
     ///The category of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     ///List of child HierarchicalRightSets.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<HierarchicalRightSet>>,
     ///A human-readable description of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human-readable name of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "nestedConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub nested_config: ::std::option::Option<NestedConfig>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::sailpoint_runtime::object::Object for HierarchicalRightSet {
+    const NAME: &'static str = "HierarchicalRightSet";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "category" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "children" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "nestedConfig" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            category: f0,
+            children: f1,
+            description: f2,
+            id: f3,
+            name: f4,
+            nested_config: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl<'de> ::serde::Deserialize<'de> for HierarchicalRightSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::serde::Serialize for HierarchicalRightSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.category {
+            w.entry("category", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.nested_config {
+            w.entry("nestedConfig", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 /**Defines the HTTP Authentication type. Additional values may be added in the future.
@@ -132,27 +305,81 @@ impl ::std::default::Default for HttpAuthenticationType {
 }
 #[cfg(feature = "triggers")]
 ///`HttpConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct HttpConfig {
-    #[serde(
-        rename = "basicAuthConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub basic_auth_config: ::std::option::Option<BasicAuthConfig>,
-    #[serde(
-        rename = "bearerTokenAuthConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bearer_token_auth_config: ::std::option::Option<BearerTokenAuthConfig>,
-    #[serde(
-        rename = "httpAuthenticationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_authentication_type: ::std::option::Option<HttpAuthenticationType>,
-    #[serde(rename = "httpDispatchMode")]
     pub http_dispatch_mode: HttpDispatchMode,
     ///URL of the external/custom integration.
     pub url: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for HttpConfig {
+    const NAME: &'static str = "HttpConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "basicAuthConfig" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "bearerTokenAuthConfig" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "httpAuthenticationType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "httpDispatchMode" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "url" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            basic_auth_config: f0,
+            bearer_token_auth_config: f1,
+            http_authentication_type: f2,
+            http_dispatch_mode: o::required(f3, "httpDispatchMode", &extra)?,
+            url: o::required(f4, "url", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for HttpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for HttpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.basic_auth_config {
+            w.entry("basicAuthConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.bearer_token_auth_config {
+            w.entry("bearerTokenAuthConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.http_authentication_type {
+            w.entry("httpAuthenticationType", v)?;
+        }
+        w.entry("httpDispatchMode", &self.http_dispatch_mode)?;
+        w.entry("url", &self.url)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl HttpConfig {

@@ -376,18 +376,6 @@ pub mod error {
         }
     }
 }
-#[cfg(any(feature = "roles", feature = "sim-integrations", feature = "sp-config"))]
-/// Reads `null` as the field's default (an empty list or map).
-fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    T: ::std::default::Default + ::serde::Deserialize<'de>,
-{
-    ::std::result::Result::Ok(
-        <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?
-            .unwrap_or_default(),
-    )
-}
 include!("a.rs");
 include!("b.rs");
 include!("c.rs");

@@ -6,20 +6,81 @@
 
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch query object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Query {
     /**The fields the query will be applied to.  Fields provide you with a simple way to add additional fields to search, without making the query too complicated.  For example, you can use the fields to specify that you want your query of "a*" to be applied to "name", "firstName", and the "source.name".  The response will include all results matching the "a*" query found in those three fields.
 A field's availability depends on the indices being searched.  For example, if you are searching "identities", you can apply your search to the "firstName" field, but you couldn't use "firstName" with a search on "access profiles".  Refer to the response schema for the respective lists of available fields. */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "innerHit", skip_serializing_if = "::std::option::Option::is_none")]
     pub inner_hit: ::std::option::Option<InnerHit>,
     ///The query using the Elasticsearch [Query String Query](https://www.elastic.co/guide/en/elasticsearch/reference/5.2/query-dsl-query-string-query.html#query-string) syntax from the Query DSL extended by SailPoint to support Nested queries.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
     ///The time zone to be applied to any range query related to dates.
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::sailpoint_runtime::object::Object for Query {
+    const NAME: &'static str = "Query";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "fields" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "innerHit" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "timeZone" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            fields: f0,
+            inner_hit: f1,
+            query: f2,
+            time_zone: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl<'de> ::serde::Deserialize<'de> for Query {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::serde::Serialize for Query {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.fields {
+            w.entry("fields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.inner_hit {
+            w.entry("innerHit", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.time_zone {
+            w.entry("timeZone", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 impl Query {
@@ -29,14 +90,65 @@ impl Query {
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 ///Allows the query results to be filtered by specifying a list of fields to include and/or exclude from the result documents.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct QueryResultFilter {
     ///The list of field names to exclude from the result documents.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The list of field names to include in the result documents.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::sailpoint_runtime::object::Object for QueryResultFilter {
+    const NAME: &'static str = "QueryResultFilter";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "excludes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includes" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            excludes: f0,
+            includes: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl<'de> ::serde::Deserialize<'de> for QueryResultFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::serde::Serialize for QueryResultFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.excludes {
+            w.entry("excludes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.includes {
+            w.entry("includes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 impl QueryResultFilter {
@@ -83,14 +195,79 @@ impl ::std::default::Default for QueryType {
 }
 #[cfg(feature = "service-desk-integration")]
 ///Configuration of maximum number of days and interval for checking Service Desk integration queue status.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct QueuedCheckConfigDetails {
     ///Maximum number of days to check
-    #[serde(rename = "provisioningMaxStatusCheckDays")]
     pub provisioning_max_status_check_days: ::std::string::String,
     ///Interval in minutes between status checks
-    #[serde(rename = "provisioningStatusCheckIntervalMinutes")]
     pub provisioning_status_check_interval_minutes: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::sailpoint_runtime::object::Object for QueuedCheckConfigDetails {
+    const NAME: &'static str = "QueuedCheckConfigDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "provisioningMaxStatusCheckDays" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "provisioningStatusCheckIntervalMinutes" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            provisioning_max_status_check_days: o::required(
+                f0,
+                "provisioningMaxStatusCheckDays",
+                &extra,
+            )?,
+            provisioning_status_check_interval_minutes: o::required(
+                f1,
+                "provisioningStatusCheckIntervalMinutes",
+                &extra,
+            )?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl<'de> ::serde::Deserialize<'de> for QueuedCheckConfigDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "service-desk-integration")]
+impl ::serde::Serialize for QueuedCheckConfigDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry(
+            "provisioningMaxStatusCheckDays",
+            &self.provisioning_max_status_check_days,
+        )?;
+        w.entry(
+            "provisioningStatusCheckIntervalMinutes",
+            &self.provisioning_status_check_interval_minutes,
+        )?;
+        w.end()
+    }
 }
 #[cfg(feature = "service-desk-integration")]
 impl QueuedCheckConfigDetails {

@@ -6,9 +6,8 @@
 
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`RandomAlphaNumeric`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RandomAlphaNumeric {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     /**This is an integer value specifying the size/number of characters the random string must contain
 
@@ -21,13 +20,67 @@ pub struct RandomAlphaNumeric {
 
 * Due to identity attribute data constraints, the maximum allowable value is `450` characters
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for RandomAlphaNumeric {
+    const NAME: &'static str = "RandomAlphaNumeric";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "length" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            length: f1,
+            requires_periodic_refresh: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for RandomAlphaNumeric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for RandomAlphaNumeric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.length {
+            w.entry("length", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl RandomAlphaNumeric {
@@ -37,9 +90,8 @@ impl RandomAlphaNumeric {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`RandomNumeric`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RandomNumeric {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     /**This is an integer value specifying the size/number of characters the random string must contain
 
@@ -52,13 +104,67 @@ pub struct RandomNumeric {
 
 * Due to identity attribute data constraints, the maximum allowable value is `450` characters
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub length: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for RandomNumeric {
+    const NAME: &'static str = "RandomNumeric";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "length" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            length: f1,
+            requires_periodic_refresh: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for RandomNumeric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for RandomNumeric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.length {
+            w.entry("length", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl RandomNumeric {
@@ -70,12 +176,69 @@ impl RandomNumeric {
     any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
 )]
 ///The range of values to be filtered.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Range {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lower: ::std::option::Option<Bound>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upper: ::std::option::Option<Bound>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+)]
+impl ::sailpoint_runtime::object::Object for Range {
+    const NAME: &'static str = "Range";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "lower" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "upper" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            lower: f0,
+            upper: f1,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+)]
+impl<'de> ::serde::Deserialize<'de> for Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+)]
+impl ::serde::Serialize for Range {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.lower {
+            w.entry("lower", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.upper {
+            w.entry("upper", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
@@ -87,23 +250,122 @@ impl Range {
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 ///`Reassignment`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Reassignment {
     ///The comment entered when the Certification was reassigned
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<CertificationReference>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::sailpoint_runtime::object::Object for Reassignment {
+    const NAME: &'static str = "Reassignment";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "comment" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "from" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            comment: f0,
+            from: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl<'de> ::serde::Deserialize<'de> for Reassignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::serde::Serialize for Reassignment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.from {
+            w.entry("from", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 ///`ReassignmentReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ReassignmentReference {
     ///The ID of item or identity being reassigned.
     pub id: ::std::string::String,
     ///The type of item or identity being reassigned.
-    #[serde(rename = "type")]
     pub type_: ReassignmentReferenceType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for ReassignmentReference {
+    const NAME: &'static str = "ReassignmentReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for ReassignmentReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for ReassignmentReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 impl ReassignmentReference {
@@ -140,23 +402,70 @@ impl ::std::convert::TryFrom<::std::string::String> for ReassignmentReferenceTyp
     }
 }
 ///`ReassignmentTrailDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReassignmentTrailDto {
     ///The ID of new owner identity.
-    #[serde(rename = "newOwner", skip_serializing_if = "::std::option::Option::is_none")]
     pub new_owner: ::std::option::Option<::std::string::String>,
     ///The ID of previous owner identity.
-    #[serde(
-        rename = "previousOwner",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_owner: ::std::option::Option<::std::string::String>,
     ///The type of reassignment.
-    #[serde(
-        rename = "reassignmentType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reassignment_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for ReassignmentTrailDto {
+    const NAME: &'static str = "ReassignmentTrailDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "newOwner" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "previousOwner" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reassignmentType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            new_owner: f0,
+            previous_owner: f1,
+            reassignment_type: f2,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReassignmentTrailDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for ReassignmentTrailDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.new_owner {
+            w.entry("newOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_owner {
+            w.entry("previousOwner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reassignment_type {
+            w.entry("reassignmentType", v)?;
+        }
+        w.end()
+    }
 }
 ///Reassignment trails that lead to self certification identity
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -228,53 +537,153 @@ impl ::std::convert::TryFrom<::std::string::String> for ReassignmentType {
 #[cfg(feature = "work-reassignment")]
 ///Enum list containing types of Reassignment that can be found in the evaluate response.
 pub type ReassignmentTypeEnum = ReassignmentType;
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 ///`Recommendation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Recommendation {
     ///Method used to produce the recommendation. DISCOVERY - suggested by AI, SOURCE - the account comes from a source flagged as containing machine accounts, CRITERIA - the account satisfies classification criteria.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<RecommendationMethod>,
     ///Recommended type of account.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RecommendationType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+impl ::sailpoint_runtime::object::Object for Recommendation {
+    const NAME: &'static str = "Recommendation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "method" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            method: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "accounts")]
+impl<'de> ::serde::Deserialize<'de> for Recommendation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "accounts")]
+impl ::serde::Serialize for Recommendation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.method {
+            w.entry("method", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommendationConfigDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommendationConfigDto {
     /**If true, rulesRecommenderConfig will be refreshed with new programatically selected threshold values on the next pipeline run
 
 Default: `false`.*/
-    #[serde(
-        rename = "onlyTuneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub only_tune_threshold: ::std::option::Option<bool>,
     ///The percent value that the recommendation calculation must surpass to produce a YES recommendation
-    #[serde(
-        default,
-        rename = "peerGroupPercentageThreshold",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub peer_group_percentage_threshold: ::std::option::Option<f64>,
     ///List of identity attributes to use for calculating certification recommendations
-    #[serde(
-        rename = "recommenderFeatures",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommender_features: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /**If true, rulesRecommenderConfig will be refreshed with new programatically selected attribute and threshold values on the next pipeline run
 
 Default: `false`.*/
-    #[serde(
-        rename = "runAutoSelectOnce",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub run_auto_select_once: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for RecommendationConfigDto {
+    const NAME: &'static str = "RecommendationConfigDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "onlyTuneThreshold" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "peerGroupPercentageThreshold" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "recommenderFeatures" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "runAutoSelectOnce" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            only_tune_threshold: f0,
+            peer_group_percentage_threshold: f1,
+            recommender_features: f2,
+            run_auto_select_once: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommendationConfigDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommendationConfigDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.only_tune_threshold {
+            w.entry("onlyTuneThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.peer_group_percentage_threshold {
+            w.number("peerGroupPercentageThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommender_features {
+            w.entry("recommenderFeatures", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.run_auto_select_once {
+            w.entry("runAutoSelectOnce", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl RecommendationConfigDto {
@@ -282,7 +691,7 @@ impl RecommendationConfigDto {
         Default::default()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 ///Method used to produce the recommendation. DISCOVERY - suggested by AI, SOURCE - the account comes from a source flagged as containing machine accounts, CRITERIA - the account satisfies classification criteria.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum RecommendationMethod {
@@ -292,7 +701,7 @@ pub enum RecommendationMethod {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<&str> for RecommendationMethod {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -301,7 +710,7 @@ impl ::std::convert::TryFrom<&str> for RecommendationMethod {
         value.parse()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<::std::string::String> for RecommendationMethod {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -312,16 +721,64 @@ impl ::std::convert::TryFrom<::std::string::String> for RecommendationMethod {
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommendationRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommendationRequest {
     ///The identity ID
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub item: ::std::option::Option<AccessItemRef>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for RecommendationRequest {
+    const NAME: &'static str = "RecommendationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "item" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_id: f0,
+            item: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommendationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommendationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.item {
+            w.entry("item", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl RecommendationRequest {
@@ -331,42 +788,98 @@ impl RecommendationRequest {
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommendationRequestDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommendationRequestDto {
     /**Exclude interpretations in the response if "true". Return interpretations in the response if this attribute is not specified.
 
 Default: `false`.*/
-    #[serde(
-        rename = "excludeInterpretations",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_interpretations: ::std::option::Option<bool>,
     /**Returns the recommender calculations if set to true
 
 Default: `false`.*/
-    #[serde(
-        rename = "includeDebugInformation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_debug_information: ::std::option::Option<bool>,
     /**When set to true, the calling system uses the translated messages for the specified language
 
 Default: `false`.*/
-    #[serde(
-        rename = "includeTranslationMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_translation_messages: ::std::option::Option<bool>,
     /**When set to true, uses prescribedRulesRecommenderConfig to get identity attributes and peer group threshold instead of standard config.
 
 Default: `false`.*/
-    #[serde(
-        rename = "prescribeMode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prescribe_mode: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requests: ::std::option::Option<::std::vec::Vec<RecommendationRequest>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for RecommendationRequestDto {
+    const NAME: &'static str = "RecommendationRequestDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "excludeInterpretations" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includeDebugInformation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "includeTranslationMessages" => {
+                    f2 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "prescribeMode" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "requests" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            exclude_interpretations: f0,
+            include_debug_information: f1,
+            include_translation_messages: f2,
+            prescribe_mode: f3,
+            requests: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommendationRequestDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommendationRequestDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.exclude_interpretations {
+            w.entry("excludeInterpretations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_debug_information {
+            w.entry("includeDebugInformation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_translation_messages {
+            w.entry("includeTranslationMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.prescribe_mode {
+            w.entry("prescribeMode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requests {
+            w.entry("requests", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl RecommendationRequestDto {
@@ -376,34 +889,137 @@ impl RecommendationRequestDto {
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommendationResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommendationResponse {
     ///The list of interpretations explaining the recommendation. The array is empty if includeInterpretations is false or not present in the request. e.g. - [ "Not approved in the last 6 months." ]. Interpretations will be translated using the client's locale as found in the Accept-Language header. If a translation for the client's locale cannot be found, the US English translation will be returned.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interpretations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The recommendation - YES if the access is recommended, NO if not recommended, MAYBE if there is not enough information to make a recommendation, NOT_FOUND if the identity is not found in the system
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recommendation: ::std::option::Option<RecommendationResponseRecommendation>,
-    #[serde(
-        rename = "recommenderCalculations",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommender_calculations: ::std::option::Option<RecommenderCalculations>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<RecommendationRequest>,
     ///The list of translation messages, if they have been requested.
-    #[serde(
-        rename = "translationMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translation_messages: ::std::option::Option<::std::vec::Vec<TranslationMessage>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for RecommendationResponse {
+    const NAME: &'static str = "RecommendationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interpretations" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "recommendation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "recommenderCalculations" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "request" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "translationMessages" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            interpretations: f0,
+            recommendation: f1,
+            recommender_calculations: f2,
+            request: f3,
+            translation_messages: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommendationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommendationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interpretations {
+            w.entry("interpretations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommendation {
+            w.entry("recommendation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommender_calculations {
+            w.entry("recommenderCalculations", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request {
+            w.entry("request", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translation_messages {
+            w.entry("translationMessages", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommendationResponseDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommendationResponseDto {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<::std::vec::Vec<RecommendationResponse>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for RecommendationResponseDto {
+    const NAME: &'static str = "RecommendationResponseDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "response" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { response: f0, extra })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommendationResponseDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommendationResponseDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.response {
+            w.entry("response", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 ///The recommendation - YES if the access is recommended, NO if not recommended, MAYBE if there is not enough information to make a recommendation, NOT_FOUND if the identity is not found in the system
@@ -435,7 +1051,7 @@ for RecommendationResponseRecommendation {
         value.parse()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 ///Recommended type of account.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum RecommendationType {
@@ -445,7 +1061,7 @@ pub enum RecommendationType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<&str> for RecommendationType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -454,7 +1070,7 @@ impl ::std::convert::TryFrom<&str> for RecommendationType {
         value.parse()
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<::std::string::String> for RecommendationType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -465,32 +1081,16 @@ impl ::std::convert::TryFrom<::std::string::String> for RecommendationType {
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommenderCalculations`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommenderCalculations {
     ///The entitlement ID
-    #[serde(
-        rename = "entitlementId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "featureValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub feature_values: ::std::option::Option<FeatureValueDto>,
     ///The weighted score of each individual feature
-    #[serde(
-        rename = "featureWeightedScores",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub feature_weighted_scores: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, f64>,
     >,
     ///The values for your configured features
-    #[serde(
-        rename = "identityAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_attributes: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -498,53 +1098,223 @@ pub struct RecommenderCalculations {
         >,
     >,
     ///The ID of the identity
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///The overall weighted score
-    #[serde(
-        default,
-        rename = "overallWeightedScore",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub overall_weighted_score: ::std::option::Option<f64>,
     ///The actual recommendation
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recommendation: ::std::option::Option<::std::string::String>,
     ///The configured value against which the overallWeightedScore is compared
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub threshold: ::std::option::Option<f64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object for RecommenderCalculations {
+    const NAME: &'static str = "RecommenderCalculations";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "entitlementId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "featureValues" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "featureWeightedScores" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityAttributes" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "overallWeightedScore" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "recommendation" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "threshold" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            entitlement_id: f0,
+            feature_values: f1,
+            feature_weighted_scores: f2,
+            identity_attributes: f3,
+            identity_id: f4,
+            overall_weighted_score: f5,
+            recommendation: f6,
+            threshold: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommenderCalculations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommenderCalculations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.entitlement_id {
+            w.entry("entitlementId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.feature_values {
+            w.entry("featureValues", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.feature_weighted_scores {
+            w.entry("featureWeightedScores", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_attributes {
+            w.entry("identityAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.overall_weighted_score {
+            w.number("overallWeightedScore", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommendation {
+            w.entry("recommendation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.threshold {
+            w.number("threshold", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 ///`RecommenderCalculationsIdentityAttributesValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RecommenderCalculationsIdentityAttributesValue {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::sailpoint_runtime::object::Object
+for RecommenderCalculationsIdentityAttributesValue {
+    const NAME: &'static str = "RecommenderCalculationsIdentityAttributesValue";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "value" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { value: f0, extra })
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl<'de> ::serde::Deserialize<'de> for RecommenderCalculationsIdentityAttributesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-recommendations")]
+impl ::serde::Serialize for RecommenderCalculationsIdentityAttributesValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 ///`ReelectRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReelectRequest {
     ///The name of the campaign or election process for re-electing the owner.
-    #[serde(
-        rename = "campaignName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_name: ::std::option::Option<::std::string::String>,
     ///The UUID of the identity proposed to be re-elected as the resource owner.
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///A list of UUIDs representing the identities of reviewers participating in the re-election process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for ReelectRequest {
+    const NAME: &'static str = "ReelectRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "reviewers" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_name: f0,
+            owner_id: f1,
+            reviewers: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for ReelectRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for ReelectRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_name {
+            w.entry("campaignName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewers {
+            w.entry("reviewers", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ReelectRequest {
@@ -553,13 +1323,57 @@ impl ReelectRequest {
     }
 }
 ///`Ref`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Ref {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Ref {
+    const NAME: &'static str = "Ref";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Ref {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Ref {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 impl Ref {
     pub fn builder() -> builder::Ref {
@@ -568,17 +1382,69 @@ impl Ref {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Reference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Reference {
     ///This ID specifies the name of the pre-existing transform which you want to use within your current transform
     pub id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Reference {
+    const NAME: &'static str = "Reference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            input: f1,
+            requires_periodic_refresh: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Reference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Reference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Reference {
@@ -588,72 +1454,193 @@ impl Reference {
 }
 #[cfg(feature = "work-items")]
 ///`RemediationItems`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RemediationItems {
     ///The name of the application/source
-    #[serde(
-        rename = "applicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
     ///The name of the attribute being certified
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///The operation of the certification on the attribute
-    #[serde(
-        rename = "attributeOperation",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_operation: ::std::option::Option<::std::string::String>,
     ///The value of the attribute being certified
-    #[serde(
-        rename = "attributeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     ///The ID of the certification
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The native identity of the target
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///The display name of the certification target
-    #[serde(
-        rename = "targetDisplayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_display_name: ::std::option::Option<::std::string::String>,
     ///The ID of the certification target
-    #[serde(rename = "targetId", skip_serializing_if = "::std::option::Option::is_none")]
     pub target_id: ::std::option::Option<::std::string::String>,
     ///The name of the certification target
-    #[serde(
-        rename = "targetName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-items")]
+impl ::sailpoint_runtime::object::Object for RemediationItems {
+    const NAME: &'static str = "RemediationItems";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "applicationName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attributeOperation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "attributeValue" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "targetDisplayName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "targetId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "targetName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application_name: f0,
+            attribute_name: f1,
+            attribute_operation: f2,
+            attribute_value: f3,
+            id: f4,
+            native_identity: f5,
+            target_display_name: f6,
+            target_id: f7,
+            target_name: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-items")]
+impl<'de> ::serde::Deserialize<'de> for RemediationItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::serde::Serialize for RemediationItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application_name {
+            w.entry("applicationName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_operation {
+            w.entry("attributeOperation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_value {
+            w.entry("attributeValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_display_name {
+            w.entry("targetDisplayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_id {
+            w.entry("targetId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target_name {
+            w.entry("targetName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Replace`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Replace {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///This can be a string or a regex pattern in which you want to replace.
     pub regex: ::std::string::String,
     ///This is the replacement string that should be substituded wherever the string or pattern is found.
     pub replacement: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Replace {
+    const NAME: &'static str = "Replace";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "regex" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "replacement" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            regex: o::required(f1, "regex", &extra)?,
+            replacement: o::required(f2, "replacement", &extra)?,
+            requires_periodic_refresh: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Replace {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Replace {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("regex", &self.regex)?;
+        w.entry("replacement", &self.replacement)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Replace {
@@ -663,17 +1650,69 @@ impl Replace {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`ReplaceAll`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ReplaceAll {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     ///An attribute of key-value pairs. Each pair identifies the pattern to search for as its key, and the replacement string as its value.
     pub table: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for ReplaceAll {
+    const NAME: &'static str = "ReplaceAll";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "table" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            table: o::required(f2, "table", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for ReplaceAll {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for ReplaceAll {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.entry("table", &self.table)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ReplaceAll {
@@ -683,17 +1722,76 @@ impl ReplaceAll {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Request body for PUT /ssf/streams (full replace).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ReplaceStreamConfigurationRequest {
     pub delivery: CreateStreamDeliveryRequest,
     ///Optional human-readable description of the stream.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Event types the receiver wants. Use CAEP event-type URIs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events_requested: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///ID of the stream to replace.
     pub stream_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for ReplaceStreamConfigurationRequest {
+    const NAME: &'static str = "ReplaceStreamConfigurationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "delivery" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "events_requested" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stream_id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            delivery: o::required(f0, "delivery", &extra)?,
+            description: f1,
+            events_requested: f2,
+            stream_id: o::required(f3, "stream_id", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for ReplaceStreamConfigurationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for ReplaceStreamConfigurationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("delivery", &self.delivery)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.events_requested {
+            w.entry("events_requested", v)?;
+        }
+        w.entry("stream_id", &self.stream_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ReplaceStreamConfigurationRequest {
@@ -703,37 +1801,143 @@ impl ReplaceStreamConfigurationRequest {
 }
 #[cfg(feature = "org-config")]
 ///`ReportConfigDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportConfigDto {
     ///Name of column in report
-    #[serde(
-        rename = "columnName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub column_name: ::std::option::Option<::std::string::String>,
     ///If true, column is included in the report. A 400 error will be thrown if an attempt is made to set included=false if required==true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub included: ::std::option::Option<bool>,
     ///Relative sort order for the column. Columns will be displayed left-to-right in nondecreasing order.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<i32>,
     ///If true, column is required in all reports, and this entry is immutable. A 400 error will result from any attempt to modify the column's definition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "org-config")]
+impl ::sailpoint_runtime::object::Object for ReportConfigDto {
+    const NAME: &'static str = "ReportConfigDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "columnName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "included" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "order" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "required" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            column_name: f0,
+            included: f1,
+            order: f2,
+            required: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "org-config")]
+impl<'de> ::serde::Deserialize<'de> for ReportConfigDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "org-config")]
+impl ::serde::Serialize for ReportConfigDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.column_name {
+            w.entry("columnName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.included {
+            w.entry("included", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.order {
+            w.entry("order", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.required {
+            w.entry("required", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Details about report to be processed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportDetails {
     ///The string-object map(dictionary) with the arguments needed for report processing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arguments: ::std::option::Option<ReportDetailsArguments>,
     ///Use this property to define what report should be processed in the RDE service.
-    #[serde(
-        rename = "reportType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_type: ::std::option::Option<ReportDetailsReportType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for ReportDetails {
+    const NAME: &'static str = "ReportDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "arguments" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "reportType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            arguments: f0,
+            report_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for ReportDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for ReportDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.arguments {
+            w.entry("arguments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.report_type {
+            w.entry("reportType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ReportDetails {
@@ -793,20 +1997,81 @@ impl ::std::convert::TryFrom<::std::string::String> for ReportDetailsReportType 
 }
 #[cfg(feature = "sod-policies")]
 ///`ReportResultReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportResultReference {
     ///SOD policy violation report result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable name of the SOD policy violation report result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Status of a SOD policy violation report.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ReportResultReferenceStatus>,
     ///SOD policy violation report result DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ReportResultReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for ReportResultReference {
+    const NAME: &'static str = "ReportResultReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            status: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for ReportResultReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for ReportResultReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 ///Status of a SOD policy violation report.
@@ -816,47 +2081,115 @@ pub type ReportResultReferenceStatus = CampaignReportStatus;
 pub type ReportResultReferenceType = CampaignReportType;
 #[cfg(feature = "reports-data-extraction")]
 ///Details about report result or current state.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportResults {
     ///Output report file formats. This are formats for calling get endpoint as a query parameter 'fileFormat'.  In case report won't have this argument there will be ['CSV', 'PDF'] as default.
-    #[serde(
-        rename = "availableFormats",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub available_formats: ::std::option::Option<
         ::std::vec::Vec<ReportResultsAvailableFormatsItem>,
     >,
     ///Report processing start date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Report processing time in ms.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
     ///Unique task definition identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Use this property to define what report should be processed in the RDE service.
-    #[serde(
-        rename = "reportType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_type: ::std::option::Option<ReportResultsReportType>,
     ///Report size in rows.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rows: ::std::option::Option<i64>,
     ///Report current state or result status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ReportResultsStatus>,
     ///Name of the task definition which is started to process requesting report. Usually the same as report name
-    #[serde(
-        rename = "taskDefName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_def_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for ReportResults {
+    const NAME: &'static str = "ReportResults";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "availableFormats" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "duration" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "reportType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "rows" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "taskDefName" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            available_formats: f0,
+            created: f1,
+            duration: f2,
+            id: f3,
+            report_type: f4,
+            rows: f5,
+            status: f6,
+            task_def_name: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for ReportResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for ReportResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.available_formats {
+            w.entry("availableFormats", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.duration {
+            w.entry("duration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.report_type {
+            w.entry("reportType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rows {
+            w.entry("rows", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_def_name {
+            w.entry("taskDefName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 ///`ReportResultsAvailableFormatsItem`
@@ -949,24 +2282,77 @@ impl ::std::convert::TryFrom<::std::string::String> for ReportType {
 }
 #[cfg(feature = "access-requests")]
 ///`RequestOnBehalfOfConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestOnBehalfOfConfig {
     /**If this is true, anyone can request access for anyone.
 
 Default: `false`.*/
-    #[serde(
-        rename = "allowRequestOnBehalfOfAnyoneByAnyone",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_request_on_behalf_of_anyone_by_anyone: ::std::option::Option<bool>,
     /**If this is true, a manager can request access for his or her direct reports.
 
 Default: `false`.*/
-    #[serde(
-        rename = "allowRequestOnBehalfOfEmployeeByManager",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_request_on_behalf_of_employee_by_manager: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestOnBehalfOfConfig {
+    const NAME: &'static str = "RequestOnBehalfOfConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "allowRequestOnBehalfOfAnyoneByAnyone" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "allowRequestOnBehalfOfEmployeeByManager" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            allow_request_on_behalf_of_anyone_by_anyone: f0,
+            allow_request_on_behalf_of_employee_by_manager: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestOnBehalfOfConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestOnBehalfOfConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self
+            .allow_request_on_behalf_of_anyone_by_anyone
+        {
+            w.entry("allowRequestOnBehalfOfAnyoneByAnyone", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .allow_request_on_behalf_of_employee_by_manager
+        {
+            w.entry("allowRequestOnBehalfOfEmployeeByManager", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl RequestOnBehalfOfConfig {
@@ -976,53 +2362,108 @@ impl RequestOnBehalfOfConfig {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///`Requestability`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Requestability {
     ///List describing the steps involved in approving the request.
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<
         ::std::vec::Vec<AccessProfileApprovalScheme>,
     >,
     /**Indicates whether the requester of the containing object must provide comments justifying the request.
 
 Default: `false`.*/
-    #[serde(
-        rename = "commentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comments_required: ::std::option::Option<bool>,
     /**Indicates whether an approver must provide comments when denying the request.
 
 Default: `false`.*/
-    #[serde(
-        rename = "denialCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denial_comments_required: ::std::option::Option<bool>,
-    #[serde(
-        rename = "maxPermittedAccessDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_permitted_access_duration: ::std::option::Option<AccessDuration>,
     /**Indicates whether reauthorization is required for the request.
 
 Default: `false`.*/
-    #[serde(
-        rename = "reauthorizationRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reauthorization_required: ::std::option::Option<bool>,
     /**Indicates whether the requester of the containing object must provide access end date.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requireEndDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_end_date: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for Requestability {
+    const NAME: &'static str = "Requestability";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalSchemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commentsRequired" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "denialCommentsRequired" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "maxPermittedAccessDuration" => {
+                    f3 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "reauthorizationRequired" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "requireEndDate" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_schemes: f0,
+            comments_required: f1,
+            denial_comments_required: f2,
+            max_permitted_access_duration: f3,
+            reauthorization_required: f4,
+            require_end_date: f5,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for Requestability {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for Requestability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments_required {
+            w.entry("commentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denial_comments_required {
+            w.entry("denialCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_permitted_access_duration {
+            w.entry("maxPermittedAccessDuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reauthorization_required {
+            w.entry("reauthorizationRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.require_end_date {
+            w.entry("requireEndDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl Requestability {
@@ -1032,62 +2473,121 @@ impl Requestability {
 }
 #[cfg(feature = "roles")]
 ///`RequestabilityForRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestabilityForRole {
     ///List describing the steps in approving the request
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<::std::vec::Vec<ApprovalSchemeForRole>>,
     /**Whether the requester of the containing object must provide comments justifying the request
 
 Default: `false`.*/
-    #[serde(
-        rename = "commentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comments_required: ::std::option::Option<bool>,
     /**Whether an approver must provide comments when denying the request
 
 Default: `false`.*/
-    #[serde(
-        rename = "denialCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denial_comments_required: ::std::option::Option<bool>,
-    #[serde(
-        rename = "dimensionSchema",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dimension_schema: ::std::option::Option<DimensionSchema>,
     ///The ID of the form definition used for the access request. If specified, the form is presented to the requester during the access request process.
-    #[serde(
-        rename = "formDefinitionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_definition_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "maxPermittedAccessDuration",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_permitted_access_duration: ::std::option::Option<AccessDuration>,
     /**Indicates whether reauthorization is required for the request.
 
 Default: `false`.*/
-    #[serde(
-        rename = "reauthorizationRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reauthorization_required: ::std::option::Option<bool>,
     /**Indicates whether the requester of the containing object must provide access end date.
 
 Default: `false`.*/
-    #[serde(
-        rename = "requireEndDate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_end_date: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RequestabilityForRole {
+    const NAME: &'static str = "RequestabilityForRole";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalSchemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commentsRequired" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "denialCommentsRequired" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "dimensionSchema" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "formDefinitionId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "maxPermittedAccessDuration" => {
+                    f5 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "reauthorizationRequired" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "requireEndDate" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_schemes: f0,
+            comments_required: f1,
+            denial_comments_required: f2,
+            dimension_schema: f3,
+            form_definition_id: f4,
+            max_permitted_access_duration: f5,
+            reauthorization_required: f6,
+            require_end_date: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RequestabilityForRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RequestabilityForRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments_required {
+            w.entry("commentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denial_comments_required {
+            w.entry("denialCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimension_schema {
+            w.entry("dimensionSchema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.form_definition_id {
+            w.entry("formDefinitionId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.max_permitted_access_duration {
+            w.entry("maxPermittedAccessDuration", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reauthorization_required {
+            w.entry("reauthorizationRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.require_end_date {
+            w.entry("requireEndDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RequestabilityForRole {
@@ -1097,69 +2597,204 @@ impl RequestabilityForRole {
 }
 #[cfg(feature = "requestable-objects")]
 ///`RequestableObject`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestableObject {
     ///The time when the requestable object was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description of the requestable object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the requestable object itself
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///If *requestStatus* is *PENDING*, indicates the id of the associated account activity.
-    #[serde(
-        rename = "identityRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_request_id: ::std::option::Option<::std::string::String>,
     ///The time when the requestable object was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Human-readable display name of the requestable object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Whether the requester must provide comments when requesting the object.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
-    #[serde(
-        rename = "requestStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_status: ::std::option::Option<RequestableObjectRequestStatus>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RequestableObjectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "requestable-objects")]
+impl ::sailpoint_runtime::object::Object for RequestableObject {
+    const NAME: &'static str = "RequestableObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityRequestId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "ownerRef" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "requestStatus" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            description: f1,
+            id: f2,
+            identity_request_id: f3,
+            modified: f4,
+            name: f5,
+            owner_ref: f6,
+            request_comments_required: f7,
+            request_status: f8,
+            type_: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "requestable-objects")]
+impl<'de> ::serde::Deserialize<'de> for RequestableObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "requestable-objects")]
+impl ::serde::Serialize for RequestableObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_request_id {
+            w.entry("identityRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_ref {
+            w.entry("ownerRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_status {
+            w.entry("requestStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///`RequestableObjectReference`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestableObjectReference {
     ///Description of the object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RequestableObjectReferenceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::sailpoint_runtime::object::Object for RequestableObjectReference {
+    const NAME: &'static str = "RequestableObjectReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl<'de> ::serde::Deserialize<'de> for RequestableObjectReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-request-approvals")]
+impl ::serde::Serialize for RequestableObjectReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object.
@@ -1197,42 +2832,146 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestableObjectRequest
 pub type RequestableObjectType = AccessRequestItemType;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`RequestedAccountRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestedAccountRef {
     ///The native identity for the account
-    #[serde(
-        rename = "accountId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The uuid for the account
-    #[serde(
-        rename = "accountUuid",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_uuid: ::std::option::Option<::std::string::String>,
     ///Display name of the account for the user
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Display name of the source for the account
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::sailpoint_runtime::object::Object for RequestedAccountRef {
+    const NAME: &'static str = "RequestedAccountRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountUuid" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_id: f0,
+            account_uuid: f1,
+            name: f2,
+            source_name: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for RequestedAccountRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for RequestedAccountRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_id {
+            w.entry("accountId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_uuid {
+            w.entry("accountUuid", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///`RequestedForDtoRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RequestedForDtoRef {
     ///The identity id for which the access is requested
-    #[serde(rename = "identityId")]
     pub identity_id: ::std::string::String,
     ///the details for the access items that are requested for the identity
-    #[serde(rename = "requestedItems")]
     pub requested_items: ::std::vec::Vec<RequestedItemDtoRef>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestedForDtoRef {
+    const NAME: &'static str = "RequestedForDtoRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identityId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requestedItems" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_id: o::required(f0, "identityId", &extra)?,
+            requested_items: o::required(f1, "requestedItems", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestedForDtoRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestedForDtoRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("identityId", &self.identity_id)?;
+        w.entry("requestedItems", &self.requested_items)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl RequestedForDtoRef {
@@ -1242,52 +2981,171 @@ impl RequestedForDtoRef {
 }
 #[cfg(feature = "access-requests")]
 ///`RequestedItemAccountSelections`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestedItemAccountSelections {
     /**This field indicates if account selections are not allowed for this requested item.
 * If true, this field indicates that account selections will not be available for this item and user combination. In this case, no account selections should be provided in the access request for this item and user combination, irrespective of whether the user has single or multiple accounts on a source.
 * An example is where a user is requesting an access profile that is already assigned to one of their accounts.
 */
-    #[serde(
-        rename = "accountsSelectionBlocked",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub accounts_selection_blocked: ::std::option::Option<bool>,
     ///If account selections are not allowed for an item, this field will denote the reason.
-    #[serde(
-        rename = "accountsSelectionBlockedReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub accounts_selection_blocked_reason: ::std::option::Option<::std::string::String>,
     ///The description for this requested item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The id of the requested item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the requested item
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The details for the sources and accounts for the requested item and identity combination
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sources: ::std::option::Option<::std::vec::Vec<SourceAccountSelections>>,
     ///The type of the item being requested.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RequestedItemAccountSelectionsType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestedItemAccountSelections {
+    const NAME: &'static str = "RequestedItemAccountSelections";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountsSelectionBlocked" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accountsSelectionBlockedReason" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sources" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            accounts_selection_blocked: f0,
+            accounts_selection_blocked_reason: f1,
+            description: f2,
+            id: f3,
+            name: f4,
+            sources: f5,
+            type_: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestedItemAccountSelections {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestedItemAccountSelections {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.accounts_selection_blocked {
+            w.entry("accountsSelectionBlocked", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.accounts_selection_blocked_reason {
+            w.entry("accountsSelectionBlockedReason", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources {
+            w.entry("sources", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///The type of the item being requested.
 pub type RequestedItemAccountSelectionsType = AccessRequestItemType;
 #[cfg(feature = "access-requests")]
 ///`RequestedItemDetails`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestedItemDetails {
     ///The id of the access item requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The type of access item requested.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RequestedItemDetailsType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestedItemDetails {
+    const NAME: &'static str = "RequestedItemDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, type_: f1, extra })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestedItemDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestedItemDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///The type of access item requested.
@@ -1319,29 +3177,20 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestedItemDetailsType
 }
 #[cfg(feature = "access-requests")]
 ///`RequestedItemDtoRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RequestedItemDtoRef {
     /**The accounts where the access item will be provisioned to
 * Includes selections performed by the user in the event of multiple accounts existing on the same source
 * Also includes details for sources where user only has one account
 */
-    #[serde(
-        rename = "accountSelection",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_selection: ::std::option::Option<::std::vec::Vec<SourceItemRef>>,
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on associated APIs such as /account-activities and /access-request-status.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /**Comment provided by requester.
 * Comment is required when the request is of type Revoke Access.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///ID of Role, Access Profile or Entitlement being requested.
     pub id: ::std::string::String,
@@ -1350,28 +3199,94 @@ pub struct RequestedItemDtoRef {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The type of the item being requested.
-    #[serde(rename = "type")]
     pub type_: RequestedItemDtoRefType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestedItemDtoRef {
+    const NAME: &'static str = "RequestedItemDtoRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountSelection" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "startDate" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "type" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_selection: f0,
+            client_metadata: f1,
+            comment: f2,
+            id: o::required(f3, "id", &extra)?,
+            remove_date: f4,
+            start_date: f5,
+            type_: o::required(f6, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestedItemDtoRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestedItemDtoRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_selection {
+            w.entry("accountSelection", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl RequestedItemDtoRef {
@@ -1384,158 +3299,272 @@ impl RequestedItemDtoRef {
 pub type RequestedItemDtoRefType = AccessRequestItemType;
 #[cfg(feature = "access-requests")]
 ///`RequestedItemStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestedItemStatus {
     ///This is the account activity id.
-    #[serde(
-        rename = "accessRequestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_id: ::std::option::Option<::std::string::String>,
     ///A list of Phases that the Access Request has gone through in order, to help determine the status of the request.
-    #[serde(
-        rename = "accessRequestPhases",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_phases: ::std::option::Option<
         ::std::vec::Vec<AccessRequestPhases>,
     >,
     ///Id of associated account activity item.
-    #[serde(
-        rename = "accountActivityItemId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_activity_item_id: ::std::option::Option<::std::string::String>,
     ///Approval details for each item.
-    #[serde(
-        rename = "approvalDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_details: ::std::option::Option<::std::vec::Vec<ApprovalStatusDto>>,
     ///List of approval IDs associated with the request.
-    #[serde(
-        rename = "approvalIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///True if the request can be canceled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cancelable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "cancelledRequestDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cancelled_request_details: ::std::option::Option<CancelledRequestDetails>,
     ///Arbitrary key-value pairs, if any were included in the corresponding access request
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description associated to the requested object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///List of list of localized error messages, if any, encountered during the approval/provisioning process.
-    #[serde(
-        rename = "errorMessages",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_messages: ::std::option::Option<::std::vec::Vec<ErrorMessageDtoList>>,
     ///The ID of the access request. As of 2025, this is a new property. Older access requests might not have an ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Manual work items created for provisioning the item.
-    #[serde(
-        rename = "manualWorkItemDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manual_work_item_details: ::std::option::Option<
         ::std::vec::Vec<ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Human-readable display name of the item being requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "preApprovalTriggerDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_approval_trigger_details: ::std::option::Option<PreApprovalTriggerDetails>,
     ///The privilege level of the requested access item, if applicable.
-    #[serde(
-        rename = "privilegeLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub privilege_level: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "provisioningDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_details: ::std::option::Option<ProvisioningDetails>,
     ///When the role access is scheduled for removal.
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
-    #[serde(
-        rename = "requestedAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_accounts: ::std::option::Option<::std::vec::Vec<RequestedAccountRef>>,
-    #[serde(
-        rename = "requestedFor",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_for: ::std::option::Option<RequestedItemStatusRequestedFor>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requester: ::std::option::Option<AccessItemRequester>,
-    #[serde(
-        rename = "requesterComment",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requester_comment: ::std::option::Option<CommentDto>,
-    #[serde(
-        rename = "sodViolationContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///When the role access is scheduled for provisioning.
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RequestedItemStatusRequestState>,
     ///Type of requested object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RequestedItemStatusType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestedItemStatus {
+    const NAME: &'static str = "RequestedItemStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessRequestId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessRequestPhases" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "accountActivityItemId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "approvalDetails" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "approvalIds" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "cancelable" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "cancelledRequestDetails" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "errorMessages" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "manualWorkItemDetails" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "preApprovalTriggerDetails" => {
+                    f15 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "privilegeLevel" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "provisioningDetails" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f18 = o::instant(&mut map, &key, &mut extra)?,
+                "requestType" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "requestedAccounts" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "requestedFor" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "requester" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "requesterComment" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "sodViolationContext" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f25 = o::instant(&mut map, &key, &mut extra)?,
+                "state" => f26 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f27 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_request_id: f0,
+            access_request_phases: f1,
+            account_activity_item_id: f2,
+            approval_details: f3,
+            approval_ids: f4,
+            cancelable: f5,
+            cancelled_request_details: f6,
+            client_metadata: f7,
+            created: f8,
+            description: f9,
+            error_messages: f10,
+            id: f11,
+            manual_work_item_details: f12,
+            modified: f13,
+            name: f14,
+            pre_approval_trigger_details: f15,
+            privilege_level: f16,
+            provisioning_details: f17,
+            remove_date: f18,
+            request_type: f19,
+            requested_accounts: f20,
+            requested_for: f21,
+            requester: f22,
+            requester_comment: f23,
+            sod_violation_context: f24,
+            start_date: f25,
+            state: f26,
+            type_: f27,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestedItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestedItemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_request_id {
+            w.entry("accessRequestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_request_phases {
+            w.entry("accessRequestPhases", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.account_activity_item_id {
+            w.entry("accountActivityItemId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_details {
+            w.entry("approvalDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.approval_ids {
+            w.entry("approvalIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cancelable {
+            w.entry("cancelable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cancelled_request_details {
+            w.entry("cancelledRequestDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.error_messages {
+            w.entry("errorMessages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.manual_work_item_details {
+            w.entry("manualWorkItemDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pre_approval_trigger_details {
+            w.entry("preApprovalTriggerDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privilege_level {
+            w.entry("privilegeLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provisioning_details {
+            w.entry("provisioningDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_accounts {
+            w.entry("requestedAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_for {
+            w.entry("requestedFor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester {
+            w.entry("requester", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requester_comment {
+            w.entry("requesterComment", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sod_violation_context {
+            w.entry("sodViolationContext", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 /**Indicates the state of an access request:
@@ -1582,17 +3611,73 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestedItemStatusReque
 }
 #[cfg(feature = "access-requests")]
 ///Identity access was requested for.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestedItemStatusRequestedFor {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the object to which this reference applies
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RequestedItemStatusRequestedForType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for RequestedItemStatusRequestedFor {
+    const NAME: &'static str = "RequestedItemStatusRequestedFor";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for RequestedItemStatusRequestedFor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for RequestedItemStatusRequestedFor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 ///Type of the object to which this reference applies
@@ -1640,101 +3725,314 @@ impl ::std::convert::TryFrom<String> for RequiresPeriodicRefresh {
 }
 #[cfg(feature = "data-access-security")]
 ///`ResourceModel`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ResourceModel {
     ///The unique identifier of the application to which this resource belongs.
-    #[serde(
-        rename = "applicationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<i64>,
     ///The full path to the resource within the system or application.
-    #[serde(rename = "fullPath", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_path: ::std::option::Option<::std::string::String>,
     ///The unique identifier for the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     ///The display name or label for the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of UUIDs representing the owners of the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owners: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<BusinessServiceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for ResourceModel {
+    const NAME: &'static str = "ResourceModel";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "applicationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "fullPath" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "owners" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application_id: f0,
+            full_path: f1,
+            id: f2,
+            name: f3,
+            owners: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for ResourceModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for ResourceModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application_id {
+            w.entry("applicationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.full_path {
+            w.entry("fullPath", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owners {
+            w.entry("owners", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Representation of the object which is returned from source connectors.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ResourceObject {
     ///Attributes of this ResourceObject.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///A flag indicating that this object has been deleted. This is set only when doing delta aggregation and the connector supports detection of native deletes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delete: ::std::option::Option<bool>,
     ///In Aggregation, for sparse object the count for total accounts scanned identities updated is not incremented.
-    #[serde(
-        rename = "finalUpdate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub final_update: ::std::option::Option<bool>,
     ///Native identity of the object in the Source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<::std::string::String>,
     ///A flag indicating that this is an incomplete object. Used in special cases where the connector has to return account information in several phases and the objects might not have a complete set of all account attributes. The attributes in this object will replace the corresponding attributes in the Link, but no other Link attributes will be changed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub incomplete: ::std::option::Option<bool>,
     ///A flag indicating that this is an incremental change object. This is similar to incomplete but it also means that the values of any multi-valued attributes in this object should be merged with the existing values in the Link rather than replacing the existing Link value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub incremental: ::std::option::Option<bool>,
     ///Identifier of the specific instance where this object resides.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance: ::std::option::Option<::std::string::String>,
     ///A list of attribute names that are not included in this object. This is only used with SMConnector and will only contain "groups".
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub missing: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Display name for this object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of object.
-    #[serde(
-        rename = "objectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<::std::string::String>,
     ///Native identity that the object has previously.
-    #[serde(
-        rename = "previousIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_identity: ::std::option::Option<::std::string::String>,
     ///A flag set indicating that the values in the attributes represent things to remove rather than things to add. Setting this implies incremental. The values which are always for multi-valued attributes are removed from the current values.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remove: ::std::option::Option<bool>,
     ///Universal unique identifier of the object in the Source.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for ResourceObject {
+    const NAME: &'static str = "ResourceObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "delete" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "finalUpdate" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identity" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "incomplete" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "incremental" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "instance" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "missing" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "objectType" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "previousIdentity" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "remove" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "uuid" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            delete: f1,
+            final_update: f2,
+            identity: f3,
+            incomplete: f4,
+            incremental: f5,
+            instance: f6,
+            missing: f7,
+            name: f8,
+            object_type: f9,
+            previous_identity: f10,
+            remove: f11,
+            uuid: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for ResourceObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for ResourceObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.delete {
+            w.entry("delete", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.final_update {
+            w.entry("finalUpdate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity {
+            w.entry("identity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.incomplete {
+            w.entry("incomplete", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.incremental {
+            w.entry("incremental", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.instance {
+            w.entry("instance", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.missing {
+            w.entry("missing", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_type {
+            w.entry("objectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_identity {
+            w.entry("previousIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove {
+            w.entry("remove", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.uuid {
+            w.entry("uuid", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 ///Request model for peek resource objects from source connectors.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ResourceObjectsRequest {
     /**The maximum number of resource objects to iterate over and return.
 
 Default: `25`.*/
-    #[serde(rename = "maxCount", skip_serializing_if = "::std::option::Option::is_none")]
     pub max_count: ::std::option::Option<i64>,
     /**The type of resource objects to iterate over.
 
 Default: `"account"`.*/
-    #[serde(
-        rename = "objectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for ResourceObjectsRequest {
+    const NAME: &'static str = "ResourceObjectsRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "maxCount" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "objectType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            max_count: f0,
+            object_type: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for ResourceObjectsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for ResourceObjectsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.max_count {
+            w.entry("maxCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_type {
+            w.entry("objectType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sources")]
 impl ResourceObjectsRequest {
@@ -1744,39 +4042,136 @@ impl ResourceObjectsRequest {
 }
 #[cfg(feature = "sources")]
 ///Response model for peek resource objects from source connectors.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ResourceObjectsResponse {
     ///The number of milliseconds spent on the entire request.
-    #[serde(
-        rename = "elapsedMillis",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub elapsed_millis: ::std::option::Option<i64>,
     ///ID of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of objects that were fetched by the connector.
-    #[serde(
-        rename = "objectCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_count: ::std::option::Option<i64>,
     ///Fetched objects from the source connector.
-    #[serde(
-        rename = "resourceObjects",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_objects: ::std::option::Option<::std::vec::Vec<ResourceObject>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sources")]
+impl ::sailpoint_runtime::object::Object for ResourceObjectsResponse {
+    const NAME: &'static str = "ResourceObjectsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "elapsedMillis" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "objectCount" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "resourceObjects" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            elapsed_millis: f0,
+            id: f1,
+            name: f2,
+            object_count: f3,
+            resource_objects: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for ResourceObjectsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for ResourceObjectsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.elapsed_millis {
+            w.entry("elapsedMillis", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.object_count {
+            w.entry("objectCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.resource_objects {
+            w.entry("resourceObjects", v)?;
+        }
+        w.end()
+    }
 }
 ///`Result`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Result {
     ///Request result status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Result {
+    const NAME: &'static str = "Result";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "status" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { status: f0, extra })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 impl Result {
     pub fn builder() -> builder::Result {
@@ -1785,28 +4180,91 @@ impl Result {
 }
 #[cfg(feature = "certifications")]
 ///`ReviewDecision`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ReviewDecision {
     ///Indicates whether decision should be marked as part of a larger bulk decision
     pub bulk: bool,
     ///Comments recorded when the decision was made
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
     pub decision: CertificationDecision,
     ///The id of the review decision
     pub id: ::std::string::String,
     ///The date at which a user's access should be taken away. Should only be set for `REVOKE` decisions.
-    #[serde(
-        default,
-        rename = "proposedEndDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub proposed_end_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recommendation: ::std::option::Option<ReviewRecommendation>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for ReviewDecision {
+    const NAME: &'static str = "ReviewDecision";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "bulk" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "comments" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "decision" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "proposedEndDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "recommendation" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bulk: o::required(f0, "bulk", &extra)?,
+            comments: f1,
+            decision: o::required(f2, "decision", &extra)?,
+            id: o::required(f3, "id", &extra)?,
+            proposed_end_date: f4,
+            recommendation: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for ReviewDecision {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for ReviewDecision {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("bulk", &self.bulk)?;
+        if let ::std::option::Option::Some(v) = &self.comments {
+            w.entry("comments", v)?;
+        }
+        w.entry("decision", &self.decision)?;
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.proposed_end_date {
+            w.instant("proposedEndDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommendation {
+            w.entry("recommendation", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 impl ReviewDecision {
@@ -1816,21 +4274,73 @@ impl ReviewDecision {
 }
 #[cfg(feature = "certifications")]
 ///`ReviewRecommendation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReviewRecommendation {
     ///A list of reasons for the recommendation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The recommendation from IAI at the time of the decision. This field will be null if no recommendation was made.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recommendation: ::std::option::Option<::std::string::String>,
     ///The time at which the recommendation was recorded.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certifications")]
+impl ::sailpoint_runtime::object::Object for ReviewRecommendation {
+    const NAME: &'static str = "ReviewRecommendation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reasons" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "recommendation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "timestamp" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            reasons: f0,
+            recommendation: f1,
+            timestamp: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certifications")]
+impl<'de> ::serde::Deserialize<'de> for ReviewRecommendation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certifications")]
+impl ::serde::Serialize for ReviewRecommendation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.reasons {
+            w.entry("reasons", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.recommendation {
+            w.entry("recommendation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timestamp {
+            w.instant("timestamp", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certifications")]
 impl ReviewRecommendation {
@@ -1840,286 +4350,740 @@ impl ReviewRecommendation {
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`ReviewableAccessProfile`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReviewableAccessProfile {
     ///True if the entitlement is cloud governed
-    #[serde(
-        rename = "cloudGoverned",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_governed: ::std::option::Option<bool>,
     ///Date the Access Profile was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Information about the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The date at which a user's access expires
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A list of entitlements associated with this Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<ReviewableEntitlement>>,
     ///The id of the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the Access Profile
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Indicates if the entitlement is a privileged entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for ReviewableAccessProfile {
+    const NAME: &'static str = "ReviewableAccessProfile";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "cloudGoverned" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "entitlements" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cloud_governed: f0,
+            created: f1,
+            description: f2,
+            end_date: f3,
+            entitlements: f4,
+            id: f5,
+            modified: f6,
+            name: f7,
+            owner: f8,
+            privileged: f9,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ReviewableAccessProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for ReviewableAccessProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.cloud_governed {
+            w.entry("cloudGoverned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`ReviewableEntitlement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReviewableEntitlement {
     ///Information about the status of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<ReviewableEntitlementAccount>,
     ///The name of the attribute on the source
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///The value of the attribute on the source
-    #[serde(
-        rename = "attributeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     ///True if the entitlement is cloud governed
-    #[serde(
-        rename = "cloudGoverned",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_governed: ::std::option::Option<bool>,
     ///True if the entitlement has DAS data
-    #[serde(
-        rename = "containsDataAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contains_data_access: ::std::option::Option<bool>,
-    #[serde(
-        rename = "dataAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_access: ::std::option::Option<DataAccess>,
     ///Information about the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates if the entitlement has permissions
-    #[serde(
-        rename = "hasPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_permissions: ::std::option::Option<bool>,
     ///The id for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates if the entitlement is a representation of an account permission
-    #[serde(
-        rename = "isPermission",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_permission: ::std::option::Option<bool>,
     ///The name of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Indicates if the entitlement is a privileged entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Indicates whether the entitlement can be revoked
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revocable: ::std::option::Option<bool>,
     ///The ID of the source for which the entitlement belongs
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The name of the source for which this entitlement belongs
-    #[serde(
-        rename = "sourceName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_name: ::std::option::Option<::std::string::String>,
     ///The schema object type on the source used to represent the entitlement and its attributes
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     ///The type of the source for which the entitlement belongs
-    #[serde(
-        rename = "sourceType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for ReviewableEntitlement {
+    const NAME: &'static str = "ReviewableEntitlement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attributeValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "cloudGoverned" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "containsDataAccess" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "dataAccess" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "hasPermissions" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "isPermission" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "revocable" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "sourceName" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "sourceType" => f17 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            attribute_name: f1,
+            attribute_value: f2,
+            cloud_governed: f3,
+            contains_data_access: f4,
+            data_access: f5,
+            description: f6,
+            has_permissions: f7,
+            id: f8,
+            is_permission: f9,
+            name: f10,
+            owner: f11,
+            privileged: f12,
+            revocable: f13,
+            source_id: f14,
+            source_name: f15,
+            source_schema_object_type: f16,
+            source_type: f17,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ReviewableEntitlement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for ReviewableEntitlement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_value {
+            w.entry("attributeValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.cloud_governed {
+            w.entry("cloudGoverned", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.contains_data_access {
+            w.entry("containsDataAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.data_access {
+            w.entry("dataAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_permissions {
+            w.entry("hasPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_permission {
+            w.entry("isPermission", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocable {
+            w.entry("revocable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_name {
+            w.entry("sourceName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_type {
+            w.entry("sourceType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///Information about the status of the entitlement
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReviewableEntitlementAccount {
-    #[serde(
-        rename = "activityInsights",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_insights: ::std::option::Option<ActivityInsights>,
     ///When the account was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Information about the account
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether this account is currently disabled
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
     ///The id associated with the machine Account Governance Group
-    #[serde(
-        rename = "governanceGroupId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub governance_group_id: ::std::option::Option<::std::string::String>,
     ///The id associated with the account
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether this account is currently locked
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locked: ::std::option::Option<bool>,
     ///When the account was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The account name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The native identity for this account
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     ///Information about the machine account owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<ReviewableEntitlementAccountOwner>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for ReviewableEntitlementAccount {
+    const NAME: &'static str = "ReviewableEntitlementAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "activityInsights" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "disabled" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "governanceGroupId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "locked" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f11 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            activity_insights: f0,
+            created: f1,
+            description: f2,
+            disabled: f3,
+            governance_group_id: f4,
+            id: f5,
+            locked: f6,
+            modified: f7,
+            name: f8,
+            native_identity: f9,
+            owner: f10,
+            type_: f11,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ReviewableEntitlementAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for ReviewableEntitlementAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.activity_insights {
+            w.entry("activityInsights", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.governance_group_id {
+            w.entry("governanceGroupId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locked {
+            w.entry("locked", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///Information about the machine account owner
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReviewableEntitlementAccountOwner {
     ///The machine account owner's display name
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The id associated with the machine account owner
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///An enumeration of the types of Owner supported within the IdentityNow infrastructure.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ReviewableEntitlementAccountOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for ReviewableEntitlementAccountOwner {
+    const NAME: &'static str = "ReviewableEntitlementAccountOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            id: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ReviewableEntitlementAccountOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for ReviewableEntitlementAccountOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///An enumeration of the types of Owner supported within the IdentityNow infrastructure.
 pub type ReviewableEntitlementAccountOwnerType = OwnerDtoType;
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`ReviewableRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReviewableRole {
     ///The list of Access Profiles associated with this Role
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<ReviewableAccessProfile>>,
     ///Information about the Role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The date when a user's access expires.
-    #[serde(
-        default,
-        rename = "endDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The list of entitlements associated with this Role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<ReviewableEntitlement>>,
     ///The id for the Role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the Role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Indicates if the entitlement is a privileged entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Indicates whether the Role can be revoked or requested
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revocable: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::sailpoint_runtime::object::Object for ReviewableRole {
+    const NAME: &'static str = "ReviewableRole";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "endDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "entitlements" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "revocable" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profiles: f0,
+            description: f1,
+            end_date: f2,
+            entitlements: f3,
+            id: f4,
+            name: f5,
+            owner: f6,
+            privileged: f7,
+            revocable: f8,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ReviewableRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certification-summaries", feature = "certifications"))]
+impl ::serde::Serialize for ReviewableRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_date {
+            w.instant("endDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocable {
+            w.entry("revocable", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 ///`Reviewer`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Reviewer {
     ///The created date of the reviewing identity.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The email of the reviewing identity. This is only applicable to reviewers of the `IDENTITY` type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///The id of the reviewer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The modified date of the reviewing identity.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the reviewer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of the reviewing identity.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ReviewerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::sailpoint_runtime::object::Object for Reviewer {
+    const NAME: &'static str = "Reviewer";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            email: f1,
+            id: f2,
+            modified: f3,
+            name: f4,
+            type_: f5,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl<'de> ::serde::Deserialize<'de> for Reviewer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::serde::Serialize for Reviewer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -2183,16 +5147,59 @@ impl ::std::convert::TryFrom<::std::string::String> for ReviewerType {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///`Revocability`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Revocability {
     ///List describing the steps involved in approving the revocation request.
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<
         ::std::vec::Vec<AccessProfileApprovalScheme>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::sailpoint_runtime::object::Object for Revocability {
+    const NAME: &'static str = "Revocability";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalSchemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_schemes: f0,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl<'de> ::serde::Deserialize<'de> for Revocability {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-profiles", feature = "dimensions"))]
+impl ::serde::Serialize for Revocability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl Revocability {
@@ -2202,30 +5209,77 @@ impl Revocability {
 }
 #[cfg(feature = "roles")]
 ///`RevocabilityForRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RevocabilityForRole {
     ///List describing the steps in approving the revocation request
-    #[serde(
-        rename = "approvalSchemes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_schemes: ::std::option::Option<::std::vec::Vec<ApprovalSchemeForRole>>,
     /**Whether the requester of the containing object must provide comments justifying the request
 
 Default: `false`.*/
-    #[serde(
-        rename = "commentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comments_required: ::std::option::Option<bool>,
     /**Whether an approver must provide comments when denying the request
 
 Default: `false`.*/
-    #[serde(
-        rename = "denialCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub denial_comments_required: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RevocabilityForRole {
+    const NAME: &'static str = "RevocabilityForRole";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalSchemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "commentsRequired" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "denialCommentsRequired" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_schemes: f0,
+            comments_required: f1,
+            denial_comments_required: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RevocabilityForRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RevocabilityForRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_schemes {
+            w.entry("approvalSchemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments_required {
+            w.entry("commentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.denial_comments_required {
+            w.entry("denialCommentsRequired", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RevocabilityForRole {
@@ -2235,9 +5289,8 @@ impl RevocabilityForRole {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`RightPad`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RightPad {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///An integer value for the desired length of the final output string
     pub length: ::std::string::String,
@@ -2246,13 +5299,71 @@ pub struct RightPad {
 
 If not provided, the transform will default to a single space (" ") character for padding
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub padding: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for RightPad {
+    const NAME: &'static str = "RightPad";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "length" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "padding" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            length: o::required(f1, "length", &extra)?,
+            padding: f2,
+            requires_periodic_refresh: f3,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for RightPad {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for RightPad {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("length", &self.length)?;
+        if let ::std::option::Option::Some(v) = &self.padding {
+            w.entry("padding", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl RightPad {
@@ -2262,155 +5373,344 @@ impl RightPad {
 }
 #[cfg(feature = "custom-user-levels")]
 ///A RightSetDTO represents a collection of rights that assigned to capability or scope, enabling them to possess specific rights to access corresponding APIs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RightSetDto {
     ///The category of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     ///A human-readable description of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human-readable name of the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the parent RightSet for UI Assignable RightSet.
-    #[serde(rename = "parentId", skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<::std::string::String>,
     ///List of unique identifiers for related RightSets, current RightSet contains rights from these RightSets.
-    #[serde(
-        rename = "rightSetIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_set_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Right is the most granular unit that determines specific API permissions, this is a list of rights associated with the RightSet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rights: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The translated description of the RightSet.
-    #[serde(
-        rename = "translatedDescription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_description: ::std::option::Option<::std::string::String>,
     ///The translated name of the RightSet.
-    #[serde(
-        rename = "translatedName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_name: ::std::option::Option<::std::string::String>,
     ///Indicates whether the RightSet is UI-assignable.
-    #[serde(
-        rename = "uiAssignable",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ui_assignable: ::std::option::Option<bool>,
     ///List of unique identifiers for UI-assignable child RightSets, used to build UI components.
-    #[serde(
-        rename = "uiAssignableChildRightSetIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ui_assignable_child_right_set_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::sailpoint_runtime::object::Object for RightSetDto {
+    const NAME: &'static str = "RightSetDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "category" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "parentId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "rightSetIds" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "rights" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "translatedDescription" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "translatedName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "uiAssignable" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "uiAssignableChildRightSetIds" => {
+                    f10 = o::field(&mut map, &key, &mut extra)?;
+                }
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            category: f0,
+            description: f1,
+            id: f2,
+            name: f3,
+            parent_id: f4,
+            right_set_ids: f5,
+            rights: f6,
+            translated_description: f7,
+            translated_name: f8,
+            ui_assignable: f9,
+            ui_assignable_child_right_set_ids: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl<'de> ::serde::Deserialize<'de> for RightSetDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::serde::Serialize for RightSetDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.category {
+            w.entry("category", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_id {
+            w.entry("parentId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.right_set_ids {
+            w.entry("rightSetIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.rights {
+            w.entry("rights", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translated_description {
+            w.entry("translatedDescription", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translated_name {
+            w.entry("translatedName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ui_assignable {
+            w.entry("uiAssignable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ui_assignable_child_right_set_ids {
+            w.entry("uiAssignableChildRightSetIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///A Role
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Role {
-    #[serde(
-        rename = "accessModelMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_model_metadata: ::std::option::Option<AttributeDtoList>,
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<AccessProfileRef>>,
-    #[serde(
-        rename = "accessRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_request_config: ::std::option::Option<RequestabilityForRole>,
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
-    #[serde(
-        rename = "additionalOwners",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date the Role was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///A human-readable description of the Role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///List of references to dimensions to which this Role is assigned. This field is only relevant if the Role is dimensional.
-    #[serde(
-        rename = "dimensionRefs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dimension_refs: ::std::option::Option<::std::vec::Vec<DimensionRef>>,
     /**Whether the Role is dimensional.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensional: ::std::option::Option<bool>,
     /**Whether the Role is enabled or not.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
     ///The id of the Role. This field must be left null when creating an Role, otherwise a 400 Bad Request error will result.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///This field is not directly modifiable and is generally expected to be *null*. In very rare instances, some Roles may have been created using membership selection criteria that are no longer fully supported. While these Roles will still work, they should be migrated to STANDARD or IDENTITY_LIST selection criteria. This field exists for informational purposes as an aid to such migration.
-    #[serde(
-        rename = "legacyMembershipInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub legacy_membership_info: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub membership: ::std::option::Option<RoleMembershipSelector>,
     ///Date the Role was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable display name of the Role
     pub name: RoleName,
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub owner: ::std::option::Option<OwnerReference>,
     ///The privilege level of the role, if applicable.
-    #[serde(
-        rename = "privilegeLevel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub privilege_level: ::std::option::Option<::std::string::String>,
     /**Whether the Role can be the target of access requests.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "revocationRequestConfig",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revocation_request_config: ::std::option::Option<RevocabilityForRole>,
     ///List of IDs of segments, if any, to which this Role is assigned.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for Role {
+    const NAME: &'static str = "Role";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessModelMetadata" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessProfiles" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "accessRequestConfig" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "additionalOwners" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "dimensionRefs" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "dimensional" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "legacyMembershipInfo" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "membership" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f13 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "privilegeLevel" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "revocationRequestConfig" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f19 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_model_metadata: f0,
+            access_profiles: f1,
+            access_request_config: f2,
+            additional_owners: f3,
+            created: f4,
+            description: f5,
+            dimension_refs: f6,
+            dimensional: f7,
+            enabled: f8,
+            entitlements: f9,
+            id: f10,
+            legacy_membership_info: f11,
+            membership: f12,
+            modified: f13,
+            name: o::required(f14, "name", &extra)?,
+            owner: f15,
+            privilege_level: f16,
+            requestable: f17,
+            revocation_request_config: f18,
+            segments: f19,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for Role {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for Role {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_model_metadata {
+            w.entry("accessModelMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_request_config {
+            w.entry("accessRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.additional_owners {
+            w.entry("additionalOwners", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimension_refs {
+            w.entry("dimensionRefs", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimensional {
+            w.entry("dimensional", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.legacy_membership_info {
+            w.entry("legacyMembershipInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.membership {
+            w.entry("membership", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.privilege_level {
+            w.entry("privilegeLevel", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocation_request_config {
+            w.entry("revocationRequestConfig", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl Role {
@@ -2420,78 +5720,203 @@ impl Role {
 }
 #[cfg(feature = "identities")]
 ///`RoleAssignmentDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleAssignmentDto {
-    #[serde(
-        rename = "accountTargets",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_targets: ::std::option::Option<::std::vec::Vec<RoleTargetDto>>,
     ///Date that the assignment was added
-    #[serde(
-        default,
-        rename = "addedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub added_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Dimensions assigned related to this role
-    #[serde(
-        rename = "assignedDimensions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assigned_dimensions: ::std::option::Option<::std::vec::Vec<BaseReferenceDto>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub assigner: ::std::option::Option<RoleAssignmentDtoAssigner>,
-    #[serde(
-        rename = "assignmentContext",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_context: ::std::option::Option<AssignmentContextDto>,
     ///Source describing how this assignment was made
-    #[serde(
-        rename = "assignmentSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_source: ::std::option::Option<::std::string::String>,
     ///Comments added by the user when the assignment was made
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<::std::string::String>,
     ///Assignment Id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date that the assignment will be removed
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<BaseReferenceDto>,
     ///Date when assignment will be active, if access was requested with a future start date. If null, assignment is active immediately
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for RoleAssignmentDto {
+    const NAME: &'static str = "RoleAssignmentDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountTargets" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "addedDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "assignedDimensions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "assigner" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "assignmentContext" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "assignmentSource" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "comments" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f8 = o::instant(&mut map, &key, &mut extra)?,
+                "role" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_targets: f0,
+            added_date: f1,
+            assigned_dimensions: f2,
+            assigner: f3,
+            assignment_context: f4,
+            assignment_source: f5,
+            comments: f6,
+            id: f7,
+            remove_date: f8,
+            role: f9,
+            start_date: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for RoleAssignmentDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for RoleAssignmentDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_targets {
+            w.entry("accountTargets", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.added_date {
+            w.instant("addedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.assigned_dimensions {
+            w.entry("assignedDimensions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.assigner {
+            w.entry("assigner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.assignment_context {
+            w.entry("assignmentContext", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.assignment_source {
+            w.entry("assignmentSource", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comments {
+            w.entry("comments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role {
+            w.entry("role", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///The identity that performed the assignment. This could be blank or system
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleAssignmentDtoAssigner {
     ///ID of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object to which this reference applies
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Object type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleAssignmentDtoAssignerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for RoleAssignmentDtoAssigner {
+    const NAME: &'static str = "RoleAssignmentDtoAssigner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for RoleAssignmentDtoAssigner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for RoleAssignmentDtoAssigner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///Object type
@@ -2522,37 +5947,88 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleAssignmentDtoAssigne
 }
 #[cfg(feature = "identities")]
 ///`RoleAssignmentRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleAssignmentRef {
     ///Date that the assignment was added
-    #[serde(
-        default,
-        rename = "addedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub added_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Assignment Id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date that the assignment will be removed
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<BaseReferenceDto>,
     ///Date when assignment will be active, if requested with a future date. If null, assignment is active immediately
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for RoleAssignmentRef {
+    const NAME: &'static str = "RoleAssignmentRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "addedDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "role" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "startDate" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            added_date: f0,
+            id: f1,
+            remove_date: f2,
+            role: f3,
+            start_date: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for RoleAssignmentRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for RoleAssignmentRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.added_date {
+            w.instant("addedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role {
+            w.entry("role", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///Type which indicates how a particular Identity obtained a particular Role
@@ -2583,11 +6059,55 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleAssignmentSourceType
 }
 #[cfg(feature = "roles")]
 ///`RoleBulkDeleteRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleBulkDeleteRequest {
     ///List of IDs of Roles to be deleted.
-    #[serde(rename = "roleIds")]
     pub role_ids: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleBulkDeleteRequest {
+    const NAME: &'static str = "RoleBulkDeleteRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "roleIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            role_ids: o::required(f0, "roleIds", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleBulkDeleteRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleBulkDeleteRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("roleIds", &self.role_ids)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleBulkDeleteRequest {
@@ -2597,24 +6117,81 @@ impl RoleBulkDeleteRequest {
 }
 #[cfg(feature = "roles")]
 ///`RoleBulkUpdateResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleBulkUpdateResponse {
     ///Time when the bulk update request was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of the task which is executing the bulk update. This also used in to the bulk-update/** API to track status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, could also checked by getBulkUpdateStatus API
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleBulkUpdateResponseStatus>,
     ///Type of the bulk update object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleBulkUpdateResponse {
+    const NAME: &'static str = "RoleBulkUpdateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            status: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleBulkUpdateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleBulkUpdateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///The status of the bulk update request, could also checked by getBulkUpdateStatus API
@@ -2650,15 +6227,68 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleBulkUpdateResponseSt
 }
 #[cfg(feature = "roles")]
 ///Refers to a specific Identity attribute, Account attibute, or Entitlement used in Role membership criteria
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleCriteriaKey {
     ///The name of the attribute or entitlement to which the associated criteria applies.
     pub property: ::std::string::String,
     ///ID of the Source from which an account attribute or entitlement is drawn. Required if type is ACCOUNT or ENTITLEMENT
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type")]
     pub type_: RoleCriteriaKeyType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleCriteriaKey {
+    const NAME: &'static str = "RoleCriteriaKey";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "property" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            property: o::required(f0, "property", &extra)?,
+            source_id: f1,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleCriteriaKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleCriteriaKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("property", &self.property)?;
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleCriteriaKey {
@@ -2696,21 +6326,79 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleCriteriaKeyType {
 }
 #[cfg(feature = "roles")]
 ///Defines STANDARD type Role membership
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleCriteriaLevel1 {
     ///Array of child criteria. Required if the operation is AND or OR, otherwise it must be left null. A maximum of three levels of criteria are supported, including leaf nodes. Additionally, AND nodes can only be children or OR nodes and vice-versa.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<RoleCriteriaLevel2>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<RoleCriteriaKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<RoleCriteriaOperation>,
     ///String value to test the Identity attribute, Account attribute, or Entitlement specified in the key w/r/t the specified operation. If this criteria is a leaf node, that is, if the operation is one of EQUALS, NOT_EQUALS, CONTAINS, DOES_NOT_CONTAIN, STARTS_WITH, or ENDS_WITH, this field is required. Otherwise, specifying it is an error.
-    #[serde(
-        rename = "stringValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleCriteriaLevel1 {
+    const NAME: &'static str = "RoleCriteriaLevel1";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "children" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stringValue" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            children: f0,
+            key: f1,
+            operation: f2,
+            string_value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleCriteriaLevel1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleCriteriaLevel1 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.string_value {
+            w.entry("stringValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleCriteriaLevel1 {
@@ -2720,21 +6408,79 @@ impl RoleCriteriaLevel1 {
 }
 #[cfg(feature = "roles")]
 ///Defines STANDARD type Role membership
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleCriteriaLevel2 {
     ///Array of child criteria. Required if the operation is AND or OR, otherwise it must be left null. A maximum of three levels of criteria are supported, including leaf nodes. Additionally, AND nodes can only be children or OR nodes and vice-versa.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<RoleCriteriaLevel3>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<RoleCriteriaKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<RoleCriteriaOperation>,
     ///String value to test the Identity attribute, Account attribute, or Entitlement specified in the key w/r/t the specified operation. If this criteria is a leaf node, that is, if the operation is one of EQUALS, NOT_EQUALS, CONTAINS, DOES_NOT_CONTAIN, STARTS_WITH, or ENDS_WITH, this field is required. Otherwise, specifying it is an error.
-    #[serde(
-        rename = "stringValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleCriteriaLevel2 {
+    const NAME: &'static str = "RoleCriteriaLevel2";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "children" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stringValue" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            children: f0,
+            key: f1,
+            operation: f2,
+            string_value: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleCriteriaLevel2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleCriteriaLevel2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.string_value {
+            w.entry("stringValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleCriteriaLevel2 {
@@ -2744,18 +6490,71 @@ impl RoleCriteriaLevel2 {
 }
 #[cfg(feature = "roles")]
 ///Defines STANDARD type Role membership
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleCriteriaLevel3 {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<RoleCriteriaKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<RoleCriteriaOperation>,
     ///String value to test the Identity attribute, Account attribute, or Entitlement specified in the key w/r/t the specified operation. If this criteria is a leaf node, that is, if the operation is one of EQUALS, NOT_EQUALS, CONTAINS, DOES_NOT_CONTAIN, STARTS_WITH, or ENDS_WITH, this field is required. Otherwise, specifying it is an error.
-    #[serde(
-        rename = "stringValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleCriteriaLevel3 {
+    const NAME: &'static str = "RoleCriteriaLevel3";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "stringValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: f0,
+            operation: f1,
+            string_value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleCriteriaLevel3 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleCriteriaLevel3 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.operation {
+            w.entry("operation", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.string_value {
+            w.entry("stringValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleCriteriaLevel3 {
@@ -2802,529 +6601,1536 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleCriteriaOperation {
 }
 #[cfg(feature = "search")]
 ///Role
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocument {
     ///Number of access profiles included with the role.
-    #[serde(
-        rename = "accessProfileCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profile_count: ::std::option::Option<i32>,
     ///Access profiles included with the role.
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseAccessProfile>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access item's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Number of dimension attributes included with the role.
-    #[serde(
-        rename = "dimensionSchemaAttributeCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dimension_schema_attribute_count: ::std::option::Option<i32>,
     ///Dimension attributes included with the role.
-    #[serde(
-        rename = "dimensionSchemaAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dimension_schema_attributes: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentDimensionSchemaAttributesItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensional: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<::std::vec::Vec<RoleDocumentDimensionsItem>>,
     ///Indicates whether the access item is currently enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///Number of entitlements included with the role.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///Entitlements included with the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentEntitlementsItem>,
     >,
     ///ID of the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<RoleDocumentOwner>,
     ///Indicates whether comments are required for requests to access the item.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
     ///Indicates whether the access item can be requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the role.
-    #[serde(
-        rename = "segmentCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_count: ::std::option::Option<i32>,
     ///Segments with the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<Tags>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocument {
+    const NAME: &'static str = "RoleDocument";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfileCount" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessProfiles" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "dimensionSchemaAttributeCount" => {
+                    f4 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "dimensionSchemaAttributes" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "dimensional" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "dimensions" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "segmentCount" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f19 = o::instant(&mut map, &key, &mut extra)?,
+                "tags" => f20 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profile_count: f0,
+            access_profiles: f1,
+            created: f2,
+            description: f3,
+            dimension_schema_attribute_count: f4,
+            dimension_schema_attributes: f5,
+            dimensional: f6,
+            dimensions: f7,
+            enabled: f8,
+            entitlement_count: f9,
+            entitlements: f10,
+            id: f11,
+            modified: f12,
+            name: f13,
+            owner: f14,
+            request_comments_required: f15,
+            requestable: f16,
+            segment_count: f17,
+            segments: f18,
+            synced: f19,
+            tags: f20,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profile_count {
+            w.entry("accessProfileCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimension_schema_attribute_count {
+            w.entry("dimensionSchemaAttributeCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimension_schema_attributes {
+            w.entry("dimensionSchemaAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimensional {
+            w.entry("dimensional", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimensions {
+            w.entry("dimensions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segment_count {
+            w.entry("segmentCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.instant("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentDimensionSchemaAttributesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentDimensionSchemaAttributesItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub derived: ::std::option::Option<bool>,
     ///Displayname of the dimension attribute.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Name of the dimension attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentDimensionSchemaAttributesItem {
+    const NAME: &'static str = "RoleDocumentDimensionSchemaAttributesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "derived" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            derived: f0,
+            display_name: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentDimensionSchemaAttributesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentDimensionSchemaAttributesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.derived {
+            w.entry("derived", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentDimensionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentDimensionsItem {
     ///Access profiles included in the dimension.
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseAccessProfile>>,
     ///Description of the dimension.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Entitlements included with the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentDimensionsItemEntitlementsItem>,
     >,
     ///Unique ID of the dimension.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the dimension.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentDimensionsItem {
+    const NAME: &'static str = "RoleDocumentDimensionsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profiles: f0,
+            description: f1,
+            entitlements: f2,
+            id: f3,
+            name: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentDimensionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentDimensionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentDimensionsItemEntitlementsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentDimensionsItemEntitlementsItem {
     ///Entitlement attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Entitlement's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement has permissions.
-    #[serde(
-        rename = "hasPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_permissions: ::std::option::Option<bool>,
     ///Read-only calculated hash value of an entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Entitlement's schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Schema objectType.
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     ///Entitlement's value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentDimensionsItemEntitlementsItem {
+    const NAME: &'static str = "RoleDocumentDimensionsItemEntitlementsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "hasPermissions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "hash" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            has_permissions: f2,
+            hash: f3,
+            id: f4,
+            name: f5,
+            privileged: f6,
+            schema: f7,
+            source_schema_object_type: f8,
+            value: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentDimensionsItemEntitlementsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentDimensionsItemEntitlementsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_permissions {
+            w.entry("hasPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hash {
+            w.entry("hash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentEntitlementsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentEntitlementsItem {
     ///Entitlement attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Entitlement's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement has permissions.
-    #[serde(
-        rename = "hasPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_permissions: ::std::option::Option<bool>,
     ///Read-only calculated hash value of an entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Entitlement's schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Schema objectType.
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     ///Entitlement's value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentEntitlementsItem {
+    const NAME: &'static str = "RoleDocumentEntitlementsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "hasPermissions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "hash" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            has_permissions: f2,
+            hash: f3,
+            id: f4,
+            name: f5,
+            privileged: f6,
+            schema: f7,
+            source_schema_object_type: f8,
+            value: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentEntitlementsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentEntitlementsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_permissions {
+            w.entry("hasPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hash {
+            w.entry("hash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentOwner {
     ///Owner's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleDocumentOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentOwner {
+    const NAME: &'static str = "RoleDocumentOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
 pub type RoleDocumentOwnerType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///`RoleDocuments`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocuments {
     ///Number of access profiles included with the role.
-    #[serde(
-        rename = "accessProfileCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profile_count: ::std::option::Option<i32>,
     ///Access profiles included with the role.
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseAccessProfile>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Access item's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Number of dimension attributes included with the role.
-    #[serde(
-        rename = "dimensionSchemaAttributeCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dimension_schema_attribute_count: ::std::option::Option<i32>,
     ///Dimension attributes included with the role.
-    #[serde(
-        rename = "dimensionSchemaAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dimension_schema_attributes: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentsDimensionSchemaAttributesItem>,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensional: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dimensions: ::std::option::Option<::std::vec::Vec<RoleDocumentsDimensionsItem>>,
     ///Indicates whether the access item is currently enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///Number of entitlements included with the role.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///Entitlements included with the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentsEntitlementsItem>,
     >,
     ///ID of the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<RoleDocumentsOwner>,
     ///Name of the pod.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
     ///Indicates whether comments are required for requests to access the item.
-    #[serde(
-        rename = "requestCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_comments_required: ::std::option::Option<bool>,
     ///Indicates whether the access item can be requested.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the role.
-    #[serde(
-        rename = "segmentCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_count: ::std::option::Option<i32>,
     ///Segments with the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<Tags>,
-    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
     pub underscore_type: ::std::option::Option<DocumentType>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DocumentType>,
     ///Version number.
-    #[serde(rename = "_version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocuments {
+    const NAME: &'static str = "RoleDocuments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfileCount" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "accessProfiles" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "dimensionSchemaAttributeCount" => {
+                    f4 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "dimensionSchemaAttributes" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "dimensional" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "dimensions" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "enabled" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "org" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "requestCommentsRequired" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "requestable" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "segmentCount" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "segments" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "synced" => f21 = o::instant(&mut map, &key, &mut extra)?,
+                "tags" => f22 = o::field(&mut map, &key, &mut extra)?,
+                "_type" => f23 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f24 = o::field(&mut map, &key, &mut extra)?,
+                "_version" => f25 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profile_count: f0,
+            access_profiles: f1,
+            created: f2,
+            description: f3,
+            dimension_schema_attribute_count: f4,
+            dimension_schema_attributes: f5,
+            dimensional: f6,
+            dimensions: f7,
+            enabled: f8,
+            entitlement_count: f9,
+            entitlements: f10,
+            id: f11,
+            modified: f12,
+            name: f13,
+            org: f14,
+            owner: f15,
+            pod: f16,
+            request_comments_required: f17,
+            requestable: f18,
+            segment_count: f19,
+            segments: f20,
+            synced: f21,
+            tags: f22,
+            underscore_type: f23,
+            type_: f24,
+            version: f25,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocuments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocuments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profile_count {
+            w.entry("accessProfileCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimension_schema_attribute_count {
+            w.entry("dimensionSchemaAttributeCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimension_schema_attributes {
+            w.entry("dimensionSchemaAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimensional {
+            w.entry("dimensional", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.dimensions {
+            w.entry("dimensions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.org {
+            w.entry("org", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_comments_required {
+            w.entry("requestCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requestable {
+            w.entry("requestable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segment_count {
+            w.entry("segmentCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.segments {
+            w.entry("segments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.synced {
+            w.instant("synced", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.underscore_type {
+            w.entry("_type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.version {
+            w.entry("_version", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentsDimensionSchemaAttributesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentsDimensionSchemaAttributesItem {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub derived: ::std::option::Option<bool>,
     ///Displayname of the dimension attribute.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Name of the dimension attribute.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentsDimensionSchemaAttributesItem {
+    const NAME: &'static str = "RoleDocumentsDimensionSchemaAttributesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "derived" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            derived: f0,
+            display_name: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentsDimensionSchemaAttributesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentsDimensionSchemaAttributesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.derived {
+            w.entry("derived", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentsDimensionsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentsDimensionsItem {
     ///Access profiles included in the dimension.
-    #[serde(
-        rename = "accessProfiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseAccessProfile>>,
     ///Description of the dimension.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Entitlements included with the role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlements: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentsDimensionsItemEntitlementsItem>,
     >,
     ///Unique ID of the dimension.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the dimension.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentsDimensionsItem {
+    const NAME: &'static str = "RoleDocumentsDimensionsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessProfiles" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlements" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_profiles: f0,
+            description: f1,
+            entitlements: f2,
+            id: f3,
+            name: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentsDimensionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentsDimensionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_profiles {
+            w.entry("accessProfiles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlements {
+            w.entry("entitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentsDimensionsItemEntitlementsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentsDimensionsItemEntitlementsItem {
     ///Entitlement attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Entitlement's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement has permissions.
-    #[serde(
-        rename = "hasPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_permissions: ::std::option::Option<bool>,
     ///Read-only calculated hash value of an entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Entitlement's schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Schema objectType.
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     ///Entitlement's value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object
+for RoleDocumentsDimensionsItemEntitlementsItem {
+    const NAME: &'static str = "RoleDocumentsDimensionsItemEntitlementsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "hasPermissions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "hash" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            has_permissions: f2,
+            hash: f3,
+            id: f4,
+            name: f5,
+            privileged: f6,
+            schema: f7,
+            source_schema_object_type: f8,
+            value: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentsDimensionsItemEntitlementsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentsDimensionsItemEntitlementsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_permissions {
+            w.entry("hasPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hash {
+            w.entry("hash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///`RoleDocumentsEntitlementsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentsEntitlementsItem {
     ///Entitlement attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Entitlement's description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement has permissions.
-    #[serde(
-        rename = "hasPermissions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_permissions: ::std::option::Option<bool>,
     ///Read-only calculated hash value of an entitlement.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hash: ::std::option::Option<::std::string::String>,
     ///Entitlement's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Entitlement's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Indicates whether the entitlement is privileged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub privileged: ::std::option::Option<bool>,
     ///Entitlement's schema.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<::std::string::String>,
     ///Schema objectType.
-    #[serde(
-        rename = "sourceSchemaObjectType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_schema_object_type: ::std::option::Option<::std::string::String>,
     ///Entitlement's value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentsEntitlementsItem {
+    const NAME: &'static str = "RoleDocumentsEntitlementsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "hasPermissions" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "hash" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "privileged" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "schema" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceSchemaObjectType" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            has_permissions: f2,
+            hash: f3,
+            id: f4,
+            name: f5,
+            privileged: f6,
+            schema: f7,
+            source_schema_object_type: f8,
+            value: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentsEntitlementsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentsEntitlementsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_permissions {
+            w.entry("hasPermissions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.hash {
+            w.entry("hash", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.privileged {
+            w.entry("privileged", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schema {
+            w.entry("schema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_schema_object_type {
+            w.entry("sourceSchemaObjectType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's identity.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleDocumentsOwner {
     ///Owner's email.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///Owner's identity ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleDocumentsOwnerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleDocumentsOwner {
+    const NAME: &'static str = "RoleDocumentsOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "email" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleDocumentsOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleDocumentsOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
 pub type RoleDocumentsOwnerType = OwnerDtoType;
 #[cfg(feature = "roles")]
 ///`RoleGetAllBulkUpdateResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleGetAllBulkUpdateResponse {
     ///Time when the bulk update request was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of the task which is executing the bulk update. This also used in to the bulk-update/** API to track status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, only list unfinished request's status, the status could also checked by getBulkUpdateStatus API
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleGetAllBulkUpdateResponseStatus>,
     ///Type of the bulk update object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleGetAllBulkUpdateResponse {
+    const NAME: &'static str = "RoleGetAllBulkUpdateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            status: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleGetAllBulkUpdateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleGetAllBulkUpdateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///The status of the bulk update request, only list unfinished request's status, the status could also checked by getBulkUpdateStatus API
@@ -3359,192 +8165,625 @@ for RoleGetAllBulkUpdateResponseStatus {
 }
 #[cfg(feature = "roles")]
 ///A subset of the fields of an Identity which is a member of a Role.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleIdentity {
     ///The alias / username of the Identity
-    #[serde(
-        rename = "aliasName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alias_name: ::std::option::Option<::std::string::String>,
     ///Email address of the Identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///The ID of the Identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human-readable display name of the Identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "roleAssignmentSource",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_assignment_source: ::std::option::Option<RoleAssignmentSourceType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleIdentity {
+    const NAME: &'static str = "RoleIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aliasName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "roleAssignmentSource" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias_name: f0,
+            email: f1,
+            id: f2,
+            name: f3,
+            role_assignment_source: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias_name {
+            w.entry("aliasName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_assignment_source {
+            w.entry("roleAssignmentSource", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsight`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsight {
     ///The date-time insights were last created for this role.
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Insight id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub insight: ::std::option::Option<RoleInsightsInsight>,
     ///The date-time insights were last modified for this role.
-    #[serde(
-        default,
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Total number of updates for this role
-    #[serde(
-        rename = "numberOfUpdates",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_updates: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<RoleInsightsRole>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsight {
+    const NAME: &'static str = "RoleInsight";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "insight" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "modifiedDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "numberOfUpdates" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "role" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_date: f0,
+            id: f1,
+            insight: f2,
+            modified_date: f3,
+            number_of_updates: f4,
+            role: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.insight {
+            w.entry("insight", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_date {
+            w.instant("modifiedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.number_of_updates {
+            w.entry("numberOfUpdates", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role {
+            w.entry("role", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsEntitlement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsEntitlement {
     ///Attribute for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Description for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Source or the application for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     ///Attribute value for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsEntitlement {
+    const NAME: &'static str = "RoleInsightsEntitlement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            id: f2,
+            name: f3,
+            source: f4,
+            value: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsEntitlement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsEntitlement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsEntitlementChanges`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsEntitlementChanges {
     ///Attribute for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Description for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub insight: ::std::option::Option<RoleInsightsInsight>,
     ///Name of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Source or the application for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     ///Attribute value for the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsEntitlementChanges {
+    const NAME: &'static str = "RoleInsightsEntitlementChanges";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "insight" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            id: f2,
+            insight: f3,
+            name: f4,
+            source: f5,
+            value: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsEntitlementChanges {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsEntitlementChanges {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.insight {
+            w.entry("insight", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsIdentities`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsIdentities {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///Id for identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name for identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsIdentities {
+    const NAME: &'static str = "RoleInsightsIdentities";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsIdentities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsIdentities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsInsight`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsInsight {
     ///The number of identities in this role that do not have the specified entitlement.
-    #[serde(
-        rename = "identitiesImpacted",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_impacted: ::std::option::Option<i64>,
     ///The number of identities in this role with the entitlement.
-    #[serde(
-        rename = "identitiesWithAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_with_access: ::std::option::Option<i64>,
-    #[serde(
-        rename = "impactedIdentityNames",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub impacted_identity_names: ::std::option::Option<::std::string::String>,
     ///The total number of identities.
-    #[serde(
-        rename = "totalNumberOfIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_number_of_identities: ::std::option::Option<i64>,
     ///The number of identities in this role with the entitlement.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsInsight {
+    const NAME: &'static str = "RoleInsightsInsight";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "identitiesImpacted" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identitiesWithAccess" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "impactedIdentityNames" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "totalNumberOfIdentities" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identities_impacted: f0,
+            identities_with_access: f1,
+            impacted_identity_names: f2,
+            total_number_of_identities: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsInsight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsInsight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.identities_impacted {
+            w.entry("identitiesImpacted", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities_with_access {
+            w.entry("identitiesWithAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.impacted_identity_names {
+            w.entry("impactedIdentityNames", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_number_of_identities {
+            w.entry("totalNumberOfIdentities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsResponse {
     ///The date-time role insights request was created.
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Request Id for a role insight generation request
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time role insights request was completed.
-    #[serde(
-        default,
-        rename = "lastGenerated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_generated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Total number of updates for this request. Starts with 0 and will have correct number when request is COMPLETED.
-    #[serde(
-        rename = "numberOfUpdates",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_updates: ::std::option::Option<i64>,
     ///The role IDs that are in this request.
-    #[serde(rename = "roleIds", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Request status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleInsightsResponseStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsResponse {
+    const NAME: &'static str = "RoleInsightsResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "lastGenerated" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "numberOfUpdates" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "roleIds" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_date: f0,
+            id: f1,
+            last_generated: f2,
+            number_of_updates: f3,
+            role_ids: f4,
+            status: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_generated {
+            w.instant("lastGenerated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.number_of_updates {
+            w.entry("numberOfUpdates", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_ids {
+            w.entry("roleIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///Request status
@@ -3577,78 +8816,192 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleInsightsResponseStat
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsRole {
     ///Role description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Role id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Role name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Role owner id
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///Role owner name
-    #[serde(
-        rename = "ownerName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub owner_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsRole {
+    const NAME: &'static str = "RoleInsightsRole";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "ownerName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            id: f1,
+            name: f2,
+            owner_id: f3,
+            owner_name: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_name {
+            w.entry("ownerName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-insights")]
 ///`RoleInsightsSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleInsightsSummary {
     ///The number of entitlements included in roles (vs free radicals).
-    #[serde(
-        rename = "entitlementsIncludedInRoles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlements_included_in_roles: ::std::option::Option<i64>,
     ///The number of identities in roles vs. identities with just entitlements and not in roles.
-    #[serde(
-        rename = "identitiesWithAccessViaRoles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identities_with_access_via_roles: ::std::option::Option<i64>,
     ///The date-time role insights were last found.
-    #[serde(
-        default,
-        rename = "lastGenerated",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub last_generated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Total number of roles with updates
-    #[serde(
-        rename = "numberOfUpdates",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_updates: ::std::option::Option<i64>,
     ///The total number of entitlements.
-    #[serde(
-        rename = "totalNumberOfEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_number_of_entitlements: ::std::option::Option<i64>,
     ///The total number of identities.
-    #[serde(
-        rename = "totalNumberOfIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_number_of_identities: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-insights")]
+impl ::sailpoint_runtime::object::Object for RoleInsightsSummary {
+    const NAME: &'static str = "RoleInsightsSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "entitlementsIncludedInRoles" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "identitiesWithAccessViaRoles" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "lastGenerated" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "numberOfUpdates" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "totalNumberOfEntitlements" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "totalNumberOfIdentities" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            entitlements_included_in_roles: f0,
+            identities_with_access_via_roles: f1,
+            last_generated: f2,
+            number_of_updates: f3,
+            total_number_of_entitlements: f4,
+            total_number_of_identities: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-insights")]
+impl<'de> ::serde::Deserialize<'de> for RoleInsightsSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-insights")]
+impl ::serde::Serialize for RoleInsightsSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.entitlements_included_in_roles {
+            w.entry("entitlementsIncludedInRoles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities_with_access_via_roles {
+            w.entry("identitiesWithAccessViaRoles", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.last_generated {
+            w.instant("lastGenerated", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.number_of_updates {
+            w.entry("numberOfUpdates", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_number_of_entitlements {
+            w.entry("totalNumberOfEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_number_of_identities {
+            w.entry("totalNumberOfIdentities", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///AMMFilterValues
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleListFilterDto {
-    #[serde(
-        rename = "ammKeyValues",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub amm_key_values: ::std::option::Option<
         ::std::vec::Vec<RoleListFilterDtoAmmKeyValuesItem>,
     >,
@@ -3666,8 +9019,60 @@ Filtering is supported for the following fields and operators:
 **owner.id**: *eq, in*
 
 **requestable**: *eq**/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleListFilterDto {
+    const NAME: &'static str = "RoleListFilterDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "ammKeyValues" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "filters" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amm_key_values: f0,
+            filters: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleListFilterDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleListFilterDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.amm_key_values {
+            w.entry("ammKeyValues", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filters {
+            w.entry("filters", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleListFilterDto {
@@ -3677,14 +9082,65 @@ impl RoleListFilterDto {
 }
 #[cfg(feature = "roles")]
 ///`RoleListFilterDtoAmmKeyValuesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleListFilterDtoAmmKeyValuesItem {
     ///attribute key of a metadata.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///A list of attribute key names to filter roles. If the values is empty, will only filter by attribute key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleListFilterDtoAmmKeyValuesItem {
+    const NAME: &'static str = "RoleListFilterDtoAmmKeyValuesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            values: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleListFilterDtoAmmKeyValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleListFilterDtoAmmKeyValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.values {
+            w.entry("values", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleListFilterDtoAmmKeyValuesItem {
@@ -3694,34 +9150,140 @@ impl RoleListFilterDtoAmmKeyValuesItem {
 }
 #[cfg(feature = "identities")]
 ///`RoleMatchDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMatchDto {
-    #[serde(
-        rename = "matchedAttributes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub matched_attributes: ::std::option::Option<::std::vec::Vec<ContextAttributeDto>>,
-    #[serde(rename = "roleRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_ref: ::std::option::Option<BaseReferenceDto>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for RoleMatchDto {
+    const NAME: &'static str = "RoleMatchDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "matchedAttributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "roleRef" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            matched_attributes: f0,
+            role_ref: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for RoleMatchDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for RoleMatchDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.matched_attributes {
+            w.entry("matchedAttributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_ref {
+            w.entry("roleRef", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///A reference to an Identity in an IDENTITY_LIST role membership criteria.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMembershipIdentity {
     ///User name of the Identity
-    #[serde(
-        rename = "aliasName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alias_name: ::std::option::Option<::std::string::String>,
     ///Identity id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the Identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<DtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleMembershipIdentity {
+    const NAME: &'static str = "RoleMembershipIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aliasName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias_name: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMembershipIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMembershipIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias_name {
+            w.entry("aliasName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMembershipIdentity {
@@ -3731,15 +9293,71 @@ impl RoleMembershipIdentity {
 }
 #[cfg(feature = "roles")]
 ///When present, specifies that the Role is to be granted to Identities which either satisfy specific criteria or which are members of a given list of Identities.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMembershipSelector {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<RoleCriteriaLevel1>,
     ///Defines role membership as being exclusive to the specified Identities, when type is IDENTITY_LIST.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identities: ::std::option::Option<::std::vec::Vec<RoleMembershipIdentity>>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMembershipSelectorType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleMembershipSelector {
+    const NAME: &'static str = "RoleMembershipSelector";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "criteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            criteria: f0,
+            identities: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMembershipSelector {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMembershipSelector {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.criteria {
+            w.entry("criteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identities {
+            w.entry("identities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMembershipSelector {
@@ -3780,7 +9398,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleMembershipSelectorTy
 }
 #[cfg(feature = "roles")]
 ///This API initialize a a Bulk update by filter request of Role metadata. The maximum meta data values that one single role assigned can not exceed 25. Custom metadata need suit licensed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleMetadataBulkUpdateByFilterRequest {
     /**Filtering is supported for the following fields and operators:
 
@@ -3799,15 +9417,70 @@ pub struct RoleMetadataBulkUpdateByFilterRequest {
     ///The operation to be performed
     pub operation: RoleMetadataBulkUpdateByFilterRequestOperation,
     ///The choice of update scope.
-    #[serde(
-        rename = "replaceScope",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replace_scope: ::std::option::Option<
         RoleMetadataBulkUpdateByFilterRequestReplaceScope,
     >,
     ///The metadata to be updated, including attribute key and value.
     pub values: ::std::vec::Vec<RoleMetadataBulkUpdateByFilterRequestValuesItem>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleMetadataBulkUpdateByFilterRequest {
+    const NAME: &'static str = "RoleMetadataBulkUpdateByFilterRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "filters" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "operation" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "replaceScope" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            filters: o::required(f0, "filters", &extra)?,
+            operation: o::required(f1, "operation", &extra)?,
+            replace_scope: f2,
+            values: o::required(f3, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByFilterRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataBulkUpdateByFilterRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("filters", &self.filters)?;
+        w.entry("operation", &self.operation)?;
+        if let ::std::option::Option::Some(v) = &self.replace_scope {
+            w.entry("replaceScope", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMetadataBulkUpdateByFilterRequest {
@@ -3823,18 +9496,69 @@ pub type RoleMetadataBulkUpdateByFilterRequestOperation = RoleMetadataBulkUpdate
 pub type RoleMetadataBulkUpdateByFilterRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
 #[cfg(feature = "roles")]
 ///`RoleMetadataBulkUpdateByFilterRequestValuesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleMetadataBulkUpdateByFilterRequestValuesItem {
     pub attribute: ::serde_json::Value,
     ///the key of metadata attribute
-    #[serde(
-        rename = "attributeKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_key: ::std::option::Option<::std::string::String>,
     ///the values of attribute to be updated
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object
+for RoleMetadataBulkUpdateByFilterRequestValuesItem {
+    const NAME: &'static str = "RoleMetadataBulkUpdateByFilterRequestValuesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeKey" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: o::required(f0, "attribute", &extra)?,
+            attribute_key: f1,
+            values: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByFilterRequestValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataBulkUpdateByFilterRequestValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attribute", &self.attribute)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_key {
+            w.entry("attributeKey", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMetadataBulkUpdateByFilterRequestValuesItem {
@@ -3844,15 +9568,11 @@ impl RoleMetadataBulkUpdateByFilterRequestValuesItem {
 }
 #[cfg(feature = "roles")]
 ///This API initialize a Bulk update by Id request of Role metadata. The maximum role count in a single update request is 3000. The maximum meta data values that one single role assigned can not exceed 25. Custom metadata need suit licensed.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleMetadataBulkUpdateByIdRequest {
     ///The operation to be performed
     pub operation: RoleMetadataBulkUpdateByIdRequestOperation,
     ///The choice of update scope.
-    #[serde(
-        rename = "replaceScope",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replace_scope: ::std::option::Option<
         RoleMetadataBulkUpdateByIdRequestReplaceScope,
     >,
@@ -3860,6 +9580,65 @@ pub struct RoleMetadataBulkUpdateByIdRequest {
     pub roles: ::std::vec::Vec<::std::string::String>,
     ///The metadata to be updated, including attribute key and value.
     pub values: ::std::vec::Vec<RoleMetadataBulkUpdateByIdRequestValuesItem>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleMetadataBulkUpdateByIdRequest {
+    const NAME: &'static str = "RoleMetadataBulkUpdateByIdRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "operation" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "replaceScope" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "roles" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            operation: o::required(f0, "operation", &extra)?,
+            replace_scope: f1,
+            roles: o::required(f2, "roles", &extra)?,
+            values: o::required(f3, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByIdRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataBulkUpdateByIdRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("operation", &self.operation)?;
+        if let ::std::option::Option::Some(v) = &self.replace_scope {
+            w.entry("replaceScope", v)?;
+        }
+        w.entry("roles", &self.roles)?;
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMetadataBulkUpdateByIdRequest {
@@ -3926,13 +9705,62 @@ for RoleMetadataBulkUpdateByIdRequestReplaceScope {
 }
 #[cfg(feature = "roles")]
 ///`RoleMetadataBulkUpdateByIdRequestValuesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleMetadataBulkUpdateByIdRequestValuesItem {
     ///the key of metadata attribute
     pub attribute: ::std::string::String,
     ///the values of attribute to be updated
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object
+for RoleMetadataBulkUpdateByIdRequestValuesItem {
+    const NAME: &'static str = "RoleMetadataBulkUpdateByIdRequestValuesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: o::required(f0, "attribute", &extra)?,
+            values: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByIdRequestValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataBulkUpdateByIdRequestValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attribute", &self.attribute)?;
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMetadataBulkUpdateByIdRequestValuesItem {
@@ -3943,22 +9771,77 @@ impl RoleMetadataBulkUpdateByIdRequestValuesItem {
 #[cfg(feature = "roles")]
 /**Bulk update by query request of Role metadata. The maximum meta data values that one single role assigned can not exceed 25. Custom metadata need suit licensed.
 For more information about the query could refer to  [V3 API Perform Search](https://developer.sailpoint.com/docs/api/v3/search-post)*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleMetadataBulkUpdateByQueryRequest {
     ///The operation to be performed
     pub operation: RoleMetadataBulkUpdateByQueryRequestOperation,
     ///query the identities to be updated
     pub query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///The choice of update scope.
-    #[serde(
-        rename = "replaceScope",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replace_scope: ::std::option::Option<
         RoleMetadataBulkUpdateByQueryRequestReplaceScope,
     >,
     ///The metadata to be updated, including attribute key and value.
     pub values: ::std::vec::Vec<RoleMetadataBulkUpdateByQueryRequestValuesItem>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleMetadataBulkUpdateByQueryRequest {
+    const NAME: &'static str = "RoleMetadataBulkUpdateByQueryRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "operation" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "replaceScope" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            operation: o::required(f0, "operation", &extra)?,
+            query: o::required(f1, "query", &extra)?,
+            replace_scope: f2,
+            values: o::required(f3, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByQueryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataBulkUpdateByQueryRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("operation", &self.operation)?;
+        w.entry("query", &self.query)?;
+        if let ::std::option::Option::Some(v) = &self.replace_scope {
+            w.entry("replaceScope", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMetadataBulkUpdateByQueryRequest {
@@ -3974,22 +9857,76 @@ pub type RoleMetadataBulkUpdateByQueryRequestOperation = RoleMetadataBulkUpdateB
 pub type RoleMetadataBulkUpdateByQueryRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
 #[cfg(feature = "roles")]
 ///`RoleMetadataBulkUpdateByQueryRequestValuesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RoleMetadataBulkUpdateByQueryRequestValuesItem {
     pub attribute: ::serde_json::Value,
     ///the key of metadata attribute
-    #[serde(
-        rename = "attributeKey",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_key: ::std::option::Option<::std::string::String>,
     ///the values of attribute to be updated
-    #[serde(
-        rename = "attributeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub values: ::serde_json::Value,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object
+for RoleMetadataBulkUpdateByQueryRequestValuesItem {
+    const NAME: &'static str = "RoleMetadataBulkUpdateByQueryRequestValuesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attributeKey" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "attributeValue" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: o::required(f0, "attribute", &extra)?,
+            attribute_key: f1,
+            attribute_value: f2,
+            values: o::required(f3, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByQueryRequestValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataBulkUpdateByQueryRequestValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attribute", &self.attribute)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_key {
+            w.entry("attributeKey", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attribute_value {
+            w.entry("attributeValue", v)?;
+        }
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 impl RoleMetadataBulkUpdateByQueryRequestValuesItem {
@@ -3999,107 +9936,284 @@ impl RoleMetadataBulkUpdateByQueryRequestValuesItem {
 }
 #[cfg(feature = "roles")]
 ///`RoleMetadataRoleBulkUpdateResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMetadataRoleBulkUpdateResponse {
     ///Time when the bulk update request was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///ID of the task which is executing the bulk update. This also used in to the bulk-update/** API to track status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, could also checked by getBulkUpdateStatus API
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMetadataRoleBulkUpdateResponseStatus>,
     ///Type of the bulk update object.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "roles")]
+impl ::sailpoint_runtime::object::Object for RoleMetadataRoleBulkUpdateResponse {
+    const NAME: &'static str = "RoleMetadataRoleBulkUpdateResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            status: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for RoleMetadataRoleBulkUpdateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for RoleMetadataRoleBulkUpdateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "roles")]
 ///The status of the bulk update request, could also checked by getBulkUpdateStatus API
 pub type RoleMetadataRoleBulkUpdateResponseStatus = RoleBulkUpdateResponseStatus;
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningEntitlement`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningEntitlement {
     ///The status of activity data for the source.   Value is complete or notComplete.
-    #[serde(
-        rename = "activitySourceState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_source_state: ::std::option::Option<::std::string::String>,
     ///Application name of the entitlement
-    #[serde(
-        rename = "applicationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "entitlementRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_ref: ::std::option::Option<RoleMiningEntitlementRef>,
     ///The number of identities with this entitlement in a role.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     ///Name of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The % popularity of this entitlement in a role.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub popularity: ::std::option::Option<f64>,
     ///The % popularity of this entitlement in the org.
-    #[serde(
-        default,
-        rename = "popularityInOrg",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub popularity_in_org: ::std::option::Option<f64>,
     ///The ID of the source/application.
-    #[serde(rename = "sourceId", skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     ///The percentage of identities in the potential role that have usage of the source/application of this entitlement.
-    #[serde(
-        default,
-        rename = "sourceUsagePercent",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub source_usage_percent: ::std::option::Option<f64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningEntitlement {
+    const NAME: &'static str = "RoleMiningEntitlement";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "activitySourceState" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "applicationName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementRef" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "popularity" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "popularityInOrg" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "sourceId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "sourceUsagePercent" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            activity_source_state: f0,
+            application_name: f1,
+            entitlement_ref: f2,
+            identity_count: f3,
+            name: f4,
+            popularity: f5,
+            popularity_in_org: f6,
+            source_id: f7,
+            source_usage_percent: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningEntitlement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningEntitlement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.activity_source_state {
+            w.entry("activitySourceState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application_name {
+            w.entry("applicationName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_ref {
+            w.entry("entitlementRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.popularity {
+            w.number("popularity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.popularity_in_org {
+            w.number("popularityInOrg", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_id {
+            w.entry("sourceId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_usage_percent {
+            w.number("sourceUsagePercent", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningEntitlementRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningEntitlementRef {
     ///The entitlement attribute
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     ///Description forthe entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningEntitlementRef {
+    const NAME: &'static str = "RoleMiningEntitlementRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attribute" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: f0,
+            description: f1,
+            id: f2,
+            name: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningEntitlementRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningEntitlementRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute {
+            w.entry("attribute", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningIdentity`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningIdentity {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::HashMap<
             ::std::string::String,
@@ -4107,159 +10221,469 @@ pub struct RoleMiningIdentity {
         >,
     >,
     ///Id of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningIdentity {
+    const NAME: &'static str = "RoleMiningIdentity";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningIdentityDistribution`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningIdentityDistribution {
     ///Id of the potential role
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistributionDistributionItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningIdentityDistribution {
+    const NAME: &'static str = "RoleMiningIdentityDistribution";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "distribution" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            distribution: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningIdentityDistribution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningIdentityDistribution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.distribution {
+            w.entry("distribution", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningIdentityDistributionDistributionItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningIdentityDistributionDistributionItem {
     ///The attribute value that identities are grouped by
-    #[serde(
-        rename = "attributeValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_value: ::std::option::Option<::std::string::String>,
     ///The number of identities that have this attribute value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object
+for RoleMiningIdentityDistributionDistributionItem {
+    const NAME: &'static str = "RoleMiningIdentityDistributionDistributionItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeValue" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "count" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_value: f0,
+            count: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningIdentityDistributionDistributionItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningIdentityDistributionDistributionItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_value {
+            w.entry("attributeValue", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.count {
+            w.entry("count", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRole`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRole {
     ///The session created by details
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<RoleMiningPotentialRoleCreatedBy>,
     ///The date-time when this potential role was created.
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The density of a potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub density: ::std::option::Option<i32>,
     ///The description of a potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The number of entitlements in a potential role.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///The list of entitlement ids to be excluded.
-    #[serde(
-        rename = "excludedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The freshness of a potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub freshness: ::std::option::Option<i32>,
     ///Id of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities in a potential role.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     ///Identity attribute distribution.
-    #[serde(
-        rename = "identityDistribution",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistribution>,
     >,
     ///The status for this identity group which can be OBTAINED or COMPRESSED
-    #[serde(
-        rename = "identityGroupStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     ///The list of ids in a potential role.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The date-time when this potential role was modified.
-    #[serde(
-        default,
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The potential role reference
-    #[serde(
-        rename = "potentialRoleRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_ref: ::std::option::Option<
         RoleMiningPotentialRolePotentialRoleRef,
     >,
-    #[serde(
-        rename = "provisionState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     ///The quality of a potential role.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<i32>,
     ///The roleId of a potential role.
-    #[serde(rename = "roleId", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
     ///The potential role's saved status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMiningRoleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRole {
+    const NAME: &'static str = "RoleMiningPotentialRole";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdBy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "density" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "excludedEntitlements" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "freshness" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "identityDistribution" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "identityGroupStatus" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "identityIds" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "modifiedDate" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "potentialRoleRef" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "provisionState" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "quality" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "roleId" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "saved" => f18 = o::field(&mut map, &key, &mut extra)?,
+                "session" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f20 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by: f0,
+            created_date: f1,
+            density: f2,
+            description: f3,
+            entitlement_count: f4,
+            excluded_entitlements: f5,
+            freshness: f6,
+            id: f7,
+            identity_count: f8,
+            identity_distribution: f9,
+            identity_group_status: f10,
+            identity_ids: f11,
+            modified_date: f12,
+            name: f13,
+            potential_role_ref: f14,
+            provision_state: f15,
+            quality: f16,
+            role_id: f17,
+            saved: f18,
+            session: f19,
+            type_: f20,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            w.entry("createdBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.density {
+            w.entry("density", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.excluded_entitlements {
+            w.entry("excludedEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.freshness {
+            w.entry("freshness", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_distribution {
+            w.entry("identityDistribution", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_group_status {
+            w.entry("identityGroupStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_date {
+            w.instant("modifiedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.potential_role_ref {
+            w.entry("potentialRoleRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_state {
+            w.entry("provisionState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.quality {
+            w.entry("quality", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_id {
+            w.entry("roleId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.saved {
+            w.entry("saved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.session {
+            w.entry("session", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleApplication`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleApplication {
     ///Id of the application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleApplication {
+    const NAME: &'static str = "RoleMiningPotentialRoleApplication";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleApplication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleApplication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///The session created by details
@@ -4284,14 +10708,65 @@ for RoleMiningPotentialRoleCreatedBy {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleEditEntitlements`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleEditEntitlements {
     ///If true, add ids to be exclusion list. If false, remove ids from the exclusion list.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude: ::std::option::Option<bool>,
     ///The list of entitlement ids to be edited
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleEditEntitlements {
+    const NAME: &'static str = "RoleMiningPotentialRoleEditEntitlements";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "exclude" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "ids" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            exclude: f0,
+            ids: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleEditEntitlements {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleEditEntitlements {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.exclude {
+            w.entry("exclude", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.ids {
+            w.entry("ids", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl RoleMiningPotentialRoleEditEntitlements {
@@ -4301,31 +10776,123 @@ impl RoleMiningPotentialRoleEditEntitlements {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleEntitlements`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleEntitlements {
     ///Id of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the entitlement
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleEntitlements {
+    const NAME: &'static str = "RoleMiningPotentialRoleEntitlements";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleEntitlements {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleEntitlements {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleExportRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleExportRequest {
     ///If false, do not include entitlements that are highly popular among the entire orginization
-    #[serde(
-        rename = "includeCommonAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_common_access: ::std::option::Option<bool>,
     ///The minimum popularity among identities in the role which an entitlement must have to be included in the report
-    #[serde(
-        rename = "minEntitlementPopularity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_entitlement_popularity: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleExportRequest {
+    const NAME: &'static str = "RoleMiningPotentialRoleExportRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "includeCommonAccess" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "minEntitlementPopularity" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            include_common_access: f0,
+            min_entitlement_popularity: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleExportRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.include_common_access {
+            w.entry("includeCommonAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_entitlement_popularity {
+            w.entry("minEntitlementPopularity", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl RoleMiningPotentialRoleExportRequest {
@@ -4335,72 +10902,233 @@ impl RoleMiningPotentialRoleExportRequest {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleExportResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleExportResponse {
     ///ID used to reference this export
-    #[serde(rename = "exportId", skip_serializing_if = "::std::option::Option::is_none")]
     pub export_id: ::std::option::Option<::std::string::String>,
     ///If false, do not include entitlements that are highly popular among the entire orginization
-    #[serde(
-        rename = "includeCommonAccess",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_common_access: ::std::option::Option<bool>,
     ///The minimum popularity among identities in the role which an entitlement must have to be included in the report
-    #[serde(
-        rename = "minEntitlementPopularity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_entitlement_popularity: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMiningPotentialRoleExportState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleExportResponse {
+    const NAME: &'static str = "RoleMiningPotentialRoleExportResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "exportId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "includeCommonAccess" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "minEntitlementPopularity" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            export_id: f0,
+            include_common_access: f1,
+            min_entitlement_popularity: f2,
+            status: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleExportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleExportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.export_id {
+            w.entry("exportId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_common_access {
+            w.entry("includeCommonAccess", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_entitlement_popularity {
+            w.entry("minEntitlementPopularity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleExportState`
 pub type RoleMiningPotentialRoleExportState = SourceSyncJobStatus;
 #[cfg(feature = "iai-role-mining")]
 ///The potential role reference
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRolePotentialRoleRef {
     ///Id of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRolePotentialRoleRef {
+    const NAME: &'static str = "RoleMiningPotentialRolePotentialRoleRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRolePotentialRoleRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRolePotentialRoleRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleProvisionRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleProvisionRequest {
     /**When true, assign entitlements directly to the role; otherwise, create access profiles containing the entitlements
 
 Default: `false`.*/
-    #[serde(
-        rename = "directlyAssignedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub directly_assigned_entitlements: ::std::option::Option<bool>,
     /**When true, create access requests for the identities associated with the potential role
 
 Default: `false`.*/
-    #[serde(
-        rename = "includeIdentities",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub include_identities: ::std::option::Option<bool>,
     ///ID of the identity that will own this role
-    #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///Short description of the new role being created
-    #[serde(
-        rename = "roleDescription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_description: ::std::option::Option<::std::string::String>,
     ///Name of the new role being created
-    #[serde(rename = "roleName", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleProvisionRequest {
+    const NAME: &'static str = "RoleMiningPotentialRoleProvisionRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "directlyAssignedEntitlements" => {
+                    f0 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "includeIdentities" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "ownerId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "roleDescription" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "roleName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            directly_assigned_entitlements: f0,
+            include_identities: f1,
+            owner_id: f2,
+            role_description: f3,
+            role_name: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleProvisionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleProvisionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.directly_assigned_entitlements {
+            w.entry("directlyAssignedEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.include_identities {
+            w.entry("includeIdentities", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_description {
+            w.entry("roleDescription", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_name {
+            w.entry("roleName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl RoleMiningPotentialRoleProvisionRequest {
@@ -4440,112 +11168,317 @@ for RoleMiningPotentialRoleProvisionState {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleRef`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleRef {
     ///Id of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleRef {
+    const NAME: &'static str = "RoleMiningPotentialRoleRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleSourceUsage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleSourceUsage {
     ///Display name for the identity
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Email address for the identity
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     ///The identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of days there has been usage of the source by the identity.
-    #[serde(
-        rename = "usageCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub usage_count: ::std::option::Option<i32>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleSourceUsage {
+    const NAME: &'static str = "RoleMiningPotentialRoleSourceUsage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "displayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "email" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "usageCount" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: f0,
+            email: f1,
+            id: f2,
+            usage_count: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleSourceUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleSourceUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email {
+            w.entry("email", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.usage_count {
+            w.entry("usageCount", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleSummary`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningPotentialRoleSummary {
     ///The potential role created by details
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<RoleMiningPotentialRoleSummaryCreatedBy>,
     ///The date-time when this potential role was created.
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The density metric (0-100) of this potential role. Higher density values indicate higher similarity amongst the identities.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub density: ::std::option::Option<i32>,
     ///Description of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The number of entitlements in a potential role.
-    #[serde(
-        rename = "entitlementCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_count: ::std::option::Option<i32>,
     ///The freshness metric (0-100) of this potential role. Higher freshness values indicate this potential role is more distinctive compared to existing roles.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub freshness: ::std::option::Option<i32>,
     ///Id of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities in a potential role.
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     ///The status for this identity group which can be "REQUESTED" or "OBTAINED"
-    #[serde(
-        rename = "identityGroupStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     ///Name of the potential role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "potentialRoleRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_ref: ::std::option::Option<RoleMiningPotentialRoleRef>,
-    #[serde(
-        rename = "provisionState",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     ///The quality metric (0-100) of this potential role. Higher quality values indicate this potential role has high density and freshness.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<i32>,
     ///ID of the provisioned role in IIQ or IDN.  Null if this potential role has not been provisioned.
-    #[serde(rename = "roleId", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
     ///The potential role's saved status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<RoleMiningSessionParametersDto>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMiningRoleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningPotentialRoleSummary {
+    const NAME: &'static str = "RoleMiningPotentialRoleSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdBy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "density" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "freshness" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "identityGroupStatus" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "potentialRoleRef" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "provisionState" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "quality" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "roleId" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "saved" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "session" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f16 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by: f0,
+            created_date: f1,
+            density: f2,
+            description: f3,
+            entitlement_count: f4,
+            freshness: f5,
+            id: f6,
+            identity_count: f7,
+            identity_group_status: f8,
+            name: f9,
+            potential_role_ref: f10,
+            provision_state: f11,
+            quality: f12,
+            role_id: f13,
+            saved: f14,
+            session: f15,
+            type_: f16,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningPotentialRoleSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningPotentialRoleSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            w.entry("createdBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.density {
+            w.entry("density", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_count {
+            w.entry("entitlementCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.freshness {
+            w.entry("freshness", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_group_status {
+            w.entry("identityGroupStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.potential_role_ref {
+            w.entry("potentialRoleRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_state {
+            w.entry("provisionState", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.quality {
+            w.entry("quality", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_id {
+            w.entry("roleId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.saved {
+            w.entry("saved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.session {
+            w.entry("session", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///The potential role created by details
@@ -4579,121 +11512,268 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleMiningRoleType {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionDraftRoleDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionDraftRoleDto {
     ///The date-time when this potential draft role was created.
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Draft role description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The list of entitlement ids for this role mining session.
-    #[serde(
-        rename = "entitlementIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entitlement_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The list of excluded entitlement ids.
-    #[serde(
-        rename = "excludedEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///Id of the potential draft role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The list of identities for this role mining session.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Last modified date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The date-time when this potential draft role was modified.
-    #[serde(
-        default,
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the draft role
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMiningRoleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningSessionDraftRoleDto {
+    const NAME: &'static str = "RoleMiningSessionDraftRoleDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "entitlementIds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "excludedEntitlements" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identityIds" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "modifiedDate" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_date: f0,
+            description: f1,
+            entitlement_ids: f2,
+            excluded_entitlements: f3,
+            id: f4,
+            identity_ids: f5,
+            modified: f6,
+            modified_date: f7,
+            name: f8,
+            type_: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionDraftRoleDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningSessionDraftRoleDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.entitlement_ids {
+            w.entry("entitlementIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.excluded_entitlements {
+            w.entry("excludedEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_date {
+            w.instant("modifiedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionDto {
     ///The id of the user who will receive an email about the role mining session
-    #[serde(
-        rename = "emailRecipientId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     ///Number of identities in the population which meet the search criteria or identity list provided
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i32>,
     ///Minimum number of identities in a potential role
-    #[serde(
-        rename = "minNumIdentitiesInPotentialRole",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     ///The session's saved name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Number of potential roles
-    #[serde(
-        rename = "potentialRoleCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_count: ::std::option::Option<i32>,
     ///Number of potential roles ready
-    #[serde(
-        rename = "potentialRolesReadyCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_roles_ready_count: ::std::option::Option<i32>,
     ///The calculated prescribedPruneThreshold
-    #[serde(
-        rename = "prescribedPruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prescribed_prune_threshold: ::std::option::Option<i32>,
     ///The prune threshold to be used or null to calculate prescribedPruneThreshold
-    #[serde(
-        rename = "pruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prune_threshold: ::std::option::Option<i32>,
     /**The session's saved status
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMiningRoleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningSessionDto {
+    const NAME: &'static str = "RoleMiningSessionDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "emailRecipientId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "minNumIdentitiesInPotentialRole" => {
+                    f2 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "potentialRoleCount" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "potentialRolesReadyCount" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "prescribedPruneThreshold" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "pruneThreshold" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "saved" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email_recipient_id: f0,
+            identity_count: f1,
+            min_num_identities_in_potential_role: f2,
+            name: f3,
+            potential_role_count: f4,
+            potential_roles_ready_count: f5,
+            prescribed_prune_threshold: f6,
+            prune_threshold: f7,
+            saved: f8,
+            scope: f9,
+            type_: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningSessionDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.email_recipient_id {
+            w.entry("emailRecipientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .min_num_identities_in_potential_role
+        {
+            w.entry("minNumIdentitiesInPotentialRole", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.potential_role_count {
+            w.entry("potentialRoleCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.potential_roles_ready_count {
+            w.entry("potentialRolesReadyCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.prescribed_prune_threshold {
+            w.entry("prescribedPruneThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.prune_threshold {
+            w.entry("pruneThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.saved {
+            w.entry("saved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl RoleMiningSessionDto {
@@ -4703,161 +11783,387 @@ impl RoleMiningSessionDto {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionParametersDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionParametersDto {
     ///The ID of the role mining session
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Minimum number of identities in a potential role
-    #[serde(
-        rename = "minNumIdentitiesInPotentialRole",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
     ///The session's saved name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The prune threshold to be used or null to calculate prescribedPruneThreshold
-    #[serde(
-        rename = "pruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prune_threshold: ::std::option::Option<i32>,
     ///The session's saved status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
-    #[serde(
-        rename = "scopingMethod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scoping_method: ::std::option::Option<RoleMiningSessionScopingMethod>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RoleMiningSessionState>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMiningRoleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningSessionParametersDto {
+    const NAME: &'static str = "RoleMiningSessionParametersDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "minNumIdentitiesInPotentialRole" => {
+                    f1 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "pruneThreshold" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "saved" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "scopingMethod" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "state" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            min_num_identities_in_potential_role: f1,
+            name: f2,
+            prune_threshold: f3,
+            saved: f4,
+            scope: f5,
+            scoping_method: f6,
+            state: f7,
+            type_: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionParametersDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningSessionParametersDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .min_num_identities_in_potential_role
+        {
+            w.entry("minNumIdentitiesInPotentialRole", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.prune_threshold {
+            w.entry("pruneThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.saved {
+            w.entry("saved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scoping_method {
+            w.entry("scopingMethod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionResponse {
     ///The session created by details
-    #[serde(
-        rename = "createdBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     ///The date-time when this role mining session was created.
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The data file path of the role mining session
-    #[serde(
-        rename = "dataFilePath",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_file_path: ::std::option::Option<::std::string::String>,
     ///The id of the user who will receive an email about the role mining session
-    #[serde(
-        rename = "emailRecipientId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     ///Session Id for this role mining session
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities
-    #[serde(
-        rename = "identityCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_count: ::std::option::Option<i64>,
     ///Minimum number of identities in a potential role
-    #[serde(
-        rename = "minNumIdentitiesInPotentialRole",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The date-time when this role mining session was completed.
-    #[serde(
-        default,
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The session's saved name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of potential roles
-    #[serde(
-        rename = "potentialRoleCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_role_count: ::std::option::Option<i64>,
     ///The number of potential roles which have completed processing
-    #[serde(
-        rename = "potentialRolesReadyCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub potential_roles_ready_count: ::std::option::Option<i64>,
     ///The computed (or prescribed) prune threshold for this session
-    #[serde(
-        rename = "prescribedPruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prescribed_prune_threshold: ::std::option::Option<i64>,
     ///The prune threshold to be used for this role mining session
-    #[serde(
-        rename = "pruneThreshold",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prune_threshold: ::std::option::Option<i64>,
     ///The session's saved status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub saved: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
     ///The scoping method of the role mining session
-    #[serde(
-        rename = "scopingMethod",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scoping_method: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RoleMiningSessionStatus>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RoleMiningRoleType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningSessionResponse {
+    const NAME: &'static str = "RoleMiningSessionResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdBy" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "createdDate" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "dataFilePath" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "emailRecipientId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "identityCount" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "minNumIdentitiesInPotentialRole" => {
+                    f6 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "modifiedDate" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "potentialRoleCount" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "potentialRolesReadyCount" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "prescribedPruneThreshold" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "pruneThreshold" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "saved" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "scope" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "scopingMethod" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f17 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by: f0,
+            created_date: f1,
+            data_file_path: f2,
+            email_recipient_id: f3,
+            id: f4,
+            identity_count: f5,
+            min_num_identities_in_potential_role: f6,
+            modified_date: f7,
+            name: f8,
+            potential_role_count: f9,
+            potential_roles_ready_count: f10,
+            prescribed_prune_threshold: f11,
+            prune_threshold: f12,
+            saved: f13,
+            scope: f14,
+            scoping_method: f15,
+            status: f16,
+            type_: f17,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningSessionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_by {
+            w.entry("createdBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.data_file_path {
+            w.entry("dataFilePath", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.email_recipient_id {
+            w.entry("emailRecipientId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_count {
+            w.entry("identityCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self
+            .min_num_identities_in_potential_role
+        {
+            w.entry("minNumIdentitiesInPotentialRole", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_date {
+            w.instant("modifiedDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.potential_role_count {
+            w.entry("potentialRoleCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.potential_roles_ready_count {
+            w.entry("potentialRolesReadyCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.prescribed_prune_threshold {
+            w.entry("prescribedPruneThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.prune_threshold {
+            w.entry("pruneThreshold", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.saved {
+            w.entry("saved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scope {
+            w.entry("scope", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.scoping_method {
+            w.entry("scopingMethod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 ///The session created by details
 pub type RoleMiningSessionResponseCreatedBy = RoleMiningPotentialRoleCreatedBy;
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionScope`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionScope {
     ///The filter criteria for this role mining session.
-    #[serde(
-        rename = "attributeFilterCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_filter_criteria: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     ///The "search" criteria that produces the list of identities for this role mining session.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<::std::string::String>,
     ///The list of identities for this role mining session.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningSessionScope {
+    const NAME: &'static str = "RoleMiningSessionScope";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeFilterCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "criteria" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityIds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_filter_criteria: f0,
+            criteria: f1,
+            identity_ids: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningSessionScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_filter_criteria {
+            w.entry("attributeFilterCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.criteria {
+            w.entry("criteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl RoleMiningSessionScope {
@@ -4925,10 +12231,53 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleMiningSessionState {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionStatus {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<RoleMiningSessionState>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::sailpoint_runtime::object::Object for RoleMiningSessionStatus {
+    const NAME: &'static str = "RoleMiningSessionStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "state" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { state: f0, extra })
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl<'de> ::serde::Deserialize<'de> for RoleMiningSessionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::serde::Serialize for RoleMiningSessionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.end()
+    }
 }
 ///The human-readable display name of the Role
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4981,13 +12330,56 @@ impl<'de> ::serde::Deserialize<'de> for RoleName {
 }
 #[cfg(feature = "role-propagation")]
 ///Role Change Propagation Config Input
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationConfigInput {
     /**Indicates if the Role Change Propagation process should be enabled for the tenant
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationConfigInput {
+    const NAME: &'static str = "RolePropagationConfigInput";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "enabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { enabled: f0, extra })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationConfigInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationConfigInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 impl RolePropagationConfigInput {
@@ -4997,133 +12389,348 @@ impl RolePropagationConfigInput {
 }
 #[cfg(feature = "role-propagation")]
 ///Role Change Propagation Config Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationConfigResponse {
     ///The time when Role Change Propagation Configuration was first created for the tenant
-    #[serde(
-        default,
-        rename = "createdDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Indicates if the Role Change Propagation process is enabled for the tenant
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     ///The time when Role Change Propagation Process was last enabled on the tenant
-    #[serde(
-        default,
-        rename = "enabledDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub enabled_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The time when Role Change Propagation Config was updated on the tenant
-    #[serde(
-        default,
-        rename = "modifiedDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationConfigResponse {
+    const NAME: &'static str = "RolePropagationConfigResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdDate" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "enabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "enabledDate" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "modifiedDate" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_date: f0,
+            enabled: f1,
+            enabled_date: f2,
+            modified_date: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_date {
+            w.instant("createdDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled {
+            w.entry("enabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.enabled_date {
+            w.instant("enabledDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified_date {
+            w.instant("modifiedDate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///Running Role Propagation Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationOngoingResponse {
     ///Indicates if the role propagation process is currently running on the tenant
-    #[serde(
-        rename = "isRunning",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_running: ::std::option::Option<bool>,
-    #[serde(
-        rename = "rolePropagationDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_propagation_details: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetails,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationOngoingResponse {
+    const NAME: &'static str = "RolePropagationOngoingResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "isRunning" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "rolePropagationDetails" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            is_running: f0,
+            role_propagation_details: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationOngoingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationOngoingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.is_running {
+            w.entry("isRunning", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_propagation_details {
+            w.entry("rolePropagationDetails", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///Details of the ongoing role propagation process
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationOngoingResponseRolePropagationDetails {
     ///Time when the Role Propagation process was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Current execution stage of the Role Propagation process.
-    #[serde(
-        rename = "executionStage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_stage: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsExecutionStage,
     >,
     ///Reason for failure if the Role Propagation process failed.
-    #[serde(
-        rename = "failureReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     ///Id of the Role Propagation process triggered.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the Role Propagation process was launched.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "launchedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub launched_by: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy,
     >,
     ///Indicates if the role refresh was skipped during the Role Propagation process.
-    #[serde(
-        rename = "skipRoleRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skip_role_refresh: ::std::option::Option<bool>,
     ///Status of the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsStatus,
     >,
-    #[serde(
-        rename = "terminatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub terminated_by: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsTerminatedBy,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object
+for RolePropagationOngoingResponseRolePropagationDetails {
+    const NAME: &'static str = "RolePropagationOngoingResponseRolePropagationDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "executionStage" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "failureReason" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "launchedBy" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "skipRoleRefresh" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "terminatedBy" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            execution_stage: f1,
+            failure_reason: f2,
+            id: f3,
+            launched: f4,
+            launched_by: f5,
+            skip_role_refresh: f6,
+            status: f7,
+            terminated_by: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de>
+for RolePropagationOngoingResponseRolePropagationDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationOngoingResponseRolePropagationDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.execution_stage {
+            w.entry("executionStage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.failure_reason {
+            w.entry("failureReason", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched_by {
+            w.entry("launchedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.skip_role_refresh {
+            w.entry("skipRoleRefresh", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.terminated_by {
+            w.entry("terminatedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///Current execution stage of the Role Propagation process.
 pub type RolePropagationOngoingResponseRolePropagationDetailsExecutionStage = RolePropagationStatusResponseExecutionStage;
 #[cfg(feature = "role-propagation")]
 ///Identity who launched the Role Propagation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy {
     ///ID of the identity who launched the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the identity who launched the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the identity who launched the Role Propagation process.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsLaunchedByType,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object
+for RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy {
+    const NAME: &'static str = "RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de>
+for RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize
+for RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///DTO type of the identity who launched the Role Propagation process.
@@ -5133,88 +12740,253 @@ pub type RolePropagationOngoingResponseRolePropagationDetailsLaunchedByType = Ow
 pub type RolePropagationOngoingResponseRolePropagationDetailsStatus = RolePropagationStatusResponseStatus;
 #[cfg(feature = "role-propagation")]
 ///Identity who terminated the Role Propagation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationOngoingResponseRolePropagationDetailsTerminatedBy {
     ///ID of the Identity who terminated the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the Identity who terminated the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the Identity who terminated the Role Propagation process.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsTerminatedByType,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object
+for RolePropagationOngoingResponseRolePropagationDetailsTerminatedBy {
+    const NAME: &'static str = "RolePropagationOngoingResponseRolePropagationDetailsTerminatedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de>
+for RolePropagationOngoingResponseRolePropagationDetailsTerminatedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize
+for RolePropagationOngoingResponseRolePropagationDetailsTerminatedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///DTO type of the Identity who terminated the Role Propagation process.
 pub type RolePropagationOngoingResponseRolePropagationDetailsTerminatedByType = OwnerDtoType;
 #[cfg(feature = "role-propagation")]
 ///Role Propagation Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationResponse {
     ///Id of the Role Propagation process triggered.
-    #[serde(
-        rename = "rolePropagationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_propagation_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationResponse {
+    const NAME: &'static str = "RolePropagationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "rolePropagationId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            role_propagation_id: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.role_propagation_id {
+            w.entry("rolePropagationId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///Role Propagation Status Response
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationStatusResponse {
     ///Time when the Role Propagation process was completed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Current execution stage of the Role Propagation process.
-    #[serde(
-        rename = "executionStage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub execution_stage: ::std::option::Option<
         RolePropagationStatusResponseExecutionStage,
     >,
     ///Reason for failure if the Role Propagation process failed.
-    #[serde(
-        rename = "failureReason",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     ///Id of the Role Propagation process triggered.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the Role Propagation process was launched.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "launchedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub launched_by: ::std::option::Option<RolePropagationStatusResponseLaunchedBy>,
     ///Indicates if the role refresh was skipped during the Role Propagation process.
-    #[serde(
-        rename = "skipRoleRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skip_role_refresh: ::std::option::Option<bool>,
     ///Status of the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<RolePropagationStatusResponseStatus>,
-    #[serde(
-        rename = "terminatedBy",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub terminated_by: ::std::option::Option<RolePropagationStatusResponseTerminatedBy>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationStatusResponse {
+    const NAME: &'static str = "RolePropagationStatusResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "executionStage" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "failureReason" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "launchedBy" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "skipRoleRefresh" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "terminatedBy" => f8 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            execution_stage: f1,
+            failure_reason: f2,
+            id: f3,
+            launched: f4,
+            launched_by: f5,
+            skip_role_refresh: f6,
+            status: f7,
+            terminated_by: f8,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.execution_stage {
+            w.entry("executionStage", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.failure_reason {
+            w.entry("failureReason", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched_by {
+            w.entry("launchedBy", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.skip_role_refresh {
+            w.entry("skipRoleRefresh", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.terminated_by {
+            w.entry("terminatedBy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///Current execution stage of the Role Propagation process.
@@ -5250,17 +13022,73 @@ for RolePropagationStatusResponseExecutionStage {
 }
 #[cfg(feature = "role-propagation")]
 ///Identity who launched the Role Propagation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationStatusResponseLaunchedBy {
     ///ID of the identity who launched the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the identity who launched the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the identity who launched the Role Propagation process.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RolePropagationStatusResponseLaunchedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationStatusResponseLaunchedBy {
+    const NAME: &'static str = "RolePropagationStatusResponseLaunchedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationStatusResponseLaunchedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationStatusResponseLaunchedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///DTO type of the identity who launched the Role Propagation process.
@@ -5295,62 +13123,249 @@ for RolePropagationStatusResponseStatus {
 }
 #[cfg(feature = "role-propagation")]
 ///Identity who terminated the Role Propagation process.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RolePropagationStatusResponseTerminatedBy {
     ///ID of the Identity who terminated the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the Identity who terminated the Role Propagation process.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the Identity who terminated the Role Propagation process.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<RolePropagationStatusResponseTerminatedByType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "role-propagation")]
+impl ::sailpoint_runtime::object::Object for RolePropagationStatusResponseTerminatedBy {
+    const NAME: &'static str = "RolePropagationStatusResponseTerminatedBy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for RolePropagationStatusResponseTerminatedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for RolePropagationStatusResponseTerminatedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "role-propagation")]
 ///DTO type of the Identity who terminated the Role Propagation process.
 pub type RolePropagationStatusResponseTerminatedByType = OwnerDtoType;
 #[cfg(feature = "search")]
 ///Role
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleSummary {
     ///Description of access item.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The human readable name of the referenced object.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<DisplayReference>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub revocable: ::std::option::Option<bool>,
     ///Type of the access item.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for RoleSummary {
+    const NAME: &'static str = "RoleSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "disabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "displayName" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "revocable" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            disabled: f1,
+            display_name: f2,
+            id: f3,
+            name: f4,
+            owner: f5,
+            revocable: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for RoleSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for RoleSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_name {
+            w.entry("displayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.revocable {
+            w.entry("revocable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identities")]
 ///`RoleTargetDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RoleTargetDto {
-    #[serde(
-        rename = "accountInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_info: ::std::option::Option<AccountInfoDto>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<BaseReferenceDto>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<BaseReferenceDto>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for RoleTargetDto {
+    const NAME: &'static str = "RoleTargetDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accountInfo" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "role" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_info: f0,
+            role: f1,
+            source: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for RoleTargetDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for RoleTargetDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account_info {
+            w.entry("accountInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role {
+            w.entry("role", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Rule`
@@ -5535,7 +13550,7 @@ impl<'de> ::serde::Deserialize<'de> for ReassignmentType {
         )
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl RecommendationMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5555,13 +13570,13 @@ impl RecommendationMethod {
         }
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::fmt::Display for RecommendationMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::str::FromStr for RecommendationMethod {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -5572,7 +13587,7 @@ impl ::std::str::FromStr for RecommendationMethod {
         )
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::serde::Serialize for RecommendationMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5581,7 +13596,7 @@ impl ::serde::Serialize for RecommendationMethod {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl<'de> ::serde::Deserialize<'de> for RecommendationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5655,7 +13670,7 @@ impl<'de> ::serde::Deserialize<'de> for RecommendationResponseRecommendation {
         )
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl RecommendationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5675,13 +13690,13 @@ impl RecommendationType {
         }
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::fmt::Display for RecommendationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::std::str::FromStr for RecommendationType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -5692,7 +13707,7 @@ impl ::std::str::FromStr for RecommendationType {
         )
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl ::serde::Serialize for RecommendationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5701,7 +13716,7 @@ impl ::serde::Serialize for RecommendationType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "accounts", feature = "triggers"))]
+#[cfg(feature = "accounts")]
 impl<'de> ::serde::Deserialize<'de> for RecommendationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,34 +6,88 @@
 
 #[cfg(feature = "tags")]
 ///`Tag`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Tag {
     ///Date the tag was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Tag id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the tag was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the tag.
     pub name: ::std::string::String,
-    #[serde(
-        rename = "tagCategoryRefs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tag_category_refs: ::std::option::Option<
         ::std::vec::Vec<TagTagCategoryRefsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tags")]
+impl ::sailpoint_runtime::object::Object for Tag {
+    const NAME: &'static str = "Tag";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "created" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "tagCategoryRefs" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created: f0,
+            id: f1,
+            modified: f2,
+            name: o::required(f3, "name", &extra)?,
+            tag_category_refs: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tags")]
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.tag_category_refs {
+            w.entry("tagCategoryRefs", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tags")]
 impl Tag {
@@ -43,17 +97,73 @@ impl Tag {
 }
 #[cfg(feature = "tags")]
 ///Tagged object's category.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TagTagCategoryRefsItem {
     ///Tagged object's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Tagged object's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of the tagged object's category.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TagTagCategoryRefsItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tags")]
+impl ::sailpoint_runtime::object::Object for TagTagCategoryRefsItem {
+    const NAME: &'static str = "TagTagCategoryRefsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tags")]
+impl<'de> ::serde::Deserialize<'de> for TagTagCategoryRefsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+impl ::serde::Serialize for TagTagCategoryRefsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tags")]
 impl TagTagCategoryRefsItem {
@@ -66,16 +176,64 @@ impl TagTagCategoryRefsItem {
 pub type TagTagCategoryRefsItemType = GetTaggedObjectType;
 #[cfg(feature = "tagged-objects")]
 ///Tagged object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaggedObject {
-    #[serde(
-        rename = "objectRef",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_ref: ::std::option::Option<TaggedObjectDto>,
     ///Labels to be applied to an Object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tagged-objects")]
+impl ::sailpoint_runtime::object::Object for TaggedObject {
+    const NAME: &'static str = "TaggedObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "objectRef" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "tags" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            object_ref: f0,
+            tags: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl<'de> ::serde::Deserialize<'de> for TaggedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tagged-objects")]
+impl ::serde::Serialize for TaggedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.object_ref {
+            w.entry("objectRef", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tags {
+            w.entry("tags", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl TaggedObject {
@@ -85,17 +243,73 @@ impl TaggedObject {
 }
 #[cfg(any(feature = "identities", feature = "tagged-objects"))]
 ///`TaggedObjectDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaggedObjectDto {
     ///ID of the object this reference applies to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Human-readable display name of the object this reference applies to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TaggedObjectDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects"))]
+impl ::sailpoint_runtime::object::Object for TaggedObjectDto {
+    const NAME: &'static str = "TaggedObjectDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects"))]
+impl<'de> ::serde::Deserialize<'de> for TaggedObjectDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects"))]
+impl ::serde::Serialize for TaggedObjectDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "identities", feature = "tagged-objects"))]
 impl TaggedObjectDto {
@@ -123,17 +337,73 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for Tags {
 }
 #[cfg(any(feature = "identities", feature = "task-management"))]
 ///`Target`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Target {
     ///Target ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Target name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Target type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TargetType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "identities", feature = "task-management"))]
+impl ::sailpoint_runtime::object::Object for Target {
+    const NAME: &'static str = "Target";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "identities", feature = "task-management"))]
+impl<'de> ::serde::Deserialize<'de> for Target {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "identities", feature = "task-management"))]
+impl ::serde::Serialize for Target {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "identities", feature = "task-management"))]
 ///Target type
@@ -171,151 +441,406 @@ impl ::std::convert::TryFrom<::std::string::String> for TargetType {
     )
 )]
 ///Definition of a type of task, used to invoke tasks
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskDefinitionSummary {
     ///Formal parameters of the TaskDefinition, without values
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arguments: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Description of the TaskDefinition
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Executor of the TaskDefinition
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub executor: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the TaskDefinition
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the parent of the TaskDefinition
-    #[serde(
-        rename = "parentName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Name of the TaskDefinition
-    #[serde(
-        rename = "uniqueName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for TaskDefinitionSummary {
+    const NAME: &'static str = "TaskDefinitionSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "arguments" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "executor" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "parentName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "uniqueName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            arguments: f0,
+            description: f1,
+            executor: f2,
+            id: f3,
+            parent_name: f4,
+            unique_name: f5,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for TaskDefinitionSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::serde::Serialize for TaskDefinitionSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.arguments {
+            w.entry("arguments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.executor {
+            w.entry("executor", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_name {
+            w.entry("parentName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unique_name {
+            w.entry("uniqueName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 ///`TaskInfo`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskInfo {
     ///The display name of the user who created the task.
-    #[serde(
-        rename = "createdByDisplayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_display_name: ::std::option::Option<::std::string::String>,
     ///Additional details or information about the task.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     ///The end time of the task, represented as epoch seconds.
-    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<i64>,
     ///The progress of the task, typically represented as a percentage (0-100).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<i32>,
     ///The unique identifier of the associated scheduled task, if applicable.
-    #[serde(
-        rename = "scheduleTaskId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_task_id: ::std::option::Option<i64>,
     ///The start time of the task, represented as epoch seconds.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<i64>,
     ///The current status of the task (e.g., "Running", "Completed", "Failed").
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The unique identifier for the task.
-    #[serde(rename = "taskId", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: ::std::option::Option<i64>,
     ///The display name of the task.
-    #[serde(rename = "taskName", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_name: ::std::option::Option<::std::string::String>,
     ///The type or category of the task.
-    #[serde(
-        rename = "taskTypeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_type_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for TaskInfo {
+    const NAME: &'static str = "TaskInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "createdByDisplayName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "details" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "endTime" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "progress" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "scheduleTaskId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "startTime" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "taskId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "taskName" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "taskTypeName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_by_display_name: f0,
+            details: f1,
+            end_time: f2,
+            progress: f3,
+            schedule_task_id: f4,
+            start_time: f5,
+            status: f6,
+            task_id: f7,
+            task_name: f8,
+            task_type_name: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for TaskInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for TaskInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.created_by_display_name {
+            w.entry("createdByDisplayName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.details {
+            w.entry("details", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_time {
+            w.entry("endTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.progress {
+            w.entry("progress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule_task_id {
+            w.entry("scheduleTaskId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_time {
+            w.entry("startTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_id {
+            w.entry("taskId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_name {
+            w.entry("taskName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_type_name {
+            w.entry("taskTypeName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Details about job or task type, state and lifecycle.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskResultDetails {
     ///Extra attributes map(dictionary) needed for the report.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Report completion date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Report completion status.
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<TaskResultDetailsCompletionStatus>,
     ///Report creation date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description of the report purpose and/or contents.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique task definition identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Report start date
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the report processing initiator.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<TaskResultDetailsMessagesItem>>,
     ///Name of the parent task/report if exists.
-    #[serde(
-        rename = "parentName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current report state.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
     ///Use this property to define what report should be processed in the RDE service.
-    #[serde(
-        rename = "reportType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_type: ::std::option::Option<TaskResultDetailsReportType>,
     ///Task definition results, if necessary.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub returns: ::std::option::Option<::std::vec::Vec<TaskResultDetailsReturnsItem>>,
     ///Type of the job or task underlying in the report processing. It could be a quartz task, QPOC or MENTOS jobs or a refresh/sync task.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TaskResultDetailsType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for TaskResultDetails {
+    const NAME: &'static str = "TaskResultDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "launcher" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "parentName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "progress" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "reportType" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "returns" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f13 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            completed: f1,
+            completion_status: f2,
+            created: f3,
+            description: f4,
+            id: f5,
+            launched: f6,
+            launcher: f7,
+            messages: f8,
+            parent_name: f9,
+            progress: f10,
+            report_type: f11,
+            returns: f12,
+            type_: f13,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for TaskResultDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for TaskResultDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher {
+            w.entry("launcher", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_name {
+            w.entry("parentName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.progress {
+            w.entry("progress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.report_type {
+            w.entry("reportType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.returns {
+            w.entry("returns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
 ///Report completion status.
@@ -350,26 +875,89 @@ for TaskResultDetailsCompletionStatus {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///`TaskResultDetailsMessagesItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskResultDetailsMessagesItem {
     ///Flag whether message is an error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<bool>,
     ///Message string identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Message context with the locale based language.
-    #[serde(
-        rename = "localizedText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub localized_text: ::std::option::Option<::std::string::String>,
     ///Type of the message.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TaskResultDetailsMessagesItemType>,
     ///Flag whether message is a warning.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warning: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for TaskResultDetailsMessagesItem {
+    const NAME: &'static str = "TaskResultDetailsMessagesItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "error" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "localizedText" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "warning" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: f0,
+            key: f1,
+            localized_text: f2,
+            type_: f3,
+            warning: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for TaskResultDetailsMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for TaskResultDetailsMessagesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.error {
+            w.entry("error", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.localized_text {
+            w.entry("localizedText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.warning {
+            w.entry("warning", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Type of the message.
@@ -379,20 +967,65 @@ pub type TaskResultDetailsMessagesItemType = TaskStatusMessageType;
 pub type TaskResultDetailsReportType = ReportDetailsReportType;
 #[cfg(feature = "reports-data-extraction")]
 ///`TaskResultDetailsReturnsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskResultDetailsReturnsItem {
     ///System or database attribute name.
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///Attribute description.
-    #[serde(
-        rename = "displayLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_label: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for TaskResultDetailsReturnsItem {
+    const NAME: &'static str = "TaskResultDetailsReturnsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "displayLabel" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            display_label: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for TaskResultDetailsReturnsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for TaskResultDetailsReturnsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.display_label {
+            w.entry("displayLabel", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Type of the job or task underlying in the report processing. It could be a quartz task, QPOC or MENTOS jobs or a refresh/sync task.
@@ -432,17 +1065,94 @@ impl ::std::convert::TryFrom<::std::string::String> for TaskResultDetailsType {
     )
 )]
 ///Task result.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskResultDto {
     ///Task result ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Task result display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Task result DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TaskResultDtoType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for TaskResultDto {
+    const NAME: &'static str = "TaskResultDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for TaskResultDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for TaskResultDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -493,54 +1203,175 @@ impl ::std::convert::TryFrom<::std::string::String> for TaskResultDtoType {
 }
 #[cfg(feature = "identities")]
 ///`TaskResultResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskResultResponse {
     ///the task ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the task name (not used in this endpoint, always null)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///the type of response reference
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identities")]
+impl ::sailpoint_runtime::object::Object for TaskResultResponse {
+    const NAME: &'static str = "TaskResultResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identities")]
+impl<'de> ::serde::Deserialize<'de> for TaskResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identities")]
+impl ::serde::Serialize for TaskResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///`TaskResultSimplified`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskResultSimplified {
     ///Date time of completion
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Task result status
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<TaskResultSimplifiedCompletionStatus>,
     ///Task description
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Task identifier
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Date time when the task was launched
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///User or process who launched the task
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Task name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for TaskResultSimplified {
+    const NAME: &'static str = "TaskResultSimplified";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completed" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "launcher" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completed: f0,
+            completion_status: f1,
+            description: f2,
+            id: f3,
+            launched: f4,
+            launcher: f5,
+            name: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for TaskResultSimplified {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for TaskResultSimplified {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher {
+            w.entry("launcher", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 ///Task result status
@@ -582,107 +1413,276 @@ for TaskResultSimplifiedCompletionStatus {
     )
 )]
 ///Task return details
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskReturnDetails {
     ///Attribute the TaskReturnDetails is for
-    #[serde(
-        rename = "attributeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     ///Display name of the TaskReturnDetails
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for TaskReturnDetails {
+    const NAME: &'static str = "TaskReturnDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributeName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_name: f0,
+            name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for TaskReturnDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::serde::Serialize for TaskReturnDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attribute_name {
+            w.entry("attributeName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "identities", feature = "task-management"))]
 ///Details and current status of a specific task
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskStatus {
     ///Attributes of the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Completion date of the task this TaskStatus represents
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Completion status of the task this TaskStatus represents
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
     ///Creation date of the task this TaskStatus represents
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description of the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Launch date of the task this TaskStatus represents
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Service to execute the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Messages associated with the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<TaskStatusMessage>>,
     ///Last modification date of the task this TaskStatus represents
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Name of the parent of the task this TaskStatus represents
-    #[serde(
-        rename = "parentName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current percentage completion of the task this TaskStatus represents
-    #[serde(
-        rename = "percentComplete",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub percent_complete: ::std::option::Option<i64>,
     ///Current progress of the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
     ///Return values from the task this TaskStatus represents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub returns: ::std::option::Option<::std::vec::Vec<TaskReturnDetails>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<Target>,
-    #[serde(
-        rename = "taskDefinitionSummary",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_definition_summary: ::std::option::Option<TaskDefinitionSummary>,
     ///Type of task this TaskStatus represents
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TaskStatusType>,
     ///Name of the task this TaskStatus represents
-    #[serde(
-        rename = "uniqueName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unique_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "identities", feature = "task-management"))]
+impl ::sailpoint_runtime::object::Object for TaskStatus {
+    const NAME: &'static str = "TaskStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "completed" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "completionStatus" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "launcher" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f9 = o::instant(&mut map, &key, &mut extra)?,
+                "parentName" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "percentComplete" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "progress" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "returns" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "target" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "taskDefinitionSummary" => f15 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "uniqueName" => f17 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            completed: f1,
+            completion_status: f2,
+            created: f3,
+            description: f4,
+            id: f5,
+            launched: f6,
+            launcher: f7,
+            messages: f8,
+            modified: f9,
+            parent_name: f10,
+            percent_complete: f11,
+            progress: f12,
+            returns: f13,
+            target: f14,
+            task_definition_summary: f15,
+            type_: f16,
+            unique_name: f17,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "identities", feature = "task-management"))]
+impl<'de> ::serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "identities", feature = "task-management"))]
+impl ::serde::Serialize for TaskStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed {
+            w.instant("completed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launcher {
+            w.entry("launcher", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_name {
+            w.entry("parentName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.percent_complete {
+            w.entry("percentComplete", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.progress {
+            w.entry("progress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.returns {
+            w.entry("returns", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.target {
+            w.entry("target", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_definition_summary {
+            w.entry("taskDefinitionSummary", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.unique_name {
+            w.entry("uniqueName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -744,25 +1744,104 @@ impl ::std::convert::TryFrom<::std::string::String> for TaskStatusCompletionStat
     )
 )]
 ///TaskStatus Message
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskStatusMessage {
     ///Key of the message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///Localized form of the message
-    #[serde(
-        rename = "localizedText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub localized_text: ::std::option::Option<LocalizedMessage>,
     ///Message parameters for internationalization
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<
         ::std::vec::Vec<TaskStatusMessageParametersItem>,
     >,
     ///Type of the message
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TaskStatusMessageType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for TaskStatusMessage {
+    const NAME: &'static str = "TaskStatusMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "localizedText" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "parameters" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: f0,
+            localized_text: f1,
+            parameters: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for TaskStatusMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::serde::Serialize for TaskStatusMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.localized_text {
+            w.entry("localizedText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parameters {
+            w.entry("parameters", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(
     any(
@@ -901,16 +1980,71 @@ impl ::std::convert::TryFrom<::std::string::String> for TaskStatusType {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateBulkDeleteDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TemplateBulkDeleteDto {
     ///The template key to delete
     pub key: ::std::string::String,
     ///The locale for the message text, a BCP 47 language tag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///The notification medium (EMAIL, SLACK, or TEAMS)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub medium: ::std::option::Option<TemplateBulkDeleteDtoMedium>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateBulkDeleteDto {
+    const NAME: &'static str = "TemplateBulkDeleteDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "locale" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "medium" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: o::required(f0, "key", &extra)?,
+            locale: f1,
+            medium: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateBulkDeleteDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateBulkDeleteDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("key", &self.key)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.medium {
+            w.entry("medium", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateBulkDeleteDto {
@@ -923,32 +2057,21 @@ impl TemplateBulkDeleteDto {
 pub type TemplateBulkDeleteDtoMedium = Medium;
 #[cfg(feature = "notifications")]
 ///`TemplateDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TemplateDto {
     ///The body in the template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     ///The time when this template is created. This is auto-generated.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The description in the template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The footer value is now located within the body field. If included with non-null values, will result in a 400.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub footer: ::std::option::Option<::std::string::String>,
     ///The "From:" address in the template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     ///The header value is now located within the body field. If included with non-null values, will result in a 400.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<::std::string::String>,
     ///This is auto-generated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The key of the template
     pub key: ::std::string::String,
@@ -957,31 +2080,146 @@ pub struct TemplateDto {
     ///The message medium. More mediums may be added in the future.
     pub medium: TemplateDtoMedium,
     ///The time when this template was last modified. This is auto-generated.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The name of the Task Manager Subscription
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The "Reply To" line in the template
-    #[serde(rename = "replyTo", skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "slackTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub slack_template: ::std::option::Option<TemplateSlack>,
     ///The subject line in the template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "teamsTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub teams_template: ::std::option::Option<TemplateTeams>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateDto {
+    const NAME: &'static str = "TemplateDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "body" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "footer" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "from" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "header" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "locale" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "medium" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "replyTo" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "slackTemplate" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "subject" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "teamsTemplate" => f15 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: f0,
+            created: f1,
+            description: f2,
+            footer: f3,
+            from: f4,
+            header: f5,
+            id: f6,
+            key: o::required(f7, "key", &extra)?,
+            locale: o::required(f8, "locale", &extra)?,
+            medium: o::required(f9, "medium", &extra)?,
+            modified: f10,
+            name: f11,
+            reply_to: f12,
+            slack_template: f13,
+            subject: f14,
+            teams_template: f15,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.body {
+            w.entry("body", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.footer {
+            w.entry("footer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.from {
+            w.entry("from", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.header {
+            w.entry("header", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        w.entry("key", &self.key)?;
+        w.entry("locale", &self.locale)?;
+        w.entry("medium", &self.medium)?;
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reply_to {
+            w.entry("replyTo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.slack_template {
+            w.entry("slackTemplate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.subject {
+            w.entry("subject", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.teams_template {
+            w.entry("teamsTemplate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateDto {
@@ -991,51 +2229,151 @@ impl TemplateDto {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateDtoDefault`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateDtoDefault {
     ///The body of the default template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     ///The description of the default template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The footer value is now located within the body field. If included with non-null values, will result in a 400.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub footer: ::std::option::Option<::std::string::String>,
     ///The "From:" address of the default template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     ///The header value is now located within the body field. If included with non-null values, will result in a 400.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<::std::string::String>,
     ///The key of the default template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///The locale for the message text, a BCP 47 language tag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     ///The message medium. More mediums may be added in the future.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub medium: ::std::option::Option<TemplateDtoDefaultMedium>,
     ///The name of the default template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The "Reply To" field of the default template
-    #[serde(rename = "replyTo", skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "slackTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub slack_template: ::std::option::Option<TemplateSlack>,
     ///The subject of the default template
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "teamsTemplate",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub teams_template: ::std::option::Option<TemplateTeams>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateDtoDefault {
+    const NAME: &'static str = "TemplateDtoDefault";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "body" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "footer" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "from" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "header" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "locale" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "medium" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "replyTo" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "slackTemplate" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "subject" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "teamsTemplate" => f12 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: f0,
+            description: f1,
+            footer: f2,
+            from: f3,
+            header: f4,
+            key: f5,
+            locale: f6,
+            medium: f7,
+            name: f8,
+            reply_to: f9,
+            slack_template: f10,
+            subject: f11,
+            teams_template: f12,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateDtoDefault {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateDtoDefault {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.body {
+            w.entry("body", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.footer {
+            w.entry("footer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.from {
+            w.entry("from", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.header {
+            w.entry("header", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.medium {
+            w.entry("medium", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reply_to {
+            w.entry("replyTo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.slack_template {
+            w.entry("slackTemplate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.subject {
+            w.entry("subject", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.teams_template {
+            w.entry("teamsTemplate", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 ///The message medium. More mediums may be added in the future.
@@ -1045,62 +2383,137 @@ pub type TemplateDtoDefaultMedium = Medium;
 pub type TemplateDtoMedium = Medium;
 #[cfg(feature = "notifications")]
 ///`TemplateSlack`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateSlack {
     ///The approval request ID
-    #[serde(
-        rename = "approvalId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_id: ::std::option::Option<::std::string::String>,
     ///JSON string of Slack attachments
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "autoApprovalData",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_data: ::std::option::Option<TemplateSlackAutoApprovalData>,
     ///JSON string of Slack Block Kit blocks for rich formatting
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub blocks: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "customFields",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_fields: ::std::option::Option<TemplateSlackCustomFields>,
     /**Whether this is a subscription notification
 
 Default: `false`.*/
-    #[serde(
-        rename = "isSubscription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_subscription: ::std::option::Option<bool>,
     ///The template key
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///The type of notification
-    #[serde(
-        rename = "notificationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notification_type: ::std::option::Option<::std::string::String>,
     ///The request ID
-    #[serde(
-        rename = "requestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     ///The ID of the user who made the request
-    #[serde(
-        rename = "requestedById",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_by_id: ::std::option::Option<::std::string::String>,
     ///The main text content of the Slack message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateSlack {
+    const NAME: &'static str = "TemplateSlack";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "attachments" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "autoApprovalData" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "blocks" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "customFields" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "isSubscription" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "notificationType" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "requestId" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "requestedById" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_id: f0,
+            attachments: f1,
+            auto_approval_data: f2,
+            blocks: f3,
+            custom_fields: f4,
+            is_subscription: f5,
+            key: f6,
+            notification_type: f7,
+            request_id: f8,
+            requested_by_id: f9,
+            text: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateSlack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateSlack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_id {
+            w.entry("approvalId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.attachments {
+            w.entry("attachments", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_approval_data {
+            w.entry("autoApprovalData", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.blocks {
+            w.entry("blocks", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.custom_fields {
+            w.entry("customFields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_subscription {
+            w.entry("isSubscription", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.notification_type {
+            w.entry("notificationType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_id {
+            w.entry("requestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_by_id {
+            w.entry("requestedById", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateSlack {
@@ -1110,32 +2523,89 @@ impl TemplateSlack {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateSlackAutoApprovalData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateSlackAutoApprovalData {
     ///JSON message for auto-approval
-    #[serde(
-        rename = "autoApprovalMessageJSON",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_message_json: ::std::option::Option<::std::string::String>,
     ///Title for auto-approval
-    #[serde(
-        rename = "autoApprovalTitle",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_title: ::std::option::Option<::std::string::String>,
     ///Whether the request was auto-approved
-    #[serde(
-        rename = "isAutoApproved",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_auto_approved: ::std::option::Option<::std::string::String>,
     ///The item ID
-    #[serde(rename = "itemId", skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
     ///The item type
-    #[serde(rename = "itemType", skip_serializing_if = "::std::option::Option::is_none")]
     pub item_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateSlackAutoApprovalData {
+    const NAME: &'static str = "TemplateSlackAutoApprovalData";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "autoApprovalMessageJSON" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "autoApprovalTitle" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "isAutoApproved" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "itemId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "itemType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            auto_approval_message_json: f0,
+            auto_approval_title: f1,
+            is_auto_approved: f2,
+            item_id: f3,
+            item_type: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateSlackAutoApprovalData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateSlackAutoApprovalData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.auto_approval_message_json {
+            w.entry("autoApprovalMessageJSON", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_approval_title {
+            w.entry("autoApprovalTitle", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_auto_approved {
+            w.entry("isAutoApproved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.item_id {
+            w.entry("itemId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.item_type {
+            w.entry("itemType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateSlackAutoApprovalData {
@@ -1145,32 +2615,81 @@ impl TemplateSlackAutoApprovalData {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateSlackCustomFields`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateSlackCustomFields {
     ///The campaign ID
-    #[serde(
-        rename = "campaignId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_id: ::std::option::Option<::std::string::String>,
     ///The campaign status
-    #[serde(
-        rename = "campaignStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_status: ::std::option::Option<::std::string::String>,
     ///Whether the request contains a deny action
-    #[serde(
-        rename = "containsDeny",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contains_deny: ::std::option::Option<::std::string::String>,
     ///The type of request
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateSlackCustomFields {
+    const NAME: &'static str = "TemplateSlackCustomFields";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "campaignStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "containsDeny" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_id: f0,
+            campaign_status: f1,
+            contains_deny: f2,
+            request_type: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateSlackCustomFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateSlackCustomFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_id {
+            w.entry("campaignId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.campaign_status {
+            w.entry("campaignStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.contains_deny {
+            w.entry("containsDeny", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateSlackCustomFields {
@@ -1180,65 +2699,137 @@ impl TemplateSlackCustomFields {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateTeams`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateTeams {
     ///The approval request ID
-    #[serde(
-        rename = "approvalId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub approval_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "autoApprovalData",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_data: ::std::option::Option<TemplateTeamsAutoApprovalData>,
-    #[serde(
-        rename = "customFields",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_fields: ::std::option::Option<TemplateTeamsCustomFields>,
     /**Whether this is a subscription notification
 
 Default: `false`.*/
-    #[serde(
-        rename = "isSubscription",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_subscription: ::std::option::Option<bool>,
     ///The template key
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///JSON string of the Teams adaptive card
-    #[serde(
-        rename = "messageJSON",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message_json: ::std::option::Option<::std::string::String>,
     ///The type of notification
-    #[serde(
-        rename = "notificationType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notification_type: ::std::option::Option<::std::string::String>,
     ///The request ID
-    #[serde(
-        rename = "requestId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     ///The ID of the user who made the request
-    #[serde(
-        rename = "requestedById",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_by_id: ::std::option::Option<::std::string::String>,
     ///The main text content of the Teams message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     ///The title of the Teams message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateTeams {
+    const NAME: &'static str = "TemplateTeams";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "approvalId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "autoApprovalData" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "customFields" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "isSubscription" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "key" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "messageJSON" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "notificationType" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "requestId" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "requestedById" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "title" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            approval_id: f0,
+            auto_approval_data: f1,
+            custom_fields: f2,
+            is_subscription: f3,
+            key: f4,
+            message_json: f5,
+            notification_type: f6,
+            request_id: f7,
+            requested_by_id: f8,
+            text: f9,
+            title: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateTeams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateTeams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.approval_id {
+            w.entry("approvalId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_approval_data {
+            w.entry("autoApprovalData", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.custom_fields {
+            w.entry("customFields", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_subscription {
+            w.entry("isSubscription", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.message_json {
+            w.entry("messageJSON", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.notification_type {
+            w.entry("notificationType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_id {
+            w.entry("requestId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requested_by_id {
+            w.entry("requestedById", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.title {
+            w.entry("title", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateTeams {
@@ -1248,32 +2839,89 @@ impl TemplateTeams {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateTeamsAutoApprovalData`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateTeamsAutoApprovalData {
     ///JSON message for auto-approval
-    #[serde(
-        rename = "autoApprovalMessageJSON",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_message_json: ::std::option::Option<::std::string::String>,
     ///Title for auto-approval
-    #[serde(
-        rename = "autoApprovalTitle",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_approval_title: ::std::option::Option<::std::string::String>,
     ///Whether the request was auto-approved
-    #[serde(
-        rename = "isAutoApproved",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_auto_approved: ::std::option::Option<::std::string::String>,
     ///The item ID
-    #[serde(rename = "itemId", skip_serializing_if = "::std::option::Option::is_none")]
     pub item_id: ::std::option::Option<::std::string::String>,
     ///The item type
-    #[serde(rename = "itemType", skip_serializing_if = "::std::option::Option::is_none")]
     pub item_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateTeamsAutoApprovalData {
+    const NAME: &'static str = "TemplateTeamsAutoApprovalData";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "autoApprovalMessageJSON" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "autoApprovalTitle" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "isAutoApproved" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "itemId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "itemType" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            auto_approval_message_json: f0,
+            auto_approval_title: f1,
+            is_auto_approved: f2,
+            item_id: f3,
+            item_type: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateTeamsAutoApprovalData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateTeamsAutoApprovalData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.auto_approval_message_json {
+            w.entry("autoApprovalMessageJSON", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_approval_title {
+            w.entry("autoApprovalTitle", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_auto_approved {
+            w.entry("isAutoApproved", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.item_id {
+            w.entry("itemId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.item_type {
+            w.entry("itemType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateTeamsAutoApprovalData {
@@ -1283,32 +2931,81 @@ impl TemplateTeamsAutoApprovalData {
 }
 #[cfg(feature = "notifications")]
 ///`TemplateTeamsCustomFields`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TemplateTeamsCustomFields {
     ///The campaign ID
-    #[serde(
-        rename = "campaignId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_id: ::std::option::Option<::std::string::String>,
     ///The campaign status
-    #[serde(
-        rename = "campaignStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub campaign_status: ::std::option::Option<::std::string::String>,
     ///Whether the request contains a deny action
-    #[serde(
-        rename = "containsDeny",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contains_deny: ::std::option::Option<::std::string::String>,
     ///The type of request
-    #[serde(
-        rename = "requestType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_type: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "notifications")]
+impl ::sailpoint_runtime::object::Object for TemplateTeamsCustomFields {
+    const NAME: &'static str = "TemplateTeamsCustomFields";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "campaignId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "campaignStatus" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "containsDeny" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "requestType" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign_id: f0,
+            campaign_status: f1,
+            contains_deny: f2,
+            request_type: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for TemplateTeamsCustomFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for TemplateTeamsCustomFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.campaign_id {
+            w.entry("campaignId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.campaign_status {
+            w.entry("campaignStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.contains_deny {
+            w.entry("containsDeny", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.request_type {
+            w.entry("requestType", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "notifications")]
 impl TemplateTeamsCustomFields {
@@ -1318,38 +3015,157 @@ impl TemplateTeamsCustomFields {
 }
 #[cfg(feature = "tenant")]
 ///`Tenant`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Tenant {
     ///Description of the Tenant
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Human-readable name of the Tenant
-    #[serde(rename = "fullName", skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     ///The unique identifier for the Tenant
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Abbreviated name of the Tenant
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Deployment pod for the Tenant
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pod: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub products: ::std::option::Option<::std::vec::Vec<Product>>,
     ///Deployment region for the Tenant
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "tenant")]
+impl ::sailpoint_runtime::object::Object for Tenant {
+    const NAME: &'static str = "Tenant";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "fullName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "pod" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "products" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "region" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            full_name: f1,
+            id: f2,
+            name: f3,
+            pod: f4,
+            products: f5,
+            region: f6,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "tenant")]
+impl<'de> ::serde::Deserialize<'de> for Tenant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tenant")]
+impl ::serde::Serialize for Tenant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.full_name {
+            w.entry("fullName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.pod {
+            w.entry("pod", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.products {
+            w.entry("products", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.region {
+            w.entry("region", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 ///Details of any tenant-wide Reassignment Configurations (eg. enabled/disabled)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TenantConfigurationDetails {
     /**Flag to determine if Reassignment Configuration is enabled or disabled for a tenant.  When this flag is set to true, Reassignment Configuration is disabled.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for TenantConfigurationDetails {
+    const NAME: &'static str = "TenantConfigurationDetails";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "disabled" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { disabled: f0, extra })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for TenantConfigurationDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for TenantConfigurationDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.disabled {
+            w.entry("disabled", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl TenantConfigurationDetails {
@@ -1359,13 +3175,53 @@ impl TenantConfigurationDetails {
 }
 #[cfg(feature = "work-reassignment")]
 ///Tenant-wide Reassignment Configuration settings
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TenantConfigurationRequest {
-    #[serde(
-        rename = "configDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_details: ::std::option::Option<TenantConfigurationDetails>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for TenantConfigurationRequest {
+    const NAME: &'static str = "TenantConfigurationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "configDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { config_details: f0, extra })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for TenantConfigurationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for TenantConfigurationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.config_details {
+            w.entry("configDetails", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl TenantConfigurationRequest {
@@ -1375,64 +3231,203 @@ impl TenantConfigurationRequest {
 }
 #[cfg(feature = "work-reassignment")]
 ///Tenant-wide Reassignment Configuration settings
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TenantConfigurationResponse {
-    #[serde(
-        rename = "auditDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub audit_details: ::std::option::Option<AuditDetails>,
-    #[serde(
-        rename = "configDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub config_details: ::std::option::Option<TenantConfigurationDetails>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "work-reassignment")]
+impl ::sailpoint_runtime::object::Object for TenantConfigurationResponse {
+    const NAME: &'static str = "TenantConfigurationResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "auditDetails" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "configDetails" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            audit_details: f0,
+            config_details: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl<'de> ::serde::Deserialize<'de> for TenantConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "work-reassignment")]
+impl ::serde::Serialize for TenantConfigurationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.audit_details {
+            w.entry("auditDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.config_details {
+            w.entry("configDetails", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "ui-metadata")]
 ///`TenantUiMetadataItemResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TenantUiMetadataItemResponse {
     ///Parameter that organizational administrators can adjust to permit another domain to encapsulate IDN within an iframe. If you would like to reset the value use "null". It will only allow include into iframe non authenticated portions of the product, such as password reset.
-    #[serde(
-        rename = "iframeWhiteList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub iframe_white_list: ::std::option::Option<::std::string::String>,
     ///Placeholder text displayed in the username input field. If you would like to reset the value use "null".
-    #[serde(
-        rename = "usernameEmptyText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username_empty_text: ::std::option::Option<::std::string::String>,
     ///Descriptor for the username input field. If you would like to reset the value use "null".
-    #[serde(
-        rename = "usernameLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username_label: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "ui-metadata")]
+impl ::sailpoint_runtime::object::Object for TenantUiMetadataItemResponse {
+    const NAME: &'static str = "TenantUiMetadataItemResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "iframeWhiteList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "usernameEmptyText" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "usernameLabel" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            iframe_white_list: f0,
+            username_empty_text: f1,
+            username_label: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "ui-metadata")]
+impl<'de> ::serde::Deserialize<'de> for TenantUiMetadataItemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "ui-metadata")]
+impl ::serde::Serialize for TenantUiMetadataItemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.iframe_white_list {
+            w.entry("iframeWhiteList", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.username_empty_text {
+            w.entry("usernameEmptyText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.username_label {
+            w.entry("usernameLabel", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "ui-metadata")]
 ///`TenantUiMetadataItemUpdateRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TenantUiMetadataItemUpdateRequest {
     ///Parameter that organizational administrators can adjust to permit another domain to encapsulate IDN within an iframe. If you would like to reset the value use "null". It will only allow include into iframe non authenticated portions of the product, such as password reset.
-    #[serde(
-        rename = "iframeWhiteList",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub iframe_white_list: ::std::option::Option<::std::string::String>,
     ///Placeholder text displayed in the username input field. If you would like to reset the value use "null".
-    #[serde(
-        rename = "usernameEmptyText",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username_empty_text: ::std::option::Option<::std::string::String>,
     ///Descriptor for the username input field. If you would like to reset the value use "null".
-    #[serde(
-        rename = "usernameLabel",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username_label: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "ui-metadata")]
+impl ::sailpoint_runtime::object::Object for TenantUiMetadataItemUpdateRequest {
+    const NAME: &'static str = "TenantUiMetadataItemUpdateRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "iframeWhiteList" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "usernameEmptyText" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "usernameLabel" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            iframe_white_list: f0,
+            username_empty_text: f1,
+            username_label: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "ui-metadata")]
+impl<'de> ::serde::Deserialize<'de> for TenantUiMetadataItemUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "ui-metadata")]
+impl ::serde::Serialize for TenantUiMetadataItemUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.iframe_white_list {
+            w.entry("iframeWhiteList", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.username_empty_text {
+            w.entry("usernameEmptyText", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.username_label {
+            w.entry("usernameLabel", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "ui-metadata")]
 impl TenantUiMetadataItemUpdateRequest {
@@ -1442,13 +3437,56 @@ impl TenantUiMetadataItemUpdateRequest {
 }
 #[cfg(feature = "workflows")]
 ///`TestExternalExecuteWorkflowBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TestExternalExecuteWorkflowBody {
     ///The test input for the workflow
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for TestExternalExecuteWorkflowBody {
+    const NAME: &'static str = "TestExternalExecuteWorkflowBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { input: f0, extra })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for TestExternalExecuteWorkflowBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for TestExternalExecuteWorkflowBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl TestExternalExecuteWorkflowBody {
@@ -1458,35 +3496,132 @@ impl TestExternalExecuteWorkflowBody {
 }
 #[cfg(feature = "workflows")]
 ///`TestExternalExecuteWorkflowResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TestExternalExecuteWorkflowResponse {
     ///The input that was received
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payload: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for TestExternalExecuteWorkflowResponse {
+    const NAME: &'static str = "TestExternalExecuteWorkflowResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "payload" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { payload: f0, extra })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for TestExternalExecuteWorkflowResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for TestExternalExecuteWorkflowResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.payload {
+            w.entry("payload", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`TestInvocation`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TestInvocation {
     ///JSON map of invocation metadata.
-    #[serde(rename = "contentJson")]
     pub content_json: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Mock input to use for test invocation.  This must adhere to the input schema defined in the trigger being invoked.  If this property is omitted, then the default trigger sample payload will be sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Only send the test event to the subscription IDs listed.  If omitted, the test event will be sent to all subscribers.
-    #[serde(
-        rename = "subscriptionIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subscription_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Trigger ID
-    #[serde(rename = "triggerId")]
     pub trigger_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for TestInvocation {
+    const NAME: &'static str = "TestInvocation";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "contentJson" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "subscriptionIds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "triggerId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            content_json: o::required(f0, "contentJson", &extra)?,
+            input: f1,
+            subscription_ids: f2,
+            trigger_id: o::required(f3, "triggerId", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for TestInvocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for TestInvocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("contentJson", &self.content_json)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.subscription_ids {
+            w.entry("subscriptionIds", v)?;
+        }
+        w.entry("triggerId", &self.trigger_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl TestInvocation {
@@ -1523,41 +3658,146 @@ impl ::std::convert::TryFrom<::std::string::String> for TestMfaConfigMethod {
 }
 #[cfg(feature = "multi-host-integration")]
 ///`TestSourceConnectionMultihostResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TestSourceConnectionMultihostResponse {
     ///Source's test connection message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///Source's human-readable result type.
-    #[serde(
-        rename = "resultType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub result_type: ::std::option::Option<
         TestSourceConnectionMultihostResponseResultType,
     >,
     ///Source's test connection status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     ///Source's human-readable test connection details.
-    #[serde(
-        rename = "testConnectionDetails",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub test_connection_details: ::std::option::Option<::std::string::String>,
     ///Source's test connection timing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timing: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for TestSourceConnectionMultihostResponse {
+    const NAME: &'static str = "TestSourceConnectionMultihostResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "message" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "resultType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "success" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "testConnectionDetails" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "timing" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message: f0,
+            result_type: f1,
+            success: f2,
+            test_connection_details: f3,
+            timing: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for TestSourceConnectionMultihostResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for TestSourceConnectionMultihostResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result_type {
+            w.entry("resultType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.success {
+            w.entry("success", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.test_connection_details {
+            w.entry("testConnectionDetails", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.timing {
+            w.entry("timing", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 ///Source's human-readable result type.
 pub type TestSourceConnectionMultihostResponseResultType = SourceHealthDtoStatus;
 #[cfg(feature = "workflows")]
 ///`TestWorkflowBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TestWorkflowBody {
     ///The test input for the workflow.
     pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for TestWorkflowBody {
+    const NAME: &'static str = "TestWorkflowBody";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: o::required(f0, "input", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for TestWorkflowBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for TestWorkflowBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("input", &self.input)?;
+        w.end()
+    }
 }
 #[cfg(feature = "workflows")]
 impl TestWorkflowBody {
@@ -1567,33 +3807,135 @@ impl TestWorkflowBody {
 }
 #[cfg(feature = "workflows")]
 ///`TestWorkflowResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TestWorkflowResponse {
     ///The workflow execution id
-    #[serde(
-        rename = "workflowExecutionId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub workflow_execution_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "workflows")]
+impl ::sailpoint_runtime::object::Object for TestWorkflowResponse {
+    const NAME: &'static str = "TestWorkflowResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "workflowExecutionId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            workflow_execution_id: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "workflows")]
+impl<'de> ::serde::Deserialize<'de> for TestWorkflowResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workflows")]
+impl ::serde::Serialize for TestWorkflowResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.workflow_execution_id {
+            w.entry("workflowExecutionId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch text query object.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TextQuery {
     /**Indicates that the terms can be located anywhere in the specified fields;  otherwise, the fields must begin with the terms.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contains: ::std::option::Option<bool>,
     ///The fields to be searched.
     pub fields: ::std::vec::Vec<::std::string::String>,
     /**Indicates that at least one of the terms must be found in the specified fields;  otherwise, all terms must be found.
 
 Default: `false`.*/
-    #[serde(rename = "matchAny", skip_serializing_if = "::std::option::Option::is_none")]
     pub match_any: ::std::option::Option<bool>,
     ///Words or characters that specify a particular thing to be searched for.
     pub terms: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::sailpoint_runtime::object::Object for TextQuery {
+    const NAME: &'static str = "TextQuery";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "contains" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "fields" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "matchAny" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "terms" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            contains: f0,
+            fields: o::required(f1, "fields", &extra)?,
+            match_any: f2,
+            terms: o::required(f3, "terms", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl<'de> ::serde::Deserialize<'de> for TextQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::serde::Serialize for TextQuery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.contains {
+            w.entry("contains", v)?;
+        }
+        w.entry("fields", &self.fields)?;
+        if let ::std::option::Option::Some(v) = &self.match_any {
+            w.entry("matchAny", v)?;
+        }
+        w.entry("terms", &self.terms)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 impl TextQuery {
@@ -1603,27 +3945,118 @@ impl TextQuery {
 }
 #[cfg(feature = "full")]
 ///`TotalResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TotalResponse {
     ///Aggregated number of calls made to SailPoint APIs in a given timespan
-    #[serde(
-        rename = "NumberOfCalls",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_calls: ::std::option::Option<i64>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for TotalResponse {
+    const NAME: &'static str = "TotalResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "NumberOfCalls" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { number_of_calls: f0, extra })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for TotalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for TotalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.number_of_calls {
+            w.entry("NumberOfCalls", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 ///The representation of an internally- or customer-defined transform.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Transform {
     ///Meta-data about the transform. Values in this list are specific to the type of transform to be executed.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub attributes: ::std::option::Option<TransformAttributes>,
     ///Unique name of this transform
     pub name: TransformName,
     ///The type of transform operation
-    #[serde(rename = "type")]
     pub type_: TransformType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "transforms")]
+impl ::sailpoint_runtime::object::Object for Transform {
+    const NAME: &'static str = "Transform";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            name: o::required(f1, "name", &extra)?,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for Transform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for Transform {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attributes", &self.attributes)?;
+        w.entry("name", &self.name)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "transforms")]
 impl Transform {
@@ -1856,16 +4289,67 @@ impl ::std::convert::From<UuidGenerator> for TransformAttributes {
 }
 #[cfg(feature = "identity-profiles")]
 ///`TransformDefinition`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TransformDefinition {
     ///Arbitrary key-value pairs to store any metadata for the object
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Transform definition type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "identity-profiles")]
+impl ::sailpoint_runtime::object::Object for TransformDefinition {
+    const NAME: &'static str = "TransformDefinition";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            type_: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl<'de> ::serde::Deserialize<'de> for TransformDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "identity-profiles")]
+impl ::serde::Serialize for TransformDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl TransformDefinition {
@@ -1927,22 +4411,83 @@ impl<'de> ::serde::Deserialize<'de> for TransformName {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`TransformRead`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TransformRead {
     ///Meta-data about the transform. Values in this list are specific to the type of transform to be executed.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub attributes: ::std::option::Option<TransformReadAttributes>,
     ///Unique ID of this transform
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether this is an internal SailPoint-created transform or a customer-created transform
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal: ::std::option::Option<bool>,
     ///Unique name of this transform
     pub name: TransformReadName,
     ///The type of transform operation
-    #[serde(rename = "type")]
     pub type_: TransformReadType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for TransformRead {
+    const NAME: &'static str = "TransformRead";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "internal" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            internal: f2,
+            name: o::required(f3, "name", &extra)?,
+            type_: o::required(f4, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for TransformRead {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for TransformRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("attributes", &self.attributes)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.internal {
+            w.entry("internal", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`TransformReadAttributes`
@@ -2224,15 +4769,62 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadName {
 pub type TransformReadType = TransformType;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`TransformRule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TransformRule {
     ///This is the name of the Transform rule that needs to be invoked by the transform
     pub name: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for TransformRule {
+    const NAME: &'static str = "TransformRule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "name" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: o::required(f0, "name", &extra)?,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for TransformRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for TransformRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl TransformRule {
@@ -2302,17 +4894,69 @@ impl ::std::convert::TryFrom<::std::string::String> for TransformType {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`TransformsIdentityAttribute`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TransformsIdentityAttribute {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
     ///The system (camel-cased) name of the identity attribute to bring in
     pub name: ::std::string::String,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for TransformsIdentityAttribute {
+    const NAME: &'static str = "TransformsIdentityAttribute";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            name: o::required(f1, "name", &extra)?,
+            requires_periodic_refresh: f2,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for TransformsIdentityAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for TransformsIdentityAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl TransformsIdentityAttribute {
@@ -2328,87 +4972,304 @@ impl TransformsIdentityAttribute {
     )
 )]
 ///`TranslationMessage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TranslationMessage {
     ///The key of the translation message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     ///The values corresponding to the translation messages
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::sailpoint_runtime::object::Object for TranslationMessage {
+    const NAME: &'static str = "TranslationMessage";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "key" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { key: f0, values: f1, extra })
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for TranslationMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::serde::Serialize for TranslationMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.key {
+            w.entry("key", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.values {
+            w.entry("values", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///SSF transmitter discovery metadata per the SSF specification.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TransmitterMetadata {
     ///Supported authorization schemes (e.g. OAuth2, Bearer).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_schemes: ::std::option::Option<
         ::std::vec::Vec<AuthorizationScheme>,
     >,
     ///Endpoint for stream configuration (create, read, update, replace, delete).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration_endpoint: ::std::option::Option<::std::string::String>,
     ///Supported delivery methods (e.g. push URN).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_methods_supported: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///Base URL of the transmitter (issuer).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     ///URL of the transmitter's JSON Web Key Set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jwks_uri: ::std::option::Option<::std::string::String>,
     ///Version of the SSF specification supported.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_version: ::std::option::Option<::std::string::String>,
     ///Endpoint for reading and updating stream status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_endpoint: ::std::option::Option<::std::string::String>,
     ///Endpoint for receiver verification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_endpoint: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for TransmitterMetadata {
+    const NAME: &'static str = "TransmitterMetadata";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "authorization_schemes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "configuration_endpoint" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "delivery_methods_supported" => {
+                    f2 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "issuer" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "jwks_uri" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "spec_version" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "status_endpoint" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "verification_endpoint" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            authorization_schemes: f0,
+            configuration_endpoint: f1,
+            delivery_methods_supported: f2,
+            issuer: f3,
+            jwks_uri: f4,
+            spec_version: f5,
+            status_endpoint: f6,
+            verification_endpoint: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for TransmitterMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for TransmitterMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.authorization_schemes {
+            w.entry("authorization_schemes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.configuration_endpoint {
+            w.entry("configuration_endpoint", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.delivery_methods_supported {
+            w.entry("delivery_methods_supported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.issuer {
+            w.entry("issuer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.jwks_uri {
+            w.entry("jwks_uri", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.spec_version {
+            w.entry("spec_version", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status_endpoint {
+            w.entry("status_endpoint", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.verification_endpoint {
+            w.entry("verification_endpoint", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///`Trigger`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Trigger {
     ///Trigger Description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///An example of the JSON payload that will be sent by the trigger to the subscribed service.
-    #[serde(
-        rename = "exampleInput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub example_input: ::std::option::Option<TriggerExampleInput>,
     ///An example of the JSON payload that will be sent by the subscribed service to the trigger in response to an event.
-    #[serde(
-        rename = "exampleOutput",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub example_output: ::std::option::Option<TriggerExampleOutput>,
     ///Unique identifier of the trigger.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The JSON schema of the payload that will be sent by the trigger to the subscribed service.
-    #[serde(
-        rename = "inputSchema",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub input_schema: ::std::option::Option<::std::string::String>,
     ///Trigger Name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The JSON schema of the response that will be sent by the subscribed service to the trigger in response to an event.  This only applies to a trigger type of `REQUEST_RESPONSE`.
-    #[serde(
-        rename = "outputSchema",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub output_schema: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TriggerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for Trigger {
+    const NAME: &'static str = "Trigger";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "exampleInput" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "exampleOutput" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "inputSchema" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "outputSchema" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            example_input: f1,
+            example_output: f2,
+            id: f3,
+            input_schema: f4,
+            name: f5,
+            output_schema: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for Trigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for Trigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.example_input {
+            w.entry("exampleInput", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.example_output {
+            w.entry("exampleOutput", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.input_schema {
+            w.entry("inputSchema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.output_schema {
+            w.entry("outputSchema", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///An example of the JSON payload that will be sent by the trigger to the subscribed service.
@@ -2677,15 +5538,63 @@ impl ::std::convert::TryFrom<::std::string::String> for TriggerType {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Trim`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Trim {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Trim {
+    const NAME: &'static str = "Trim";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Trim {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Trim {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Trim {
@@ -2695,7 +5604,7 @@ impl Trim {
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch type ahead query object.  The typeAheadQuery performs a search for top values beginning with the typed values. For example, typing "Jo" results in top hits matching "Jo." Typing "Job" results in top hits matching "Job."
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TypeAheadQuery {
     ///The field on which to perform the type ahead search.
     pub field: ::std::string::String,
@@ -2704,37 +5613,102 @@ Influences the performance of the query and the number results returned.
 Valid values: 1 to 1000.
 
 Default: `10`.*/
-    #[serde(
-        rename = "maxExpansions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_expansions: ::std::option::Option<::std::num::NonZeroU32>,
     ///The nested type.
-    #[serde(
-        rename = "nestedType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub nested_type: ::std::option::Option<::std::string::String>,
     ///The type ahead query string used to construct a phrase prefix match query.
     pub query: ::std::string::String,
     /**The max amount of records the search will return.
 
 Default: `100`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<::std::num::NonZeroU32>,
     /**The sort order of the returned records.
 
 Default: `"desc"`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::string::String>,
     /**The flag that defines the sort type, by count or value.
 
 Default: `false`.*/
-    #[serde(
-        rename = "sortByValue",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_by_value: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::sailpoint_runtime::object::Object for TypeAheadQuery {
+    const NAME: &'static str = "TypeAheadQuery";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "field" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "maxExpansions" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "nestedType" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "size" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "sortByValue" => f6 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            field: o::required(f0, "field", &extra)?,
+            max_expansions: f1,
+            nested_type: f2,
+            query: o::required(f3, "query", &extra)?,
+            size: f4,
+            sort: f5,
+            sort_by_value: f6,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl<'de> ::serde::Deserialize<'de> for TypeAheadQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+impl ::serde::Serialize for TypeAheadQuery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("field", &self.field)?;
+        if let ::std::option::Option::Some(v) = &self.max_expansions {
+            w.entry("maxExpansions", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.nested_type {
+            w.entry("nestedType", v)?;
+        }
+        w.entry("query", &self.query)?;
+        if let ::std::option::Option::Some(v) = &self.size {
+            w.entry("size", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort_by_value {
+            w.entry("sortByValue", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "search"))]
 impl TypeAheadQuery {
@@ -2745,13 +5719,61 @@ impl TypeAheadQuery {
 #[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
 /**A typed reference to the object.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TypedReference {
     /**The id of the object.
 */
     pub id: ::std::string::String,
-    #[serde(rename = "type")]
     pub type_: DtoType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
+impl ::sailpoint_runtime::object::Object for TypedReference {
+    const NAME: &'static str = "TypedReference";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            type_: o::required(f1, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
+impl<'de> ::serde::Deserialize<'de> for TypedReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
+impl ::serde::Serialize for TypedReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
 impl TypedReference {

@@ -6,16 +6,59 @@
 
 #[cfg(feature = "reports-data-extraction")]
 ///Arguments for Uncorrelated Accounts report (UNCORRELATED_ACCOUNTS)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UncorrelatedAccountsReportArguments {
     ///Output report file formats. These are formats for calling GET endpoint as query parameter 'fileFormat'.  In case report won't have this argument there will be ['CSV', 'PDF'] as default.
-    #[serde(
-        rename = "selectedFormats",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_formats: ::std::option::Option<
         ::std::vec::Vec<UncorrelatedAccountsReportArgumentsSelectedFormatsItem>,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::sailpoint_runtime::object::Object for UncorrelatedAccountsReportArguments {
+    const NAME: &'static str = "UncorrelatedAccountsReportArguments";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "selectedFormats" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            selected_formats: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for UncorrelatedAccountsReportArguments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for UncorrelatedAccountsReportArguments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.selected_formats {
+            w.entry("selectedFormats", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl UncorrelatedAccountsReportArguments {
@@ -28,26 +71,81 @@ impl UncorrelatedAccountsReportArguments {
 pub type UncorrelatedAccountsReportArgumentsSelectedFormatsItem = ReportResultsAvailableFormatsItem;
 #[cfg(feature = "connectors")]
 ///`UpdateDetail`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateDetail {
     ///The detailed message for an update. Typically the relevent error message when status is error.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///The connector script name
-    #[serde(
-        rename = "scriptName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_name: ::std::option::Option<::std::string::String>,
     ///The connector update status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<UpdateDetailStatus>,
     ///The list of updated files supported by the connector
-    #[serde(
-        rename = "updatedFiles",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub updated_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connectors")]
+impl ::sailpoint_runtime::object::Object for UpdateDetail {
+    const NAME: &'static str = "UpdateDetail";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "message" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "scriptName" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "updatedFiles" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message: f0,
+            script_name: f1,
+            status: f2,
+            updated_files: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connectors")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::serde::Serialize for UpdateDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.script_name {
+            w.entry("scriptName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.updated_files {
+            w.entry("updatedFiles", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connectors")]
 ///The connector update status
@@ -80,15 +178,69 @@ impl ::std::convert::TryFrom<::std::string::String> for UpdateDetailStatus {
 }
 #[cfg(feature = "multi-host-integration")]
 ///A JSONPatch Operation as defined by [RFC 6902 - JSON Patch](https://tools.ietf.org/html/rfc6902)
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateMultiHostSourcesBodyItem {
     ///The operation to be performed
     pub op: UpdateMultiHostSourcesBodyItemOp,
     ///A string JSON Pointer representing the target path to an element to be affected by the operation
     pub path: ::std::string::String,
     ///The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<UpdateMultiHostSourcesBodyItemValue>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::sailpoint_runtime::object::Object for UpdateMultiHostSourcesBodyItem {
+    const NAME: &'static str = "UpdateMultiHostSourcesBodyItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "op" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "path" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            op: o::required(f0, "op", &extra)?,
+            path: o::required(f1, "path", &extra)?,
+            value: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl<'de> ::serde::Deserialize<'de> for UpdateMultiHostSourcesBodyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "multi-host-integration")]
+impl ::serde::Serialize for UpdateMultiHostSourcesBodyItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("op", &self.op)?;
+        w.entry("path", &self.path)?;
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl UpdateMultiHostSourcesBodyItem {
@@ -191,61 +343,131 @@ for UpdateMultiHostSourcesBodyItemValueArrayItem {
 }
 #[cfg(feature = "data-access-security")]
 ///`UpdateScheduleRequest`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateScheduleRequest {
     /**Indicates whether the scheduled task is currently active.
 
 Default: `false`.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     ///The unique identifier of the application associated with the scheduled task.
-    #[serde(
-        rename = "applicationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<i64>,
     ///A list of days of the week when the task should run (e.g., "Monday", "Wednesday").
-    #[serde(
-        rename = "daysOfWeek",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub days_of_week: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The end time for the scheduled task, represented as epoch seconds.
-    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<i64>,
     ///The interval depends on the chosen schedule cycle (scheduleType), i.e. if the schedule is daily, the interval will represent the days between executions.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i32>,
     ///The ID of another scheduled task that triggers this scheduled task upon its completion.
-    #[serde(
-        rename = "runAfterScheduleTaskId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub run_after_schedule_task_id: ::std::option::Option<i64>,
     ///The display name of the scheduled task.
-    #[serde(
-        rename = "scheduleTaskName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_task_name: ::std::option::Option<::std::string::String>,
     ///The scheduling type, such as "Daily", "Weekly", or "Manual" etc.
-    #[serde(
-        rename = "scheduleType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_type: ::std::option::Option<::std::string::String>,
     ///The start time for the scheduled task, represented as epoch seconds.
-    #[serde(
-        rename = "startTime",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<i64>,
     ///The type or category of the scheduled task.
-    #[serde(
-        rename = "taskTypeName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub task_type_name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-access-security")]
+impl ::sailpoint_runtime::object::Object for UpdateScheduleRequest {
+    const NAME: &'static str = "UpdateScheduleRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "active" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "applicationId" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "daysOfWeek" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "endTime" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "interval" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "runAfterScheduleTaskId" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "scheduleTaskName" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "scheduleType" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "startTime" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "taskTypeName" => f9 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            active: f0,
+            application_id: f1,
+            days_of_week: f2,
+            end_time: f3,
+            interval: f4,
+            run_after_schedule_task_id: f5,
+            schedule_task_name: f6,
+            schedule_type: f7,
+            start_time: f8,
+            task_type_name: f9,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl<'de> ::serde::Deserialize<'de> for UpdateScheduleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "data-access-security")]
+impl ::serde::Serialize for UpdateScheduleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.active {
+            w.entry("active", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.application_id {
+            w.entry("applicationId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.days_of_week {
+            w.entry("daysOfWeek", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.end_time {
+            w.entry("endTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.interval {
+            w.entry("interval", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.run_after_schedule_task_id {
+            w.entry("runAfterScheduleTaskId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule_task_name {
+            w.entry("scheduleTaskName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.schedule_type {
+            w.entry("scheduleType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_time {
+            w.entry("startTime", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.task_type_name {
+            w.entry("taskTypeName", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl UpdateScheduleRequest {
@@ -258,64 +480,215 @@ impl UpdateScheduleRequest {
 pub type UpdateSourceScheduleScheduleType = SourceScheduleType;
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Stream configuration response including updatedAt (for PATCH/PUT). Same JSON shape as GET single stream plus updatedAt.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateStreamConfigResponse {
     ///Audience for the stream.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aud: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery: ::std::option::Option<DeliveryResponse>,
     ///Optional stream description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Event types currently being delivered (intersection of supported and requested).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events_delivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**Event types requested by the receiver. Use CAEP event-type URIs in the form:
 `https://schemas.openid.net/secevent/caep/event-type/{event-type}` (e.g. session revoke).
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events_requested: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /**Event types supported by the transmitter. Use CAEP event-type URIs in the form:
 `https://schemas.openid.net/secevent/caep/event-type/{event-type}` (e.g. session-revoked).
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Inactivity timeout in seconds (optional).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inactivity_timeout: ::std::option::Option<i32>,
     ///Issuer (transmitter) URL.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub iss: ::std::option::Option<::std::string::String>,
     ///Minimum verification interval in seconds (optional).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_verification_interval: ::std::option::Option<i32>,
     ///Unique stream identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_id: ::std::option::Option<::std::string::String>,
     ///Timestamp of the last configuration update.
-    #[serde(
-        default,
-        rename = "updatedAt",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for UpdateStreamConfigResponse {
+    const NAME: &'static str = "UpdateStreamConfigResponse";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "aud" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "delivery" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "events_delivered" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "events_requested" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "events_supported" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "inactivity_timeout" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "iss" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "min_verification_interval" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "stream_id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "updatedAt" => f10 = o::instant(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            aud: f0,
+            delivery: f1,
+            description: f2,
+            events_delivered: f3,
+            events_requested: f4,
+            events_supported: f5,
+            inactivity_timeout: f6,
+            iss: f7,
+            min_verification_interval: f8,
+            stream_id: f9,
+            updated_at: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for UpdateStreamConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for UpdateStreamConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.aud {
+            w.entry("aud", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.delivery {
+            w.entry("delivery", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.events_delivered {
+            w.entry("events_delivered", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.events_requested {
+            w.entry("events_requested", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.events_supported {
+            w.entry("events_supported", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.inactivity_timeout {
+            w.entry("inactivity_timeout", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.iss {
+            w.entry("iss", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.min_verification_interval {
+            w.entry("min_verification_interval", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.stream_id {
+            w.entry("stream_id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.updated_at {
+            w.instant("updatedAt", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Request body for PATCH /ssf/streams (partial update).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateStreamConfigurationRequest {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery: ::std::option::Option<DeliveryRequest>,
     ///Optional human-readable description of the stream.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Event types the receiver wants. Use CAEP event-type URIs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events_requested: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///ID of the stream to update.
     pub stream_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for UpdateStreamConfigurationRequest {
+    const NAME: &'static str = "UpdateStreamConfigurationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "delivery" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "events_requested" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "stream_id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            delivery: f0,
+            description: f1,
+            events_requested: f2,
+            stream_id: o::required(f3, "stream_id", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for UpdateStreamConfigurationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for UpdateStreamConfigurationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.delivery {
+            w.entry("delivery", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.events_requested {
+            w.entry("events_requested", v)?;
+        }
+        w.entry("stream_id", &self.stream_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl UpdateStreamConfigurationRequest {
@@ -325,15 +698,69 @@ impl UpdateStreamConfigurationRequest {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Request body for POST /ssf/streams/status.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateStreamStatusRequest {
     ///Optional reason for the status change.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     ///Desired stream status.
     pub status: UpdateStreamStatusRequestStatus,
     ///ID of the stream whose status to update.
     pub stream_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for UpdateStreamStatusRequest {
+    const NAME: &'static str = "UpdateStreamStatusRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reason" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "stream_id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            reason: f0,
+            status: o::required(f1, "status", &extra)?,
+            stream_id: o::required(f2, "stream_id", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for UpdateStreamStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for UpdateStreamStatusRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.reason {
+            w.entry("reason", v)?;
+        }
+        w.entry("status", &self.status)?;
+        w.entry("stream_id", &self.stream_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl UpdateStreamStatusRequest {
@@ -346,15 +773,63 @@ impl UpdateStreamStatusRequest {
 pub type UpdateStreamStatusRequestStatus = StreamStatusResponseStatus;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Upper`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Upper {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<Input>,
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for Upper {
+    const NAME: &'static str = "Upper";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "input" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "requiresPeriodicRefresh" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            input: f0,
+            requires_periodic_refresh: f1,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for Upper {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for Upper {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.input {
+            w.entry("input", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl Upper {
@@ -412,147 +887,503 @@ impl ::std::convert::TryFrom<::std::string::String> for UsageType {
 }
 #[cfg(feature = "apps")]
 ///`UserApp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserApp {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<UserAppAccount>,
     ///True if the app is visible in the request center
-    #[serde(
-        rename = "appCenterEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_center_enabled: ::std::option::Option<bool>,
     ///Time when the user app was created
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///True if the owner has multiple accounts for the source
-    #[serde(
-        rename = "hasMultipleAccounts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_multiple_accounts: ::std::option::Option<bool>,
     ///The user app id
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the user app was last modified
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<UserAppOwner>,
     ///True if the app allows access request
-    #[serde(
-        rename = "provisionRequestEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_request_enabled: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<UserAppSource>,
-    #[serde(
-        rename = "sourceApp",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_app: ::std::option::Option<UserAppSourceApp>,
     ///True if the source has password feature
-    #[serde(
-        rename = "useForPasswordManagement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_for_password_management: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserApp {
+    const NAME: &'static str = "UserApp";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "account" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "appCenterEnabled" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "hasMultipleAccounts" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "owner" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "provisionRequestEnabled" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "source" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "sourceApp" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "useForPasswordManagement" => f10 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account: f0,
+            app_center_enabled: f1,
+            created: f2,
+            has_multiple_accounts: f3,
+            id: f4,
+            modified: f5,
+            owner: f6,
+            provision_request_enabled: f7,
+            source: f8,
+            source_app: f9,
+            use_for_password_management: f10,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserApp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.account {
+            w.entry("account", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.app_center_enabled {
+            w.entry("appCenterEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.has_multiple_accounts {
+            w.entry("hasMultipleAccounts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.provision_request_enabled {
+            w.entry("provisionRequestEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source {
+            w.entry("source", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_app {
+            w.entry("sourceApp", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.use_for_password_management {
+            w.entry("useForPasswordManagement", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppAccount`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppAccount {
     ///the account ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the account name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "ACCOUNT"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppAccount {
+    const NAME: &'static str = "UserAppAccount";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppOwner`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppOwner {
     ///The identity alias
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
     ///The identity ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The identity name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "IDENTITY"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppOwner {
+    const NAME: &'static str = "UserAppOwner";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alias" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alias: f0,
+            id: f1,
+            name: f2,
+            type_: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alias {
+            w.entry("alias", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppSource`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppSource {
     ///the source ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the source name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "SOURCE"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppSource {
+    const NAME: &'static str = "UserAppSource";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "apps")]
 ///`UserAppSourceApp`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserAppSourceApp {
     ///the source app ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///the source app name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///It will always be "APPLICATION"
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "apps")]
+impl ::sailpoint_runtime::object::Object for UserAppSourceApp {
+    const NAME: &'static str = "UserAppSourceApp";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "apps")]
+impl<'de> ::serde::Deserialize<'de> for UserAppSourceApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "apps")]
+impl ::serde::Serialize for UserAppSourceApp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-user-levels")]
 ///It represents a summary of a user level publish operation, including its metadata and status.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserLevelPublishSummary {
     ///The last modification timestamp of the UserLevel.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Indicates whether the API call triggered a publish operation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub publish: ::std::option::Option<bool>,
     ///The status of the UserLevel publish operation.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the UserLevel.
-    #[serde(
-        rename = "userLevelId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_level_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::sailpoint_runtime::object::Object for UserLevelPublishSummary {
+    const NAME: &'static str = "UserLevelPublishSummary";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "modified" => f0 = o::instant(&mut map, &key, &mut extra)?,
+                "publish" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "userLevelId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            modified: f0,
+            publish: f1,
+            status: f2,
+            user_level_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl<'de> ::serde::Deserialize<'de> for UserLevelPublishSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::serde::Serialize for UserLevelPublishSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.publish {
+            w.entry("publish", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.user_level_id {
+            w.entry("userLevelId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-user-levels")]
 ///Payload containing details for creating a custom user level.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UserLevelRequest {
     ///A brief description of the user level.
     pub description: ::std::string::String,
@@ -560,11 +1391,66 @@ pub struct UserLevelRequest {
     pub name: ::std::string::String,
     pub owner: PublicIdentity,
     ///A list of rights associated with the user level.
-    #[serde(
-        rename = "rightSets",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::sailpoint_runtime::object::Object for UserLevelRequest {
+    const NAME: &'static str = "UserLevelRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "rightSets" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: o::required(f0, "description", &extra)?,
+            name: o::required(f1, "name", &extra)?,
+            owner: o::required(f2, "owner", &extra)?,
+            right_sets: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl<'de> ::serde::Deserialize<'de> for UserLevelRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::serde::Serialize for UserLevelRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("description", &self.description)?;
+        w.entry("name", &self.name)?;
+        w.entry("owner", &self.owner)?;
+        if let ::std::option::Option::Some(v) = &self.right_sets {
+            w.entry("rightSets", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-user-levels")]
 impl UserLevelRequest {
@@ -574,81 +1460,168 @@ impl UserLevelRequest {
 }
 #[cfg(feature = "custom-user-levels")]
 ///It represents a summary of a user level, including its metadata, attributes, and associated properties.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UserLevelSummaryDto {
     ///Indicates whether the UserLevel is admin-assignable.
-    #[serde(
-        rename = "adminAssignable",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub admin_assignable: ::std::option::Option<bool>,
     ///The count of associated identities for the UserLevel.
-    #[serde(
-        rename = "associatedIdentitiesCount",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub associated_identities_count: ::std::option::Option<i32>,
     ///The creation timestamp of the UserLevel.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Indicates whether the UserLevel is custom.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<bool>,
     ///A human-readable description of the UserLevel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///The unique identifier of the UserLevel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The legacy group associated with the UserLevel, used for backward compatibility for the UserLevel id.
-    #[serde(
-        rename = "legacyGroup",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub legacy_group: ::std::option::Option<::std::string::String>,
     ///The last modification timestamp of the UserLevel.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the UserLevel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PublicIdentity>,
     ///List of RightSets associated with the UserLevel.
-    #[serde(
-        rename = "rightSets",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub right_sets: ::std::option::Option<::std::vec::Vec<RightSetDto>>,
     ///The status of the UserLevel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<UserLevelSummaryDtoStatus>,
     ///The translated grant message for the UserLevel.
-    #[serde(
-        rename = "translatedGrant",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_grant: ::std::option::Option<::std::string::String>,
     ///The translated name of the UserLevel.
-    #[serde(
-        rename = "translatedName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_name: ::std::option::Option<::std::string::String>,
     ///The translated remove message for the UserLevel.
-    #[serde(
-        rename = "translatedRemove",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_remove: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::sailpoint_runtime::object::Object for UserLevelSummaryDto {
+    const NAME: &'static str = "UserLevelSummaryDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "adminAssignable" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "associatedIdentitiesCount" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f2 = o::instant(&mut map, &key, &mut extra)?,
+                "custom" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "legacyGroup" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "modified" => f7 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "owner" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "rightSets" => f10 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f11 = o::field(&mut map, &key, &mut extra)?,
+                "translatedGrant" => f12 = o::field(&mut map, &key, &mut extra)?,
+                "translatedName" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "translatedRemove" => f14 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            admin_assignable: f0,
+            associated_identities_count: f1,
+            created: f2,
+            custom: f3,
+            description: f4,
+            id: f5,
+            legacy_group: f6,
+            modified: f7,
+            name: f8,
+            owner: f9,
+            right_sets: f10,
+            status: f11,
+            translated_grant: f12,
+            translated_name: f13,
+            translated_remove: f14,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl<'de> ::serde::Deserialize<'de> for UserLevelSummaryDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "custom-user-levels")]
+impl ::serde::Serialize for UserLevelSummaryDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.admin_assignable {
+            w.entry("adminAssignable", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.associated_identities_count {
+            w.entry("associatedIdentitiesCount", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.custom {
+            w.entry("custom", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.legacy_group {
+            w.entry("legacyGroup", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.right_sets {
+            w.entry("rightSets", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translated_grant {
+            w.entry("translatedGrant", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translated_name {
+            w.entry("translatedName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.translated_remove {
+            w.entry("translatedRemove", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "custom-user-levels")]
 ///The status of the UserLevel.
@@ -679,13 +1652,56 @@ impl ::std::convert::TryFrom<::std::string::String> for UserLevelSummaryDtoStatu
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`UuidGenerator`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UuidGenerator {
-    #[serde(
-        rename = "requiresPeriodicRefresh",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::sailpoint_runtime::object::Object for UuidGenerator {
+    const NAME: &'static str = "UuidGenerator";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "requiresPeriodicRefresh" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            requires_periodic_refresh: f0,
+            extra,
+        })
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for UuidGenerator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for UuidGenerator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
+            w.entry("requiresPeriodicRefresh", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl UuidGenerator {

@@ -6,66 +6,125 @@
 
 #[cfg(feature = "access-requests")]
 ///`V2024AccessRequestItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2024AccessRequestItem {
     /**The assignmentId for a specific role assignment on the identity. This id is used to revoke that specific roleAssignment on that identity.
 * For use with REVOKE_ACCESS requests for roles for identities with multiple accounts on a single source.
 */
-    #[serde(
-        rename = "assignmentId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_id: ::std::option::Option<::std::string::String>,
     ///Arbitrary key-value pairs. They will never be processed by the IdentityNow system but will be returned on associated APIs such as /account-activities and /access-request-status.
-    #[serde(
-        rename = "clientMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     /**Comment provided by requester.
 * Comment is required when the request is of type Revoke Access.
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     ///ID of Role, Access Profile or Entitlement being requested.
     pub id: ::std::string::String,
     /**The unique identifier for an account on the identity, designated as the account ID attribute in the source's account schema. This is used to revoke a specific attributeAssignment on the identity.
 * For use with REVOKE_ACCESS requests for entitlements for identities with multiple accounts on a single source.
 */
-    #[serde(
-        rename = "nativeIdentity",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub native_identity: ::std::option::Option<::std::string::String>,
     /**The date and time the role or access profile or entitlement is no longer assigned to the specified identity. Also known as the expiration date.
 * Specify a date-time in the future.
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    #[serde(
-        default,
-        rename = "removeDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    #[serde(
-        default,
-        rename = "startDate",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The type of the item being requested.
-    #[serde(rename = "type")]
     pub type_: V2024AccessRequestItemType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "access-requests")]
+impl ::sailpoint_runtime::object::Object for V2024AccessRequestItem {
+    const NAME: &'static str = "V2024AccessRequestItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "assignmentId" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "clientMetadata" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "comment" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "nativeIdentity" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "removeDate" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "startDate" => f6 = o::instant(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            assignment_id: f0,
+            client_metadata: f1,
+            comment: f2,
+            id: o::required(f3, "id", &extra)?,
+            native_identity: f4,
+            remove_date: f5,
+            start_date: f6,
+            type_: o::required(f7, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for V2024AccessRequestItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for V2024AccessRequestItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.assignment_id {
+            w.entry("assignmentId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.client_metadata {
+            w.entry("clientMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.comment {
+            w.entry("comment", v)?;
+        }
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.native_identity {
+            w.entry("nativeIdentity", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.remove_date {
+            w.instant("removeDate", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.start_date {
+            w.instant("startDate", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "access-requests")]
 impl V2024AccessRequestItem {
@@ -84,128 +143,193 @@ pub type V2024AccessRequestType = AccessRequestType;
 pub type V2024DtoType = DtoType;
 #[cfg(feature = "full")]
 ///`V2024ErrorMessageDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2024ErrorMessageDto {
     ///The locale for the message text, a BCP 47 language tag.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localeOrigin",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub locale_origin: ::std::option::Option<V2024LocaleOrigin>,
     ///Actual text of the error message in the indicated locale.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for V2024ErrorMessageDto {
+    const NAME: &'static str = "V2024ErrorMessageDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "locale" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "localeOrigin" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "text" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f0,
+            locale_origin: f1,
+            text: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for V2024ErrorMessageDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for V2024ErrorMessageDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.locale {
+            w.entry("locale", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.locale_origin {
+            w.entry("localeOrigin", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.text {
+            w.entry("text", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///`V2024ErrorResponseDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2024ErrorResponseDto {
     ///Plain-text descriptive reasons to provide additional detail to the text provided in the messages field
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub causes: ::std::option::Option<::std::vec::Vec<V2024ErrorMessageDto>>,
     ///Fine-grained error code providing more detail of the error.
-    #[serde(
-        rename = "detailCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub detail_code: ::std::option::Option<::std::string::String>,
     ///Generic localized reason for error
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<V2024ErrorMessageDto>>,
     ///Unique tracking id for the error.
-    #[serde(
-        rename = "trackingId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tracking_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "full")]
+impl ::sailpoint_runtime::object::Object for V2024ErrorResponseDto {
+    const NAME: &'static str = "V2024ErrorResponseDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "causes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "detailCode" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "messages" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "trackingId" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            causes: f0,
+            detail_code: f1,
+            messages: f2,
+            tracking_id: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "full")]
+impl<'de> ::serde::Deserialize<'de> for V2024ErrorResponseDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "full")]
+impl ::serde::Serialize for V2024ErrorResponseDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.causes {
+            w.entry("causes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.detail_code {
+            w.entry("detailCode", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.messages {
+            w.entry("messages", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.tracking_id {
+            w.entry("trackingId", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "full")]
 ///An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
 pub type V2024LocaleOrigin = LocaleOrigin;
 #[cfg(feature = "certification-campaigns")]
 ///`V2025Campaign`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025Campaign {
     ///A list of errors and warnings that have accumulated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alerts: ::std::option::Option<::std::vec::Vec<CampaignAlert>>,
     /**Allows auto revoke for this campaign
 
 Default: `false`.*/
-    #[serde(
-        rename = "autoRevokeAllowed",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    #[serde(
-        rename = "completedCertifications",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completed_certifications: ::std::option::Option<i32>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-    #[serde(
-        rename = "correlatedStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub correlated_status: ::std::option::Option<V2025CampaignCorrelatedStatus>,
     ///Created time of the campaign
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub description: ::std::option::Option<::std::string::String>,
     /**Enables email notification for this campaign
 
 Default: `false`.*/
-    #[serde(
-        rename = "emailNotificationEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_notification_enabled: ::std::option::Option<bool>,
     ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<V2025CampaignFilter>,
     ///Id of the campaign
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Must be set only if the campaign type is MACHINE_ACCOUNT.
-    #[serde(
-        rename = "machineAccountCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub machine_account_campaign_info: ::std::option::Option<
         V2025CampaignMachineAccountCampaignInfo,
     >,
     ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-    #[serde(
-        rename = "mandatoryCommentRequirement",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mandatory_comment_requirement: ::std::option::Option<
         V2025CampaignMandatoryCommentRequirement,
     >,
     ///Modified time of the campaign
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /**The campaign name. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
@@ -214,61 +338,212 @@ Default: `false`.*/
     /**Enables IAI for this campaign. Accepts true even if the IAI product feature is off. If IAI is turned off then campaigns generated from this template will indicate false. The real value will then be returned if IAI is ever enabled for the org in the future.
 
 Default: `false`.*/
-    #[serde(
-        rename = "recommendationsEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recommendations_enabled: ::std::option::Option<bool>,
     ///Optional configuration options for role composition campaigns.
-    #[serde(
-        rename = "roleCompositionCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_composition_campaign_info: ::std::option::Option<
         V2025CampaignRoleCompositionCampaignInfo,
     >,
     ///Must be set only if the campaign type is SEARCH.
-    #[serde(
-        rename = "searchCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_campaign_info: ::std::option::Option<V2025CampaignSearchCampaignInfo>,
     ///Must be set only if the campaign type is SOURCE_OWNER.
-    #[serde(
-        rename = "sourceOwnerCampaignInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_owner_campaign_info: ::std::option::Option<
         V2025CampaignSourceOwnerCampaignInfo,
     >,
     ///A list of sources in the campaign that contain \"orphan entitlements\" (entitlements without a corresponding Managed Attribute). An empty list indicates the campaign has no orphan entitlements. Null indicates there may be unknown orphan entitlements in the campaign (the campaign was created before this feature was implemented).
-    #[serde(
-        rename = "sourcesWithOrphanEntitlements",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sources_with_orphan_entitlements: ::std::option::Option<
         ::std::vec::Vec<V2025CampaignSourcesWithOrphanEntitlementsItem>,
     >,
     ///The campaign's current status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<V2025CampaignStatus>,
     /**Determines if comments on sunset date changes are required.
 
 Default: `true`.*/
-    #[serde(
-        rename = "sunsetCommentsRequired",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sunset_comments_required: ::std::option::Option<bool>,
     ///The total number of certifications in this campaign.
-    #[serde(
-        rename = "totalCertifications",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_certifications: ::std::option::Option<i32>,
     ///The type of campaign. Could be extended in the future.
-    #[serde(rename = "type")]
     pub type_: V2025CampaignType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025Campaign {
+    const NAME: &'static str = "V2025Campaign";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "alerts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "autoRevokeAllowed" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "completedCertifications" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "correlatedStatus" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f4 = o::instant(&mut map, &key, &mut extra)?,
+                "deadline" => f5 = o::instant(&mut map, &key, &mut extra)?,
+                "description" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "emailNotificationEnabled" => f7 = o::field(&mut map, &key, &mut extra)?,
+                "filter" => f8 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f9 = o::field(&mut map, &key, &mut extra)?,
+                "machineAccountCampaignInfo" => {
+                    f10 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "mandatoryCommentRequirement" => {
+                    f11 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "modified" => f12 = o::instant(&mut map, &key, &mut extra)?,
+                "name" => f13 = o::field(&mut map, &key, &mut extra)?,
+                "recommendationsEnabled" => f14 = o::field(&mut map, &key, &mut extra)?,
+                "roleCompositionCampaignInfo" => {
+                    f15 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "searchCampaignInfo" => f16 = o::field(&mut map, &key, &mut extra)?,
+                "sourceOwnerCampaignInfo" => f17 = o::field(&mut map, &key, &mut extra)?,
+                "sourcesWithOrphanEntitlements" => {
+                    f18 = o::field(&mut map, &key, &mut extra)?;
+                }
+                "status" => f19 = o::field(&mut map, &key, &mut extra)?,
+                "sunsetCommentsRequired" => f20 = o::field(&mut map, &key, &mut extra)?,
+                "totalCertifications" => f21 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f22 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alerts: f0,
+            auto_revoke_allowed: f1,
+            completed_certifications: f2,
+            correlated_status: f3,
+            created: f4,
+            deadline: f5,
+            description: f6,
+            email_notification_enabled: f7,
+            filter: f8,
+            id: f9,
+            machine_account_campaign_info: f10,
+            mandatory_comment_requirement: f11,
+            modified: f12,
+            name: o::required(f13, "name", &extra)?,
+            recommendations_enabled: f14,
+            role_composition_campaign_info: f15,
+            search_campaign_info: f16,
+            source_owner_campaign_info: f17,
+            sources_with_orphan_entitlements: f18,
+            status: f19,
+            sunset_comments_required: f20,
+            total_certifications: f21,
+            type_: o::required(f22, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025Campaign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025Campaign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.alerts {
+            w.entry("alerts", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.auto_revoke_allowed {
+            w.entry("autoRevokeAllowed", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.completed_certifications {
+            w.entry("completedCertifications", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.correlated_status {
+            w.entry("correlatedStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.deadline {
+            w.instant("deadline", v)?;
+        }
+        w.entry("description", &self.description)?;
+        if let ::std::option::Option::Some(v) = &self.email_notification_enabled {
+            w.entry("emailNotificationEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.filter {
+            w.entry("filter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.machine_account_campaign_info {
+            w.entry("machineAccountCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.mandatory_comment_requirement {
+            w.entry("mandatoryCommentRequirement", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.modified {
+            w.instant("modified", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
+            w.entry("recommendationsEnabled", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_composition_campaign_info {
+            w.entry("roleCompositionCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_campaign_info {
+            w.entry("searchCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_owner_campaign_info {
+            w.entry("sourceOwnerCampaignInfo", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sources_with_orphan_entitlements {
+            w.entry("sourcesWithOrphanEntitlements", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sunset_comments_required {
+            w.entry("sunsetCommentsRequired", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.total_certifications {
+            w.entry("totalCertifications", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025Campaign {
@@ -281,17 +556,73 @@ impl V2025Campaign {
 pub type V2025CampaignCorrelatedStatus = CampaignCorrelatedStatus;
 #[cfg(feature = "certification-campaigns")]
 ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2025CampaignFilter {
     ///The ID of whatever type of filter is being used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the filter
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type of the filter
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<V2025CampaignFilterType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025CampaignFilter {
+    const NAME: &'static str = "V2025CampaignFilter";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignFilter {
@@ -327,22 +658,67 @@ impl ::std::convert::TryFrom<::std::string::String> for V2025CampaignFilterType 
 }
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is MACHINE_ACCOUNT.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2025CampaignMachineAccountCampaignInfo {
     ///The reviewer's type.
-    #[serde(
-        rename = "reviewerType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_type: ::std::option::Option<
         V2025CampaignMachineAccountCampaignInfoReviewerType,
     >,
     ///The list of sources to be included in the campaign.
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025CampaignMachineAccountCampaignInfo {
+    const NAME: &'static str = "V2025CampaignMachineAccountCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "reviewerType" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "sourceIds" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            reviewer_type: f0,
+            source_ids: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignMachineAccountCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignMachineAccountCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.reviewer_type {
+            w.entry("reviewerType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignMachineAccountCampaignInfo {
@@ -383,30 +759,96 @@ for V2025CampaignMachineAccountCampaignInfoReviewerType {
 pub type V2025CampaignMandatoryCommentRequirement = CampaignMandatoryCommentRequirement;
 #[cfg(feature = "certification-campaigns")]
 ///Optional configuration options for role composition campaigns.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025CampaignRoleCompositionCampaignInfo {
     ///Describes this role composition campaign. Intended for storing the query used, and possibly the number of roles selected/available.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///Optional search query to scope this campaign to a set of roles. Only one of `roleIds` and `query` may be set; if neither are set, all roles are included.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "remediatorRef")]
     pub remediator_ref: V2025CampaignRoleCompositionCampaignInfoRemediatorRef,
     ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<
         V2025CampaignRoleCompositionCampaignInfoReviewer,
     >,
     ///The ID of the identity or governance group reviewing this campaign. Deprecated in favor of the "reviewer" object.
-    #[serde(
-        rename = "reviewerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_id: ::std::option::Option<::std::string::String>,
     ///Optional list of roles to include in this campaign. Only one of `roleIds` and `query` may be set; if neither are set, all roles are included.
-    #[serde(rename = "roleIds", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025CampaignRoleCompositionCampaignInfo {
+    const NAME: &'static str = "V2025CampaignRoleCompositionCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "description" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "remediatorRef" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "reviewerId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "roleIds" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: f0,
+            query: f1,
+            remediator_ref: o::required(f2, "remediatorRef", &extra)?,
+            reviewer: f3,
+            reviewer_id: f4,
+            role_ids: f5,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignRoleCompositionCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignRoleCompositionCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        w.entry("remediatorRef", &self.remediator_ref)?;
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer_id {
+            w.entry("reviewerId", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.role_ids {
+            w.entry("roleIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignRoleCompositionCampaignInfo {
@@ -416,16 +858,71 @@ impl V2025CampaignRoleCompositionCampaignInfo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///This determines who remediation tasks will be assigned to. Remediation tasks are created for each revoke decision on items in the campaign. The only legal remediator type is 'IDENTITY', and the chosen identity must be a Role Admin or Org Admin.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
     ///The ID of the remediator.
     pub id: ::std::string::String,
     ///The name of the remediator.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Legal Remediator Type
-    #[serde(rename = "type")]
     pub type_: V2025CampaignRoleCompositionCampaignInfoRemediatorRefType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object
+for V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
+    const NAME: &'static str = "V2025CampaignRoleCompositionCampaignInfoRemediatorRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            name: f1,
+            type_: o::required(f2, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de>
+for V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
@@ -438,19 +935,77 @@ impl V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
 pub type V2025CampaignRoleCompositionCampaignInfoRemediatorRefType = OwnerDtoType;
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2025CampaignRoleCompositionCampaignInfoReviewer {
     ///The reviewer's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The reviewer's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The reviewer's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<
         V2025CampaignRoleCompositionCampaignInfoReviewerType,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object
+for V2025CampaignRoleCompositionCampaignInfoReviewer {
+    const NAME: &'static str = "V2025CampaignRoleCompositionCampaignInfoReviewer";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de>
+for V2025CampaignRoleCompositionCampaignInfoReviewer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignRoleCompositionCampaignInfoReviewer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignRoleCompositionCampaignInfoReviewer {
@@ -463,32 +1018,95 @@ impl V2025CampaignRoleCompositionCampaignInfoReviewer {
 pub type V2025CampaignRoleCompositionCampaignInfoReviewerType = NonEmployeeIdentityDtoType;
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SEARCH.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025CampaignSearchCampaignInfo {
     ///Further reduces the scope of the campaign by excluding identities (from `query` or `identityIds`) that do not have this access.
-    #[serde(
-        rename = "accessConstraints",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_constraints: ::std::option::Option<::std::vec::Vec<AccessConstraint>>,
     ///Describes this search campaign. Intended for storing the query used, and possibly the number of identities selected/available.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     ///A direct list of identities to include in this campaign. One of `identityIds` or `query` must be set.
-    #[serde(
-        rename = "identityIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The scope for the campaign. The campaign will cover identities returned by the query and identities that have access items returned by the query. One of `query` or `identityIds` must be set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
     ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewer: ::std::option::Option<V2025CampaignSearchCampaignInfoReviewer>,
     ///The type of search campaign represented.
-    #[serde(rename = "type")]
     pub type_: V2025CampaignSearchCampaignInfoType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025CampaignSearchCampaignInfo {
+    const NAME: &'static str = "V2025CampaignSearchCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "accessConstraints" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "description" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityIds" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "reviewer" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_constraints: f0,
+            description: f1,
+            identity_ids: f2,
+            query: f3,
+            reviewer: f4,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignSearchCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignSearchCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.access_constraints {
+            w.entry("accessConstraints", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.description {
+            w.entry("description", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_ids {
+            w.entry("identityIds", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.reviewer {
+            w.entry("reviewer", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignSearchCampaignInfo {
@@ -498,17 +1116,73 @@ impl V2025CampaignSearchCampaignInfo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2025CampaignSearchCampaignInfoReviewer {
     ///The reviewer's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The reviewer's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The reviewer's DTO type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<V2025CampaignSearchCampaignInfoReviewerType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025CampaignSearchCampaignInfoReviewer {
+    const NAME: &'static str = "V2025CampaignSearchCampaignInfoReviewer";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignSearchCampaignInfoReviewer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignSearchCampaignInfoReviewer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignSearchCampaignInfoReviewer {
@@ -549,14 +1223,54 @@ for V2025CampaignSearchCampaignInfoType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SOURCE_OWNER.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2025CampaignSourceOwnerCampaignInfo {
     ///The list of sources to be included in the campaign.
-    #[serde(
-        rename = "sourceIds",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025CampaignSourceOwnerCampaignInfo {
+    const NAME: &'static str = "V2025CampaignSourceOwnerCampaignInfo";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "sourceIds" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { source_ids: f0, extra })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignSourceOwnerCampaignInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignSourceOwnerCampaignInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.source_ids {
+            w.entry("sourceIds", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignSourceOwnerCampaignInfo {
@@ -566,17 +1280,74 @@ impl V2025CampaignSourceOwnerCampaignInfo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`V2025CampaignSourcesWithOrphanEntitlementsItem`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V2025CampaignSourcesWithOrphanEntitlementsItem {
     ///Id of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Name of the source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<V2025CampaignSourcesWithOrphanEntitlementsItemType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object
+for V2025CampaignSourcesWithOrphanEntitlementsItem {
+    const NAME: &'static str = "V2025CampaignSourcesWithOrphanEntitlementsItem";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025CampaignSourcesWithOrphanEntitlementsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025CampaignSourcesWithOrphanEntitlementsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025CampaignSourcesWithOrphanEntitlementsItem {
@@ -595,16 +1366,10 @@ pub type V2025CampaignStatus = SlimCampaignStatus;
 pub type V2025CampaignType = SlimCampaignType;
 #[cfg(feature = "certification-campaigns")]
 ///`V2025Schedule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025Schedule {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub days: ::std::option::Option<V2025ScheduleDays>,
     ///Specifies the time after which this schedule will no longer occur.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub hours: V2025ScheduleHours,
     /**Specifies which months of a schedule are active. Only valid for ANNUALLY schedule types. Examples:
@@ -623,17 +1388,84 @@ Every two months between July and December:
 * values "7", "12"
 * interval 2
 */
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub months: ::std::option::Option<V2025ScheduleMonths>,
     ///The time zone to use when running the schedule. For instance, if the schedule is scheduled to run at 1AM, and this field is set to "CST", the schedule will run at 1AM CST.
-    #[serde(
-        rename = "timeZoneId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     ///Determines the overall schedule cadence. In general, all time period fields smaller than the chosen type can be configured. For example, a DAILY schedule can have 'hours' set, but not 'days'; a WEEKLY schedule can have both 'hours' and 'days' set.
-    #[serde(rename = "type")]
     pub type_: V2025ScheduleType,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025Schedule {
+    const NAME: &'static str = "V2025Schedule";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "days" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "expiration" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "hours" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "months" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "timeZoneId" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f5 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            days: f0,
+            expiration: f1,
+            hours: o::required(f2, "hours", &extra)?,
+            months: f3,
+            time_zone_id: f4,
+            type_: o::required(f5, "type", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025Schedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025Schedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.days {
+            w.entry("days", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.expiration {
+            w.instant("expiration", v)?;
+        }
+        w.entry("hours", &self.hours)?;
+        if let ::std::option::Option::Some(v) = &self.months {
+            w.entry("months", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.time_zone_id {
+            w.entry("timeZoneId", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025Schedule {
@@ -674,16 +1506,69 @@ On March 2nd, 2021:
 * type: LIST
 * values "2021-03-02"
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025ScheduleDays {
     ///Interval between the cert generations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
     ///Enum type to specify days value
-    #[serde(rename = "type")]
     pub type_: V2025ScheduleDaysType,
     ///Values of the days based on the enum type mentioned above
     pub values: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025ScheduleDays {
+    const NAME: &'static str = "V2025ScheduleDays";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interval" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            interval: f0,
+            type_: o::required(f1, "type", &extra)?,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025ScheduleDays {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025ScheduleDays {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interval {
+            w.entry("interval", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025ScheduleDays {
@@ -710,16 +1595,69 @@ At 5AM, noon, and 5PM:
 * type LIST
 * values "5", "12", "17"
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025ScheduleHours {
     ///Interval between the cert generations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
     ///Enum type to specify hours value
-    #[serde(rename = "type")]
     pub type_: V2025ScheduleHoursType,
     ///Values of the days based on the enum type mentioned above
     pub values: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025ScheduleHours {
+    const NAME: &'static str = "V2025ScheduleHours";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interval" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            interval: f0,
+            type_: o::required(f1, "type", &extra)?,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025ScheduleHours {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025ScheduleHours {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interval {
+            w.entry("interval", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025ScheduleHours {
@@ -747,16 +1685,69 @@ Every two months between July and December:
 * values "7", "12"
 * interval 2
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V2025ScheduleMonths {
     ///Interval between the cert generations
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
     ///Enum type to specify months value
-    #[serde(rename = "type")]
     pub type_: V2025ScheduleMonthsType,
     ///Values of the months based on the enum type mentioned above
     pub values: ::std::vec::Vec<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::sailpoint_runtime::object::Object for V2025ScheduleMonths {
+    const NAME: &'static str = "V2025ScheduleMonths";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "interval" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "values" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            interval: f0,
+            type_: o::required(f1, "type", &extra)?,
+            values: o::required(f2, "values", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for V2025ScheduleMonths {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for V2025ScheduleMonths {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.interval {
+            w.entry("interval", v)?;
+        }
+        w.entry("type", &self.type_)?;
+        w.entry("values", &self.values)?;
+        w.end()
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl V2025ScheduleMonths {
@@ -798,46 +1789,115 @@ impl ::std::convert::TryFrom<::std::string::String> for V2025ScheduleType {
 }
 #[cfg(feature = "connectors")]
 ///`V3ConnectorDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V3ConnectorDto {
     ///The connector class name.
-    #[serde(
-        rename = "className",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub class_name: ::std::option::Option<::std::string::String>,
     ///A map containing metadata pertinent to the connector
-    #[serde(
-        rename = "connectorMetadata",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connector_metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///true if the source is a direct connect source
-    #[serde(
-        rename = "directConnect",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_connect: ::std::option::Option<bool>,
     ///The list of features supported by the connector
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The connector name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///The connector script name
-    #[serde(
-        rename = "scriptName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_name: ::std::option::Option<::std::string::String>,
     ///The connector status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<V3ConnectorDtoStatus>,
     ///The connector type
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connectors")]
+impl ::sailpoint_runtime::object::Object for V3ConnectorDto {
+    const NAME: &'static str = "V3ConnectorDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "className" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "connectorMetadata" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "directConnect" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "features" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "scriptName" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            class_name: f0,
+            connector_metadata: f1,
+            direct_connect: f2,
+            features: f3,
+            name: f4,
+            script_name: f5,
+            status: f6,
+            type_: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connectors")]
+impl<'de> ::serde::Deserialize<'de> for V3ConnectorDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::serde::Serialize for V3ConnectorDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.class_name {
+            w.entry("className", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.connector_metadata {
+            w.entry("connectorMetadata", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.direct_connect {
+            w.entry("directConnect", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.features {
+            w.entry("features", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.script_name {
+            w.entry("scriptName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(any(feature = "connectors", feature = "sources"))]
 ///The connector status
@@ -870,27 +1930,87 @@ impl ::std::convert::TryFrom<::std::string::String> for V3ConnectorDtoStatus {
 }
 #[cfg(feature = "connectors")]
 ///`V3CreateConnectorDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct V3CreateConnectorDto {
     ///The connector class name. If you are implementing openconnector standard (what is recommended), then this need to be set to sailpoint.connector.OpenConnectorAdapter
-    #[serde(rename = "className")]
     pub class_name: ::std::string::String,
     /**true if the source is a direct connect source
 
 Default: `true`.*/
-    #[serde(
-        rename = "directConnect",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_connect: ::std::option::Option<bool>,
     ///The connector name. Need to be unique per tenant. The name will able be used to derive a url friendly unique scriptname that will be in response. Script name can then be used for all update endpoints
     pub name: ::std::string::String,
     ///The connector status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<V3CreateConnectorDtoStatus>,
     ///The connector type. If not specified will be defaulted to 'custom '+name
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "connectors")]
+impl ::sailpoint_runtime::object::Object for V3CreateConnectorDto {
+    const NAME: &'static str = "V3CreateConnectorDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "className" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "directConnect" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            class_name: o::required(f0, "className", &extra)?,
+            direct_connect: f1,
+            name: o::required(f2, "name", &extra)?,
+            status: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "connectors")]
+impl<'de> ::serde::Deserialize<'de> for V3CreateConnectorDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::serde::Serialize for V3CreateConnectorDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("className", &self.class_name)?;
+        if let ::std::option::Option::Some(v) = &self.direct_connect {
+            w.entry("directConnect", v)?;
+        }
+        w.entry("name", &self.name)?;
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "connectors")]
 impl V3CreateConnectorDto {
@@ -928,84 +2048,306 @@ impl ::std::convert::TryFrom<::std::string::String> for V3CreateConnectorDtoStat
 }
 #[cfg(feature = "sp-config")]
 ///Object created or updated by import.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct V3ImportObject {
     ///ID of object created or updated by import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Display name of object created or updated by import.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///DTO type of object created or updated by import.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<V3ImportObjectType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sp-config")]
+impl ::sailpoint_runtime::object::Object for V3ImportObject {
+    const NAME: &'static str = "V3ImportObject";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for V3ImportObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for V3ImportObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sp-config")]
 ///DTO type of object created or updated by import.
 pub type V3ImportObjectType = ImportObjectType;
 #[cfg(feature = "triggers")]
 ///`VaClusterStatusChangeEvent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VaClusterStatusChangeEvent {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<VaClusterStatusChangeEventApplication>,
     ///The date and time the status change occurred.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "healthCheckResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub health_check_result: ::std::option::Option<
         VaClusterStatusChangeEventHealthCheckResult,
     >,
-    #[serde(
-        rename = "previousHealthCheckResult",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_health_check_result: ::std::option::Option<
         VaClusterStatusChangeEventPreviousHealthCheckResult,
     >,
     ///The type of the object that initiated this event.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<VaClusterStatusChangeEventType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for VaClusterStatusChangeEvent {
+    const NAME: &'static str = "VaClusterStatusChangeEvent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "application" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "healthCheckResult" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "previousHealthCheckResult" => f3 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f4 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            application: f0,
+            created: f1,
+            health_check_result: f2,
+            previous_health_check_result: f3,
+            type_: f4,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for VaClusterStatusChangeEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for VaClusterStatusChangeEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.application {
+            w.entry("application", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.health_check_result {
+            w.entry("healthCheckResult", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.previous_health_check_result {
+            w.entry("previousHealthCheckResult", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///Details about the `CLUSTER` or `SOURCE` that initiated this event.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VaClusterStatusChangeEventApplication {
     ///Custom map of attributes for a source.  This will only be populated if type is `SOURCE` and the source has a proxy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The GUID of the application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The name of the application
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for VaClusterStatusChangeEventApplication {
+    const NAME: &'static str = "VaClusterStatusChangeEventApplication";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "attributes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes: f0,
+            id: f1,
+            name: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for VaClusterStatusChangeEventApplication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for VaClusterStatusChangeEventApplication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes {
+            w.entry("attributes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The results of the most recent health check.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VaClusterStatusChangeEventHealthCheckResult {
     ///Detailed message of the result of the health check.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///The type of the health check result.
-    #[serde(
-        rename = "resultType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub result_type: ::std::option::Option<::std::string::String>,
     ///The status of the health check.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VaClusterStatusChangeEventHealthCheckResultStatus>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for VaClusterStatusChangeEventHealthCheckResult {
+    const NAME: &'static str = "VaClusterStatusChangeEventHealthCheckResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "message" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "resultType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message: f0,
+            result_type: f1,
+            status: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for VaClusterStatusChangeEventHealthCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result_type {
+            w.entry("resultType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The status of the health check.
@@ -1038,22 +2380,77 @@ for VaClusterStatusChangeEventHealthCheckResultStatus {
 }
 #[cfg(feature = "triggers")]
 ///The results of the last health check.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VaClusterStatusChangeEventPreviousHealthCheckResult {
     ///Detailed message of the result of the health check.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     ///The type of the health check result.
-    #[serde(
-        rename = "resultType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub result_type: ::std::option::Option<::std::string::String>,
     ///The status of the health check.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         VaClusterStatusChangeEventPreviousHealthCheckResultStatus,
     >,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object
+for VaClusterStatusChangeEventPreviousHealthCheckResult {
+    const NAME: &'static str = "VaClusterStatusChangeEventPreviousHealthCheckResult";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "message" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "resultType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "status" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message: f0,
+            result_type: f1,
+            status: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de>
+for VaClusterStatusChangeEventPreviousHealthCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for VaClusterStatusChangeEventPreviousHealthCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.message {
+            w.entry("message", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.result_type {
+            w.entry("resultType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.status {
+            w.entry("status", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 ///The status of the health check.
@@ -1087,12 +2484,61 @@ impl ::std::convert::TryFrom<::std::string::String> for VaClusterStatusChangeEve
 }
 #[cfg(feature = "triggers")]
 ///`ValidateFilterInputDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ValidateFilterInputDto {
     ///JSONPath filter to conditionally invoke trigger when expression evaluates to true.
     pub filter: ::std::string::String,
     ///Mock input to evaluate filter expression against.
     pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ValidateFilterInputDto {
+    const NAME: &'static str = "ValidateFilterInputDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "filter" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "input" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            filter: o::required(f0, "filter", &extra)?,
+            input: o::required(f1, "input", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ValidateFilterInputDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ValidateFilterInputDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("filter", &self.filter)?;
+        w.entry("input", &self.input)?;
+        w.end()
+    }
 }
 #[cfg(feature = "triggers")]
 impl ValidateFilterInputDto {
@@ -1102,33 +2548,131 @@ impl ValidateFilterInputDto {
 }
 #[cfg(feature = "triggers")]
 ///`ValidateFilterOutputDto`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ValidateFilterOutputDto {
     ///When this field is true, the filter expression is using an existing path.
-    #[serde(
-        rename = "isPathExist",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_path_exist: ::std::option::Option<bool>,
     ///When this field is true, the filter expression is valid against the input.
-    #[serde(rename = "isValid", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_valid: ::std::option::Option<bool>,
     ///When this field is true, the filter expression is using a valid JSON path.
-    #[serde(
-        rename = "isValidJSONPath",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_valid_json_path: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "triggers")]
+impl ::sailpoint_runtime::object::Object for ValidateFilterOutputDto {
+    const NAME: &'static str = "ValidateFilterOutputDto";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "isPathExist" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "isValid" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "isValidJSONPath" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            is_path_exist: f0,
+            is_valid: f1,
+            is_valid_json_path: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ValidateFilterOutputDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ValidateFilterOutputDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.is_path_exist {
+            w.entry("isPathExist", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_valid {
+            w.entry("isValid", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.is_valid_json_path {
+            w.entry("isValidJSONPath", v)?;
+        }
+        w.end()
+    }
 }
 ///`Value`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Value {
     ///The type of attribute value
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///The attribute value
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Value {
+    const NAME: &'static str = "Value";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "type" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "value" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            type_: f0,
+            value: f1,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Value {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Value {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.value {
+            w.entry("value", v)?;
+        }
+        w.end()
+    }
 }
 impl Value {
     pub fn builder() -> builder::Value {
@@ -1137,13 +2681,63 @@ impl Value {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Request body for POST /ssf/streams/verify (receiver verification).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VerificationRequest {
     ///Optional state value for verification challenge.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     ///Stream ID for verification.
     pub stream_id: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::sailpoint_runtime::object::Object for VerificationRequest {
+    const NAME: &'static str = "VerificationRequest";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "state" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "stream_id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: f0,
+            stream_id: o::required(f1, "stream_id", &extra)?,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for VerificationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for VerificationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.state {
+            w.entry("state", v)?;
+        }
+        w.entry("stream_id", &self.stream_id)?;
+        w.end()
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl VerificationRequest {
@@ -1153,43 +2747,186 @@ impl VerificationRequest {
 }
 #[cfg(feature = "sod-violations")]
 ///`ViolationContext`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ViolationContext {
-    #[serde(
-        rename = "conflictingAccessCriteria",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub conflicting_access_criteria: ::std::option::Option<ExceptionAccessCriteria>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy: ::std::option::Option<ViolationContextPolicy>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for ViolationContext {
+    const NAME: &'static str = "ViolationContext";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "conflictingAccessCriteria" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "policy" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conflicting_access_criteria: f0,
+            policy: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for ViolationContext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for ViolationContext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.conflicting_access_criteria {
+            w.entry("conflictingAccessCriteria", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.policy {
+            w.entry("policy", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-violations")]
 ///The types of objects supported for SOD violations
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ViolationContextPolicy {
     ///SOD policy ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for ViolationContextPolicy {
+    const NAME: &'static str = "ViolationContextPolicy";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for ViolationContextPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for ViolationContextPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 ///`ViolationOwnerAssignmentConfig`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ViolationOwnerAssignmentConfig {
     /**Details about the violations owner.
 MANAGER - identity's manager
 STATIC - Governance Group or Identity*/
-    #[serde(
-        rename = "assignmentRule",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_rule: ::std::option::Option<
         ViolationOwnerAssignmentConfigAssignmentRule,
     >,
     ///The owner of the violation assignment config.
-    #[serde(rename = "ownerRef", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_ref: ::std::option::Option<ViolationOwnerAssignmentConfigOwnerRef>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for ViolationOwnerAssignmentConfig {
+    const NAME: &'static str = "ViolationOwnerAssignmentConfig";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "assignmentRule" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "ownerRef" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            assignment_rule: f0,
+            owner_ref: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for ViolationOwnerAssignmentConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for ViolationOwnerAssignmentConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.assignment_rule {
+            w.entry("assignmentRule", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_ref {
+            w.entry("ownerRef", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ViolationOwnerAssignmentConfig {
@@ -1229,17 +2966,73 @@ for ViolationOwnerAssignmentConfigAssignmentRule {
 }
 #[cfg(feature = "sod-policies")]
 ///The owner of the violation assignment config.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ViolationOwnerAssignmentConfigOwnerRef {
     ///Owner's ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Owner's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     ///Owner type.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ViolationOwnerAssignmentConfigOwnerRefType>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-policies")]
+impl ::sailpoint_runtime::object::Object for ViolationOwnerAssignmentConfigOwnerRef {
+    const NAME: &'static str = "ViolationOwnerAssignmentConfigOwnerRef";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "type" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl<'de> ::serde::Deserialize<'de> for ViolationOwnerAssignmentConfigOwnerRef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-policies")]
+impl ::serde::Serialize for ViolationOwnerAssignmentConfigOwnerRef {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            w.entry("type", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ViolationOwnerAssignmentConfigOwnerRef {
@@ -1278,20 +3071,103 @@ for ViolationOwnerAssignmentConfigOwnerRefType {
 }
 #[cfg(feature = "sod-violations")]
 ///An object containing a listing of the SOD violation reasons detected by this check.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ViolationPrediction {
     ///List of Violation Contexts
-    #[serde(
-        rename = "violationContexts",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub violation_contexts: ::std::option::Option<::std::vec::Vec<ViolationContext>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "sod-violations")]
+impl ::sailpoint_runtime::object::Object for ViolationPrediction {
+    const NAME: &'static str = "ViolationPrediction";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "violationContexts" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            violation_contexts: f0,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl<'de> ::serde::Deserialize<'de> for ViolationPrediction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sod-violations")]
+impl ::serde::Serialize for ViolationPrediction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.violation_contexts {
+            w.entry("violationContexts", v)?;
+        }
+        w.end()
+    }
 }
 ///`VisibilityCriteria`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VisibilityCriteria {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<Expression>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for VisibilityCriteria {
+    const NAME: &'static str = "VisibilityCriteria";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "expression" => f0 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { expression: f0, extra })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisibilityCriteria {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for VisibilityCriteria {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.expression {
+            w.entry("expression", v)?;
+        }
+        w.end()
+    }
 }
 impl VisibilityCriteria {
     pub fn builder() -> builder::VisibilityCriteria {

@@ -6,21 +6,68 @@
 
 #[cfg(feature = "things")]
 ///`CertifiedEvent`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CertifiedEvent {
-    #[serde(
-        rename = "certificationName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certification_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "eventType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "identityId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identity_id: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "things")]
+impl ::sailpoint_runtime::object::Object for CertifiedEvent {
+    const NAME: &'static str = "CertifiedEvent";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "certificationName" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "eventType" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "identityId" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            certification_name: f0,
+            event_type: f1,
+            identity_id: f2,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for CertifiedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "things")]
+impl ::serde::Serialize for CertifiedEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.certification_name {
+            w.entry("certificationName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.event_type {
+            w.entry("eventType", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.identity_id {
+            w.entry("identityId", v)?;
+        }
+        w.end()
+    }
 }

@@ -6,10 +6,61 @@
 
 #[cfg(feature = "things")]
 ///`Node`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Node {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<Node>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "things")]
+impl ::sailpoint_runtime::object::Object for Node {
+    const NAME: &'static str = "Node";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "children" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            children: f0,
+            name: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for Node {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "things")]
+impl ::serde::Serialize for Node {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.children {
+            w.entry("children", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.name {
+            w.entry("name", v)?;
+        }
+        w.end()
+    }
 }

@@ -6,19 +6,77 @@
 
 #[cfg(feature = "search")]
 ///`Search`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Search {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "searchAfter",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_after: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "search")]
+impl ::sailpoint_runtime::object::Object for Search {
+    const NAME: &'static str = "Search";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "indices" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "query" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "searchAfter" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "sort" => f3 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            indices: f0,
+            query: f1,
+            search_after: f2,
+            sort: f3,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "search")]
+impl<'de> ::serde::Deserialize<'de> for Search {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "search")]
+impl ::serde::Serialize for Search {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.indices {
+            w.entry("indices", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.query {
+            w.entry("query", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.search_after {
+            w.entry("searchAfter", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.sort {
+            w.entry("sort", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "search")]
 impl Search {

@@ -6,43 +6,105 @@
 
 #[cfg(feature = "things")]
 ///`TaskStatus`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaskStatus {
-    #[serde(
-        rename = "completionStatus",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::datetime::option"
-    )]
     pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    #[serde(
-        rename = "parentName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        rename = "percentComplete",
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::sailpoint_runtime::numbers::option"
-    )]
     pub percent_complete: ::std::option::Option<f64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "things")]
+impl ::sailpoint_runtime::object::Object for TaskStatus {
+    const NAME: &'static str = "TaskStatus";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "completionStatus" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "created" => f1 = o::instant(&mut map, &key, &mut extra)?,
+                "id" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "launched" => f3 = o::instant(&mut map, &key, &mut extra)?,
+                "parentName" => f4 = o::field(&mut map, &key, &mut extra)?,
+                "percentComplete" => f5 = o::field(&mut map, &key, &mut extra)?,
+                "progress" => f6 = o::field(&mut map, &key, &mut extra)?,
+                "retry" => f7 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            completion_status: f0,
+            created: f1,
+            id: f2,
+            launched: f3,
+            parent_name: f4,
+            percent_complete: f5,
+            progress: f6,
+            retry: f7,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "things")]
+impl<'de> ::serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "things")]
+impl ::serde::Serialize for TaskStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.completion_status {
+            w.entry("completionStatus", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.created {
+            w.instant("created", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.launched {
+            w.instant("launched", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.parent_name {
+            w.entry("parentName", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.percent_complete {
+            w.number("percentComplete", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.progress {
+            w.entry("progress", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.retry {
+            w.entry("retry", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "things")]
 ///`TaskStatusCompletionStatus`
@@ -73,12 +135,63 @@ impl ::std::convert::TryFrom<::std::string::String> for TaskStatusCompletionStat
     }
 }
 ///`Thing`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Thing {
     pub id: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<ThingKind>,
     pub name: ::std::string::String,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::sailpoint_runtime::object::Object for Thing {
+    const NAME: &'static str = "Thing";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "kind" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: o::required(f0, "id", &extra)?,
+            kind: f1,
+            name: o::required(f2, "name", &extra)?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Thing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+impl ::serde::Serialize for Thing {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        w.entry("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.kind {
+            w.entry("kind", v)?;
+        }
+        w.entry("name", &self.name)?;
+        w.end()
+    }
 }
 impl Thing {
     pub fn builder() -> builder::Thing {

@@ -6,15 +6,63 @@
 
 #[cfg(feature = "files")]
 ///`UploadOptions`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UploadOptions {
-    #[serde(
-        rename = "excludeTypes",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exclude_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview: ::std::option::Option<bool>,
+    /// Members of the JSON object that no typed field holds, kept as
+    /// received and written back after the typed fields: undeclared
+    /// members, `null`s, and values that did not fit their field (see
+    /// `sailpoint_runtime::object`).
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "files")]
+impl ::sailpoint_runtime::object::Object for UploadOptions {
+    const NAME: &'static str = "UploadOptions";
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::sailpoint_runtime::object as o;
+        let mut extra = o::Extra::new();
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+            match key.as_str() {
+                "excludeTypes" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "preview" => f1 = o::field(&mut map, &key, &mut extra)?,
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            exclude_types: f0,
+            preview: f1,
+            extra,
+        })
+    }
+}
+#[cfg(feature = "files")]
+impl<'de> ::serde::Deserialize<'de> for UploadOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::sailpoint_runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "files")]
+impl ::serde::Serialize for UploadOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.exclude_types {
+            w.entry("excludeTypes", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.preview {
+            w.entry("preview", v)?;
+        }
+        w.end()
+    }
 }
 #[cfg(feature = "files")]
 impl UploadOptions {

@@ -72,6 +72,7 @@ impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
             ids: value.ids?,
             operator: value.operator?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -142,6 +143,7 @@ impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
         Ok(Self {
             criteria_list: value.criteria_list?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -226,6 +228,7 @@ for super::AccessCriteriaCriteriaListItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -290,6 +293,7 @@ impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -355,6 +359,7 @@ impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -662,6 +667,7 @@ impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
             source: value.source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -748,6 +754,7 @@ for super::AccessProfileApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -821,6 +828,7 @@ for super::AccessProfileBulkDeleteRequest {
         Ok(Self {
             access_profile_ids: value.access_profile_ids?,
             best_effort_only: value.best_effort_only?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -886,6 +894,7 @@ for super::AccessProfileBulkUpdateRequestItem {
         Ok(Self {
             id: value.id?,
             requestable: value.requestable?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -967,6 +976,7 @@ impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1051,6 +1061,7 @@ impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSou
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1186,6 +1197,7 @@ impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
             requested_for_with_requested_items: value
                 .requested_for_with_requested_items?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1349,6 +1361,7 @@ impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig
             entitlement_request_config: value.entitlement_request_config?,
             reauthorization_enabled: value.reauthorization_enabled?,
             request_on_behalf_of_config: value.request_on_behalf_of_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1528,6 +1541,7 @@ impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1599,6 +1613,7 @@ for super::AccessRequestRecommendationActionItemDto {
         Ok(Self {
             access: value.access?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1668,6 +1683,7 @@ for super::AccessRequestRecommendationItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1868,6 +1884,7 @@ impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1926,6 +1943,7 @@ impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1975,6 +1993,7 @@ for super::AccountAttributesCreate {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2109,6 +2128,7 @@ impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
         Ok(Self {
             account_uuid: value.account_uuid?,
             native_identity: value.native_identity?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2180,6 +2200,7 @@ impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleReque
         Ok(Self {
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2269,6 +2290,7 @@ impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockReque
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
             unlock_idn_account: value.unlock_idn_account?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2320,6 +2342,7 @@ for super::ActivateCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             time_zone: value.time_zone?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2336,8 +2359,7 @@ impl ::std::convert::From<super::ActivateCampaignOptions> for ActivateCampaignOp
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 #[derive(Clone, Debug)]
@@ -2360,8 +2382,7 @@ pub struct AdditionalOwnerRef {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::default::Default for AdditionalOwnerRef {
@@ -2378,8 +2399,7 @@ impl ::std::default::Default for AdditionalOwnerRef {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl AdditionalOwnerRef {
@@ -2419,8 +2439,7 @@ impl AdditionalOwnerRef {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
@@ -2432,6 +2451,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2440,8 +2460,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::From<super::AdditionalOwnerRef> for AdditionalOwnerRef {
@@ -2530,6 +2549,7 @@ impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign
             certification_ids: value.certification_ids?,
             reason: value.reason?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2599,6 +2619,7 @@ for super::AdminReviewReassignReassignTo {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2710,6 +2731,7 @@ for super::ApprovalReminderAndEscalationConfig {
             days_until_escalation: value.days_until_escalation?,
             fallback_approver_ref: value.fallback_approver_ref?,
             max_reminders: value.max_reminders?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2784,6 +2806,7 @@ impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeFor
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2864,6 +2887,7 @@ impl ::std::convert::TryFrom<Argument> for super::Argument {
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2946,6 +2970,7 @@ impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3035,6 +3060,7 @@ for super::AttrSyncSourceAttributeConfig {
             enabled: value.enabled?,
             name: value.name?,
             target: value.target?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3102,6 +3128,7 @@ impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConf
         Ok(Self {
             attributes: value.attributes?,
             source: value.source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3267,6 +3294,7 @@ impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition
             native_name: value.native_name?,
             schema: value.schema?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3357,6 +3385,7 @@ for super::AttributeDefinitionSchema {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3377,8 +3406,7 @@ for AttributeDefinitionSchema {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 #[derive(Clone, Debug)]
@@ -3423,8 +3451,7 @@ pub struct AttributeDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::default::Default for AttributeDto {
@@ -3448,8 +3475,7 @@ impl ::std::default::Default for AttributeDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl AttributeDto {
@@ -3560,8 +3586,7 @@ impl AttributeDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
@@ -3579,6 +3604,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
             status: value.status?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3588,8 +3614,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::From<super::AttributeDto> for AttributeDto {
@@ -3612,8 +3637,7 @@ impl ::std::convert::From<super::AttributeDto> for AttributeDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 #[derive(Clone, Debug)]
@@ -3628,8 +3652,7 @@ pub struct AttributeDtoList {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::default::Default for AttributeDtoList {
@@ -3644,8 +3667,7 @@ impl ::std::default::Default for AttributeDtoList {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl AttributeDtoList {
@@ -3667,8 +3689,7 @@ impl AttributeDtoList {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
@@ -3678,6 +3699,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3686,8 +3708,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::From<super::AttributeDtoList> for AttributeDtoList {
@@ -3703,8 +3724,7 @@ impl ::std::convert::From<super::AttributeDtoList> for AttributeDtoList {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 #[derive(Clone, Debug)]
@@ -3732,8 +3752,7 @@ pub struct AttributeValueDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::default::Default for AttributeValueDto {
@@ -3752,8 +3771,7 @@ impl ::std::default::Default for AttributeValueDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl AttributeValueDto {
@@ -3804,8 +3822,7 @@ impl AttributeValueDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
@@ -3818,6 +3835,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
             status: value.status?,
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3827,8 +3845,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
         feature = "access-profiles",
         feature = "accounts",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::From<super::AttributeValueDto> for AttributeValueDto {

@@ -61,6 +61,7 @@ impl ::std::convert::TryFrom<CampaignAlert> for super::CampaignAlert {
         Ok(Self {
             level: value.level?,
             localizations: value.localizations?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -116,6 +117,7 @@ impl ::std::convert::TryFrom<CampaignReportsConfig> for super::CampaignReportsCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attribute_columns: value.identity_attribute_columns?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -290,6 +292,7 @@ impl ::std::convert::TryFrom<CampaignTemplate> for super::CampaignTemplate {
             name: value.name?,
             owner_ref: value.owner_ref?,
             scheduled: value.scheduled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -397,6 +400,7 @@ for super::CampaignTemplateOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -465,6 +469,7 @@ impl ::std::convert::TryFrom<CancelAccessRequest> for super::CancelAccessRequest
         Ok(Self {
             account_activity_id: value.account_activity_id?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -562,6 +567,7 @@ impl ::std::convert::TryFrom<Children> for super::Children {
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -675,6 +681,7 @@ impl ::std::convert::TryFrom<ClientLogConfiguration> for super::ClientLogConfigu
             expiration: value.expiration?,
             log_levels: value.log_levels?,
             root_level: value.root_level?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -787,6 +794,7 @@ impl ::std::convert::TryFrom<CloseAccessRequest> for super::CloseAccessRequest {
             completion_status: value.completion_status?,
             execution_status: value.execution_status?,
             message: value.message?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -872,6 +880,7 @@ impl ::std::convert::TryFrom<CommentDto> for super::CommentDto {
             author: value.author?,
             comment: value.comment?,
             created: value.created?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -954,6 +963,7 @@ impl ::std::convert::TryFrom<CommentDtoAuthor> for super::CommentDtoAuthor {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1026,6 +1036,7 @@ impl ::std::convert::TryFrom<CommonAccessIdStatus> for super::CommonAccessIdStat
         Ok(Self {
             confirmed_ids: value.confirmed_ids?,
             denied_ids: value.denied_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1157,6 +1168,7 @@ impl ::std::convert::TryFrom<CommonAccessItemAccess> for super::CommonAccessItem
             owner_id: value.owner_id?,
             owner_name: value.owner_name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1227,6 +1239,7 @@ for super::CommonAccessItemRequest {
         Ok(Self {
             access: value.access?,
             status: value.status?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1281,6 +1294,7 @@ for super::CompleteCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             auto_complete_action: value.auto_complete_action?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1360,6 +1374,7 @@ impl ::std::convert::TryFrom<CompleteInvocation> for super::CompleteInvocation {
             error: value.error?,
             output: value.output?,
             secret: value.secret?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1452,6 +1467,7 @@ impl ::std::convert::TryFrom<Concatenation> for super::Concatenation {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1522,6 +1538,7 @@ impl ::std::convert::TryFrom<ConditionEffect> for super::ConditionEffect {
         Ok(Self {
             config: value.config?,
             effect_type: value.effect_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1589,6 +1606,7 @@ impl ::std::convert::TryFrom<ConditionEffectConfig> for super::ConditionEffectCo
         Ok(Self {
             default_value_label: value.default_value_label?,
             element: value.element?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1706,6 +1724,7 @@ impl ::std::convert::TryFrom<ConditionRule> for super::ConditionRule {
             source_type: value.source_type?,
             value: value.value?,
             value_type: value.value_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1833,6 +1852,7 @@ impl ::std::convert::TryFrom<Conditional> for super::Conditional {
             negative_condition: value.negative_condition?,
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1960,6 +1980,7 @@ for super::ConfigurationItemRequest {
             reassigned_from_id: value.reassigned_from_id?,
             reassigned_to_id: value.reassigned_to_id?,
             start_date: value.start_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2033,6 +2054,7 @@ for super::ConflictingAccessCriteria {
         Ok(Self {
             left_criteria: value.left_criteria?,
             right_criteria: value.right_criteria?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2173,6 +2195,7 @@ for super::ConnectorRuleCreateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2244,6 +2267,7 @@ for super::ConnectorRuleCreateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2397,6 +2421,7 @@ for super::ConnectorRuleUpdateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2469,6 +2494,7 @@ for super::ConnectorRuleUpdateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2559,6 +2585,7 @@ impl ::std::convert::TryFrom<CorrelationConfig> for super::CorrelationConfig {
             attribute_assignments: value.attribute_assignments?,
             id: value.id?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2728,6 +2755,7 @@ for super::CorrelationConfigAttributeAssignmentsItem {
             property: value.property?,
             sequence: value.sequence?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2894,6 +2922,7 @@ for super::CreateFormDefinitionRequest {
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3070,6 +3099,7 @@ for super::CreateFormInstanceRequest {
             stand_alone_form: value.stand_alone_form?,
             state: value.state?,
             ttl: value.ttl?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3371,6 +3401,7 @@ for super::CreateOAuthClientRequest {
             scope: value.scope?,
             strong_auth_supported: value.strong_auth_supported?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3489,6 +3520,7 @@ for super::CreatePersonalAccessTokenRequest {
             expiration_date: value.expiration_date?,
             name: value.name?,
             scope: value.scope?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3614,6 +3646,7 @@ impl ::std::convert::TryFrom<CreateWorkflowBody> for super::CreateWorkflowBody {
             name: value.name?,
             owner: value.owner?,
             trigger: value.trigger?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3702,6 +3735,7 @@ for super::CreateWorkflowBodyOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3789,6 +3823,7 @@ for super::CustomPasswordInstruction {
             locale: value.locale?,
             page_content: value.page_content?,
             page_id: value.page_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -150,6 +150,7 @@ impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             second_date: value.second_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -262,6 +263,7 @@ impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
             input_format: value.input_format?,
             output_format: value.output_format?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -361,6 +363,7 @@ impl ::std::convert::TryFrom<DateMath> for super::DateMath {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             round_up: value.round_up?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -435,6 +438,7 @@ for super::DecomposeDiacriticalMarks {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -485,7 +489,10 @@ impl ::std::convert::TryFrom<DeleteCampaignsRequest> for super::DeleteCampaignsR
     fn try_from(
         value: DeleteCampaignsRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "certification-campaigns")]
@@ -530,7 +537,10 @@ for super::DeleteNonEmployeeRecordInBulkBody {
     fn try_from(
         value: DeleteNonEmployeeRecordInBulkBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -609,6 +619,7 @@ impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -657,7 +668,10 @@ impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
     fn try_from(
         value: DomainAddress,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { domain: value.domain? })
+        Ok(Self {
+            domain: value.domain?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "notifications")]
@@ -715,6 +729,7 @@ impl ::std::convert::TryFrom<DuoVerificationRequest> for super::DuoVerificationR
         Ok(Self {
             signed_response: value.signed_response?,
             user_id: value.user_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -81,6 +81,7 @@ impl ::std::convert::TryFrom<E164phone> for super::E164phone {
             default_region: value.default_region?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -201,6 +202,7 @@ impl ::std::convert::TryFrom<EmailStatusDto> for super::EmailStatusDto {
             is_verified_by_domain: value.is_verified_by_domain?,
             region: value.region?,
             verification_status: value.verification_status?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -362,6 +364,7 @@ for super::EntitlementAccessRequestConfig {
             reauthorization_required: value.reauthorization_required?,
             request_comment_required: value.request_comment_required?,
             require_end_date: value.require_end_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -437,6 +440,7 @@ for super::EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -513,6 +517,7 @@ for super::EntitlementApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -582,6 +587,7 @@ for super::EntitlementBulkUpdateRequest {
         Ok(Self {
             entitlement_ids: value.entitlement_ids?,
             json_patch: value.json_patch?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -664,6 +670,7 @@ impl ::std::convert::TryFrom<EntitlementRef> for super::EntitlementRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -741,6 +748,7 @@ for super::EntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -795,6 +803,7 @@ for super::EntitlementRevocationRequestConfig {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -914,6 +923,7 @@ impl ::std::convert::TryFrom<EventAttributes> for super::EventAttributes {
             filter: value.filter?,
             form_definition_id: value.form_definition_id?,
             id: value.id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -978,6 +988,7 @@ impl ::std::convert::TryFrom<EventBridgeConfig> for super::EventBridgeConfig {
         Ok(Self {
             aws_account: value.aws_account?,
             aws_region: value.aws_region?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1099,6 +1110,7 @@ impl ::std::convert::TryFrom<ExportPayload> for super::ExportPayload {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1200,6 +1212,7 @@ impl ::std::convert::TryFrom<Expression> for super::Expression {
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1301,6 +1314,7 @@ impl ::std::convert::TryFrom<ExternalAttributes> for super::ExternalAttributes {
             description: value.description?,
             name: value.name?,
             url: value.url?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

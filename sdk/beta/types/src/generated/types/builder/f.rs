@@ -137,6 +137,7 @@ impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
             name: value.name?,
             transform: value.transform?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -234,6 +235,7 @@ impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
             ignore_errors: value.ignore_errors?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -324,6 +326,7 @@ impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
             effects: value.effects?,
             rule_operator: value.rule_operator?,
             rules: value.rules?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -445,6 +448,7 @@ for super::FormDefinitionDynamicSchemaRequest {
             id: value.id?,
             type_: value.type_?,
             version_number: value.version_number?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -501,6 +505,7 @@ for super::FormDefinitionDynamicSchemaRequestAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             form_definition_id: value.form_definition_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -602,6 +607,7 @@ impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput
             id: value.id?,
             label: value.label?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -815,6 +821,7 @@ impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionRe
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -948,6 +955,7 @@ impl ::std::convert::TryFrom<FormElement> for super::FormElement {
             id: value.id?,
             key: value.key?,
             validations: value.validations?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1023,6 +1031,7 @@ for super::FormElementDynamicDataSource {
         Ok(Self {
             config: value.config?,
             data_source_type: value.data_source_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1136,6 +1145,7 @@ for super::FormElementDynamicDataSourceConfig {
             indices: value.indices?,
             object_type: value.object_type?,
             query: value.query?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1193,6 +1203,7 @@ for super::FormElementPreviewRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             data_source: value.data_source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1247,6 +1258,7 @@ for super::FormElementValidationsSet {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             validation_type: value.validation_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1314,6 +1326,7 @@ impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreat
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1381,6 +1394,7 @@ impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecip
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1462,6 +1476,7 @@ impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1544,6 +1559,7 @@ impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1612,6 +1628,7 @@ impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
         Ok(Self {
             comment: value.comment?,
             new_owner_id: value.new_owner_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2076,6 +2093,7 @@ impl ::std::convert::TryFrom<Fullcampaign> for super::Fullcampaign {
             sunset_comments_required: value.sunset_comments_required?,
             total_certifications: value.total_certifications?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2178,6 +2196,7 @@ impl ::std::convert::TryFrom<FullcampaignFilter> for super::FullcampaignFilter {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2253,6 +2272,7 @@ for super::FullcampaignMachineAccountCampaignInfo {
         Ok(Self {
             reviewer_type: value.reviewer_type?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2378,6 +2398,7 @@ for super::FullcampaignRoleCompositionCampaignInfo {
             remediator_ref: value.remediator_ref?,
             reviewer: value.reviewer?,
             role_ids: value.role_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2463,6 +2484,7 @@ for super::FullcampaignRoleCompositionCampaignInfoRemediatorRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2553,6 +2575,7 @@ for super::FullcampaignRoleCompositionCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2697,6 +2720,7 @@ for super::FullcampaignSearchCampaignInfo {
             query: value.query?,
             reviewer: value.reviewer?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2786,6 +2810,7 @@ for super::FullcampaignSearchCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2840,6 +2865,7 @@ for super::FullcampaignSourceOwnerCampaignInfo {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2926,6 +2952,7 @@ for super::FullcampaignSourcesWithOrphanEntitlementsItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

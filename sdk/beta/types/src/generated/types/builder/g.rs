@@ -116,6 +116,7 @@ impl ::std::convert::TryFrom<GenerateRandomString> for super::GenerateRandomStri
             name: value.name?,
             operation: value.operation?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -213,6 +214,7 @@ for super::GetReferenceIdentityAttribute {
             operation: value.operation?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             uid: value.uid?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -46,6 +46,7 @@ for super::IdentitiesAccountsBulkRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -199,6 +200,7 @@ impl ::std::convert::TryFrom<IdentityAttribute> for super::IdentityAttribute {
             standard: value.standard?,
             system: value.system?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -272,6 +274,7 @@ for super::IdentityAttributeConfig {
         Ok(Self {
             attribute_transforms: value.attribute_transforms?,
             enabled: value.enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -321,7 +324,10 @@ impl ::std::convert::TryFrom<IdentityAttributeNames> for super::IdentityAttribut
     fn try_from(
         value: IdentityAttributeNames,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "identity-attributes")]
@@ -390,6 +396,7 @@ for super::IdentityAttributeTransform {
         Ok(Self {
             identity_attribute_name: value.identity_attribute_name?,
             transform_definition: value.transform_definition?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -463,6 +470,7 @@ for super::IdentityAttributesSource {
         Ok(Self {
             properties: value.properties?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -533,6 +541,7 @@ for super::IdentityExceptionReportReference {
         Ok(Self {
             report_name: value.report_name?,
             task_result_id: value.task_result_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -607,6 +616,7 @@ impl ::std::convert::TryFrom<IdentityPreviewRequest> for super::IdentityPreviewR
         Ok(Self {
             identity_attribute_config: value.identity_attribute_config?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -876,6 +886,7 @@ impl ::std::convert::TryFrom<IdentityProfile> for super::IdentityProfile {
             name: value.name?,
             owner: value.owner?,
             priority: value.priority?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -973,6 +984,7 @@ for super::IdentityProfileAuthoritativeSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1054,6 +1066,7 @@ for super::IdentityProfileExportedObject {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1139,6 +1152,7 @@ impl ::std::convert::TryFrom<IdentityProfileOwner> for super::IdentityProfileOwn
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1221,6 +1235,7 @@ impl ::std::convert::TryFrom<IdentityReference> for super::IdentityReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1344,6 +1359,7 @@ for super::IdentityReferenceWithNameAndEmail {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1421,6 +1437,7 @@ impl ::std::convert::TryFrom<IdentityWithNewAccess> for super::IdentityWithNewAc
         Ok(Self {
             access_refs: value.access_refs?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1489,6 +1506,7 @@ for super::IdentityWithNewAccessAccessRefsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1569,6 +1587,7 @@ for super::ImportFormDefinitionsBodyItem {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1716,6 +1735,7 @@ impl ::std::convert::TryFrom<ImportOptions> for super::ImportOptions {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1803,6 +1823,7 @@ impl ::std::convert::TryFrom<IndexOf> for super::IndexOf {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             substring: value.substring?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1869,6 +1890,7 @@ for super::InviteIdentitiesRequest {
         Ok(Self {
             ids: value.ids?,
             uninvited: value.uninvited?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1956,6 +1978,7 @@ impl ::std::convert::TryFrom<Iso3166> for super::Iso3166 {
             format: value.format?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -173,6 +173,7 @@ impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -281,6 +282,7 @@ for super::JsonPatchOperationRoleMining {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -360,6 +362,7 @@ impl ::std::convert::TryFrom<JsonPatchOperations> for super::JsonPatchOperations
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

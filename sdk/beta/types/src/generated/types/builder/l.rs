@@ -110,6 +110,7 @@ impl ::std::convert::TryFrom<LauncherRequest> for super::LauncherRequest {
             name: value.name?,
             reference: value.reference?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -177,6 +178,7 @@ for super::LauncherRequestReference {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -277,6 +279,7 @@ impl ::std::convert::TryFrom<LeftPad> for super::LeftPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -368,6 +371,7 @@ impl ::std::convert::TryFrom<Lookup> for super::Lookup {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -440,6 +444,7 @@ impl ::std::convert::TryFrom<Lower> for super::Lower {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -59,6 +59,7 @@ impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttribute
         Ok(Self {
             identity: value.identity?,
             mail_from_domain: value.mail_from_domain?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -155,6 +156,7 @@ impl ::std::convert::TryFrom<ManagedClientStatus> for super::ManagedClientStatus
             status: value.status?,
             timestamp: value.timestamp?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -231,6 +233,7 @@ for super::ManagerCorrelationMapping {
         Ok(Self {
             account_attribute_name: value.account_attribute_name?,
             identity_attribute_name: value.identity_attribute_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -368,6 +371,7 @@ impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -484,6 +488,7 @@ impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -676,6 +681,7 @@ for super::MultiHostIntegrationsCreate {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -760,6 +766,7 @@ for super::MultiHostIntegrationsCreateCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -848,6 +855,7 @@ for super::MultiHostIntegrationsCreateManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -934,6 +942,7 @@ for super::MultiHostIntegrationsCreateOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1025,6 +1034,7 @@ for super::MultiHostIntegrationsCreateSources {
             connector_attributes: value.connector_attributes?,
             description: value.description?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1080,6 +1090,7 @@ impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             filtered_policy_list: value.filtered_policy_list?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

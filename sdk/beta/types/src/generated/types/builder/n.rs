@@ -63,6 +63,7 @@ impl ::std::convert::TryFrom<NameNormalizer> for super::NameNormalizer {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -213,6 +214,7 @@ for super::NativeChangeDetectionConfig {
             selected_entitlements: value.selected_entitlements?,
             selected_non_entitlement_attributes: value
                 .selected_non_entitlement_attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -270,7 +272,10 @@ for super::NonEmployeeApprovalDecision {
     fn try_from(
         value: NonEmployeeApprovalDecision,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { comment: value.comment? })
+        Ok(Self {
+            comment: value.comment?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -313,7 +318,10 @@ for super::NonEmployeeIdnUserRequest {
     fn try_from(
         value: NonEmployeeIdnUserRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { id: value.id? })
+        Ok(Self {
+            id: value.id?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -359,7 +367,10 @@ for super::NonEmployeeRejectApprovalDecision {
     fn try_from(
         value: NonEmployeeRejectApprovalDecision,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { comment: value.comment? })
+        Ok(Self {
+            comment: value.comment?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -537,6 +548,7 @@ impl ::std::convert::TryFrom<NonEmployeeRequestBody> for super::NonEmployeeReque
             phone: value.phone?,
             source_id: value.source_id?,
             start_date: value.start_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -667,6 +679,7 @@ for super::NonEmployeeSchemaAttributeBody {
             required: value.required?,
             technical_name: value.technical_name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -806,6 +819,7 @@ for super::NonEmployeeSourceRequestBody {
             management_workgroup: value.management_workgroup?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

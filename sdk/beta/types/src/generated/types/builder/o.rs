@@ -66,6 +66,7 @@ for super::ObjectExportImportOptions {
         Ok(Self {
             included_ids: value.included_ids?,
             included_names: value.included_names?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -112,7 +113,10 @@ for super::OktaVerificationRequest {
     fn try_from(
         value: OktaVerificationRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { user_id: value.user_id? })
+        Ok(Self {
+            user_id: value.user_id?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "mfa-controller")]
@@ -190,6 +194,7 @@ impl ::std::convert::TryFrom<OwnerReference> for super::OwnerReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -274,6 +279,7 @@ impl ::std::convert::TryFrom<OwnerReferenceSegments> for super::OwnerReferenceSe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -111,6 +111,7 @@ impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeReq
             identity_id: value.identity_id?,
             public_key_id: value.public_key_id?,
             source_id: value.source_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -192,6 +193,7 @@ for super::PasswordDigitTokenReset {
             duration_minutes: value.duration_minutes?,
             length: value.length?,
             user_id: value.user_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -260,6 +262,7 @@ impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryD
         Ok(Self {
             source_name: value.source_name?,
             user_name: value.user_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -369,6 +372,7 @@ impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
             digit_token_duration_minutes: value.digit_token_duration_minutes?,
             digit_token_enabled: value.digit_token_enabled?,
             digit_token_length: value.digit_token_length?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -954,6 +958,7 @@ impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto
             use_identity_attributes: value.use_identity_attributes?,
             validate_against_account_id: value.validate_against_account_id?,
             validate_against_account_name: value.validate_against_account_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1122,6 +1127,7 @@ impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
             name: value.name?,
             password_policy_id: value.password_policy_id?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1180,7 +1186,10 @@ for super::PostExternalExecuteWorkflowBody {
     fn try_from(
         value: PostExternalExecuteWorkflowBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "workflows")]
@@ -1232,6 +1241,7 @@ for super::ProcessIdentitiesRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1364,6 +1374,7 @@ impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
             plan_initializer_script: value.plan_initializer_script?,
             provisioning_request_expiration: value.provisioning_request_expiration?,
             universal_manager: value.universal_manager?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1415,7 +1426,10 @@ for super::ProvisioningConfigPlanInitializerScript {
     fn try_from(
         value: ProvisioningConfigPlanInitializerScript,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { source: value.source? })
+        Ok(Self {
+            source: value.source?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
@@ -1515,6 +1529,7 @@ for super::ProvisioningCriteriaLevel1 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1620,6 +1635,7 @@ for super::ProvisioningCriteriaLevel2 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1723,6 +1739,7 @@ for super::ProvisioningCriteriaLevel3 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1827,6 +1844,7 @@ impl ::std::convert::TryFrom<ProvisioningPolicyDto> for super::ProvisioningPolic
             fields: value.fields?,
             name: value.name?,
             usage_type: value.usage_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1895,6 +1913,7 @@ for super::PublicIdentityAttributeConfig {
         Ok(Self {
             key: value.key?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1983,6 +2002,7 @@ impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConf
             attributes: value.attributes?,
             modified: value.modified?,
             modified_by: value.modified_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

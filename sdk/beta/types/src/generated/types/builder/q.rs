@@ -73,6 +73,7 @@ for super::QueuedCheckConfigDetails {
                 .provisioning_max_status_check_days?,
             provisioning_status_check_interval_minutes: value
                 .provisioning_status_check_interval_minutes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

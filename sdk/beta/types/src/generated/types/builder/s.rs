@@ -119,6 +119,7 @@ impl ::std::convert::TryFrom<Schedule> for super::Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -198,6 +199,7 @@ impl ::std::convert::TryFrom<ScheduleDays> for super::ScheduleDays {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -274,6 +276,7 @@ impl ::std::convert::TryFrom<ScheduleHours> for super::ScheduleHours {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -350,6 +353,7 @@ impl ::std::convert::TryFrom<ScheduleMonths> for super::ScheduleMonths {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -476,6 +480,7 @@ impl ::std::convert::TryFrom<ScheduleSchedule> for super::ScheduleSchedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -555,6 +560,7 @@ impl ::std::convert::TryFrom<ScheduleSelector> for super::ScheduleSelector {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -701,6 +707,7 @@ impl ::std::convert::TryFrom<ScheduledAttributes> for super::ScheduledAttributes
             weekly_days: value.weekly_days?,
             weekly_times: value.weekly_times?,
             yearly_times: value.yearly_times?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -954,6 +961,7 @@ impl ::std::convert::TryFrom<Schema> for super::Schema {
             modified: value.modified?,
             name: value.name?,
             native_object_type: value.native_object_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1057,6 +1065,7 @@ impl ::std::convert::TryFrom<SearchAttributeConfig> for super::SearchAttributeCo
             application_attributes: value.application_attributes?,
             display_name: value.display_name?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1241,6 +1250,7 @@ impl ::std::convert::TryFrom<SearchCriteria> for super::SearchCriteria {
             search_after: value.search_after?,
             sort: value.sort?,
             text_query: value.text_query?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1333,6 +1343,7 @@ for super::SearchCriteriaFiltersValue {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1405,6 +1416,7 @@ for super::SearchCriteriaFiltersValueRange {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1469,6 +1481,7 @@ for super::SearchCriteriaFiltersValueRangeLower {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1533,6 +1546,7 @@ for super::SearchCriteriaFiltersValueRangeUpper {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1581,7 +1595,10 @@ impl ::std::convert::TryFrom<SearchCriteriaQuery> for super::SearchCriteriaQuery
     fn try_from(
         value: SearchCriteriaQuery,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { query: value.query? })
+        Ok(Self {
+            query: value.query?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -1661,6 +1678,7 @@ for super::SearchCriteriaTextQuery {
             fields: value.fields?,
             match_any: value.match_any?,
             terms: value.terms?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1711,7 +1729,10 @@ impl ::std::convert::TryFrom<SedApproval> for super::SedApproval {
     fn try_from(
         value: SedApproval,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { items: value.items? })
+        Ok(Self {
+            items: value.items?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -1770,6 +1791,7 @@ impl ::std::convert::TryFrom<SedAssignee> for super::SedAssignee {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1837,6 +1859,7 @@ impl ::std::convert::TryFrom<SedAssignment> for super::SedAssignment {
         Ok(Self {
             assignee: value.assignee?,
             items: value.items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1932,6 +1955,7 @@ impl ::std::convert::TryFrom<SedBatchRequest> for super::SedBatchRequest {
             entitlements: value.entitlements?,
             search_criteria: value.search_criteria?,
             seds: value.seds?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2014,6 +2038,7 @@ impl ::std::convert::TryFrom<SedPatch> for super::SedPatch {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2181,6 +2206,7 @@ impl ::std::convert::TryFrom<Segment> for super::Segment {
             name: value.name?,
             owner: value.owner?,
             visibility_criteria: value.visibility_criteria?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2270,6 +2296,7 @@ impl ::std::convert::TryFrom<SelfImportExportDto> for super::SelfImportExportDto
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2339,6 +2366,7 @@ for super::SendAccountVerificationRequest {
         Ok(Self {
             source_name: value.source_name?,
             via: value.via?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2506,6 +2534,7 @@ for super::SendTestNotificationRequestDto {
             locale: value.locale?,
             medium: value.medium?,
             recipient_email_list: value.recipient_email_list?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2576,6 +2605,7 @@ impl ::std::convert::TryFrom<SendTokenRequest> for super::SendTokenRequest {
         Ok(Self {
             delivery_type: value.delivery_type?,
             user_alias: value.user_alias?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2779,6 +2809,7 @@ for super::ServiceDeskIntegrationDto {
             owner_ref: value.owner_ref?,
             provisioning_config: value.provisioning_config?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2869,6 +2900,7 @@ impl ::std::convert::TryFrom<ServiceDeskSource> for super::ServiceDeskSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3125,6 +3157,7 @@ impl ::std::convert::TryFrom<SimIntegrationDetails> for super::SimIntegrationDet
             sources: value.sources?,
             status_map: value.status_map?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3217,6 +3250,7 @@ for super::SimIntegrationDetailsBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3569,6 +3603,7 @@ impl ::std::convert::TryFrom<SodPolicy> for super::SodPolicy {
             tags: value.tags?,
             type_: value.type_?,
             violation_owner_assignment_config: value.violation_owner_assignment_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3668,6 +3703,7 @@ impl ::std::convert::TryFrom<SodPolicyOwnerRef> for super::SodPolicyOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3858,6 +3894,7 @@ impl ::std::convert::TryFrom<SodPolicySchedule> for super::SodPolicySchedule {
             name: value.name?,
             recipients: value.recipients?,
             schedule: value.schedule?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3946,6 +3983,7 @@ impl ::std::convert::TryFrom<SodRecipient> for super::SodRecipient {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4541,6 +4579,7 @@ impl ::std::convert::TryFrom<Source> for super::Source {
             since: value.since?,
             status: value.status?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4654,6 +4693,7 @@ for super::SourceAccountCorrelationConfig {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4740,6 +4780,7 @@ for super::SourceAccountCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4808,6 +4849,7 @@ for super::SourceAppBulkUpdateRequest {
         Ok(Self {
             app_ids: value.app_ids?,
             json_patch: value.json_patch?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4906,6 +4948,7 @@ impl ::std::convert::TryFrom<SourceAppCreateDto> for super::SourceAppCreateDto {
             description: value.description?,
             match_all_accounts: value.match_all_accounts?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4987,6 +5030,7 @@ for super::SourceAppCreateDtoAccountSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5073,6 +5117,7 @@ for super::SourceBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5147,6 +5192,7 @@ impl ::std::convert::TryFrom<SourceCluster> for super::SourceCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5229,6 +5275,7 @@ impl ::std::convert::TryFrom<SourceClusterDto> for super::SourceClusterDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5289,6 +5336,7 @@ impl ::std::convert::TryFrom<SourceCode> for super::SourceCode {
         Ok(Self {
             script: value.script?,
             version: value.version?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5365,6 +5413,7 @@ for super::SourceEntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5433,6 +5482,7 @@ impl ::std::convert::TryFrom<SourceItemRef> for super::SourceItemRef {
         Ok(Self {
             accounts: value.accounts?,
             source_id: value.source_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5517,6 +5567,7 @@ for super::SourceManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5603,6 +5654,7 @@ for super::SourceManagerCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5686,6 +5738,7 @@ impl ::std::convert::TryFrom<SourceOwner> for super::SourceOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5771,6 +5824,7 @@ for super::SourcePasswordPoliciesItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5854,6 +5908,7 @@ impl ::std::convert::TryFrom<SourceSchemasItem> for super::SourceSchemasItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5965,6 +6020,7 @@ impl ::std::convert::TryFrom<Split> for super::Split {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             throws: value.throws?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6036,6 +6092,7 @@ impl ::std::convert::TryFrom<Static> for super::Static {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6113,6 +6170,7 @@ for super::SubscriptionPatchRequestItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6288,6 +6346,7 @@ for super::SubscriptionPostRequest {
             response_deadline: value.response_deadline?,
             trigger_id: value.trigger_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6461,6 +6520,7 @@ impl ::std::convert::TryFrom<SubscriptionPutRequest> for super::SubscriptionPutR
             name: value.name?,
             response_deadline: value.response_deadline?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6595,6 +6655,7 @@ impl ::std::convert::TryFrom<Substring> for super::Substring {
             end_offset: value.end_offset?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -110,6 +110,7 @@ impl ::std::convert::TryFrom<Tag> for super::Tag {
             modified: value.modified?,
             name: value.name?,
             tag_category_refs: value.tag_category_refs?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -196,6 +197,7 @@ impl ::std::convert::TryFrom<TagTagCategoryRefsItem> for super::TagTagCategoryRe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -264,6 +266,7 @@ impl ::std::convert::TryFrom<TaggedObject> for super::TaggedObject {
         Ok(Self {
             object_ref: value.object_ref?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -345,6 +348,7 @@ impl ::std::convert::TryFrom<TaggedObjectDto> for super::TaggedObjectDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -429,6 +433,7 @@ impl ::std::convert::TryFrom<TaggedObjectObjectRef> for super::TaggedObjectObjec
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -510,6 +515,7 @@ impl ::std::convert::TryFrom<TemplateBulkDeleteDto> for super::TemplateBulkDelet
             key: value.key?,
             locale: value.locale?,
             medium: value.medium?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -801,6 +807,7 @@ impl ::std::convert::TryFrom<TemplateDto> for super::TemplateDto {
             slack_template: value.slack_template?,
             subject: value.subject?,
             teams_template: value.teams_template?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1042,6 +1049,7 @@ impl ::std::convert::TryFrom<TemplateSlack> for super::TemplateSlack {
             request_id: value.request_id?,
             requested_by_id: value.requested_by_id?,
             text: value.text?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1173,6 +1181,7 @@ for super::TemplateSlackAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1283,6 +1292,7 @@ for super::TemplateSlackCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1513,6 +1523,7 @@ impl ::std::convert::TryFrom<TemplateTeams> for super::TemplateTeams {
             requested_by_id: value.requested_by_id?,
             text: value.text?,
             title: value.title?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1644,6 +1655,7 @@ for super::TemplateTeamsAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1754,6 +1766,7 @@ for super::TemplateTeamsCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1802,7 +1815,10 @@ for super::TenantConfigurationDetails {
     fn try_from(
         value: TenantConfigurationDetails,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { disabled: value.disabled? })
+        Ok(Self {
+            disabled: value.disabled?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "work-reassignment")]
@@ -1856,6 +1872,7 @@ for super::TenantConfigurationRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             config_details: value.config_details?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1944,6 +1961,7 @@ for super::TenantUiMetadataItemUpdateRequest {
             iframe_white_list: value.iframe_white_list?,
             username_empty_text: value.username_empty_text?,
             username_label: value.username_label?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2000,7 +2018,10 @@ for super::TestExternalExecuteWorkflowBody {
     fn try_from(
         value: TestExternalExecuteWorkflowBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "workflows")]
@@ -2106,6 +2127,7 @@ impl ::std::convert::TryFrom<TestInvocation> for super::TestInvocation {
             input: value.input?,
             subscription_ids: value.subscription_ids?,
             trigger_id: value.trigger_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2157,7 +2179,10 @@ impl ::std::convert::TryFrom<TestWorkflowBody> for super::TestWorkflowBody {
     fn try_from(
         value: TestWorkflowBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "workflows")]
@@ -2231,6 +2256,7 @@ impl ::std::convert::TryFrom<TokenAuthRequest> for super::TokenAuthRequest {
             delivery_type: value.delivery_type?,
             token: value.token?,
             user_alias: value.user_alias?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2307,6 +2333,7 @@ impl ::std::convert::TryFrom<Transform> for super::Transform {
             attributes: value.attributes?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2379,6 +2406,7 @@ impl ::std::convert::TryFrom<TransformDefinition> for super::TransformDefinition
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2447,6 +2475,7 @@ impl ::std::convert::TryFrom<TransformRule> for super::TransformRule {
         Ok(Self {
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2532,6 +2561,7 @@ for super::TransformsIdentityAttribute {
             input: value.input?,
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2605,6 +2635,7 @@ impl ::std::convert::TryFrom<Trim> for super::Trim {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -73,6 +73,7 @@ for super::UpdateMultiHostSourcesBodyItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -146,6 +147,7 @@ impl ::std::convert::TryFrom<Upper> for super::Upper {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -201,6 +203,7 @@ impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -106,6 +106,7 @@ for super::V3EntitlementRequestConfig {
             denied_comments_required: value.denied_comments_required?,
             grant_request_approval_schemes: value.grant_request_approval_schemes?,
             request_comments_required: value.request_comments_required?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -188,6 +189,7 @@ impl ::std::convert::TryFrom<V3ErrorMessageDto> for super::V3ErrorMessageDto {
             locale: value.locale?,
             locale_origin: value.locale_origin?,
             text: value.text?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -255,6 +257,7 @@ for super::V3IdentityAttributeConfig {
         Ok(Self {
             attribute_transforms: value.attribute_transforms?,
             enabled: value.enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -328,6 +331,7 @@ for super::V3IdentityAttributeTransform {
         Ok(Self {
             identity_attribute_name: value.identity_attribute_name?,
             transform_definition: value.transform_definition?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -399,6 +403,7 @@ for super::V3IdentityExceptionReportReference {
         Ok(Self {
             report_name: value.report_name?,
             task_result_id: value.task_result_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -669,6 +674,7 @@ impl ::std::convert::TryFrom<V3IdentityProfile> for super::V3IdentityProfile {
             name: value.name?,
             owner: value.owner?,
             priority: value.priority?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -766,6 +772,7 @@ for super::V3IdentityProfileAuthoritativeSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -851,6 +858,7 @@ impl ::std::convert::TryFrom<V3IdentityProfileOwner> for super::V3IdentityProfil
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -957,6 +965,7 @@ impl ::std::convert::TryFrom<V3JsonPatchOperation> for super::V3JsonPatchOperati
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1070,6 +1079,7 @@ impl ::std::convert::TryFrom<V3OwnerDto> for super::V3OwnerDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1148,6 +1158,7 @@ impl ::std::convert::TryFrom<V3TransformDefinition> for super::V3TransformDefini
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1212,6 +1223,7 @@ impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterIn
         Ok(Self {
             filter: value.filter?,
             input: value.input?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1277,6 +1289,7 @@ impl ::std::convert::TryFrom<Value> for super::Value {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1324,6 +1337,7 @@ for super::VerificationPollRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             request_id: value.request_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1395,6 +1409,7 @@ for super::ViolationOwnerAssignmentConfig {
         Ok(Self {
             assignment_rule: value.assignment_rule?,
             owner_ref: value.owner_ref?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1480,6 +1495,7 @@ for super::ViolationOwnerAssignmentConfigOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1531,6 +1547,7 @@ impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             expression: value.expression?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -72,6 +72,7 @@ impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
             ids: value.ids?,
             operator: value.operator?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -142,6 +143,7 @@ impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
         Ok(Self {
             criteria_list: value.criteria_list?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -226,6 +228,7 @@ for super::AccessCriteriaCriteriaListItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -290,6 +293,7 @@ impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -355,6 +359,7 @@ impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -665,6 +670,7 @@ impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
             source: value.source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -751,6 +757,7 @@ for super::AccessProfileApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -824,6 +831,7 @@ for super::AccessProfileBulkDeleteRequest {
         Ok(Self {
             access_profile_ids: value.access_profile_ids?,
             best_effort_only: value.best_effort_only?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -889,6 +897,7 @@ for super::AccessProfileBulkUpdateRequestItem {
         Ok(Self {
             id: value.id?,
             requestable: value.requestable?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -970,6 +979,7 @@ impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1054,6 +1064,7 @@ impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSou
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1189,6 +1200,7 @@ impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
             requested_for_with_requested_items: value
                 .requested_for_with_requested_items?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1352,6 +1364,7 @@ impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig
             entitlement_request_config: value.entitlement_request_config?,
             reauthorization_enabled: value.reauthorization_enabled?,
             request_on_behalf_of_config: value.request_on_behalf_of_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1531,6 +1544,7 @@ impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1602,6 +1616,7 @@ for super::AccessRequestRecommendationActionItemDto {
         Ok(Self {
             access: value.access?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1744,6 +1759,7 @@ for super::AccessRequestRecommendationConfigDto {
             score_threshold: value.score_threshold?,
             start_date_attribute: value.start_date_attribute?,
             use_restriction_attribute: value.use_restriction_attribute?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1817,6 +1833,7 @@ for super::AccessRequestRecommendationItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1896,6 +1913,7 @@ for super::AccessReviewReassignment {
             reason: value.reason?,
             reassign: value.reassign?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1964,6 +1982,7 @@ impl ::std::convert::TryFrom<AccountAction> for super::AccountAction {
         Ok(Self {
             action: value.action?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2163,6 +2182,7 @@ impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2221,6 +2241,7 @@ impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2270,6 +2291,7 @@ for super::AccountAttributesCreate {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2404,6 +2426,7 @@ impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
         Ok(Self {
             account_uuid: value.account_uuid?,
             native_identity: value.native_identity?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2475,6 +2498,7 @@ impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleReque
         Ok(Self {
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2564,6 +2588,7 @@ impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockReque
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
             unlock_idn_account: value.unlock_idn_account?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2629,6 +2654,7 @@ for super::AccountsExportReportArguments {
         Ok(Self {
             application: value.application?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2742,6 +2768,7 @@ for super::AccountsSelectionRequest {
             request_type: value.request_type?,
             requested_for: value.requested_for?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2794,6 +2821,7 @@ for super::ActivateCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             time_zone: value.time_zone?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2811,8 +2839,7 @@ impl ::std::convert::From<super::ActivateCampaignOptions> for ActivateCampaignOp
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 #[derive(Clone, Debug)]
@@ -2836,8 +2863,7 @@ pub struct AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::default::Default for AdditionalOwnerRef {
@@ -2855,8 +2881,7 @@ impl ::std::default::Default for AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl AdditionalOwnerRef {
@@ -2897,8 +2922,7 @@ impl AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
@@ -2910,6 +2934,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2919,8 +2944,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::From<super::AdditionalOwnerRef> for AdditionalOwnerRef {
@@ -3009,6 +3033,7 @@ impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign
             certification_ids: value.certification_ids?,
             reason: value.reason?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3078,6 +3103,7 @@ for super::AdminReviewReassignReassignTo {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3176,6 +3202,7 @@ impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
             filter: value.filter?,
             metric: value.metric?,
             nested: value.nested?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3288,6 +3315,7 @@ for super::ApprovalReminderAndEscalationConfig {
             days_until_escalation: value.days_until_escalation?,
             fallback_approver_ref: value.fallback_approver_ref?,
             max_reminders: value.max_reminders?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3362,6 +3390,7 @@ impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeFor
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3442,6 +3471,7 @@ impl ::std::convert::TryFrom<Argument> for super::Argument {
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3524,6 +3554,7 @@ impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3613,6 +3644,7 @@ for super::AttrSyncSourceAttributeConfig {
             enabled: value.enabled?,
             name: value.name?,
             target: value.target?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3680,6 +3712,7 @@ impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConf
         Ok(Self {
             attributes: value.attributes?,
             source: value.source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3845,6 +3878,7 @@ impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition
             native_name: value.native_name?,
             schema: value.schema?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3935,6 +3969,7 @@ for super::AttributeDefinitionSchema {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4136,6 +4171,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
             status: value.status?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4200,6 +4236,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4270,6 +4307,7 @@ impl ::std::convert::TryFrom<AttributeMappings> for super::AttributeMappings {
         Ok(Self {
             target: value.target?,
             transform_definition: value.transform_definition?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4356,6 +4394,7 @@ for super::AttributeMappingsTarget {
             attribute_name: value.attribute_name?,
             source_id: value.source_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4441,6 +4480,7 @@ for super::AttributeMappingsTransformDefinition {
             attributes: value.attributes?,
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4497,7 +4537,10 @@ for super::AttributeMappingsTransformDefinitionAttributes {
     fn try_from(
         value: AttributeMappingsTransformDefinitionAttributes,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "machine-account-mappings")]
@@ -4567,6 +4610,7 @@ for super::AttributeMappingsTransformDefinitionAttributesInput {
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4656,6 +4700,7 @@ impl ::std::convert::TryFrom<
             attribute_name: value.attribute_name?,
             name: value.name?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4770,6 +4815,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
             name: value.name?,
             status: value.status?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

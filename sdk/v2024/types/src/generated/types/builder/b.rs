@@ -63,6 +63,7 @@ impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -134,6 +135,7 @@ impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -199,6 +201,7 @@ impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
         Ok(Self {
             password: value.password?,
             user_name: value.user_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -250,6 +253,7 @@ impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             bearer_token: value.bearer_token?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -333,6 +337,7 @@ for super::BeforeProvisioningRuleDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -394,6 +399,7 @@ impl ::std::convert::TryFrom<Bound> for super::Bound {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -500,6 +506,7 @@ impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
             name: value.name?,
             size: value.size?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -592,6 +599,7 @@ impl ::std::convert::TryFrom<BulkAddTaggedObject> for super::BulkAddTaggedObject
             object_refs: value.object_refs?,
             operation: value.operation?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -658,6 +666,7 @@ for super::BulkApproveAccessRequest {
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -725,6 +734,7 @@ for super::BulkCancelAccessRequest {
         Ok(Self {
             access_request_ids: value.access_request_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -796,6 +806,7 @@ impl ::std::convert::TryFrom<BulkRemoveTaggedObject> for super::BulkRemoveTagged
         Ok(Self {
             object_refs: value.object_refs?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -876,6 +887,7 @@ for super::BulkWorkgroupMembersRequestItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -61,6 +61,7 @@ impl ::std::convert::TryFrom<CampaignAlert> for super::CampaignAlert {
         Ok(Self {
             level: value.level?,
             localizations: value.localizations?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -115,6 +116,7 @@ for super::CampaignCompleteOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             auto_complete_action: value.auto_complete_action?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -259,6 +261,7 @@ impl ::std::convert::TryFrom<CampaignFilterDetails> for super::CampaignFilterDet
             mode: value.mode?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -475,6 +478,7 @@ for super::CampaignFilterDetailsCriteriaListItem {
             suppress_matched_items: value.suppress_matched_items?,
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -539,6 +543,7 @@ impl ::std::convert::TryFrom<CampaignReportsConfig> for super::CampaignReportsCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attribute_columns: value.identity_attribute_columns?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -713,6 +718,7 @@ impl ::std::convert::TryFrom<CampaignTemplate> for super::CampaignTemplate {
             name: value.name?,
             owner_ref: value.owner_ref?,
             scheduled: value.scheduled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -820,6 +826,7 @@ for super::CampaignTemplateOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -871,7 +878,10 @@ impl ::std::convert::TryFrom<CampaignsDeleteRequest> for super::CampaignsDeleteR
     fn try_from(
         value: CampaignsDeleteRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "certification-campaigns")]
@@ -934,6 +944,7 @@ impl ::std::convert::TryFrom<CancelAccessRequest> for super::CancelAccessRequest
         Ok(Self {
             account_activity_id: value.account_activity_id?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1031,6 +1042,7 @@ for super::ClientLogConfigurationDurationMinutes {
             duration_minutes: value.duration_minutes?,
             log_levels: value.log_levels?,
             root_level: value.root_level?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1131,6 +1143,7 @@ for super::ClientLogConfigurationExpiration {
             expiration: value.expiration?,
             log_levels: value.log_levels?,
             root_level: value.root_level?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1243,6 +1256,7 @@ impl ::std::convert::TryFrom<CloseAccessRequest> for super::CloseAccessRequest {
             completion_status: value.completion_status?,
             execution_status: value.execution_status?,
             message: value.message?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1307,6 +1321,7 @@ impl ::std::convert::TryFrom<Column> for super::Column {
         Ok(Self {
             field: value.field?,
             header: value.header?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1390,6 +1405,7 @@ impl ::std::convert::TryFrom<CommentDto> for super::CommentDto {
             author: value.author?,
             comment: value.comment?,
             created: value.created?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1472,6 +1488,7 @@ impl ::std::convert::TryFrom<CommentDtoAuthor> for super::CommentDtoAuthor {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1544,6 +1561,7 @@ impl ::std::convert::TryFrom<CommonAccessIdStatus> for super::CommonAccessIdStat
         Ok(Self {
             confirmed_ids: value.confirmed_ids?,
             denied_ids: value.denied_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1675,6 +1693,7 @@ impl ::std::convert::TryFrom<CommonAccessItemAccess> for super::CommonAccessItem
             owner_id: value.owner_id?,
             owner_name: value.owner_name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1745,6 +1764,7 @@ for super::CommonAccessItemRequest {
         Ok(Self {
             access: value.access?,
             status: value.status?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1825,6 +1845,7 @@ impl ::std::convert::TryFrom<CompleteInvocation> for super::CompleteInvocation {
             error: value.error?,
             output: value.output?,
             secret: value.secret?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1917,6 +1938,7 @@ impl ::std::convert::TryFrom<Concatenation> for super::Concatenation {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1987,6 +2009,7 @@ impl ::std::convert::TryFrom<ConditionEffect> for super::ConditionEffect {
         Ok(Self {
             config: value.config?,
             effect_type: value.effect_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2054,6 +2077,7 @@ impl ::std::convert::TryFrom<ConditionEffectConfig> for super::ConditionEffectCo
         Ok(Self {
             default_value_label: value.default_value_label?,
             element: value.element?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2171,6 +2195,7 @@ impl ::std::convert::TryFrom<ConditionRule> for super::ConditionRule {
             source_type: value.source_type?,
             value: value.value?,
             value_type: value.value_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2298,6 +2323,7 @@ impl ::std::convert::TryFrom<Conditional> for super::Conditional {
             negative_condition: value.negative_condition?,
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2425,6 +2451,7 @@ for super::ConfigurationItemRequest {
             reassigned_from_id: value.reassigned_from_id?,
             reassigned_to_id: value.reassigned_to_id?,
             start_date: value.start_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2498,6 +2525,7 @@ for super::ConflictingAccessCriteria {
         Ok(Self {
             left_criteria: value.left_criteria?,
             right_criteria: value.right_criteria?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2547,7 +2575,10 @@ for super::ConnectorCustomizerCreateRequest {
     fn try_from(
         value: ConnectorCustomizerCreateRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { name: value.name? })
+        Ok(Self {
+            name: value.name?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "connector-customizers")]
@@ -2684,6 +2715,7 @@ for super::ConnectorRuleCreateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2755,6 +2787,7 @@ for super::ConnectorRuleCreateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2908,6 +2941,7 @@ for super::ConnectorRuleUpdateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2980,6 +3014,7 @@ for super::ConnectorRuleUpdateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3070,6 +3105,7 @@ impl ::std::convert::TryFrom<CorrelationConfig> for super::CorrelationConfig {
             attribute_assignments: value.attribute_assignments?,
             id: value.id?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3226,6 +3262,7 @@ for super::CorrelationConfigAttributeAssignmentsItem {
             operation: value.operation?,
             property: value.property?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3286,7 +3323,10 @@ for super::CreateExternalExecuteWorkflowBody {
     fn try_from(
         value: CreateExternalExecuteWorkflowBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "workflows")]
@@ -3443,6 +3483,7 @@ for super::CreateFormDefinitionRequest {
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3619,6 +3660,7 @@ for super::CreateFormInstanceRequest {
             stand_alone_form: value.stand_alone_form?,
             state: value.state?,
             ttl: value.ttl?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3920,6 +3962,7 @@ for super::CreateOAuthClientRequest {
             scope: value.scope?,
             strong_auth_supported: value.strong_auth_supported?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4038,6 +4081,7 @@ for super::CreatePersonalAccessTokenRequest {
             expiration_date: value.expiration_date?,
             name: value.name?,
             scope: value.scope?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4274,6 +4318,7 @@ impl ::std::convert::TryFrom<CreateSavedSearchBody> for super::CreateSavedSearch
             order_by: value.order_by?,
             query: value.query?,
             sort: value.sort?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4478,6 +4523,7 @@ for super::CreateScheduledSearchBody {
             recipients: value.recipients?,
             saved_search_id: value.saved_search_id?,
             schedule: value.schedule?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4550,6 +4596,7 @@ for super::CreateScheduledSearchBodyRecipientsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4678,6 +4725,7 @@ impl ::std::convert::TryFrom<CreateWorkflowBody> for super::CreateWorkflowBody {
             name: value.name?,
             owner: value.owner?,
             trigger: value.trigger?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4766,6 +4814,7 @@ for super::CreateWorkflowBodyOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4853,6 +4902,7 @@ for super::CustomPasswordInstruction {
             locale: value.locale?,
             page_content: value.page_content?,
             page_id: value.page_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -211,6 +211,7 @@ impl ::std::convert::TryFrom<DataSegment> for super::DataSegment {
             name: value.name?,
             published: value.published?,
             scopes: value.scopes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -378,6 +379,7 @@ impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             second_date: value.second_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -490,6 +492,7 @@ impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
             input_format: value.input_format?,
             output_format: value.output_format?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -589,6 +592,7 @@ impl ::std::convert::TryFrom<DateMath> for super::DateMath {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             round_up: value.round_up?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -663,6 +667,7 @@ for super::DecomposeDiacriticalMarks {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -712,7 +717,10 @@ for super::DeleteNonEmployeeRecordsInBulkBody {
     fn try_from(
         value: DeleteNonEmployeeRecordsInBulkBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -754,7 +762,10 @@ impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
     fn try_from(
         value: DeployRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { draft_id: value.draft_id? })
+        Ok(Self {
+            draft_id: value.draft_id?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "configuration-hub")]
@@ -959,6 +970,7 @@ impl ::std::convert::TryFrom<Dimension> for super::Dimension {
             name: value.name?,
             owner: value.owner?,
             parent_id: value.parent_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1019,6 +1031,7 @@ for super::DimensionBulkDeleteRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dimension_ids: value.dimension_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1078,6 +1091,7 @@ impl ::std::convert::TryFrom<DimensionCriteriaKey> for super::DimensionCriteriaK
         Ok(Self {
             property: value.property?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1182,6 +1196,7 @@ for super::DimensionCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1288,6 +1303,7 @@ for super::DimensionCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1376,6 +1392,7 @@ for super::DimensionCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1447,6 +1464,7 @@ for super::DimensionMembershipSelector {
         Ok(Self {
             criteria: value.criteria?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1529,6 +1547,7 @@ impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1577,7 +1596,10 @@ impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
     fn try_from(
         value: DomainAddress,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { domain: value.domain? })
+        Ok(Self {
+            domain: value.domain?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "notifications")]

@@ -81,6 +81,7 @@ impl ::std::convert::TryFrom<E164phone> for super::E164phone {
             default_region: value.default_region?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -190,6 +191,7 @@ for super::EmailNotificationOption {
             notify_all_admins: value.notify_all_admins?,
             notify_managers: value.notify_managers?,
             notify_specific_users: value.notify_specific_users?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -311,6 +313,7 @@ impl ::std::convert::TryFrom<EmailStatusDto> for super::EmailStatusDto {
             is_verified_by_domain: value.is_verified_by_domain?,
             region: value.region?,
             verification_status: value.verification_status?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -472,6 +475,7 @@ for super::EntitlementAccessRequestConfig {
             reauthorization_required: value.reauthorization_required?,
             request_comment_required: value.request_comment_required?,
             require_end_date: value.require_end_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -547,6 +551,7 @@ for super::EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -623,6 +628,7 @@ for super::EntitlementApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -692,6 +698,7 @@ for super::EntitlementBulkUpdateRequest {
         Ok(Self {
             entitlement_ids: value.entitlement_ids?,
             json_patch: value.json_patch?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -774,6 +781,7 @@ impl ::std::convert::TryFrom<EntitlementRef> for super::EntitlementRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -851,6 +859,7 @@ for super::EntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -905,6 +914,7 @@ for super::EntitlementRevocationRequestConfig {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -984,6 +994,7 @@ impl ::std::convert::TryFrom<ErrorMessageDto> for super::ErrorMessageDto {
             locale: value.locale?,
             locale_origin: value.locale_origin?,
             text: value.text?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1103,6 +1114,7 @@ impl ::std::convert::TryFrom<EventAttributes> for super::EventAttributes {
             filter: value.filter?,
             form_definition_id: value.form_definition_id?,
             id: value.id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1167,6 +1179,7 @@ impl ::std::convert::TryFrom<EventBridgeConfig> for super::EventBridgeConfig {
         Ok(Self {
             aws_account: value.aws_account?,
             aws_region: value.aws_region?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1288,6 +1301,7 @@ impl ::std::convert::TryFrom<ExportPayload> for super::ExportPayload {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1385,6 +1399,7 @@ impl ::std::convert::TryFrom<Expression> for super::Expression {
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1481,6 +1496,7 @@ impl ::std::convert::TryFrom<ExpressionChildrenItem> for super::ExpressionChildr
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1581,6 +1597,7 @@ impl ::std::convert::TryFrom<ExternalAttributes> for super::ExternalAttributes {
             description: value.description?,
             name: value.name?,
             url: value.url?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -137,6 +137,7 @@ impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
             name: value.name?,
             transform: value.transform?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -237,6 +238,7 @@ impl ::std::convert::TryFrom<Filter> for super::Filter {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -327,6 +329,7 @@ impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
             name: value.name?,
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -422,6 +425,7 @@ impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
             ignore_errors: value.ignore_errors?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -512,6 +516,7 @@ impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
             effects: value.effects?,
             rule_operator: value.rule_operator?,
             rules: value.rules?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -633,6 +638,7 @@ for super::FormDefinitionDynamicSchemaRequest {
             id: value.id?,
             type_: value.type_?,
             version_number: value.version_number?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -689,6 +695,7 @@ for super::FormDefinitionDynamicSchemaRequestAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             form_definition_id: value.form_definition_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -790,6 +797,7 @@ impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput
             id: value.id?,
             label: value.label?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1003,6 +1011,7 @@ impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionRe
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1136,6 +1145,7 @@ impl ::std::convert::TryFrom<FormElement> for super::FormElement {
             id: value.id?,
             key: value.key?,
             validations: value.validations?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1211,6 +1221,7 @@ for super::FormElementDynamicDataSource {
         Ok(Self {
             config: value.config?,
             data_source_type: value.data_source_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1324,6 +1335,7 @@ for super::FormElementDynamicDataSourceConfig {
             indices: value.indices?,
             object_type: value.object_type?,
             query: value.query?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1381,6 +1393,7 @@ for super::FormElementPreviewRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             data_source: value.data_source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1435,6 +1448,7 @@ for super::FormElementValidationsSet {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             validation_type: value.validation_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1502,6 +1516,7 @@ impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreat
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1569,6 +1584,7 @@ impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecip
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1650,6 +1666,7 @@ impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1732,6 +1749,7 @@ impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1800,6 +1818,7 @@ impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
         Ok(Self {
             comment: value.comment?,
             new_owner_id: value.new_owner_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -116,6 +116,7 @@ impl ::std::convert::TryFrom<HttpConfig> for super::HttpConfig {
             http_authentication_type: value.http_authentication_type?,
             http_dispatch_mode: value.http_dispatch_mode?,
             url: value.url?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -46,6 +46,7 @@ for super::IdentitiesAccountsBulkRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -95,6 +96,7 @@ for super::IdentitiesDetailsReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             correlated_only: value.correlated_only?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -147,6 +149,7 @@ for super::IdentitiesReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             correlated_only: value.correlated_only?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -300,6 +303,7 @@ impl ::std::convert::TryFrom<IdentityAttribute> for super::IdentityAttribute {
             standard: value.standard?,
             system: value.system?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -373,6 +377,7 @@ for super::IdentityAttributeConfig {
         Ok(Self {
             attribute_transforms: value.attribute_transforms?,
             enabled: value.enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -422,7 +427,10 @@ impl ::std::convert::TryFrom<IdentityAttributeNames> for super::IdentityAttribut
     fn try_from(
         value: IdentityAttributeNames,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "identity-attributes")]
@@ -491,6 +499,7 @@ for super::IdentityAttributeTransform {
         Ok(Self {
             identity_attribute_name: value.identity_attribute_name?,
             transform_definition: value.transform_definition?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -564,6 +573,7 @@ for super::IdentityAttributesSource {
         Ok(Self {
             properties: value.properties?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -634,6 +644,7 @@ for super::IdentityExceptionReportReference {
         Ok(Self {
             report_name: value.report_name?,
             task_result_id: value.task_result_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -708,6 +719,7 @@ impl ::std::convert::TryFrom<IdentityPreviewRequest> for super::IdentityPreviewR
         Ok(Self {
             identity_attribute_config: value.identity_attribute_config?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -977,6 +989,7 @@ impl ::std::convert::TryFrom<IdentityProfile> for super::IdentityProfile {
             name: value.name?,
             owner: value.owner?,
             priority: value.priority?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1074,6 +1087,7 @@ for super::IdentityProfileAuthoritativeSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1157,6 +1171,7 @@ for super::IdentityProfileExportedObject {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1243,6 +1258,7 @@ for super::IdentityProfileExportedObjectSelf {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1299,6 +1315,7 @@ for super::IdentityProfileIdentityErrorReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             authoritative_source: value.authoritative_source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1382,6 +1399,7 @@ impl ::std::convert::TryFrom<IdentityProfileOwner> for super::IdentityProfileOwn
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1464,6 +1482,7 @@ impl ::std::convert::TryFrom<IdentityReference> for super::IdentityReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1591,6 +1610,7 @@ for super::IdentityReferenceWithNameAndEmail {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1669,6 +1689,7 @@ impl ::std::convert::TryFrom<IdentityWithNewAccess> for super::IdentityWithNewAc
         Ok(Self {
             access_refs: value.access_refs?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1737,6 +1758,7 @@ for super::IdentityWithNewAccessAccessRefsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1817,6 +1839,7 @@ for super::ImportFormDefinitionsBodyItem {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1964,6 +1987,7 @@ impl ::std::convert::TryFrom<ImportOptions> for super::ImportOptions {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2051,6 +2075,7 @@ impl ::std::convert::TryFrom<IndexOf> for super::IndexOf {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             substring: value.substring?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2111,6 +2136,7 @@ impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
         Ok(Self {
             query: value.query?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2176,6 +2202,7 @@ for super::InviteIdentitiesRequest {
         Ok(Self {
             ids: value.ids?,
             uninvited: value.uninvited?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2263,6 +2290,7 @@ impl ::std::convert::TryFrom<Iso3166> for super::Iso3166 {
             format: value.format?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -113,6 +113,7 @@ for super::MachineClassificationConfig {
             criteria: value.criteria?,
             enabled: value.enabled?,
             modified: value.modified?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -257,6 +258,7 @@ for super::MachineClassificationCriteriaLevel1 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -402,6 +404,7 @@ for super::MachineClassificationCriteriaLevel2 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -543,6 +546,7 @@ for super::MachineClassificationCriteriaLevel3 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -727,6 +731,7 @@ impl ::std::convert::TryFrom<MachineIdentity> for super::MachineIdentity {
             manually_edited: value.manually_edited?,
             modified: value.modified?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -800,6 +805,7 @@ impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttribute
         Ok(Self {
             identity: value.identity?,
             mail_from_domain: value.mail_from_domain?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -896,6 +902,7 @@ impl ::std::convert::TryFrom<ManagedClientRequest> for super::ManagedClientReque
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1002,6 +1009,7 @@ impl ::std::convert::TryFrom<ManagedClusterRequest> for super::ManagedClusterReq
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1112,6 +1120,7 @@ impl ::std::convert::TryFrom<ManagedClusterType> for super::ManagedClusterType {
             org: value.org?,
             pod: value.pod?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1189,6 +1198,7 @@ for super::ManagerCorrelationMapping {
         Ok(Self {
             account_attribute_name: value.account_attribute_name?,
             identity_attribute_name: value.identity_attribute_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1265,6 +1275,7 @@ impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
             field: value.field?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1402,6 +1413,7 @@ impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1518,6 +1530,7 @@ impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1710,6 +1723,7 @@ for super::MultiHostIntegrationsCreate {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1794,6 +1808,7 @@ for super::MultiHostIntegrationsCreateCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1882,6 +1897,7 @@ for super::MultiHostIntegrationsCreateManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1968,6 +1984,7 @@ for super::MultiHostIntegrationsCreateOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2059,6 +2076,7 @@ for super::MultiHostIntegrationsCreateSources {
             connector_attributes: value.connector_attributes?,
             description: value.description?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2114,6 +2132,7 @@ impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             filtered_policy_list: value.filtered_policy_list?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

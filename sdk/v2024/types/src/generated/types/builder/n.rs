@@ -63,6 +63,7 @@ impl ::std::convert::TryFrom<NameNormalizer> for super::NameNormalizer {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -213,6 +214,7 @@ for super::NativeChangeDetectionConfig {
             selected_entitlements: value.selected_entitlements?,
             selected_non_entitlement_attributes: value
                 .selected_non_entitlement_attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -279,6 +281,7 @@ impl ::std::convert::TryFrom<NestedAggregation> for super::NestedAggregation {
         Ok(Self {
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -368,6 +371,7 @@ impl ::std::convert::TryFrom<NetworkConfiguration> for super::NetworkConfigurati
             geolocation: value.geolocation?,
             range: value.range?,
             whitelisted: value.whitelisted?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -419,7 +423,10 @@ for super::NonEmployeeApprovalDecision {
     fn try_from(
         value: NonEmployeeApprovalDecision,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { comment: value.comment? })
+        Ok(Self {
+            comment: value.comment?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -462,7 +469,10 @@ for super::NonEmployeeIdnUserRequest {
     fn try_from(
         value: NonEmployeeIdnUserRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { id: value.id? })
+        Ok(Self {
+            id: value.id?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -508,7 +518,10 @@ for super::NonEmployeeRejectApprovalDecision {
     fn try_from(
         value: NonEmployeeRejectApprovalDecision,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { comment: value.comment? })
+        Ok(Self {
+            comment: value.comment?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -686,6 +699,7 @@ impl ::std::convert::TryFrom<NonEmployeeRequestBody> for super::NonEmployeeReque
             phone: value.phone?,
             source_id: value.source_id?,
             start_date: value.start_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -816,6 +830,7 @@ for super::NonEmployeeSchemaAttributeBody {
             required: value.required?,
             technical_name: value.technical_name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -955,6 +970,7 @@ for super::NonEmployeeSourceRequestBody {
             management_workgroup: value.management_workgroup?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -111,6 +111,7 @@ impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeReq
             identity_id: value.identity_id?,
             public_key_id: value.public_key_id?,
             source_id: value.source_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -192,6 +193,7 @@ for super::PasswordDigitTokenReset {
             duration_minutes: value.duration_minutes?,
             length: value.length?,
             user_id: value.user_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -260,6 +262,7 @@ impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryD
         Ok(Self {
             source_name: value.source_name?,
             user_name: value.user_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -369,6 +372,7 @@ impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
             digit_token_duration_minutes: value.digit_token_duration_minutes?,
             digit_token_enabled: value.digit_token_enabled?,
             digit_token_length: value.digit_token_length?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -427,6 +431,7 @@ for super::PasswordPolicyHoldersDtoAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attr: value.identity_attr?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -488,6 +493,7 @@ for super::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         Ok(Self {
             name: value.name?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -570,6 +576,7 @@ for super::PasswordPolicyHoldersDtoItem {
             policy_id: value.policy_id?,
             policy_name: value.policy_name?,
             selectors: value.selectors?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1150,6 +1157,7 @@ impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto
             use_identity_attributes: value.use_identity_attributes?,
             validate_against_account_id: value.validate_against_account_id?,
             validate_against_account_name: value.validate_against_account_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1318,6 +1326,7 @@ impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
             name: value.name?,
             password_policy_id: value.password_policy_id?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1376,6 +1385,7 @@ for super::ProcessIdentitiesRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1508,6 +1518,7 @@ impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
             plan_initializer_script: value.plan_initializer_script?,
             provisioning_request_expiration: value.provisioning_request_expiration?,
             universal_manager: value.universal_manager?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1559,7 +1570,10 @@ for super::ProvisioningConfigPlanInitializerScript {
     fn try_from(
         value: ProvisioningConfigPlanInitializerScript,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { source: value.source? })
+        Ok(Self {
+            source: value.source?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
@@ -1659,6 +1673,7 @@ for super::ProvisioningCriteriaLevel1 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1764,6 +1779,7 @@ for super::ProvisioningCriteriaLevel2 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1867,6 +1883,7 @@ for super::ProvisioningCriteriaLevel3 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1971,6 +1988,7 @@ impl ::std::convert::TryFrom<ProvisioningPolicy> for super::ProvisioningPolicy {
             fields: value.fields?,
             name: value.name?,
             usage_type: value.usage_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2039,6 +2057,7 @@ for super::PublicIdentityAttributeConfig {
         Ok(Self {
             key: value.key?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2127,6 +2146,7 @@ impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConf
             attributes: value.attributes?,
             modified: value.modified?,
             modified_by: value.modified_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

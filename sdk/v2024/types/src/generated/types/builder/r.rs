@@ -79,6 +79,7 @@ impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -167,6 +168,7 @@ impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -233,6 +235,7 @@ impl ::std::convert::TryFrom<Range> for super::Range {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -295,6 +298,7 @@ impl ::std::convert::TryFrom<ReassignmentReference> for super::ReassignmentRefer
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -405,6 +409,7 @@ for super::RecommendationConfigDto {
             peer_group_percentage_threshold: value.peer_group_percentage_threshold?,
             recommender_features: value.recommender_features?,
             run_auto_select_once: value.run_auto_select_once?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -474,6 +479,7 @@ impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationReq
         Ok(Self {
             identity_id: value.identity_id?,
             item: value.item?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -604,6 +610,7 @@ for super::RecommendationRequestDto {
             include_translation_messages: value.include_translation_messages?,
             prescribe_mode: value.prescribe_mode?,
             requests: value.requests?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -668,6 +675,7 @@ impl ::std::convert::TryFrom<Ref> for super::Ref {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -751,6 +759,7 @@ impl ::std::convert::TryFrom<Reference> for super::Reference {
             id: value.id?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -851,6 +860,7 @@ impl ::std::convert::TryFrom<Replace> for super::Replace {
             regex: value.regex?,
             replacement: value.replacement?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -942,6 +952,7 @@ impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1012,6 +1023,7 @@ impl ::std::convert::TryFrom<ReportDetails> for super::ReportDetails {
         Ok(Self {
             arguments: value.arguments?,
             report_type: value.report_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1252,6 +1264,7 @@ for super::RequestOnBehalfOfConfig {
                 .allow_request_on_behalf_of_anyone_by_anyone?,
             allow_request_on_behalf_of_employee_by_manager: value
                 .allow_request_on_behalf_of_employee_by_manager?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1405,6 +1418,7 @@ impl ::std::convert::TryFrom<Requestability> for super::Requestability {
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1576,6 +1590,7 @@ impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityFor
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1647,6 +1662,7 @@ impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
         Ok(Self {
             identity_id: value.identity_id?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1804,6 +1820,7 @@ impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1873,6 +1890,7 @@ impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsR
         Ok(Self {
             max_count: value.max_count?,
             object_type: value.object_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1916,7 +1934,10 @@ impl ::std::convert::TryFrom<Result> for super::Result {
     fn try_from(
         value: Result,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { status: value.status? })
+        Ok(Self {
+            status: value.status?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 impl ::std::convert::From<super::Result> for Result {
@@ -2038,6 +2059,7 @@ impl ::std::convert::TryFrom<ReviewDecision> for super::ReviewDecision {
             id: value.id?,
             proposed_end_date: value.proposed_end_date?,
             recommendation: value.recommendation?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2129,6 +2151,7 @@ impl ::std::convert::TryFrom<ReviewRecommendation> for super::ReviewRecommendati
             reasons: value.reasons?,
             recommendation: value.recommendation?,
             timestamp: value.timestamp?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2183,6 +2206,7 @@ impl ::std::convert::TryFrom<Revocability> for super::Revocability {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2273,6 +2297,7 @@ impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole
             approval_schemes: value.approval_schemes?,
             comments_required: value.comments_required?,
             denial_comments_required: value.denial_comments_required?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2374,6 +2399,7 @@ impl ::std::convert::TryFrom<RightPad> for super::RightPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2771,6 +2797,7 @@ impl ::std::convert::TryFrom<Role> for super::Role {
             requestable: value.requestable?,
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2836,7 +2863,10 @@ impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteReq
     fn try_from(
         value: RoleBulkDeleteRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { role_ids: value.role_ids? })
+        Ok(Self {
+            role_ids: value.role_ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "roles")]
@@ -2910,6 +2940,7 @@ impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
             property: value.property?,
             source_id: value.source_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3012,6 +3043,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3115,6 +3147,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3200,6 +3233,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3272,6 +3306,7 @@ impl ::std::convert::TryFrom<RoleListFilterDto> for super::RoleListFilterDto {
         Ok(Self {
             amm_key_values: value.amm_key_values?,
             filters: value.filters?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3340,6 +3375,7 @@ for super::RoleListFilterDtoAmmKeyValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3438,6 +3474,7 @@ impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipId
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3525,6 +3562,7 @@ impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSe
             criteria: value.criteria?,
             identities: value.identities?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3631,6 +3669,7 @@ for super::RoleMetadataBulkUpdateByFilterRequest {
             operation: value.operation?,
             replace_scope: value.replace_scope?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3717,6 +3756,7 @@ for super::RoleMetadataBulkUpdateByFilterRequestValuesItem {
             attribute: value.attribute?,
             attribute_key: value.attribute_key?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3823,6 +3863,7 @@ for super::RoleMetadataBulkUpdateByIdRequest {
             replace_scope: value.replace_scope?,
             roles: value.roles?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3891,6 +3932,7 @@ for super::RoleMetadataBulkUpdateByIdRequestValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4000,6 +4042,7 @@ for super::RoleMetadataBulkUpdateByQueryRequest {
             query: value.query?,
             replace_scope: value.replace_scope?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4101,6 +4144,7 @@ for super::RoleMetadataBulkUpdateByQueryRequestValuesItem {
             attribute_key: value.attribute_key?,
             attribute_value: value.attribute_value?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4169,6 +4213,7 @@ for super::RoleMiningPotentialRoleEditEntitlements {
         Ok(Self {
             exclude: value.exclude?,
             ids: value.ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4242,6 +4287,7 @@ for super::RoleMiningPotentialRoleExportRequest {
         Ok(Self {
             include_common_access: value.include_common_access?,
             min_entitlement_popularity: value.min_entitlement_popularity?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4365,6 +4411,7 @@ for super::RoleMiningPotentialRoleProvisionRequest {
             owner_id: value.owner_id?,
             role_description: value.role_description?,
             role_name: value.role_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4596,6 +4643,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionD
             saved: value.saved?,
             scope: value.scope?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4706,6 +4754,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessio
             attribute_filter_criteria: value.attribute_filter_criteria?,
             criteria: value.criteria?,
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

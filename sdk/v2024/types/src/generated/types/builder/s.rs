@@ -286,6 +286,7 @@ impl ::std::convert::TryFrom<SavedSearch> for super::SavedSearch {
             public: value.public?,
             query: value.query?,
             sort: value.sort?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -424,6 +425,7 @@ impl ::std::convert::TryFrom<Schedule> for super::Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -503,6 +505,7 @@ impl ::std::convert::TryFrom<ScheduleSelector> for super::ScheduleSelector {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -623,6 +626,7 @@ impl ::std::convert::TryFrom<ScheduledActionPayload> for super::ScheduledActionP
             job_type: value.job_type?,
             start_time: value.start_time?,
             time_zone_id: value.time_zone_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -748,6 +752,7 @@ for super::ScheduledActionPayloadContent {
             name: value.name?,
             source_backup_id: value.source_backup_id?,
             source_tenant: value.source_tenant?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -836,6 +841,7 @@ for super::ScheduledActionPayloadContentBackupOptions {
         Ok(Self {
             include_types: value.include_types?,
             object_options: value.object_options?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -893,6 +899,7 @@ impl ::std::convert::TryFrom<
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             included_names: value.included_names?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1041,6 +1048,7 @@ impl ::std::convert::TryFrom<ScheduledAttributes> for super::ScheduledAttributes
             weekly_days: value.weekly_days?,
             weekly_times: value.weekly_times?,
             yearly_times: value.yearly_times?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1278,6 +1286,7 @@ impl ::std::convert::TryFrom<ScheduledSearch> for super::ScheduledSearch {
             recipients: value.recipients?,
             saved_search_id: value.saved_search_id?,
             schedule: value.schedule?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1348,6 +1357,7 @@ impl ::std::convert::TryFrom<ScheduledSearchOwner> for super::ScheduledSearchOwn
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1411,6 +1421,7 @@ for super::ScheduledSearchRecipientsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1661,6 +1672,7 @@ impl ::std::convert::TryFrom<Schema> for super::Schema {
             modified: value.modified?,
             name: value.name?,
             native_object_type: value.native_object_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1768,6 +1780,7 @@ impl ::std::convert::TryFrom<Scope> for super::Scope {
             scope_filter: value.scope_filter?,
             scope_selection: value.scope_selection?,
             visibility: value.visibility?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2100,6 +2113,7 @@ impl ::std::convert::TryFrom<Search> for super::Search {
             sort: value.sort?,
             text_query: value.text_query?,
             type_ahead_query: value.type_ahead_query?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2232,6 +2246,7 @@ for super::SearchAggregationSpecification {
             metric: value.metric?,
             nested: value.nested?,
             sub_aggregation: value.sub_aggregation?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2321,6 +2336,7 @@ impl ::std::convert::TryFrom<SearchArguments> for super::SearchArguments {
             owner: value.owner?,
             recipients: value.recipients?,
             schedule_id: value.schedule_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2415,6 +2431,7 @@ impl ::std::convert::TryFrom<SearchAttributeConfig> for super::SearchAttributeCo
             application_attributes: value.application_attributes?,
             display_name: value.display_name?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2599,6 +2616,7 @@ impl ::std::convert::TryFrom<SearchCriteria> for super::SearchCriteria {
             search_after: value.search_after?,
             sort: value.sort?,
             text_query: value.text_query?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2691,6 +2709,7 @@ for super::SearchCriteriaFiltersValue {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2763,6 +2782,7 @@ for super::SearchCriteriaFiltersValueRange {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2827,6 +2847,7 @@ for super::SearchCriteriaFiltersValueRangeLower {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2891,6 +2912,7 @@ for super::SearchCriteriaFiltersValueRangeUpper {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2939,7 +2961,10 @@ impl ::std::convert::TryFrom<SearchCriteriaQuery> for super::SearchCriteriaQuery
     fn try_from(
         value: SearchCriteriaQuery,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { query: value.query? })
+        Ok(Self {
+            query: value.query?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -3019,6 +3044,7 @@ for super::SearchCriteriaTextQuery {
             fields: value.fields?,
             match_any: value.match_any?,
             terms: value.terms?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3117,6 +3143,7 @@ for super::SearchExportReportArguments {
             indices: value.indices?,
             query: value.query?,
             sort: value.sort?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3169,7 +3196,10 @@ impl ::std::convert::TryFrom<SedApproval> for super::SedApproval {
     fn try_from(
         value: SedApproval,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { items: value.items? })
+        Ok(Self {
+            items: value.items?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -3228,6 +3258,7 @@ impl ::std::convert::TryFrom<SedAssignee> for super::SedAssignee {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3295,6 +3326,7 @@ impl ::std::convert::TryFrom<SedAssignment> for super::SedAssignment {
         Ok(Self {
             assignee: value.assignee?,
             items: value.items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3390,6 +3422,7 @@ impl ::std::convert::TryFrom<SedBatchRequest> for super::SedBatchRequest {
             entitlements: value.entitlements?,
             search_criteria: value.search_criteria?,
             seds: value.seds?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3472,6 +3505,7 @@ impl ::std::convert::TryFrom<SedPatch> for super::SedPatch {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3639,6 +3673,7 @@ impl ::std::convert::TryFrom<Segment> for super::Segment {
             name: value.name?,
             owner: value.owner?,
             visibility_criteria: value.visibility_criteria?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3713,6 +3748,7 @@ for super::SendAccountVerificationRequest {
         Ok(Self {
             source_name: value.source_name?,
             via: value.via?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3880,6 +3916,7 @@ for super::SendTestNotificationRequestDto {
             locale: value.locale?,
             medium: value.medium?,
             recipient_email_list: value.recipient_email_list?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4141,6 +4178,7 @@ for super::ServiceDeskIntegrationDto {
             owner_ref: value.owner_ref?,
             provisioning_config: value.provisioning_config?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4234,6 +4272,7 @@ impl ::std::convert::TryFrom<ServiceDeskSource> for super::ServiceDeskSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4286,6 +4325,7 @@ impl ::std::convert::TryFrom<SetLifecycleStateBody> for super::SetLifecycleState
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             lifecycle_state_id: value.lifecycle_state_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4540,6 +4580,7 @@ impl ::std::convert::TryFrom<SimIntegrationDetails> for super::SimIntegrationDet
             sources: value.sources?,
             status_map: value.status_map?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4632,6 +4673,7 @@ for super::SimIntegrationDetailsBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4984,6 +5026,7 @@ impl ::std::convert::TryFrom<SodPolicy> for super::SodPolicy {
             tags: value.tags?,
             type_: value.type_?,
             violation_owner_assignment_config: value.violation_owner_assignment_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5083,6 +5126,7 @@ impl ::std::convert::TryFrom<SodPolicyOwnerRef> for super::SodPolicyOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5273,6 +5317,7 @@ impl ::std::convert::TryFrom<SodPolicySchedule> for super::SodPolicySchedule {
             name: value.name?,
             recipients: value.recipients?,
             schedule: value.schedule?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5361,6 +5406,7 @@ impl ::std::convert::TryFrom<SodRecipient> for super::SodRecipient {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5956,6 +6002,7 @@ impl ::std::convert::TryFrom<Source> for super::Source {
             since: value.since?,
             status: value.status?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6069,6 +6116,7 @@ for super::SourceAccountCorrelationConfig {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6155,6 +6203,7 @@ for super::SourceAccountCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6223,6 +6272,7 @@ for super::SourceAppBulkUpdateRequest {
         Ok(Self {
             app_ids: value.app_ids?,
             json_patch: value.json_patch?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6321,6 +6371,7 @@ impl ::std::convert::TryFrom<SourceAppCreateDto> for super::SourceAppCreateDto {
             description: value.description?,
             match_all_accounts: value.match_all_accounts?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6402,6 +6453,7 @@ for super::SourceAppCreateDtoAccountSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6488,6 +6540,7 @@ for super::SourceBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6562,6 +6615,7 @@ impl ::std::convert::TryFrom<SourceCluster> for super::SourceCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6644,6 +6698,7 @@ impl ::std::convert::TryFrom<SourceClusterDto> for super::SourceClusterDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6704,6 +6759,7 @@ impl ::std::convert::TryFrom<SourceCode> for super::SourceCode {
         Ok(Self {
             script: value.script?,
             version: value.version?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6780,6 +6836,7 @@ for super::SourceEntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6848,6 +6905,7 @@ impl ::std::convert::TryFrom<SourceItemRef> for super::SourceItemRef {
         Ok(Self {
             accounts: value.accounts?,
             source_id: value.source_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6932,6 +6990,7 @@ for super::SourceManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7018,6 +7077,7 @@ for super::SourceManagerCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7101,6 +7161,7 @@ impl ::std::convert::TryFrom<SourceOwner> for super::SourceOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7186,6 +7247,7 @@ for super::SourcePasswordPoliciesItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7249,6 +7311,7 @@ impl ::std::convert::TryFrom<SourceSchedule> for super::SourceSchedule {
         Ok(Self {
             cron_expression: value.cron_expression?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7330,6 +7393,7 @@ impl ::std::convert::TryFrom<SourceSchemasItem> for super::SourceSchemasItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7441,6 +7505,7 @@ impl ::std::convert::TryFrom<Split> for super::Split {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             throws: value.throws?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7512,6 +7577,7 @@ impl ::std::convert::TryFrom<Static> for super::Static {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7628,6 +7694,7 @@ for super::SubSearchAggregationSpecification {
             metric: value.metric?,
             nested: value.nested?,
             sub_aggregation: value.sub_aggregation?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7709,6 +7776,7 @@ for super::SubscriptionPatchRequestItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -7884,6 +7952,7 @@ for super::SubscriptionPostRequest {
             response_deadline: value.response_deadline?,
             trigger_id: value.trigger_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -8057,6 +8126,7 @@ impl ::std::convert::TryFrom<SubscriptionPutRequest> for super::SubscriptionPutR
             name: value.name?,
             response_deadline: value.response_deadline?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -8191,6 +8261,7 @@ impl ::std::convert::TryFrom<Substring> for super::Substring {
             end_offset: value.end_offset?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -110,6 +110,7 @@ impl ::std::convert::TryFrom<Tag> for super::Tag {
             modified: value.modified?,
             name: value.name?,
             tag_category_refs: value.tag_category_refs?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -196,6 +197,7 @@ impl ::std::convert::TryFrom<TagTagCategoryRefsItem> for super::TagTagCategoryRe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -264,6 +266,7 @@ impl ::std::convert::TryFrom<TaggedObject> for super::TaggedObject {
         Ok(Self {
             object_ref: value.object_ref?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -345,6 +348,7 @@ impl ::std::convert::TryFrom<TaggedObjectDto> for super::TaggedObjectDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -426,6 +430,7 @@ impl ::std::convert::TryFrom<TemplateBulkDeleteDto> for super::TemplateBulkDelet
             key: value.key?,
             locale: value.locale?,
             medium: value.medium?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -717,6 +722,7 @@ impl ::std::convert::TryFrom<TemplateDto> for super::TemplateDto {
             slack_template: value.slack_template?,
             subject: value.subject?,
             teams_template: value.teams_template?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -958,6 +964,7 @@ impl ::std::convert::TryFrom<TemplateSlack> for super::TemplateSlack {
             request_id: value.request_id?,
             requested_by_id: value.requested_by_id?,
             text: value.text?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1089,6 +1096,7 @@ for super::TemplateSlackAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1199,6 +1207,7 @@ for super::TemplateSlackCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1429,6 +1438,7 @@ impl ::std::convert::TryFrom<TemplateTeams> for super::TemplateTeams {
             requested_by_id: value.requested_by_id?,
             text: value.text?,
             title: value.title?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1560,6 +1570,7 @@ for super::TemplateTeamsAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1670,6 +1681,7 @@ for super::TemplateTeamsCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1718,7 +1730,10 @@ for super::TenantConfigurationDetails {
     fn try_from(
         value: TenantConfigurationDetails,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { disabled: value.disabled? })
+        Ok(Self {
+            disabled: value.disabled?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "work-reassignment")]
@@ -1772,6 +1787,7 @@ for super::TenantConfigurationRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             config_details: value.config_details?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1860,6 +1876,7 @@ for super::TenantUiMetadataItemUpdateRequest {
             iframe_white_list: value.iframe_white_list?,
             username_empty_text: value.username_empty_text?,
             username_label: value.username_label?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1916,7 +1933,10 @@ for super::TestExternalExecuteWorkflowBody {
     fn try_from(
         value: TestExternalExecuteWorkflowBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "workflows")]
@@ -2022,6 +2042,7 @@ impl ::std::convert::TryFrom<TestInvocation> for super::TestInvocation {
             input: value.input?,
             subscription_ids: value.subscription_ids?,
             trigger_id: value.trigger_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2073,7 +2094,10 @@ impl ::std::convert::TryFrom<TestWorkflowBody> for super::TestWorkflowBody {
     fn try_from(
         value: TestWorkflowBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "workflows")]
@@ -2161,6 +2185,7 @@ impl ::std::convert::TryFrom<TextQuery> for super::TextQuery {
             fields: value.fields?,
             match_any: value.match_any?,
             terms: value.terms?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2238,6 +2263,7 @@ impl ::std::convert::TryFrom<Transform> for super::Transform {
             attributes: value.attributes?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2310,6 +2336,7 @@ impl ::std::convert::TryFrom<TransformDefinition> for super::TransformDefinition
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2378,6 +2405,7 @@ impl ::std::convert::TryFrom<TransformRule> for super::TransformRule {
         Ok(Self {
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2463,6 +2491,7 @@ for super::TransformsIdentityAttribute {
             input: value.input?,
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2536,6 +2565,7 @@ impl ::std::convert::TryFrom<Trim> for super::Trim {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2681,6 +2711,7 @@ impl ::std::convert::TryFrom<TypeAheadQuery> for super::TypeAheadQuery {
             size: value.size?,
             sort: value.sort?,
             sort_by_value: value.sort_by_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2745,6 +2776,7 @@ impl ::std::convert::TryFrom<TypedReference> for super::TypedReference {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -459,6 +459,7 @@ impl ::std::convert::TryFrom<V2024Campaign> for super::V2024Campaign {
             sunset_comments_required: value.sunset_comments_required?,
             total_certifications: value.total_certifications?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -563,6 +564,7 @@ impl ::std::convert::TryFrom<V2024CampaignFilter> for super::V2024CampaignFilter
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -640,6 +642,7 @@ for super::V2024CampaignMachineAccountCampaignInfo {
         Ok(Self {
             reviewer_type: value.reviewer_type?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -785,6 +788,7 @@ for super::V2024CampaignRoleCompositionCampaignInfo {
             reviewer: value.reviewer?,
             reviewer_id: value.reviewer_id?,
             role_ids: value.role_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -871,6 +875,7 @@ for super::V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -963,6 +968,7 @@ for super::V2024CampaignRoleCompositionCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1107,6 +1113,7 @@ for super::V2024CampaignSearchCampaignInfo {
             query: value.query?,
             reviewer: value.reviewer?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1196,6 +1203,7 @@ for super::V2024CampaignSearchCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1250,6 +1258,7 @@ for super::V2024CampaignSourceOwnerCampaignInfo {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1336,6 +1345,7 @@ for super::V2024CampaignSourcesWithOrphanEntitlementsItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1465,6 +1475,7 @@ impl ::std::convert::TryFrom<V2024Schedule> for super::V2024Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1544,6 +1555,7 @@ impl ::std::convert::TryFrom<V2024ScheduleDays> for super::V2024ScheduleDays {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1620,6 +1632,7 @@ impl ::std::convert::TryFrom<V2024ScheduleHours> for super::V2024ScheduleHours {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1696,6 +1709,7 @@ impl ::std::convert::TryFrom<V2024ScheduleMonths> for super::V2024ScheduleMonths
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1808,6 +1822,7 @@ impl ::std::convert::TryFrom<V3CreateConnectorDto> for super::V3CreateConnectorD
             name: value.name?,
             status: value.status?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1875,6 +1890,7 @@ impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterIn
         Ok(Self {
             filter: value.filter?,
             input: value.input?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1936,6 +1952,7 @@ impl ::std::convert::TryFrom<Value> for super::Value {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2007,6 +2024,7 @@ for super::ViolationOwnerAssignmentConfig {
         Ok(Self {
             assignment_rule: value.assignment_rule?,
             owner_ref: value.owner_ref?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2092,6 +2110,7 @@ for super::ViolationOwnerAssignmentConfigOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2139,6 +2158,7 @@ impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             expression: value.expression?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

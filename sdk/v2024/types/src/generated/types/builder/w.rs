@@ -71,6 +71,7 @@ impl ::std::convert::TryFrom<WorkItemForward> for super::WorkItemForward {
             comment: value.comment?,
             send_notifications: value.send_notifications?,
             target_owner_id: value.target_owner_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -200,6 +201,7 @@ impl ::std::convert::TryFrom<WorkflowBody> for super::WorkflowBody {
             name: value.name?,
             owner: value.owner?,
             trigger: value.trigger?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -285,6 +287,7 @@ impl ::std::convert::TryFrom<WorkflowBodyOwner> for super::WorkflowBodyOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -357,6 +360,7 @@ impl ::std::convert::TryFrom<WorkflowDefinition> for super::WorkflowDefinition {
         Ok(Self {
             start: value.start?,
             steps: value.steps?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -439,6 +443,7 @@ impl ::std::convert::TryFrom<WorkflowTrigger> for super::WorkflowTrigger {
             attributes: value.attributes?,
             display_name: value.display_name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -490,7 +495,10 @@ for super::WorkgroupBulkDeleteRequest {
     fn try_from(
         value: WorkgroupBulkDeleteRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "governance-groups")]
@@ -659,6 +667,7 @@ impl ::std::convert::TryFrom<WorkgroupDto> for super::WorkgroupDto {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -782,6 +791,7 @@ impl ::std::convert::TryFrom<WorkgroupDtoOwner> for super::WorkgroupDtoOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -46,6 +46,7 @@ for super::AccessActionConfiguration {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             remove_all_access_enabled: value.remove_all_access_enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -126,6 +127,7 @@ impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
             ids: value.ids?,
             operator: value.operator?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -196,6 +198,7 @@ impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
         Ok(Self {
             criteria_list: value.criteria_list?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -280,6 +283,7 @@ for super::AccessCriteriaCriteriaListItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -344,6 +348,7 @@ impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -409,6 +414,7 @@ impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -719,6 +725,7 @@ impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
             source: value.source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -805,6 +812,7 @@ for super::AccessProfileApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -878,6 +886,7 @@ for super::AccessProfileBulkDeleteRequest {
         Ok(Self {
             access_profile_ids: value.access_profile_ids?,
             best_effort_only: value.best_effort_only?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -943,6 +952,7 @@ for super::AccessProfileBulkUpdateRequestItem {
         Ok(Self {
             id: value.id?,
             requestable: value.requestable?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1024,6 +1034,7 @@ impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1108,6 +1119,7 @@ impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSou
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1243,6 +1255,7 @@ impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
             requested_for_with_requested_items: value
                 .requested_for_with_requested_items?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1406,6 +1419,7 @@ impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig
             entitlement_request_config: value.entitlement_request_config?,
             reauthorization_enabled: value.reauthorization_enabled?,
             request_on_behalf_of_config: value.request_on_behalf_of_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1585,6 +1599,7 @@ impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1656,6 +1671,7 @@ for super::AccessRequestRecommendationActionItemDto {
         Ok(Self {
             access: value.access?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1798,6 +1814,7 @@ for super::AccessRequestRecommendationConfigDto {
             score_threshold: value.score_threshold?,
             start_date_attribute: value.start_date_attribute?,
             use_restriction_attribute: value.use_restriction_attribute?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1871,6 +1888,7 @@ for super::AccessRequestRecommendationItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1950,6 +1968,7 @@ for super::AccessReviewReassignment {
             reason: value.reason?,
             reassign: value.reassign?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2056,6 +2075,7 @@ impl ::std::convert::TryFrom<AccountAction> for super::AccountAction {
             all_sources: value.all_sources?,
             exclude_source_ids: value.exclude_source_ids?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2257,6 +2277,7 @@ impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2315,6 +2336,7 @@ impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2364,6 +2386,7 @@ for super::AccountAttributesCreate {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2498,6 +2521,7 @@ impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
         Ok(Self {
             account_uuid: value.account_uuid?,
             native_identity: value.native_identity?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2569,6 +2593,7 @@ impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleReque
         Ok(Self {
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2658,6 +2683,7 @@ impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockReque
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
             unlock_idn_account: value.unlock_idn_account?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2723,6 +2749,7 @@ for super::AccountsExportReportArguments {
         Ok(Self {
             application: value.application?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2836,6 +2863,7 @@ for super::AccountsSelectionRequest {
             request_type: value.request_type?,
             requested_for: value.requested_for?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2888,6 +2916,7 @@ for super::ActivateCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             time_zone: value.time_zone?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3071,6 +3100,7 @@ for super::ActivityConfigurationSettings {
             is_enabled: value.is_enabled?,
             retention_time_period: value.retention_time_period?,
             retention_time_type: value.retention_time_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3096,8 +3126,7 @@ for ActivityConfigurationSettings {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 #[derive(Clone, Debug)]
@@ -3121,8 +3150,7 @@ pub struct AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::default::Default for AdditionalOwnerRef {
@@ -3140,8 +3168,7 @@ impl ::std::default::Default for AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl AdditionalOwnerRef {
@@ -3182,8 +3209,7 @@ impl AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
@@ -3195,6 +3221,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3204,8 +3231,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
-        feature = "roles",
-        feature = "triggers"
+        feature = "roles"
     )
 )]
 impl ::std::convert::From<super::AdditionalOwnerRef> for AdditionalOwnerRef {
@@ -3294,6 +3320,7 @@ impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign
             certification_ids: value.certification_ids?,
             reason: value.reason?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3363,6 +3390,7 @@ for super::AdminReviewReassignReassignTo {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3461,6 +3489,7 @@ impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
             filter: value.filter?,
             metric: value.metric?,
             nested: value.nested?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3689,6 +3718,7 @@ for super::ApplicationCrawlerSettings {
             excluded_resources: value.excluded_resources?,
             include_resources: value.include_resources?,
             is_enabled: value.is_enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3750,6 +3780,7 @@ for super::ApplicationDiscoveryRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dataset_ids: value.dataset_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3841,6 +3872,7 @@ impl ::std::convert::TryFrom<ApprovalApproveRequest> for super::ApprovalApproveR
             additional_attributes: value.additional_attributes?,
             comment: value.comment?,
             override_approver_id: value.override_approver_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3936,6 +3968,7 @@ for super::ApprovalAttributesRequest {
             additional_attributes: value.additional_attributes?,
             comment: value.comment?,
             remove_attribute_keys: value.remove_attribute_keys?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3986,7 +4019,10 @@ for super::ApprovalCommentsRequest {
     fn try_from(
         value: ApprovalCommentsRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { comment: value.comment? })
+        Ok(Self {
+            comment: value.comment?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "approvals")]
@@ -4219,6 +4255,7 @@ impl ::std::convert::TryFrom<ApprovalConfig> for super::ApprovalConfig {
             requires_comment: value.requires_comment?,
             serial_chain: value.serial_chain?,
             timeout_config: value.timeout_config?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4295,6 +4332,7 @@ for super::ApprovalConfigCronTimezone {
         Ok(Self {
             location: value.location?,
             offset: value.offset?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4407,6 +4445,7 @@ for super::ApprovalConfigEscalationConfig {
             enabled: value.enabled?,
             escalation_chain: value.escalation_chain?,
             escalation_cron_schedule: value.escalation_cron_schedule?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4486,6 +4525,7 @@ for super::ApprovalConfigEscalationConfigEscalationChainItem {
         Ok(Self {
             identity_id: value.identity_id?,
             identity_type: value.identity_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4557,6 +4597,7 @@ for super::ApprovalConfigFallbackApprover {
         Ok(Self {
             identity_id: value.identity_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4663,6 +4704,7 @@ for super::ApprovalConfigReminderConfig {
             enabled: value.enabled?,
             max_reminders: value.max_reminders?,
             reminder_cron_schedule: value.reminder_cron_schedule?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4738,6 +4780,7 @@ for super::ApprovalConfigSerialChainItem {
         Ok(Self {
             identity_id: value.identity_id?,
             identity_type: value.identity_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4824,6 +4867,7 @@ for super::ApprovalConfigTimeoutConfig {
             days_until_timeout: value.days_until_timeout?,
             enabled: value.enabled?,
             timeout_result: value.timeout_result?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4912,6 +4956,7 @@ for super::ApprovalReassignRequest {
             comment: value.comment?,
             reassign_from: value.reassign_from?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4980,6 +5025,7 @@ impl ::std::convert::TryFrom<ApprovalRejectRequest> for super::ApprovalRejectReq
         Ok(Self {
             comment: value.comment?,
             override_approver_id: value.override_approver_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5090,6 +5136,7 @@ for super::ApprovalReminderAndEscalationConfig {
             days_until_escalation: value.days_until_escalation?,
             fallback_approver_ref: value.fallback_approver_ref?,
             max_reminders: value.max_reminders?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5164,6 +5211,7 @@ impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeFor
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5244,6 +5292,7 @@ impl ::std::convert::TryFrom<Argument> for super::Argument {
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5326,6 +5375,7 @@ for super::AssignResourceOwnerRequest {
             app_id: value.app_id?,
             full_path: value.full_path?,
             identity_id: value.identity_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5409,6 +5459,7 @@ impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5498,6 +5549,7 @@ for super::AttrSyncSourceAttributeConfig {
             enabled: value.enabled?,
             name: value.name?,
             target: value.target?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5565,6 +5617,7 @@ impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConf
         Ok(Self {
             attributes: value.attributes?,
             source: value.source?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5730,6 +5783,7 @@ impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition
             native_name: value.native_name?,
             schema: value.schema?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -5820,6 +5874,7 @@ for super::AttributeDefinitionSchema {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6021,6 +6076,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
             status: value.status?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6085,6 +6141,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6155,6 +6212,7 @@ impl ::std::convert::TryFrom<AttributeMappings> for super::AttributeMappings {
         Ok(Self {
             target: value.target?,
             transform_definition: value.transform_definition?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6241,6 +6299,7 @@ for super::AttributeMappingsTarget {
             attribute_name: value.attribute_name?,
             source_id: value.source_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6326,6 +6385,7 @@ for super::AttributeMappingsTransformDefinition {
             attributes: value.attributes?,
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6382,7 +6442,10 @@ for super::AttributeMappingsTransformDefinitionAttributes {
     fn try_from(
         value: AttributeMappingsTransformDefinitionAttributes,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { input: value.input? })
+        Ok(Self {
+            input: value.input?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "machine-account-mappings")]
@@ -6452,6 +6515,7 @@ for super::AttributeMappingsTransformDefinitionAttributesInput {
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6541,6 +6605,7 @@ impl ::std::convert::TryFrom<
             attribute_name: value.attribute_name?,
             name: value.name?,
             source_name: value.source_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -6655,6 +6720,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
             name: value.name?,
             status: value.status?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

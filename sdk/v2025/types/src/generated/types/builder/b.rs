@@ -63,6 +63,7 @@ impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -134,6 +135,7 @@ impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -399,6 +401,7 @@ for super::BaseCreateApplicationRequest {
             nis_identity_collector_id: value.nis_identity_collector_id?,
             permission_collector_settings: value.permission_collector_settings?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -429,8 +432,7 @@ for BaseCreateApplicationRequest {
         feature = "apps",
         feature = "identities",
         feature = "machine-identities",
-        feature = "sources",
-        feature = "triggers"
+        feature = "sources"
     )
 )]
 #[derive(Clone, Debug)]
@@ -455,8 +457,7 @@ pub struct BaseReferenceDto {
         feature = "apps",
         feature = "identities",
         feature = "machine-identities",
-        feature = "sources",
-        feature = "triggers"
+        feature = "sources"
     )
 )]
 impl ::std::default::Default for BaseReferenceDto {
@@ -475,8 +476,7 @@ impl ::std::default::Default for BaseReferenceDto {
         feature = "apps",
         feature = "identities",
         feature = "machine-identities",
-        feature = "sources",
-        feature = "triggers"
+        feature = "sources"
     )
 )]
 impl BaseReferenceDto {
@@ -518,8 +518,7 @@ impl BaseReferenceDto {
         feature = "apps",
         feature = "identities",
         feature = "machine-identities",
-        feature = "sources",
-        feature = "triggers"
+        feature = "sources"
     )
 )]
 impl ::std::convert::TryFrom<BaseReferenceDto> for super::BaseReferenceDto {
@@ -531,6 +530,7 @@ impl ::std::convert::TryFrom<BaseReferenceDto> for super::BaseReferenceDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -541,8 +541,7 @@ impl ::std::convert::TryFrom<BaseReferenceDto> for super::BaseReferenceDto {
         feature = "apps",
         feature = "identities",
         feature = "machine-identities",
-        feature = "sources",
-        feature = "triggers"
+        feature = "sources"
     )
 )]
 impl ::std::convert::From<super::BaseReferenceDto> for BaseReferenceDto {
@@ -607,6 +606,7 @@ impl ::std::convert::TryFrom<BaseSettings> for super::BaseSettings {
         Ok(Self {
             cluster_id: value.cluster_id?,
             is_enabled: value.is_enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -672,6 +672,7 @@ impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
         Ok(Self {
             password: value.password?,
             user_name: value.user_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -723,6 +724,7 @@ impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             bearer_token: value.bearer_token?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -806,6 +808,7 @@ for super::BeforeProvisioningRuleDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -875,6 +878,7 @@ impl ::std::convert::TryFrom<Bound> for super::Bound {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -983,6 +987,7 @@ impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
             name: value.name?,
             size: value.size?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1075,6 +1080,7 @@ impl ::std::convert::TryFrom<BulkAddTaggedObject> for super::BulkAddTaggedObject
             object_refs: value.object_refs?,
             operation: value.operation?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1141,6 +1147,7 @@ for super::BulkApproveAccessRequest {
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1234,6 +1241,7 @@ impl ::std::convert::TryFrom<BulkApproveRequestDto> for super::BulkApproveReques
             additional_attributes: value.additional_attributes?,
             approval_ids: value.approval_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1302,6 +1310,7 @@ for super::BulkCancelAccessRequest {
         Ok(Self {
             access_request_ids: value.access_request_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1371,6 +1380,7 @@ impl ::std::convert::TryFrom<BulkCancelRequestDto> for super::BulkCancelRequestD
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1476,6 +1486,7 @@ impl ::std::convert::TryFrom<BulkReassignRequestDto> for super::BulkReassignRequ
             comment: value.comment?,
             reassign_from: value.reassign_from?,
             reassign_to: value.reassign_to?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1547,6 +1558,7 @@ impl ::std::convert::TryFrom<BulkRejectRequestDto> for super::BulkRejectRequestD
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1618,6 +1630,7 @@ impl ::std::convert::TryFrom<BulkRemoveTaggedObject> for super::BulkRemoveTagged
         Ok(Self {
             object_refs: value.object_refs?,
             tags: value.tags?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1679,6 +1692,7 @@ for super::BulkUpdateAmmKeyValueItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1759,6 +1773,7 @@ for super::BulkWorkgroupMembersRequestItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

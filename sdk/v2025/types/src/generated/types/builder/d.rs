@@ -211,6 +211,7 @@ impl ::std::convert::TryFrom<DataSegment> for super::DataSegment {
             name: value.name?,
             published: value.published?,
             scopes: value.scopes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -378,6 +379,7 @@ impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             second_date: value.second_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -490,6 +492,7 @@ impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
             input_format: value.input_format?,
             output_format: value.output_format?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -589,6 +592,7 @@ impl ::std::convert::TryFrom<DateMath> for super::DateMath {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             round_up: value.round_up?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -663,6 +667,7 @@ for super::DecomposeDiacriticalMarks {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -712,7 +717,10 @@ for super::DeleteNonEmployeeRecordsInBulkBody {
     fn try_from(
         value: DeleteNonEmployeeRecordsInBulkBody,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { ids: value.ids? })
+        Ok(Self {
+            ids: value.ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -795,6 +803,7 @@ impl ::std::convert::TryFrom<DeliveryRequest> for super::DeliveryRequest {
             authorization_header: value.authorization_header?,
             endpoint_url: value.endpoint_url?,
             method: value.method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -840,7 +849,10 @@ impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
     fn try_from(
         value: DeployRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { draft_id: value.draft_id? })
+        Ok(Self {
+            draft_id: value.draft_id?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "configuration-hub")]
@@ -1045,6 +1057,7 @@ impl ::std::convert::TryFrom<Dimension> for super::Dimension {
             name: value.name?,
             owner: value.owner?,
             parent_id: value.parent_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1133,6 +1146,7 @@ impl ::std::convert::TryFrom<DimensionAttribute> for super::DimensionAttribute {
             derived: value.derived?,
             display_name: value.display_name?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1186,6 +1200,7 @@ for super::DimensionBulkDeleteRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dimension_ids: value.dimension_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1245,6 +1260,7 @@ impl ::std::convert::TryFrom<DimensionCriteriaKey> for super::DimensionCriteriaK
         Ok(Self {
             property: value.property?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1349,6 +1365,7 @@ for super::DimensionCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1455,6 +1472,7 @@ for super::DimensionCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1543,6 +1561,7 @@ for super::DimensionCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1614,6 +1633,7 @@ for super::DimensionMembershipSelector {
         Ok(Self {
             criteria: value.criteria?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1696,6 +1716,7 @@ impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1748,6 +1769,7 @@ impl ::std::convert::TryFrom<DimensionSchema> for super::DimensionSchema {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dimension_attributes: value.dimension_attributes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1794,7 +1816,10 @@ impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
     fn try_from(
         value: DomainAddress,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { domain: value.domain? })
+        Ok(Self {
+            domain: value.domain?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "notifications")]

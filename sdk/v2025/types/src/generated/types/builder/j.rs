@@ -233,6 +233,7 @@ impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -356,6 +357,7 @@ for super::JsonPatchOperationRoleMining {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

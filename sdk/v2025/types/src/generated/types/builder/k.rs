@@ -51,6 +51,7 @@ impl ::std::convert::TryFrom<KbaAnswerRequestItem> for super::KbaAnswerRequestIt
         Ok(Self {
             answer: value.answer?,
             id: value.id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -113,6 +113,7 @@ for super::MachineClassificationConfig {
             criteria: value.criteria?,
             enabled: value.enabled?,
             modified: value.modified?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -257,6 +258,7 @@ for super::MachineClassificationCriteriaLevel1 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -402,6 +404,7 @@ for super::MachineClassificationCriteriaLevel2 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -543,6 +546,7 @@ for super::MachineClassificationCriteriaLevel3 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -618,6 +622,7 @@ for super::MachineIdentityAggregationRequest {
         Ok(Self {
             dataset_ids: value.dataset_ids?,
             disable_optimization: value.disable_optimization?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -885,6 +890,7 @@ impl ::std::convert::TryFrom<MachineIdentityRequest> for super::MachineIdentityR
             subtype: value.subtype?,
             user_entitlements: value.user_entitlements?,
             uuid: value.uuid?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -968,6 +974,7 @@ for super::MachineIdentityRequestOwners {
         Ok(Self {
             primary_identity: value.primary_identity?,
             secondary_identities: value.secondary_identities?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1031,6 +1038,7 @@ for super::MachineIdentityRequestUserEntitlementsItem {
         Ok(Self {
             entitlement_id: value.entitlement_id?,
             source_id: value.source_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1099,6 +1107,7 @@ impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttribute
         Ok(Self {
             identity: value.identity?,
             mail_from_domain: value.mail_from_domain?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1195,6 +1204,7 @@ impl ::std::convert::TryFrom<ManagedClientRequest> for super::ManagedClientReque
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1301,6 +1311,7 @@ impl ::std::convert::TryFrom<ManagedClusterRequest> for super::ManagedClusterReq
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1411,6 +1422,7 @@ impl ::std::convert::TryFrom<ManagedClusterType> for super::ManagedClusterType {
             org: value.org?,
             pod: value.pod?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1488,6 +1500,7 @@ for super::ManagerCorrelationMapping {
         Ok(Self {
             account_attribute_name: value.account_attribute_name?,
             identity_attribute_name: value.identity_attribute_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1564,6 +1577,7 @@ impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
             field: value.field?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1701,6 +1715,7 @@ impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1817,6 +1832,7 @@ impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2009,6 +2025,7 @@ for super::MultiHostIntegrationsCreate {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2093,6 +2110,7 @@ for super::MultiHostIntegrationsCreateCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2181,6 +2199,7 @@ for super::MultiHostIntegrationsCreateManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2267,6 +2286,7 @@ for super::MultiHostIntegrationsCreateOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2358,6 +2378,7 @@ for super::MultiHostIntegrationsCreateSources {
             connector_attributes: value.connector_attributes?,
             description: value.description?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2413,6 +2434,7 @@ impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             filtered_policy_list: value.filtered_policy_list?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

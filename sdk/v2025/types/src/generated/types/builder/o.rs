@@ -66,6 +66,7 @@ for super::ObjectExportImportOptions {
         Ok(Self {
             included_ids: value.included_ids?,
             included_names: value.included_names?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -121,6 +122,7 @@ for super::ObjectMappingBulkCreateRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             new_objects_mappings: value.new_objects_mappings?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -177,7 +179,10 @@ for super::ObjectMappingBulkPatchRequest {
     fn try_from(
         value: ObjectMappingBulkPatchRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { patches: value.patches? })
+        Ok(Self {
+            patches: value.patches?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "configuration-hub")]
@@ -282,6 +287,7 @@ impl ::std::convert::TryFrom<ObjectMappingRequest> for super::ObjectMappingReque
             object_type: value.object_type?,
             source_value: value.source_value?,
             target_value: value.target_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -345,6 +351,7 @@ for super::OrphanIdentitiesReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             selected_formats: value.selected_formats?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -454,6 +461,7 @@ impl ::std::convert::TryFrom<OwnerDto> for super::OwnerDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -543,6 +551,7 @@ impl ::std::convert::TryFrom<OwnerReference> for super::OwnerReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -627,6 +636,7 @@ impl ::std::convert::TryFrom<OwnerReferenceSegments> for super::OwnerReferenceSe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -84,6 +84,7 @@ for super::ParameterStorageJsonPatch {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -220,6 +221,7 @@ for super::ParameterStorageNewParameter {
             private_fields: value.private_fields?,
             public_fields: value.public_fields?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -351,6 +353,7 @@ for super::ParameterStorageUpdateParameter {
             owner_id: value.owner_id?,
             private_fields: value.private_fields?,
             public_fields: value.public_fields?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -474,6 +477,7 @@ impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeReq
             identity_id: value.identity_id?,
             public_key_id: value.public_key_id?,
             source_id: value.source_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -555,6 +559,7 @@ for super::PasswordDigitTokenReset {
             duration_minutes: value.duration_minutes?,
             length: value.length?,
             user_id: value.user_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -623,6 +628,7 @@ impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryD
         Ok(Self {
             source_name: value.source_name?,
             user_name: value.user_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -732,6 +738,7 @@ impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
             digit_token_duration_minutes: value.digit_token_duration_minutes?,
             digit_token_enabled: value.digit_token_enabled?,
             digit_token_length: value.digit_token_length?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -790,6 +797,7 @@ for super::PasswordPolicyHoldersDtoAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attr: value.identity_attr?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -851,6 +859,7 @@ for super::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         Ok(Self {
             name: value.name?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -933,6 +942,7 @@ for super::PasswordPolicyHoldersDtoItem {
             policy_id: value.policy_id?,
             policy_name: value.policy_name?,
             selectors: value.selectors?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1513,6 +1523,7 @@ impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto
             use_identity_attributes: value.use_identity_attributes?,
             validate_against_account_id: value.validate_against_account_id?,
             validate_against_account_name: value.validate_against_account_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1681,6 +1692,7 @@ impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
             name: value.name?,
             password_policy_id: value.password_policy_id?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1831,6 +1843,7 @@ for super::PermissionCollectorSettings {
             cluster_id: value.cluster_id?,
             effective_permissions_source: value.effective_permissions_source?,
             is_enabled: value.is_enabled?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1977,6 +1990,7 @@ impl ::std::convert::TryFrom<PrivilegeCriteriaDto> for super::PrivilegeCriteriaD
             privilege_level: value.privilege_level?,
             source_id: value.source_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2057,6 +2071,7 @@ for super::PrivilegeCriteriaDtoGroupsItem {
         Ok(Self {
             criteria_items: value.criteria_items?,
             operator: value.operator?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2204,6 +2219,7 @@ for super::PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
             property: value.property?,
             target_type: value.target_type?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2262,6 +2278,7 @@ for super::ProcessIdentitiesRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2394,6 +2411,7 @@ impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
             plan_initializer_script: value.plan_initializer_script?,
             provisioning_request_expiration: value.provisioning_request_expiration?,
             universal_manager: value.universal_manager?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2445,7 +2463,10 @@ for super::ProvisioningConfigPlanInitializerScript {
     fn try_from(
         value: ProvisioningConfigPlanInitializerScript,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { source: value.source? })
+        Ok(Self {
+            source: value.source?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
@@ -2545,6 +2566,7 @@ for super::ProvisioningCriteriaLevel1 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2650,6 +2672,7 @@ for super::ProvisioningCriteriaLevel2 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2753,6 +2776,7 @@ for super::ProvisioningCriteriaLevel3 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2857,6 +2881,7 @@ impl ::std::convert::TryFrom<ProvisioningPolicy> for super::ProvisioningPolicy {
             fields: value.fields?,
             name: value.name?,
             usage_type: value.usage_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3026,6 +3051,7 @@ impl ::std::convert::TryFrom<PublicIdentity> for super::PublicIdentity {
             manager: value.manager?,
             name: value.name?,
             status: value.status?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3098,6 +3124,7 @@ for super::PublicIdentityAttributeConfig {
         Ok(Self {
             key: value.key?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3181,6 +3208,7 @@ for super::PublicIdentityAttributesItem {
             key: value.key?,
             name: value.name?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3270,6 +3298,7 @@ impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConf
             attributes: value.attributes?,
             modified: value.modified?,
             modified_by: value.modified_by?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

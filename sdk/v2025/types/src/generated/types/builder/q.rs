@@ -89,6 +89,7 @@ impl ::std::convert::TryFrom<Query> for super::Query {
             inner_hit: value.inner_hit?,
             query: value.query?,
             time_zone: value.time_zone?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -160,6 +161,7 @@ impl ::std::convert::TryFrom<QueryResultFilter> for super::QueryResultFilter {
         Ok(Self {
             excludes: value.excludes?,
             includes: value.includes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -241,6 +243,7 @@ for super::QueuedCheckConfigDetails {
                 .provisioning_max_status_check_days?,
             provisioning_status_check_interval_minutes: value
                 .provisioning_status_check_interval_minutes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

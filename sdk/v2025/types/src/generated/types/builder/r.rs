@@ -79,6 +79,7 @@ impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -167,6 +168,7 @@ impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -241,6 +243,7 @@ impl ::std::convert::TryFrom<Range> for super::Range {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -305,6 +308,7 @@ impl ::std::convert::TryFrom<ReassignmentReference> for super::ReassignmentRefer
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -415,6 +419,7 @@ for super::RecommendationConfigDto {
             peer_group_percentage_threshold: value.peer_group_percentage_threshold?,
             recommender_features: value.recommender_features?,
             run_auto_select_once: value.run_auto_select_once?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -484,6 +489,7 @@ impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationReq
         Ok(Self {
             identity_id: value.identity_id?,
             item: value.item?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -614,6 +620,7 @@ for super::RecommendationRequestDto {
             include_translation_messages: value.include_translation_messages?,
             prescribe_mode: value.prescribe_mode?,
             requests: value.requests?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -702,6 +709,7 @@ impl ::std::convert::TryFrom<ReelectRequest> for super::ReelectRequest {
             campaign_name: value.campaign_name?,
             owner_id: value.owner_id?,
             reviewers: value.reviewers?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -764,6 +772,7 @@ impl ::std::convert::TryFrom<Ref> for super::Ref {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -847,6 +856,7 @@ impl ::std::convert::TryFrom<Reference> for super::Reference {
             id: value.id?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -947,6 +957,7 @@ impl ::std::convert::TryFrom<Replace> for super::Replace {
             regex: value.regex?,
             replacement: value.replacement?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1038,6 +1049,7 @@ impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1140,6 +1152,7 @@ for super::ReplaceStreamConfigurationRequest {
             description: value.description?,
             events_requested: value.events_requested?,
             stream_id: value.stream_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1212,6 +1225,7 @@ impl ::std::convert::TryFrom<ReportDetails> for super::ReportDetails {
         Ok(Self {
             arguments: value.arguments?,
             report_type: value.report_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1452,6 +1466,7 @@ for super::RequestOnBehalfOfConfig {
                 .allow_request_on_behalf_of_anyone_by_anyone?,
             allow_request_on_behalf_of_employee_by_manager: value
                 .allow_request_on_behalf_of_employee_by_manager?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1605,6 +1620,7 @@ impl ::std::convert::TryFrom<Requestability> for super::Requestability {
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1794,6 +1810,7 @@ impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityFor
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1866,6 +1883,7 @@ impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
         Ok(Self {
             identity_id: value.identity_id?,
             requested_items: value.requested_items?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2023,6 +2041,7 @@ impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2092,6 +2111,7 @@ impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsR
         Ok(Self {
             max_count: value.max_count?,
             object_type: value.object_type?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2135,7 +2155,10 @@ impl ::std::convert::TryFrom<Result> for super::Result {
     fn try_from(
         value: Result,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { status: value.status? })
+        Ok(Self {
+            status: value.status?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 impl ::std::convert::From<super::Result> for Result {
@@ -2257,6 +2280,7 @@ impl ::std::convert::TryFrom<ReviewDecision> for super::ReviewDecision {
             id: value.id?,
             proposed_end_date: value.proposed_end_date?,
             recommendation: value.recommendation?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2348,6 +2372,7 @@ impl ::std::convert::TryFrom<ReviewRecommendation> for super::ReviewRecommendati
             reasons: value.reasons?,
             recommendation: value.recommendation?,
             timestamp: value.timestamp?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2402,6 +2427,7 @@ impl ::std::convert::TryFrom<Revocability> for super::Revocability {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2492,6 +2518,7 @@ impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole
             approval_schemes: value.approval_schemes?,
             comments_required: value.comments_required?,
             denial_comments_required: value.denial_comments_required?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2593,6 +2620,7 @@ impl ::std::convert::TryFrom<RightPad> for super::RightPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2990,6 +3018,7 @@ impl ::std::convert::TryFrom<Role> for super::Role {
             requestable: value.requestable?,
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3055,7 +3084,10 @@ impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteReq
     fn try_from(
         value: RoleBulkDeleteRequest,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { role_ids: value.role_ids? })
+        Ok(Self {
+            role_ids: value.role_ids?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "roles")]
@@ -3129,6 +3161,7 @@ impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
             property: value.property?,
             source_id: value.source_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3231,6 +3264,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3334,6 +3368,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3419,6 +3454,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3491,6 +3527,7 @@ impl ::std::convert::TryFrom<RoleListFilterDto> for super::RoleListFilterDto {
         Ok(Self {
             amm_key_values: value.amm_key_values?,
             filters: value.filters?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3559,6 +3596,7 @@ for super::RoleListFilterDtoAmmKeyValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3657,6 +3695,7 @@ impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipId
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3744,6 +3783,7 @@ impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSe
             criteria: value.criteria?,
             identities: value.identities?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3850,6 +3890,7 @@ for super::RoleMetadataBulkUpdateByFilterRequest {
             operation: value.operation?,
             replace_scope: value.replace_scope?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -3936,6 +3977,7 @@ for super::RoleMetadataBulkUpdateByFilterRequestValuesItem {
             attribute: value.attribute?,
             attribute_key: value.attribute_key?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4042,6 +4084,7 @@ for super::RoleMetadataBulkUpdateByIdRequest {
             replace_scope: value.replace_scope?,
             roles: value.roles?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4110,6 +4153,7 @@ for super::RoleMetadataBulkUpdateByIdRequestValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4219,6 +4263,7 @@ for super::RoleMetadataBulkUpdateByQueryRequest {
             query: value.query?,
             replace_scope: value.replace_scope?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4320,6 +4365,7 @@ for super::RoleMetadataBulkUpdateByQueryRequestValuesItem {
             attribute_key: value.attribute_key?,
             attribute_value: value.attribute_value?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4388,6 +4434,7 @@ for super::RoleMiningPotentialRoleEditEntitlements {
         Ok(Self {
             exclude: value.exclude?,
             ids: value.ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4461,6 +4508,7 @@ for super::RoleMiningPotentialRoleExportRequest {
         Ok(Self {
             include_common_access: value.include_common_access?,
             min_entitlement_popularity: value.min_entitlement_popularity?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4584,6 +4632,7 @@ for super::RoleMiningPotentialRoleProvisionRequest {
             owner_id: value.owner_id?,
             role_description: value.role_description?,
             role_name: value.role_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4815,6 +4864,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionD
             saved: value.saved?,
             scope: value.scope?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4925,6 +4975,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessio
             attribute_filter_criteria: value.attribute_filter_criteria?,
             criteria: value.criteria?,
             identity_ids: value.identity_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -4971,7 +5022,10 @@ for super::RolePropagationConfigInput {
     fn try_from(
         value: RolePropagationConfigInput,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
-        Ok(Self { enabled: value.enabled? })
+        Ok(Self {
+            enabled: value.enabled?,
+            extra: ::std::default::Default::default(),
+        })
     }
 }
 #[cfg(feature = "role-propagation")]

@@ -54,6 +54,7 @@ for super::UncorrelatedAccountsReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             selected_formats: value.selected_formats?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -135,6 +136,7 @@ for super::UpdateMultiHostSourcesBodyItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -334,6 +336,7 @@ impl ::std::convert::TryFrom<UpdateScheduleRequest> for super::UpdateScheduleReq
             schedule_type: value.schedule_type?,
             start_time: value.start_time?,
             task_type_name: value.task_type_name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -443,6 +446,7 @@ for super::UpdateStreamConfigurationRequest {
             description: value.description?,
             events_requested: value.events_requested?,
             stream_id: value.stream_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -525,6 +529,7 @@ for super::UpdateStreamStatusRequest {
             reason: value.reason?,
             status: value.status?,
             stream_id: value.stream_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -598,6 +603,7 @@ impl ::std::convert::TryFrom<Upper> for super::Upper {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -690,6 +696,7 @@ impl ::std::convert::TryFrom<UserLevelRequest> for super::UserLevelRequest {
             name: value.name?,
             owner: value.owner?,
             right_sets: value.right_sets?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -747,6 +754,7 @@ impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

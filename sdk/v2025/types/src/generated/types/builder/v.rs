@@ -168,6 +168,7 @@ impl ::std::convert::TryFrom<V2024AccessRequestItem> for super::V2024AccessReque
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -641,6 +642,7 @@ impl ::std::convert::TryFrom<V2025Campaign> for super::V2025Campaign {
             sunset_comments_required: value.sunset_comments_required?,
             total_certifications: value.total_certifications?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -745,6 +747,7 @@ impl ::std::convert::TryFrom<V2025CampaignFilter> for super::V2025CampaignFilter
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -822,6 +825,7 @@ for super::V2025CampaignMachineAccountCampaignInfo {
         Ok(Self {
             reviewer_type: value.reviewer_type?,
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -967,6 +971,7 @@ for super::V2025CampaignRoleCompositionCampaignInfo {
             reviewer: value.reviewer?,
             reviewer_id: value.reviewer_id?,
             role_ids: value.role_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1053,6 +1058,7 @@ for super::V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1145,6 +1151,7 @@ for super::V2025CampaignRoleCompositionCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1289,6 +1296,7 @@ for super::V2025CampaignSearchCampaignInfo {
             query: value.query?,
             reviewer: value.reviewer?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1378,6 +1386,7 @@ for super::V2025CampaignSearchCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1432,6 +1441,7 @@ for super::V2025CampaignSourceOwnerCampaignInfo {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source_ids: value.source_ids?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1518,6 +1528,7 @@ for super::V2025CampaignSourcesWithOrphanEntitlementsItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1647,6 +1658,7 @@ impl ::std::convert::TryFrom<V2025Schedule> for super::V2025Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1726,6 +1738,7 @@ impl ::std::convert::TryFrom<V2025ScheduleDays> for super::V2025ScheduleDays {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1802,6 +1815,7 @@ impl ::std::convert::TryFrom<V2025ScheduleHours> for super::V2025ScheduleHours {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1878,6 +1892,7 @@ impl ::std::convert::TryFrom<V2025ScheduleMonths> for super::V2025ScheduleMonths
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -1990,6 +2005,7 @@ impl ::std::convert::TryFrom<V3CreateConnectorDto> for super::V3CreateConnectorD
             name: value.name?,
             status: value.status?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2057,6 +2073,7 @@ impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterIn
         Ok(Self {
             filter: value.filter?,
             input: value.input?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2118,6 +2135,7 @@ impl ::std::convert::TryFrom<Value> for super::Value {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2179,6 +2197,7 @@ impl ::std::convert::TryFrom<VerificationRequest> for super::VerificationRequest
         Ok(Self {
             state: value.state?,
             stream_id: value.stream_id?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2251,6 +2270,7 @@ for super::ViolationOwnerAssignmentConfig {
         Ok(Self {
             assignment_rule: value.assignment_rule?,
             owner_ref: value.owner_ref?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2336,6 +2356,7 @@ for super::ViolationOwnerAssignmentConfigOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
+            extra: ::std::default::Default::default(),
         })
     }
 }
@@ -2383,6 +2404,7 @@ impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             expression: value.expression?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

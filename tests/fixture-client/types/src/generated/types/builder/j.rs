@@ -67,6 +67,7 @@ impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
             op: value.op?,
             path: value.path?,
             value: value.value?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

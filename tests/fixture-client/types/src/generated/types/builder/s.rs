@@ -97,6 +97,7 @@ impl ::std::convert::TryFrom<Search> for super::Search {
             query: value.query?,
             search_after: value.search_after?,
             sort: value.sort?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -63,6 +63,7 @@ impl ::std::convert::TryFrom<Thing> for super::Thing {
             id: value.id?,
             kind: value.kind?,
             name: value.name?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

@@ -58,6 +58,7 @@ impl ::std::convert::TryFrom<UploadOptions> for super::UploadOptions {
         Ok(Self {
             exclude_types: value.exclude_types?,
             preview: value.preview?,
+            extra: ::std::default::Default::default(),
         })
     }
 }

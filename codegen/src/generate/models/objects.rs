@@ -1,0 +1,442 @@
+//! Object models that keep everything a tenant sends. typify derives serde
+//! for each object struct, and serde's derive:
+//!
+//! - drops every member the spec does not declare, so re-encoding a
+//!   response (or passing it on) lost fields SailPoint added since the spec;
+//! - reads `null` in an optional member as `None` and writes `None` back as
+//!   absent, so `"description": null` did not survive a round trip;
+//! - fails the whole response on one value that contradicts the schema (a
+//!   string where the spec says list), though the rest decodes.
+//!
+//! Rewrite of every struct of named fields that derives both serde traits
+//! (not the `#[serde(flatten)]` ones, whose extra map is typify's): a field
+//! `pub extra: Map<String, Value>` is added, and the serde derives become
+//! impls calling `sailpoint_runtime::object`, which keeps undeclared
+//! members, `null`s, empty defaults, `""` and non-RFC 3339 date-times, and
+//! (when a body is decoded leniently) values against the schema in
+//! `extra`, and writes them back after the typed fields. Field types,
+//! names and JSON keys are unchanged. Date-time and number fields get the
+//! runtime's codecs ([`super::codecs`] does the same for the structs left
+//! derived). typify's struct builders set `extra` to empty.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Field, Fields, Item, ItemStruct, Meta, Type};
+
+use super::serde_attrs::{
+    derives, drop_derives, has_flag, is_named, is_option, rename, serde_metas,
+};
+
+/// The field every rewritten struct gets.
+pub const EXTRA: &str = "extra";
+
+const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+const OPTION_NONE: &str = "::std::option::Option::is_none";
+
+/// Rewrites the structs of `items` (the `types` module, its `builder`
+/// module included); returns how many were rewritten.
+pub fn keep_everything(items: &mut Vec<Item>) -> Result<usize, String> {
+    let mut rewritten = BTreeSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for mut item in std::mem::take(items) {
+        let impls = match &mut item {
+            Item::Struct(s) if is_object(s) => {
+                let impls = rewrite(s)?;
+                rewritten.insert(s.ident.to_string());
+                Some(impls)
+            }
+            _ => None,
+        };
+        out.push(item);
+        if let Some(impls) = impls {
+            let file: syn::File = syn::parse2(impls).map_err(|e| e.to_string())?;
+            out.extend(file.items);
+        }
+    }
+    *items = out;
+    for item in items.iter_mut() {
+        if let Item::Mod(m) = item
+            && m.ident == "builder"
+            && let Some((_, builder_items)) = m.content.as_mut()
+        {
+            builder_items
+                .iter_mut()
+                .for_each(|i| fill_builder_literals(i, &rewritten));
+        }
+    }
+    Ok(rewritten.len())
+}
+
+/// A struct of named fields deriving both serde traits, with no container
+/// attribute and no flattened field.
+fn is_object(s: &ItemStruct) -> bool {
+    let Fields::Named(fields) = &s.fields else {
+        return false;
+    };
+    let serde_derived = derives(&s.attrs)
+        .iter()
+        .filter(|p| is_named(p, "Deserialize") || is_named(p, "Serialize"))
+        .count()
+        == 2;
+    serde_derived
+        && serde_metas(&s.attrs).is_empty()
+        && !fields
+            .named
+            .iter()
+            .any(|f| has_flag(&serde_metas(&f.attrs), "flatten"))
+}
+
+/// How a field is read and written.
+struct Plan {
+    key: String,
+    /// `Option<T>`: `None` when absent.
+    optional: bool,
+    /// `#[serde(default)]` or `default = "path"` on a plain type.
+    default: Option<Option<syn::Path>>,
+    /// `skip_serializing_if`.
+    skip_if: Option<syn::Path>,
+    codec: Codec,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Codec {
+    Plain,
+    DateTime,
+    Number,
+}
+
+fn plan(owner: &str, field: &Field) -> Result<Plan, String> {
+    let name = field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_string())
+        .unwrap_or_default();
+    let metas = serde_metas(&field.attrs);
+    let mut default = None;
+    let mut skip_if = None;
+    for meta in &metas {
+        match meta {
+            Meta::NameValue(nv) if nv.path.is_ident("rename") => {}
+            Meta::Path(p) if p.is_ident("default") => default = Some(None),
+            Meta::NameValue(nv) if nv.path.is_ident("default") => {
+                default = Some(Some(lit_path(&nv.value, owner, &name)?));
+            }
+            Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
+                skip_if = Some(lit_path(&nv.value, owner, &name)?);
+            }
+            // typify's required nullable fields: read as any `Option`.
+            Meta::NameValue(nv)
+                if nv.path.is_ident("deserialize_with")
+                    && lit_text(&nv.value).as_deref()
+                        == Some("::std::option::Option::deserialize") => {}
+            other => {
+                return Err(format!(
+                    "`{owner}.{name}`: serde attribute `{}` is not handled by models/objects.rs",
+                    other.to_token_stream()
+                ));
+            }
+        }
+    }
+    let optional = is_option(&field.ty);
+    let inner = if optional {
+        option_inner(&field.ty)
+    } else {
+        Some(&field.ty)
+    };
+    let codec = match inner.map(compact).as_deref() {
+        Some(DATE_TIME) => Codec::DateTime,
+        Some("f64") => Codec::Number,
+        _ => Codec::Plain,
+    };
+    let skip_none = skip_if.as_ref().is_some_and(|p| compact(p) == OPTION_NONE);
+    if optional && codec != Codec::Plain && !skip_none {
+        return Err(format!(
+            "`{owner}.{name}`: an optional date-time or number written when `None` is not handled"
+        ));
+    }
+    Ok(Plan {
+        key: rename(&metas).unwrap_or(name),
+        optional,
+        default,
+        skip_if,
+        codec,
+    })
+}
+
+fn rewrite(s: &mut ItemStruct) -> Result<TokenStream, String> {
+    let owner = s.ident.to_string();
+    let Fields::Named(fields) = &mut s.fields else {
+        return Err(format!("`{owner}` has no named fields"));
+    };
+    if fields
+        .named
+        .iter()
+        .any(|f| f.ident.as_ref().is_some_and(|i| i == EXTRA))
+    {
+        return Err(format!(
+            "`{owner}` already has a field `{EXTRA}`: rename the property (normalize) or the field"
+        ));
+    }
+    let plans = fields
+        .named
+        .iter()
+        .map(|f| plan(&owner, f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let idents: Vec<_> = fields
+        .named
+        .iter()
+        .filter_map(|f| f.ident.clone())
+        .collect();
+    let locals: Vec<_> = (0..plans.len()).map(|i| format_ident!("f{i}")).collect();
+
+    let arms = plans.iter().zip(&locals).map(|(plan, local)| {
+        let key = &plan.key;
+        let read = match plan.codec {
+            Codec::DateTime => quote!(o::instant(&mut map, &key, &mut extra)?),
+            _ if plan.skip_if.is_some() && !plan.optional => {
+                let skip = &plan.skip_if;
+                quote!(o::collection(&mut map, &key, &mut extra, #skip)?)
+            }
+            _ => quote!(o::field(&mut map, &key, &mut extra)?),
+        };
+        quote!(#key => #local = #read,)
+    });
+    let values = plans.iter().zip(&locals).map(|(plan, local)| {
+        let key = &plan.key;
+        match (&plan.default, plan.optional) {
+            (_, true) => quote!(#local),
+            (Some(None), false) => quote!(#local.unwrap_or_default()),
+            (Some(Some(path)), false) => quote!(#local.unwrap_or_else(#path)),
+            (None, false) => quote!(o::required(#local, #key, &extra)?),
+        }
+    });
+    let loop_body = if plans.is_empty() {
+        quote!(o::undeclared(&mut map, key, &mut extra)?;)
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => o::undeclared(&mut map, key, &mut extra)?,
+            }
+        }
+    };
+    let writes = plans.iter().zip(&idents).map(|(plan, ident)| {
+        let key = &plan.key;
+        let method = match plan.codec {
+            Codec::Plain => quote!(entry),
+            Codec::DateTime => quote!(instant),
+            Codec::Number => quote!(number),
+        };
+        match &plan.skip_if {
+            Some(path) if compact(path) == OPTION_NONE => {
+                quote!(if let ::std::option::Option::Some(v) = &self.#ident { w.#method(#key, v)?; })
+            }
+            Some(path) => quote!(if !#path(&self.#ident) { w.#method(#key, &self.#ident)?; }),
+            None => quote!(w.#method(#key, &self.#ident)?;),
+        }
+    });
+
+    for field in fields.named.iter_mut() {
+        field.attrs.retain(|a| !a.path().is_ident("serde"));
+    }
+    let extra = format_ident!("{EXTRA}");
+    fields.named.push(syn::parse_quote! {
+        /// Members of the JSON object that no typed field holds, kept as
+        /// received and written back after the typed fields: undeclared
+        /// members, `null`s, and values that did not fit their field (see
+        /// `sailpoint_runtime::object`).
+        pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+    });
+    drop_derives(&mut s.attrs, &["Deserialize", "Serialize"]);
+
+    let ident = &s.ident;
+    Ok(quote! {
+        impl ::sailpoint_runtime::object::Object for #ident {
+            const NAME: &'static str = #owner;
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                use ::sailpoint_runtime::object as o;
+                let mut extra = o::Extra::new();
+                #(let mut #locals = ::std::option::Option::None;)*
+                while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
+                    #loop_body
+                }
+                ::std::result::Result::Ok(Self { #(#idents: #values,)* #extra })
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::sailpoint_runtime::object::deserialize(deserializer)
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut w = ::sailpoint_runtime::object::writer(serializer, &self.#extra)?;
+                #(#writes)*
+                w.end()
+            }
+        }
+    })
+}
+
+/// In typify's `TryFrom<builder::X> for super::X`, the `Self { .. }`
+/// literal of a rewritten `X` gets `extra` empty.
+fn fill_builder_literals(item: &mut Item, rewritten: &BTreeSet<String>) {
+    struct Fill;
+    impl VisitMut for Fill {
+        fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+            if e.path.is_ident("Self") && e.rest.is_none() {
+                let extra = format_ident!("{EXTRA}");
+                e.fields
+                    .push(syn::parse_quote!(#extra: ::std::default::Default::default()));
+            }
+            syn::visit_mut::visit_expr_struct_mut(self, e);
+        }
+    }
+    let Item::Impl(imp) = item else { return };
+    let Type::Path(target) = imp.self_ty.as_ref() else {
+        return;
+    };
+    let is_super = target
+        .path
+        .segments
+        .first()
+        .is_some_and(|s| s.ident == "super");
+    let named = target
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| rewritten.contains(&s.ident.to_string()));
+    if is_super && named {
+        Fill.visit_item_impl_mut(imp);
+    }
+}
+
+fn lit_text(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+fn lit_path(expr: &Expr, owner: &str, name: &str) -> Result<syn::Path, String> {
+    lit_text(expr)
+        .and_then(|text| syn::parse_str(&text).ok())
+        .ok_or_else(|| format!("`{owner}.{name}`: a serde path that is not a string literal"))
+}
+
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn compact(tokens: &impl ToTokens) -> String {
+    tokens
+        .to_token_stream()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(tokens: TokenStream) -> Result<String, String> {
+        let mut items = syn::parse2::<syn::File>(tokens)
+            .map(|f| f.items)
+            .map_err(|e| e.to_string())?;
+        keep_everything(&mut items)?;
+        let mut file: syn::File = syn::parse_quote!();
+        file.items = items;
+        Ok(prettyplease::unparse(&file))
+    }
+
+    #[test]
+    fn object_structs_get_extra_and_runtime_impls() -> Result<(), String> {
+        let text = rewritten(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+            pub struct Thing {
+                #[serde(rename = "createdAt", default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                pub id: ::std::string::String,
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub tags: ::std::vec::Vec<::std::string::String>,
+                #[serde(deserialize_with = "::std::option::Option::deserialize")]
+                pub name: ::std::option::Option<::std::string::String>,
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub score: ::std::option::Option<f64>,
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct Keep {
+                #[serde(flatten)]
+                pub extra: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            }
+            pub mod builder {
+                impl ::std::convert::TryFrom<Thing> for super::Thing {
+                    type Error = super::error::ConversionError;
+                    fn try_from(value: Thing) -> ::std::result::Result<Self, super::error::ConversionError> {
+                        Ok(Self { id: value.id? })
+                    }
+                }
+            }
+        })?;
+        for expected in [
+            "#[derive(Clone, Debug, Default)]\npub struct Thing",
+            "pub extra: ::serde_json::Map<",
+            "\"createdAt\" => f0 = o::instant(&mut map, &key, &mut extra)?",
+            "\"id\" => f1 = o::field(&mut map, &key, &mut extra)?",
+            "f2 = o::collection(\n                        &mut map,\n                        &key,\n                        &mut extra,\n                        ::std::vec::Vec::is_empty,",
+            "id: o::required(f1, \"id\", &extra)?",
+            "tags: f2.unwrap_or_default()",
+            "w.instant(\"createdAt\", v)?",
+            "w.entry(\"name\", &self.name)?",
+            "w.number(\"score\", v)?",
+            "if !::std::vec::Vec::is_empty(&self.tags)",
+            "Ok(Self {\n                id: value.id?,\n                extra: ::std::default::Default::default(),",
+            // The struct with typify's own flattened map stays derived.
+            "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\npub struct Keep",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+        assert_eq!(text.matches("#[serde(").count(), 1, "{text}");
+        Ok(())
+    }
+
+    #[test]
+    fn an_attribute_it_does_not_know_or_a_field_named_extra_is_an_error() {
+        let unknown = rewritten(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct Odd { #[serde(alias = "x")] pub y: u8 }
+        });
+        assert!(
+            unknown
+                .as_ref()
+                .is_err_and(|e| e.contains("`Odd.y`") && e.contains("alias")),
+            "{unknown:?}"
+        );
+        let taken = rewritten(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct Taken { pub extra: u8 }
+        });
+        assert!(
+            taken
+                .as_ref()
+                .is_err_and(|e| e.contains("`Taken` already has a field `extra`")),
+            "{taken:?}"
+        );
+    }
+}

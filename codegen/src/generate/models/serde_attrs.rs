@@ -1,0 +1,81 @@
+//! Reading the serde attributes typify writes, for the model passes.
+
+use syn::punctuated::Punctuated;
+use syn::{Meta, Path, Token, Type};
+
+/// The items of every `#[serde(...)]` attribute.
+pub fn serde_metas(attrs: &[syn::Attribute]) -> Vec<Meta> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// Whether `name` is among `metas` (as a flag or `name = ...`).
+pub fn has_flag(metas: &[Meta], name: &str) -> bool {
+    metas.iter().any(|m| match m {
+        Meta::Path(p) => p.is_ident(name),
+        Meta::NameValue(nv) => nv.path.is_ident(name),
+        Meta::List(_) => false,
+    })
+}
+
+/// The `rename = "..."` value.
+pub fn rename(metas: &[Meta]) -> Option<String> {
+    metas.iter().find_map(|m| match m {
+        Meta::NameValue(nv) if nv.path.is_ident("rename") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Whether the type is an `Option<_>`.
+pub fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// The paths of every `#[derive(...)]`.
+pub fn derives(attrs: &[syn::Attribute]) -> Vec<Path> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// Whether the path ends in `name`.
+pub fn is_named(path: &Path, name: &str) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// Removes the derives named `names`.
+pub fn drop_derives(attrs: &mut [syn::Attribute], names: &[&str]) {
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&Path> = paths
+            .iter()
+            .filter(|p| !names.iter().any(|n| is_named(p, n)))
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
