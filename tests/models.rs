@@ -119,6 +119,11 @@ fn v2025_search_mixing_identity_role_and_access_profile_hits_loses_nothing() {
         SearchDocuments::AccessProfileDocuments(_)
     ));
     assert_eq!(encoded, hits);
+    // A `typeAheadQuery` answers the matched texts.
+    let typeahead = json!(["Ethan Johnson", "Joan.Wells"]);
+    let (decoded, encoded) = round_trip::<Vec<SearchDocuments>>(&typeahead);
+    assert!(matches!(&decoded[0], SearchDocuments::String(text) if text == "Ethan Johnson"));
+    assert_eq!(encoded, typeahead);
 }
 
 #[tokio::test]

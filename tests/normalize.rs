@@ -224,6 +224,31 @@ fn json_patch_wrapper_bodies_are_typed_as_the_bare_list() {
     );
 }
 
+/// An RFC 6902 body declared as one operation (`patchTenantContext`, whose
+/// own examples are lists) is the list of operations.
+#[test]
+fn a_json_patch_body_of_one_operation_is_typed_as_the_list() {
+    let n = run(doc(
+        json!({"/context": {"patch": {"operationId": "patchContext", "responses": ok_response(),
+            "requestBody": {"content": {"application/json-patch+json": {
+                "schema": {"$ref": "#/components/schemas/JsonPatchOperation"}}}}}}}),
+        json!({
+            "JsonPatchOperation": {"type": "object", "properties": {"op": {"type": "string"}}}
+        }),
+    ));
+    let content = &n.document["paths"]["/context"]["patch"]["requestBody"]["content"];
+    assert_eq!(
+        content["application/json"]["schema"],
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}})
+    );
+    assert!(
+        changes(&n, "json_patch_bodies")
+            .iter()
+            .any(|(_, reason)| reason.contains("one operation")),
+        "the report says why"
+    );
+}
+
 #[test]
 fn error_responses_share_one_schema_and_the_report_keeps_what_they_were() {
     let n = run(doc(

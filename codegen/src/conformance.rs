@@ -177,9 +177,28 @@ fn schema_type(
         Some("boolean") => Ok("bool".into()),
         _ => match inline {
             Some(name) if types.contains(name) => Ok(format!("types::{name}")),
+            // An empty schema (any JSON): typify's type is a JSON value.
+            _ if schema.as_object().is_some_and(|s| s.is_empty()) => {
+                Ok("::serde_json::Value".into())
+            }
+            // A free-form object (no properties, any members): typify's
+            // type for it is a JSON map.
+            _ if is_free_form_object(schema) => {
+                Ok("::serde_json::Map<::std::string::String, ::serde_json::Value>".into())
+            }
             _ => Err("inline schema".into()),
         },
     }
+}
+
+/// `type: object` without properties whose members may be anything.
+fn is_free_form_object(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        && schema.get("properties").is_none()
+        && matches!(
+            schema.get("additionalProperties"),
+            None | Some(Value::Bool(true))
+        )
 }
 
 /// Builds an object example from property-level examples.
@@ -381,6 +400,13 @@ mod tests {
                 }}},
                 "400": {"content": {"application/json": {
                     "schema": {"type": "object"}, "example": {}
+                }}},
+                "404": {"content": {"application/json": {
+                    "schema": {}, "example": [1, "a"]
+                }}},
+                "409": {"content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"a": {"type": "string"}}},
+                    "example": {"a": "b"}
                 }}}
             }}}},
             "components": {"schemas": {
@@ -422,10 +448,21 @@ mod tests {
                     Ok("::std::vec::Vec<types::SourceX>".into()),
                     json!([{"id": "a"}])
                 ),
+                // A free-form object is a JSON map.
                 (
                     "/paths/~1s/get/responses/400/content/application~1json/example".into(),
-                    Err("inline schema".into()),
+                    Ok("::serde_json::Map<::std::string::String, ::serde_json::Value>".into()),
                     json!({})
+                ),
+                (
+                    "/paths/~1s/get/responses/404/content/application~1json/example".into(),
+                    Ok("::serde_json::Value".into()),
+                    json!([1, "a"])
+                ),
+                (
+                    "/paths/~1s/get/responses/409/content/application~1json/example".into(),
+                    Err("inline schema".into()),
+                    json!({"a": "b"})
                 ),
             ]
         );

@@ -6,7 +6,7 @@
 //! which has such a field, does not decode.
 //!
 //! Repair: `additionalProperties: false` is removed: unknown fields are
-//! ignored on decoding, as in every other struct. Nothing changes for what
+//! kept in the struct's `extra` on decoding, as in every other struct. Nothing changes for what
 //! a caller sends.
 
 use serde_json::Value;

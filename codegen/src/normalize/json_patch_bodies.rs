@@ -8,7 +8,9 @@
 //! `JsonPatchOperation`s, and is typed so. So is a body given as the
 //! `JsonPatch` component (an object holding `operations`): RFC 6902 and the
 //! operations' own examples (`updateScheduledAction`, `updateUserLevel`)
-//! send the bare list, which is what the API takes.
+//! send the bare list, which is what the API takes. So is a body given as
+//! one `JsonPatchOperation` (`patchTenantContext`, whose examples are
+//! lists).
 
 use serde_json::{Map, Value, json};
 
@@ -63,11 +65,14 @@ fn run(
             .pointer(&format!("/components/schemas/{OPERATION}"))
             .is_some();
         let wrapper = json!({"$ref": format!("#/components/schemas/{WRAPPER}")});
+        let single = json!({"$ref": format!("#/components/schemas/{OPERATION}")});
         let current = schema_pointer.follow(doc);
         let reason = if current == Some(&untyped) {
             Some("a list of untyped objects")
         } else if current == Some(&wrapper) {
             Some("the `JsonPatch` wrapper object; RFC 6902 sends the bare list")
+        } else if current == Some(&single) {
+            Some("one operation; RFC 6902 (and the operation's own examples) send a list")
         } else {
             None
         };

@@ -14,8 +14,10 @@ pub mod empty_security;
 pub mod enum_value_punctuation;
 pub mod enum_values;
 pub mod error_responses;
+pub mod example_patterns;
 pub mod experimental_header;
 pub mod float_as_double;
+pub mod forms_patch_operation;
 pub mod inline_type_names;
 pub mod invalid_defaults;
 pub mod invalid_schema_types;
@@ -85,6 +87,7 @@ pub const PASSES: &[Pass] = &[
     float_as_double::PASS,
     invalid_defaults::PASS,
     vacuous_constraints::PASS,
+    example_patterns::PASS,
     nullable_components::PASS,
     inline_type_names::PASS,
     no_content_bodies::PASS,
@@ -98,6 +101,7 @@ pub const PASSES: &[Pass] = &[
     optional_defaults::PASS,
     optional_collections::PASS,
     closed_objects::PASS,
+    forms_patch_operation::PASS,
     search_document_types::PASS,
     error_responses::PASS,
 ];

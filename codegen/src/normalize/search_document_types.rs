@@ -10,7 +10,12 @@
 //! (`identity` → `IdentityDocument`, `accountactivity` →
 //! `AccountActivitySearchedItem`). Targeted: fails when the schemas are
 //! gone, already have a discriminator, or a value maps to no variant or to
-//! several, so the pass is revisited when upstream changes them. A document
+//! several, so the pass is revisited when upstream changes them.
+//!
+//! Also: a `typeAheadQuery` search answers a list of strings (the spec's
+//! own `typeAheadQuery` examples of `searchPost`), which no document
+//! variant holds, so such a search failed to decode. `SearchDocuments`, the
+//! item of that list, gets a string variant. A document
 //! with none of the three schemas (a partial spec, as in drift's extracts
 //! and the pass tests) is left alone; that the pass still applies to the
 //! vendored specs is what the normalization summary snapshots show.
@@ -28,6 +33,9 @@ pub const PASS: Pass = Pass {
 
 const COMPONENTS: &str = "#/components/schemas/";
 const TARGETS: [&str; 2] = ["SearchDocument", "SearchDocuments"];
+/// The item of `searchPost`'s list, which a `typeAheadQuery` fills with
+/// strings.
+const TYPEAHEAD_TARGET: &str = "SearchDocuments";
 
 fn run(
     doc: &mut Value,
@@ -104,6 +112,18 @@ fn run(
             format!("{pointer}/discriminator"),
             format!("added: `_type` selects one of {} documents", mapping.len()),
         );
+        if target == TYPEAHEAD_TARGET
+            && let Some(Value::Array(one_of)) = schema.get_mut("oneOf")
+        {
+            changes.record(
+                format!("{pointer}/oneOf/{}", one_of.len()),
+                "added: a string, the hit of a `typeAheadQuery`",
+            );
+            one_of.push(json!({
+                "type": "string",
+                "description": "A hit of a `typeAheadQuery`: the matched text."
+            }));
+        }
     }
     Ok(())
 }
@@ -141,12 +161,21 @@ mod tests {
     #[test]
     fn each_type_value_maps_to_its_document() {
         let mut doc = document(None);
-        assert_eq!(pass(&mut doc).map(|c| c.len()).ok(), Some(2));
+        assert_eq!(pass(&mut doc).map(|c| c.len()).ok(), Some(3));
         assert_eq!(
             doc.pointer("/components/schemas/SearchDocument/discriminator"),
             Some(&json!({"propertyName": "_type", "mapping": {
                 "identity": "#/components/schemas/IdentityDocument",
                 "role": "#/components/schemas/RoleDocument"}}))
+        );
+        // The list item of `searchPost` also holds a typeahead hit.
+        assert_eq!(
+            doc.pointer("/components/schemas/SearchDocuments/oneOf/2/type"),
+            Some(&json!("string"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/SearchDocument/oneOf/2"),
+            None
         );
     }
 

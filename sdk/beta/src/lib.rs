@@ -32,10 +32,15 @@
 //! A response body that contradicts its schema (a string where the spec
 //! says list) is decoded again leniently: each value that does not fit its
 //! field stays in its object's `extra`, and the rest decodes as usual. It
-//! still fails, with the path of the value, when the value is a required
-//! field's or the body's own (a list where the spec says object).
+//! still fails, with the path of the value, when the value is the body's
+//! own (a list where the spec says object).
 //! Required fields of schemas that requests use are plain values, so that
-//! callers build valid requests.
+//! callers build valid requests. When a response leaves one out or sends
+//! `null`, it reads as its type's default (`""`, `0`, `false`, an empty
+//! list or map, an object of optional fields), and a `null` is written
+//! back. A required date-time, enum or object with required fields has no
+//! default to stand in: its object then does not decode, and is kept
+//! whole in the `extra` of the object around it, if any.
 //!
 //! # Quickstart
 //!
@@ -107,7 +112,7 @@
 //! | `identity-attributes` | Identity Attributes | 6 | 5 |
 //! | `identity-history` | Identity History | 11 | 46 |
 //! | `identity-profiles` | Identity Profiles | 11 | 45 |
-//! | `launchers` | Launchers | 6 | 15 |
+//! | `launchers` | Launchers | 6 | 13 |
 //! | `lifecycle-states` | Lifecycle States | 2 | 10 |
 //! | `managed-clients` | Managed Clients | 2 | 6 |
 //! | `managed-clusters` | Managed Clusters | 4 | 17 |

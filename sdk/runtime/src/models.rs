@@ -10,6 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::object::{Mode, in_mode, mode};
+
 /// One variant of a `oneOf`: its Rust name, the discriminator values that
 /// select it, and the JSON keys it declares (empty for a non-object).
 #[derive(Debug)]
@@ -83,11 +85,13 @@ impl Variants {
 
     /// Decodes `value` with `decode` (index of a variant, value) trying the
     /// variants in [`preference`](Self::preference) order; the first that
-    /// decodes wins. When decoding leniently
-    /// ([`object::from_slice`](crate::object::from_slice)), a variant that
-    /// decodes strictly is still preferred, and only if none does is the
-    /// most preferred one decoded leniently. The error names the type and
-    /// says why its preferred variant did not decode.
+    /// decodes wins. Variants are first tried in
+    /// [`Mode::Exact`](crate::object::Mode::Exact), where a variant missing
+    /// a member it requires does not decode; only if none decodes so are
+    /// they tried again in the decode's own mode (a required member filled
+    /// in with its default, or when lenient, a misfit kept in `extra`). The
+    /// error names the type and says why its preferred variant did not
+    /// decode.
     pub fn decode<T>(
         &self,
         value: &Value,
@@ -96,14 +100,14 @@ impl Variants {
         let preference = self.preference(value);
         let mut first_error = None;
         for &index in &preference {
-            match crate::object::in_mode(false, || decode(index, value)) {
+            match in_mode(Mode::Exact, || decode(index, value)) {
                 Ok(decoded) => return Ok(decoded),
                 Err(e) => {
                     first_error.get_or_insert((index, e));
                 }
             }
         }
-        if crate::object::is_lenient()
+        if mode() != Mode::Exact
             && let Some(decoded) = preference.iter().find_map(|&i| decode(i, value).ok())
         {
             return Ok(decoded);
@@ -119,17 +123,26 @@ impl Variants {
     }
 }
 
-/// One branch of an `anyOf`, decoded from the whole value: `None` if it
-/// does not decode. When decoding leniently, a branch that does not decode
-/// strictly is decoded leniently (its misfits kept in its `extra`).
+/// Decodes an `anyOf` with `branches` (each branch with
+/// [`any_of_branch`]): first in [`Mode::Exact`], so that only the branches
+/// the value really matches are set; if none is (`matched`), again in the
+/// decode's own mode, where a required member may be filled in or, when
+/// lenient, a misfit kept in `extra`. `None` if no branch decodes.
+pub fn any_of<T>(branches: impl Fn() -> T, matched: impl Fn(&T) -> bool) -> Option<T> {
+    let exact = in_mode(Mode::Exact, &branches);
+    if matched(&exact) {
+        return Some(exact);
+    }
+    if mode() == Mode::Exact {
+        return None;
+    }
+    Some(branches()).filter(|again| matched(again))
+}
+
+/// One branch of an `anyOf`, decoded from the whole value in the current
+/// [`Mode`]: `None` if it does not decode.
 pub fn any_of_branch<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    crate::object::in_mode(false, || T::deserialize(value))
-        .ok()
-        .or_else(|| {
-            crate::object::is_lenient()
-                .then(|| T::deserialize(value).ok())
-                .flatten()
-        })
+    T::deserialize(value).ok()
 }
 
 /// The error for a value that none of an `anyOf`'s branches accepts.

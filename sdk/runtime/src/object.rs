@@ -16,6 +16,11 @@
 //!   `extra` keeps the text, written back while the field still holds that
 //!   instant;
 //! - an empty list or map in a member whose field defaults to one;
+//! - `null` in a required member whose type has a default (`""`, `0`,
+//!   `false`, an empty list or map, an object of optional fields): the
+//!   field reads that default, and `null` is written back while it holds
+//!   it ([`Writer::filled`]). A required member that is missing reads as the
+//!   default too, and is written back as that default;
 //! - when a body did not match its schema ([`from_slice`]): each value that
 //!   did not fit its field, as received.
 //!
@@ -38,26 +43,47 @@ use serde_json::{Map, Value};
 /// The members of an object that its typed fields do not hold.
 pub type Extra = Map<String, Value>;
 
+/// How values that do not match the schema are read, per thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Each value must fit its field, and a required member must be
+    /// present: how `oneOf` variants and `anyOf` branches are tried
+    /// ([`models`](crate::models)), so that a variant missing what it
+    /// requires is not chosen.
+    Exact,
+    /// Each value must fit its field; a required member that is missing or
+    /// `null` reads as its type's default where it has one
+    /// ([`filled`]). The mode a decode starts in.
+    Tolerant,
+    /// As [`Tolerant`](Mode::Tolerant), and a value that does not fit its
+    /// field goes to its object's `extra` instead of failing the decode
+    /// ([`from_slice`] retries a failed body in this mode).
+    Lenient,
+}
+
 thread_local! {
-    static LENIENT: Cell<bool> = const { Cell::new(false) };
+    static MODE: Cell<Mode> = const { Cell::new(Mode::Tolerant) };
 }
 
-/// Whether this thread is decoding leniently: a value that does not fit its
-/// field goes to the object's `extra` instead of failing the decode.
-pub fn is_lenient() -> bool {
-    LENIENT.with(Cell::get)
+/// This thread's decoding [`Mode`].
+pub fn mode() -> Mode {
+    MODE.with(Cell::get)
 }
 
-/// Runs `f` with lenient decoding on or off on this thread, then restores
-/// the mode it found (also when `f` panics).
-pub fn in_mode<R>(lenient: bool, f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
+fn is_lenient() -> bool {
+    mode() == Mode::Lenient
+}
+
+/// Runs `f` in `mode` on this thread, then restores the mode it found
+/// (also when `f` panics).
+pub fn in_mode<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
+    struct Restore(Mode);
     impl Drop for Restore {
         fn drop(&mut self) {
-            LENIENT.with(|mode| mode.set(self.0));
+            MODE.with(|mode| mode.set(self.0));
         }
     }
-    let _restore = Restore(LENIENT.with(|mode| mode.replace(lenient)));
+    let _restore = Restore(MODE.with(|current| current.replace(mode)));
     f()
 }
 
@@ -80,7 +106,7 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Err
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Err(strict);
     };
-    match in_mode(true, || T::deserialize(&value)) {
+    match in_mode(Mode::Lenient, || T::deserialize(&value)) {
         Ok(decoded) => {
             tracing::debug!(
                 target: "sailpoint_runtime::object",
@@ -257,7 +283,24 @@ pub fn undeclared<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// The value of a required member: an error if it was missing or `null`.
+/// The value of a required member whose type has a default: that default
+/// if the member was missing or `null` (written back by
+/// [`Writer::filled`]), except in [`Mode::Exact`], where it is an error as
+/// in [`required`].
+pub fn filled<T: Default, E: serde::de::Error>(
+    value: Option<T>,
+    key: &'static str,
+    extra: &Extra,
+) -> Result<T, E> {
+    match value {
+        None if mode() == Mode::Exact => required(None, key, extra),
+        value => Ok(value.unwrap_or_default()),
+    }
+}
+
+/// The value of a required member whose type has no default to stand in
+/// (a date-time, an enum, an object with required fields): an error if it
+/// was missing or `null`.
 pub fn required<T, E: serde::de::Error>(
     value: Option<T>,
     key: &'static str,
@@ -313,6 +356,24 @@ impl<M: SerializeMap> Writer<'_, M> {
         {
             self.written.push(key);
             return self.map.serialize_entry(key, text);
+        }
+        self.entry(key, value)
+    }
+
+    /// Writes a required field that decoding fills with its type's default
+    /// when the member is missing, `null` or (leniently) does not fit: while
+    /// it still holds that default and `extra` kept what was received under
+    /// its name, that is written instead.
+    pub fn filled<T: Serialize + Default>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        if let Some(kept) = self.extra.get(key)
+            && serde_json::to_value(value).ok() == serde_json::to_value(T::default()).ok()
+        {
+            self.written.push(key);
+            return self.map.serialize_entry(key, kept);
         }
         self.entry(key, value)
     }
@@ -484,7 +545,7 @@ mod tests {
         assert_eq!(things[0].at, None);
         assert_eq!(things[0].extra.get("note"), Some(&json!(["a", "list"])));
         assert_eq!(serde_json::to_value(&things)?, sent);
-        assert!(!is_lenient(), "the mode is restored");
+        assert_eq!(mode(), Mode::Tolerant, "the mode is restored");
         Ok(())
     }
 
@@ -502,5 +563,63 @@ mod tests {
         );
         // Malformed JSON is an error, not a lenient decode.
         assert!(from_slice::<Thing>(br#"{"id": "a""#).is_err());
+    }
+
+    /// What the generator writes for `{ name: string (required) }`.
+    #[derive(Debug, Default)]
+    struct Named {
+        name: String,
+        extra: Extra,
+    }
+
+    impl Object for Named {
+        const NAME: &'static str = "Named";
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut extra = Extra::new();
+            let mut name = None;
+            while let Some(key) = map.next_key::<Text<'de>>()? {
+                match key.as_str() {
+                    "name" => name = field(&mut map, &key, &mut extra)?,
+                    _ => undeclared(&mut map, key, &mut extra)?,
+                }
+            }
+            Ok(Named {
+                name: filled(name, "name", &extra)?,
+                extra,
+            })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Named {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer)
+        }
+    }
+
+    impl Serialize for Named {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut w = writer(serializer, &self.extra)?;
+            w.filled("name", &self.name)?;
+            w.end()
+        }
+    }
+
+    #[test]
+    fn a_filled_required_field_writes_back_what_came_until_it_is_set()
+    -> Result<(), serde_json::Error> {
+        for sent in [json!({"name": null}), json!({"name": ["not", "text"]})] {
+            let mut named: Named = from_slice(&serde_json::to_vec(&sent)?)?;
+            assert_eq!(named.name, "");
+            assert_eq!(serde_json::to_value(&named)?, sent);
+            named.name = "set".into();
+            assert_eq!(serde_json::to_value(&named)?, json!({"name": "set"}));
+        }
+        // Missing: the default, written back as the default.
+        let named: Named = from_slice(b"{}")?;
+        assert_eq!(serde_json::to_value(&named)?, json!({"name": ""}));
+        // Trying a `oneOf` variant, a missing required member rules it out.
+        let exact = in_mode(Mode::Exact, || serde_json::from_slice::<Named>(b"{}"));
+        assert!(exact.is_err_and(|e| e.to_string().contains("missing field `name`")));
+        Ok(())
     }
 }

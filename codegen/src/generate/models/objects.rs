@@ -15,7 +15,11 @@
 //! members, `null`s, empty defaults, `""` and non-RFC 3339 date-times, and
 //! (when a body is decoded leniently) values against the schema in
 //! `extra`, and writes them back after the typed fields. Field types,
-//! names and JSON keys are unchanged. Date-time and number fields get the
+//! names and JSON keys are unchanged. A required field of a type with a
+//! `Default` (text, numbers, lists, maps, objects of optional fields)
+//! reads a missing or `null` member as that default, the `null` kept in
+//! `extra`: tenants leave out or null fields the spec requires, and one
+//! such item failed a whole page. Date-time and number fields get the
 //! runtime's codecs ([`super::codecs`] does the same for the structs left
 //! derived). typify's struct builders set `extra` to empty.
 
@@ -39,12 +43,21 @@ const OPTION_NONE: &str = "::std::option::Option::is_none";
 /// Rewrites the structs of `items` (the `types` module, its `builder`
 /// module included); returns how many were rewritten.
 pub fn keep_everything(items: &mut Vec<Item>) -> Result<usize, String> {
+    let defaulted: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if derives(&s.attrs).iter().any(|p| is_named(p, "Default")) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
     let mut rewritten = BTreeSet::new();
     let mut out = Vec::with_capacity(items.len());
     for mut item in std::mem::take(items) {
         let impls = match &mut item {
             Item::Struct(s) if is_object(s) => {
-                let impls = rewrite(s)?;
+                let impls = rewrite(s, &defaulted)?;
                 rewritten.insert(s.ident.to_string());
                 Some(impls)
             }
@@ -99,6 +112,9 @@ struct Plan {
     /// `skip_serializing_if`.
     skip_if: Option<syn::Path>,
     codec: Codec,
+    /// Required, and of a type with a `Default` that stands in when the
+    /// member is missing, `null` or (leniently) does not fit.
+    filled: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -108,7 +124,7 @@ enum Codec {
     Number,
 }
 
-fn plan(owner: &str, field: &Field) -> Result<Plan, String> {
+fn plan(owner: &str, field: &Field, defaulted: &BTreeSet<String>) -> Result<Plan, String> {
     let name = field
         .ident
         .as_ref()
@@ -157,16 +173,52 @@ fn plan(owner: &str, field: &Field) -> Result<Plan, String> {
             "`{owner}.{name}`: an optional date-time or number written when `None` is not handled"
         ));
     }
+    let filled = !optional
+        && default.is_none()
+        && codec == Codec::Plain
+        && has_default(&field.ty, defaulted);
     Ok(Plan {
         key: rename(&metas).unwrap_or(name),
         optional,
         default,
         skip_if,
         codec,
+        filled,
     })
 }
 
-fn rewrite(s: &mut ItemStruct) -> Result<TokenStream, String> {
+/// Whether a field type has a `Default` that can stand in for a value a
+/// tenant left out: text, numbers, flags, lists, maps, JSON values, and
+/// the generated types that derive `Default` (`defaulted`). Not date-times:
+/// an absent instant never becomes the epoch.
+fn has_default(ty: &Type, defaulted: &BTreeSet<String>) -> bool {
+    let text = compact(ty);
+    const PLAIN: &[&str] = &[
+        "::std::string::String",
+        "::serde_json::Value",
+        "bool",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "f32",
+    ];
+    const COLLECTIONS: &[&str] = &[
+        "::std::vec::Vec<",
+        "::serde_json::Map<",
+        "::std::collections::HashMap<",
+        "::std::collections::BTreeMap<",
+    ];
+    PLAIN.contains(&text.as_str())
+        || COLLECTIONS.iter().any(|c| text.starts_with(c))
+        || defaulted.contains(&text)
+}
+
+fn rewrite(s: &mut ItemStruct, defaulted: &BTreeSet<String>) -> Result<TokenStream, String> {
     let owner = s.ident.to_string();
     let Fields::Named(fields) = &mut s.fields else {
         return Err(format!("`{owner}` has no named fields"));
@@ -183,7 +235,7 @@ fn rewrite(s: &mut ItemStruct) -> Result<TokenStream, String> {
     let plans = fields
         .named
         .iter()
-        .map(|f| plan(&owner, f))
+        .map(|f| plan(&owner, f, defaulted))
         .collect::<Result<Vec<_>, _>>()?;
     let idents: Vec<_> = fields
         .named
@@ -210,6 +262,7 @@ fn rewrite(s: &mut ItemStruct) -> Result<TokenStream, String> {
             (_, true) => quote!(#local),
             (Some(None), false) => quote!(#local.unwrap_or_default()),
             (Some(Some(path)), false) => quote!(#local.unwrap_or_else(#path)),
+            (None, false) if plan.filled => quote!(o::filled(#local, #key, &extra)?),
             (None, false) => quote!(o::required(#local, #key, &extra)?),
         }
     });
@@ -235,6 +288,7 @@ fn rewrite(s: &mut ItemStruct) -> Result<TokenStream, String> {
                 quote!(if let ::std::option::Option::Some(v) = &self.#ident { w.#method(#key, v)?; })
             }
             Some(path) => quote!(if !#path(&self.#ident) { w.#method(#key, &self.#ident)?; }),
+            None if plan.filled => quote!(w.filled(#key, &self.#ident)?;),
             None => quote!(w.#method(#key, &self.#ident)?;),
         }
     });
@@ -379,6 +433,9 @@ mod tests {
                 pub name: ::std::option::Option<::std::string::String>,
                 #[serde(skip_serializing_if = "::std::option::Option::is_none")]
                 pub score: ::std::option::Option<f64>,
+                // Required, no `Default` to stand in: still required.
+                pub stamp: ::chrono::DateTime<::chrono::offset::Utc>,
+                pub kind: Kind,
             }
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
             pub struct Keep {
@@ -400,7 +457,10 @@ mod tests {
             "\"createdAt\" => f0 = o::instant(&mut map, &key, &mut extra)?",
             "\"id\" => f1 = o::field(&mut map, &key, &mut extra)?",
             "f2 = o::collection(\n                        &mut map,\n                        &key,\n                        &mut extra,\n                        ::std::vec::Vec::is_empty,",
-            "id: o::required(f1, \"id\", &extra)?",
+            "id: o::filled(f1, \"id\", &extra)?",
+            "w.filled(\"id\", &self.id)?",
+            "stamp: o::required(f5, \"stamp\", &extra)?",
+            "kind: o::required(f6, \"kind\", &extra)?",
             "tags: f2.unwrap_or_default()",
             "w.instant(\"createdAt\", v)?",
             "w.entry(\"name\", &self.name)?",

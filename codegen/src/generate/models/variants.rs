@@ -222,9 +222,11 @@ fn rewrite_one_of(
     let name = &e.ident;
     let name_text = name.to_string();
     if let Some(d) = discriminator {
+        // A variant that is no object (a typeahead hit's string) cannot
+        // carry the discriminating property, so needs no value.
         let unmapped: Vec<String> = variants
             .iter()
-            .filter(|v| v.3.is_empty())
+            .filter(|v| v.2.is_some() && v.3.is_empty())
             .map(|v| v.0.to_string())
             .collect();
         if !unmapped.is_empty() {
@@ -288,10 +290,21 @@ fn report_line(
         Some(d) => {
             let mapped: Vec<String> = variants
                 .iter()
+                .filter(|(_, _, _, tags)| !tags.is_empty())
                 .map(|(ident, _, _, tags)| format!("{} → {ident}", tags.join("|")))
                 .collect();
+            let untagged: Vec<String> = variants
+                .iter()
+                .filter(|(_, _, _, tags)| tags.is_empty())
+                .map(|(ident, _, _, _)| ident.to_string())
+                .collect();
+            let besides = if untagged.is_empty() {
+                String::new()
+            } else {
+                format!("; not an object: {}", untagged.join(", "))
+            };
             format!(
-                "discriminator `{}` ({}), else the most specific",
+                "discriminator `{}` ({}{besides}), else the most specific",
                 d.property,
                 mapped.join(", ")
             )
@@ -369,15 +382,15 @@ fn rewrite_any_of(s: &mut ItemStruct) -> Option<TokenStream> {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let #value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let this = Self {
-                    #(#idents: ::sailpoint_runtime::models::any_of_branch(&#value),)*
-                };
-                if #(this.#idents.is_none())&&* {
-                    return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
-                        ::sailpoint_runtime::models::no_branch(#name_text, #count),
-                    ));
-                }
-                ::std::result::Result::Ok(this)
+                ::sailpoint_runtime::models::any_of(
+                    || Self {
+                        #(#idents: ::sailpoint_runtime::models::any_of_branch(&#value),)*
+                    },
+                    |this: &Self| #(this.#idents.is_some())||*,
+                )
+                .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                    ::sailpoint_runtime::models::no_branch(#name_text, #count),
+                ))
             }
         }
         impl ::serde::Serialize for #name {

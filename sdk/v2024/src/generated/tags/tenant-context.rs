@@ -102,37 +102,25 @@ impl<'a> GetTenantContext<'a> {
 #[derive(Debug, Clone)]
 pub struct PatchTenantContext<'a> {
     client: &'a super::Client,
-    body: Result<types::builder::JsonPatchOperation, String>,
+    body: Result<::std::vec::Vec<types::JsonPatchOperation>, String>,
 }
 impl<'a> PatchTenantContext<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
-            body: Ok(::std::default::Default::default()),
+            body: Err("body was not initialized".to_string()),
         }
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::JsonPatchOperation>,
-        <V as std::convert::TryInto<
-            types::JsonPatchOperation,
-        >>::Error: std::fmt::Display,
+        V: std::convert::TryInto<::std::vec::Vec<types::JsonPatchOperation>>,
     {
         self.body = value
             .try_into()
-            .map(From::from)
-            .map_err(|s| {
-                format!("conversion to `JsonPatchOperation` for body failed: {}", s)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < JsonPatchOperation >` for body failed"
+                    .to_string()
             });
-        self
-    }
-    pub fn body_map<F>(mut self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::JsonPatchOperation,
-        ) -> types::builder::JsonPatchOperation,
-    {
-        self.body = self.body.map(f);
         self
     }
     ///Sends a `PATCH` request to `/tenant-context`
@@ -140,11 +128,7 @@ impl<'a> PatchTenantContext<'a> {
         self,
     ) -> Result<ResponseValue<()>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, body } = self;
-        let body = body
-            .and_then(|v| {
-                types::JsonPatchOperation::try_from(v).map_err(|e| e.to_string())
-            })
-            .map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
         let url = format!("{}/tenant-context", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map

@@ -1401,10 +1401,10 @@ impl ::sailpoint_runtime::object::Object for CampaignTemplate {
             campaign: o::required(f0, "campaign", &extra)?,
             created: f1,
             deadline_duration: f2,
-            description: o::required(f3, "description", &extra)?,
+            description: o::filled(f3, "description", &extra)?,
             id: f4,
             modified: f5,
-            name: o::required(f6, "name", &extra)?,
+            name: o::filled(f6, "name", &extra)?,
             owner_ref: f7,
             scheduled: f8,
             extra,
@@ -1433,14 +1433,14 @@ impl ::serde::Serialize for CampaignTemplate {
         if let ::std::option::Option::Some(v) = &self.deadline_duration {
             w.entry("deadlineDuration", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.owner_ref {
             w.entry("ownerRef", v)?;
         }
@@ -1575,8 +1575,8 @@ impl ::sailpoint_runtime::object::Object for CancelAccessRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            account_activity_id: o::required(f0, "accountActivityId", &extra)?,
-            comment: o::required(f1, "comment", &extra)?,
+            account_activity_id: o::filled(f0, "accountActivityId", &extra)?,
+            comment: o::filled(f1, "comment", &extra)?,
             extra,
         })
     }
@@ -1596,8 +1596,8 @@ impl ::serde::Serialize for CancelAccessRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accountActivityId", &self.account_activity_id)?;
-        w.entry("comment", &self.comment)?;
+        w.filled("accountActivityId", &self.account_activity_id)?;
+        w.filled("comment", &self.comment)?;
         w.end()
     }
 }
@@ -2770,7 +2770,7 @@ impl ::sailpoint_runtime::object::Object for ClientLogConfiguration {
         }
         ::std::result::Result::Ok(Self {
             client_id: f0,
-            duration_minutes: o::required(f1, "durationMinutes", &extra)?,
+            duration_minutes: o::filled(f1, "durationMinutes", &extra)?,
             expiration: f2,
             log_levels: f3,
             root_level: o::required(f4, "rootLevel", &extra)?,
@@ -2796,7 +2796,7 @@ impl ::serde::Serialize for ClientLogConfiguration {
         if let ::std::option::Option::Some(v) = &self.client_id {
             w.entry("clientId", v)?;
         }
-        w.entry("durationMinutes", &self.duration_minutes)?;
+        w.filled("durationMinutes", &self.duration_minutes)?;
         if let ::std::option::Option::Some(v) = &self.expiration {
             w.instant("expiration", v)?;
         }
@@ -2886,7 +2886,7 @@ impl ::sailpoint_runtime::object::Object for CloseAccessRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_request_ids: o::required(f0, "accessRequestIds", &extra)?,
+            access_request_ids: o::filled(f0, "accessRequestIds", &extra)?,
             completion_status: f1,
             execution_status: f2,
             message: f3,
@@ -2909,7 +2909,7 @@ impl ::serde::Serialize for CloseAccessRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessRequestIds", &self.access_request_ids)?;
+        w.filled("accessRequestIds", &self.access_request_ids)?;
         if let ::std::option::Option::Some(v) = &self.completion_status {
             w.entry("completionStatus", v)?;
         }
@@ -3889,8 +3889,8 @@ impl ::sailpoint_runtime::object::Object for CompleteInvocation {
         }
         ::std::result::Result::Ok(Self {
             error: f0,
-            output: o::required(f1, "output", &extra)?,
-            secret: o::required(f2, "secret", &extra)?,
+            output: o::filled(f1, "output", &extra)?,
+            secret: o::filled(f2, "secret", &extra)?,
             extra,
         })
     }
@@ -3913,8 +3913,8 @@ impl ::serde::Serialize for CompleteInvocation {
         if let ::std::option::Option::Some(v) = &self.error {
             w.entry("error", v)?;
         }
-        w.entry("output", &self.output)?;
-        w.entry("secret", &self.secret)?;
+        w.filled("output", &self.output)?;
+        w.filled("secret", &self.secret)?;
         w.end()
     }
 }
@@ -4683,7 +4683,7 @@ impl ::sailpoint_runtime::object::Object for Concatenation {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -4709,7 +4709,7 @@ impl ::serde::Serialize for Concatenation {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -5178,10 +5178,10 @@ impl ::sailpoint_runtime::object::Object for Conditional {
             }
         }
         ::std::result::Result::Ok(Self {
-            expression: o::required(f0, "expression", &extra)?,
+            expression: o::filled(f0, "expression", &extra)?,
             input: f1,
-            negative_condition: o::required(f2, "negativeCondition", &extra)?,
-            positive_condition: o::required(f3, "positiveCondition", &extra)?,
+            negative_condition: o::filled(f2, "negativeCondition", &extra)?,
+            positive_condition: o::filled(f3, "positiveCondition", &extra)?,
             requires_periodic_refresh: f4,
             extra,
         })
@@ -5202,12 +5202,12 @@ impl ::serde::Serialize for Conditional {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("expression", &self.expression)?;
+        w.filled("expression", &self.expression)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("negativeCondition", &self.negative_condition)?;
-        w.entry("positiveCondition", &self.positive_condition)?;
+        w.filled("negativeCondition", &self.negative_condition)?;
+        w.filled("positiveCondition", &self.positive_condition)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -6187,7 +6187,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleCreateRequestSignature
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             output: f1,
             extra,
         })
@@ -6208,7 +6208,7 @@ impl ::serde::Serialize for ConnectorRuleCreateRequestSignature {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         if let ::std::option::Option::Some(v) = &self.output {
             w.entry("output", v)?;
         }
@@ -6418,7 +6418,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleResponseSignature {
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             output: f1,
             extra,
         })
@@ -6439,7 +6439,7 @@ impl ::serde::Serialize for ConnectorRuleResponseSignature {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         if let ::std::option::Option::Some(v) = &self.output {
             w.entry("output", v)?;
         }
@@ -6547,7 +6547,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequest {
         ::std::result::Result::Ok(Self {
             attributes: f0,
             description: f1,
-            id: o::required(f2, "id", &extra)?,
+            id: o::filled(f2, "id", &extra)?,
             name: o::required(f3, "name", &extra)?,
             signature: f4,
             source_code: o::required(f5, "sourceCode", &extra)?,
@@ -6577,7 +6577,7 @@ impl ::serde::Serialize for ConnectorRuleUpdateRequest {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.signature {
             w.entry("signature", v)?;
@@ -6675,7 +6675,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequestSignature
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             output: f1,
             extra,
         })
@@ -6696,7 +6696,7 @@ impl ::serde::Serialize for ConnectorRuleUpdateRequestSignature {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         if let ::std::option::Option::Some(v) = &self.output {
             w.entry("output", v)?;
         }
@@ -7401,7 +7401,7 @@ impl ::sailpoint_runtime::object::Object for CreateFormDefinitionRequest {
             form_elements: f2,
             form_input: f3,
             name: o::required(f4, "name", &extra)?,
-            owner: o::required(f5, "owner", &extra)?,
+            owner: o::filled(f5, "owner", &extra)?,
             used_by: f6,
             extra,
         })
@@ -7435,7 +7435,7 @@ impl ::serde::Serialize for CreateFormDefinitionRequest {
             w.entry("formInput", v)?;
         }
         w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.used_by {
             w.entry("usedBy", v)?;
         }
@@ -7612,11 +7612,11 @@ impl ::sailpoint_runtime::object::Object for CreateFormInstanceRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            created_by: o::required(f0, "createdBy", &extra)?,
-            expire: o::required(f1, "expire", &extra)?,
-            form_definition_id: o::required(f2, "formDefinitionId", &extra)?,
+            created_by: o::filled(f0, "createdBy", &extra)?,
+            expire: o::filled(f1, "expire", &extra)?,
+            form_definition_id: o::filled(f2, "formDefinitionId", &extra)?,
             form_input: f3,
-            recipients: o::required(f4, "recipients", &extra)?,
+            recipients: o::filled(f4, "recipients", &extra)?,
             stand_alone_form: f5,
             state: f6,
             ttl: f7,
@@ -7639,13 +7639,13 @@ impl ::serde::Serialize for CreateFormInstanceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("createdBy", &self.created_by)?;
-        w.entry("expire", &self.expire)?;
-        w.entry("formDefinitionId", &self.form_definition_id)?;
+        w.filled("createdBy", &self.created_by)?;
+        w.filled("expire", &self.expire)?;
+        w.filled("formDefinitionId", &self.form_definition_id)?;
         if let ::std::option::Option::Some(v) = &self.form_input {
             w.entry("formInput", v)?;
         }
-        w.entry("recipients", &self.recipients)?;
+        w.filled("recipients", &self.recipients)?;
         if let ::std::option::Option::Some(v) = &self.stand_alone_form {
             w.entry("standAloneForm", v)?;
         }
@@ -7758,7 +7758,7 @@ impl ::sailpoint_runtime::object::Object for CreateOAuthClientRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_token_validity_seconds: o::required(
+            access_token_validity_seconds: o::filled(
                 f0,
                 "accessTokenValiditySeconds",
                 &extra,
@@ -7767,7 +7767,7 @@ impl ::sailpoint_runtime::object::Object for CreateOAuthClientRequest {
             business_name: f2,
             claims_supported: f3,
             description: f4,
-            enabled: o::required(f5, "enabled", &extra)?,
+            enabled: o::filled(f5, "enabled", &extra)?,
             grant_types: f6,
             homepage_url: f7,
             internal: f8,
@@ -7796,7 +7796,7 @@ impl ::serde::Serialize for CreateOAuthClientRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessTokenValiditySeconds", &self.access_token_validity_seconds)?;
+        w.filled("accessTokenValiditySeconds", &self.access_token_validity_seconds)?;
         w.entry("accessType", &self.access_type)?;
         if let ::std::option::Option::Some(v) = &self.business_name {
             w.entry("businessName", v)?;
@@ -7805,7 +7805,7 @@ impl ::serde::Serialize for CreateOAuthClientRequest {
             w.entry("claimsSupported", v)?;
         }
         w.entry("description", &self.description)?;
-        w.entry("enabled", &self.enabled)?;
+        w.filled("enabled", &self.enabled)?;
         w.entry("grantTypes", &self.grant_types)?;
         if let ::std::option::Option::Some(v) = &self.homepage_url {
             w.entry("homepageUrl", v)?;
@@ -8084,7 +8084,7 @@ impl ::sailpoint_runtime::object::Object for CreatePersonalAccessTokenRequest {
         ::std::result::Result::Ok(Self {
             access_token_validity_seconds: f0,
             expiration_date: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             scope: f3,
             extra,
         })
@@ -8111,7 +8111,7 @@ impl ::serde::Serialize for CreatePersonalAccessTokenRequest {
         if let ::std::option::Option::Some(v) = &self.expiration_date {
             w.instant("expirationDate", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.scope {
             w.entry("scope", v)?;
         }
@@ -8287,8 +8287,8 @@ impl ::sailpoint_runtime::object::Object for CreateWorkflowBody {
             definition: f0,
             description: f1,
             enabled: f2,
-            name: o::required(f3, "name", &extra)?,
-            owner: o::required(f4, "owner", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
+            owner: o::filled(f4, "owner", &extra)?,
             trigger: f5,
             extra,
         })
@@ -8318,8 +8318,8 @@ impl ::serde::Serialize for CreateWorkflowBody {
         if let ::std::option::Option::Some(v) = &self.enabled {
             w.entry("enabled", v)?;
         }
-        w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("name", &self.name)?;
+        w.filled("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.trigger {
             w.entry("trigger", v)?;
         }

@@ -63,9 +63,9 @@ impl ::sailpoint_runtime::object::Object for DateCompare {
         ::std::result::Result::Ok(Self {
             first_date: o::required(f0, "firstDate", &extra)?,
             input: f1,
-            negative_condition: o::required(f2, "negativeCondition", &extra)?,
+            negative_condition: o::filled(f2, "negativeCondition", &extra)?,
             operator: o::required(f3, "operator", &extra)?,
-            positive_condition: o::required(f4, "positiveCondition", &extra)?,
+            positive_condition: o::filled(f4, "positiveCondition", &extra)?,
             requires_periodic_refresh: f5,
             second_date: o::required(f6, "secondDate", &extra)?,
             extra,
@@ -91,9 +91,9 @@ impl ::serde::Serialize for DateCompare {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("negativeCondition", &self.negative_condition)?;
+        w.filled("negativeCondition", &self.negative_condition)?;
         w.entry("operator", &self.operator)?;
-        w.entry("positiveCondition", &self.positive_condition)?;
+        w.filled("positiveCondition", &self.positive_condition)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -355,7 +355,7 @@ impl ::sailpoint_runtime::object::Object for DateMath {
             }
         }
         ::std::result::Result::Ok(Self {
-            expression: o::required(f0, "expression", &extra)?,
+            expression: o::filled(f0, "expression", &extra)?,
             input: f1,
             requires_periodic_refresh: f2,
             round_up: f3,
@@ -378,7 +378,7 @@ impl ::serde::Serialize for DateMath {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("expression", &self.expression)?;
+        w.filled("expression", &self.expression)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
@@ -598,7 +598,7 @@ impl ::sailpoint_runtime::object::Object for DeleteNonEmployeeRecordInBulkBody {
             }
         }
         ::std::result::Result::Ok(Self {
-            ids: o::required(f0, "ids", &extra)?,
+            ids: o::filled(f0, "ids", &extra)?,
             extra,
         })
     }
@@ -618,7 +618,7 @@ impl ::serde::Serialize for DeleteNonEmployeeRecordInBulkBody {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("ids", &self.ids)?;
+        w.filled("ids", &self.ids)?;
         w.end()
     }
 }
@@ -1170,8 +1170,8 @@ impl ::sailpoint_runtime::object::Object for DuoVerificationRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            signed_response: o::required(f0, "signedResponse", &extra)?,
-            user_id: o::required(f1, "userId", &extra)?,
+            signed_response: o::filled(f0, "signedResponse", &extra)?,
+            user_id: o::filled(f1, "userId", &extra)?,
             extra,
         })
     }
@@ -1191,8 +1191,8 @@ impl ::serde::Serialize for DuoVerificationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("signedResponse", &self.signed_response)?;
-        w.entry("userId", &self.user_id)?;
+        w.filled("signedResponse", &self.signed_response)?;
+        w.filled("userId", &self.user_id)?;
         w.end()
     }
 }

@@ -380,7 +380,7 @@ impl ::sailpoint_runtime::object::Object for FirstValid {
         ::std::result::Result::Ok(Self {
             ignore_errors: f0,
             requires_periodic_refresh: f1,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -406,7 +406,7 @@ impl ::serde::Serialize for FirstValid {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -3314,14 +3314,14 @@ impl ::sailpoint_runtime::object::Object for Fullcampaign {
             correlated_status: f3,
             created: f4,
             deadline: f5,
-            description: o::required(f6, "description", &extra)?,
+            description: o::filled(f6, "description", &extra)?,
             email_notification_enabled: f7,
             filter: f8,
             id: f9,
             machine_account_campaign_info: f10,
             mandatory_comment_requirement: f11,
             modified: f12,
-            name: o::required(f13, "name", &extra)?,
+            name: o::filled(f13, "name", &extra)?,
             recommendations_enabled: f14,
             role_composition_campaign_info: f15,
             search_campaign_info: f16,
@@ -3368,7 +3368,7 @@ impl ::serde::Serialize for Fullcampaign {
         if let ::std::option::Option::Some(v) = &self.deadline {
             w.instant("deadline", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.email_notification_enabled {
             w.entry("emailNotificationEnabled", v)?;
         }
@@ -3387,7 +3387,7 @@ impl ::serde::Serialize for Fullcampaign {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
             w.entry("recommendationsEnabled", v)?;
         }
@@ -3839,7 +3839,7 @@ for FullcampaignRoleCompositionCampaignInfoRemediatorRef {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             name: f1,
             type_: o::required(f2, "type", &extra)?,
             extra,
@@ -3862,7 +3862,7 @@ impl ::serde::Serialize for FullcampaignRoleCompositionCampaignInfoRemediatorRef
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }

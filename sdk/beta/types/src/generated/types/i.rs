@@ -406,7 +406,7 @@ impl ::sailpoint_runtime::object::Object for IdentityAttribute {
         ::std::result::Result::Ok(Self {
             display_name: f0,
             multi: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             searchable: f3,
             sources: f4,
             standard: f5,
@@ -437,7 +437,7 @@ impl ::serde::Serialize for IdentityAttribute {
         if let ::std::option::Option::Some(v) = &self.multi {
             w.entry("multi", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.searchable {
             w.entry("searchable", v)?;
         }
@@ -2664,7 +2664,7 @@ impl ::sailpoint_runtime::object::Object for IdentityProfile {
             }
         }
         ::std::result::Result::Ok(Self {
-            authoritative_source: o::required(f0, "authoritativeSource", &extra)?,
+            authoritative_source: o::filled(f0, "authoritativeSource", &extra)?,
             created: f1,
             description: f2,
             has_time_based_attr: f3,
@@ -2696,7 +2696,7 @@ impl ::serde::Serialize for IdentityProfile {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("authoritativeSource", &self.authoritative_source)?;
+        w.filled("authoritativeSource", &self.authoritative_source)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -3530,8 +3530,8 @@ impl ::sailpoint_runtime::object::Object for IdentityWithNewAccess {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_refs: o::required(f0, "accessRefs", &extra)?,
-            identity_id: o::required(f1, "identityId", &extra)?,
+            access_refs: o::filled(f0, "accessRefs", &extra)?,
+            identity_id: o::filled(f1, "identityId", &extra)?,
             extra,
         })
     }
@@ -3551,8 +3551,8 @@ impl ::serde::Serialize for IdentityWithNewAccess {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessRefs", &self.access_refs)?;
-        w.entry("identityId", &self.identity_id)?;
+        w.filled("accessRefs", &self.access_refs)?;
+        w.filled("identityId", &self.identity_id)?;
         w.end()
     }
 }
@@ -4405,7 +4405,7 @@ impl ::sailpoint_runtime::object::Object for IndexOf {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            substring: o::required(f2, "substring", &extra)?,
+            substring: o::filled(f2, "substring", &extra)?,
             extra,
         })
     }
@@ -4431,7 +4431,7 @@ impl ::serde::Serialize for IndexOf {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("substring", &self.substring)?;
+        w.filled("substring", &self.substring)?;
         w.end()
     }
 }

@@ -144,7 +144,7 @@ impl ::sailpoint_runtime::object::Object for JsonPatchOperation {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -218,7 +218,7 @@ impl ::serde::Serialize for JsonPatchOperation {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -406,7 +406,7 @@ impl ::sailpoint_runtime::object::Object for JsonPatchOperationRoleMining {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -428,7 +428,7 @@ impl ::serde::Serialize for JsonPatchOperationRoleMining {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -839,7 +839,7 @@ impl ::sailpoint_runtime::object::Object for JsonPatchOperations {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -861,7 +861,7 @@ impl ::serde::Serialize for JsonPatchOperations {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }

@@ -410,7 +410,7 @@ impl ::sailpoint_runtime::object::Object for ManagedClientStatus {
             }
         }
         ::std::result::Result::Ok(Self {
-            body: o::required(f0, "body", &extra)?,
+            body: o::filled(f0, "body", &extra)?,
             status: o::required(f1, "status", &extra)?,
             timestamp: o::required(f2, "timestamp", &extra)?,
             type_: f3,
@@ -433,7 +433,7 @@ impl ::serde::Serialize for ManagedClientStatus {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("body", &self.body)?;
+        w.filled("body", &self.body)?;
         w.entry("status", &self.status)?;
         w.instant("timestamp", &self.timestamp)?;
         w.entry("type", &self.type_)?;
@@ -1501,7 +1501,7 @@ impl ::sailpoint_runtime::object::Object for ManualDiscoverApplications {
             }
         }
         ::std::result::Result::Ok(Self {
-            file: o::required(f0, "file", &extra)?,
+            file: o::filled(f0, "file", &extra)?,
             extra,
         })
     }
@@ -1521,7 +1521,7 @@ impl ::serde::Serialize for ManualDiscoverApplications {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("file", &self.file)?;
+        w.filled("file", &self.file)?;
         w.end()
     }
 }
@@ -3358,14 +3358,14 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreate {
         }
         ::std::result::Result::Ok(Self {
             cluster: f0,
-            connector: o::required(f1, "connector", &extra)?,
+            connector: o::filled(f1, "connector", &extra)?,
             connector_attributes: f2,
             created: f3,
-            description: o::required(f4, "description", &extra)?,
+            description: o::filled(f4, "description", &extra)?,
             management_workgroup: f5,
             modified: f6,
-            name: o::required(f7, "name", &extra)?,
-            owner: o::required(f8, "owner", &extra)?,
+            name: o::filled(f7, "name", &extra)?,
+            owner: o::filled(f8, "owner", &extra)?,
             extra,
         })
     }
@@ -3388,22 +3388,22 @@ impl ::serde::Serialize for MultiHostIntegrationsCreate {
         if let ::std::option::Option::Some(v) = &self.cluster {
             w.entry("cluster", v)?;
         }
-        w.entry("connector", &self.connector)?;
+        w.filled("connector", &self.connector)?;
         if let ::std::option::Option::Some(v) = &self.connector_attributes {
             w.entry("connectorAttributes", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.management_workgroup {
             w.entry("managementWorkgroup", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("name", &self.name)?;
+        w.filled("owner", &self.owner)?;
         w.end()
     }
 }
@@ -3449,8 +3449,8 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateCluster 
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: o::required(f2, "type", &extra)?,
             extra,
         })
@@ -3471,8 +3471,8 @@ impl ::serde::Serialize for MultiHostIntegrationsCreateCluster {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
-        w.entry("name", &self.name)?;
+        w.filled("id", &self.id)?;
+        w.filled("name", &self.name)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -3685,7 +3685,7 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateSources 
         ::std::result::Result::Ok(Self {
             connector_attributes: f0,
             description: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             extra,
         })
     }
@@ -3711,7 +3711,7 @@ impl ::serde::Serialize for MultiHostIntegrationsCreateSources {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.end()
     }
 }

@@ -79,16 +79,6 @@ for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         value.0
     }
 }
-impl ::std::convert::From<LauncherConfig> for ::std::string::String {
-    fn from(value: LauncherConfig) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<LauncherRequestConfig> for ::std::string::String {
-    fn from(value: LauncherRequestConfig) -> Self {
-        value.0
-    }
-}
 impl ::std::convert::From<LogLevelSpec>
 for ::std::collections::HashMap<::std::string::String, StandardLevel> {
     fn from(value: LogLevelSpec) -> Self {
@@ -118,10 +108,7 @@ impl ::std::convert::From<NullableEntityCreatedByDto> for ::std::string::String 
     }
 }
 impl ::std::convert::From<Operation>
-for ::std::collections::HashMap<
-    ::std::string::String,
-    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-> {
+for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: Operation) -> Self {
         value.0
     }

@@ -1007,7 +1007,7 @@ impl ::sailpoint_runtime::object::Object for NonEmployeeIdnUserRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             extra,
         })
     }
@@ -1027,7 +1027,7 @@ impl ::serde::Serialize for NonEmployeeIdnUserRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.end()
     }
 }
@@ -1573,15 +1573,15 @@ impl ::sailpoint_runtime::object::Object for NonEmployeeRequestBody {
             }
         }
         ::std::result::Result::Ok(Self {
-            account_name: o::required(f0, "accountName", &extra)?,
+            account_name: o::filled(f0, "accountName", &extra)?,
             data: f1,
-            email: o::required(f2, "email", &extra)?,
+            email: o::filled(f2, "email", &extra)?,
             end_date: o::required(f3, "endDate", &extra)?,
-            first_name: o::required(f4, "firstName", &extra)?,
-            last_name: o::required(f5, "lastName", &extra)?,
-            manager: o::required(f6, "manager", &extra)?,
-            phone: o::required(f7, "phone", &extra)?,
-            source_id: o::required(f8, "sourceId", &extra)?,
+            first_name: o::filled(f4, "firstName", &extra)?,
+            last_name: o::filled(f5, "lastName", &extra)?,
+            manager: o::filled(f6, "manager", &extra)?,
+            phone: o::filled(f7, "phone", &extra)?,
+            source_id: o::filled(f8, "sourceId", &extra)?,
             start_date: o::required(f9, "startDate", &extra)?,
             extra,
         })
@@ -1602,17 +1602,17 @@ impl ::serde::Serialize for NonEmployeeRequestBody {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accountName", &self.account_name)?;
+        w.filled("accountName", &self.account_name)?;
         if let ::std::option::Option::Some(v) = &self.data {
             w.entry("data", v)?;
         }
-        w.entry("email", &self.email)?;
+        w.filled("email", &self.email)?;
         w.instant("endDate", &self.end_date)?;
-        w.entry("firstName", &self.first_name)?;
-        w.entry("lastName", &self.last_name)?;
-        w.entry("manager", &self.manager)?;
-        w.entry("phone", &self.phone)?;
-        w.entry("sourceId", &self.source_id)?;
+        w.filled("firstName", &self.first_name)?;
+        w.filled("lastName", &self.last_name)?;
+        w.filled("manager", &self.manager)?;
+        w.filled("phone", &self.phone)?;
+        w.filled("sourceId", &self.source_id)?;
         w.instant("startDate", &self.start_date)?;
         w.end()
     }
@@ -2121,11 +2121,11 @@ impl ::sailpoint_runtime::object::Object for NonEmployeeSchemaAttributeBody {
         }
         ::std::result::Result::Ok(Self {
             help_text: f0,
-            label: o::required(f1, "label", &extra)?,
+            label: o::filled(f1, "label", &extra)?,
             placeholder: f2,
             required: f3,
-            technical_name: o::required(f4, "technicalName", &extra)?,
-            type_: o::required(f5, "type", &extra)?,
+            technical_name: o::filled(f4, "technicalName", &extra)?,
+            type_: o::filled(f5, "type", &extra)?,
             extra,
         })
     }
@@ -2148,15 +2148,15 @@ impl ::serde::Serialize for NonEmployeeSchemaAttributeBody {
         if let ::std::option::Option::Some(v) = &self.help_text {
             w.entry("helpText", v)?;
         }
-        w.entry("label", &self.label)?;
+        w.filled("label", &self.label)?;
         if let ::std::option::Option::Some(v) = &self.placeholder {
             w.entry("placeholder", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.required {
             w.entry("required", v)?;
         }
-        w.entry("technicalName", &self.technical_name)?;
-        w.entry("type", &self.type_)?;
+        w.filled("technicalName", &self.technical_name)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }
@@ -2533,9 +2533,9 @@ impl ::sailpoint_runtime::object::Object for NonEmployeeSourceRequestBody {
         ::std::result::Result::Ok(Self {
             account_managers: f0,
             approvers: f1,
-            description: o::required(f2, "description", &extra)?,
+            description: o::filled(f2, "description", &extra)?,
             management_workgroup: f3,
-            name: o::required(f4, "name", &extra)?,
+            name: o::filled(f4, "name", &extra)?,
             owner: o::required(f5, "owner", &extra)?,
             extra,
         })
@@ -2562,11 +2562,11 @@ impl ::serde::Serialize for NonEmployeeSourceRequestBody {
         if let ::std::option::Option::Some(v) = &self.approvers {
             w.entry("approvers", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.management_workgroup {
             w.entry("managementWorkgroup", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.entry("owner", &self.owner)?;
         w.end()
     }

@@ -178,7 +178,7 @@ impl ::sailpoint_runtime::object::Object for OktaVerificationRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            user_id: o::required(f0, "userId", &extra)?,
+            user_id: o::filled(f0, "userId", &extra)?,
             extra,
         })
     }
@@ -198,7 +198,7 @@ impl ::serde::Serialize for OktaVerificationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("userId", &self.user_id)?;
+        w.filled("userId", &self.user_id)?;
         w.end()
     }
 }
@@ -211,37 +211,17 @@ impl OktaVerificationRequest {
 ///`Operation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct Operation(
-    pub ::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-);
+pub struct Operation(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 impl ::std::ops::Deref for Operation {
-    type Target = ::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >;
-    fn deref(
-        &self,
-    ) -> &::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
-impl ::std::convert::From<
-    ::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-> for Operation {
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for Operation {
     fn from(
-        value: ::std::collections::HashMap<
-            ::std::string::String,
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self(value)
     }

@@ -261,7 +261,7 @@ impl ::sailpoint_runtime::object::Object for PasswordDigitTokenReset {
         ::std::result::Result::Ok(Self {
             duration_minutes: f0,
             length: f1,
-            user_id: o::required(f2, "userId", &extra)?,
+            user_id: o::filled(f2, "userId", &extra)?,
             extra,
         })
     }
@@ -287,7 +287,7 @@ impl ::serde::Serialize for PasswordDigitTokenReset {
         if let ::std::option::Option::Some(v) = &self.length {
             w.entry("length", v)?;
         }
-        w.entry("userId", &self.user_id)?;
+        w.filled("userId", &self.user_id)?;
         w.end()
     }
 }

@@ -204,7 +204,7 @@ impl ::sailpoint_runtime::object::Object for ReassignReference {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -225,7 +225,7 @@ impl ::serde::Serialize for ReassignReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -1121,7 +1121,7 @@ impl ::sailpoint_runtime::object::Object for Reference {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             input: f1,
             requires_periodic_refresh: f2,
             extra,
@@ -1143,7 +1143,7 @@ impl ::serde::Serialize for Reference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
@@ -1316,8 +1316,8 @@ impl ::sailpoint_runtime::object::Object for Replace {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            regex: o::required(f1, "regex", &extra)?,
-            replacement: o::required(f2, "replacement", &extra)?,
+            regex: o::filled(f1, "regex", &extra)?,
+            replacement: o::filled(f2, "replacement", &extra)?,
             requires_periodic_refresh: f3,
             extra,
         })
@@ -1341,8 +1341,8 @@ impl ::serde::Serialize for Replace {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("regex", &self.regex)?;
-        w.entry("replacement", &self.replacement)?;
+        w.filled("regex", &self.regex)?;
+        w.filled("replacement", &self.replacement)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -1391,7 +1391,7 @@ impl ::sailpoint_runtime::object::Object for ReplaceAll {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            table: o::required(f2, "table", &extra)?,
+            table: o::filled(f2, "table", &extra)?,
             extra,
         })
     }
@@ -1417,7 +1417,7 @@ impl ::serde::Serialize for ReplaceAll {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("table", &self.table)?;
+        w.filled("table", &self.table)?;
         w.end()
     }
 }
@@ -2278,8 +2278,8 @@ impl ::sailpoint_runtime::object::Object for RequestedForDtoRef {
             }
         }
         ::std::result::Result::Ok(Self {
-            identity_id: o::required(f0, "identityId", &extra)?,
-            requested_items: o::required(f1, "requestedItems", &extra)?,
+            identity_id: o::filled(f0, "identityId", &extra)?,
+            requested_items: o::filled(f1, "requestedItems", &extra)?,
             extra,
         })
     }
@@ -2299,8 +2299,8 @@ impl ::serde::Serialize for RequestedForDtoRef {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("identityId", &self.identity_id)?;
-        w.entry("requestedItems", &self.requested_items)?;
+        w.filled("identityId", &self.identity_id)?;
+        w.filled("requestedItems", &self.requested_items)?;
         w.end()
     }
 }
@@ -2466,7 +2466,7 @@ impl ::sailpoint_runtime::object::Object for RequestedItemDtoRef {
             account_selection: f0,
             client_metadata: f1,
             comment: f2,
-            id: o::required(f3, "id", &extra)?,
+            id: o::filled(f3, "id", &extra)?,
             remove_date: f4,
             start_date: f5,
             type_: o::required(f6, "type", &extra)?,
@@ -2498,7 +2498,7 @@ impl ::serde::Serialize for RequestedItemDtoRef {
         if let ::std::option::Option::Some(v) = &self.comment {
             w.entry("comment", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.remove_date {
             w.instant("removeDate", v)?;
         }
@@ -3349,9 +3349,9 @@ impl ::sailpoint_runtime::object::Object for ReviewReassign {
             }
         }
         ::std::result::Result::Ok(Self {
-            reason: o::required(f0, "reason", &extra)?,
-            reassign: o::required(f1, "reassign", &extra)?,
-            reassign_to: o::required(f2, "reassignTo", &extra)?,
+            reason: o::filled(f0, "reason", &extra)?,
+            reassign: o::filled(f1, "reassign", &extra)?,
+            reassign_to: o::filled(f2, "reassignTo", &extra)?,
             extra,
         })
     }
@@ -3371,9 +3371,9 @@ impl ::serde::Serialize for ReviewReassign {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("reason", &self.reason)?;
-        w.entry("reassign", &self.reassign)?;
-        w.entry("reassignTo", &self.reassign_to)?;
+        w.filled("reason", &self.reason)?;
+        w.filled("reassign", &self.reassign)?;
+        w.filled("reassignTo", &self.reassign_to)?;
         w.end()
     }
 }
@@ -3703,7 +3703,7 @@ impl ::sailpoint_runtime::object::Object for RightPad {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            length: o::required(f1, "length", &extra)?,
+            length: o::filled(f1, "length", &extra)?,
             padding: f2,
             requires_periodic_refresh: f3,
             extra,
@@ -3728,7 +3728,7 @@ impl ::serde::Serialize for RightPad {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("length", &self.length)?;
+        w.filled("length", &self.length)?;
         if let ::std::option::Option::Some(v) = &self.padding {
             w.entry("padding", v)?;
         }
@@ -3864,7 +3864,7 @@ impl ::sailpoint_runtime::object::Object for Role {
             membership: f12,
             modified: f13,
             name: o::required(f14, "name", &extra)?,
-            owner: o::required(f15, "owner", &extra)?,
+            owner: o::filled(f15, "owner", &extra)?,
             privilege_level: f16,
             requestable: f17,
             revocation_request_config: f18,
@@ -3931,7 +3931,7 @@ impl ::serde::Serialize for Role {
             w.instant("modified", v)?;
         }
         w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.privilege_level {
             w.entry("privilegeLevel", v)?;
         }
@@ -4320,7 +4320,7 @@ impl ::sailpoint_runtime::object::Object for RoleBulkDeleteRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            role_ids: o::required(f0, "roleIds", &extra)?,
+            role_ids: o::filled(f0, "roleIds", &extra)?,
             extra,
         })
     }
@@ -4340,7 +4340,7 @@ impl ::serde::Serialize for RoleBulkDeleteRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("roleIds", &self.role_ids)?;
+        w.filled("roleIds", &self.role_ids)?;
         w.end()
     }
 }
@@ -4385,7 +4385,7 @@ impl ::sailpoint_runtime::object::Object for RoleCriteriaKey {
             }
         }
         ::std::result::Result::Ok(Self {
-            property: o::required(f0, "property", &extra)?,
+            property: o::filled(f0, "property", &extra)?,
             source_id: f1,
             type_: o::required(f2, "type", &extra)?,
             extra,
@@ -4407,7 +4407,7 @@ impl ::serde::Serialize for RoleCriteriaKey {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("property", &self.property)?;
+        w.filled("property", &self.property)?;
         if let ::std::option::Option::Some(v) = &self.source_id {
             w.entry("sourceId", v)?;
         }

@@ -553,7 +553,7 @@ impl ::sailpoint_runtime::object::Object for ScheduleDays {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -577,7 +577,7 @@ impl ::serde::Serialize for ScheduleDays {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -642,7 +642,7 @@ impl ::sailpoint_runtime::object::Object for ScheduleHours {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -666,7 +666,7 @@ impl ::serde::Serialize for ScheduleHours {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -732,7 +732,7 @@ impl ::sailpoint_runtime::object::Object for ScheduleMonths {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -756,7 +756,7 @@ impl ::serde::Serialize for ScheduleMonths {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -899,7 +899,7 @@ impl ::sailpoint_runtime::object::Object for ScheduleSelector {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -923,7 +923,7 @@ impl ::serde::Serialize for ScheduleSelector {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1412,7 +1412,7 @@ impl ::sailpoint_runtime::object::Object for SearchCriteria {
         ::std::result::Result::Ok(Self {
             filters: f0,
             include_nested: f1,
-            indices: o::required(f2, "indices", &extra)?,
+            indices: o::filled(f2, "indices", &extra)?,
             query: f3,
             query_type: f4,
             search_after: f5,
@@ -1443,7 +1443,7 @@ impl ::serde::Serialize for SearchCriteria {
         if let ::std::option::Option::Some(v) = &self.include_nested {
             w.entry("includeNested", v)?;
         }
-        w.entry("indices", &self.indices)?;
+        w.filled("indices", &self.indices)?;
         if let ::std::option::Option::Some(v) = &self.query {
             w.entry("query", v)?;
         }
@@ -3453,7 +3453,7 @@ impl ::sailpoint_runtime::object::Object for SendTokenRequest {
         }
         ::std::result::Result::Ok(Self {
             delivery_type: o::required(f0, "deliveryType", &extra)?,
-            user_alias: o::required(f1, "userAlias", &extra)?,
+            user_alias: o::filled(f1, "userAlias", &extra)?,
             extra,
         })
     }
@@ -3474,7 +3474,7 @@ impl ::serde::Serialize for SendTokenRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("deliveryType", &self.delivery_type)?;
-        w.entry("userAlias", &self.user_alias)?;
+        w.filled("userAlias", &self.user_alias)?;
         w.end()
     }
 }
@@ -3676,16 +3676,16 @@ impl ::sailpoint_runtime::object::Object for ServiceDeskIntegrationDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            attributes: o::required(f0, "attributes", &extra)?,
+            attributes: o::filled(f0, "attributes", &extra)?,
             before_provisioning_rule: f1,
             cluster: f2,
             cluster_ref: f3,
-            description: o::required(f4, "description", &extra)?,
+            description: o::filled(f4, "description", &extra)?,
             managed_sources: f5,
-            name: o::required(f6, "name", &extra)?,
+            name: o::filled(f6, "name", &extra)?,
             owner_ref: f7,
             provisioning_config: f8,
-            type_: o::required(f9, "type", &extra)?,
+            type_: o::filled(f9, "type", &extra)?,
             extra,
         })
     }
@@ -3705,7 +3705,7 @@ impl ::serde::Serialize for ServiceDeskIntegrationDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attributes", &self.attributes)?;
+        w.filled("attributes", &self.attributes)?;
         if let ::std::option::Option::Some(v) = &self.before_provisioning_rule {
             w.entry("beforeProvisioningRule", v)?;
         }
@@ -3715,18 +3715,18 @@ impl ::serde::Serialize for ServiceDeskIntegrationDto {
         if let ::std::option::Option::Some(v) = &self.cluster_ref {
             w.entry("clusterRef", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.managed_sources {
             w.entry("managedSources", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.owner_ref {
             w.entry("ownerRef", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.provisioning_config {
             w.entry("provisioningConfig", v)?;
         }
-        w.entry("type", &self.type_)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }
@@ -4612,10 +4612,10 @@ impl ::sailpoint_runtime::object::Object for Slimcampaign {
             correlated_status: f3,
             created: f4,
             deadline: f5,
-            description: o::required(f6, "description", &extra)?,
+            description: o::filled(f6, "description", &extra)?,
             email_notification_enabled: f7,
             id: f8,
-            name: o::required(f9, "name", &extra)?,
+            name: o::filled(f9, "name", &extra)?,
             recommendations_enabled: f10,
             status: f11,
             total_certifications: f12,
@@ -4657,14 +4657,14 @@ impl ::serde::Serialize for Slimcampaign {
         if let ::std::option::Option::Some(v) = &self.deadline {
             w.instant("deadline", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.email_notification_enabled {
             w.entry("emailNotificationEnabled", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
             w.entry("recommendationsEnabled", v)?;
         }
@@ -6051,7 +6051,7 @@ impl ::sailpoint_runtime::object::Object for Source {
             category: f4,
             cluster: f5,
             connection_type: f6,
-            connector: o::required(f7, "connector", &extra)?,
+            connector: o::filled(f7, "connector", &extra)?,
             connector_attributes: f8,
             connector_class: f9,
             connector_id: f10,
@@ -6068,7 +6068,7 @@ impl ::sailpoint_runtime::object::Object for Source {
             manager_correlation_mapping: f21,
             manager_correlation_rule: f22,
             modified: f23,
-            name: o::required(f24, "name", &extra)?,
+            name: o::filled(f24, "name", &extra)?,
             owner: f25,
             password_policies: f26,
             schemas: f27,
@@ -6115,7 +6115,7 @@ impl ::serde::Serialize for Source {
         if let ::std::option::Option::Some(v) = &self.connection_type {
             w.entry("connectionType", v)?;
         }
-        w.entry("connector", &self.connector)?;
+        w.filled("connector", &self.connector)?;
         if let ::std::option::Option::Some(v) = &self.connector_attributes {
             w.entry("connectorAttributes", v)?;
         }
@@ -6164,7 +6164,7 @@ impl ::serde::Serialize for Source {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.entry("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.password_policies {
             w.entry("passwordPolicies", v)?;
@@ -6967,8 +6967,8 @@ impl ::sailpoint_runtime::object::Object for SourceAppBulkUpdateRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            app_ids: o::required(f0, "appIds", &extra)?,
-            json_patch: o::required(f1, "jsonPatch", &extra)?,
+            app_ids: o::filled(f0, "appIds", &extra)?,
+            json_patch: o::filled(f1, "jsonPatch", &extra)?,
             extra,
         })
     }
@@ -6988,8 +6988,8 @@ impl ::serde::Serialize for SourceAppBulkUpdateRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("appIds", &self.app_ids)?;
-        w.entry("jsonPatch", &self.json_patch)?;
+        w.filled("appIds", &self.app_ids)?;
+        w.filled("jsonPatch", &self.json_patch)?;
         w.end()
     }
 }
@@ -7041,9 +7041,9 @@ impl ::sailpoint_runtime::object::Object for SourceAppCreateDto {
         }
         ::std::result::Result::Ok(Self {
             account_source: o::required(f0, "accountSource", &extra)?,
-            description: o::required(f1, "description", &extra)?,
+            description: o::filled(f1, "description", &extra)?,
             match_all_accounts: f2,
-            name: o::required(f3, "name", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
             extra,
         })
     }
@@ -7064,11 +7064,11 @@ impl ::serde::Serialize for SourceAppCreateDto {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("accountSource", &self.account_source)?;
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.match_all_accounts {
             w.entry("matchAllAccounts", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.end()
     }
 }
@@ -7114,7 +7114,7 @@ impl ::sailpoint_runtime::object::Object for SourceAppCreateDtoAccountSource {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             name: f1,
             type_: f2,
             extra,
@@ -7136,7 +7136,7 @@ impl ::serde::Serialize for SourceAppCreateDtoAccountSource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
@@ -7502,8 +7502,8 @@ impl ::sailpoint_runtime::object::Object for SourceCluster {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: o::required(f2, "type", &extra)?,
             extra,
         })
@@ -7524,8 +7524,8 @@ impl ::serde::Serialize for SourceCluster {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
-        w.entry("name", &self.name)?;
+        w.filled("id", &self.id)?;
+        w.filled("name", &self.name)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -7694,8 +7694,8 @@ impl ::sailpoint_runtime::object::Object for SourceCode {
             }
         }
         ::std::result::Result::Ok(Self {
-            script: o::required(f0, "script", &extra)?,
-            version: o::required(f1, "version", &extra)?,
+            script: o::filled(f0, "script", &extra)?,
+            version: o::filled(f1, "version", &extra)?,
             extra,
         })
     }
@@ -7715,8 +7715,8 @@ impl ::serde::Serialize for SourceCode {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("script", &self.script)?;
-        w.entry("version", &self.version)?;
+        w.filled("script", &self.script)?;
+        w.filled("version", &self.version)?;
         w.end()
     }
 }
@@ -10460,8 +10460,8 @@ impl ::sailpoint_runtime::object::Object for Split {
             }
         }
         ::std::result::Result::Ok(Self {
-            delimiter: o::required(f0, "delimiter", &extra)?,
-            index: o::required(f1, "index", &extra)?,
+            delimiter: o::filled(f0, "delimiter", &extra)?,
+            index: o::filled(f1, "index", &extra)?,
             input: f2,
             requires_periodic_refresh: f3,
             throws: f4,
@@ -10484,8 +10484,8 @@ impl ::serde::Serialize for Split {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("delimiter", &self.delimiter)?;
-        w.entry("index", &self.index)?;
+        w.filled("delimiter", &self.delimiter)?;
+        w.filled("index", &self.index)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
@@ -10693,7 +10693,7 @@ impl ::sailpoint_runtime::object::Object for Static {
         }
         ::std::result::Result::Ok(Self {
             requires_periodic_refresh: f0,
-            values: o::required(f1, "values", &extra)?,
+            values: o::filled(f1, "values", &extra)?,
             extra,
         })
     }
@@ -10716,7 +10716,7 @@ impl ::serde::Serialize for Static {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -11026,7 +11026,7 @@ impl ::sailpoint_runtime::object::Object for SubscriptionPatchRequestItem {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -11046,7 +11046,7 @@ impl ::serde::Serialize for SubscriptionPatchRequestItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -11202,9 +11202,9 @@ impl ::sailpoint_runtime::object::Object for SubscriptionPostRequest {
             event_bridge_config: f2,
             filter: f3,
             http_config: f4,
-            name: o::required(f5, "name", &extra)?,
+            name: o::filled(f5, "name", &extra)?,
             response_deadline: f6,
-            trigger_id: o::required(f7, "triggerId", &extra)?,
+            trigger_id: o::filled(f7, "triggerId", &extra)?,
             type_: o::required(f8, "type", &extra)?,
             extra,
         })
@@ -11240,11 +11240,11 @@ impl ::serde::Serialize for SubscriptionPostRequest {
         if let ::std::option::Option::Some(v) = &self.http_config {
             w.entry("httpConfig", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.response_deadline {
             w.entry("responseDeadline", v)?;
         }
-        w.entry("triggerId", &self.trigger_id)?;
+        w.filled("triggerId", &self.trigger_id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -11463,7 +11463,7 @@ impl ::sailpoint_runtime::object::Object for Substring {
             }
         }
         ::std::result::Result::Ok(Self {
-            begin: o::required(f0, "begin", &extra)?,
+            begin: o::filled(f0, "begin", &extra)?,
             begin_offset: f1,
             end: f2,
             end_offset: f3,
@@ -11488,7 +11488,7 @@ impl ::serde::Serialize for Substring {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("begin", &self.begin)?;
+        w.filled("begin", &self.begin)?;
         if let ::std::option::Option::Some(v) = &self.begin_offset {
             w.entry("beginOffset", v)?;
         }

@@ -52,7 +52,7 @@ impl ::sailpoint_runtime::object::Object for Tag {
             created: f0,
             id: f1,
             modified: f2,
-            name: o::required(f3, "name", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
             tag_category_refs: f4,
             extra,
         })
@@ -82,7 +82,7 @@ impl ::serde::Serialize for Tag {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.tag_category_refs {
             w.entry("tagCategoryRefs", v)?;
         }
@@ -1362,7 +1362,7 @@ impl ::sailpoint_runtime::object::Object for TemplateBulkDeleteDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            key: o::required(f0, "key", &extra)?,
+            key: o::filled(f0, "key", &extra)?,
             locale: f1,
             medium: f2,
             extra,
@@ -1384,7 +1384,7 @@ impl ::serde::Serialize for TemplateBulkDeleteDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("key", &self.key)?;
+        w.filled("key", &self.key)?;
         if let ::std::option::Option::Some(v) = &self.locale {
             w.entry("locale", v)?;
         }
@@ -1496,8 +1496,8 @@ impl ::sailpoint_runtime::object::Object for TemplateDto {
             from: f4,
             header: f5,
             id: f6,
-            key: o::required(f7, "key", &extra)?,
-            locale: o::required(f8, "locale", &extra)?,
+            key: o::filled(f7, "key", &extra)?,
+            locale: o::filled(f8, "locale", &extra)?,
             medium: o::required(f9, "medium", &extra)?,
             modified: f10,
             name: f11,
@@ -1545,8 +1545,8 @@ impl ::serde::Serialize for TemplateDto {
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
-        w.entry("key", &self.key)?;
-        w.entry("locale", &self.locale)?;
+        w.filled("key", &self.key)?;
+        w.filled("locale", &self.locale)?;
         w.entry("medium", &self.medium)?;
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
@@ -2937,10 +2937,10 @@ impl ::sailpoint_runtime::object::Object for TestInvocation {
             }
         }
         ::std::result::Result::Ok(Self {
-            content_json: o::required(f0, "contentJson", &extra)?,
+            content_json: o::filled(f0, "contentJson", &extra)?,
             input: f1,
             subscription_ids: f2,
-            trigger_id: o::required(f3, "triggerId", &extra)?,
+            trigger_id: o::filled(f3, "triggerId", &extra)?,
             extra,
         })
     }
@@ -2960,14 +2960,14 @@ impl ::serde::Serialize for TestInvocation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("contentJson", &self.content_json)?;
+        w.filled("contentJson", &self.content_json)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.subscription_ids {
             w.entry("subscriptionIds", v)?;
         }
-        w.entry("triggerId", &self.trigger_id)?;
+        w.filled("triggerId", &self.trigger_id)?;
         w.end()
     }
 }
@@ -3157,7 +3157,7 @@ impl ::sailpoint_runtime::object::Object for TestWorkflowBody {
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             extra,
         })
     }
@@ -3177,7 +3177,7 @@ impl ::serde::Serialize for TestWorkflowBody {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         w.end()
     }
 }
@@ -3278,8 +3278,8 @@ impl ::sailpoint_runtime::object::Object for TokenAuthRequest {
         }
         ::std::result::Result::Ok(Self {
             delivery_type: o::required(f0, "deliveryType", &extra)?,
-            token: o::required(f1, "token", &extra)?,
-            user_alias: o::required(f2, "userAlias", &extra)?,
+            token: o::filled(f1, "token", &extra)?,
+            user_alias: o::filled(f2, "userAlias", &extra)?,
             extra,
         })
     }
@@ -3300,8 +3300,8 @@ impl ::serde::Serialize for TokenAuthRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("deliveryType", &self.delivery_type)?;
-        w.entry("token", &self.token)?;
-        w.entry("userAlias", &self.user_alias)?;
+        w.filled("token", &self.token)?;
+        w.filled("userAlias", &self.user_alias)?;
         w.end()
     }
 }
@@ -4172,7 +4172,7 @@ impl ::sailpoint_runtime::object::Object for TransformRule {
             }
         }
         ::std::result::Result::Ok(Self {
-            name: o::required(f0, "name", &extra)?,
+            name: o::filled(f0, "name", &extra)?,
             requires_periodic_refresh: f1,
             extra,
         })
@@ -4193,7 +4193,7 @@ impl ::serde::Serialize for TransformRule {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -4301,7 +4301,7 @@ impl ::sailpoint_runtime::object::Object for TransformsIdentityAttribute {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            name: o::required(f1, "name", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             requires_periodic_refresh: f2,
             extra,
         })
@@ -4325,7 +4325,7 @@ impl ::serde::Serialize for TransformsIdentityAttribute {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }

@@ -2250,7 +2250,7 @@ impl ::sailpoint_runtime::object::Object for V3IdentityProfile {
             }
         }
         ::std::result::Result::Ok(Self {
-            authoritative_source: o::required(f0, "authoritativeSource", &extra)?,
+            authoritative_source: o::filled(f0, "authoritativeSource", &extra)?,
             created: f1,
             description: f2,
             has_time_based_attr: f3,
@@ -2282,7 +2282,7 @@ impl ::serde::Serialize for V3IdentityProfile {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("authoritativeSource", &self.authoritative_source)?;
+        w.filled("authoritativeSource", &self.authoritative_source)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -2536,7 +2536,7 @@ impl ::sailpoint_runtime::object::Object for V3JsonPatchOperation {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -2572,7 +2572,7 @@ impl ::serde::Serialize for V3JsonPatchOperation {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -4232,8 +4232,8 @@ impl ::sailpoint_runtime::object::Object for ValidateFilterInputDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            filter: o::required(f0, "filter", &extra)?,
-            input: o::required(f1, "input", &extra)?,
+            filter: o::filled(f0, "filter", &extra)?,
+            input: o::filled(f1, "input", &extra)?,
             extra,
         })
     }
@@ -4253,8 +4253,8 @@ impl ::serde::Serialize for ValidateFilterInputDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("filter", &self.filter)?;
-        w.entry("input", &self.input)?;
+        w.filled("filter", &self.filter)?;
+        w.filled("input", &self.input)?;
         w.end()
     }
 }
@@ -4430,7 +4430,7 @@ impl ::sailpoint_runtime::object::Object for VerificationPollRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            request_id: o::required(f0, "requestId", &extra)?,
+            request_id: o::filled(f0, "requestId", &extra)?,
             extra,
         })
     }
@@ -4450,7 +4450,7 @@ impl ::serde::Serialize for VerificationPollRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("requestId", &self.request_id)?;
+        w.filled("requestId", &self.request_id)?;
         w.end()
     }
 }

@@ -88,7 +88,7 @@ impl ::sailpoint_runtime::object::Object for HttpConfig {
             bearer_token_auth_config: f1,
             http_authentication_type: f2,
             http_dispatch_mode: o::required(f3, "httpDispatchMode", &extra)?,
-            url: o::required(f4, "url", &extra)?,
+            url: o::filled(f4, "url", &extra)?,
             extra,
         })
     }
@@ -118,7 +118,7 @@ impl ::serde::Serialize for HttpConfig {
             w.entry("httpAuthenticationType", v)?;
         }
         w.entry("httpDispatchMode", &self.http_dispatch_mode)?;
-        w.entry("url", &self.url)?;
+        w.filled("url", &self.url)?;
         w.end()
     }
 }

@@ -89,7 +89,7 @@ impl ::sailpoint_runtime::object::Object for IdentitiesDetailsReportArguments {
             }
         }
         ::std::result::Result::Ok(Self {
-            correlated_only: o::required(f0, "correlatedOnly", &extra)?,
+            correlated_only: o::filled(f0, "correlatedOnly", &extra)?,
             extra,
         })
     }
@@ -109,7 +109,7 @@ impl ::serde::Serialize for IdentitiesDetailsReportArguments {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("correlatedOnly", &self.correlated_only)?;
+        w.filled("correlatedOnly", &self.correlated_only)?;
         w.end()
     }
 }
@@ -637,7 +637,7 @@ impl ::sailpoint_runtime::object::Object for IdentityAttribute {
         ::std::result::Result::Ok(Self {
             display_name: f0,
             multi: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             searchable: f3,
             sources: f4,
             standard: f5,
@@ -668,7 +668,7 @@ impl ::serde::Serialize for IdentityAttribute {
         if let ::std::option::Option::Some(v) = &self.multi {
             w.entry("multi", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.searchable {
             w.entry("searchable", v)?;
         }
@@ -4450,7 +4450,7 @@ impl ::sailpoint_runtime::object::Object for IdentityProfile {
             }
         }
         ::std::result::Result::Ok(Self {
-            authoritative_source: o::required(f0, "authoritativeSource", &extra)?,
+            authoritative_source: o::filled(f0, "authoritativeSource", &extra)?,
             created: f1,
             description: f2,
             has_time_based_attr: f3,
@@ -4482,7 +4482,7 @@ impl ::serde::Serialize for IdentityProfile {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("authoritativeSource", &self.authoritative_source)?;
+        w.filled("authoritativeSource", &self.authoritative_source)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -4804,7 +4804,7 @@ for IdentityProfileIdentityErrorReportArguments {
             }
         }
         ::std::result::Result::Ok(Self {
-            authoritative_source: o::required(f0, "authoritativeSource", &extra)?,
+            authoritative_source: o::filled(f0, "authoritativeSource", &extra)?,
             extra,
         })
     }
@@ -4824,7 +4824,7 @@ impl ::serde::Serialize for IdentityProfileIdentityErrorReportArguments {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("authoritativeSource", &self.authoritative_source)?;
+        w.filled("authoritativeSource", &self.authoritative_source)?;
         w.end()
     }
 }
@@ -5472,8 +5472,8 @@ impl ::sailpoint_runtime::object::Object for IdentityWithNewAccess {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_refs: o::required(f0, "accessRefs", &extra)?,
-            identity_id: o::required(f1, "identityId", &extra)?,
+            access_refs: o::filled(f0, "accessRefs", &extra)?,
+            identity_id: o::filled(f1, "identityId", &extra)?,
             extra,
         })
     }
@@ -5493,8 +5493,8 @@ impl ::serde::Serialize for IdentityWithNewAccess {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessRefs", &self.access_refs)?;
-        w.entry("identityId", &self.identity_id)?;
+        w.filled("accessRefs", &self.access_refs)?;
+        w.filled("identityId", &self.identity_id)?;
         w.end()
     }
 }
@@ -6471,7 +6471,7 @@ impl ::sailpoint_runtime::object::Object for IndexOf {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            substring: o::required(f2, "substring", &extra)?,
+            substring: o::filled(f2, "substring", &extra)?,
             extra,
         })
     }
@@ -6497,7 +6497,7 @@ impl ::serde::Serialize for IndexOf {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("substring", &self.substring)?;
+        w.filled("substring", &self.substring)?;
         w.end()
     }
 }
@@ -6539,8 +6539,8 @@ impl ::sailpoint_runtime::object::Object for InnerHit {
             }
         }
         ::std::result::Result::Ok(Self {
-            query: o::required(f0, "query", &extra)?,
-            type_: o::required(f1, "type", &extra)?,
+            query: o::filled(f0, "query", &extra)?,
+            type_: o::filled(f1, "type", &extra)?,
             extra,
         })
     }
@@ -6560,8 +6560,8 @@ impl ::serde::Serialize for InnerHit {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("query", &self.query)?;
-        w.entry("type", &self.type_)?;
+        w.filled("query", &self.query)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }

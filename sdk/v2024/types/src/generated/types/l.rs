@@ -99,7 +99,7 @@ pub type LatestOutlierSummaryType = OutlierType;
 pub struct Launcher {
     /**JSON configuration associated with this Launcher, restricted to a max size of 4KB
 */
-    pub config: ::std::option::Option<LauncherConfig>,
+    pub config: ::std::option::Option<::std::string::String>,
     ///Date the Launcher was created
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///Description of the Launcher, limited to 2000 characters
@@ -216,58 +216,6 @@ impl ::serde::Serialize for Launcher {
             w.entry("type", v)?;
         }
         w.end()
-    }
-}
-/**JSON configuration associated with this Launcher, restricted to a max size of 4KB
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct LauncherConfig(::std::string::String);
-impl ::std::ops::Deref for LauncherConfig {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::str::FromStr for LauncherConfig {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^\\{\\}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^\\{\\}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LauncherConfig {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LauncherConfig {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LauncherConfig {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 #[cfg(feature = "launchers")]
@@ -418,7 +366,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LauncherReferenceType {
 pub struct LauncherRequest {
     /**JSON configuration associated with this Launcher, restricted to a max size of 4KB
 */
-    pub config: LauncherRequestConfig,
+    pub config: ::std::string::String,
     ///Description of the Launcher, limited to 2000 characters
     pub description: ::std::string::String,
     ///State of the Launcher
@@ -460,10 +408,10 @@ impl ::sailpoint_runtime::object::Object for LauncherRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            config: o::required(f0, "config", &extra)?,
-            description: o::required(f1, "description", &extra)?,
-            disabled: o::required(f2, "disabled", &extra)?,
-            name: o::required(f3, "name", &extra)?,
+            config: o::filled(f0, "config", &extra)?,
+            description: o::filled(f1, "description", &extra)?,
+            disabled: o::filled(f2, "disabled", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
             reference: f4,
             type_: o::required(f5, "type", &extra)?,
             extra,
@@ -485,10 +433,10 @@ impl ::serde::Serialize for LauncherRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("config", &self.config)?;
-        w.entry("description", &self.description)?;
-        w.entry("disabled", &self.disabled)?;
-        w.entry("name", &self.name)?;
+        w.filled("config", &self.config)?;
+        w.filled("description", &self.description)?;
+        w.filled("disabled", &self.disabled)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.reference {
             w.entry("reference", v)?;
         }
@@ -500,58 +448,6 @@ impl ::serde::Serialize for LauncherRequest {
 impl LauncherRequest {
     pub fn builder() -> builder::LauncherRequest {
         Default::default()
-    }
-}
-/**JSON configuration associated with this Launcher, restricted to a max size of 4KB
-*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct LauncherRequestConfig(::std::string::String);
-impl ::std::ops::Deref for LauncherRequestConfig {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::str::FromStr for LauncherRequestConfig {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^\\{\\}$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^\\{\\}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LauncherRequestConfig {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LauncherRequestConfig {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LauncherRequestConfig {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 #[cfg(feature = "launchers")]
@@ -586,7 +482,7 @@ impl ::sailpoint_runtime::object::Object for LauncherRequestReference {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -607,7 +503,7 @@ impl ::serde::Serialize for LauncherRequestReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -693,7 +589,7 @@ impl ::sailpoint_runtime::object::Object for LeftPad {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            length: o::required(f1, "length", &extra)?,
+            length: o::filled(f1, "length", &extra)?,
             padding: f2,
             requires_periodic_refresh: f3,
             extra,
@@ -718,7 +614,7 @@ impl ::serde::Serialize for LeftPad {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("length", &self.length)?;
+        w.filled("length", &self.length)?;
         if let ::std::option::Option::Some(v) = &self.padding {
             w.entry("padding", v)?;
         }
@@ -881,7 +777,7 @@ impl ::sailpoint_runtime::object::Object for LifecycleState {
             identity_state: f8,
             modified: f9,
             name: f10,
-            technical_name: o::required(f11, "technicalName", &extra)?,
+            technical_name: o::filled(f11, "technicalName", &extra)?,
             extra,
         })
     }
@@ -932,7 +828,7 @@ impl ::serde::Serialize for LifecycleState {
             w.instant("modified", v)?;
         }
         w.entry("name", &self.name)?;
-        w.entry("technicalName", &self.technical_name)?;
+        w.filled("technicalName", &self.technical_name)?;
         w.end()
     }
 }
@@ -2994,7 +2890,7 @@ impl ::sailpoint_runtime::object::Object for Lookup {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            table: o::required(f2, "table", &extra)?,
+            table: o::filled(f2, "table", &extra)?,
             extra,
         })
     }
@@ -3020,7 +2916,7 @@ impl ::serde::Serialize for Lookup {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("table", &self.table)?;
+        w.filled("table", &self.table)?;
         w.end()
     }
 }
@@ -3648,24 +3544,23 @@ impl<'de> ::serde::Deserialize<'de> for ListCompleteWorkflowLibraryResponseItem 
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none()
-            && this.subtype_2.is_none()
-        {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "ListCompleteWorkflowLibraryResponseItem",
-                        3usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| {
+                    this.subtype_0.is_some() || this.subtype_1.is_some()
+                        || this.subtype_2.is_some()
+                },
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "ListCompleteWorkflowLibraryResponseItem",
+                    3usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "workflows")]
@@ -3692,27 +3587,26 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityAccessItemsResponseItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none()
-            && this.subtype_2.is_none() && this.subtype_3.is_none()
-            && this.subtype_4.is_none()
-        {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "ListIdentityAccessItemsResponseItem",
-                        5usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| {
+                    this.subtype_0.is_some() || this.subtype_1.is_some()
+                        || this.subtype_2.is_some() || this.subtype_3.is_some()
+                        || this.subtype_4.is_some()
+                },
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "ListIdentityAccessItemsResponseItem",
+                    5usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "identity-history")]

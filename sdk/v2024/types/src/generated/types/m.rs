@@ -774,7 +774,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentity {
         }
         ::std::result::Result::Ok(Self {
             attributes: f0,
-            business_application: o::required(f1, "businessApplication", &extra)?,
+            business_application: o::filled(f1, "businessApplication", &extra)?,
             created: f2,
             description: f3,
             id: f4,
@@ -803,7 +803,7 @@ impl ::serde::Serialize for MachineIdentity {
         if let ::std::option::Option::Some(v) = &self.attributes {
             w.entry("attributes", v)?;
         }
-        w.entry("businessApplication", &self.business_application)?;
+        w.filled("businessApplication", &self.business_application)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -1336,7 +1336,7 @@ impl ::sailpoint_runtime::object::Object for ManagedClientRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            cluster_id: o::required(f0, "clusterId", &extra)?,
+            cluster_id: o::filled(f0, "clusterId", &extra)?,
             description: f1,
             name: f2,
             type_: f3,
@@ -1359,7 +1359,7 @@ impl ::serde::Serialize for ManagedClientRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("clusterId", &self.cluster_id)?;
+        w.filled("clusterId", &self.cluster_id)?;
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
@@ -2283,7 +2283,7 @@ impl ::sailpoint_runtime::object::Object for ManagedClusterRequest {
         ::std::result::Result::Ok(Self {
             configuration: f0,
             description: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             type_: f3,
             extra,
         })
@@ -2310,7 +2310,7 @@ impl ::serde::Serialize for ManagedClusterRequest {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
@@ -2401,9 +2401,9 @@ impl ::sailpoint_runtime::object::Object for ManagedClusterType {
         ::std::result::Result::Ok(Self {
             id: f0,
             managed_process_ids: f1,
-            org: o::required(f2, "org", &extra)?,
-            pod: o::required(f3, "pod", &extra)?,
-            type_: o::required(f4, "type", &extra)?,
+            org: o::filled(f2, "org", &extra)?,
+            pod: o::filled(f3, "pod", &extra)?,
+            type_: o::filled(f4, "type", &extra)?,
             extra,
         })
     }
@@ -2429,9 +2429,9 @@ impl ::serde::Serialize for ManagedClusterType {
         if let ::std::option::Option::Some(v) = &self.managed_process_ids {
             w.entry("managedProcessIds", v)?;
         }
-        w.entry("org", &self.org)?;
-        w.entry("pod", &self.pod)?;
-        w.entry("type", &self.type_)?;
+        w.filled("org", &self.org)?;
+        w.filled("pod", &self.pod)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }
@@ -2681,7 +2681,7 @@ impl ::sailpoint_runtime::object::Object for ManualDiscoverApplications {
             }
         }
         ::std::result::Result::Ok(Self {
-            file: o::required(f0, "file", &extra)?,
+            file: o::filled(f0, "file", &extra)?,
             extra,
         })
     }
@@ -2701,7 +2701,7 @@ impl ::serde::Serialize for ManualDiscoverApplications {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("file", &self.file)?;
+        w.filled("file", &self.file)?;
         w.end()
     }
 }
@@ -3234,8 +3234,8 @@ impl ::sailpoint_runtime::object::Object for MetricAggregation {
             }
         }
         ::std::result::Result::Ok(Self {
-            field: o::required(f0, "field", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            field: o::filled(f0, "field", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: f2,
             extra,
         })
@@ -3256,8 +3256,8 @@ impl ::serde::Serialize for MetricAggregation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("field", &self.field)?;
-        w.entry("name", &self.name)?;
+        w.filled("field", &self.field)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
@@ -4926,14 +4926,14 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreate {
         }
         ::std::result::Result::Ok(Self {
             cluster: f0,
-            connector: o::required(f1, "connector", &extra)?,
+            connector: o::filled(f1, "connector", &extra)?,
             connector_attributes: f2,
             created: f3,
-            description: o::required(f4, "description", &extra)?,
+            description: o::filled(f4, "description", &extra)?,
             management_workgroup: f5,
             modified: f6,
-            name: o::required(f7, "name", &extra)?,
-            owner: o::required(f8, "owner", &extra)?,
+            name: o::filled(f7, "name", &extra)?,
+            owner: o::filled(f8, "owner", &extra)?,
             extra,
         })
     }
@@ -4956,22 +4956,22 @@ impl ::serde::Serialize for MultiHostIntegrationsCreate {
         if let ::std::option::Option::Some(v) = &self.cluster {
             w.entry("cluster", v)?;
         }
-        w.entry("connector", &self.connector)?;
+        w.filled("connector", &self.connector)?;
         if let ::std::option::Option::Some(v) = &self.connector_attributes {
             w.entry("connectorAttributes", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.management_workgroup {
             w.entry("managementWorkgroup", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("name", &self.name)?;
+        w.filled("owner", &self.owner)?;
         w.end()
     }
 }
@@ -5017,8 +5017,8 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateCluster 
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: o::required(f2, "type", &extra)?,
             extra,
         })
@@ -5039,8 +5039,8 @@ impl ::serde::Serialize for MultiHostIntegrationsCreateCluster {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
-        w.entry("name", &self.name)?;
+        w.filled("id", &self.id)?;
+        w.filled("name", &self.name)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -5253,7 +5253,7 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateSources 
         ::std::result::Result::Ok(Self {
             connector_attributes: f0,
             description: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             extra,
         })
     }
@@ -5279,7 +5279,7 @@ impl ::serde::Serialize for MultiHostIntegrationsCreateSources {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.end()
     }
 }

@@ -83,10 +83,7 @@ impl ::std::convert::From<ErrorMessageDtoList> for ::std::vec::Vec<ErrorMessageD
     }
 }
 impl ::std::convert::From<FormsOperation>
-for ::std::collections::HashMap<
-    ::std::string::String,
-    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-> {
+for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: FormsOperation) -> Self {
         value.0
     }
@@ -110,16 +107,6 @@ for ::std::vec::Vec<::std::string::String> {
 impl ::std::convert::From<Input>
 for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: Input) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<LauncherConfig> for ::std::string::String {
-    fn from(value: LauncherConfig) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<LauncherRequestConfig> for ::std::string::String {
-    fn from(value: LauncherRequestConfig) -> Self {
         value.0
     }
 }

@@ -52,7 +52,7 @@ impl ::sailpoint_runtime::object::Object for Tag {
             created: f0,
             id: f1,
             modified: f2,
-            name: o::required(f3, "name", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
             tag_category_refs: f4,
             extra,
         })
@@ -82,7 +82,7 @@ impl ::serde::Serialize for Tag {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.tag_category_refs {
             w.entry("tagCategoryRefs", v)?;
         }
@@ -1742,7 +1742,7 @@ impl ::sailpoint_runtime::object::Object for TemplateBulkDeleteDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            key: o::required(f0, "key", &extra)?,
+            key: o::filled(f0, "key", &extra)?,
             locale: f1,
             medium: f2,
             extra,
@@ -1764,7 +1764,7 @@ impl ::serde::Serialize for TemplateBulkDeleteDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("key", &self.key)?;
+        w.filled("key", &self.key)?;
         if let ::std::option::Option::Some(v) = &self.locale {
             w.entry("locale", v)?;
         }
@@ -1876,8 +1876,8 @@ impl ::sailpoint_runtime::object::Object for TemplateDto {
             from: f4,
             header: f5,
             id: f6,
-            key: o::required(f7, "key", &extra)?,
-            locale: o::required(f8, "locale", &extra)?,
+            key: o::filled(f7, "key", &extra)?,
+            locale: o::filled(f8, "locale", &extra)?,
             medium: o::required(f9, "medium", &extra)?,
             modified: f10,
             name: f11,
@@ -1925,8 +1925,8 @@ impl ::serde::Serialize for TemplateDto {
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
-        w.entry("key", &self.key)?;
-        w.entry("locale", &self.locale)?;
+        w.filled("key", &self.key)?;
+        w.filled("locale", &self.locale)?;
         w.entry("medium", &self.medium)?;
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
@@ -3317,10 +3317,10 @@ impl ::sailpoint_runtime::object::Object for TestInvocation {
             }
         }
         ::std::result::Result::Ok(Self {
-            content_json: o::required(f0, "contentJson", &extra)?,
+            content_json: o::filled(f0, "contentJson", &extra)?,
             input: f1,
             subscription_ids: f2,
-            trigger_id: o::required(f3, "triggerId", &extra)?,
+            trigger_id: o::filled(f3, "triggerId", &extra)?,
             extra,
         })
     }
@@ -3340,14 +3340,14 @@ impl ::serde::Serialize for TestInvocation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("contentJson", &self.content_json)?;
+        w.filled("contentJson", &self.content_json)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.subscription_ids {
             w.entry("subscriptionIds", v)?;
         }
-        w.entry("triggerId", &self.trigger_id)?;
+        w.filled("triggerId", &self.trigger_id)?;
         w.end()
     }
 }
@@ -3503,7 +3503,7 @@ impl ::sailpoint_runtime::object::Object for TestWorkflowBody {
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             extra,
         })
     }
@@ -3523,7 +3523,7 @@ impl ::serde::Serialize for TestWorkflowBody {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         w.end()
     }
 }
@@ -3632,9 +3632,9 @@ impl ::sailpoint_runtime::object::Object for TextQuery {
         }
         ::std::result::Result::Ok(Self {
             contains: f0,
-            fields: o::required(f1, "fields", &extra)?,
+            fields: o::filled(f1, "fields", &extra)?,
             match_any: f2,
-            terms: o::required(f3, "terms", &extra)?,
+            terms: o::filled(f3, "terms", &extra)?,
             extra,
         })
     }
@@ -3657,11 +3657,11 @@ impl ::serde::Serialize for TextQuery {
         if let ::std::option::Option::Some(v) = &self.contains {
             w.entry("contains", v)?;
         }
-        w.entry("fields", &self.fields)?;
+        w.filled("fields", &self.fields)?;
         if let ::std::option::Option::Some(v) = &self.match_any {
             w.entry("matchAny", v)?;
         }
-        w.entry("terms", &self.terms)?;
+        w.filled("terms", &self.terms)?;
         w.end()
     }
 }
@@ -4475,7 +4475,7 @@ impl ::sailpoint_runtime::object::Object for TransformRule {
             }
         }
         ::std::result::Result::Ok(Self {
-            name: o::required(f0, "name", &extra)?,
+            name: o::filled(f0, "name", &extra)?,
             requires_periodic_refresh: f1,
             extra,
         })
@@ -4496,7 +4496,7 @@ impl ::serde::Serialize for TransformRule {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -4604,7 +4604,7 @@ impl ::sailpoint_runtime::object::Object for TransformsIdentityAttribute {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            name: o::required(f1, "name", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             requires_periodic_refresh: f2,
             extra,
         })
@@ -4628,7 +4628,7 @@ impl ::serde::Serialize for TransformsIdentityAttribute {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -5183,10 +5183,10 @@ impl ::sailpoint_runtime::object::Object for TypeAheadQuery {
             }
         }
         ::std::result::Result::Ok(Self {
-            field: o::required(f0, "field", &extra)?,
+            field: o::filled(f0, "field", &extra)?,
             max_expansions: f1,
             nested_type: f2,
-            query: o::required(f3, "query", &extra)?,
+            query: o::filled(f3, "query", &extra)?,
             size: f4,
             sort: f5,
             sort_by_value: f6,
@@ -5209,14 +5209,14 @@ impl ::serde::Serialize for TypeAheadQuery {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("field", &self.field)?;
+        w.filled("field", &self.field)?;
         if let ::std::option::Option::Some(v) = &self.max_expansions {
             w.entry("maxExpansions", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.nested_type {
             w.entry("nestedType", v)?;
         }
-        w.entry("query", &self.query)?;
+        w.filled("query", &self.query)?;
         if let ::std::option::Option::Some(v) = &self.size {
             w.entry("size", v)?;
         }
@@ -5268,7 +5268,7 @@ impl ::sailpoint_runtime::object::Object for TypedReference {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -5289,7 +5289,7 @@ impl ::serde::Serialize for TypedReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }

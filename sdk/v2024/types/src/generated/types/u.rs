@@ -213,7 +213,7 @@ impl ::sailpoint_runtime::object::Object for UpdateMultiHostSourcesBodyItem {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -235,7 +235,7 @@ impl ::serde::Serialize for UpdateMultiHostSourcesBodyItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }

@@ -163,7 +163,7 @@ impl ::sailpoint_runtime::object::Object for V2024Campaign {
             machine_account_campaign_info: f10,
             mandatory_comment_requirement: f11,
             modified: f12,
-            name: o::required(f13, "name", &extra)?,
+            name: o::filled(f13, "name", &extra)?,
             recommendations_enabled: f14,
             role_composition_campaign_info: f15,
             search_campaign_info: f16,
@@ -229,7 +229,7 @@ impl ::serde::Serialize for V2024Campaign {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
             w.entry("recommendationsEnabled", v)?;
         }
@@ -606,7 +606,7 @@ for V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             name: f1,
             type_: o::required(f2, "type", &extra)?,
             extra,
@@ -629,7 +629,7 @@ impl ::serde::Serialize for V2024CampaignRoleCompositionCampaignInfoRemediatorRe
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
@@ -1255,7 +1255,7 @@ impl ::sailpoint_runtime::object::Object for V2024ScheduleDays {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1279,7 +1279,7 @@ impl ::serde::Serialize for V2024ScheduleDays {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1344,7 +1344,7 @@ impl ::sailpoint_runtime::object::Object for V2024ScheduleHours {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1368,7 +1368,7 @@ impl ::serde::Serialize for V2024ScheduleHours {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1434,7 +1434,7 @@ impl ::sailpoint_runtime::object::Object for V2024ScheduleMonths {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1458,7 +1458,7 @@ impl ::serde::Serialize for V2024ScheduleMonths {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1687,9 +1687,9 @@ impl ::sailpoint_runtime::object::Object for V3CreateConnectorDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            class_name: o::required(f0, "className", &extra)?,
+            class_name: o::filled(f0, "className", &extra)?,
             direct_connect: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             status: f3,
             type_: f4,
             extra,
@@ -1711,11 +1711,11 @@ impl ::serde::Serialize for V3CreateConnectorDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("className", &self.class_name)?;
+        w.filled("className", &self.class_name)?;
         if let ::std::option::Option::Some(v) = &self.direct_connect {
             w.entry("directConnect", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.status {
             w.entry("status", v)?;
         }
@@ -2227,8 +2227,8 @@ impl ::sailpoint_runtime::object::Object for ValidateFilterInputDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            filter: o::required(f0, "filter", &extra)?,
-            input: o::required(f1, "input", &extra)?,
+            filter: o::filled(f0, "filter", &extra)?,
+            input: o::filled(f1, "input", &extra)?,
             extra,
         })
     }
@@ -2248,8 +2248,8 @@ impl ::serde::Serialize for ValidateFilterInputDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("filter", &self.filter)?;
-        w.entry("input", &self.input)?;
+        w.filled("filter", &self.filter)?;
+        w.filled("input", &self.input)?;
         w.end()
     }
 }

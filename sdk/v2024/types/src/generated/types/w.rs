@@ -42,9 +42,9 @@ impl ::sailpoint_runtime::object::Object for WorkItemForward {
             }
         }
         ::std::result::Result::Ok(Self {
-            comment: o::required(f0, "comment", &extra)?,
+            comment: o::filled(f0, "comment", &extra)?,
             send_notifications: f1,
-            target_owner_id: o::required(f2, "targetOwnerId", &extra)?,
+            target_owner_id: o::filled(f2, "targetOwnerId", &extra)?,
             extra,
         })
     }
@@ -64,11 +64,11 @@ impl ::serde::Serialize for WorkItemForward {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("comment", &self.comment)?;
+        w.filled("comment", &self.comment)?;
         if let ::std::option::Option::Some(v) = &self.send_notifications {
             w.entry("sendNotifications", v)?;
         }
-        w.entry("targetOwnerId", &self.target_owner_id)?;
+        w.filled("targetOwnerId", &self.target_owner_id)?;
         w.end()
     }
 }

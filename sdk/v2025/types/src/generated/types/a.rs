@@ -2668,13 +2668,13 @@ impl ::sailpoint_runtime::object::Object for AccessProfile {
             entitlements: f6,
             id: f7,
             modified: f8,
-            name: o::required(f9, "name", &extra)?,
+            name: o::filled(f9, "name", &extra)?,
             owner: f10,
             provisioning_criteria: f11,
             requestable: f12,
             revocation_request_config: f13,
             segments: f14,
-            source: o::required(f15, "source", &extra)?,
+            source: o::filled(f15, "source", &extra)?,
             extra,
         })
     }
@@ -2721,7 +2721,7 @@ impl ::serde::Serialize for AccessProfile {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.entry("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.provisioning_criteria {
             w.entry("provisioningCriteria", v)?;
@@ -2735,7 +2735,7 @@ impl ::serde::Serialize for AccessProfile {
         if let ::std::option::Option::Some(v) = &self.segments {
             w.entry("segments", v)?;
         }
-        w.entry("source", &self.source)?;
+        w.filled("source", &self.source)?;
         w.end()
     }
 }
@@ -4717,9 +4717,9 @@ impl ::sailpoint_runtime::object::Object for AccessRequest {
         ::std::result::Result::Ok(Self {
             client_metadata: f0,
             request_type: f1,
-            requested_for: o::required(f2, "requestedFor", &extra)?,
+            requested_for: o::filled(f2, "requestedFor", &extra)?,
             requested_for_with_requested_items: f3,
-            requested_items: o::required(f4, "requestedItems", &extra)?,
+            requested_items: o::filled(f4, "requestedItems", &extra)?,
             extra,
         })
     }
@@ -4745,12 +4745,12 @@ impl ::serde::Serialize for AccessRequest {
         if let ::std::option::Option::Some(v) = &self.request_type {
             w.entry("requestType", v)?;
         }
-        w.entry("requestedFor", &self.requested_for)?;
+        w.filled("requestedFor", &self.requested_for)?;
         if let ::std::option::Option::Some(v) = &self.requested_for_with_requested_items
         {
             w.entry("requestedForWithRequestedItems", v)?;
         }
-        w.entry("requestedItems", &self.requested_items)?;
+        w.filled("requestedItems", &self.requested_items)?;
         w.end()
     }
 }
@@ -5697,7 +5697,7 @@ impl ::sailpoint_runtime::object::Object for AccessRequestItem {
             assignment_id: f0,
             client_metadata: f1,
             comment: f2,
-            id: o::required(f3, "id", &extra)?,
+            id: o::filled(f3, "id", &extra)?,
             native_identity: f4,
             remove_date: f5,
             start_date: f6,
@@ -5730,7 +5730,7 @@ impl ::serde::Serialize for AccessRequestItem {
         if let ::std::option::Option::Some(v) = &self.comment {
             w.entry("comment", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.native_identity {
             w.entry("nativeIdentity", v)?;
         }
@@ -6621,8 +6621,8 @@ impl ::sailpoint_runtime::object::Object for AccessRequestRecommendationActionIt
             }
         }
         ::std::result::Result::Ok(Self {
-            access: o::required(f0, "access", &extra)?,
-            identity_id: o::required(f1, "identityId", &extra)?,
+            access: o::filled(f0, "access", &extra)?,
+            identity_id: o::filled(f1, "identityId", &extra)?,
             extra,
         })
     }
@@ -6642,8 +6642,8 @@ impl ::serde::Serialize for AccessRequestRecommendationActionItemDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("access", &self.access)?;
-        w.entry("identityId", &self.identity_id)?;
+        w.filled("access", &self.access)?;
+        w.filled("identityId", &self.identity_id)?;
         w.end()
     }
 }
@@ -7519,9 +7519,9 @@ impl ::sailpoint_runtime::object::Object for AccessReviewReassignment {
             }
         }
         ::std::result::Result::Ok(Self {
-            reason: o::required(f0, "reason", &extra)?,
-            reassign: o::required(f1, "reassign", &extra)?,
-            reassign_to: o::required(f2, "reassignTo", &extra)?,
+            reason: o::filled(f0, "reason", &extra)?,
+            reassign: o::filled(f1, "reassign", &extra)?,
+            reassign_to: o::filled(f2, "reassignTo", &extra)?,
             extra,
         })
     }
@@ -7541,9 +7541,9 @@ impl ::serde::Serialize for AccessReviewReassignment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("reason", &self.reason)?;
-        w.entry("reassign", &self.reassign)?;
-        w.entry("reassignTo", &self.reassign_to)?;
+        w.filled("reason", &self.reason)?;
+        w.filled("reassign", &self.reassign)?;
+        w.filled("reassignTo", &self.reassign_to)?;
         w.end()
     }
 }
@@ -9442,10 +9442,10 @@ impl ::sailpoint_runtime::object::Object for AccountAttribute {
             account_return_first_link: f2,
             account_sort_attribute: f3,
             account_sort_descending: f4,
-            attribute_name: o::required(f5, "attributeName", &extra)?,
+            attribute_name: o::filled(f5, "attributeName", &extra)?,
             input: f6,
             requires_periodic_refresh: f7,
-            source_name: o::required(f8, "sourceName", &extra)?,
+            source_name: o::filled(f8, "sourceName", &extra)?,
             extra,
         })
     }
@@ -9480,14 +9480,14 @@ impl ::serde::Serialize for AccountAttribute {
         if let ::std::option::Option::Some(v) = &self.account_sort_descending {
             w.entry("accountSortDescending", v)?;
         }
-        w.entry("attributeName", &self.attribute_name)?;
+        w.filled("attributeName", &self.attribute_name)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("sourceName", &self.source_name)?;
+        w.filled("sourceName", &self.source_name)?;
         w.end()
     }
 }
@@ -9525,7 +9525,7 @@ impl ::sailpoint_runtime::object::Object for AccountAttributes {
             }
         }
         ::std::result::Result::Ok(Self {
-            attributes: o::required(f0, "attributes", &extra)?,
+            attributes: o::filled(f0, "attributes", &extra)?,
             extra,
         })
     }
@@ -9545,7 +9545,7 @@ impl ::serde::Serialize for AccountAttributes {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attributes", &self.attributes)?;
+        w.filled("attributes", &self.attributes)?;
         w.end()
     }
 }
@@ -13711,8 +13711,8 @@ impl ::sailpoint_runtime::object::Object for AccountsExportReportArguments {
             }
         }
         ::std::result::Result::Ok(Self {
-            application: o::required(f0, "application", &extra)?,
-            source_name: o::required(f1, "sourceName", &extra)?,
+            application: o::filled(f0, "application", &extra)?,
+            source_name: o::filled(f1, "sourceName", &extra)?,
             extra,
         })
     }
@@ -13732,8 +13732,8 @@ impl ::serde::Serialize for AccountsExportReportArguments {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("application", &self.application)?;
-        w.entry("sourceName", &self.source_name)?;
+        w.filled("application", &self.application)?;
+        w.filled("sourceName", &self.source_name)?;
         w.end()
     }
 }
@@ -13785,8 +13785,8 @@ impl ::sailpoint_runtime::object::Object for AccountsSelectionRequest {
         ::std::result::Result::Ok(Self {
             client_metadata: f0,
             request_type: f1,
-            requested_for: o::required(f2, "requestedFor", &extra)?,
-            requested_items: o::required(f3, "requestedItems", &extra)?,
+            requested_for: o::filled(f2, "requestedFor", &extra)?,
+            requested_items: o::filled(f3, "requestedItems", &extra)?,
             extra,
         })
     }
@@ -13812,8 +13812,8 @@ impl ::serde::Serialize for AccountsSelectionRequest {
         if let ::std::option::Option::Some(v) = &self.request_type {
             w.entry("requestType", v)?;
         }
-        w.entry("requestedFor", &self.requested_for)?;
-        w.entry("requestedItems", &self.requested_items)?;
+        w.filled("requestedFor", &self.requested_for)?;
+        w.filled("requestedItems", &self.requested_items)?;
         w.end()
     }
 }
@@ -15334,7 +15334,7 @@ impl ::sailpoint_runtime::object::Object for ApplicationDiscoveryRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            dataset_ids: o::required(f0, "datasetIds", &extra)?,
+            dataset_ids: o::filled(f0, "datasetIds", &extra)?,
             extra,
         })
     }
@@ -15354,7 +15354,7 @@ impl ::serde::Serialize for ApplicationDiscoveryRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("datasetIds", &self.dataset_ids)?;
+        w.filled("datasetIds", &self.dataset_ids)?;
         w.end()
     }
 }
@@ -19273,7 +19273,7 @@ impl ::sailpoint_runtime::object::Object for Argument {
         }
         ::std::result::Result::Ok(Self {
             description: f0,
-            name: o::required(f1, "name", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: f2,
             extra,
         })
@@ -19297,7 +19297,7 @@ impl ::serde::Serialize for Argument {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
@@ -19570,10 +19570,10 @@ impl ::sailpoint_runtime::object::Object for AttrSyncSourceAttributeConfig {
             }
         }
         ::std::result::Result::Ok(Self {
-            display_name: o::required(f0, "displayName", &extra)?,
-            enabled: o::required(f1, "enabled", &extra)?,
-            name: o::required(f2, "name", &extra)?,
-            target: o::required(f3, "target", &extra)?,
+            display_name: o::filled(f0, "displayName", &extra)?,
+            enabled: o::filled(f1, "enabled", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
+            target: o::filled(f3, "target", &extra)?,
             extra,
         })
     }
@@ -19593,10 +19593,10 @@ impl ::serde::Serialize for AttrSyncSourceAttributeConfig {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("displayName", &self.display_name)?;
-        w.entry("enabled", &self.enabled)?;
-        w.entry("name", &self.name)?;
-        w.entry("target", &self.target)?;
+        w.filled("displayName", &self.display_name)?;
+        w.filled("enabled", &self.enabled)?;
+        w.filled("name", &self.name)?;
+        w.filled("target", &self.target)?;
         w.end()
     }
 }
@@ -19637,8 +19637,8 @@ impl ::sailpoint_runtime::object::Object for AttrSyncSourceConfig {
             }
         }
         ::std::result::Result::Ok(Self {
-            attributes: o::required(f0, "attributes", &extra)?,
-            source: o::required(f1, "source", &extra)?,
+            attributes: o::filled(f0, "attributes", &extra)?,
+            source: o::filled(f1, "source", &extra)?,
             extra,
         })
     }
@@ -19658,8 +19658,8 @@ impl ::serde::Serialize for AttrSyncSourceConfig {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attributes", &self.attributes)?;
-        w.entry("source", &self.source)?;
+        w.filled("attributes", &self.attributes)?;
+        w.filled("source", &self.source)?;
         w.end()
     }
 }
@@ -24978,27 +24978,26 @@ impl<'de> ::serde::Deserialize<'de> for AccessItemAssociatedAccessItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none()
-            && this.subtype_2.is_none() && this.subtype_3.is_none()
-            && this.subtype_4.is_none()
-        {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "AccessItemAssociatedAccessItem",
-                        5usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| {
+                    this.subtype_0.is_some() || this.subtype_1.is_some()
+                        || this.subtype_2.is_some() || this.subtype_3.is_some()
+                        || this.subtype_4.is_some()
+                },
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "AccessItemAssociatedAccessItem",
+                    5usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "identity-history")]
@@ -25027,27 +25026,26 @@ impl<'de> ::serde::Deserialize<'de> for AccessItemRemovedAccessItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none()
-            && this.subtype_2.is_none() && this.subtype_3.is_none()
-            && this.subtype_4.is_none()
-        {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "AccessItemRemovedAccessItem",
-                        5usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| {
+                    this.subtype_0.is_some() || this.subtype_1.is_some()
+                        || this.subtype_2.is_some() || this.subtype_3.is_some()
+                        || this.subtype_4.is_some()
+                },
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "AccessItemRemovedAccessItem",
+                    5usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "identity-history")]

@@ -1120,7 +1120,7 @@ impl ::sailpoint_runtime::object::Object for BaseCreateApplicationRequest {
             description: f5,
             execute_now: f6,
             identity_collector_id: f7,
-            name: o::required(f8, "name", &extra)?,
+            name: o::filled(f8, "name", &extra)?,
             nis_identity_collector_id: f9,
             permission_collector_settings: f10,
             tags: f11,
@@ -1165,7 +1165,7 @@ impl ::serde::Serialize for BaseCreateApplicationRequest {
         if let ::std::option::Option::Some(v) = &self.identity_collector_id {
             w.entry("identityCollectorId", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.nis_identity_collector_id {
             w.entry("nisIdentityCollectorId", v)?;
         }
@@ -2343,7 +2343,7 @@ impl ::sailpoint_runtime::object::Object for Bound {
         }
         ::std::result::Result::Ok(Self {
             inclusive: f0,
-            value: o::required(f1, "value", &extra)?,
+            value: o::filled(f1, "value", &extra)?,
             extra,
         })
     }
@@ -2370,7 +2370,7 @@ impl ::serde::Serialize for Bound {
         if let ::std::option::Option::Some(v) = &self.inclusive {
             w.entry("inclusive", v)?;
         }
-        w.entry("value", &self.value)?;
+        w.filled("value", &self.value)?;
         w.end()
     }
 }
@@ -2553,7 +2553,7 @@ impl ::sailpoint_runtime::object::Object for BrandingItemCreate {
             email_from_address: f2,
             file_standard: f3,
             login_informational_message: f4,
-            name: o::required(f5, "name", &extra)?,
+            name: o::filled(f5, "name", &extra)?,
             navigation_color: f6,
             product_name: f7,
             extra,
@@ -2590,7 +2590,7 @@ impl ::serde::Serialize for BrandingItemCreate {
         if let ::std::option::Option::Some(v) = &self.login_informational_message {
             w.entry("loginInformationalMessage", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.navigation_color {
             w.entry("navigationColor", v)?;
         }
@@ -2642,9 +2642,9 @@ impl ::sailpoint_runtime::object::Object for BucketAggregation {
             }
         }
         ::std::result::Result::Ok(Self {
-            field: o::required(f0, "field", &extra)?,
+            field: o::filled(f0, "field", &extra)?,
             min_doc_count: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             size: f3,
             type_: f4,
             extra,
@@ -2666,11 +2666,11 @@ impl ::serde::Serialize for BucketAggregation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("field", &self.field)?;
+        w.filled("field", &self.field)?;
         if let ::std::option::Option::Some(v) = &self.min_doc_count {
             w.entry("minDocCount", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.size {
             w.entry("size", v)?;
         }
@@ -2861,8 +2861,8 @@ impl ::sailpoint_runtime::object::Object for BulkApproveAccessRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            approval_ids: o::required(f0, "approvalIds", &extra)?,
-            comment: o::required(f1, "comment", &extra)?,
+            approval_ids: o::filled(f0, "approvalIds", &extra)?,
+            comment: o::filled(f1, "comment", &extra)?,
             extra,
         })
     }
@@ -2882,8 +2882,8 @@ impl ::serde::Serialize for BulkApproveAccessRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("approvalIds", &self.approval_ids)?;
-        w.entry("comment", &self.comment)?;
+        w.filled("approvalIds", &self.approval_ids)?;
+        w.filled("comment", &self.comment)?;
         w.end()
     }
 }
@@ -3003,8 +3003,8 @@ impl ::sailpoint_runtime::object::Object for BulkCancelAccessRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_request_ids: o::required(f0, "accessRequestIds", &extra)?,
-            comment: o::required(f1, "comment", &extra)?,
+            access_request_ids: o::filled(f0, "accessRequestIds", &extra)?,
+            comment: o::filled(f1, "comment", &extra)?,
             extra,
         })
     }
@@ -3024,8 +3024,8 @@ impl ::serde::Serialize for BulkCancelAccessRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessRequestIds", &self.access_request_ids)?;
-        w.entry("comment", &self.comment)?;
+        w.filled("accessRequestIds", &self.access_request_ids)?;
+        w.filled("comment", &self.comment)?;
         w.end()
     }
 }
@@ -3499,7 +3499,7 @@ impl ::sailpoint_runtime::object::Object for BulkUpdateAmmKeyValueItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            attribute: o::required(f0, "attribute", &extra)?,
+            attribute: o::filled(f0, "attribute", &extra)?,
             values: f1,
             extra,
         })
@@ -3518,7 +3518,7 @@ impl ::serde::Serialize for BulkUpdateAmmKeyValueItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attribute", &self.attribute)?;
+        w.filled("attribute", &self.attribute)?;
         w.entry("values", &self.values)?;
         w.end()
     }

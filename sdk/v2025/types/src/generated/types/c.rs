@@ -966,10 +966,10 @@ impl ::sailpoint_runtime::object::Object for CampaignFilterDetails {
         ::std::result::Result::Ok(Self {
             criteria_list: f0,
             description: f1,
-            id: o::required(f2, "id", &extra)?,
-            is_system_filter: o::required(f3, "isSystemFilter", &extra)?,
+            id: o::filled(f2, "id", &extra)?,
+            is_system_filter: o::filled(f3, "isSystemFilter", &extra)?,
             mode: o::required(f4, "mode", &extra)?,
-            name: o::required(f5, "name", &extra)?,
+            name: o::filled(f5, "name", &extra)?,
             owner: f6,
             extra,
         })
@@ -996,10 +996,10 @@ impl ::serde::Serialize for CampaignFilterDetails {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("id", &self.id)?;
-        w.entry("isSystemFilter", &self.is_system_filter)?;
+        w.filled("id", &self.id)?;
+        w.filled("isSystemFilter", &self.is_system_filter)?;
         w.entry("mode", &self.mode)?;
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.entry("owner", &self.owner)?;
         w.end()
     }
@@ -1762,10 +1762,10 @@ impl ::sailpoint_runtime::object::Object for CampaignTemplate {
             campaign: o::required(f0, "campaign", &extra)?,
             created: f1,
             deadline_duration: f2,
-            description: o::required(f3, "description", &extra)?,
+            description: o::filled(f3, "description", &extra)?,
             id: f4,
             modified: f5,
-            name: o::required(f6, "name", &extra)?,
+            name: o::filled(f6, "name", &extra)?,
             owner_ref: f7,
             scheduled: f8,
             extra,
@@ -1794,14 +1794,14 @@ impl ::serde::Serialize for CampaignTemplate {
         if let ::std::option::Option::Some(v) = &self.deadline_duration {
             w.entry("deadlineDuration", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.owner_ref {
             w.entry("ownerRef", v)?;
         }
@@ -2037,8 +2037,8 @@ impl ::sailpoint_runtime::object::Object for CancelAccessRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            account_activity_id: o::required(f0, "accountActivityId", &extra)?,
-            comment: o::required(f1, "comment", &extra)?,
+            account_activity_id: o::filled(f0, "accountActivityId", &extra)?,
+            comment: o::filled(f1, "comment", &extra)?,
             extra,
         })
     }
@@ -2058,8 +2058,8 @@ impl ::serde::Serialize for CancelAccessRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accountActivityId", &self.account_activity_id)?;
-        w.entry("comment", &self.comment)?;
+        w.filled("accountActivityId", &self.account_activity_id)?;
+        w.filled("comment", &self.comment)?;
         w.end()
     }
 }
@@ -3481,7 +3481,7 @@ impl ::sailpoint_runtime::object::Object for CloseAccessRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_request_ids: o::required(f0, "accessRequestIds", &extra)?,
+            access_request_ids: o::filled(f0, "accessRequestIds", &extra)?,
             completion_status: f1,
             execution_status: f2,
             message: f3,
@@ -3504,7 +3504,7 @@ impl ::serde::Serialize for CloseAccessRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessRequestIds", &self.access_request_ids)?;
+        w.filled("accessRequestIds", &self.access_request_ids)?;
         if let ::std::option::Option::Some(v) = &self.completion_status {
             w.entry("completionStatus", v)?;
         }
@@ -4273,7 +4273,7 @@ impl ::sailpoint_runtime::object::Object for Column {
             }
         }
         ::std::result::Result::Ok(Self {
-            field: o::required(f0, "field", &extra)?,
+            field: o::filled(f0, "field", &extra)?,
             header: f1,
             extra,
         })
@@ -4294,7 +4294,7 @@ impl ::serde::Serialize for Column {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("field", &self.field)?;
+        w.filled("field", &self.field)?;
         if let ::std::option::Option::Some(v) = &self.header {
             w.entry("header", v)?;
         }
@@ -5113,8 +5113,8 @@ impl ::sailpoint_runtime::object::Object for CompleteInvocation {
         }
         ::std::result::Result::Ok(Self {
             error: f0,
-            output: o::required(f1, "output", &extra)?,
-            secret: o::required(f2, "secret", &extra)?,
+            output: o::filled(f1, "output", &extra)?,
+            secret: o::filled(f2, "secret", &extra)?,
             extra,
         })
     }
@@ -5137,8 +5137,8 @@ impl ::serde::Serialize for CompleteInvocation {
         if let ::std::option::Option::Some(v) = &self.error {
             w.entry("error", v)?;
         }
-        w.entry("output", &self.output)?;
-        w.entry("secret", &self.secret)?;
+        w.filled("output", &self.output)?;
+        w.filled("secret", &self.secret)?;
         w.end()
     }
 }
@@ -5829,7 +5829,7 @@ impl ::sailpoint_runtime::object::Object for Concatenation {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -5855,7 +5855,7 @@ impl ::serde::Serialize for Concatenation {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -6324,10 +6324,10 @@ impl ::sailpoint_runtime::object::Object for Conditional {
             }
         }
         ::std::result::Result::Ok(Self {
-            expression: o::required(f0, "expression", &extra)?,
+            expression: o::filled(f0, "expression", &extra)?,
             input: f1,
-            negative_condition: o::required(f2, "negativeCondition", &extra)?,
-            positive_condition: o::required(f3, "positiveCondition", &extra)?,
+            negative_condition: o::filled(f2, "negativeCondition", &extra)?,
+            positive_condition: o::filled(f3, "positiveCondition", &extra)?,
             requires_periodic_refresh: f4,
             extra,
         })
@@ -6348,12 +6348,12 @@ impl ::serde::Serialize for Conditional {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("expression", &self.expression)?;
+        w.filled("expression", &self.expression)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("negativeCondition", &self.negative_condition)?;
-        w.entry("positiveCondition", &self.positive_condition)?;
+        w.filled("negativeCondition", &self.negative_condition)?;
+        w.filled("positiveCondition", &self.positive_condition)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -8286,7 +8286,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleCreateRequestSignature
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             output: f1,
             extra,
         })
@@ -8307,7 +8307,7 @@ impl ::serde::Serialize for ConnectorRuleCreateRequestSignature {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         if let ::std::option::Option::Some(v) = &self.output {
             w.entry("output", v)?;
         }
@@ -8517,7 +8517,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleResponseSignature {
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             output: f1,
             extra,
         })
@@ -8538,7 +8538,7 @@ impl ::serde::Serialize for ConnectorRuleResponseSignature {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         if let ::std::option::Option::Some(v) = &self.output {
             w.entry("output", v)?;
         }
@@ -8646,7 +8646,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequest {
         ::std::result::Result::Ok(Self {
             attributes: f0,
             description: f1,
-            id: o::required(f2, "id", &extra)?,
+            id: o::filled(f2, "id", &extra)?,
             name: o::required(f3, "name", &extra)?,
             signature: f4,
             source_code: o::required(f5, "sourceCode", &extra)?,
@@ -8676,7 +8676,7 @@ impl ::serde::Serialize for ConnectorRuleUpdateRequest {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.signature {
             w.entry("signature", v)?;
@@ -8774,7 +8774,7 @@ impl ::sailpoint_runtime::object::Object for ConnectorRuleUpdateRequestSignature
             }
         }
         ::std::result::Result::Ok(Self {
-            input: o::required(f0, "input", &extra)?,
+            input: o::filled(f0, "input", &extra)?,
             output: f1,
             extra,
         })
@@ -8795,7 +8795,7 @@ impl ::serde::Serialize for ConnectorRuleUpdateRequestSignature {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("input", &self.input)?;
+        w.filled("input", &self.input)?;
         if let ::std::option::Option::Some(v) = &self.output {
             w.entry("output", v)?;
         }
@@ -9632,7 +9632,7 @@ impl ::sailpoint_runtime::object::Object for CreateFormDefinitionRequest {
             form_elements: f2,
             form_input: f3,
             name: o::required(f4, "name", &extra)?,
-            owner: o::required(f5, "owner", &extra)?,
+            owner: o::filled(f5, "owner", &extra)?,
             used_by: f6,
             extra,
         })
@@ -9666,7 +9666,7 @@ impl ::serde::Serialize for CreateFormDefinitionRequest {
             w.entry("formInput", v)?;
         }
         w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.used_by {
             w.entry("usedBy", v)?;
         }
@@ -9843,11 +9843,11 @@ impl ::sailpoint_runtime::object::Object for CreateFormInstanceRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            created_by: o::required(f0, "createdBy", &extra)?,
-            expire: o::required(f1, "expire", &extra)?,
-            form_definition_id: o::required(f2, "formDefinitionId", &extra)?,
+            created_by: o::filled(f0, "createdBy", &extra)?,
+            expire: o::filled(f1, "expire", &extra)?,
+            form_definition_id: o::filled(f2, "formDefinitionId", &extra)?,
             form_input: f3,
-            recipients: o::required(f4, "recipients", &extra)?,
+            recipients: o::filled(f4, "recipients", &extra)?,
             stand_alone_form: f5,
             state: f6,
             ttl: f7,
@@ -9870,13 +9870,13 @@ impl ::serde::Serialize for CreateFormInstanceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("createdBy", &self.created_by)?;
-        w.entry("expire", &self.expire)?;
-        w.entry("formDefinitionId", &self.form_definition_id)?;
+        w.filled("createdBy", &self.created_by)?;
+        w.filled("expire", &self.expire)?;
+        w.filled("formDefinitionId", &self.form_definition_id)?;
         if let ::std::option::Option::Some(v) = &self.form_input {
             w.entry("formInput", v)?;
         }
-        w.entry("recipients", &self.recipients)?;
+        w.filled("recipients", &self.recipients)?;
         if let ::std::option::Option::Some(v) = &self.stand_alone_form {
             w.entry("standAloneForm", v)?;
         }
@@ -9943,9 +9943,9 @@ impl ::sailpoint_runtime::object::Object for CreateMachineAccountSubtypeBody {
             }
         }
         ::std::result::Result::Ok(Self {
-            description: o::required(f0, "description", &extra)?,
-            display_name: o::required(f1, "displayName", &extra)?,
-            technical_name: o::required(f2, "technicalName", &extra)?,
+            description: o::filled(f0, "description", &extra)?,
+            display_name: o::filled(f1, "displayName", &extra)?,
+            technical_name: o::filled(f2, "technicalName", &extra)?,
             type_: f3,
             extra,
         })
@@ -9966,9 +9966,9 @@ impl ::serde::Serialize for CreateMachineAccountSubtypeBody {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("description", &self.description)?;
-        w.entry("displayName", &self.display_name)?;
-        w.entry("technicalName", &self.technical_name)?;
+        w.filled("description", &self.description)?;
+        w.filled("displayName", &self.display_name)?;
+        w.filled("technicalName", &self.technical_name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
@@ -10067,7 +10067,7 @@ impl ::sailpoint_runtime::object::Object for CreateOAuthClientRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            access_token_validity_seconds: o::required(
+            access_token_validity_seconds: o::filled(
                 f0,
                 "accessTokenValiditySeconds",
                 &extra,
@@ -10076,7 +10076,7 @@ impl ::sailpoint_runtime::object::Object for CreateOAuthClientRequest {
             business_name: f2,
             claims_supported: f3,
             description: f4,
-            enabled: o::required(f5, "enabled", &extra)?,
+            enabled: o::filled(f5, "enabled", &extra)?,
             grant_types: f6,
             homepage_url: f7,
             internal: f8,
@@ -10105,7 +10105,7 @@ impl ::serde::Serialize for CreateOAuthClientRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("accessTokenValiditySeconds", &self.access_token_validity_seconds)?;
+        w.filled("accessTokenValiditySeconds", &self.access_token_validity_seconds)?;
         w.entry("accessType", &self.access_type)?;
         if let ::std::option::Option::Some(v) = &self.business_name {
             w.entry("businessName", v)?;
@@ -10114,7 +10114,7 @@ impl ::serde::Serialize for CreateOAuthClientRequest {
             w.entry("claimsSupported", v)?;
         }
         w.entry("description", &self.description)?;
-        w.entry("enabled", &self.enabled)?;
+        w.filled("enabled", &self.enabled)?;
         w.entry("grantTypes", &self.grant_types)?;
         if let ::std::option::Option::Some(v) = &self.homepage_url {
             w.entry("homepageUrl", v)?;
@@ -10409,7 +10409,7 @@ impl ::sailpoint_runtime::object::Object for CreatePersonalAccessTokenRequest {
         ::std::result::Result::Ok(Self {
             access_token_validity_seconds: f0,
             expiration_date: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             scope: f3,
             user_aware_token_never_expires: f4,
             extra,
@@ -10437,7 +10437,7 @@ impl ::serde::Serialize for CreatePersonalAccessTokenRequest {
         if let ::std::option::Option::Some(v) = &self.expiration_date {
             w.instant("expirationDate", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.scope {
             w.entry("scope", v)?;
         }
@@ -11237,11 +11237,11 @@ impl ::sailpoint_runtime::object::Object for CreateSavedSearchBody {
             description: f2,
             fields: f3,
             filters: f4,
-            indices: o::required(f5, "indices", &extra)?,
+            indices: o::filled(f5, "indices", &extra)?,
             modified: f6,
             name: f7,
             order_by: f8,
-            query: o::required(f9, "query", &extra)?,
+            query: o::filled(f9, "query", &extra)?,
             sort: f10,
             extra,
         })
@@ -11277,7 +11277,7 @@ impl ::serde::Serialize for CreateSavedSearchBody {
         if let ::std::option::Option::Some(v) = &self.filters {
             w.entry("filters", v)?;
         }
-        w.entry("indices", &self.indices)?;
+        w.filled("indices", &self.indices)?;
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
@@ -11287,7 +11287,7 @@ impl ::serde::Serialize for CreateSavedSearchBody {
         if let ::std::option::Option::Some(v) = &self.order_by {
             w.entry("orderBy", v)?;
         }
-        w.entry("query", &self.query)?;
+        w.filled("query", &self.query)?;
         if let ::std::option::Option::Some(v) = &self.sort {
             w.entry("sort", v)?;
         }
@@ -11512,8 +11512,8 @@ impl ::sailpoint_runtime::object::Object for CreateScheduledSearchBody {
             enabled: f4,
             modified: f5,
             name: f6,
-            recipients: o::required(f7, "recipients", &extra)?,
-            saved_search_id: o::required(f8, "savedSearchId", &extra)?,
+            recipients: o::filled(f7, "recipients", &extra)?,
+            saved_search_id: o::filled(f8, "savedSearchId", &extra)?,
             schedule: o::required(f9, "schedule", &extra)?,
             extra,
         })
@@ -11555,8 +11555,8 @@ impl ::serde::Serialize for CreateScheduledSearchBody {
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
-        w.entry("recipients", &self.recipients)?;
-        w.entry("savedSearchId", &self.saved_search_id)?;
+        w.filled("recipients", &self.recipients)?;
+        w.filled("savedSearchId", &self.saved_search_id)?;
         w.entry("schedule", &self.schedule)?;
         w.end()
     }
@@ -11599,7 +11599,7 @@ impl ::sailpoint_runtime::object::Object for CreateScheduledSearchBodyRecipients
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -11620,7 +11620,7 @@ impl ::serde::Serialize for CreateScheduledSearchBodyRecipientsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -11671,8 +11671,8 @@ impl ::sailpoint_runtime::object::Object for CreateStreamDeliveryRequest {
         }
         ::std::result::Result::Ok(Self {
             authorization_header: f0,
-            endpoint_url: o::required(f1, "endpoint_url", &extra)?,
-            method: o::required(f2, "method", &extra)?,
+            endpoint_url: o::filled(f1, "endpoint_url", &extra)?,
+            method: o::filled(f2, "method", &extra)?,
             extra,
         })
     }
@@ -11695,8 +11695,8 @@ impl ::serde::Serialize for CreateStreamDeliveryRequest {
         if let ::std::option::Option::Some(v) = &self.authorization_header {
             w.entry("authorization_header", v)?;
         }
-        w.entry("endpoint_url", &self.endpoint_url)?;
-        w.entry("method", &self.method)?;
+        w.filled("endpoint_url", &self.endpoint_url)?;
+        w.filled("method", &self.method)?;
         w.end()
     }
 }
@@ -11831,7 +11831,7 @@ impl ::sailpoint_runtime::object::Object for CreateWorkflowBody {
             definition: f0,
             description: f1,
             enabled: f2,
-            name: o::required(f3, "name", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
             owner: f4,
             trigger: f5,
             extra,
@@ -11862,7 +11862,7 @@ impl ::serde::Serialize for CreateWorkflowBody {
         if let ::std::option::Option::Some(v) = &self.enabled {
             w.entry("enabled", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.owner {
             w.entry("owner", v)?;
         }

@@ -575,9 +575,9 @@ impl ::sailpoint_runtime::object::Object for DateCompare {
         ::std::result::Result::Ok(Self {
             first_date: o::required(f0, "firstDate", &extra)?,
             input: f1,
-            negative_condition: o::required(f2, "negativeCondition", &extra)?,
+            negative_condition: o::filled(f2, "negativeCondition", &extra)?,
             operator: o::required(f3, "operator", &extra)?,
-            positive_condition: o::required(f4, "positiveCondition", &extra)?,
+            positive_condition: o::filled(f4, "positiveCondition", &extra)?,
             requires_periodic_refresh: f5,
             second_date: o::required(f6, "secondDate", &extra)?,
             extra,
@@ -603,9 +603,9 @@ impl ::serde::Serialize for DateCompare {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("negativeCondition", &self.negative_condition)?;
+        w.filled("negativeCondition", &self.negative_condition)?;
         w.entry("operator", &self.operator)?;
-        w.entry("positiveCondition", &self.positive_condition)?;
+        w.filled("positiveCondition", &self.positive_condition)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -867,7 +867,7 @@ impl ::sailpoint_runtime::object::Object for DateMath {
             }
         }
         ::std::result::Result::Ok(Self {
-            expression: o::required(f0, "expression", &extra)?,
+            expression: o::filled(f0, "expression", &extra)?,
             input: f1,
             requires_periodic_refresh: f2,
             round_up: f3,
@@ -890,7 +890,7 @@ impl ::serde::Serialize for DateMath {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("expression", &self.expression)?;
+        w.filled("expression", &self.expression)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
@@ -1053,7 +1053,7 @@ impl ::sailpoint_runtime::object::Object for DeleteNonEmployeeRecordsInBulkBody 
             }
         }
         ::std::result::Result::Ok(Self {
-            ids: o::required(f0, "ids", &extra)?,
+            ids: o::filled(f0, "ids", &extra)?,
             extra,
         })
     }
@@ -1073,7 +1073,7 @@ impl ::serde::Serialize for DeleteNonEmployeeRecordsInBulkBody {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("ids", &self.ids)?;
+        w.filled("ids", &self.ids)?;
         w.end()
     }
 }
@@ -1677,7 +1677,7 @@ impl ::sailpoint_runtime::object::Object for DeployRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            draft_id: o::required(f0, "draftId", &extra)?,
+            draft_id: o::filled(f0, "draftId", &extra)?,
             extra,
         })
     }
@@ -1697,7 +1697,7 @@ impl ::serde::Serialize for DeployRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("draftId", &self.draft_id)?;
+        w.filled("draftId", &self.draft_id)?;
         w.end()
     }
 }
@@ -2111,7 +2111,7 @@ impl ::sailpoint_runtime::object::Object for DimensionBulkDeleteRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            dimension_ids: o::required(f0, "dimensionIds", &extra)?,
+            dimension_ids: o::filled(f0, "dimensionIds", &extra)?,
             extra,
         })
     }
@@ -2131,7 +2131,7 @@ impl ::serde::Serialize for DimensionBulkDeleteRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("dimensionIds", &self.dimension_ids)?;
+        w.filled("dimensionIds", &self.dimension_ids)?;
         w.end()
     }
 }
@@ -2172,7 +2172,7 @@ impl ::sailpoint_runtime::object::Object for DimensionCriteriaKey {
             }
         }
         ::std::result::Result::Ok(Self {
-            property: o::required(f0, "property", &extra)?,
+            property: o::filled(f0, "property", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -2193,7 +2193,7 @@ impl ::serde::Serialize for DimensionCriteriaKey {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("property", &self.property)?;
+        w.filled("property", &self.property)?;
         w.entry("type", &self.type_)?;
         w.end()
     }

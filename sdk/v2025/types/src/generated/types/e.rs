@@ -1309,8 +1309,8 @@ impl ::sailpoint_runtime::object::Object for EntitlementBulkUpdateRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            entitlement_ids: o::required(f0, "entitlementIds", &extra)?,
-            json_patch: o::required(f1, "jsonPatch", &extra)?,
+            entitlement_ids: o::filled(f0, "entitlementIds", &extra)?,
+            json_patch: o::filled(f1, "jsonPatch", &extra)?,
             extra,
         })
     }
@@ -1330,8 +1330,8 @@ impl ::serde::Serialize for EntitlementBulkUpdateRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("entitlementIds", &self.entitlement_ids)?;
-        w.entry("jsonPatch", &self.json_patch)?;
+        w.filled("entitlementIds", &self.entitlement_ids)?;
+        w.filled("jsonPatch", &self.json_patch)?;
         w.end()
     }
 }
@@ -3673,8 +3673,8 @@ impl ::sailpoint_runtime::object::Object for EventBridgeConfig {
             }
         }
         ::std::result::Result::Ok(Self {
-            aws_account: o::required(f0, "awsAccount", &extra)?,
-            aws_region: o::required(f1, "awsRegion", &extra)?,
+            aws_account: o::filled(f0, "awsAccount", &extra)?,
+            aws_region: o::filled(f1, "awsRegion", &extra)?,
             extra,
         })
     }
@@ -3694,8 +3694,8 @@ impl ::serde::Serialize for EventBridgeConfig {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("awsAccount", &self.aws_account)?;
-        w.entry("awsRegion", &self.aws_region)?;
+        w.filled("awsAccount", &self.aws_account)?;
+        w.filled("awsRegion", &self.aws_region)?;
         w.end()
     }
 }

@@ -442,10 +442,10 @@ impl ::sailpoint_runtime::object::Object for FilterAggregation {
             }
         }
         ::std::result::Result::Ok(Self {
-            field: o::required(f0, "field", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            field: o::filled(f0, "field", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: f2,
-            value: o::required(f3, "value", &extra)?,
+            value: o::filled(f3, "value", &extra)?,
             extra,
         })
     }
@@ -465,12 +465,12 @@ impl ::serde::Serialize for FilterAggregation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("field", &self.field)?;
-        w.entry("name", &self.name)?;
+        w.filled("field", &self.field)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
-        w.entry("value", &self.value)?;
+        w.filled("value", &self.value)?;
         w.end()
     }
 }
@@ -556,7 +556,7 @@ impl ::sailpoint_runtime::object::Object for FirstValid {
         ::std::result::Result::Ok(Self {
             ignore_errors: f0,
             requires_periodic_refresh: f1,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -582,7 +582,7 @@ impl ::serde::Serialize for FirstValid {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -2984,36 +2984,18 @@ impl ::std::convert::TryFrom<::std::string::String> for FormUsedByType {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 pub struct FormsOperation(
-    pub ::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
 impl ::std::ops::Deref for FormsOperation {
-    type Target = ::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >;
-    fn deref(
-        &self,
-    ) -> &::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
-impl ::std::convert::From<
-    ::std::collections::HashMap<
-        ::std::string::String,
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-> for FormsOperation {
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for FormsOperation {
     fn from(
-        value: ::std::collections::HashMap<
-            ::std::string::String,
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self(value)
     }

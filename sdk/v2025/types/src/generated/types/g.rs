@@ -56,11 +56,11 @@ impl ::sailpoint_runtime::object::Object for GenerateRandomString {
             }
         }
         ::std::result::Result::Ok(Self {
-            include_numbers: o::required(f0, "includeNumbers", &extra)?,
-            include_special_chars: o::required(f1, "includeSpecialChars", &extra)?,
-            length: o::required(f2, "length", &extra)?,
-            name: o::required(f3, "name", &extra)?,
-            operation: o::required(f4, "operation", &extra)?,
+            include_numbers: o::filled(f0, "includeNumbers", &extra)?,
+            include_special_chars: o::filled(f1, "includeSpecialChars", &extra)?,
+            length: o::filled(f2, "length", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
+            operation: o::filled(f4, "operation", &extra)?,
             requires_periodic_refresh: f5,
             extra,
         })
@@ -81,11 +81,11 @@ impl ::serde::Serialize for GenerateRandomString {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("includeNumbers", &self.include_numbers)?;
-        w.entry("includeSpecialChars", &self.include_special_chars)?;
-        w.entry("length", &self.length)?;
-        w.entry("name", &self.name)?;
-        w.entry("operation", &self.operation)?;
+        w.filled("includeNumbers", &self.include_numbers)?;
+        w.filled("includeSpecialChars", &self.include_special_chars)?;
+        w.filled("length", &self.length)?;
+        w.filled("name", &self.name)?;
+        w.filled("operation", &self.operation)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -793,10 +793,10 @@ impl ::sailpoint_runtime::object::Object for GetReferenceIdentityAttribute {
             }
         }
         ::std::result::Result::Ok(Self {
-            name: o::required(f0, "name", &extra)?,
-            operation: o::required(f1, "operation", &extra)?,
+            name: o::filled(f0, "name", &extra)?,
+            operation: o::filled(f1, "operation", &extra)?,
             requires_periodic_refresh: f2,
-            uid: o::required(f3, "uid", &extra)?,
+            uid: o::filled(f3, "uid", &extra)?,
             extra,
         })
     }
@@ -816,12 +816,12 @@ impl ::serde::Serialize for GetReferenceIdentityAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("name", &self.name)?;
-        w.entry("operation", &self.operation)?;
+        w.filled("name", &self.name)?;
+        w.filled("operation", &self.operation)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("uid", &self.uid)?;
+        w.filled("uid", &self.uid)?;
         w.end()
     }
 }
@@ -1813,21 +1813,19 @@ impl<'de> ::serde::Deserialize<'de> for GetActiveCampaignsResponseItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "GetActiveCampaignsResponseItem",
-                        2usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "GetActiveCampaignsResponseItem",
+                    2usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "certification-campaigns")]
@@ -1853,18 +1851,16 @@ impl<'de> ::serde::Deserialize<'de> for GetCampaignResponse {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch("GetCampaignResponse", 2usize),
-                ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch("GetCampaignResponse", 2usize),
+            ))
     }
 }
 #[cfg(feature = "certification-campaigns")]
@@ -2007,28 +2003,27 @@ impl<'de> ::serde::Deserialize<'de> for GetHistoricalIdentityEventsResponseItem 
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_5: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none()
-            && this.subtype_2.is_none() && this.subtype_3.is_none()
-            && this.subtype_4.is_none() && this.subtype_5.is_none()
-        {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "GetHistoricalIdentityEventsResponseItem",
-                        6usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_5: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| {
+                    this.subtype_0.is_some() || this.subtype_1.is_some()
+                        || this.subtype_2.is_some() || this.subtype_3.is_some()
+                        || this.subtype_4.is_some() || this.subtype_5.is_some()
+                },
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "GetHistoricalIdentityEventsResponseItem",
+                    6usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "identity-history")]
@@ -2058,21 +2053,19 @@ impl<'de> ::serde::Deserialize<'de> for GetRoleAssignmentsResponseItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "GetRoleAssignmentsResponseItem",
-                        2usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "GetRoleAssignmentsResponseItem",
+                    2usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "identities")]

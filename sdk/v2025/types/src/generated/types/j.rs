@@ -246,7 +246,7 @@ impl ::sailpoint_runtime::object::Object for JsonPatchOperation {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -350,7 +350,7 @@ impl ::serde::Serialize for JsonPatchOperation {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -598,7 +598,7 @@ impl ::sailpoint_runtime::object::Object for JsonPatchOperationRoleMining {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -620,7 +620,7 @@ impl ::serde::Serialize for JsonPatchOperationRoleMining {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }

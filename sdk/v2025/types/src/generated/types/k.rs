@@ -36,8 +36,8 @@ impl ::sailpoint_runtime::object::Object for KbaAnswerRequestItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            answer: o::required(f0, "answer", &extra)?,
-            id: o::required(f1, "id", &extra)?,
+            answer: o::filled(f0, "answer", &extra)?,
+            id: o::filled(f1, "id", &extra)?,
             extra,
         })
     }
@@ -57,8 +57,8 @@ impl ::serde::Serialize for KbaAnswerRequestItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("answer", &self.answer)?;
-        w.entry("id", &self.id)?;
+        w.filled("answer", &self.answer)?;
+        w.filled("id", &self.id)?;
         w.end()
     }
 }

@@ -787,7 +787,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentity {
         }
         ::std::result::Result::Ok(Self {
             attributes: f0,
-            business_application: o::required(f1, "businessApplication", &extra)?,
+            business_application: o::filled(f1, "businessApplication", &extra)?,
             created: f2,
             description: f3,
             id: f4,
@@ -796,7 +796,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentity {
             native_identity: f7,
             owners: f8,
             source_id: f9,
-            subtype: o::required(f10, "subtype", &extra)?,
+            subtype: o::filled(f10, "subtype", &extra)?,
             uuid: f11,
             extra,
         })
@@ -820,7 +820,7 @@ impl ::serde::Serialize for MachineIdentity {
         if let ::std::option::Option::Some(v) = &self.attributes {
             w.entry("attributes", v)?;
         }
-        w.entry("businessApplication", &self.business_application)?;
+        w.filled("businessApplication", &self.business_application)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -843,7 +843,7 @@ impl ::serde::Serialize for MachineIdentity {
         if let ::std::option::Option::Some(v) = &self.source_id {
             w.entry("sourceId", v)?;
         }
-        w.entry("subtype", &self.subtype)?;
+        w.filled("subtype", &self.subtype)?;
         if let ::std::option::Option::Some(v) = &self.uuid {
             w.entry("uuid", v)?;
         }
@@ -884,7 +884,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityAggregationRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            dataset_ids: o::required(f0, "datasetIds", &extra)?,
+            dataset_ids: o::filled(f0, "datasetIds", &extra)?,
             disable_optimization: f1,
             extra,
         })
@@ -905,7 +905,7 @@ impl ::serde::Serialize for MachineIdentityAggregationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("datasetIds", &self.dataset_ids)?;
+        w.filled("datasetIds", &self.dataset_ids)?;
         if let ::std::option::Option::Some(v) = &self.disable_optimization {
             w.entry("disableOptimization", v)?;
         }
@@ -1817,8 +1817,8 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityOwners {
             }
         }
         ::std::result::Result::Ok(Self {
-            primary_identity: o::required(f0, "primaryIdentity", &extra)?,
-            secondary_identities: o::required(f1, "secondaryIdentities", &extra)?,
+            primary_identity: o::filled(f0, "primaryIdentity", &extra)?,
+            secondary_identities: o::filled(f1, "secondaryIdentities", &extra)?,
             extra,
         })
     }
@@ -1838,8 +1838,8 @@ impl ::serde::Serialize for MachineIdentityOwners {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("primaryIdentity", &self.primary_identity)?;
-        w.entry("secondaryIdentities", &self.secondary_identities)?;
+        w.filled("primaryIdentity", &self.primary_identity)?;
+        w.filled("secondaryIdentities", &self.secondary_identities)?;
         w.end()
     }
 }
@@ -1923,7 +1923,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityRequest {
         }
         ::std::result::Result::Ok(Self {
             attributes: f0,
-            business_application: o::required(f1, "businessApplication", &extra)?,
+            business_application: o::filled(f1, "businessApplication", &extra)?,
             created: f2,
             description: f3,
             id: f4,
@@ -1932,7 +1932,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityRequest {
             native_identity: f7,
             owners: f8,
             source_id: f9,
-            subtype: o::required(f10, "subtype", &extra)?,
+            subtype: o::filled(f10, "subtype", &extra)?,
             user_entitlements: f11,
             uuid: f12,
             extra,
@@ -1957,7 +1957,7 @@ impl ::serde::Serialize for MachineIdentityRequest {
         if let ::std::option::Option::Some(v) = &self.attributes {
             w.entry("attributes", v)?;
         }
-        w.entry("businessApplication", &self.business_application)?;
+        w.filled("businessApplication", &self.business_application)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -1980,7 +1980,7 @@ impl ::serde::Serialize for MachineIdentityRequest {
         if let ::std::option::Option::Some(v) = &self.source_id {
             w.entry("sourceId", v)?;
         }
-        w.entry("subtype", &self.subtype)?;
+        w.filled("subtype", &self.subtype)?;
         if let ::std::option::Option::Some(v) = &self.user_entitlements {
             w.entry("userEntitlements", v)?;
         }
@@ -2028,8 +2028,8 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityRequestOwners {
             }
         }
         ::std::result::Result::Ok(Self {
-            primary_identity: o::required(f0, "primaryIdentity", &extra)?,
-            secondary_identities: o::required(f1, "secondaryIdentities", &extra)?,
+            primary_identity: o::filled(f0, "primaryIdentity", &extra)?,
+            secondary_identities: o::filled(f1, "secondaryIdentities", &extra)?,
             extra,
         })
     }
@@ -2049,8 +2049,8 @@ impl ::serde::Serialize for MachineIdentityRequestOwners {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("primaryIdentity", &self.primary_identity)?;
-        w.entry("secondaryIdentities", &self.secondary_identities)?;
+        w.filled("primaryIdentity", &self.primary_identity)?;
+        w.filled("secondaryIdentities", &self.secondary_identities)?;
         w.end()
     }
 }
@@ -2092,8 +2092,8 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityRequestUserEntitleme
             }
         }
         ::std::result::Result::Ok(Self {
-            entitlement_id: o::required(f0, "entitlementId", &extra)?,
-            source_id: o::required(f1, "sourceId", &extra)?,
+            entitlement_id: o::filled(f0, "entitlementId", &extra)?,
+            source_id: o::filled(f1, "sourceId", &extra)?,
             extra,
         })
     }
@@ -2113,8 +2113,8 @@ impl ::serde::Serialize for MachineIdentityRequestUserEntitlementsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("entitlementId", &self.entitlement_id)?;
-        w.entry("sourceId", &self.source_id)?;
+        w.filled("entitlementId", &self.entitlement_id)?;
+        w.filled("sourceId", &self.source_id)?;
         w.end()
     }
 }
@@ -2219,7 +2219,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityResponse {
         }
         ::std::result::Result::Ok(Self {
             attributes: f0,
-            business_application: o::required(f1, "businessApplication", &extra)?,
+            business_application: o::filled(f1, "businessApplication", &extra)?,
             created: f2,
             dataset_id: f3,
             description: f4,
@@ -2232,7 +2232,7 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityResponse {
             owners: f11,
             source: f12,
             source_id: f13,
-            subtype: o::required(f14, "subtype", &extra)?,
+            subtype: o::filled(f14, "subtype", &extra)?,
             user_entitlements: f15,
             uuid: f16,
             extra,
@@ -2257,7 +2257,7 @@ impl ::serde::Serialize for MachineIdentityResponse {
         if let ::std::option::Option::Some(v) = &self.attributes {
             w.entry("attributes", v)?;
         }
-        w.entry("businessApplication", &self.business_application)?;
+        w.filled("businessApplication", &self.business_application)?;
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
@@ -2292,7 +2292,7 @@ impl ::serde::Serialize for MachineIdentityResponse {
         if let ::std::option::Option::Some(v) = &self.source_id {
             w.entry("sourceId", v)?;
         }
-        w.entry("subtype", &self.subtype)?;
+        w.filled("subtype", &self.subtype)?;
         if let ::std::option::Option::Some(v) = &self.user_entitlements {
             w.entry("userEntitlements", v)?;
         }
@@ -2334,8 +2334,8 @@ impl ::sailpoint_runtime::object::Object for MachineIdentityResponseOwners {
             }
         }
         ::std::result::Result::Ok(Self {
-            primary_identity: o::required(f0, "primaryIdentity", &extra)?,
-            secondary_identities: o::required(f1, "secondaryIdentities", &extra)?,
+            primary_identity: o::filled(f0, "primaryIdentity", &extra)?,
+            secondary_identities: o::filled(f1, "secondaryIdentities", &extra)?,
             extra,
         })
     }
@@ -2355,8 +2355,8 @@ impl ::serde::Serialize for MachineIdentityResponseOwners {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("primaryIdentity", &self.primary_identity)?;
-        w.entry("secondaryIdentities", &self.secondary_identities)?;
+        w.filled("primaryIdentity", &self.primary_identity)?;
+        w.filled("secondaryIdentities", &self.secondary_identities)?;
         w.end()
     }
 }
@@ -4214,7 +4214,7 @@ impl ::sailpoint_runtime::object::Object for ManagedClientRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            cluster_id: o::required(f0, "clusterId", &extra)?,
+            cluster_id: o::filled(f0, "clusterId", &extra)?,
             description: f1,
             name: f2,
             type_: f3,
@@ -4237,7 +4237,7 @@ impl ::serde::Serialize for ManagedClientRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("clusterId", &self.cluster_id)?;
+        w.filled("clusterId", &self.cluster_id)?;
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
@@ -5161,7 +5161,7 @@ impl ::sailpoint_runtime::object::Object for ManagedClusterRequest {
         ::std::result::Result::Ok(Self {
             configuration: f0,
             description: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             type_: f3,
             extra,
         })
@@ -5188,7 +5188,7 @@ impl ::serde::Serialize for ManagedClusterRequest {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
@@ -5279,9 +5279,9 @@ impl ::sailpoint_runtime::object::Object for ManagedClusterType {
         ::std::result::Result::Ok(Self {
             id: f0,
             managed_process_ids: f1,
-            org: o::required(f2, "org", &extra)?,
-            pod: o::required(f3, "pod", &extra)?,
-            type_: o::required(f4, "type", &extra)?,
+            org: o::filled(f2, "org", &extra)?,
+            pod: o::filled(f3, "pod", &extra)?,
+            type_: o::filled(f4, "type", &extra)?,
             extra,
         })
     }
@@ -5307,9 +5307,9 @@ impl ::serde::Serialize for ManagedClusterType {
         if let ::std::option::Option::Some(v) = &self.managed_process_ids {
             w.entry("managedProcessIds", v)?;
         }
-        w.entry("org", &self.org)?;
-        w.entry("pod", &self.pod)?;
-        w.entry("type", &self.type_)?;
+        w.filled("org", &self.org)?;
+        w.filled("pod", &self.pod)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }
@@ -5559,7 +5559,7 @@ impl ::sailpoint_runtime::object::Object for ManualDiscoverApplications {
             }
         }
         ::std::result::Result::Ok(Self {
-            file: o::required(f0, "file", &extra)?,
+            file: o::filled(f0, "file", &extra)?,
             extra,
         })
     }
@@ -5579,7 +5579,7 @@ impl ::serde::Serialize for ManualDiscoverApplications {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("file", &self.file)?;
+        w.filled("file", &self.file)?;
         w.end()
     }
 }
@@ -6112,8 +6112,8 @@ impl ::sailpoint_runtime::object::Object for MetricAggregation {
             }
         }
         ::std::result::Result::Ok(Self {
-            field: o::required(f0, "field", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            field: o::filled(f0, "field", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: f2,
             extra,
         })
@@ -6134,8 +6134,8 @@ impl ::serde::Serialize for MetricAggregation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("field", &self.field)?;
-        w.entry("name", &self.name)?;
+        w.filled("field", &self.field)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.type_ {
             w.entry("type", v)?;
         }
@@ -7822,14 +7822,14 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreate {
         }
         ::std::result::Result::Ok(Self {
             cluster: f0,
-            connector: o::required(f1, "connector", &extra)?,
+            connector: o::filled(f1, "connector", &extra)?,
             connector_attributes: f2,
             created: f3,
-            description: o::required(f4, "description", &extra)?,
+            description: o::filled(f4, "description", &extra)?,
             management_workgroup: f5,
             modified: f6,
-            name: o::required(f7, "name", &extra)?,
-            owner: o::required(f8, "owner", &extra)?,
+            name: o::filled(f7, "name", &extra)?,
+            owner: o::filled(f8, "owner", &extra)?,
             extra,
         })
     }
@@ -7852,22 +7852,22 @@ impl ::serde::Serialize for MultiHostIntegrationsCreate {
         if let ::std::option::Option::Some(v) = &self.cluster {
             w.entry("cluster", v)?;
         }
-        w.entry("connector", &self.connector)?;
+        w.filled("connector", &self.connector)?;
         if let ::std::option::Option::Some(v) = &self.connector_attributes {
             w.entry("connectorAttributes", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.management_workgroup {
             w.entry("managementWorkgroup", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("name", &self.name)?;
+        w.filled("owner", &self.owner)?;
         w.end()
     }
 }
@@ -7913,8 +7913,8 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateCluster 
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: o::required(f2, "type", &extra)?,
             extra,
         })
@@ -7935,8 +7935,8 @@ impl ::serde::Serialize for MultiHostIntegrationsCreateCluster {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
-        w.entry("name", &self.name)?;
+        w.filled("id", &self.id)?;
+        w.filled("name", &self.name)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -8149,7 +8149,7 @@ impl ::sailpoint_runtime::object::Object for MultiHostIntegrationsCreateSources 
         ::std::result::Result::Ok(Self {
             connector_attributes: f0,
             description: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             extra,
         })
     }
@@ -8175,7 +8175,7 @@ impl ::serde::Serialize for MultiHostIntegrationsCreateSources {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.end()
     }
 }

@@ -228,7 +228,7 @@ impl ::sailpoint_runtime::object::Object for ObjectMappingBulkCreateRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            new_objects_mappings: o::required(f0, "newObjectsMappings", &extra)?,
+            new_objects_mappings: o::filled(f0, "newObjectsMappings", &extra)?,
             extra,
         })
     }
@@ -248,7 +248,7 @@ impl ::serde::Serialize for ObjectMappingBulkCreateRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("newObjectsMappings", &self.new_objects_mappings)?;
+        w.filled("newObjectsMappings", &self.new_objects_mappings)?;
         w.end()
     }
 }
@@ -339,7 +339,7 @@ impl ::sailpoint_runtime::object::Object for ObjectMappingBulkPatchRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            patches: o::required(f0, "patches", &extra)?,
+            patches: o::filled(f0, "patches", &extra)?,
             extra,
         })
     }
@@ -359,7 +359,7 @@ impl ::serde::Serialize for ObjectMappingBulkPatchRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("patches", &self.patches)?;
+        w.filled("patches", &self.patches)?;
         w.end()
     }
 }
@@ -466,10 +466,10 @@ impl ::sailpoint_runtime::object::Object for ObjectMappingRequest {
         }
         ::std::result::Result::Ok(Self {
             enabled: f0,
-            json_path: o::required(f1, "jsonPath", &extra)?,
+            json_path: o::filled(f1, "jsonPath", &extra)?,
             object_type: o::required(f2, "objectType", &extra)?,
-            source_value: o::required(f3, "sourceValue", &extra)?,
-            target_value: o::required(f4, "targetValue", &extra)?,
+            source_value: o::filled(f3, "sourceValue", &extra)?,
+            target_value: o::filled(f4, "targetValue", &extra)?,
             extra,
         })
     }
@@ -492,10 +492,10 @@ impl ::serde::Serialize for ObjectMappingRequest {
         if let ::std::option::Option::Some(v) = &self.enabled {
             w.entry("enabled", v)?;
         }
-        w.entry("jsonPath", &self.json_path)?;
+        w.filled("jsonPath", &self.json_path)?;
         w.entry("objectType", &self.object_type)?;
-        w.entry("sourceValue", &self.source_value)?;
-        w.entry("targetValue", &self.target_value)?;
+        w.filled("sourceValue", &self.source_value)?;
+        w.filled("targetValue", &self.target_value)?;
         w.end()
     }
 }

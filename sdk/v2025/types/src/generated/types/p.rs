@@ -100,7 +100,7 @@ impl ::sailpoint_runtime::object::Object for ParameterStorageJsonPatch {
         ::std::result::Result::Ok(Self {
             from: f0,
             op: o::required(f1, "op", &extra)?,
-            path: o::required(f2, "path", &extra)?,
+            path: o::filled(f2, "path", &extra)?,
             value: f3,
             extra,
         })
@@ -125,7 +125,7 @@ impl ::serde::Serialize for ParameterStorageJsonPatch {
             w.entry("from", v)?;
         }
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -194,11 +194,11 @@ impl ::sailpoint_runtime::object::Object for ParameterStorageNewParameter {
         }
         ::std::result::Result::Ok(Self {
             description: f0,
-            name: o::required(f1, "name", &extra)?,
-            owner_id: o::required(f2, "ownerId", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
+            owner_id: o::filled(f2, "ownerId", &extra)?,
             private_fields: f3,
             public_fields: f4,
-            type_: o::required(f5, "type", &extra)?,
+            type_: o::filled(f5, "type", &extra)?,
             extra,
         })
     }
@@ -221,15 +221,15 @@ impl ::serde::Serialize for ParameterStorageNewParameter {
         if let ::std::option::Option::Some(v) = &self.description {
             w.entry("description", v)?;
         }
-        w.entry("name", &self.name)?;
-        w.entry("ownerId", &self.owner_id)?;
+        w.filled("name", &self.name)?;
+        w.filled("ownerId", &self.owner_id)?;
         if let ::std::option::Option::Some(v) = &self.private_fields {
             w.entry("privateFields", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.public_fields {
             w.entry("publicFields", v)?;
         }
-        w.entry("type", &self.type_)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }
@@ -816,7 +816,7 @@ impl ::sailpoint_runtime::object::Object for PasswordDigitTokenReset {
         ::std::result::Result::Ok(Self {
             duration_minutes: f0,
             length: f1,
-            user_id: o::required(f2, "userId", &extra)?,
+            user_id: o::filled(f2, "userId", &extra)?,
             extra,
         })
     }
@@ -842,7 +842,7 @@ impl ::serde::Serialize for PasswordDigitTokenReset {
         if let ::std::option::Option::Some(v) = &self.length {
             w.entry("length", v)?;
         }
-        w.entry("userId", &self.user_id)?;
+        w.filled("userId", &self.user_id)?;
         w.end()
     }
 }

@@ -229,12 +229,12 @@ impl ::sailpoint_runtime::object::Object for QueuedCheckConfigDetails {
             }
         }
         ::std::result::Result::Ok(Self {
-            provisioning_max_status_check_days: o::required(
+            provisioning_max_status_check_days: o::filled(
                 f0,
                 "provisioningMaxStatusCheckDays",
                 &extra,
             )?,
-            provisioning_status_check_interval_minutes: o::required(
+            provisioning_status_check_interval_minutes: o::filled(
                 f1,
                 "provisioningStatusCheckIntervalMinutes",
                 &extra,
@@ -258,11 +258,11 @@ impl ::serde::Serialize for QueuedCheckConfigDetails {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry(
+        w.filled(
             "provisioningMaxStatusCheckDays",
             &self.provisioning_max_status_check_days,
         )?;
-        w.entry(
+        w.filled(
             "provisioningStatusCheckIntervalMinutes",
             &self.provisioning_status_check_interval_minutes,
         )?;

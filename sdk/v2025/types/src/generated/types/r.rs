@@ -341,7 +341,7 @@ impl ::sailpoint_runtime::object::Object for ReassignmentReference {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -362,7 +362,7 @@ impl ::serde::Serialize for ReassignmentReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -1414,7 +1414,7 @@ impl ::sailpoint_runtime::object::Object for Reference {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             input: f1,
             requires_periodic_refresh: f2,
             extra,
@@ -1436,7 +1436,7 @@ impl ::serde::Serialize for Reference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
@@ -1609,8 +1609,8 @@ impl ::sailpoint_runtime::object::Object for Replace {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            regex: o::required(f1, "regex", &extra)?,
-            replacement: o::required(f2, "replacement", &extra)?,
+            regex: o::filled(f1, "regex", &extra)?,
+            replacement: o::filled(f2, "replacement", &extra)?,
             requires_periodic_refresh: f3,
             extra,
         })
@@ -1634,8 +1634,8 @@ impl ::serde::Serialize for Replace {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("regex", &self.regex)?;
-        w.entry("replacement", &self.replacement)?;
+        w.filled("regex", &self.regex)?;
+        w.filled("replacement", &self.replacement)?;
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
@@ -1684,7 +1684,7 @@ impl ::sailpoint_runtime::object::Object for ReplaceAll {
         ::std::result::Result::Ok(Self {
             input: f0,
             requires_periodic_refresh: f1,
-            table: o::required(f2, "table", &extra)?,
+            table: o::filled(f2, "table", &extra)?,
             extra,
         })
     }
@@ -1710,7 +1710,7 @@ impl ::serde::Serialize for ReplaceAll {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("table", &self.table)?;
+        w.filled("table", &self.table)?;
         w.end()
     }
 }
@@ -1762,7 +1762,7 @@ impl ::sailpoint_runtime::object::Object for ReplaceStreamConfigurationRequest {
             delivery: o::required(f0, "delivery", &extra)?,
             description: f1,
             events_requested: f2,
-            stream_id: o::required(f3, "stream_id", &extra)?,
+            stream_id: o::filled(f3, "stream_id", &extra)?,
             extra,
         })
     }
@@ -1789,7 +1789,7 @@ impl ::serde::Serialize for ReplaceStreamConfigurationRequest {
         if let ::std::option::Option::Some(v) = &self.events_requested {
             w.entry("events_requested", v)?;
         }
-        w.entry("stream_id", &self.stream_id)?;
+        w.filled("stream_id", &self.stream_id)?;
         w.end()
     }
 }
@@ -2947,8 +2947,8 @@ impl ::sailpoint_runtime::object::Object for RequestedForDtoRef {
             }
         }
         ::std::result::Result::Ok(Self {
-            identity_id: o::required(f0, "identityId", &extra)?,
-            requested_items: o::required(f1, "requestedItems", &extra)?,
+            identity_id: o::filled(f0, "identityId", &extra)?,
+            requested_items: o::filled(f1, "requestedItems", &extra)?,
             extra,
         })
     }
@@ -2968,8 +2968,8 @@ impl ::serde::Serialize for RequestedForDtoRef {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("identityId", &self.identity_id)?;
-        w.entry("requestedItems", &self.requested_items)?;
+        w.filled("identityId", &self.identity_id)?;
+        w.filled("requestedItems", &self.requested_items)?;
         w.end()
     }
 }
@@ -3245,7 +3245,7 @@ impl ::sailpoint_runtime::object::Object for RequestedItemDtoRef {
             account_selection: f0,
             client_metadata: f1,
             comment: f2,
-            id: o::required(f3, "id", &extra)?,
+            id: o::filled(f3, "id", &extra)?,
             remove_date: f4,
             start_date: f5,
             type_: o::required(f6, "type", &extra)?,
@@ -3277,7 +3277,7 @@ impl ::serde::Serialize for RequestedItemDtoRef {
         if let ::std::option::Option::Some(v) = &self.comment {
             w.entry("comment", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.remove_date {
             w.instant("removeDate", v)?;
         }
@@ -4226,10 +4226,10 @@ impl ::sailpoint_runtime::object::Object for ReviewDecision {
             }
         }
         ::std::result::Result::Ok(Self {
-            bulk: o::required(f0, "bulk", &extra)?,
+            bulk: o::filled(f0, "bulk", &extra)?,
             comments: f1,
             decision: o::required(f2, "decision", &extra)?,
-            id: o::required(f3, "id", &extra)?,
+            id: o::filled(f3, "id", &extra)?,
             proposed_end_date: f4,
             recommendation: f5,
             extra,
@@ -4251,12 +4251,12 @@ impl ::serde::Serialize for ReviewDecision {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("bulk", &self.bulk)?;
+        w.filled("bulk", &self.bulk)?;
         if let ::std::option::Option::Some(v) = &self.comments {
             w.entry("comments", v)?;
         }
         w.entry("decision", &self.decision)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.proposed_end_date {
             w.instant("proposedEndDate", v)?;
         }
@@ -5330,7 +5330,7 @@ impl ::sailpoint_runtime::object::Object for RightPad {
         }
         ::std::result::Result::Ok(Self {
             input: f0,
-            length: o::required(f1, "length", &extra)?,
+            length: o::filled(f1, "length", &extra)?,
             padding: f2,
             requires_periodic_refresh: f3,
             extra,
@@ -5355,7 +5355,7 @@ impl ::serde::Serialize for RightPad {
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
-        w.entry("length", &self.length)?;
+        w.filled("length", &self.length)?;
         if let ::std::option::Option::Some(v) = &self.padding {
             w.entry("padding", v)?;
         }
@@ -6085,7 +6085,7 @@ impl ::sailpoint_runtime::object::Object for RoleBulkDeleteRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            role_ids: o::required(f0, "roleIds", &extra)?,
+            role_ids: o::filled(f0, "roleIds", &extra)?,
             extra,
         })
     }
@@ -6105,7 +6105,7 @@ impl ::serde::Serialize for RoleBulkDeleteRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("roleIds", &self.role_ids)?;
+        w.filled("roleIds", &self.role_ids)?;
         w.end()
     }
 }
@@ -6260,7 +6260,7 @@ impl ::sailpoint_runtime::object::Object for RoleCriteriaKey {
             }
         }
         ::std::result::Result::Ok(Self {
-            property: o::required(f0, "property", &extra)?,
+            property: o::filled(f0, "property", &extra)?,
             source_id: f1,
             type_: o::required(f2, "type", &extra)?,
             extra,
@@ -6282,7 +6282,7 @@ impl ::serde::Serialize for RoleCriteriaKey {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("property", &self.property)?;
+        w.filled("property", &self.property)?;
         if let ::std::option::Option::Some(v) = &self.source_id {
             w.entry("sourceId", v)?;
         }
@@ -9450,10 +9450,10 @@ impl ::sailpoint_runtime::object::Object for RoleMetadataBulkUpdateByFilterReque
             }
         }
         ::std::result::Result::Ok(Self {
-            filters: o::required(f0, "filters", &extra)?,
+            filters: o::filled(f0, "filters", &extra)?,
             operation: o::required(f1, "operation", &extra)?,
             replace_scope: f2,
-            values: o::required(f3, "values", &extra)?,
+            values: o::filled(f3, "values", &extra)?,
             extra,
         })
     }
@@ -9473,12 +9473,12 @@ impl ::serde::Serialize for RoleMetadataBulkUpdateByFilterRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("filters", &self.filters)?;
+        w.filled("filters", &self.filters)?;
         w.entry("operation", &self.operation)?;
         if let ::std::option::Option::Some(v) = &self.replace_scope {
             w.entry("replaceScope", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -9530,7 +9530,7 @@ for RoleMetadataBulkUpdateByFilterRequestValuesItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            attribute: o::required(f0, "attribute", &extra)?,
+            attribute: o::filled(f0, "attribute", &extra)?,
             attribute_key: f1,
             values: f2,
             extra,
@@ -9552,7 +9552,7 @@ impl ::serde::Serialize for RoleMetadataBulkUpdateByFilterRequestValuesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attribute", &self.attribute)?;
+        w.filled("attribute", &self.attribute)?;
         if let ::std::option::Option::Some(v) = &self.attribute_key {
             w.entry("attributeKey", v)?;
         }
@@ -9610,8 +9610,8 @@ impl ::sailpoint_runtime::object::Object for RoleMetadataBulkUpdateByIdRequest {
         ::std::result::Result::Ok(Self {
             operation: o::required(f0, "operation", &extra)?,
             replace_scope: f1,
-            roles: o::required(f2, "roles", &extra)?,
-            values: o::required(f3, "values", &extra)?,
+            roles: o::filled(f2, "roles", &extra)?,
+            values: o::filled(f3, "values", &extra)?,
             extra,
         })
     }
@@ -9635,8 +9635,8 @@ impl ::serde::Serialize for RoleMetadataBulkUpdateByIdRequest {
         if let ::std::option::Option::Some(v) = &self.replace_scope {
             w.entry("replaceScope", v)?;
         }
-        w.entry("roles", &self.roles)?;
-        w.entry("values", &self.values)?;
+        w.filled("roles", &self.roles)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -9736,7 +9736,7 @@ for RoleMetadataBulkUpdateByIdRequestValuesItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            attribute: o::required(f0, "attribute", &extra)?,
+            attribute: o::filled(f0, "attribute", &extra)?,
             values: f1,
             extra,
         })
@@ -9757,7 +9757,7 @@ impl ::serde::Serialize for RoleMetadataBulkUpdateByIdRequestValuesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attribute", &self.attribute)?;
+        w.filled("attribute", &self.attribute)?;
         w.entry("values", &self.values)?;
         w.end()
     }
@@ -9812,9 +9812,9 @@ impl ::sailpoint_runtime::object::Object for RoleMetadataBulkUpdateByQueryReques
         }
         ::std::result::Result::Ok(Self {
             operation: o::required(f0, "operation", &extra)?,
-            query: o::required(f1, "query", &extra)?,
+            query: o::filled(f1, "query", &extra)?,
             replace_scope: f2,
-            values: o::required(f3, "values", &extra)?,
+            values: o::filled(f3, "values", &extra)?,
             extra,
         })
     }
@@ -9835,11 +9835,11 @@ impl ::serde::Serialize for RoleMetadataBulkUpdateByQueryRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("operation", &self.operation)?;
-        w.entry("query", &self.query)?;
+        w.filled("query", &self.query)?;
         if let ::std::option::Option::Some(v) = &self.replace_scope {
             w.entry("replaceScope", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -9894,10 +9894,10 @@ for RoleMetadataBulkUpdateByQueryRequestValuesItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            attribute: o::required(f0, "attribute", &extra)?,
+            attribute: o::filled(f0, "attribute", &extra)?,
             attribute_key: f1,
             attribute_value: f2,
-            values: o::required(f3, "values", &extra)?,
+            values: o::filled(f3, "values", &extra)?,
             extra,
         })
     }
@@ -9917,14 +9917,14 @@ impl ::serde::Serialize for RoleMetadataBulkUpdateByQueryRequestValuesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attribute", &self.attribute)?;
+        w.filled("attribute", &self.attribute)?;
         if let ::std::option::Option::Some(v) = &self.attribute_key {
             w.entry("attributeKey", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.attribute_value {
             w.entry("attributeValue", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -15293,30 +15293,26 @@ impl<'de> ::serde::Deserialize<'de> for ReportDetailsArguments {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_5: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_6: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none()
-            && this.subtype_2.is_none() && this.subtype_3.is_none()
-            && this.subtype_4.is_none() && this.subtype_5.is_none()
-            && this.subtype_6.is_none()
-        {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "ReportDetailsArguments",
-                        7usize,
-                    ),
-                ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_5: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_6: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| {
+                    this.subtype_0.is_some() || this.subtype_1.is_some()
+                        || this.subtype_2.is_some() || this.subtype_3.is_some()
+                        || this.subtype_4.is_some() || this.subtype_5.is_some()
+                        || this.subtype_6.is_some()
+                },
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch("ReportDetailsArguments", 7usize),
+            ))
     }
 }
 #[cfg(feature = "reports-data-extraction")]

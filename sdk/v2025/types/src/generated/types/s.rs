@@ -110,14 +110,14 @@ impl ::sailpoint_runtime::object::Object for SavedSearch {
             fields: f3,
             filters: f4,
             id: f5,
-            indices: o::required(f6, "indices", &extra)?,
+            indices: o::filled(f6, "indices", &extra)?,
             modified: f7,
             name: f8,
             order_by: f9,
             owner: f10,
             owner_id: f11,
             public: f12,
-            query: o::required(f13, "query", &extra)?,
+            query: o::filled(f13, "query", &extra)?,
             sort: f14,
             extra,
         })
@@ -156,7 +156,7 @@ impl ::serde::Serialize for SavedSearch {
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
-        w.entry("indices", &self.indices)?;
+        w.filled("indices", &self.indices)?;
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
@@ -175,7 +175,7 @@ impl ::serde::Serialize for SavedSearch {
         if let ::std::option::Option::Some(v) = &self.public {
             w.entry("public", v)?;
         }
-        w.entry("query", &self.query)?;
+        w.filled("query", &self.query)?;
         if let ::std::option::Option::Some(v) = &self.sort {
             w.entry("sort", v)?;
         }
@@ -652,10 +652,10 @@ impl ::sailpoint_runtime::object::Object for SavedSearchDetail {
             created: f1,
             fields: f2,
             filters: f3,
-            indices: o::required(f4, "indices", &extra)?,
+            indices: o::filled(f4, "indices", &extra)?,
             modified: f5,
             order_by: f6,
-            query: o::required(f7, "query", &extra)?,
+            query: o::filled(f7, "query", &extra)?,
             sort: f8,
             extra,
         })
@@ -688,14 +688,14 @@ impl ::serde::Serialize for SavedSearchDetail {
         if let ::std::option::Option::Some(v) = &self.filters {
             w.entry("filters", v)?;
         }
-        w.entry("indices", &self.indices)?;
+        w.filled("indices", &self.indices)?;
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.order_by {
             w.entry("orderBy", v)?;
         }
-        w.entry("query", &self.query)?;
+        w.filled("query", &self.query)?;
         if let ::std::option::Option::Some(v) = &self.sort {
             w.entry("sort", v)?;
         }
@@ -1062,7 +1062,7 @@ impl ::sailpoint_runtime::object::Object for ScheduleSelector {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1086,7 +1086,7 @@ impl ::serde::Serialize for ScheduleSelector {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -2099,13 +2099,13 @@ impl ::sailpoint_runtime::object::Object for ScheduledSearch {
             display_query_details: f2,
             email_empty_results: f3,
             enabled: f4,
-            id: o::required(f5, "id", &extra)?,
+            id: o::filled(f5, "id", &extra)?,
             modified: f6,
             name: f7,
             owner: o::required(f8, "owner", &extra)?,
-            owner_id: o::required(f9, "ownerId", &extra)?,
-            recipients: o::required(f10, "recipients", &extra)?,
-            saved_search_id: o::required(f11, "savedSearchId", &extra)?,
+            owner_id: o::filled(f9, "ownerId", &extra)?,
+            recipients: o::filled(f10, "recipients", &extra)?,
+            saved_search_id: o::filled(f11, "savedSearchId", &extra)?,
             schedule: o::required(f12, "schedule", &extra)?,
             extra,
         })
@@ -2141,7 +2141,7 @@ impl ::serde::Serialize for ScheduledSearch {
         if let ::std::option::Option::Some(v) = &self.enabled {
             w.entry("enabled", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
@@ -2149,9 +2149,9 @@ impl ::serde::Serialize for ScheduledSearch {
             w.entry("name", v)?;
         }
         w.entry("owner", &self.owner)?;
-        w.entry("ownerId", &self.owner_id)?;
-        w.entry("recipients", &self.recipients)?;
-        w.entry("savedSearchId", &self.saved_search_id)?;
+        w.filled("ownerId", &self.owner_id)?;
+        w.filled("recipients", &self.recipients)?;
+        w.filled("savedSearchId", &self.saved_search_id)?;
         w.entry("schedule", &self.schedule)?;
         w.end()
     }
@@ -2258,7 +2258,7 @@ impl ::sailpoint_runtime::object::Object for ScheduledSearchOwner {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -2279,7 +2279,7 @@ impl ::serde::Serialize for ScheduledSearchOwner {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -2325,7 +2325,7 @@ impl ::sailpoint_runtime::object::Object for ScheduledSearchRecipientsItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -2346,7 +2346,7 @@ impl ::serde::Serialize for ScheduledSearchRecipientsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -3142,7 +3142,7 @@ impl ::sailpoint_runtime::object::Object for SearchCriteria {
         ::std::result::Result::Ok(Self {
             filters: f0,
             include_nested: f1,
-            indices: o::required(f2, "indices", &extra)?,
+            indices: o::filled(f2, "indices", &extra)?,
             query: f3,
             query_type: f4,
             search_after: f5,
@@ -3173,7 +3173,7 @@ impl ::serde::Serialize for SearchCriteria {
         if let ::std::option::Option::Some(v) = &self.include_nested {
             w.entry("includeNested", v)?;
         }
-        w.entry("indices", &self.indices)?;
+        w.filled("indices", &self.indices)?;
         if let ::std::option::Option::Some(v) = &self.query {
             w.entry("query", v)?;
         }
@@ -3673,6 +3673,7 @@ pub enum SearchDocuments {
     EventDocuments(EventDocuments),
     IdentityDocuments(IdentityDocuments),
     RoleDocuments(RoleDocuments),
+    String(::std::string::String),
 }
 #[cfg(feature = "search")]
 impl ::std::convert::From<AccessProfileDocuments> for SearchDocuments {
@@ -3762,7 +3763,7 @@ impl ::sailpoint_runtime::object::Object for SearchExportReportArguments {
         ::std::result::Result::Ok(Self {
             columns: f0,
             indices: f1,
-            query: o::required(f2, "query", &extra)?,
+            query: o::filled(f2, "query", &extra)?,
             sort: f3,
             extra,
         })
@@ -3789,7 +3790,7 @@ impl ::serde::Serialize for SearchExportReportArguments {
         if let ::std::option::Option::Some(v) = &self.indices {
             w.entry("indices", v)?;
         }
-        w.entry("query", &self.query)?;
+        w.filled("query", &self.query)?;
         if let ::std::option::Option::Some(v) = &self.sort {
             w.entry("sort", v)?;
         }
@@ -3932,8 +3933,8 @@ impl ::sailpoint_runtime::object::Object for SearchSchedule {
             email_empty_results: f2,
             enabled: f3,
             modified: f4,
-            recipients: o::required(f5, "recipients", &extra)?,
-            saved_search_id: o::required(f6, "savedSearchId", &extra)?,
+            recipients: o::filled(f5, "recipients", &extra)?,
+            saved_search_id: o::filled(f6, "savedSearchId", &extra)?,
             schedule: o::required(f7, "schedule", &extra)?,
             extra,
         })
@@ -3969,8 +3970,8 @@ impl ::serde::Serialize for SearchSchedule {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
-        w.entry("recipients", &self.recipients)?;
-        w.entry("savedSearchId", &self.saved_search_id)?;
+        w.filled("recipients", &self.recipients)?;
+        w.filled("savedSearchId", &self.saved_search_id)?;
         w.entry("schedule", &self.schedule)?;
         w.end()
     }
@@ -4007,7 +4008,7 @@ impl ::sailpoint_runtime::object::Object for SearchScheduleRecipientsItem {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -4028,7 +4029,7 @@ impl ::serde::Serialize for SearchScheduleRecipientsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -6043,19 +6044,19 @@ impl ::sailpoint_runtime::object::Object for ServiceDeskIntegrationDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            attributes: o::required(f0, "attributes", &extra)?,
+            attributes: o::filled(f0, "attributes", &extra)?,
             before_provisioning_rule: f1,
             cluster: f2,
             cluster_ref: f3,
             created: f4,
-            description: o::required(f5, "description", &extra)?,
+            description: o::filled(f5, "description", &extra)?,
             id: f6,
             managed_sources: f7,
             modified: f8,
-            name: o::required(f9, "name", &extra)?,
+            name: o::filled(f9, "name", &extra)?,
             owner_ref: f10,
             provisioning_config: f11,
-            type_: o::required(f12, "type", &extra)?,
+            type_: o::filled(f12, "type", &extra)?,
             extra,
         })
     }
@@ -6075,7 +6076,7 @@ impl ::serde::Serialize for ServiceDeskIntegrationDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("attributes", &self.attributes)?;
+        w.filled("attributes", &self.attributes)?;
         if let ::std::option::Option::Some(v) = &self.before_provisioning_rule {
             w.entry("beforeProvisioningRule", v)?;
         }
@@ -6088,7 +6089,7 @@ impl ::serde::Serialize for ServiceDeskIntegrationDto {
         if let ::std::option::Option::Some(v) = &self.created {
             w.instant("created", v)?;
         }
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
@@ -6098,14 +6099,14 @@ impl ::serde::Serialize for ServiceDeskIntegrationDto {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.owner_ref {
             w.entry("ownerRef", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.provisioning_config {
             w.entry("provisioningConfig", v)?;
         }
-        w.entry("type", &self.type_)?;
+        w.filled("type", &self.type_)?;
         w.end()
     }
 }
@@ -7102,7 +7103,7 @@ impl ::sailpoint_runtime::object::Object for SlimCampaign {
             description: f6,
             email_notification_enabled: f7,
             id: f8,
-            name: o::required(f9, "name", &extra)?,
+            name: o::filled(f9, "name", &extra)?,
             recommendations_enabled: f10,
             status: f11,
             total_certifications: f12,
@@ -7151,7 +7152,7 @@ impl ::serde::Serialize for SlimCampaign {
         if let ::std::option::Option::Some(v) = &self.id {
             w.entry("id", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
             w.entry("recommendationsEnabled", v)?;
         }
@@ -8985,7 +8986,7 @@ impl ::sailpoint_runtime::object::Object for Source {
             category: f4,
             cluster: f5,
             connection_type: f6,
-            connector: o::required(f7, "connector", &extra)?,
+            connector: o::filled(f7, "connector", &extra)?,
             connector_attributes: f8,
             connector_class: f9,
             connector_id: f10,
@@ -9002,7 +9003,7 @@ impl ::sailpoint_runtime::object::Object for Source {
             manager_correlation_mapping: f21,
             manager_correlation_rule: f22,
             modified: f23,
-            name: o::required(f24, "name", &extra)?,
+            name: o::filled(f24, "name", &extra)?,
             owner: f25,
             password_policies: f26,
             schemas: f27,
@@ -9049,7 +9050,7 @@ impl ::serde::Serialize for Source {
         if let ::std::option::Option::Some(v) = &self.connection_type {
             w.entry("connectionType", v)?;
         }
-        w.entry("connector", &self.connector)?;
+        w.filled("connector", &self.connector)?;
         if let ::std::option::Option::Some(v) = &self.connector_attributes {
             w.entry("connectorAttributes", v)?;
         }
@@ -9098,7 +9099,7 @@ impl ::serde::Serialize for Source {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.entry("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.password_policies {
             w.entry("passwordPolicies", v)?;
@@ -9978,8 +9979,8 @@ impl ::sailpoint_runtime::object::Object for SourceAppBulkUpdateRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            app_ids: o::required(f0, "appIds", &extra)?,
-            json_patch: o::required(f1, "jsonPatch", &extra)?,
+            app_ids: o::filled(f0, "appIds", &extra)?,
+            json_patch: o::filled(f1, "jsonPatch", &extra)?,
             extra,
         })
     }
@@ -9999,8 +10000,8 @@ impl ::serde::Serialize for SourceAppBulkUpdateRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("appIds", &self.app_ids)?;
-        w.entry("jsonPatch", &self.json_patch)?;
+        w.filled("appIds", &self.app_ids)?;
+        w.filled("jsonPatch", &self.json_patch)?;
         w.end()
     }
 }
@@ -10052,9 +10053,9 @@ impl ::sailpoint_runtime::object::Object for SourceAppCreateDto {
         }
         ::std::result::Result::Ok(Self {
             account_source: o::required(f0, "accountSource", &extra)?,
-            description: o::required(f1, "description", &extra)?,
+            description: o::filled(f1, "description", &extra)?,
             match_all_accounts: f2,
-            name: o::required(f3, "name", &extra)?,
+            name: o::filled(f3, "name", &extra)?,
             extra,
         })
     }
@@ -10075,11 +10076,11 @@ impl ::serde::Serialize for SourceAppCreateDto {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("accountSource", &self.account_source)?;
-        w.entry("description", &self.description)?;
+        w.filled("description", &self.description)?;
         if let ::std::option::Option::Some(v) = &self.match_all_accounts {
             w.entry("matchAllAccounts", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.end()
     }
 }
@@ -10125,7 +10126,7 @@ impl ::sailpoint_runtime::object::Object for SourceAppCreateDtoAccountSource {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             name: f1,
             type_: f2,
             extra,
@@ -10147,7 +10148,7 @@ impl ::serde::Serialize for SourceAppCreateDtoAccountSource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
@@ -10691,8 +10692,8 @@ impl ::sailpoint_runtime::object::Object for SourceCluster {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
-            name: o::required(f1, "name", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
             type_: o::required(f2, "type", &extra)?,
             extra,
         })
@@ -10713,8 +10714,8 @@ impl ::serde::Serialize for SourceCluster {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
-        w.entry("name", &self.name)?;
+        w.filled("id", &self.id)?;
+        w.filled("name", &self.name)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -10883,8 +10884,8 @@ impl ::sailpoint_runtime::object::Object for SourceCode {
             }
         }
         ::std::result::Result::Ok(Self {
-            script: o::required(f0, "script", &extra)?,
-            version: o::required(f1, "version", &extra)?,
+            script: o::filled(f0, "script", &extra)?,
+            version: o::filled(f1, "version", &extra)?,
             extra,
         })
     }
@@ -10904,8 +10905,8 @@ impl ::serde::Serialize for SourceCode {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("script", &self.script)?;
-        w.entry("version", &self.version)?;
+        w.filled("script", &self.script)?;
+        w.filled("version", &self.version)?;
         w.end()
     }
 }
@@ -12242,7 +12243,7 @@ impl ::sailpoint_runtime::object::Object for SourceSchedule {
             }
         }
         ::std::result::Result::Ok(Self {
-            cron_expression: o::required(f0, "cronExpression", &extra)?,
+            cron_expression: o::filled(f0, "cronExpression", &extra)?,
             type_: o::required(f1, "type", &extra)?,
             extra,
         })
@@ -12263,7 +12264,7 @@ impl ::serde::Serialize for SourceSchedule {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("cronExpression", &self.cron_expression)?;
+        w.filled("cronExpression", &self.cron_expression)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -14205,8 +14206,8 @@ impl ::sailpoint_runtime::object::Object for Split {
             }
         }
         ::std::result::Result::Ok(Self {
-            delimiter: o::required(f0, "delimiter", &extra)?,
-            index: o::required(f1, "index", &extra)?,
+            delimiter: o::filled(f0, "delimiter", &extra)?,
+            index: o::filled(f1, "index", &extra)?,
             input: f2,
             requires_periodic_refresh: f3,
             throws: f4,
@@ -14229,8 +14230,8 @@ impl ::serde::Serialize for Split {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("delimiter", &self.delimiter)?;
-        w.entry("index", &self.index)?;
+        w.filled("delimiter", &self.delimiter)?;
+        w.filled("index", &self.index)?;
         if let ::std::option::Option::Some(v) = &self.input {
             w.entry("input", v)?;
         }
@@ -14438,7 +14439,7 @@ impl ::sailpoint_runtime::object::Object for Static {
         }
         ::std::result::Result::Ok(Self {
             requires_periodic_refresh: f0,
-            values: o::required(f1, "values", &extra)?,
+            values: o::filled(f1, "values", &extra)?,
             extra,
         })
     }
@@ -14461,7 +14462,7 @@ impl ::serde::Serialize for Static {
         if let ::std::option::Option::Some(v) = &self.requires_periodic_refresh {
             w.entry("requiresPeriodicRefresh", v)?;
         }
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -15085,7 +15086,7 @@ impl ::sailpoint_runtime::object::Object for SubscriptionPatchRequestItem {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -15105,7 +15106,7 @@ impl ::serde::Serialize for SubscriptionPatchRequestItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -15261,9 +15262,9 @@ impl ::sailpoint_runtime::object::Object for SubscriptionPostRequest {
             event_bridge_config: f2,
             filter: f3,
             http_config: f4,
-            name: o::required(f5, "name", &extra)?,
+            name: o::filled(f5, "name", &extra)?,
             response_deadline: f6,
-            trigger_id: o::required(f7, "triggerId", &extra)?,
+            trigger_id: o::filled(f7, "triggerId", &extra)?,
             type_: o::required(f8, "type", &extra)?,
             extra,
         })
@@ -15299,11 +15300,11 @@ impl ::serde::Serialize for SubscriptionPostRequest {
         if let ::std::option::Option::Some(v) = &self.http_config {
             w.entry("httpConfig", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.response_deadline {
             w.entry("responseDeadline", v)?;
         }
-        w.entry("triggerId", &self.trigger_id)?;
+        w.filled("triggerId", &self.trigger_id)?;
         w.entry("type", &self.type_)?;
         w.end()
     }
@@ -15522,7 +15523,7 @@ impl ::sailpoint_runtime::object::Object for Substring {
             }
         }
         ::std::result::Result::Ok(Self {
-            begin: o::required(f0, "begin", &extra)?,
+            begin: o::filled(f0, "begin", &extra)?,
             begin_offset: f1,
             end: f2,
             end_offset: f3,
@@ -15547,7 +15548,7 @@ impl ::serde::Serialize for Substring {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("begin", &self.begin)?;
+        w.filled("begin", &self.begin)?;
         if let ::std::option::Option::Some(v) = &self.begin_offset {
             w.entry("beginOffset", v)?;
         }
@@ -18740,6 +18741,11 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "type",
                     ],
                 },
+                ::sailpoint_runtime::models::Variant {
+                    name: "String",
+                    tags: &[],
+                    keys: &[],
+                },
             ],
         };
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
@@ -18779,6 +18785,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         <RoleDocuments as ::serde::Deserialize>::deserialize(value)
                             .map(Self::RoleDocuments)
                     }
+                    6usize => {
+                        <::std::string::String as ::serde::Deserialize>::deserialize(
+                                value,
+                            )
+                            .map(Self::String)
+                    }
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -18800,21 +18812,19 @@ for ServiceProviderConfigurationFederationProtocolDetailsItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "ServiceProviderConfigurationFederationProtocolDetailsItem",
-                        2usize,
-                    ),
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch(
+                    "ServiceProviderConfigurationFederationProtocolDetailsItem",
+                    2usize,
                 ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+            ))
     }
 }
 #[cfg(feature = "global-tenant-security-settings")]

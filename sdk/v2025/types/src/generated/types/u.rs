@@ -213,7 +213,7 @@ impl ::sailpoint_runtime::object::Object for UpdateMultiHostSourcesBodyItem {
         }
         ::std::result::Result::Ok(Self {
             op: o::required(f0, "op", &extra)?,
-            path: o::required(f1, "path", &extra)?,
+            path: o::filled(f1, "path", &extra)?,
             value: f2,
             extra,
         })
@@ -235,7 +235,7 @@ impl ::serde::Serialize for UpdateMultiHostSourcesBodyItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
         w.entry("op", &self.op)?;
-        w.entry("path", &self.path)?;
+        w.filled("path", &self.path)?;
         if let ::std::option::Option::Some(v) = &self.value {
             w.entry("value", v)?;
         }
@@ -657,7 +657,7 @@ impl ::sailpoint_runtime::object::Object for UpdateStreamConfigurationRequest {
             delivery: f0,
             description: f1,
             events_requested: f2,
-            stream_id: o::required(f3, "stream_id", &extra)?,
+            stream_id: o::filled(f3, "stream_id", &extra)?,
             extra,
         })
     }
@@ -686,7 +686,7 @@ impl ::serde::Serialize for UpdateStreamConfigurationRequest {
         if let ::std::option::Option::Some(v) = &self.events_requested {
             w.entry("events_requested", v)?;
         }
-        w.entry("stream_id", &self.stream_id)?;
+        w.filled("stream_id", &self.stream_id)?;
         w.end()
     }
 }
@@ -734,7 +734,7 @@ impl ::sailpoint_runtime::object::Object for UpdateStreamStatusRequest {
         ::std::result::Result::Ok(Self {
             reason: f0,
             status: o::required(f1, "status", &extra)?,
-            stream_id: o::required(f2, "stream_id", &extra)?,
+            stream_id: o::filled(f2, "stream_id", &extra)?,
             extra,
         })
     }
@@ -758,7 +758,7 @@ impl ::serde::Serialize for UpdateStreamStatusRequest {
             w.entry("reason", v)?;
         }
         w.entry("status", &self.status)?;
-        w.entry("stream_id", &self.stream_id)?;
+        w.filled("stream_id", &self.stream_id)?;
         w.end()
     }
 }
@@ -1420,9 +1420,9 @@ impl ::sailpoint_runtime::object::Object for UserLevelRequest {
             }
         }
         ::std::result::Result::Ok(Self {
-            description: o::required(f0, "description", &extra)?,
-            name: o::required(f1, "name", &extra)?,
-            owner: o::required(f2, "owner", &extra)?,
+            description: o::filled(f0, "description", &extra)?,
+            name: o::filled(f1, "name", &extra)?,
+            owner: o::filled(f2, "owner", &extra)?,
             right_sets: f3,
             extra,
         })
@@ -1443,9 +1443,9 @@ impl ::serde::Serialize for UserLevelRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("description", &self.description)?;
-        w.entry("name", &self.name)?;
-        w.entry("owner", &self.owner)?;
+        w.filled("description", &self.description)?;
+        w.filled("name", &self.name)?;
+        w.filled("owner", &self.owner)?;
         if let ::std::option::Option::Some(v) = &self.right_sets {
             w.entry("rightSets", v)?;
         }

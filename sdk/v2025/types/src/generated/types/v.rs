@@ -79,7 +79,7 @@ impl ::sailpoint_runtime::object::Object for V2024AccessRequestItem {
             assignment_id: f0,
             client_metadata: f1,
             comment: f2,
-            id: o::required(f3, "id", &extra)?,
+            id: o::filled(f3, "id", &extra)?,
             native_identity: f4,
             remove_date: f5,
             start_date: f6,
@@ -112,7 +112,7 @@ impl ::serde::Serialize for V2024AccessRequestItem {
         if let ::std::option::Option::Some(v) = &self.comment {
             w.entry("comment", v)?;
         }
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.native_identity {
             w.entry("nativeIdentity", v)?;
         }
@@ -450,7 +450,7 @@ impl ::sailpoint_runtime::object::Object for V2025Campaign {
             machine_account_campaign_info: f10,
             mandatory_comment_requirement: f11,
             modified: f12,
-            name: o::required(f13, "name", &extra)?,
+            name: o::filled(f13, "name", &extra)?,
             recommendations_enabled: f14,
             role_composition_campaign_info: f15,
             search_campaign_info: f16,
@@ -516,7 +516,7 @@ impl ::serde::Serialize for V2025Campaign {
         if let ::std::option::Option::Some(v) = &self.modified {
             w.instant("modified", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.recommendations_enabled {
             w.entry("recommendationsEnabled", v)?;
         }
@@ -893,7 +893,7 @@ for V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             name: f1,
             type_: o::required(f2, "type", &extra)?,
             extra,
@@ -916,7 +916,7 @@ impl ::serde::Serialize for V2025CampaignRoleCompositionCampaignInfoRemediatorRe
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
@@ -1542,7 +1542,7 @@ impl ::sailpoint_runtime::object::Object for V2025ScheduleDays {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1566,7 +1566,7 @@ impl ::serde::Serialize for V2025ScheduleDays {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1631,7 +1631,7 @@ impl ::sailpoint_runtime::object::Object for V2025ScheduleHours {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1655,7 +1655,7 @@ impl ::serde::Serialize for V2025ScheduleHours {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1721,7 +1721,7 @@ impl ::sailpoint_runtime::object::Object for V2025ScheduleMonths {
         ::std::result::Result::Ok(Self {
             interval: f0,
             type_: o::required(f1, "type", &extra)?,
-            values: o::required(f2, "values", &extra)?,
+            values: o::filled(f2, "values", &extra)?,
             extra,
         })
     }
@@ -1745,7 +1745,7 @@ impl ::serde::Serialize for V2025ScheduleMonths {
             w.entry("interval", v)?;
         }
         w.entry("type", &self.type_)?;
-        w.entry("values", &self.values)?;
+        w.filled("values", &self.values)?;
         w.end()
     }
 }
@@ -1974,9 +1974,9 @@ impl ::sailpoint_runtime::object::Object for V3CreateConnectorDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            class_name: o::required(f0, "className", &extra)?,
+            class_name: o::filled(f0, "className", &extra)?,
             direct_connect: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             status: f3,
             type_: f4,
             extra,
@@ -1998,11 +1998,11 @@ impl ::serde::Serialize for V3CreateConnectorDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("className", &self.class_name)?;
+        w.filled("className", &self.class_name)?;
         if let ::std::option::Option::Some(v) = &self.direct_connect {
             w.entry("directConnect", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         if let ::std::option::Option::Some(v) = &self.status {
             w.entry("status", v)?;
         }
@@ -2514,8 +2514,8 @@ impl ::sailpoint_runtime::object::Object for ValidateFilterInputDto {
             }
         }
         ::std::result::Result::Ok(Self {
-            filter: o::required(f0, "filter", &extra)?,
-            input: o::required(f1, "input", &extra)?,
+            filter: o::filled(f0, "filter", &extra)?,
+            input: o::filled(f1, "input", &extra)?,
             extra,
         })
     }
@@ -2535,8 +2535,8 @@ impl ::serde::Serialize for ValidateFilterInputDto {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("filter", &self.filter)?;
-        w.entry("input", &self.input)?;
+        w.filled("filter", &self.filter)?;
+        w.filled("input", &self.input)?;
         w.end()
     }
 }
@@ -2712,7 +2712,7 @@ impl ::sailpoint_runtime::object::Object for VerificationRequest {
         }
         ::std::result::Result::Ok(Self {
             state: f0,
-            stream_id: o::required(f1, "stream_id", &extra)?,
+            stream_id: o::filled(f1, "stream_id", &extra)?,
             extra,
         })
     }
@@ -2735,7 +2735,7 @@ impl ::serde::Serialize for VerificationRequest {
         if let ::std::option::Option::Some(v) = &self.state {
             w.entry("state", v)?;
         }
-        w.entry("stream_id", &self.stream_id)?;
+        w.filled("stream_id", &self.stream_id)?;
         w.end()
     }
 }

@@ -19,21 +19,16 @@ impl<'de> ::serde::Deserialize<'de> for ListEventsResponseItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let this = Self {
-            subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-            subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-        };
-        if this.subtype_0.is_none() && this.subtype_1.is_none() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(
-                        "ListEventsResponseItem",
-                        2usize,
-                    ),
-                ),
-            );
-        }
-        ::std::result::Result::Ok(this)
+        ::sailpoint_runtime::models::any_of(
+                || Self {
+                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
+                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+                },
+                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+            )
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                ::sailpoint_runtime::models::no_branch("ListEventsResponseItem", 2usize),
+            ))
     }
 }
 #[cfg(feature = "things")]

@@ -165,9 +165,9 @@ impl ::sailpoint_runtime::object::Object for Thing {
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::required(f0, "id", &extra)?,
+            id: o::filled(f0, "id", &extra)?,
             kind: f1,
-            name: o::required(f2, "name", &extra)?,
+            name: o::filled(f2, "name", &extra)?,
             extra,
         })
     }
@@ -185,11 +185,11 @@ impl ::serde::Serialize for Thing {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        w.entry("id", &self.id)?;
+        w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.kind {
             w.entry("kind", v)?;
         }
-        w.entry("name", &self.name)?;
+        w.filled("name", &self.name)?;
         w.end()
     }
 }

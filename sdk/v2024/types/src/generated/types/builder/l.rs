@@ -7,7 +7,7 @@
 #[cfg(feature = "launchers")]
 #[derive(Clone, Debug)]
 pub struct LauncherRequest {
-    config: ::std::result::Result<super::LauncherRequestConfig, ::std::string::String>,
+    config: ::std::result::Result<::std::string::String, ::std::string::String>,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
     disabled: ::std::result::Result<bool, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -34,7 +34,7 @@ impl ::std::default::Default for LauncherRequest {
 impl LauncherRequest {
     pub fn config<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::LauncherRequestConfig>,
+        T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
         self.config = value
