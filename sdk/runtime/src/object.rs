@@ -66,10 +66,12 @@ thread_local! {
 }
 
 /// This thread's decoding [`Mode`].
+#[inline]
 pub fn mode() -> Mode {
     MODE.with(Cell::get)
 }
 
+#[inline]
 fn is_lenient() -> bool {
     mode() == Mode::Lenient
 }
@@ -149,12 +151,14 @@ pub struct Text<'de>(Cow<'de, str>);
 
 impl Text<'_> {
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
 impl<'de> Deserialize<'de> for Text<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct TextVisitor;
         impl<'de> Visitor<'de> for TextVisitor {
@@ -179,6 +183,7 @@ impl<'de> Deserialize<'de> for Text<'de> {
 /// Reads the value of the declared member `key`: `None` for `null` (kept in
 /// `extra`) and, when lenient, for a value that does not decode as `T`
 /// (kept in `extra` as received).
+#[inline]
 pub fn field<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     map: &mut A,
     key: &Text<'de>,
@@ -229,6 +234,7 @@ where
 /// Reads a date-time member in the forms [`datetime`](crate::datetime)
 /// accepts: `null` and `""` are `None` (kept in `extra`), and the text of
 /// a form other than RFC 3339 is kept in `extra` beside the instant.
+#[inline]
 pub fn instant<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: &Text<'de>,
@@ -273,6 +279,7 @@ pub fn instant<'de, A: MapAccess<'de>>(
 }
 
 /// Keeps a member the type does not declare.
+#[inline]
 pub fn undeclared<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: Text<'de>,
@@ -287,6 +294,7 @@ pub fn undeclared<'de, A: MapAccess<'de>>(
 /// if the member was missing or `null` (written back by
 /// [`Writer::filled`]), except in [`Mode::Exact`], where it is an error as
 /// in [`required`].
+#[inline]
 pub fn filled<T: Default, E: serde::de::Error>(
     value: Option<T>,
     key: &'static str,
@@ -301,6 +309,7 @@ pub fn filled<T: Default, E: serde::de::Error>(
 /// The value of a required member whose type has no default to stand in
 /// (a date-time, an enum, an object with required fields): an error if it
 /// was missing or `null`.
+#[inline]
 pub fn required<T, E: serde::de::Error>(
     value: Option<T>,
     key: &'static str,
@@ -337,6 +346,7 @@ pub fn writer<S: Serializer>(
 
 impl<M: SerializeMap> Writer<'_, M> {
     /// Writes a typed field.
+    #[inline]
     pub fn entry<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,

@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::serde_attrs::{derives, is_named};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
@@ -114,23 +115,7 @@ fn is_plain(e: &ItemEnum, arms: &[(String, Ident)]) -> bool {
     let named: BTreeSet<&Ident> = arms.iter().map(|(_, v)| v).collect();
     e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
         && variants == named
-        && derives(e).iter().any(|p| is_named(p, "Deserialize"))
-}
-
-fn derives(e: &ItemEnum) -> Vec<Path> {
-    e.attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .collect()
-}
-
-fn is_named(path: &Path, name: &str) -> bool {
-    path.segments.last().is_some_and(|s| s.ident == name)
+        && derives(&e.attrs).iter().any(|p| is_named(p, "Deserialize"))
 }
 
 /// Keeps the derives of `attrs` that `keep` accepts.
