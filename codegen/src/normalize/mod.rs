@@ -27,6 +27,7 @@ pub mod missing_operation_ids;
 pub mod multipart_file_parts;
 pub mod no_content_bodies;
 pub mod nullable_components;
+pub mod object_items;
 pub mod optional_collections;
 pub mod optional_defaults;
 pub mod path_parameters;
@@ -80,6 +81,7 @@ pub const PASSES: &[Pass] = &[
     missing_operation_ids::PASS,
     empty_security::PASS,
     invalid_schema_types::PASS,
+    object_items::PASS,
     privilege_criteria_property::PASS,
     enum_value_punctuation::PASS,
     enum_values::PASS,

@@ -83,7 +83,7 @@
 //! | `access-model-metadata` | Access Model Metadata | 8 | 10 |
 //! | `access-profiles` | Access Profiles | 8 | 47 |
 //! | `access-request-approvals` | Access Request Approvals | 6 | 57 |
-//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
+//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 5 |
 //! | `access-requests` | Access Requests | 7 | 123 |
 //! | `account-activities` | Account Activities | 2 | 14 |
 //! | `account-aggregations` | Account Aggregations | 1 | 4 |

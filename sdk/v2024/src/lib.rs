@@ -83,7 +83,7 @@
 //! | `access-model-metadata` | Access Model Metadata | 8 | 9 |
 //! | `access-profiles` | Access Profiles | 8 | 49 |
 //! | `access-request-approvals` | Access Request Approvals | 7 | 53 |
-//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
+//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 5 |
 //! | `access-requests` | Access Requests | 11 | 98 |
 //! | `account-activities` | Account Activities | 2 | 15 |
 //! | `account-aggregations` | Account Aggregations | 1 | 5 |
@@ -148,7 +148,7 @@
 //! | `reports-data-extraction` | Reports Data Extraction | 4 | 29 |
 //! | `requestable-objects` | Requestable Objects | 1 | 10 |
 //! | `role-insights` | Role Insights | 9 | 12 |
-//! | `roles` | Roles | 16 | 71 |
+//! | `roles` | Roles | 16 | 95 |
 //! | `saved-search` | Saved Search | 6 | 15 |
 //! | `scheduled-search` | Scheduled Search | 6 | 19 |
 //! | `search` | Search | 4 | 108 |

@@ -83,13 +83,13 @@
 //! | `access-model-metadata` | Access Model Metadata | 11 | 48 |
 //! | `access-profiles` | Access Profiles | 8 | 49 |
 //! | `access-request-approvals` | Access Request Approvals | 7 | 53 |
-//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 4 |
+//! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 5 |
 //! | `access-requests` | Access Requests | 11 | 102 |
 //! | `account-activities` | Account Activities | 2 | 15 |
 //! | `account-aggregations` | Account Aggregations | 1 | 5 |
 //! | `account-usages` | Account Usages | 1 | 4 |
 //! | `accounts` | Accounts | 16 | 42 |
-//! | `api-usage` | Api Usage | 2 | 4 |
+//! | `api-usage` | Api Usage | 2 | 5 |
 //! | `application-discovery` | Application Discovery | 4 | 24 |
 //! | `approvals` | Approvals | 14 | 53 |
 //! | `apps` | Apps | 14 | 29 |
@@ -157,7 +157,7 @@
 //! | `requestable-objects` | Requestable Objects | 1 | 10 |
 //! | `role-insights` | Role Insights | 9 | 12 |
 //! | `role-propagation` | Role Propagation | 6 | 22 |
-//! | `roles` | Roles | 16 | 75 |
+//! | `roles` | Roles | 16 | 99 |
 //! | `saved-search` | Saved Search | 6 | 15 |
 //! | `scheduled-search` | Scheduled Search | 6 | 19 |
 //! | `search` | Search | 4 | 108 |

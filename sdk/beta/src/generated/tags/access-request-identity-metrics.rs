@@ -110,7 +110,7 @@ impl<'a> GetAccessRequestIdentityMetrics<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ResponseValue<types::AccessRequestIdentityMetrics>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, identity_id, requested_object_id, type_ } = self;

@@ -1703,7 +1703,7 @@ impl<'a> PatchPotentialRoleSession<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ResponseValue<types::RoleMiningPotentialRole>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, session_id, potential_role_id, body } = self;
@@ -3844,7 +3844,7 @@ impl<'a> PatchRoleMiningPotentialRole<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ResponseValue<types::RoleMiningPotentialRole>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, potential_role_id, body } = self;

@@ -1751,7 +1751,7 @@ impl<'a> PatchPotentialRoleSession<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ResponseValue<types::RoleMiningPotentialRole>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, session_id, potential_role_id, body } = self;
@@ -3906,7 +3906,7 @@ impl<'a> PatchPotentialRole<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ResponseValue<types::RoleMiningPotentialRole>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, potential_role_id, session_id, body } = self;

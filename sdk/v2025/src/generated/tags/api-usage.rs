@@ -119,7 +119,7 @@ impl<'a> GetTotalCount<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        ResponseValue<types::TotalResponse>,
         Error<sailpoint_runtime::ApiError>,
     > {
         let Self { client, filters } = self;

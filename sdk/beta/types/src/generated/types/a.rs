@@ -3994,7 +3994,7 @@ pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AccessRequest
 #[cfg(feature = "triggers")]
 ///Type of access item being requested.
 pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessRequestItemType;
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 ///`AccessRequestIdentityMetrics`
 #[derive(Clone, Debug, Default)]
 pub struct AccessRequestIdentityMetrics {
@@ -4018,7 +4018,7 @@ pub struct AccessRequestIdentityMetrics {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
     const NAME: &'static str = "AccessRequestIdentityMetrics";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -4057,7 +4057,7 @@ impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
         })
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4065,7 +4065,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl ::serde::Serialize for AccessRequestIdentityMetrics {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -5344,7 +5344,7 @@ pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AccessRequest
 #[cfg(feature = "triggers")]
 ///The type of access item being requested.
 pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessRequestItemType;
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 ///`AccessRequestIdentityMetrics`
 #[derive(Clone, Debug, Default)]
 pub struct AccessRequestIdentityMetrics {
@@ -5368,7 +5368,7 @@ pub struct AccessRequestIdentityMetrics {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
     const NAME: &'static str = "AccessRequestIdentityMetrics";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5407,7 +5407,7 @@ impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
         })
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5415,7 +5415,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl ::serde::Serialize for AccessRequestIdentityMetrics {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12939,7 +12939,7 @@ impl ::std::str::FromStr for AggregationResultCsv {
         Ok(Self(value.to_string()))
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 /**Enum representing the currently available query languages for aggregations, which are used to perform calculations or groupings on search results.
 
 Additional values may be added in the future without notice.
@@ -12951,7 +12951,7 @@ pub enum AggregationType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for AggregationType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -12960,7 +12960,7 @@ impl ::std::convert::TryFrom<&str> for AggregationType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for AggregationType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -12969,13 +12969,13 @@ impl ::std::convert::TryFrom<::std::string::String> for AggregationType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for AggregationType {
     fn default() -> Self {
         AggregationType::Dsl
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///`Aggregations`
 #[derive(Clone, Debug, Default)]
 pub struct Aggregations {
@@ -12989,7 +12989,7 @@ pub struct Aggregations {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Aggregations {
     const NAME: &'static str = "Aggregations";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13019,7 +13019,7 @@ impl ::sailpoint_runtime::object::Object for Aggregations {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Aggregations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13027,7 +13027,7 @@ impl<'de> ::serde::Deserialize<'de> for Aggregations {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for Aggregations {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13049,7 +13049,7 @@ impl ::serde::Serialize for Aggregations {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl Aggregations {
     pub fn builder() -> builder::Aggregations {
         Default::default()
@@ -18454,7 +18454,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityInsightsUsageDaysState {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl AggregationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18472,13 +18472,13 @@ impl AggregationType {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for AggregationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for AggregationType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -18489,7 +18489,7 @@ impl ::std::str::FromStr for AggregationType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for AggregationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18498,7 +18498,7 @@ impl ::serde::Serialize for AggregationType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for AggregationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

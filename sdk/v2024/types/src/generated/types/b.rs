@@ -2058,7 +2058,7 @@ impl ::serde::Serialize for BetaSpConfigMessage {
         w.end()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 ///`Bound`
 #[derive(Clone, Debug)]
 pub struct Bound {
@@ -2074,7 +2074,7 @@ Default: `false`.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Bound {
     const NAME: &'static str = "Bound";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2098,7 +2098,7 @@ impl ::sailpoint_runtime::object::Object for Bound {
         })
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Bound {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2106,7 +2106,7 @@ impl<'de> ::serde::Deserialize<'de> for Bound {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::serde::Serialize for Bound {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2120,7 +2120,7 @@ impl ::serde::Serialize for Bound {
         w.end()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl Bound {
     pub fn builder() -> builder::Bound {
         Default::default()
@@ -2342,7 +2342,7 @@ impl ::serde::Serialize for BrandingItemCreate {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///The bucket to group the results of the aggregation query by.
 #[derive(Clone, Debug)]
 pub struct BucketAggregation {
@@ -2362,7 +2362,7 @@ Prefix the field name with '@' to reference a nested object.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for BucketAggregation {
     const NAME: &'static str = "BucketAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2395,7 +2395,7 @@ impl ::sailpoint_runtime::object::Object for BucketAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for BucketAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2403,7 +2403,7 @@ impl<'de> ::serde::Deserialize<'de> for BucketAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for BucketAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2424,13 +2424,13 @@ impl ::serde::Serialize for BucketAggregation {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl BucketAggregation {
     pub fn builder() -> builder::BucketAggregation {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 /**Enum representing the currently supported bucket aggregation types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2439,7 +2439,7 @@ pub enum BucketType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for BucketType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2448,7 +2448,7 @@ impl ::std::convert::TryFrom<&str> for BucketType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for BucketType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2457,7 +2457,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BucketType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for BucketType {
     fn default() -> Self {
         BucketType::Terms
@@ -3563,7 +3563,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaSourceFeatureItem {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl BucketType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3579,13 +3579,13 @@ impl BucketType {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for BucketType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for BucketType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -3596,7 +3596,7 @@ impl ::std::str::FromStr for BucketType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for BucketType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3605,7 +3605,7 @@ impl ::serde::Serialize for BucketType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for BucketType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

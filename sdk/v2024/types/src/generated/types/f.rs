@@ -306,7 +306,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FieldDetailsDtoType {
         value.parse()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 ///`Filter`
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
@@ -324,7 +324,7 @@ Default: `false`.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Filter {
     const NAME: &'static str = "Filter";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -354,7 +354,7 @@ impl ::sailpoint_runtime::object::Object for Filter {
         })
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -362,7 +362,7 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -384,13 +384,13 @@ impl ::serde::Serialize for Filter {
         w.end()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl Filter {
     pub fn builder() -> builder::Filter {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///An additional filter to constrain the results of the search query.
 #[derive(Clone, Debug)]
 pub struct FilterAggregation {
@@ -410,7 +410,7 @@ Prefix the field name with '@' to reference a nested object.
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for FilterAggregation {
     const NAME: &'static str = "FilterAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -440,7 +440,7 @@ impl ::sailpoint_runtime::object::Object for FilterAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for FilterAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -448,7 +448,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for FilterAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -464,13 +464,13 @@ impl ::serde::Serialize for FilterAggregation {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl FilterAggregation {
     pub fn builder() -> builder::FilterAggregation {
         Default::default()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 /**Enum representing the currently supported filter types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -481,7 +481,7 @@ pub enum FilterType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for FilterType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -490,7 +490,7 @@ impl ::std::convert::TryFrom<&str> for FilterType {
         value.parse()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for FilterType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3412,7 +3412,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldDetailsDtoType {
         )
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl FilterType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3432,13 +3432,13 @@ impl FilterType {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::fmt::Display for FilterType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::str::FromStr for FilterType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -3449,7 +3449,7 @@ impl ::std::str::FromStr for FilterType {
         )
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::serde::Serialize for FilterType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3458,7 +3458,7 @@ impl ::serde::Serialize for FilterType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for FilterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

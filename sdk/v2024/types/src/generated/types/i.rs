@@ -6387,6 +6387,7 @@ pub type ImportOptionsIncludeTypesItem = ImportObjectType;
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -6408,6 +6409,7 @@ pub enum Index {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -6423,6 +6425,7 @@ impl ::std::convert::TryFrom<&str> for Index {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -6507,7 +6510,7 @@ impl IndexOf {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///Inner Hit query object that will cause the specified nested type to be returned as the result matching the supplied query.
 #[derive(Clone, Debug)]
 pub struct InnerHit {
@@ -6521,7 +6524,7 @@ pub struct InnerHit {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for InnerHit {
     const NAME: &'static str = "InnerHit";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6545,7 +6548,7 @@ impl ::sailpoint_runtime::object::Object for InnerHit {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for InnerHit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6553,7 +6556,7 @@ impl<'de> ::serde::Deserialize<'de> for InnerHit {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for InnerHit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6565,7 +6568,7 @@ impl ::serde::Serialize for InnerHit {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl InnerHit {
     pub fn builder() -> builder::InnerHit {
         Default::default()
@@ -7173,6 +7176,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportObjectType {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7207,6 +7211,7 @@ impl Index {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7219,6 +7224,7 @@ impl ::std::fmt::Display for Index {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7236,6 +7242,7 @@ impl ::std::str::FromStr for Index {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7251,6 +7258,7 @@ impl ::serde::Serialize for Index {
 #[cfg(
     any(
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )

@@ -3195,7 +3195,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MembershipType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///The calculation done on the results of the query
 #[derive(Clone, Debug)]
 pub struct MetricAggregation {
@@ -3214,7 +3214,7 @@ If the metric aggregation is omitted, the resulting aggregation will be a count 
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for MetricAggregation {
     const NAME: &'static str = "MetricAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3241,7 +3241,7 @@ impl ::sailpoint_runtime::object::Object for MetricAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for MetricAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3249,7 +3249,7 @@ impl<'de> ::serde::Deserialize<'de> for MetricAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for MetricAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3264,7 +3264,7 @@ impl ::serde::Serialize for MetricAggregation {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl MetricAggregation {
     pub fn builder() -> builder::MetricAggregation {
         Default::default()
@@ -3328,7 +3328,7 @@ impl ::serde::Serialize for MetricResponse {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 /**Enum representing the currently supported metric aggregation types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3343,7 +3343,7 @@ pub enum MetricType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for MetricType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3352,7 +3352,7 @@ impl ::std::convert::TryFrom<&str> for MetricType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for MetricType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3361,7 +3361,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for MetricType {
     fn default() -> Self {
         MetricType::UniqueCount
@@ -7740,7 +7740,7 @@ impl<'de> ::serde::Deserialize<'de> for MembershipType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl MetricType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7768,13 +7768,13 @@ impl MetricType {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for MetricType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for MetricType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -7785,7 +7785,7 @@ impl ::std::str::FromStr for MetricType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for MetricType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7794,7 +7794,7 @@ impl ::serde::Serialize for MetricType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for MetricType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

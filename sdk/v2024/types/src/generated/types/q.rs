@@ -4,7 +4,7 @@
 // Included into `mod.rs` beside it (`include!`), so the paths stay
 // `types::X`; items carry their own `#[cfg]`.
 
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch query object.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -22,7 +22,7 @@ A field's availability depends on the indices being searched.  For example, if y
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Query {
     const NAME: &'static str = "Query";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -52,7 +52,7 @@ impl ::sailpoint_runtime::object::Object for Query {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Query {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,7 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for Query {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for Query {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -82,13 +82,13 @@ impl ::serde::Serialize for Query {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl Query {
     pub fn builder() -> builder::Query {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///Allows the query results to be filtered by specifying a list of fields to include and/or exclude from the result documents.
 #[derive(Clone, Debug, Default)]
 pub struct QueryResultFilter {
@@ -102,7 +102,7 @@ pub struct QueryResultFilter {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for QueryResultFilter {
     const NAME: &'static str = "QueryResultFilter";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -126,7 +126,7 @@ impl ::sailpoint_runtime::object::Object for QueryResultFilter {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for QueryResultFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,7 +134,7 @@ impl<'de> ::serde::Deserialize<'de> for QueryResultFilter {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for QueryResultFilter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -150,13 +150,13 @@ impl ::serde::Serialize for QueryResultFilter {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl QueryResultFilter {
     pub fn builder() -> builder::QueryResultFilter {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 /**The type of query to use.  By default, the `SAILPOINT` query type is used, which requires the `query` object to be defined in the request body.
 To use the `queryDsl` or `typeAheadQuery` objects in the request, you must set the type to `DSL` or `TYPEAHEAD` accordingly.
 Additional values may be added in the future without notice.*/
@@ -169,7 +169,7 @@ pub enum QueryType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for QueryType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -178,7 +178,7 @@ impl ::std::convert::TryFrom<&str> for QueryType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for QueryType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -187,7 +187,7 @@ impl ::std::convert::TryFrom<::std::string::String> for QueryType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for QueryType {
     fn default() -> Self {
         QueryType::Sailpoint
@@ -275,7 +275,7 @@ impl QueuedCheckConfigDetails {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl QueryType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -297,13 +297,13 @@ impl QueryType {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for QueryType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for QueryType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -314,7 +314,7 @@ impl ::std::str::FromStr for QueryType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for QueryType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -323,7 +323,7 @@ impl ::serde::Serialize for QueryType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for QueryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -172,7 +172,7 @@ impl RandomNumeric {
         Default::default()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 ///The range of values to be filtered.
 #[derive(Clone, Debug, Default)]
 pub struct Range {
@@ -184,7 +184,7 @@ pub struct Range {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Range {
     const NAME: &'static str = "Range";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -208,7 +208,7 @@ impl ::sailpoint_runtime::object::Object for Range {
         })
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Range {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -216,7 +216,7 @@ impl<'de> ::serde::Deserialize<'de> for Range {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::serde::Serialize for Range {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -232,7 +232,7 @@ impl ::serde::Serialize for Range {
         w.end()
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl Range {
     pub fn builder() -> builder::Range {
         Default::default()
@@ -9371,8 +9371,7 @@ For more information about the query could refer to  [V3 API Perform Search](htt
 pub struct RoleMetadataBulkUpdateByQueryRequest {
     ///The operation to be performed
     pub operation: RoleMetadataBulkUpdateByQueryRequestOperation,
-    ///query the identities to be updated
-    pub query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub query: Search,
     ///The choice of update scope.
     pub replace_scope: ::std::option::Option<
         RoleMetadataBulkUpdateByQueryRequestReplaceScope,

@@ -2487,7 +2487,7 @@ impl ::std::convert::From<::std::vec::Vec<Scope>> for Scopes {
         Self(value)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///`Search`
 #[derive(Clone, Debug, Default)]
 pub struct Search {
@@ -2534,7 +2534,7 @@ The searchAfter value will look like ["John Doe","2c91808375d8e80a0175e1f88a5752
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Search {
     const NAME: &'static str = "Search";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2600,7 +2600,7 @@ impl ::sailpoint_runtime::object::Object for Search {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Search {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2608,7 +2608,7 @@ impl<'de> ::serde::Deserialize<'de> for Search {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for Search {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2666,13 +2666,13 @@ impl ::serde::Serialize for Search {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl Search {
     pub fn builder() -> builder::Search {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///`SearchAggregationSpecification`
 #[derive(Clone, Debug, Default)]
 pub struct SearchAggregationSpecification {
@@ -2687,7 +2687,7 @@ pub struct SearchAggregationSpecification {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for SearchAggregationSpecification {
     const NAME: &'static str = "SearchAggregationSpecification";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2720,7 +2720,7 @@ impl ::sailpoint_runtime::object::Object for SearchAggregationSpecification {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for SearchAggregationSpecification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2728,7 +2728,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchAggregationSpecification {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for SearchAggregationSpecification {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2753,7 +2753,7 @@ impl ::serde::Serialize for SearchAggregationSpecification {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl SearchAggregationSpecification {
     pub fn builder() -> builder::SearchAggregationSpecification {
         Default::default()
@@ -3637,7 +3637,7 @@ impl SearchExportReportArguments {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 /**Enum representing the currently supported filter aggregation types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3646,7 +3646,7 @@ pub enum SearchFilterType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for SearchFilterType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3655,7 +3655,7 @@ impl ::std::convert::TryFrom<&str> for SearchFilterType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for SearchFilterType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3664,7 +3664,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SearchFilterType {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for SearchFilterType {
     fn default() -> Self {
         SearchFilterType::Term
@@ -13928,7 +13928,7 @@ impl ::std::convert::TryFrom<::std::string::String> for StatusResponseStatus {
         value.parse()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///`SubSearchAggregationSpecification`
 #[derive(Clone, Debug, Default)]
 pub struct SubSearchAggregationSpecification {
@@ -13943,7 +13943,7 @@ pub struct SubSearchAggregationSpecification {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for SubSearchAggregationSpecification {
     const NAME: &'static str = "SubSearchAggregationSpecification";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -13976,7 +13976,7 @@ impl ::sailpoint_runtime::object::Object for SubSearchAggregationSpecification {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for SubSearchAggregationSpecification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13984,7 +13984,7 @@ impl<'de> ::serde::Deserialize<'de> for SubSearchAggregationSpecification {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for SubSearchAggregationSpecification {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14009,7 +14009,7 @@ impl ::serde::Serialize for SubSearchAggregationSpecification {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl SubSearchAggregationSpecification {
     pub fn builder() -> builder::SubSearchAggregationSpecification {
         Default::default()
@@ -14991,7 +14991,7 @@ impl<'de> ::serde::Deserialize<'de> for ScopeVisibilityType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl SearchFilterType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15007,13 +15007,13 @@ impl SearchFilterType {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for SearchFilterType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for SearchFilterType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -15024,7 +15024,7 @@ impl ::std::str::FromStr for SearchFilterType {
         )
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for SearchFilterType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -15033,7 +15033,7 @@ impl ::serde::Serialize for SearchFilterType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for SearchFilterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

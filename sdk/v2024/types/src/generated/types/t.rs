@@ -3587,7 +3587,7 @@ impl ::serde::Serialize for TestWorkflowResponse {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch text query object.
 #[derive(Clone, Debug)]
 pub struct TextQuery {
@@ -3609,7 +3609,7 @@ Default: `false`.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for TextQuery {
     const NAME: &'static str = "TextQuery";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3639,7 +3639,7 @@ impl ::sailpoint_runtime::object::Object for TextQuery {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for TextQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3647,7 +3647,7 @@ impl<'de> ::serde::Deserialize<'de> for TextQuery {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for TextQuery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3665,7 +3665,7 @@ impl ::serde::Serialize for TextQuery {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl TextQuery {
     pub fn builder() -> builder::TextQuery {
         Default::default()
@@ -5121,7 +5121,7 @@ impl Trim {
         Default::default()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch type ahead query object.  The typeAheadQuery performs a search for top values beginning with the typed values. For example, typing "Jo" results in top hits matching "Jo." Typing "Job" results in top hits matching "Job."
 #[derive(Clone, Debug)]
 pub struct TypeAheadQuery {
@@ -5155,7 +5155,7 @@ Default: `false`.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for TypeAheadQuery {
     const NAME: &'static str = "TypeAheadQuery";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5194,7 +5194,7 @@ impl ::sailpoint_runtime::object::Object for TypeAheadQuery {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for TypeAheadQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5202,7 +5202,7 @@ impl<'de> ::serde::Deserialize<'de> for TypeAheadQuery {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::serde::Serialize for TypeAheadQuery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5229,7 +5229,7 @@ impl ::serde::Serialize for TypeAheadQuery {
         w.end()
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl TypeAheadQuery {
     pub fn builder() -> builder::TypeAheadQuery {
         Default::default()

@@ -5520,7 +5520,7 @@ pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AccessRequest
 #[cfg(feature = "triggers")]
 ///The type of access item being requested.
 pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessRequestItemType;
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 ///`AccessRequestIdentityMetrics`
 #[derive(Clone, Debug, Default)]
 pub struct AccessRequestIdentityMetrics {
@@ -5544,7 +5544,7 @@ pub struct AccessRequestIdentityMetrics {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
     const NAME: &'static str = "AccessRequestIdentityMetrics";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5583,7 +5583,7 @@ impl ::sailpoint_runtime::object::Object for AccessRequestIdentityMetrics {
         })
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5591,7 +5591,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessRequestIdentityMetrics {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "access-request-identity-metrics")]
 impl ::serde::Serialize for AccessRequestIdentityMetrics {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14754,7 +14754,7 @@ impl ::std::str::FromStr for AggregationResultCsv {
         Ok(Self(value.to_string()))
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 /**Enum representing the currently available query languages for aggregations, which are used to perform calculations or groupings on search results.
 
 Additional values may be added in the future without notice.
@@ -14766,7 +14766,7 @@ pub enum AggregationType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for AggregationType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -14775,7 +14775,7 @@ impl ::std::convert::TryFrom<&str> for AggregationType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for AggregationType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -14784,13 +14784,13 @@ impl ::std::convert::TryFrom<::std::string::String> for AggregationType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for AggregationType {
     fn default() -> Self {
         AggregationType::Dsl
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///`Aggregations`
 #[derive(Clone, Debug, Default)]
 pub struct Aggregations {
@@ -14804,7 +14804,7 @@ pub struct Aggregations {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Aggregations {
     const NAME: &'static str = "Aggregations";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14834,7 +14834,7 @@ impl ::sailpoint_runtime::object::Object for Aggregations {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Aggregations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14842,7 +14842,7 @@ impl<'de> ::serde::Deserialize<'de> for Aggregations {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for Aggregations {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14864,7 +14864,7 @@ impl ::serde::Serialize for Aggregations {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl Aggregations {
     pub fn builder() -> builder::Aggregations {
         Default::default()
@@ -23646,7 +23646,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityInsightsUsageDaysState {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl AggregationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23664,13 +23664,13 @@ impl AggregationType {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for AggregationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for AggregationType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -23681,7 +23681,7 @@ impl ::std::str::FromStr for AggregationType {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for AggregationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23690,7 +23690,7 @@ impl ::serde::Serialize for AggregationType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for AggregationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

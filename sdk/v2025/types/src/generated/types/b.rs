@@ -2305,7 +2305,12 @@ impl ::serde::Serialize for BetaSpConfigMessage {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 ///`Bound`
 #[derive(Clone, Debug)]
@@ -2323,7 +2328,12 @@ Default: `false`.*/
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::sailpoint_runtime::object::Object for Bound {
     const NAME: &'static str = "Bound";
@@ -2349,7 +2359,12 @@ impl ::sailpoint_runtime::object::Object for Bound {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl<'de> ::serde::Deserialize<'de> for Bound {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2359,7 +2374,12 @@ impl<'de> ::serde::Deserialize<'de> for Bound {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::serde::Serialize for Bound {
     fn serialize<S: ::serde::Serializer>(
@@ -2375,7 +2395,12 @@ impl ::serde::Serialize for Bound {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl Bound {
     pub fn builder() -> builder::Bound {
@@ -2598,7 +2623,7 @@ impl ::serde::Serialize for BrandingItemCreate {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///The bucket to group the results of the aggregation query by.
 #[derive(Clone, Debug)]
 pub struct BucketAggregation {
@@ -2618,7 +2643,7 @@ Prefix the field name with '@' to reference a nested object.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for BucketAggregation {
     const NAME: &'static str = "BucketAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2651,7 +2676,7 @@ impl ::sailpoint_runtime::object::Object for BucketAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for BucketAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2659,7 +2684,7 @@ impl<'de> ::serde::Deserialize<'de> for BucketAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for BucketAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2680,13 +2705,13 @@ impl ::serde::Serialize for BucketAggregation {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl BucketAggregation {
     pub fn builder() -> builder::BucketAggregation {
         Default::default()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 /**Enum representing the currently supported bucket aggregation types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2695,7 +2720,7 @@ pub enum BucketType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for BucketType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2704,7 +2729,7 @@ impl ::std::convert::TryFrom<&str> for BucketType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for BucketType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2713,7 +2738,7 @@ impl ::std::convert::TryFrom<::std::string::String> for BucketType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for BucketType {
     fn default() -> Self {
         BucketType::Terms
@@ -4312,7 +4337,7 @@ impl<'de> ::serde::Deserialize<'de> for BetaSourceFeatureItem {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl BucketType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4328,13 +4353,13 @@ impl BucketType {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for BucketType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for BucketType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -4345,7 +4370,7 @@ impl ::std::str::FromStr for BucketType {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for BucketType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4354,7 +4379,7 @@ impl ::serde::Serialize for BucketType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for BucketType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -307,7 +307,12 @@ impl ::std::convert::TryFrom<::std::string::String> for FieldDetailsDtoType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 ///`Filter`
 #[derive(Clone, Debug, Default)]
@@ -327,7 +332,12 @@ Default: `false`.*/
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::sailpoint_runtime::object::Object for Filter {
     const NAME: &'static str = "Filter";
@@ -359,7 +369,12 @@ impl ::sailpoint_runtime::object::Object for Filter {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -369,7 +384,12 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
@@ -393,14 +413,19 @@ impl ::serde::Serialize for Filter {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl Filter {
     pub fn builder() -> builder::Filter {
         Default::default()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///An additional filter to constrain the results of the search query.
 #[derive(Clone, Debug)]
 pub struct FilterAggregation {
@@ -420,7 +445,7 @@ Prefix the field name with '@' to reference a nested object.
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for FilterAggregation {
     const NAME: &'static str = "FilterAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -450,7 +475,7 @@ impl ::sailpoint_runtime::object::Object for FilterAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for FilterAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -458,7 +483,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for FilterAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -474,14 +499,19 @@ impl ::serde::Serialize for FilterAggregation {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl FilterAggregation {
     pub fn builder() -> builder::FilterAggregation {
         Default::default()
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 /**Enum representing the currently supported filter types.
 Additional values may be added in the future without notice.*/
@@ -494,7 +524,12 @@ pub enum FilterType {
     Unknown(::std::string::String),
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::TryFrom<&str> for FilterType {
     type Error = self::error::ConversionError;
@@ -505,7 +540,12 @@ impl ::std::convert::TryFrom<&str> for FilterType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::TryFrom<::std::string::String> for FilterType {
     type Error = self::error::ConversionError;
@@ -3579,7 +3619,12 @@ impl<'de> ::serde::Deserialize<'de> for FieldDetailsDtoType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl FilterType {
     /// The value as sent on the wire.
@@ -3601,7 +3646,12 @@ impl FilterType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::fmt::Display for FilterType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3609,7 +3659,12 @@ impl ::std::fmt::Display for FilterType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::str::FromStr for FilterType {
     type Err = self::error::ConversionError;
@@ -3622,7 +3677,12 @@ impl ::std::str::FromStr for FilterType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::serde::Serialize for FilterType {
     fn serialize<S: ::serde::Serializer>(
@@ -3633,7 +3693,12 @@ impl ::serde::Serialize for FilterType {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl<'de> ::serde::Deserialize<'de> for FilterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

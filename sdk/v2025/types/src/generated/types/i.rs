@@ -6418,6 +6418,7 @@ pub type ImportOptionsIncludeTypesItem = ImportObjectType;
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -6440,6 +6441,7 @@ pub enum Index {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -6456,6 +6458,7 @@ impl ::std::convert::TryFrom<&str> for Index {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -6540,7 +6543,7 @@ impl IndexOf {
         Default::default()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///Inner Hit query object that will cause the specified nested type to be returned as the result matching the supplied query.
 #[derive(Clone, Debug)]
 pub struct InnerHit {
@@ -6554,7 +6557,7 @@ pub struct InnerHit {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for InnerHit {
     const NAME: &'static str = "InnerHit";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6578,7 +6581,7 @@ impl ::sailpoint_runtime::object::Object for InnerHit {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for InnerHit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6586,7 +6589,7 @@ impl<'de> ::serde::Deserialize<'de> for InnerHit {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for InnerHit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6598,7 +6601,7 @@ impl ::serde::Serialize for InnerHit {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl InnerHit {
     pub fn builder() -> builder::InnerHit {
         Default::default()
@@ -7271,6 +7274,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportObjectType {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7306,6 +7310,7 @@ impl Index {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7319,6 +7324,7 @@ impl ::std::fmt::Display for Index {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7337,6 +7343,7 @@ impl ::std::str::FromStr for Index {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )
@@ -7353,6 +7360,7 @@ impl ::serde::Serialize for Index {
     any(
         feature = "access-model-metadata",
         feature = "reports-data-extraction",
+        feature = "roles",
         feature = "saved-search",
         feature = "search"
     )

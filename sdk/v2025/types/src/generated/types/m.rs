@@ -6073,7 +6073,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MembershipType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///The calculation done on the results of the query
 #[derive(Clone, Debug)]
 pub struct MetricAggregation {
@@ -6092,7 +6092,7 @@ If the metric aggregation is omitted, the resulting aggregation will be a count 
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for MetricAggregation {
     const NAME: &'static str = "MetricAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -6119,7 +6119,7 @@ impl ::sailpoint_runtime::object::Object for MetricAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for MetricAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6127,7 +6127,7 @@ impl<'de> ::serde::Deserialize<'de> for MetricAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for MetricAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6142,7 +6142,7 @@ impl ::serde::Serialize for MetricAggregation {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl MetricAggregation {
     pub fn builder() -> builder::MetricAggregation {
         Default::default()
@@ -6206,7 +6206,7 @@ impl ::serde::Serialize for MetricResponse {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 /**Enum representing the currently supported metric aggregation types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6221,7 +6221,7 @@ pub enum MetricType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for MetricType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -6230,7 +6230,7 @@ impl ::std::convert::TryFrom<&str> for MetricType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for MetricType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -6239,7 +6239,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for MetricType {
     fn default() -> Self {
         MetricType::UniqueCount
@@ -11052,7 +11052,7 @@ impl<'de> ::serde::Deserialize<'de> for MembershipType {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl MetricType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11080,13 +11080,13 @@ impl MetricType {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for MetricType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for MetricType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -11097,7 +11097,7 @@ impl ::std::str::FromStr for MetricType {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for MetricType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11106,7 +11106,7 @@ impl ::serde::Serialize for MetricType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for MetricType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -253,7 +253,7 @@ for NativeChangeDetectionConfigOperationsItem {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///The nested aggregation object.
 #[derive(Clone, Debug)]
 pub struct NestedAggregation {
@@ -267,7 +267,7 @@ pub struct NestedAggregation {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for NestedAggregation {
     const NAME: &'static str = "NestedAggregation";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -291,7 +291,7 @@ impl ::sailpoint_runtime::object::Object for NestedAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for NestedAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -299,7 +299,7 @@ impl<'de> ::serde::Deserialize<'de> for NestedAggregation {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for NestedAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -311,7 +311,7 @@ impl ::serde::Serialize for NestedAggregation {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl NestedAggregation {
     pub fn builder() -> builder::NestedAggregation {
         Default::default()

@@ -173,7 +173,12 @@ impl RandomNumeric {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 ///The range of values to be filtered.
 #[derive(Clone, Debug, Default)]
@@ -187,7 +192,12 @@ pub struct Range {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::sailpoint_runtime::object::Object for Range {
     const NAME: &'static str = "Range";
@@ -213,7 +223,12 @@ impl ::sailpoint_runtime::object::Object for Range {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl<'de> ::serde::Deserialize<'de> for Range {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -223,7 +238,12 @@ impl<'de> ::serde::Deserialize<'de> for Range {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::serde::Serialize for Range {
     fn serialize<S: ::serde::Serializer>(
@@ -241,7 +261,12 @@ impl ::serde::Serialize for Range {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl Range {
     pub fn builder() -> builder::Range {
@@ -9775,8 +9800,7 @@ For more information about the query could refer to  [V3 API Perform Search](htt
 pub struct RoleMetadataBulkUpdateByQueryRequest {
     ///The operation to be performed
     pub operation: RoleMetadataBulkUpdateByQueryRequestOperation,
-    ///query the identities to be updated
-    pub query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub query: Search,
     ///The choice of update scope.
     pub replace_scope: ::std::option::Option<
         RoleMetadataBulkUpdateByQueryRequestReplaceScope,

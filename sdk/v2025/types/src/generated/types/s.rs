@@ -2653,7 +2653,7 @@ impl ::std::convert::From<::std::vec::Vec<Scope>> for Scopes {
         Self(value)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///`Search`
 #[derive(Clone, Debug, Default)]
 pub struct Search {
@@ -2700,7 +2700,7 @@ The searchAfter value will look like ["John Doe","2c91808375d8e80a0175e1f88a5752
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for Search {
     const NAME: &'static str = "Search";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2766,7 +2766,7 @@ impl ::sailpoint_runtime::object::Object for Search {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for Search {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2774,7 +2774,7 @@ impl<'de> ::serde::Deserialize<'de> for Search {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for Search {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2832,13 +2832,13 @@ impl ::serde::Serialize for Search {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl Search {
     pub fn builder() -> builder::Search {
         Default::default()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///`SearchAggregationSpecification`
 #[derive(Clone, Debug, Default)]
 pub struct SearchAggregationSpecification {
@@ -2853,7 +2853,7 @@ pub struct SearchAggregationSpecification {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for SearchAggregationSpecification {
     const NAME: &'static str = "SearchAggregationSpecification";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2886,7 +2886,7 @@ impl ::sailpoint_runtime::object::Object for SearchAggregationSpecification {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for SearchAggregationSpecification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2894,7 +2894,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchAggregationSpecification {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for SearchAggregationSpecification {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2919,7 +2919,7 @@ impl ::serde::Serialize for SearchAggregationSpecification {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl SearchAggregationSpecification {
     pub fn builder() -> builder::SearchAggregationSpecification {
         Default::default()
@@ -3803,7 +3803,7 @@ impl SearchExportReportArguments {
         Default::default()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 /**Enum representing the currently supported filter aggregation types.
 Additional values may be added in the future without notice.*/
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3812,7 +3812,7 @@ pub enum SearchFilterType {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<&str> for SearchFilterType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3821,7 +3821,7 @@ impl ::std::convert::TryFrom<&str> for SearchFilterType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<::std::string::String> for SearchFilterType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -3830,7 +3830,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SearchFilterType {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for SearchFilterType {
     fn default() -> Self {
         SearchFilterType::Term
@@ -14816,7 +14816,7 @@ impl ::std::convert::TryFrom<::std::string::String> for StreamStatusResponseStat
         value.parse()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///`SubSearchAggregationSpecification`
 #[derive(Clone, Debug, Default)]
 pub struct SubSearchAggregationSpecification {
@@ -14831,7 +14831,7 @@ pub struct SubSearchAggregationSpecification {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for SubSearchAggregationSpecification {
     const NAME: &'static str = "SubSearchAggregationSpecification";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -14864,7 +14864,7 @@ impl ::sailpoint_runtime::object::Object for SubSearchAggregationSpecification {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for SubSearchAggregationSpecification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14872,7 +14872,7 @@ impl<'de> ::serde::Deserialize<'de> for SubSearchAggregationSpecification {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for SubSearchAggregationSpecification {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14897,7 +14897,7 @@ impl ::serde::Serialize for SubSearchAggregationSpecification {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl SubSearchAggregationSpecification {
     pub fn builder() -> builder::SubSearchAggregationSpecification {
         Default::default()
@@ -15941,7 +15941,7 @@ impl<'de> ::serde::Deserialize<'de> for ScopeVisibilityType {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl SearchFilterType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15957,13 +15957,13 @@ impl SearchFilterType {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::fmt::Display for SearchFilterType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::str::FromStr for SearchFilterType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -15974,7 +15974,7 @@ impl ::std::str::FromStr for SearchFilterType {
         )
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for SearchFilterType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -15983,7 +15983,7 @@ impl ::serde::Serialize for SearchFilterType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for SearchFilterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -3859,7 +3859,7 @@ impl ::serde::Serialize for TestWorkflowResponse {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch text query object.
 #[derive(Clone, Debug)]
 pub struct TextQuery {
@@ -3881,7 +3881,7 @@ Default: `false`.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for TextQuery {
     const NAME: &'static str = "TextQuery";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3911,7 +3911,7 @@ impl ::sailpoint_runtime::object::Object for TextQuery {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for TextQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3919,7 +3919,7 @@ impl<'de> ::serde::Deserialize<'de> for TextQuery {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for TextQuery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3937,13 +3937,13 @@ impl ::serde::Serialize for TextQuery {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl TextQuery {
     pub fn builder() -> builder::TextQuery {
         Default::default()
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "api-usage")]
 ///`TotalResponse`
 #[derive(Clone, Debug, Default)]
 pub struct TotalResponse {
@@ -3955,7 +3955,7 @@ pub struct TotalResponse {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "api-usage")]
 impl ::sailpoint_runtime::object::Object for TotalResponse {
     const NAME: &'static str = "TotalResponse";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3973,7 +3973,7 @@ impl ::sailpoint_runtime::object::Object for TotalResponse {
         ::std::result::Result::Ok(Self { number_of_calls: f0, extra })
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "api-usage")]
 impl<'de> ::serde::Deserialize<'de> for TotalResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3981,7 +3981,7 @@ impl<'de> ::serde::Deserialize<'de> for TotalResponse {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "api-usage")]
 impl ::serde::Serialize for TotalResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5602,7 +5602,7 @@ impl Trim {
         Default::default()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch type ahead query object.  The typeAheadQuery performs a search for top values beginning with the typed values. For example, typing "Jo" results in top hits matching "Jo." Typing "Job" results in top hits matching "Job."
 #[derive(Clone, Debug)]
 pub struct TypeAheadQuery {
@@ -5636,7 +5636,7 @@ Default: `false`.*/
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::sailpoint_runtime::object::Object for TypeAheadQuery {
     const NAME: &'static str = "TypeAheadQuery";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -5675,7 +5675,7 @@ impl ::sailpoint_runtime::object::Object for TypeAheadQuery {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl<'de> ::serde::Deserialize<'de> for TypeAheadQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5683,7 +5683,7 @@ impl<'de> ::serde::Deserialize<'de> for TypeAheadQuery {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::serde::Serialize for TypeAheadQuery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5710,7 +5710,7 @@ impl ::serde::Serialize for TypeAheadQuery {
         w.end()
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl TypeAheadQuery {
     pub fn builder() -> builder::TypeAheadQuery {
         Default::default()

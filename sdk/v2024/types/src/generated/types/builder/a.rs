@@ -3117,7 +3117,7 @@ for AdminReviewReassignReassignTo {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Aggregations {
     bucket: ::std::result::Result<
@@ -3137,7 +3137,7 @@ pub struct Aggregations {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for Aggregations {
     fn default() -> Self {
         Self {
@@ -3148,7 +3148,7 @@ impl ::std::default::Default for Aggregations {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl Aggregations {
     pub fn bucket<T>(mut self, value: T) -> Self
     where
@@ -3191,7 +3191,7 @@ impl Aggregations {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -3206,7 +3206,7 @@ impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::Aggregations> for Aggregations {
     fn from(value: super::Aggregations) -> Self {
         Self {

@@ -352,13 +352,13 @@ for BeforeProvisioningRuleDto {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Bound {
     inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::default::Default for Bound {
     fn default() -> Self {
         Self {
@@ -367,7 +367,7 @@ impl ::std::default::Default for Bound {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl Bound {
     pub fn inclusive<T>(mut self, value: T) -> Self
     where
@@ -390,7 +390,7 @@ impl Bound {
         self
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<Bound> for super::Bound {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -403,7 +403,7 @@ impl ::std::convert::TryFrom<Bound> for super::Bound {
         })
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::From<super::Bound> for Bound {
     fn from(value: super::Bound) -> Self {
         Self {
@@ -412,7 +412,7 @@ impl ::std::convert::From<super::Bound> for Bound {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct BucketAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -427,7 +427,7 @@ pub struct BucketAggregation {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for BucketAggregation {
     fn default() -> Self {
         Self {
@@ -439,7 +439,7 @@ impl ::std::default::Default for BucketAggregation {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl BucketAggregation {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -494,7 +494,7 @@ impl BucketAggregation {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -510,7 +510,7 @@ impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::BucketAggregation> for BucketAggregation {
     fn from(value: super::BucketAggregation) -> Self {
         Self {

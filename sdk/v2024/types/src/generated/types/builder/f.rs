@@ -154,7 +154,7 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Filter {
     exclude: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -171,7 +171,7 @@ pub struct Filter {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::default::Default for Filter {
     fn default() -> Self {
         Self {
@@ -182,7 +182,7 @@ impl ::std::default::Default for Filter {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl Filter {
     pub fn exclude<T>(mut self, value: T) -> Self
     where
@@ -227,7 +227,7 @@ impl Filter {
         self
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<Filter> for super::Filter {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -242,7 +242,7 @@ impl ::std::convert::TryFrom<Filter> for super::Filter {
         })
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::From<super::Filter> for Filter {
     fn from(value: super::Filter) -> Self {
         Self {
@@ -253,7 +253,7 @@ impl ::std::convert::From<super::Filter> for Filter {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct FilterAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -264,7 +264,7 @@ pub struct FilterAggregation {
     >,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for FilterAggregation {
     fn default() -> Self {
         Self {
@@ -275,7 +275,7 @@ impl ::std::default::Default for FilterAggregation {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl FilterAggregation {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -318,7 +318,7 @@ impl FilterAggregation {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -333,7 +333,7 @@ impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::FilterAggregation> for FilterAggregation {
     fn from(value: super::FilterAggregation) -> Self {
         Self {

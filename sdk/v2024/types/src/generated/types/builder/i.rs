@@ -2089,13 +2089,13 @@ impl ::std::convert::From<super::IndexOf> for IndexOf {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct InnerHit {
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for InnerHit {
     fn default() -> Self {
         Self {
@@ -2104,7 +2104,7 @@ impl ::std::default::Default for InnerHit {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl InnerHit {
     pub fn query<T>(mut self, value: T) -> Self
     where
@@ -2127,7 +2127,7 @@ impl InnerHit {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -2140,7 +2140,7 @@ impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::InnerHit> for InnerHit {
     fn from(value: super::InnerHit) -> Self {
         Self {

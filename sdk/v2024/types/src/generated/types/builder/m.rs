@@ -1212,7 +1212,7 @@ for ManagerCorrelationMapping {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct MetricAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1222,7 +1222,7 @@ pub struct MetricAggregation {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for MetricAggregation {
     fn default() -> Self {
         Self {
@@ -1232,7 +1232,7 @@ impl ::std::default::Default for MetricAggregation {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl MetricAggregation {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -1265,7 +1265,7 @@ impl MetricAggregation {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -1279,7 +1279,7 @@ impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::MetricAggregation> for MetricAggregation {
     fn from(value: super::MetricAggregation) -> Self {
         Self {

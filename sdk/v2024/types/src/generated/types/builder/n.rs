@@ -234,13 +234,13 @@ for NativeChangeDetectionConfig {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct NestedAggregation {
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for NestedAggregation {
     fn default() -> Self {
         Self {
@@ -249,7 +249,7 @@ impl ::std::default::Default for NestedAggregation {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl NestedAggregation {
     pub fn name<T>(mut self, value: T) -> Self
     where
@@ -272,7 +272,7 @@ impl NestedAggregation {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<NestedAggregation> for super::NestedAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -285,7 +285,7 @@ impl ::std::convert::TryFrom<NestedAggregation> for super::NestedAggregation {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::NestedAggregation> for NestedAggregation {
     fn from(value: super::NestedAggregation) -> Self {
         Self {

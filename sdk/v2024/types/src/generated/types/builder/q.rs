@@ -4,7 +4,7 @@
 // Included into `mod.rs` beside it (`include!`), so the paths stay
 // `types::X`; items carry their own `#[cfg]`.
 
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Query {
     fields: ::std::result::Result<
@@ -24,7 +24,7 @@ pub struct Query {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for Query {
     fn default() -> Self {
         Self {
@@ -35,7 +35,7 @@ impl ::std::default::Default for Query {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl Query {
     pub fn fields<T>(mut self, value: T) -> Self
     where
@@ -78,7 +78,7 @@ impl Query {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Query> for super::Query {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -93,7 +93,7 @@ impl ::std::convert::TryFrom<Query> for super::Query {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::Query> for Query {
     fn from(value: super::Query) -> Self {
         Self {
@@ -104,7 +104,7 @@ impl ::std::convert::From<super::Query> for Query {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct QueryResultFilter {
     excludes: ::std::result::Result<
@@ -116,7 +116,7 @@ pub struct QueryResultFilter {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for QueryResultFilter {
     fn default() -> Self {
         Self {
@@ -125,7 +125,7 @@ impl ::std::default::Default for QueryResultFilter {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl QueryResultFilter {
     pub fn excludes<T>(mut self, value: T) -> Self
     where
@@ -152,7 +152,7 @@ impl QueryResultFilter {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<QueryResultFilter> for super::QueryResultFilter {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -165,7 +165,7 @@ impl ::std::convert::TryFrom<QueryResultFilter> for super::QueryResultFilter {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::QueryResultFilter> for QueryResultFilter {
     fn from(value: super::QueryResultFilter) -> Self {
         Self {

@@ -182,7 +182,7 @@ impl ::std::convert::From<super::RandomNumeric> for RandomNumeric {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Range {
     lower: ::std::result::Result<
@@ -194,7 +194,7 @@ pub struct Range {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::default::Default for Range {
     fn default() -> Self {
         Self {
@@ -203,7 +203,7 @@ impl ::std::default::Default for Range {
         }
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl Range {
     pub fn lower<T>(mut self, value: T) -> Self
     where
@@ -226,7 +226,7 @@ impl Range {
         self
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<Range> for super::Range {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -239,7 +239,7 @@ impl ::std::convert::TryFrom<Range> for super::Range {
         })
     }
 }
-#[cfg(any(feature = "saved-search", feature = "search"))]
+#[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::From<super::Range> for Range {
     fn from(value: super::Range) -> Self {
         Self {
@@ -3953,10 +3953,7 @@ pub struct RoleMetadataBulkUpdateByQueryRequest {
         super::RoleMetadataBulkUpdateByQueryRequestOperation,
         ::std::string::String,
     >,
-    query: ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ::std::string::String,
-    >,
+    query: ::std::result::Result<super::Search, ::std::string::String>,
     replace_scope: ::std::result::Result<
         ::std::option::Option<super::RoleMetadataBulkUpdateByQueryRequestReplaceScope>,
         ::std::string::String,
@@ -3991,9 +3988,7 @@ impl RoleMetadataBulkUpdateByQueryRequest {
     }
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        T: ::std::convert::TryInto<super::Search>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value

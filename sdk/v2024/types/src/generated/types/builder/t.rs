@@ -2106,7 +2106,7 @@ impl ::std::convert::From<super::TestWorkflowBody> for TestWorkflowBody {
         Self { input: Ok(value.input) }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct TextQuery {
     contains: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -2120,7 +2120,7 @@ pub struct TextQuery {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for TextQuery {
     fn default() -> Self {
         Self {
@@ -2131,7 +2131,7 @@ impl ::std::default::Default for TextQuery {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl TextQuery {
     pub fn contains<T>(mut self, value: T) -> Self
     where
@@ -2174,7 +2174,7 @@ impl TextQuery {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<TextQuery> for super::TextQuery {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -2189,7 +2189,7 @@ impl ::std::convert::TryFrom<TextQuery> for super::TextQuery {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::TextQuery> for TextQuery {
     fn from(value: super::TextQuery) -> Self {
         Self {
@@ -2578,7 +2578,7 @@ impl ::std::convert::From<super::Trim> for Trim {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct TypeAheadQuery {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2604,7 +2604,7 @@ pub struct TypeAheadQuery {
         ::std::string::String,
     >,
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for TypeAheadQuery {
     fn default() -> Self {
         Self {
@@ -2618,7 +2618,7 @@ impl ::std::default::Default for TypeAheadQuery {
         }
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl TypeAheadQuery {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -2697,7 +2697,7 @@ impl TypeAheadQuery {
         self
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<TypeAheadQuery> for super::TypeAheadQuery {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -2715,7 +2715,7 @@ impl ::std::convert::TryFrom<TypeAheadQuery> for super::TypeAheadQuery {
         })
     }
 }
-#[cfg(feature = "search")]
+#[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::TypeAheadQuery> for TypeAheadQuery {
     fn from(value: super::TypeAheadQuery) -> Self {
         Self {

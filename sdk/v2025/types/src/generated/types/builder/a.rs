@@ -3404,7 +3404,7 @@ for AdminReviewReassignReassignTo {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Aggregations {
     bucket: ::std::result::Result<
@@ -3424,7 +3424,7 @@ pub struct Aggregations {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for Aggregations {
     fn default() -> Self {
         Self {
@@ -3435,7 +3435,7 @@ impl ::std::default::Default for Aggregations {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl Aggregations {
     pub fn bucket<T>(mut self, value: T) -> Self
     where
@@ -3478,7 +3478,7 @@ impl Aggregations {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -3493,7 +3493,7 @@ impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::Aggregations> for Aggregations {
     fn from(value: super::Aggregations) -> Self {
         Self {

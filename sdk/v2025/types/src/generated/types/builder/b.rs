@@ -824,7 +824,12 @@ for BeforeProvisioningRuleDto {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 #[derive(Clone, Debug)]
 pub struct Bound {
@@ -832,7 +837,12 @@ pub struct Bound {
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::default::Default for Bound {
     fn default() -> Self {
@@ -843,7 +853,12 @@ impl ::std::default::Default for Bound {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl Bound {
     pub fn inclusive<T>(mut self, value: T) -> Self
@@ -868,7 +883,12 @@ impl Bound {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::TryFrom<Bound> for super::Bound {
     type Error = super::error::ConversionError;
@@ -883,7 +903,12 @@ impl ::std::convert::TryFrom<Bound> for super::Bound {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::From<super::Bound> for Bound {
     fn from(value: super::Bound) -> Self {
@@ -893,7 +918,7 @@ impl ::std::convert::From<super::Bound> for Bound {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct BucketAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -908,7 +933,7 @@ pub struct BucketAggregation {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for BucketAggregation {
     fn default() -> Self {
         Self {
@@ -920,7 +945,7 @@ impl ::std::default::Default for BucketAggregation {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl BucketAggregation {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -975,7 +1000,7 @@ impl BucketAggregation {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -991,7 +1016,7 @@ impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::BucketAggregation> for BucketAggregation {
     fn from(value: super::BucketAggregation) -> Self {
         Self {

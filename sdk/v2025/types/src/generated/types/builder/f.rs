@@ -155,7 +155,12 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 #[derive(Clone, Debug)]
 pub struct Filter {
@@ -174,7 +179,12 @@ pub struct Filter {
     >,
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::default::Default for Filter {
     fn default() -> Self {
@@ -187,7 +197,12 @@ impl ::std::default::Default for Filter {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl Filter {
     pub fn exclude<T>(mut self, value: T) -> Self
@@ -234,7 +249,12 @@ impl Filter {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::TryFrom<Filter> for super::Filter {
     type Error = super::error::ConversionError;
@@ -251,7 +271,12 @@ impl ::std::convert::TryFrom<Filter> for super::Filter {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::From<super::Filter> for Filter {
     fn from(value: super::Filter) -> Self {
@@ -263,7 +288,7 @@ impl ::std::convert::From<super::Filter> for Filter {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct FilterAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -274,7 +299,7 @@ pub struct FilterAggregation {
     >,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for FilterAggregation {
     fn default() -> Self {
         Self {
@@ -285,7 +310,7 @@ impl ::std::default::Default for FilterAggregation {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl FilterAggregation {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -328,7 +353,7 @@ impl FilterAggregation {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -343,7 +368,7 @@ impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::FilterAggregation> for FilterAggregation {
     fn from(value: super::FilterAggregation) -> Self {
         Self {

@@ -2119,13 +2119,13 @@ impl ::std::convert::From<super::IndexOf> for IndexOf {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct InnerHit {
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for InnerHit {
     fn default() -> Self {
         Self {
@@ -2134,7 +2134,7 @@ impl ::std::default::Default for InnerHit {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl InnerHit {
     pub fn query<T>(mut self, value: T) -> Self
     where
@@ -2157,7 +2157,7 @@ impl InnerHit {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -2170,7 +2170,7 @@ impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::InnerHit> for InnerHit {
     fn from(value: super::InnerHit) -> Self {
         Self {

@@ -1514,7 +1514,7 @@ for ManagerCorrelationMapping {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct MetricAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1524,7 +1524,7 @@ pub struct MetricAggregation {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for MetricAggregation {
     fn default() -> Self {
         Self {
@@ -1534,7 +1534,7 @@ impl ::std::default::Default for MetricAggregation {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl MetricAggregation {
     pub fn field<T>(mut self, value: T) -> Self
     where
@@ -1567,7 +1567,7 @@ impl MetricAggregation {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -1581,7 +1581,7 @@ impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::MetricAggregation> for MetricAggregation {
     fn from(value: super::MetricAggregation) -> Self {
         Self {

@@ -183,7 +183,12 @@ impl ::std::convert::From<super::RandomNumeric> for RandomNumeric {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 #[derive(Clone, Debug)]
 pub struct Range {
@@ -197,7 +202,12 @@ pub struct Range {
     >,
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::default::Default for Range {
     fn default() -> Self {
@@ -208,7 +218,12 @@ impl ::std::default::Default for Range {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl Range {
     pub fn lower<T>(mut self, value: T) -> Self
@@ -233,7 +248,12 @@ impl Range {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::TryFrom<Range> for super::Range {
     type Error = super::error::ConversionError;
@@ -248,7 +268,12 @@ impl ::std::convert::TryFrom<Range> for super::Range {
     }
 }
 #[cfg(
-    any(feature = "access-model-metadata", feature = "saved-search", feature = "search")
+    any(
+        feature = "access-model-metadata",
+        feature = "roles",
+        feature = "saved-search",
+        feature = "search"
+    )
 )]
 impl ::std::convert::From<super::Range> for Range {
     fn from(value: super::Range) -> Self {
@@ -4174,10 +4199,7 @@ pub struct RoleMetadataBulkUpdateByQueryRequest {
         super::RoleMetadataBulkUpdateByQueryRequestOperation,
         ::std::string::String,
     >,
-    query: ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ::std::string::String,
-    >,
+    query: ::std::result::Result<super::Search, ::std::string::String>,
     replace_scope: ::std::result::Result<
         ::std::option::Option<super::RoleMetadataBulkUpdateByQueryRequestReplaceScope>,
         ::std::string::String,
@@ -4212,9 +4234,7 @@ impl RoleMetadataBulkUpdateByQueryRequest {
     }
     pub fn query<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        T: ::std::convert::TryInto<super::Search>,
         T::Error: ::std::fmt::Display,
     {
         self.query = value

@@ -1794,7 +1794,7 @@ impl ::std::convert::From<super::Scope> for Scope {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct Search {
     aggregation_type: ::std::result::Result<
@@ -1868,7 +1868,7 @@ pub struct Search {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for Search {
     fn default() -> Self {
         Self {
@@ -1891,7 +1891,7 @@ impl ::std::default::Default for Search {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl Search {
     pub fn aggregation_type<T>(mut self, value: T) -> Self
     where
@@ -2090,7 +2090,7 @@ impl Search {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Search> for super::Search {
     type Error = super::error::ConversionError;
     fn try_from(
@@ -2117,7 +2117,7 @@ impl ::std::convert::TryFrom<Search> for super::Search {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::Search> for Search {
     fn from(value: super::Search) -> Self {
         Self {
@@ -2140,7 +2140,7 @@ impl ::std::convert::From<super::Search> for Search {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct SearchAggregationSpecification {
     bucket: ::std::result::Result<
@@ -2164,7 +2164,7 @@ pub struct SearchAggregationSpecification {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for SearchAggregationSpecification {
     fn default() -> Self {
         Self {
@@ -2176,7 +2176,7 @@ impl ::std::default::Default for SearchAggregationSpecification {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl SearchAggregationSpecification {
     pub fn bucket<T>(mut self, value: T) -> Self
     where
@@ -2233,7 +2233,7 @@ impl SearchAggregationSpecification {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<SearchAggregationSpecification>
 for super::SearchAggregationSpecification {
     type Error = super::error::ConversionError;
@@ -2250,7 +2250,7 @@ for super::SearchAggregationSpecification {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::SearchAggregationSpecification>
 for SearchAggregationSpecification {
     fn from(value: super::SearchAggregationSpecification) -> Self {
@@ -7590,7 +7590,7 @@ impl ::std::convert::From<super::Static> for Static {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 #[derive(Clone, Debug)]
 pub struct SubSearchAggregationSpecification {
     bucket: ::std::result::Result<
@@ -7614,7 +7614,7 @@ pub struct SubSearchAggregationSpecification {
         ::std::string::String,
     >,
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for SubSearchAggregationSpecification {
     fn default() -> Self {
         Self {
@@ -7626,7 +7626,7 @@ impl ::std::default::Default for SubSearchAggregationSpecification {
         }
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl SubSearchAggregationSpecification {
     pub fn bucket<T>(mut self, value: T) -> Self
     where
@@ -7681,7 +7681,7 @@ impl SubSearchAggregationSpecification {
         self
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<SubSearchAggregationSpecification>
 for super::SubSearchAggregationSpecification {
     type Error = super::error::ConversionError;
@@ -7698,7 +7698,7 @@ for super::SubSearchAggregationSpecification {
         })
     }
 }
-#[cfg(any(feature = "access-model-metadata", feature = "search"))]
+#[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::From<super::SubSearchAggregationSpecification>
 for SubSearchAggregationSpecification {
     fn from(value: super::SubSearchAggregationSpecification) -> Self {
