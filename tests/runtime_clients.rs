@@ -619,7 +619,7 @@ async fn only_experimental_operations_send_the_experimental_header() {
     mount_get(
         &server,
         "/v2025/api-usage/count",
-        ResponseTemplate::new(200).set_body_json(json!({"count": 3})),
+        ResponseTemplate::new(200).set_body_json(json!({"NumberOfCalls": 3})),
     )
     .await;
     mount_get(
@@ -631,7 +631,7 @@ async fn only_experimental_operations_send_the_experimental_header() {
 
     let client = sailpoint_v2025::Client::from_config(&config(&server));
     let count = client.get_total_count().send().await.expect("count");
-    assert_eq!(count.into_inner().get("count"), Some(&json!(3)));
+    assert_eq!(count.into_inner().number_of_calls, Some(3));
     client.list_sources().send().await.expect("sources");
 
     let experimental = |r: &Request| {
