@@ -10,15 +10,15 @@
 //! (`identity` → `IdentityDocument`, `accountactivity` →
 //! `AccountActivitySearchedItem`). Targeted: fails when the schemas are
 //! gone, already have a discriminator, or a value maps to no variant or to
-//! several, so the pass is revisited when upstream changes them.
+//! several, so the pass is revisited when upstream changes them. A document
+//! with none of the three schemas (a partial spec, as in drift's extracts
+//! and the pass tests) is left alone; that the pass still applies to the
+//! vendored specs is what the normalization summary snapshots show.
 //!
 //! Also: a `typeAheadQuery` search answers a list of strings (the spec's
 //! own `typeAheadQuery` examples of `searchPost`), which no document
 //! variant holds, so such a search failed to decode. `SearchDocuments`, the
-//! item of that list, gets a string variant. A document
-//! with none of the three schemas (a partial spec, as in drift's extracts
-//! and the pass tests) is left alone; that the pass still applies to the
-//! vendored specs is what the normalization summary snapshots show.
+//! item of that list, gets a string variant.
 
 use serde_json::{Map, Value, json};
 

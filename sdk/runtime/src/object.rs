@@ -95,7 +95,8 @@ pub fn in_mode<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
 /// `int32` beyond `i32`) stays in its object's `extra` instead of failing
 /// the whole body. Still an error: malformed JSON, and a value whose type
 /// cannot hold what was sent at a place that has no `extra` (a body that is
-/// a list where the spec says object, a required field that is missing).
+/// a list where the spec says object, a missing required field whose type
+/// has no default).
 /// On an error, the strict decode's is returned.
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     let strict = match serde_json::from_slice(body) {
@@ -110,9 +111,12 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Err
     };
     match in_mode(Mode::Lenient, || T::deserialize(&value)) {
         Ok(decoded) => {
+            // Where, not what: serde's message quotes the value, which may
+            // be a secret.
             tracing::debug!(
                 target: "sailpoint_runtime::object",
-                error = %strict,
+                line = strict.line(),
+                column = strict.column(),
                 "the body did not match its schema; decoded leniently, the values that did not fit kept in `extra`"
             );
             Ok(decoded)
@@ -192,19 +196,19 @@ pub fn field<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     if !is_lenient() {
         let value: Option<T> = map.next_value()?;
         if value.is_none() {
-            extra.insert(key.as_str().to_owned(), Value::Null);
+            keep(extra, key, Value::Null);
         }
         return Ok(value);
     }
     let raw: Value = map.next_value()?;
     if raw.is_null() {
-        extra.insert(key.as_str().to_owned(), raw);
+        keep(extra, key, raw);
         return Ok(None);
     }
     match T::deserialize(&raw) {
         Ok(value) => Ok(Some(value)),
         Err(_) => {
-            extra.insert(key.as_str().to_owned(), raw);
+            keep(extra, key, raw);
             Ok(None)
         }
     }
@@ -226,7 +230,7 @@ where
     let value: Option<T> = field(map, key, extra)?;
     if let Some(unwritten) = value.as_ref().filter(|v| skipped(v)) {
         let kept = serde_json::to_value(unwritten).map_err(A::Error::custom)?;
-        extra.insert(key.as_str().to_owned(), kept);
+        keep(extra, key, kept);
     }
     Ok(value)
 }
@@ -244,7 +248,7 @@ pub fn instant<'de, A: MapAccess<'de>>(
         match map.next_value::<Value>()? {
             Value::String(text) => Text(Cow::Owned(text)),
             raw => {
-                extra.insert(key.as_str().to_owned(), raw);
+                keep(extra, key, raw);
                 return Ok(None);
             }
         }
@@ -252,14 +256,14 @@ pub fn instant<'de, A: MapAccess<'de>>(
         match map.next_value::<Option<Text<'de>>>()? {
             Some(text) => text,
             None => {
-                extra.insert(key.as_str().to_owned(), Value::Null);
+                keep(extra, key, Value::Null);
                 return Ok(None);
             }
         }
     };
     let text = text.as_str();
     if text.is_empty() {
-        extra.insert(key.as_str().to_owned(), Value::String(String::new()));
+        keep(extra, key, Value::String(String::new()));
         return Ok(None);
     }
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
@@ -267,15 +271,21 @@ pub fn instant<'de, A: MapAccess<'de>>(
     }
     match crate::datetime::parse(text) {
         Ok(at) => {
-            extra.insert(key.as_str().to_owned(), Value::String(text.to_owned()));
+            keep(extra, key, Value::String(text.to_owned()));
             Ok(Some(at))
         }
         Err(_) if is_lenient() => {
-            extra.insert(key.as_str().to_owned(), Value::String(text.to_owned()));
+            keep(extra, key, Value::String(text.to_owned()));
             Ok(None)
         }
         Err(message) => Err(A::Error::custom(message)),
     }
+}
+
+/// Keeps what `key` held in `extra`.
+#[inline]
+fn keep(extra: &mut Extra, key: &Text<'_>, value: Value) {
+    extra.insert(key.as_str().to_owned(), value);
 }
 
 /// Keeps a member the type does not declare.

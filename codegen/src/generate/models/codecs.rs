@@ -10,24 +10,24 @@
 //!   count sent as `2` went back as `2.0`. `sailpoint_runtime::numbers`
 //!   writes whole values without the fraction.
 //!
-//! Rewrite: every field of such a type, in the structs that still derive
-//! serde (those [`super::objects`] rewrote call the codecs themselves), `T`, or `Option<T>`, gets
-//! `#[serde(with = "<module>")]` (`<module>::option`, and `default` so that
-//! a missing field is still `None`). Field types are unchanged.
+//! Rewrite: every field of such a type `T`, or `Option<T>`, in the structs
+//! that still derive serde (those [`super::objects`] rewrote call the
+//! codecs themselves), gets `#[serde(with = "<module>")]`
+//! (`<module>::option`, and `default` so that a missing field is still
+//! `None`). Field types are unchanged.
 
-use quote::ToTokens;
-
-use super::serde_attrs::{derives, is_named};
 use syn::punctuated::Punctuated;
-use syn::{Item, Meta, Token, Type};
+use syn::{Item, Meta, Token};
+
+use super::serde_attrs::{compact, derives, is_named};
+
+/// `DateTime<Utc>` as typify writes it, as [`compact`] text.
+pub const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
 
 /// Field types (as tokens without spaces) and the runtime module that
 /// reads and writes them.
 const CODECS: &[(&str, &str)] = &[
-    (
-        "::chrono::DateTime<::chrono::offset::Utc>",
-        "::sailpoint_runtime::datetime",
-    ),
+    (DATE_TIME, "::sailpoint_runtime::datetime"),
     ("f64", "::sailpoint_runtime::numbers"),
 ];
 
@@ -78,14 +78,6 @@ pub fn field_codecs(items: &mut [Item]) -> Result<usize, String> {
         }
     }
     Ok(count)
-}
-
-fn compact(ty: &Type) -> String {
-    ty.to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 #[cfg(test)]

@@ -30,14 +30,14 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Field, Fields, Item, ItemStruct, Meta, Type};
 
+use super::codecs::DATE_TIME;
 use super::serde_attrs::{
-    derives, drop_derives, has_flag, is_named, is_option, rename, serde_metas,
+    compact, derives, drop_derives, has_flag, is_named, is_option, lit_text, rename, serde_metas,
 };
 
 /// The field every rewritten struct gets.
 pub const EXTRA: &str = "extra";
 
-const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
 const OPTION_NONE: &str = "::std::option::Option::is_none";
 
 /// Rewrites the structs of `items` (the `types` module, its `builder`
@@ -368,16 +368,6 @@ fn fill_builder_literals(item: &mut Item, rewritten: &BTreeSet<String>) {
     }
 }
 
-fn lit_text(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Some(s.value()),
-        _ => None,
-    }
-}
-
 fn lit_path(expr: &Expr, owner: &str, name: &str) -> Result<syn::Path, String> {
     lit_text(expr)
         .and_then(|text| syn::parse_str(&text).ok())
@@ -394,15 +384,6 @@ fn option_inner(ty: &Type) -> Option<&Type> {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
     })
-}
-
-fn compact(tokens: &impl ToTokens) -> String {
-    tokens
-        .to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 #[cfg(test)]

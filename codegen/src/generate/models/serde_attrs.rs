@@ -1,5 +1,6 @@
 //! Reading the serde attributes typify writes, for the model passes.
 
+use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{Meta, Path, Token, Type};
 
@@ -28,15 +29,30 @@ pub fn has_flag(metas: &[Meta], name: &str) -> bool {
 /// The `rename = "..."` value.
 pub fn rename(metas: &[Meta]) -> Option<String> {
     metas.iter().find_map(|m| match m {
-        Meta::NameValue(nv) if nv.path.is_ident("rename") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
+        Meta::NameValue(nv) if nv.path.is_ident("rename") => lit_text(&nv.value),
         _ => None,
     })
+}
+
+/// The text of a string literal (a serde attribute's value).
+pub fn lit_text(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+/// Tokens as text without spaces, to compare a type with a known one.
+pub fn compact(tokens: &impl ToTokens) -> String {
+    tokens
+        .to_token_stream()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// Whether the type is an `Option<_>`.

@@ -499,6 +499,24 @@ mod tests {
             error.contains("maps no value to [\"ProfileDoc\"]"),
             "{error}"
         );
+
+        // A variant that is no object cannot carry the property: it needs
+        // no value, and the report names it apart.
+        let mut items = parse(quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct IdentityDoc { pub id: String }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(untagged)]
+            pub enum Doc { IdentityDoc(IdentityDoc), String(::std::string::String) }
+        });
+        let hits = json!({"components": {"schemas": {"Doc": {
+            "discriminator": {"propertyName": "_type", "mapping": {
+                "identity": "#/components/schemas/IdentityDoc"}}}}}});
+        let report = choose_variants(&mut items, &hits).unwrap_or_default();
+        assert!(
+            report[0].contains("(identity → IdentityDoc; not an object: String)"),
+            "{report:?}"
+        );
     }
 
     #[test]
