@@ -20,10 +20,9 @@ use serde_json::Value;
 
 use crate::bundle::bundle_loaded;
 use crate::error::Error;
-use crate::generate::names::OperationKey;
 use crate::load::Loader;
-use crate::normalize::{PassContext, Plan, normalize};
-use crate::openapi::{StatusClass, is_json_media_type, operations};
+use crate::model::{ApiModel, Operation, SCHEMA_PREFIX};
+use crate::normalize::{PassContext, normalize};
 use crate::pointer::JsonPointer;
 use crate::versions::ApiVersion;
 
@@ -52,7 +51,8 @@ pub fn model_version(
             PassContext::default()
         };
         let normalized = normalize(&title, &context, bundle.document)?;
-        Ok(SpecModel::of(&normalized.document, &normalized.plan))
+        let api = ApiModel::build(&normalized)?;
+        Ok(SpecModel::of(&normalized.document, &api))
     };
     run().map_err(|error| Error::InVersion {
         version: version.name(),
@@ -386,90 +386,54 @@ struct SchemaModel {
     deprecated: bool,
 }
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
 impl SpecModel {
-    /// Reduces a bundled, normalized document. Parameters whose value the
-    /// client fixes (`plan.fixed_headers`) are not part of the surface.
-    pub fn of(doc: &Value, plan: &Plan) -> SpecModel {
+    /// Reduces the typed model of a normalized document (and its schema
+    /// components). Parameters whose value the client fixes are not part
+    /// of the model's parameters, so not of the surface.
+    pub fn of(doc: &Value, api: &ApiModel) -> SpecModel {
         let mut model = SpecModel::default();
-        let mut request_roots = Vec::new();
-        for op in operations(doc) {
-            let Some(operation) = op.pointer.follow(doc) else {
-                continue;
-            };
-            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let fixed: BTreeSet<String> = plan
-                .fixed_headers
-                .get(id)
-                .map(|h| h.iter().map(|(n, _)| n.to_ascii_lowercase()).collect())
-                .unwrap_or_default();
+        for op in &api.operations {
             let mut parameters = BTreeMap::new();
-            let path_item = op.path_item_pointer().follow(doc);
-            let lists = [
-                path_item.and_then(|p| p.get("parameters")),
-                operation.get("parameters"),
-            ];
-            // Operation-level parameters override path-level ones.
-            for list in lists.into_iter().flatten().filter_map(Value::as_array) {
-                for parameter in list {
-                    let parameter = resolve(doc, parameter);
-                    request_roots.push(parameter.clone());
-                    let (Some(name), Some(place)) = (
-                        parameter.get("name").and_then(Value::as_str),
-                        parameter.get("in").and_then(Value::as_str),
-                    ) else {
-                        continue;
-                    };
-                    if place == "header" && fixed.contains(&name.to_ascii_lowercase()) {
-                        continue;
-                    }
-                    let schema = parameter.get("schema").unwrap_or(&Value::Null);
-                    let mut typed = typed(schema, flag(parameter, "required"));
-                    typed.deprecated = flag(parameter, "deprecated");
-                    parameters.insert(format!("{place} {name}"), typed);
-                }
+            for parameter in &op.parameters {
+                let mut typed = typed(&parameter.schema, parameter.required);
+                typed.deprecated = parameter.deprecated;
+                parameters.insert(
+                    format!("{} {}", parameter.location.as_str(), parameter.name),
+                    typed,
+                );
             }
-            let body = operation.get("requestBody").map(|b| {
-                let b = resolve(doc, b);
-                request_roots.push(b.clone());
-                let content = b.get("content").and_then(Value::as_object);
-                let mut media: Vec<&str> = content
-                    .map(|c| c.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
+            let body = op.request_body.as_ref().map(|b| {
+                let mut media: Vec<&str> =
+                    b.contents.iter().map(|c| c.media_type.as_str()).collect();
                 media.sort_unstable();
-                let ty = content
-                    .and_then(|c| {
-                        c.iter()
-                            .find(|(m, _)| is_json_media_type(m))
-                            .or_else(|| c.iter().next())
-                    })
-                    .and_then(|(_, m)| m.get("schema"))
+                let ty = b
+                    .json()
+                    .or_else(|| b.contents.first())
+                    .and_then(|c| c.schema.as_ref())
                     .map_or_else(|| "none".to_string(), type_of);
                 Body {
                     media: media.join(" | "),
                     ty,
-                    required: flag(b, "required"),
+                    required: b.required,
                 }
             });
+            let id = op.id();
             let name = OperationName {
                 id: id.to_string(),
-                method: op.method.to_uppercase(),
-                path: op.path.clone(),
-                rust_method: OperationKey::new(id).method_name(),
+                method: op.method.as_str().to_string(),
+                path: op.path.as_str().to_string(),
+                rust_method: op.key.method_name(),
             };
             model.operations.insert(
                 id.to_string(),
                 OperationModel {
                     name,
-                    success: success_type(doc, operation),
-                    experimental: plan.experimental.contains(id),
-                    deprecated: flag(operation, "deprecated"),
+                    success: success_type(op),
+                    experimental: op.experimental,
+                    deprecated: op.deprecated,
                     parameters,
                     body,
-                    pointer: op.pointer,
+                    pointer: op.pointer.clone(),
                 },
             );
         }
@@ -481,7 +445,12 @@ impl SpecModel {
                 model.schemas.insert(name.clone(), schema_model(schema));
             }
         }
-        model.request_schemas = reachable_schemas(doc, &request_roots);
+        model.request_schemas = api
+            .schemas
+            .iter()
+            .filter(|(_, info)| info.in_requests)
+            .map(|(name, _)| name.clone())
+            .collect();
         model
     }
 
@@ -496,24 +465,6 @@ impl SpecModel {
 
 fn flag(value: &Value, key: &str) -> bool {
     value.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// Follows local `$ref`s of non-schema objects (parameters, bodies,
-/// responses), at most 16 deep.
-fn resolve<'d>(doc: &'d Value, mut value: &'d Value) -> &'d Value {
-    for _ in 0..16 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match reference
-            .strip_prefix('#')
-            .and_then(|pointer| doc.pointer(pointer))
-        {
-            Some(target) => value = target,
-            None => break,
-        }
-    }
-    value
 }
 
 /// An `allOf` member that only annotates (`- nullable: true`), which
@@ -644,64 +595,32 @@ fn schema_model(schema: &Value) -> SchemaModel {
 
 /// `200: Source`, `204: none`, `200: bytes (text/csv)`; several success
 /// statuses joined with ` | `.
-fn success_type(doc: &Value, operation: &Value) -> String {
-    let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
-        return "none".into();
-    };
+fn success_type(op: &Operation) -> String {
     let mut parts = Vec::new();
-    for (status, response) in responses {
-        if StatusClass::of(status) != Some(StatusClass::Success) {
-            continue;
-        }
-        let response = resolve(doc, response);
-        let content = response.get("content").and_then(Value::as_object);
-        let ty = match content {
-            None => "none".to_string(),
-            Some(c) if c.is_empty() => "none".to_string(),
-            Some(c) => match c.iter().find(|(m, _)| is_json_media_type(m)) {
-                Some((_, media)) => media
-                    .get("schema")
-                    .map_or_else(|| "any".to_string(), type_of),
-                None => {
-                    let mut media: Vec<&str> = c.keys().map(String::as_str).collect();
-                    media.sort_unstable();
-                    format!("bytes ({})", media.join(", "))
-                }
-            },
+    for response in op.success_responses() {
+        let ty = match response.json() {
+            _ if response.contents.is_empty() => "none".to_string(),
+            Some(json) => json
+                .schema
+                .as_ref()
+                .map_or_else(|| "any".to_string(), type_of),
+            None => {
+                let mut media: Vec<&str> = response
+                    .contents
+                    .iter()
+                    .map(|c| c.media_type.as_str())
+                    .collect();
+                media.sort_unstable();
+                format!("bytes ({})", media.join(", "))
+            }
         };
-        parts.push(format!("{status}: {ty}"));
+        parts.push(format!("{}: {ty}", response.status));
     }
     if parts.is_empty() {
         "none".into()
     } else {
         parts.join(" | ")
     }
-}
-
-/// Component schemas reachable through `$ref`s from `roots`.
-fn reachable_schemas(doc: &Value, roots: &[Value]) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut pending: Vec<&Value> = roots.iter().collect();
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(name) = map
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix(SCHEMA_PREFIX))
-                    && seen.insert(name.to_string())
-                    && let Some(target) =
-                        doc.pointer(&format!("/components/schemas/{}", escape(name)))
-                {
-                    pending.push(target);
-                }
-                pending.extend(map.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
-        }
-    }
-    seen
 }
 
 fn escape(segment: &str) -> String {
@@ -1342,9 +1261,12 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::normalize::Plan;
 
     fn model(doc: Value) -> SpecModel {
-        SpecModel::of(&doc, &Plan::default())
+        let api = ApiModel::from_document(&doc, &Plan::default(), &BTreeMap::new())
+            .expect("a valid model");
+        SpecModel::of(&doc, &api)
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //!
 //! The pipeline has one module per stage:
 //! [`load`] reads spec files, [`bundle`] resolves them into one document per
-//! API version, [`normalize`] repairs the spec's defects, [`generate`] runs
-//! progenitor and builds what it cannot, and [`render`] writes the crate's
-//! files. [`pipeline`] runs them in order for one version.
+//! API version, [`normalize`] repairs the spec's defects, [`model`] reads the
+//! normalized document once into the typed model every later stage and tool
+//! uses, [`generate`] runs progenitor and builds what it cannot, and
+//! [`render`] writes the crate's files. [`pipeline`] runs them in order for
+//! one version.
 
 pub mod bundle;
 pub mod conformance;
@@ -12,6 +14,7 @@ pub mod drift;
 pub mod error;
 pub mod generate;
 pub mod load;
+pub mod model;
 pub mod normalize;
 pub mod openapi;
 pub mod pipeline;

@@ -9,6 +9,7 @@ use crate::bundle::{bundle_loaded, count_operations};
 use crate::error::Error;
 use crate::generate::{Generated, generate};
 use crate::load::Loader;
+use crate::model::ApiModel;
 use crate::normalize::{Normalized, PassContext, normalize};
 use crate::render::{CrateFiles, CrateTarget, Provenance, render};
 use crate::surface::{SurfaceRow, surface};
@@ -102,11 +103,19 @@ fn run(
     let normalized = normalize(&title, context, bundle.document)?;
     lap("normalize", &mut timings);
 
-    let generated = generate(&normalized)?;
+    let origins = bundle
+        .components
+        .iter()
+        .map(|c| (c.name.clone(), c.origin.clone()))
+        .collect();
+    let model = ApiModel::build_with_origins(&normalized, &origins)?;
+    lap("model", &mut timings);
+
+    let generated = generate(&normalized, &model)?;
     lap("generate", &mut timings);
 
     let methods_generated = count_methods(&generated.file);
-    let surface = surface(&normalized.document, &normalized.plan, &generated.file);
+    let surface = surface(&model, &generated.file);
     let schemas = normalized
         .document
         .pointer("/components/schemas")

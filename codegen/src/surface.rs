@@ -4,10 +4,9 @@
 
 use quote::ToTokens;
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::generate::names::OperationKey;
-use crate::normalize::{Plan, operations};
+use crate::generate::shape;
+use crate::model::{ApiModel, Operation};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SurfaceRow {
@@ -48,53 +47,53 @@ impl SurfaceRow {
     }
 }
 
-/// Rows for every operation of `document`, in document order, with success
+/// Rows for every operation of the model, in document order, with success
 /// types read from the generated builders.
-pub fn surface(document: &Value, plan: &Plan, generated: &syn::File) -> Vec<SurfaceRow> {
-    operations(document)
-        .into_iter()
-        .filter_map(|op| {
-            let operation = op.pointer.follow(document)?;
-            let id = operation.get("operationId")?.as_str()?.to_string();
-            let tags: Vec<&str> = operation
-                .get("tags")
-                .and_then(Value::as_array)
-                .map(|t| t.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let builder = OperationKey::new(id.as_str()).builder_name();
-            Some(SurfaceRow {
-                paginated: builder_has_fn(generated, &builder, "stream"),
-                search_after: builder_has_fn(generated, &builder, "send_as"),
-                download: builder_has_fn(generated, &builder, "download"),
-                rust_method: OperationKey::new(id.as_str()).method_name(),
-                success_type: success_type(
-                    generated,
-                    &OperationKey::new(id.as_str()).builder_name(),
-                )
-                .unwrap_or_else(|| "?".into()),
-                request_body: body_kind(operation, plan, &id),
-                experimental: plan.experimental.contains(&id),
-                tag: tags.join(","),
-                method: op.method.to_uppercase(),
-                path: op.path,
-                operation_id: id,
-            })
+pub fn surface(model: &ApiModel, generated: &syn::File) -> Vec<SurfaceRow> {
+    let builders = shape::module(&generated.items, shape::BUILDER).unwrap_or_default();
+    model
+        .operations
+        .iter()
+        .map(|op| {
+            let builder = shape::builder(builders, &op.key.builder_name());
+            let has = |name: &str| builder.is_some_and(|b| shape::method(b, name).is_some());
+            SurfaceRow {
+                paginated: has("stream"),
+                search_after: has("send_as"),
+                download: has("download"),
+                rust_method: op.key.method_name(),
+                success_type: builder
+                    .and_then(|b| shape::send(b).ok())
+                    .and_then(|send| shape::success_type(&send.sig.output))
+                    .map(|ty| tidy(&ty.to_token_stream().to_string()))
+                    .unwrap_or_else(|| "?".into()),
+                request_body: body_kind(op),
+                experimental: op.experimental,
+                tag: op.tags.join(","),
+                method: op.method.as_str().to_string(),
+                path: op.path.as_str().to_string(),
+                operation_id: op.id().to_string(),
+            }
         })
         .collect()
 }
 
-fn body_kind(operation: &Value, plan: &Plan, id: &str) -> String {
-    let Some(content) = operation
-        .pointer("/requestBody/content")
-        .and_then(Value::as_object)
-    else {
+fn body_kind(op: &Operation) -> String {
+    let Some(body) = &op.request_body else {
         return "none".into();
     };
-    let kinds: Vec<&str> = content
-        .keys()
-        .map(
-            |media| match media.split(';').next().unwrap_or_default().trim() {
-                "application/json" if plan.request_content_types.contains_key(id) => "json-patch",
+    let kinds: Vec<&str> = body
+        .contents
+        .iter()
+        .map(|content| {
+            match content
+                .media_type
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+            {
+                "application/json" if body.wire_content_type.is_some() => "json-patch",
                 "application/json" => "json",
                 "application/json-patch+json" => "json-patch",
                 "multipart/form-data" => "multipart",
@@ -102,62 +101,10 @@ fn body_kind(operation: &Value, plan: &Plan, id: &str) -> String {
                 "application/octet-stream" => "bytes",
                 "text/plain" => "text",
                 _ => "other",
-            },
-        )
+            }
+        })
         .collect();
     kinds.join("|")
-}
-
-/// The method `name` of the builder named `builder`.
-fn builder_fn<'f>(file: &'f syn::File, builder: &str, name: &str) -> Option<&'f syn::ImplItemFn> {
-    let module = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-        _ => None,
-    })?;
-    module.1.iter().find_map(|item| {
-        let syn::Item::Impl(imp) = item else {
-            return None;
-        };
-        let syn::Type::Path(path) = &*imp.self_ty else {
-            return None;
-        };
-        if path.path.segments.last()?.ident != builder {
-            return None;
-        }
-        imp.items.iter().find_map(|item| match item {
-            syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
-            _ => None,
-        })
-    })
-}
-
-fn builder_has_fn(file: &syn::File, builder: &str, name: &str) -> bool {
-    builder_fn(file, builder, name).is_some()
-}
-
-/// `T` of `send(self) -> Result<ResponseValue<T>, Error<E>>` in the
-/// builder named `builder`.
-fn success_type(file: &syn::File, builder: &str) -> Option<String> {
-    let send = builder_fn(file, builder, "send")?;
-    let syn::ReturnType::Type(_, ty) = &send.sig.output else {
-        return None;
-    };
-    let ok = first_generic(ty)?; // ResponseValue<T>
-    let inner = first_generic(&ok)?;
-    Some(tidy(&inner.to_token_stream().to_string()))
-}
-
-fn first_generic(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
 }
 
 fn tidy(tokens: &str) -> String {

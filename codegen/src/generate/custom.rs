@@ -24,6 +24,7 @@ use syn::parse::Parser;
 use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, ItemStruct, Pat, Stmt};
 
 use super::names::{pascal, snake};
+use super::shape::{self, is_success_arm};
 use super::split::{CustomOperation, CustomReason};
 use crate::error::Error;
 use crate::openapi::{is_json_media_type, is_success_or_default};
@@ -498,9 +499,7 @@ impl<'a> Extension<'a> {
                 -> Result<ResponseValue<types::#name>, Error<sailpoint_runtime::ApiError>>
             })
             .map_err(|e| e.to_string())?;
-            let Some(Stmt::Expr(Expr::Match(status_match), _)) = send.block.stmts.last_mut() else {
-                return Err("progenitor's `send` does not end in a status `match`".into());
-            };
+            let status_match = shape::status_match_mut(send)?;
             status_match.arms.retain(|arm| !is_success_arm(arm));
             let arms = successes
                 .iter()
@@ -742,31 +741,6 @@ fn local_position(stmts: &[Stmt], name: &str) -> Option<usize> {
         Stmt::Local(local) => matches!(&local.pat, Pat::Ident(p) if p.ident == name),
         _ => false,
     })
-}
-
-/// Whether a status-match arm is for a 2xx status (`200u16 => ...`).
-pub(super) fn is_success_arm(arm: &syn::Arm) -> bool {
-    let literal = |pat: &Pat| match pat {
-        Pat::Lit(lit) => match &lit.lit {
-            syn::Lit::Int(i) => i.base10_parse::<u16>().ok(),
-            _ => None,
-        },
-        _ => None,
-    };
-    match &arm.pat {
-        Pat::Range(range) => range
-            .start
-            .as_deref()
-            .and_then(|e| match e {
-                Expr::Lit(l) => match &l.lit {
-                    syn::Lit::Int(i) => i.base10_parse::<u16>().ok(),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .is_some_and(|s| (200..300).contains(&s)),
-        pat => literal(pat).is_some_and(|s| (200..300).contains(&s)),
-    }
 }
 
 fn status_pattern(status: &str) -> TokenStream {

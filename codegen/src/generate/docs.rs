@@ -6,38 +6,29 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Plan, operations};
+use crate::model::{ApiModel, SecurityRequirement};
 
-pub fn enrich_descriptions(document: &mut Value, plan: &Plan) {
-    for op in operations(document) {
+pub fn enrich_descriptions(document: &mut Value, model: &ApiModel) {
+    for op in &model.operations {
         let Some(Value::Object(operation)) = document.pointer_mut(op.pointer.as_str()) else {
             continue;
         };
-        let id = operation
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
         let mut notes = Vec::new();
-        if plan.experimental.contains(&id) {
+        if op.experimental {
             notes.push(
                 "**Experimental:** this API may change without notice. The client sends the \
                  `X-SailPoint-Experimental: true` header it requires."
                     .to_string(),
             );
         }
-        if let Some(scopes) = security_note(operation.get("security")) {
+        if op.own_security
+            && let Some(scopes) = op.security.as_deref().and_then(security_note)
+        {
             notes.push(scopes);
         }
-        if let Some(Value::Array(levels)) = operation.get("x-sailpoint-userLevels") {
-            let levels: Vec<String> = levels
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|l| format!("`{l}`"))
-                .collect();
-            if !levels.is_empty() {
-                notes.push(format!("User levels: {}.", levels.join(", ")));
-            }
+        if !op.user_levels.is_empty() {
+            let levels: Vec<String> = op.user_levels.iter().map(|l| format!("`{l}`")).collect();
+            notes.push(format!("User levels: {}.", levels.join(", ")));
         }
         if notes.is_empty() {
             continue;
@@ -56,26 +47,17 @@ pub fn enrich_descriptions(document: &mut Value, plan: &Plan) {
 }
 
 /// "Authorization: `userAuth` with scopes `a`, `b`; or `applicationAuth`."
-fn security_note(security: Option<&Value>) -> Option<String> {
-    let requirements = security?.as_array()?;
+fn security_note(requirements: &[SecurityRequirement]) -> Option<String> {
     let alternatives: Vec<String> = requirements
         .iter()
-        .filter_map(Value::as_object)
-        .flat_map(|req| {
-            req.iter().map(|(scheme, scopes)| {
-                let scopes: Vec<String> = scopes
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .map(|s| format!("`{s}`"))
-                    .collect();
-                if scopes.is_empty() {
-                    format!("`{scheme}`")
-                } else {
-                    format!("`{scheme}` with scopes {}", scopes.join(", "))
-                }
-            })
+        .flatten()
+        .map(|(scheme, scopes)| {
+            if scopes.is_empty() {
+                format!("`{scheme}`")
+            } else {
+                let scopes: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
+                format!("`{scheme}` with scopes {}", scopes.join(", "))
+            }
         })
         .collect();
     (!alternatives.is_empty()).then(|| format!("Authorization: {}.", alternatives.join("; or ")))

@@ -23,14 +23,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
 use syn::{Item, TraitItem, Type};
 
 use super::names::pascal;
 use super::references::{
     Node, closure, key_of_item, mentioned_in, operation_builder_key, type_graph, types_items,
 };
+use super::shape;
 use crate::error::Error;
+use crate::model::ApiModel;
 
 /// The feature enabling every tag; the crate's default.
 pub const FULL: &str = "full";
@@ -81,15 +82,11 @@ pub fn cfg_attribute(features: &BTreeSet<String>) -> syn::Attribute {
 }
 
 /// The tag of each extension trait progenitor generates, by trait name.
-fn tags_by_trait(document: &Value) -> Result<BTreeMap<String, (String, String)>, Error> {
+fn tags_by_trait(model: &ApiModel) -> Result<BTreeMap<String, (String, String)>, Error> {
     let mut by_trait = BTreeMap::new();
     let mut by_feature: BTreeMap<String, String> = BTreeMap::new();
-    for op in crate::normalize::operations(document) {
-        let tags = document
-            .pointer(op.pointer.as_str())
-            .and_then(|o| o.get("tags"))
-            .and_then(Value::as_array);
-        for tag in tags.into_iter().flatten().filter_map(Value::as_str) {
+    for op in &model.operations {
+        for tag in &op.tags {
             let feature = feature_name(tag);
             if feature.is_empty() || feature == FULL || feature == "default" {
                 return Err(Error::Generate {
@@ -98,7 +95,7 @@ fn tags_by_trait(document: &Value) -> Result<BTreeMap<String, (String, String)>,
                 });
             }
             if let Some(other) = by_feature.insert(feature.clone(), tag.to_string())
-                && other != tag
+                && other != *tag
             {
                 return Err(Error::Generate {
                     culprit: Some(format!("tags `{other}` and `{tag}`")),
@@ -125,23 +122,6 @@ fn returned_builder(output: &syn::ReturnType) -> Option<String> {
     }
 }
 
-fn module_items<'a>(items: &'a [Item], name: &str) -> Result<&'a [Item], Error> {
-    items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, c)| c.as_slice()),
-            _ => None,
-        })
-        .ok_or_else(|| Error::Internal(format!("generated code has no `mod {name}`")))
-}
-
-fn module_items_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, c)| c),
-        _ => None,
-    })
-}
-
 fn is_tag_item(item: &Item, traits: &BTreeMap<String, (String, String)>) -> bool {
     match item {
         Item::Trait(t) => traits.contains_key(&t.ident.to_string()),
@@ -156,8 +136,8 @@ fn is_tag_item(item: &Item, traits: &BTreeMap<String, (String, String)>) -> bool
 
 /// Computes each tag's reach and gates the items of `file` with their
 /// features (see the module docs).
-pub fn apply(file: &mut syn::File, document: &Value) -> Result<Features, Error> {
-    let traits = tags_by_trait(document)?;
+pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<Features, Error> {
+    let traits = tags_by_trait(model)?;
     // Builders of each tag, from the trait methods' return types.
     let mut tags: BTreeMap<String, TagFeature> = BTreeMap::new();
     let mut builder_features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -194,8 +174,8 @@ pub fn apply(file: &mut syn::File, document: &Value) -> Result<Features, Error> 
     }
     let all: BTreeSet<String> = tags.keys().cloned().collect();
 
-    let types = module_items(&file.items, "types")?;
-    let operations = module_items(&file.items, "builder")?;
+    let types = shape::module(&file.items, shape::TYPES)?;
+    let operations = shape::module(&file.items, shape::BUILDER)?;
     let nodes: BTreeMap<String, Node> = type_graph(types);
     let mut builder_mentions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut always_roots: BTreeSet<String> = BTreeSet::new();
@@ -259,8 +239,8 @@ pub fn apply(file: &mut syn::File, document: &Value) -> Result<Features, Error> 
             None => Some(cfg_attribute(&full)),
         }
     };
-    if let Some(types) = module_items_mut(&mut file.items, "types") {
-        for item in types.iter_mut() {
+    {
+        for item in shape::module_mut(&mut file.items, shape::TYPES)?.iter_mut() {
             match item {
                 Item::Mod(m) if m.ident == "builder" || m.ident == "defaults" => {
                     let place = if m.ident == "builder" {
@@ -279,8 +259,8 @@ pub fn apply(file: &mut syn::File, document: &Value) -> Result<Features, Error> 
             }
         }
     }
-    if let Some(operations) = module_items_mut(&mut file.items, "builder") {
-        for item in operations.iter_mut() {
+    {
+        for item in shape::module_mut(&mut file.items, shape::BUILDER)?.iter_mut() {
             if let Some(features) =
                 operation_builder_key(item).and_then(|k| builder_features.get(&k))
                 && features.len() > 1
@@ -329,9 +309,7 @@ fn gate_prelude(
     items: &mut [Item],
     traits: &BTreeMap<String, (String, String)>,
 ) -> Result<(), Error> {
-    let prelude = module_items_mut(items, "prelude")
-        .ok_or_else(|| Error::Internal("progenitor generated no `prelude`".into()))?;
-    for item in prelude.iter_mut() {
+    for item in shape::module_mut(items, shape::PRELUDE)?.iter_mut() {
         let Item::Use(import) = item else { continue };
         let mut tree = &import.tree;
         let ident = loop {
@@ -354,7 +332,7 @@ fn gate_prelude(
 mod tests {
     use super::*;
 
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use crate::normalize::{PassContext, normalize};
 
@@ -407,7 +385,8 @@ mod tests {
         });
         let normalized =
             normalize("features", &PassContext { version: None }, document).expect("normalizes");
-        let generated = crate::generate::generate(&normalized).expect("generates");
+        let model = crate::model::ApiModel::build(&normalized).expect("models");
+        let generated = crate::generate::generate(&normalized, &model).expect("generates");
         let features: Vec<(&str, &str, usize)> = generated
             .features
             .tags

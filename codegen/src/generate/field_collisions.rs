@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use heck::ToSnakeCase;
 use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Fields, Ident, Item, ItemMod, ItemStruct, Member};
+use syn::{Expr, Fields, Ident, Item, ItemStruct, Member};
 
 /// For one struct: the duplicated ident, and for each of its occurrences
 /// (in field order) the ident it gets.
@@ -27,10 +27,7 @@ struct Renames {
 
 /// Renames colliding fields in the `types` module; returns one line per
 /// renamed field for the report.
-pub fn rename_colliding_fields(types: &mut ItemMod) -> Vec<String> {
-    let Some((_, items)) = &mut types.content else {
-        return Vec::new();
-    };
+pub fn rename_colliding_fields(items: &mut [Item]) -> Vec<String> {
     let mut plan: BTreeMap<String, Vec<Renames>> = BTreeMap::new();
     for item in items.iter() {
         if let Item::Struct(s) = item {

@@ -33,6 +33,7 @@ pub mod prelude;
 pub mod progenitor;
 pub mod references;
 pub mod search;
+pub mod shape;
 pub mod split;
 pub mod status_arms;
 pub mod struct_builders;
@@ -40,11 +41,8 @@ pub mod success_bodies;
 
 use std::collections::BTreeSet;
 
-use syn::{Item, ItemMod};
-
-use names::OperationKey;
-
 use crate::error::Error;
+use crate::model::ApiModel;
 use crate::normalize::Normalized;
 
 /// The generated syntax tree, and what the generator changed beyond the
@@ -54,7 +52,7 @@ pub struct Generated {
     /// Field renames of [`field_collisions`].
     pub field_renames: Vec<String>,
     /// Operations completed by [`custom`], with why.
-    pub custom: Vec<(OperationKey, String)>,
+    pub custom: Vec<(names::OperationKey, String)>,
     /// Builders given a `.stream()` by [`pagination`].
     pub paginated: Vec<String>,
     /// Struct builders kept and dropped by [`struct_builders`].
@@ -68,22 +66,22 @@ pub struct Generated {
     pub shared_enums: Vec<String>,
 }
 
-pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
-    let split = split::split(&normalized.document);
+pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, Error> {
+    let split = split::split(&normalized.document, model);
     let mut progenitor_document = split.progenitor_document;
-    docs::enrich_descriptions(&mut progenitor_document, &normalized.plan);
+    docs::enrich_descriptions(&mut progenitor_document, model);
     let tokens = progenitor::generate(&progenitor_document)?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Internal(format!("progenitor's output does not parse: {e}")))?;
-    check_names(&file, &progenitor_document)?;
+    check_names(&file, model)?;
     prelude::anonymous_trait_imports(&mut file.items)?;
 
-    let field_renames = match module_mut(&mut file.items, "types") {
-        Some(types) => field_collisions::rename_colliding_fields(types),
-        None => return Err(Error::Internal("generated code has no `mod types`".into())),
-    };
-    let mut types = take_module_items(&mut file.items, "types")?;
-    let mut builder = take_module_items(&mut file.items, "builder")?;
+    let field_renames = field_collisions::rename_colliding_fields(shape::module_mut(
+        &mut file.items,
+        shape::TYPES,
+    )?);
+    let mut types = shape::take_module(&mut file.items, shape::TYPES)?;
+    let mut builder = shape::take_module(&mut file.items, shape::BUILDER)?;
     let mut custom_report = Vec::new();
     for op in &split.custom {
         custom::complete_builder(
@@ -96,24 +94,23 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
         custom_report.push((op.key.clone(), reasons.join(", ")));
     }
-    let json_successes = success_bodies::has_json_success(&progenitor_document);
+    let json_successes = success_bodies::has_json_success(model);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;
-    status_arms::merge_same_arms(&mut builder);
-    let searched = search::add_search_streams(&mut builder, &normalized.document)?;
-    let paginated = pagination::add_streams(&mut builder, &searched)?;
-    downloads::add_downloads(&mut builder, &normalized.document)?;
+    status_arms::merge_same_arms(&mut builder)?;
+    search::add_search_streams(&mut builder, model)?;
+    let paginated = pagination::add_streams(&mut builder, model)?;
+    downloads::add_downloads(&mut builder, model)?;
     let variant_choice = models::post_process(&mut types, &progenitor_document)?;
     let shared_enums = models::shared_enums::merge_duplicate_enums(&mut types);
     let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
-    put_module_items(&mut file.items, "types", types)?;
-    put_module_items(&mut file.items, "builder", builder)?;
+    shape::put_module(&mut file.items, shape::TYPES, types)?;
+    shape::put_module(&mut file.items, shape::BUILDER, builder)?;
 
-    let facts = hooks::operation_facts(&normalized.document, &normalized.plan);
-    check_operation_table(&file, &facts)?;
-    let hooks: syn::File = syn::parse2(hooks::tokens(&facts))
+    check_operation_table(&file, model)?;
+    let hooks: syn::File = syn::parse2(hooks::tokens(model))
         .map_err(|e| Error::Internal(format!("hooks do not parse: {e}")))?;
     file.items.extend(hooks.items);
-    let features = features::apply(&mut file, &progenitor_document)?;
+    let features = features::apply(&mut file, model)?;
 
     Ok(Generated {
         file,
@@ -127,83 +124,13 @@ pub fn generate(normalized: &Normalized) -> Result<Generated, Error> {
     })
 }
 
-fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => Some(m),
-        _ => None,
-    })
-}
-
-fn take_module_items(items: &mut [Item], name: &str) -> Result<Vec<Item>, Error> {
-    module_mut(items, name)
-        .and_then(|m| m.content.as_mut())
-        .map(|(_, content)| std::mem::take(content))
-        .ok_or_else(|| Error::Internal(format!("generated code has no `mod {name}`")))
-}
-
-fn put_module_items(items: &mut [Item], name: &str, content: Vec<Item>) -> Result<(), Error> {
-    match module_mut(items, name).and_then(|m| m.content.as_mut()) {
-        Some((_, slot)) => {
-            *slot = content;
-            Ok(())
-        }
-        None => Err(Error::Internal(format!(
-            "generated code has no `mod {name}`"
-        ))),
-    }
-}
-
-/// The `OperationInfo::operation_id` of every builder's `send`, read from
-/// the syntax tree: the names the hooks see at run time.
-fn sent_operation_names(file: &syn::File) -> BTreeSet<String> {
-    let builder = file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    let statements = builder
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            Item::Impl(i) => Some(&i.items),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|item| match item {
-            syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(&f.block.stmts),
-            _ => None,
-        })
-        .flatten();
-    let mut names = BTreeSet::new();
-    for statement in statements {
-        let syn::Stmt::Local(local) = statement else {
-            continue;
-        };
-        let Some(syn::Expr::Struct(info)) = local.init.as_ref().map(|i| &*i.expr) else {
-            continue;
-        };
-        if !info.path.is_ident("OperationInfo") {
-            continue;
-        }
-        for field in &info.fields {
-            if let (syn::Member::Named(member), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
-                && member == "operation_id"
-                && let syn::Lit::Str(name) = &lit.lit
-            {
-                names.insert(name.value());
-            }
-        }
-    }
-    names
-}
-
 /// [`names`] restates progenitor's private naming rules; every operation's
-/// name as [`OperationKey`] derives it must be one progenitor generated, or
+/// name as [`names::OperationKey`] derives it must be one progenitor generated, or
 /// the header table and custom builders would name nothing.
-fn check_names(file: &syn::File, document: &serde_json::Value) -> Result<(), Error> {
-    let sent = sent_operation_names(file);
-    for op in crate::normalize::operations(document) {
-        let Some(id) = op.id(document) else { continue };
-        let key = OperationKey::new(id);
+fn check_names(file: &syn::File, model: &ApiModel) -> Result<(), Error> {
+    let sent = shape::sent_operation_names(file);
+    for op in &model.operations {
+        let key = &op.key;
         if !sent.contains(&key.method_name()) {
             return Err(Error::Generate {
                 culprit: Some(format!("operation `{key}`")),
@@ -220,9 +147,13 @@ fn check_names(file: &syn::File, document: &serde_json::Value) -> Result<(), Err
 /// The runtime's operation table and the generated `send`s must name the
 /// same operations: a send missing from the table would go out without its
 /// fixed headers and with the wrong authentication.
-fn check_operation_table(file: &syn::File, facts: &[hooks::OperationFacts]) -> Result<(), Error> {
-    let sent = sent_operation_names(file);
-    let listed: BTreeSet<String> = facts.iter().map(|f| f.key.method_name()).collect();
+fn check_operation_table(file: &syn::File, model: &ApiModel) -> Result<(), Error> {
+    let sent = shape::sent_operation_names(file);
+    let listed: BTreeSet<String> = model
+        .operations
+        .iter()
+        .map(|o| o.key.method_name())
+        .collect();
     if let Some(name) = sent.symmetric_difference(&listed).next() {
         let side = if listed.contains(name) {
             "is in the operation table, but no generated `send` names it"
@@ -268,8 +199,10 @@ mod tests {
         });
         let normalized =
             normalize("names", &PassContext { version: None }, document).expect("normalizes");
-        let generated = super::generate(&normalized).expect("names agree with progenitor's");
-        let sent = super::sent_operation_names(&generated.file);
+        let model = crate::model::ApiModel::build(&normalized).expect("models");
+        let generated =
+            super::generate(&normalized, &model).expect("names agree with progenitor's");
+        let sent = super::shape::sent_operation_names(&generated.file);
         for expected in [
             "get_thing_v2",
             "type_",

@@ -4,51 +4,29 @@
 //! pagination. The paging itself is `sailpoint_runtime::offset_stream`.
 
 use quote::quote;
-use syn::{GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
+use syn::Item;
 
+use super::shape;
 use crate::error::Error;
+use crate::model::{ApiModel, Paging};
 
-/// Adds `stream` and `stream_with` to each builder in `builder` that has
-/// `limit` and `offset` fields and sends for a JSON array, except those in
-/// `searched` (which page by `searchAfter`, see [`super::search`]). Returns
-/// the builders changed, sorted.
-pub fn add_streams(builder: &mut [Item], searched: &[String]) -> Result<Vec<String>, Error> {
-    let paged: Vec<String> = builder
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(s) => Some(s),
-            _ => None,
-        })
-        .filter(|s| {
-            let names: Vec<String> = s
-                .fields
-                .iter()
-                .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-                .collect();
-            names.iter().any(|n| n == "limit") && names.iter().any(|n| n == "offset")
-        })
-        .map(|s| s.ident.to_string())
-        .collect();
+/// Adds `stream` and `stream_with` to the builder of each operation the
+/// model pages by `limit` and `offset` ([`Paging::Offset`]). Returns the
+/// builders changed, sorted. A paged operation whose `send` does not return
+/// a list is an error: the model and progenitor disagree.
+pub fn add_streams(builder: &mut [Item], model: &ApiModel) -> Result<Vec<String>, Error> {
     let mut changed = Vec::new();
-    for item in builder.iter_mut() {
-        let Item::Impl(implementation) = item else {
-            continue;
-        };
-        let Type::Path(self_type) = &*implementation.self_ty else {
-            continue;
-        };
-        let Some(name) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
-            continue;
-        };
-        if implementation.trait_.is_some() || !paged.contains(&name) || searched.contains(&name) {
-            continue;
-        }
-        let Some(item_type) = implementation.items.iter().find_map(|member| match member {
-            ImplItem::Fn(f) if f.sig.ident == "send" => listed_item(&f.sig.output),
-            _ => None,
-        }) else {
-            continue;
-        };
+    for op in model.paged(Paging::Offset) {
+        let name = op.key.builder_name();
+        let implementation = shape::builder_mut(builder, &name)?;
+        let item_type = shape::send(implementation)
+            .ok()
+            .and_then(|send| shape::listed_item(&send.sig.output))
+            .ok_or_else(|| Error::Generate {
+                culprit: Some(format!("operation `{}`", op.key)),
+                message: "paged by `limit` and `offset`, but its `send` does not return a list"
+                    .into(),
+            })?;
         let methods: syn::ItemImpl = syn::parse2(quote! {
             impl X {
                 /// Streams every item of every page, fetching pages lazily
@@ -81,29 +59,4 @@ pub fn add_streams(builder: &mut [Item], searched: &[String]) -> Result<Vec<Stri
     }
     changed.sort();
     Ok(changed)
-}
-
-/// `T` of `-> Result<ResponseValue<Vec<T>>, _>`.
-pub(super) fn listed_item(output: &ReturnType) -> Option<Type> {
-    let ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let value = first_generic(ty, "Result")?;
-    let list = first_generic(&value, "ResponseValue")?;
-    first_generic(&list, "Vec")
-}
-
-fn first_generic(ty: &Type, outer: &str) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != outer {
-        return None;
-    }
-    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    arguments.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
 }

@@ -6,17 +6,11 @@
 
 use syn::{Item, UseTree};
 
+use super::shape;
 use crate::error::Error;
 
 pub fn anonymous_trait_imports(items: &mut [Item]) -> Result<(), Error> {
-    let prelude = items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "prelude" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| Error::Internal("progenitor generated no `prelude`".into()))?;
-    for item in &mut prelude.1 {
+    for item in shape::module_mut(items, shape::PRELUDE)? {
         let Item::Use(import) = item else { continue };
         let UseTree::Path(path) = &mut import.tree else {
             continue;

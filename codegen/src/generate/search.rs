@@ -6,96 +6,32 @@
 //! `sailpoint_runtime::search_after_stream`.
 
 use quote::{format_ident, quote};
-use serde_json::Value;
 use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, WherePredicate};
 
-use super::downloads::{builder_impl, copy_of_send};
-use super::names::{OperationKey, snake};
-use super::pagination::listed_item;
+use super::names::snake;
+use super::shape::{self, copy_of_send, listed_item};
 use crate::error::Error;
-use crate::openapi::{is_json_media_type, operations};
+use crate::model::{ApiModel, Paging};
 
-/// The body properties `searchAfter` paging reads and writes.
+/// The body properties `searchAfter` paging reads and writes (the model
+/// finds the operation by them: [`Paging::SearchAfter`]).
 const SORT: &str = "sort";
 const SEARCH_AFTER: &str = "searchAfter";
 
-/// The operations paged by `searchAfter`, in document order.
-pub fn search_after_operations(document: &Value) -> Vec<OperationKey> {
-    operations(document)
-        .into_iter()
-        .filter_map(|op| {
-            let operation = op.pointer.follow(document)?;
-            let id = operation.get("operationId")?.as_str()?;
-            let body = operation
-                .pointer("/requestBody/content")?
-                .as_object()?
-                .iter()
-                .find(|(media, _)| is_json_media_type(media))?
-                .1
-                .get("schema")?;
-            let body = resolve(body, document);
-            let is_array = |name: &str| {
-                body.pointer(&format!("/properties/{name}"))
-                    .map(|p| resolve(p, document))
-                    .and_then(|p| p.get("type"))
-                    .and_then(Value::as_str)
-                    == Some("array")
-            };
-            let has_limit = operation
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|p| resolve(p, document))
-                .any(|p| {
-                    p.get("in").and_then(Value::as_str) == Some("query")
-                        && p.get("name").and_then(Value::as_str) == Some("limit")
-                });
-            let lists = operation
-                .pointer("/responses/200/content")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(media, _)| is_json_media_type(media))
-                .filter_map(|(_, m)| m.get("schema"))
-                .any(|s| resolve(s, document).get("type").and_then(Value::as_str) == Some("array"));
-            (is_array(SORT) && is_array(SEARCH_AFTER) && has_limit && lists)
-                .then(|| OperationKey::new(id))
-        })
-        .collect()
-}
-
-fn resolve<'d>(value: &'d Value, document: &'d Value) -> &'d Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => document.pointer(pointer).unwrap_or(value),
-        None => value,
-    }
-}
-
 /// Adds `send_as`, `stream`, `stream_with` and `stream_as` to the builder
-/// of each operation of [`search_after_operations`]. Returns the builders
-/// changed, sorted.
-pub fn add_search_streams(builder: &mut [Item], document: &Value) -> Result<Vec<String>, Error> {
-    let mut changed = Vec::new();
-    for key in search_after_operations(document) {
+/// of each operation the model pages by `searchAfter`.
+pub fn add_search_streams(builder: &mut [Item], model: &ApiModel) -> Result<(), Error> {
+    for op in model.paged(Paging::SearchAfter) {
+        let key = &op.key;
         let name = key.builder_name();
-        let implementation = builder_impl(builder, &name).ok_or_else(|| Error::Generate {
-            culprit: Some(format!("operation `{key}`")),
-            message: format!("no builder `{name}` to add a search stream to"),
-        })?;
+        let implementation = shape::builder_mut(builder, &name)?;
         let methods = search_methods(implementation).map_err(|message| Error::Generate {
             culprit: Some(format!("operation `{key}`")),
             message,
         })?;
         implementation.items.extend(methods);
-        changed.push(name);
     }
-    changed.sort();
-    Ok(changed)
+    Ok(())
 }
 
 fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, String> {
@@ -226,50 +162,4 @@ fn body_type(implementation: &syn::ItemImpl) -> Option<Type> {
                 _ => None,
             })
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::search_after_operations;
-
-    /// Only a list answered to a body with `sort` and `searchAfter`, paged
-    /// by `limit`, pages by `searchAfter`: an aggregation over the same
-    /// body answers an object.
-    #[test]
-    fn the_search_is_found_by_its_body_limit_and_list() {
-        let search = json!({"$ref": "#/components/schemas/Search"});
-        let limit = json!([{"name": "limit", "in": "query", "schema": {"type": "integer"}}]);
-        let answer = |schema: serde_json::Value| json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}});
-        let document = json!({
-            "paths": {
-                "/search": {"post": {
-                    "operationId": "searchPost", "parameters": limit,
-                    "requestBody": {"content": {"application/json": {"schema": search}}},
-                    "responses": answer(json!({"type": "array", "items": {}})),
-                }},
-                "/search/aggregate": {"post": {
-                    "operationId": "searchAggregate", "parameters": limit,
-                    "requestBody": {"content": {"application/json": {"schema": search}}},
-                    "responses": answer(json!({"type": "object"})),
-                }},
-                "/things": {"post": {
-                    "operationId": "listThings", "parameters": limit,
-                    "requestBody": {"content": {"application/json": {"schema": {"type": "object",
-                        "properties": {"sort": {"type": "array", "items": {"type": "string"}}}}}}},
-                    "responses": answer(json!({"type": "array", "items": {}})),
-                }},
-            },
-            "components": {"schemas": {"Search": {"type": "object", "properties": {
-                "sort": {"type": "array", "items": {"type": "string"}},
-                "searchAfter": {"type": "array", "items": {"type": "string"}},
-            }}}},
-        });
-        let found: Vec<String> = search_after_operations(&document)
-            .iter()
-            .map(|k| k.operation_id().to_string())
-            .collect();
-        assert_eq!(found, ["searchPost"]);
-    }
 }

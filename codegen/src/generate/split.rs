@@ -20,8 +20,8 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::names::{OperationKey, pascal};
-use crate::normalize::{OperationRef, operations};
-use crate::openapi::{is_json_media_type, is_success_or_default};
+use crate::model::{ApiModel, Content, Operation};
+use crate::openapi::is_success_or_default;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CustomReason {
@@ -66,40 +66,41 @@ enum ResponseKind {
     Empty,
 }
 
-fn response_kind(response: &Value) -> ResponseKind {
-    let Some(content) = response.get("content").and_then(Value::as_object) else {
-        return ResponseKind::Empty;
-    };
-    match content.iter().find(|(k, _)| is_json_media_type(k)) {
-        Some((_, media)) => ResponseKind::Json(
-            media
-                .get("schema")
+fn response_kind(contents: &[Content]) -> ResponseKind {
+    match contents.iter().find(|c| c.is_json()) {
+        Some(json) => ResponseKind::Json(
+            json.schema
+                .as_ref()
                 .map(Value::to_string)
                 .unwrap_or_default(),
         ),
-        None if !content.is_empty() => ResponseKind::Other,
+        None if !contents.is_empty() => ResponseKind::Other,
         None => ResponseKind::Empty,
     }
 }
 
-fn reasons(op: &Value) -> BTreeSet<CustomReason> {
+/// Why progenitor cannot express `op`; empty when it can.
+pub fn reasons(op: &Operation) -> BTreeSet<CustomReason> {
     let mut out = BTreeSet::new();
-    if let Some(Value::Object(content)) = op.pointer("/requestBody/content") {
-        if content.keys().any(|k| k.starts_with("multipart/form-data")) {
+    if let Some(body) = &op.request_body {
+        if body
+            .contents
+            .iter()
+            .any(|c| c.media_type.starts_with("multipart/form-data"))
+        {
             out.insert(CustomReason::Multipart);
-        } else if content.len() > 1 {
+        } else if body.contents.len() > 1 {
             out.insert(CustomReason::AlternativeBodies);
         }
     }
-    if let Some(Value::Object(responses)) = op.get("responses") {
-        let kinds: BTreeSet<ResponseKind> = responses
-            .iter()
-            .filter(|(status, _)| is_success_or_default(status))
-            .map(|(_, r)| response_kind(r))
-            .collect();
-        if kinds.len() > 1 {
-            out.insert(CustomReason::MixedSuccessResponses);
-        }
+    let kinds: BTreeSet<ResponseKind> = op
+        .responses
+        .iter()
+        .filter(|r| r.is_success_or_default())
+        .map(|r| response_kind(&r.contents))
+        .collect();
+    if kinds.len() > 1 {
+        out.insert(CustomReason::MixedSuccessResponses);
     }
     out
 }
@@ -110,14 +111,15 @@ fn reasons_remove_body(reasons: &BTreeSet<CustomReason>) -> bool {
 
 /// The operation with its path item's parameters merged in (the
 /// operation's own win, as OpenAPI says).
-fn merged_operation(doc: &Value, op: &OperationRef) -> Map<String, Value> {
+fn merged_operation(doc: &Value, op: &Operation) -> Map<String, Value> {
     let mut operation = doc
         .pointer(op.pointer.as_str())
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let shared = doc
-        .pointer(&format!("{}/parameters", op.path_item_pointer()))
+    let path_item = op.pointer.parent().map(|p| p.child("parameters"));
+    let shared = path_item
+        .and_then(|p| p.follow(doc))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
@@ -136,21 +138,18 @@ fn merged_operation(doc: &Value, op: &OperationRef) -> Map<String, Value> {
     operation
 }
 
-pub fn split(document: &Value) -> Split {
+pub fn split(document: &Value, model: &ApiModel) -> Split {
     let mut progenitor_document = document.clone();
     let mut custom = Vec::new();
     let mut hoisted = Map::new();
-    for op in operations(document) {
-        let Some(operation) = document.pointer(op.pointer.as_str()) else {
-            continue;
-        };
-        let reasons = reasons(operation);
+    for op in &model.operations {
+        let reasons = reasons(op);
         if reasons.is_empty() {
             continue;
         }
-        let key = OperationKey::new(op.id(document).unwrap_or_default());
+        let key = op.key.clone();
         let remove_body = reasons_remove_body(&reasons);
-        let mut operation = merged_operation(document, &op);
+        let mut operation = merged_operation(document, op);
         hoist_inline_schemas(&key, &mut operation, remove_body, &mut hoisted);
         if let Some(Value::Object(original)) = progenitor_document.pointer_mut(op.pointer.as_str())
         {
@@ -162,8 +161,8 @@ pub fn split(document: &Value) -> Split {
         }
         custom.push(CustomOperation {
             key,
-            method: op.method.clone(),
-            path: op.path.clone(),
+            method: op.method.key().to_string(),
+            path: op.path.as_str().to_string(),
             operation,
             reasons,
         });
@@ -176,11 +175,12 @@ pub fn split(document: &Value) -> Split {
             if let Some(Value::Object(responses)) = reduced.get_mut("responses") {
                 // Keep the errors and one success response, a JSON one if
                 // any, so that progenitor asks for JSON in `Accept`.
-                let kept = responses
+                let kept = op
+                    .responses
                     .iter()
-                    .filter(|(status, _)| is_success_or_default(status))
-                    .min_by_key(|(_, r)| !matches!(response_kind(r), ResponseKind::Json(_)))
-                    .map(|(status, _)| status.clone());
+                    .filter(|r| r.is_success_or_default())
+                    .min_by_key(|r| r.json().is_none())
+                    .map(|r| r.status.clone());
                 responses.retain(|status, _| {
                     !is_success_or_default(status) || Some(status) == kept.as_ref()
                 });

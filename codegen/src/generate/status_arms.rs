@@ -9,33 +9,28 @@
 //! behaves the same and costs one state.
 
 use quote::ToTokens;
-use syn::{Arm, Expr, ImplItem, Item, Pat, Stmt};
+use syn::{Arm, Item, Pat};
+
+use super::shape;
+use crate::error::Error;
 
 /// Merges, in every builder's `send` in `builder`, the status arms whose
 /// bodies are the same tokens; returns how many arms went. An arm keeps
 /// the place of the first of its group; `_` and guarded arms stay as they
 /// are (the statuses are disjoint literals, so order among them does not
 /// matter, but it does for a wildcard).
-pub fn merge_same_arms(builder: &mut [Item]) -> usize {
+pub fn merge_same_arms(builder: &mut [Item]) -> Result<usize, Error> {
     let mut merged = 0;
-    for item in builder.iter_mut() {
-        let Item::Impl(implementation) = item else {
-            continue;
-        };
-        for member in &mut implementation.items {
-            let ImplItem::Fn(send) = member else { continue };
-            if send.sig.ident != "send" {
-                continue;
-            }
-            let Some(Stmt::Expr(Expr::Match(status_match), _)) = send.block.stmts.last_mut() else {
-                continue;
-            };
-            let before = status_match.arms.len();
-            status_match.arms = merge(std::mem::take(&mut status_match.arms));
-            merged += before - status_match.arms.len();
-        }
+    for (name, send) in shape::sends_mut(builder) {
+        let status_match = shape::status_match_mut(send).map_err(|message| Error::Generate {
+            culprit: Some(format!("builder `{name}`")),
+            message,
+        })?;
+        let before = status_match.arms.len();
+        status_match.arms = merge(std::mem::take(&mut status_match.arms));
+        merged += before - status_match.arms.len();
     }
-    merged
+    Ok(merged)
 }
 
 fn merge(arms: Vec<Arm>) -> Vec<Arm> {
@@ -84,7 +79,7 @@ mod tests {
 
     fn send_match(send: syn::ItemImpl) -> String {
         let mut items = vec![Item::Impl(send)];
-        let merged = merge_same_arms(&mut items);
+        let merged = merge_same_arms(&mut items).expect("every send ends in a status match");
         let Item::Impl(send) = &items[0] else {
             unreachable!()
         };

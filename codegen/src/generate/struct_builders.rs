@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use syn::{ImplItem, Item};
 
 use super::references::{Place, closure, key_of_item, mentioned_in, type_graph};
+use super::shape;
 use crate::error::Error;
 
 /// How many struct builders were kept and dropped.
@@ -42,14 +43,10 @@ pub fn keep_request_builders(types: &mut Vec<Item>, operations: &[Item]) -> Resu
     let keep = request_types(types, operations);
     let mut trimmed = Trimmed::default();
     let has_structs = types.iter().any(|item| matches!(item, Item::Struct(_)));
-    let builder = types.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-        _ => None,
-    });
-    let builder = match builder {
-        Some(builder) => builder,
-        None if !has_structs => return Ok(trimmed),
-        None => {
+    let builder = match shape::module_mut(types, shape::BUILDER) {
+        Ok(builder) => builder,
+        Err(_) if !has_structs => return Ok(trimmed),
+        Err(_) => {
             return Err(Error::Internal(
                 "typify generated no `types::builder` module: struct builders are off, so \
                  generate/struct_builders.rs has nothing to trim; remove the pass"
@@ -57,7 +54,7 @@ pub fn keep_request_builders(types: &mut Vec<Item>, operations: &[Item]) -> Resu
             ));
         }
     };
-    builder.1.retain(|item| {
+    builder.retain(|item| {
         let kept = key_of_item(item, Place::StructBuilder).is_none_or(|k| keep.contains(&k));
         if let Item::Struct(_) = item {
             if kept {

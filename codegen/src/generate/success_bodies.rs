@@ -6,24 +6,19 @@
 //! keeps none of the first two and all of the body).
 
 use syn::visit_mut::VisitMut;
-use syn::{Expr, ImplItem, Item, Stmt};
+use syn::{Expr, Item};
 
-use super::custom::is_success_arm;
+use super::shape::{self, is_success_arm};
 use crate::error::Error;
-use crate::openapi::{is_json_media_type, is_success_or_default};
+use crate::model::ApiModel;
 
-/// Whether any operation of `document` documents a JSON success body.
-pub fn has_json_success(document: &serde_json::Value) -> bool {
-    crate::openapi::operations(document).iter().any(|op| {
-        op.pointer
-            .child("responses")
-            .follow(document)
-            .and_then(serde_json::Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(status, _)| is_success_or_default(status))
-            .filter_map(|(_, response)| response.get("content")?.as_object())
-            .any(|content| content.keys().any(|media| is_json_media_type(media)))
+/// Whether any operation of the model documents a JSON success body.
+pub fn has_json_success(model: &ApiModel) -> bool {
+    model.operations.iter().any(|op| {
+        op.responses
+            .iter()
+            .filter(|r| r.is_success_or_default())
+            .any(|r| r.json().is_some())
     })
 }
 
@@ -32,21 +27,13 @@ pub fn has_json_success(document: &serde_json::Value) -> bool {
 /// finding none to rewrite means progenitor changed their shape.
 pub fn decode_with_runtime(builder: &mut [Item], expected: bool) -> Result<usize, Error> {
     let mut rewrite = Rewrite { count: 0 };
-    for item in builder.iter_mut() {
-        let Item::Impl(implementation) = item else {
-            continue;
-        };
-        for member in &mut implementation.items {
-            let ImplItem::Fn(send) = member else { continue };
-            if send.sig.ident != "send" {
-                continue;
-            }
-            let Some(Stmt::Expr(Expr::Match(status_match), _)) = send.block.stmts.last_mut() else {
-                continue;
-            };
-            for arm in status_match.arms.iter_mut().filter(|a| is_success_arm(a)) {
-                rewrite.visit_expr_mut(&mut arm.body);
-            }
+    for (name, send) in shape::sends_mut(builder) {
+        let status_match = shape::status_match_mut(send).map_err(|message| Error::Generate {
+            culprit: Some(format!("builder `{name}`")),
+            message,
+        })?;
+        for arm in status_match.arms.iter_mut().filter(|a| is_success_arm(a)) {
+            rewrite.visit_expr_mut(&mut arm.body);
         }
     }
     if expected && rewrite.count == 0 {

@@ -19,10 +19,7 @@
 use syn::punctuated::Punctuated;
 use syn::{Item, Meta, Token};
 
-use super::serde_attrs::{compact, derives, is_named};
-
-/// `DateTime<Utc>` as typify writes it, as [`compact`] text.
-pub const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+use crate::generate::shape::typify::{DATE_TIME, compact, derives, is_named};
 
 /// Field types (as tokens without spaces) and the runtime module that
 /// reads and writes them.

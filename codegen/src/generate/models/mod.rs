@@ -14,7 +14,6 @@ pub mod codecs;
 pub mod null_defaults;
 pub mod objects;
 pub mod open_enums;
-mod serde_attrs;
 pub mod shared_enums;
 pub mod variants;
 

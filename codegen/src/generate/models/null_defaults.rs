@@ -12,7 +12,7 @@ use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::{Item, Meta, Token};
 
-use super::serde_attrs::is_option;
+use crate::generate::shape::typify::is_option;
 
 const FUNCTION: &str = "null_as_default";
 

@@ -30,9 +30,9 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Field, Fields, Item, ItemStruct, Meta, Type};
 
-use super::codecs::DATE_TIME;
-use super::serde_attrs::{
-    compact, derives, drop_derives, has_flag, is_named, is_option, lit_text, rename, serde_metas,
+use crate::generate::shape::typify::{
+    DATE_TIME, compact, derives, drop_derives, has_flag, is_named, is_option, lit_text, rename,
+    serde_metas,
 };
 
 /// The field every rewritten struct gets.

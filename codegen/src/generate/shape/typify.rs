@@ -1,8 +1,14 @@
-//! Reading the serde attributes typify writes, for the model passes.
+//! What typify's output looks like: the derives and serde attributes it
+//! writes and how it spells the types the model passes rewrite.
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{Meta, Path, Token, Type};
+
+/// typify's spelling of `format: date-time`, as [`compact`] text. The
+/// lenient date-time codec hangs on it: `shape::tests` pins it, so a
+/// different spelling fails loudly instead of dropping the codec.
+pub const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
 
 /// The items of every `#[serde(...)]` attribute.
 pub fn serde_metas(attrs: &[syn::Attribute]) -> Vec<Meta> {

@@ -1,0 +1,347 @@
+//! What progenitor's and typify's output looks like, known here and only
+//! here. Every post-pass reaches the generated syntax through these views:
+//! the `types`, `builder` and `prelude` modules, a builder's inherent
+//! `impl` and its methods, its `send` and the status `match` it ends in,
+//! the success type `send` returns; [`typify`] reads typify's derives,
+//! serde attributes and its spelling of a date-time.
+//!
+//! A shape these functions do not recognise is an error naming the
+//! builder or type, never a silent no-op: after an upgrade of progenitor or
+//! typify, `tests/shape.rs`-style golden checks (`shape::tests`) and these
+//! errors say what changed. Upgrading either crate means reading this
+//! file's tests against the new output first.
+
+use std::collections::BTreeSet;
+
+use syn::{
+    Arm, Expr, ExprMatch, GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, Pat,
+    PathArguments, ReturnType, Stmt, Type,
+};
+
+use crate::error::Error;
+
+pub mod typify;
+
+pub use typify::{DATE_TIME, compact};
+
+/// The modules of progenitor's output the post-passes work on.
+pub const TYPES: &str = "types";
+pub const BUILDER: &str = "builder";
+pub const PRELUDE: &str = "prelude";
+
+fn missing_module(name: &str) -> Error {
+    Error::Internal(format!(
+        "generated code has no `mod {name}`: progenitor's output changed; revisit generate/shape.rs"
+    ))
+}
+
+/// The items of the inline module `name`.
+pub fn module<'a>(items: &'a [Item], name: &str) -> Result<&'a [Item], Error> {
+    items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, c)| c.as_slice()),
+            _ => None,
+        })
+        .ok_or_else(|| missing_module(name))
+}
+
+/// The items of the inline module `name`, to change.
+pub fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Result<&'a mut Vec<Item>, Error> {
+    items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, c)| c),
+            _ => None,
+        })
+        .ok_or_else(|| missing_module(name))
+}
+
+/// Takes the items of module `name` out, to work on them apart; give them
+/// back with [`put_module`].
+pub fn take_module(items: &mut [Item], name: &str) -> Result<Vec<Item>, Error> {
+    module_mut(items, name).map(std::mem::take)
+}
+
+pub fn put_module(items: &mut [Item], name: &str, content: Vec<Item>) -> Result<(), Error> {
+    *module_mut(items, name)? = content;
+    Ok(())
+}
+
+/// The name of the type an `impl` is for (`Thing` of `impl<'a> Thing<'a>`).
+pub fn self_type_name(implementation: &ItemImpl) -> Option<String> {
+    match &*implementation.self_ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_inherent_impl_of(item: &Item, name: &str) -> bool {
+    matches!(item, Item::Impl(i) if i.trait_.is_none() && self_type_name(i).as_deref() == Some(name))
+}
+
+/// The inherent `impl` of the builder named `name` in the `builder` module.
+pub fn builder<'i>(items: &'i [Item], name: &str) -> Option<&'i ItemImpl> {
+    items.iter().find_map(|item| match item {
+        Item::Impl(i) if is_inherent_impl_of(item, name) => Some(i),
+        _ => None,
+    })
+}
+
+/// [`builder`], to change; a missing builder is an error naming it.
+pub fn builder_mut<'i>(items: &'i mut [Item], name: &str) -> Result<&'i mut ItemImpl, Error> {
+    items
+        .iter_mut()
+        .find_map(|item| {
+            if !is_inherent_impl_of(item, name) {
+                return None;
+            }
+            match item {
+                Item::Impl(i) => Some(i),
+                _ => None,
+            }
+        })
+        .ok_or_else(|| Error::Generate {
+            culprit: Some(format!("builder `{name}`")),
+            message: "progenitor generated no inherent `impl` for it".into(),
+        })
+}
+
+/// The method `name` of an `impl`.
+pub fn method<'i>(implementation: &'i ItemImpl, name: &str) -> Option<&'i ImplItemFn> {
+    implementation.items.iter().find_map(|item| match item {
+        ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+        _ => None,
+    })
+}
+
+/// The builder's `send`.
+pub fn send(implementation: &ItemImpl) -> Result<&ImplItemFn, String> {
+    method(implementation, "send").ok_or_else(|| "the builder has no `send`".to_string())
+}
+
+/// A copy of the builder's `send`, to be renamed and changed: it keeps
+/// every parameter, header, hook and error arm of the original.
+pub fn copy_of_send(implementation: &ItemImpl) -> Result<ImplItemFn, String> {
+    send(implementation).cloned()
+}
+
+/// Every builder's `send` in the `builder` module, with the builder's name.
+pub fn sends_mut(builder: &mut [Item]) -> impl Iterator<Item = (String, &mut ImplItemFn)> {
+    builder.iter_mut().filter_map(|item| match item {
+        Item::Impl(i) if i.trait_.is_none() => {
+            let name = self_type_name(i)?;
+            i.items.iter_mut().find_map(|member| match member {
+                ImplItem::Fn(f) if f.sig.ident == "send" => Some((name.clone(), f)),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// The status `match` a `send` (or a copy of it) ends in: progenitor's
+/// `match response.status().as_u16() { 200u16 => ..., _ => ... }`.
+pub fn status_match_mut(send: &mut ImplItemFn) -> Result<&mut ExprMatch, String> {
+    match send.block.stmts.last_mut() {
+        Some(Stmt::Expr(Expr::Match(status_match), None)) => Ok(status_match),
+        _ => Err(format!(
+            "`{}` does not end in a status `match`: progenitor's `send` changed; revisit generate/shape.rs",
+            send.sig.ident
+        )),
+    }
+}
+
+/// `T` of `-> Result<ResponseValue<T>, _>`, what `send` returns on success.
+pub fn success_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let value = first_generic(ty, "Result")?;
+    first_generic(&value, "ResponseValue")
+}
+
+/// `T` of `-> Result<ResponseValue<Vec<T>>, _>`, the item of a list.
+pub fn listed_item(output: &ReturnType) -> Option<Type> {
+    first_generic(&success_type(output)?, "Vec")
+}
+
+fn first_generic(ty: &Type, outer: &str) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != outer {
+        return None;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+/// Whether a status-match arm is for a 2xx status (`200u16 => ...` or
+/// `200u16..=299u16 => ...`).
+pub fn is_success_arm(arm: &Arm) -> bool {
+    let code = |expr: &Expr| match expr {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Int(i) => i.base10_parse::<u16>().ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let first = match &arm.pat {
+        Pat::Range(range) => range.start.as_deref().and_then(code),
+        Pat::Lit(lit) => code(&Expr::Lit(lit.clone())),
+        _ => None,
+    };
+    first.is_some_and(|s| (200..300).contains(&s))
+}
+
+/// The `OperationInfo::operation_id` of every builder's `send`: the names
+/// the hooks see at run time.
+pub fn sent_operation_names(file: &syn::File) -> BTreeSet<String> {
+    let builders = module(&file.items, BUILDER).unwrap_or_default();
+    let mut names = BTreeSet::new();
+    for implementation in builders.iter().filter_map(|item| match item {
+        Item::Impl(i) => Some(i),
+        _ => None,
+    }) {
+        let Some(send) = method(implementation, "send") else {
+            continue;
+        };
+        for statement in &send.block.stmts {
+            let Stmt::Local(local) = statement else {
+                continue;
+            };
+            let Some(Expr::Struct(info)) = local.init.as_ref().map(|i| &*i.expr) else {
+                continue;
+            };
+            if !info.path.is_ident("OperationInfo") {
+                continue;
+            }
+            for field in &info.fields {
+                if let (syn::Member::Named(member), Expr::Lit(lit)) = (&field.member, &field.expr)
+                    && member == "operation_id"
+                    && let syn::Lit::Str(name) = &lit.lit
+                {
+                    names.insert(name.value());
+                }
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    //! Golden checks of the shapes above on progenitor's real output for a
+    //! small spec: after an upgrade of progenitor or typify, these fail
+    //! first and say which view to revisit.
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn progenitor_output() -> syn::File {
+        let document = json!({
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/things": {"get": {
+                    "operationId": "listThings",
+                    "tags": ["Things"],
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32"}},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "format": "int32"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {
+                            "type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}},
+                        "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                    }
+                }}
+            },
+            "components": {"schemas": {
+                "Thing": {"type": "object", "properties": {
+                    "created": {"type": "string", "format": "date-time"}
+                }},
+                "Problem": {"type": "object", "properties": {"message": {"type": "string"}}}
+            }}
+        });
+        let tokens = super::super::progenitor::generate(&document).expect("progenitor runs");
+        syn::parse2(tokens).expect("parses")
+    }
+
+    #[test]
+    fn progenitor_and_typify_output_has_the_shapes_the_views_read() {
+        let mut file = progenitor_output();
+        assert!(module(&file.items, PRELUDE).is_ok());
+        let types = module(&file.items, TYPES).expect("types");
+        let thing = types
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(s) if s.ident == "Thing" => Some(s),
+                _ => None,
+            })
+            .expect("struct Thing");
+        let created = thing.fields.iter().next().expect("a field");
+        assert_eq!(
+            compact(&created.ty),
+            format!("::std::option::Option<{DATE_TIME}>"),
+            "typify's date-time spelling"
+        );
+
+        let builders = module(&file.items, BUILDER).expect("builder");
+        let list = builder(builders, "ListThings").expect("builder ListThings");
+        let send = send(list).expect("send");
+        let item = listed_item(&send.sig.output).expect("send returns a list");
+        assert_eq!(compact(&item), "types::Thing");
+        assert!(method(list, "limit").is_some() && method(list, "offset").is_some());
+        assert_eq!(
+            sent_operation_names(&file).into_iter().collect::<Vec<_>>(),
+            ["list_things"]
+        );
+
+        let builders = module_mut(&mut file.items, BUILDER).expect("builder");
+        let mut sends: Vec<(String, &mut ImplItemFn)> = sends_mut(builders).collect();
+        assert_eq!(sends.len(), 1);
+        let (name, send) = &mut sends[0];
+        assert_eq!(name, "ListThings");
+        let status_match = status_match_mut(send).expect("ends in a status match");
+        let successes = status_match
+            .arms
+            .iter()
+            .filter(|a| is_success_arm(a))
+            .count();
+        assert_eq!(
+            (successes, status_match.arms.len()),
+            (1, 3),
+            "200, 400 and `_`"
+        );
+    }
+
+    #[test]
+    fn unrecognised_shapes_are_errors_naming_the_culprit() {
+        let mut items: Vec<Item> = vec![syn::parse_quote! { pub struct Orphan; }];
+        let error = builder_mut(&mut items, "Orphan").expect_err("no impl");
+        assert!(error.to_string().contains("`Orphan`"), "{error}");
+        let error = module(&items, TYPES).expect_err("no types module");
+        assert!(error.to_string().contains("mod types"), "{error}");
+        let mut send: ImplItemFn = syn::parse_quote! {
+            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> { let x = 1; x }
+        };
+        let error = status_match_mut(&mut send).expect_err("no match");
+        assert!(error.contains("`send`"), "{error}");
+    }
+
+    #[test]
+    fn success_arms_are_2xx_literals_and_ranges() {
+        let m: ExprMatch = syn::parse_quote! {
+            match status { 200u16 => a, 201u16..=299u16 => b, 404u16 => c, 400u16..=499u16 => d, _ => e }
+        };
+        let found: Vec<bool> = m.arms.iter().map(is_success_arm).collect();
+        assert_eq!(found, [true, true, false, false, false]);
+    }
+}
