@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::bundle::bundle;
 use crate::error::Error;
-use crate::generate::names::pascal;
 use crate::load::Loader;
+use crate::names::pascal;
 use crate::normalize::{PassContext, normalize};
 use crate::openapi::{is_json_media_type, is_success_or_default, operations};
 use crate::pointer::JsonPointer;

@@ -15,6 +15,7 @@ pub mod error;
 pub mod generate;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod normalize;
 pub mod openapi;
 pub mod pipeline;

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::generate::names::OperationKey;
+use crate::names::OperationKey;
 use crate::normalize::{Normalized, Plan};
 use crate::openapi::{StatusClass, is_http_method, is_json_media_type};
 use crate::pointer::JsonPointer;

@@ -11,10 +11,11 @@ use crate::generate::{Generated, generate};
 use crate::load::Loader;
 use crate::model::ApiModel;
 use crate::normalize::{Normalized, PassContext, normalize};
-use crate::render::{CrateFiles, CrateTarget, Provenance, render};
+use crate::render::{CrateFiles, Provenance, render};
 use crate::surface::{SurfaceRow, surface};
 use crate::vendor::Upstream;
 use crate::versions::ApiVersion;
+use crate::versions::CrateTarget;
 
 /// Figures about one generated crate, for reports and the README.
 #[derive(Debug, Clone)]

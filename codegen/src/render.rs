@@ -20,26 +20,7 @@ use syn::{Item, ItemMod};
 use crate::error::Error;
 use crate::generate::features::{FULL, Features, TagFeature};
 use crate::generate::references::{Place, key_of_item};
-use crate::pointer::SpecPath;
-
-/// What render needs to know about the crate it writes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CrateTarget {
-    /// Short name, as on the command line and in `sdk/` (`v2025`).
-    pub name: String,
-    /// Name in prose (`V2025`).
-    pub title: String,
-    /// Package name (`sailpoint-v2025`).
-    pub crate_name: String,
-    /// Name in Rust paths (`sailpoint_v2025`).
-    pub crate_ident: String,
-    /// Root spec file, relative to the spec directory.
-    pub root: SpecPath,
-    /// Path every operation is under (`/v2025`).
-    pub base_path: String,
-    /// Whether the crate is released to crates.io (a test fixture is not).
-    pub publish: bool,
-}
+use crate::versions::CrateTarget;
 
 /// Package name of the types crate of the client crate `crate_name`
 /// (`sailpoint-v2025-types`).
@@ -789,6 +770,7 @@ generator = "sailpoint-codegen {codegen}"
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pointer::SpecPath;
 
     fn fixture() -> CrateTarget {
         CrateTarget {

@@ -2,7 +2,6 @@
 //! another stage needs: its names, its spec root, its crate.
 
 use crate::pointer::SpecPath;
-use crate::render::CrateTarget;
 
 /// One SailPoint API version with its own spec root and generated crate.
 /// Parsed from the command line by its [`name`](ApiVersion::name).
@@ -108,4 +107,23 @@ mod tests {
         assert!(ApiVersion::from_str("V2025", false).is_err());
         assert!(ApiVersion::from_str("all", false).is_err());
     }
+}
+
+/// What render needs to know about the crate it writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrateTarget {
+    /// Short name, as on the command line and in `sdk/` (`v2025`).
+    pub name: String,
+    /// Name in prose (`V2025`).
+    pub title: String,
+    /// Package name (`sailpoint-v2025`).
+    pub crate_name: String,
+    /// Name in Rust paths (`sailpoint_v2025`).
+    pub crate_ident: String,
+    /// Root spec file, relative to the spec directory.
+    pub root: SpecPath,
+    /// Path every operation is under (`/v2025`).
+    pub base_path: String,
+    /// Whether the crate is released to crates.io (a test fixture is not).
+    pub publish: bool,
 }

@@ -29,9 +29,10 @@ use anyhow::Context;
 use codegen::load::Loader;
 use codegen::load::SpecPath;
 use codegen::pipeline::{VersionOutput, generate_version};
-use codegen::render::{CrateFiles, CrateTarget};
+use codegen::render::CrateFiles;
 use codegen::vendor::{UPSTREAM_FILE, Upstream, content_hash};
 use codegen::versions::ApiVersion;
+use codegen::versions::CrateTarget;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -23,10 +23,10 @@ use serde_json::{Map, Value};
 use syn::parse::Parser;
 use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, ItemStruct, Pat, Stmt};
 
-use super::names::{pascal, snake};
 use super::shape::{self, is_success_arm};
 use super::split::{CustomOperation, CustomReason};
 use crate::error::Error;
+use crate::names::{pascal, snake};
 use crate::openapi::{is_json_media_type, is_success_or_default};
 
 type Fallible<T> = Result<T, String>;

@@ -11,10 +11,10 @@
 use quote::quote;
 use syn::{ImplItem, ImplItemFn, Item, ItemImpl};
 
-use super::names::OperationKey;
 use super::shape::{self, copy_of_send, is_success_arm};
 use crate::error::Error;
 use crate::model::ApiModel;
+use crate::names::OperationKey;
 
 /// Adds `download` to the builder of each operation the model gives
 /// alternative media types. Returns the builders changed, sorted.

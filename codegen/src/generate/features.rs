@@ -25,13 +25,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use syn::{Item, TraitItem, Type};
 
-use super::names::pascal;
 use super::references::{
     Node, closure, key_of_item, mentioned_in, operation_builder_key, type_graph, types_items,
 };
 use super::shape;
 use crate::error::Error;
 use crate::model::ApiModel;
+use crate::names::pascal;
 
 /// The feature enabling every tag; the crate's default.
 pub const FULL: &str = "full";

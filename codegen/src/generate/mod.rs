@@ -27,7 +27,6 @@ pub mod features;
 pub mod field_collisions;
 pub mod hooks;
 pub mod models;
-pub mod names;
 pub mod pagination;
 pub mod prelude;
 pub mod progenitor;
@@ -52,7 +51,7 @@ pub struct Generated {
     /// Field renames of [`field_collisions`].
     pub field_renames: Vec<String>,
     /// Operations completed by [`custom`], with why.
-    pub custom: Vec<(names::OperationKey, String)>,
+    pub custom: Vec<(crate::names::OperationKey, String)>,
     /// Builders given a `.stream()` by [`pagination`].
     pub paginated: Vec<String>,
     /// Struct builders kept and dropped by [`struct_builders`].
@@ -124,8 +123,8 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
     })
 }
 
-/// [`names`] restates progenitor's private naming rules; every operation's
-/// name as [`names::OperationKey`] derives it must be one progenitor generated, or
+/// [`crate::names`] restates progenitor's private naming rules; every operation's
+/// name as [`crate::names::OperationKey`] derives it must be one progenitor generated, or
 /// the header table and custom builders would name nothing.
 fn check_names(file: &syn::File, model: &ApiModel) -> Result<(), Error> {
     let sent = shape::sent_operation_names(file);

@@ -8,10 +8,10 @@
 use quote::{format_ident, quote};
 use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, WherePredicate};
 
-use super::names::snake;
 use super::shape::{self, copy_of_send, listed_item};
 use crate::error::Error;
 use crate::model::{ApiModel, Paging};
+use crate::names::snake;
 
 /// The body properties `searchAfter` paging reads and writes (the model
 /// finds the operation by them: [`Paging::SearchAfter`]).

@@ -19,8 +19,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::names::{OperationKey, pascal};
 use crate::model::{ApiModel, Content, Operation};
+use crate::names::{OperationKey, pascal};
 use crate::openapi::is_success_or_default;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -30,10 +30,10 @@ use quote::quote;
 use serde_json::Value;
 use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Meta, Type};
 
-use crate::generate::names::pascal;
 use crate::generate::shape::typify::{
     derives, drop_derives, has_flag, is_named, is_option, rename, serde_metas,
 };
+use crate::names::pascal;
 
 const COMPONENTS: &str = "#/components/schemas/";
 
